@@ -1,0 +1,1 @@
+"""Thin adapters between people and the engine: the terminal now, Discord later."""

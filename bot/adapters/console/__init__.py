@@ -1,0 +1,1 @@
+"""The terminal adapter behind ``mockloop practice``, ``score``, ``questions`` and ``history``."""

@@ -1,0 +1,180 @@
+"""The console commands: practice, score, questions, history and db upgrade."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.adapters.console import render
+from bot.adapters.console.practice import ConsoleUI, PracticeRunner
+from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
+from bot.bootstrap import build_engine, choose_scorer, load_bank, open_repository
+from bot.config import Settings
+from bot.engine.clock import SystemClock
+from bot.engine.errors import EngineError
+from bot.engine.limits import MAX_ANSWER_CHARS
+from bot.engine.models import Level, RoundKind, Track
+from bot.engine.session import SessionRequest
+from bot.engine.signals import signal_for
+from bot.errors import UsageError
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _local_user(settings: Settings) -> tuple[str, str]:
+    name = settings.local_user or getpass.getuser() or "me"
+    return f"local:{name}", name
+
+
+async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Level, track: Track,
+                   minutes: int | None, questions: int | None, seed: int | None, resume: str | None) -> int:
+    """Run a timed mock round (or the full loop) in this terminal, saving every answer as it goes."""
+    bank = load_bank()
+    repo = await open_repository(settings)
+    console = _console()
+    try:
+        external, name = _local_user(settings)
+        user_id = await repo.ensure_user(external, name)
+        clock = SystemClock()
+        ui = ConsoleUI(console, clock)
+        engine = build_engine(bank, repo, ui, clock)
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        lines: LineSource = PromptLines(ui.status) if interactive else PlainLines()
+        if resume is not None:
+            session_id = await repo.resumable_session(user_id) if resume == "latest" else resume
+            found = await repo.load_session(session_id) if session_id else None
+            if found is None or found.user_id != user_id:
+                raise EngineError("There is no interrupted session of yours to resume; start one with `mockloop practice`.")
+            console.print(f"[bold]Resuming session {found.id[:8]}[/bold] ({found.mode}, {found.level.value}).")
+            console.print(render.SUBMIT_HELP)
+            state = await engine.resume(found.id, pause_clock=True)
+        else:
+            console.print(render.SUBMIT_HELP)
+            state = await engine.start(SessionRequest(user_id, kinds, level, track, minutes, questions, seed))
+        if interactive:
+            from prompt_toolkit.patch_stdout import patch_stdout
+
+            with patch_stdout(raw=True):
+                finished = await PracticeRunner(engine, ui, lines, state.id).run()
+        else:
+            finished = await PracticeRunner(engine, ui, lines, state.id).run()
+        if finished:
+            render.scorecard(console, await engine.state(state.id), bank)
+            console.print(f"[dim]Saved as session {state.id[:8]}; `mockloop history` lists your sessions.[/dim]")
+            return 0
+        return 130
+    finally:
+        await repo.close()
+
+
+def _read_answer(answer: str | None, answer_file: str | None) -> str:
+    if answer is not None:
+        return answer
+    assert answer_file is not None
+    if answer_file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(answer_file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read the answer file {answer_file}: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"the answer file {answer_file} is not UTF-8 text.") from None
+
+
+def score(settings: Settings, question_id: str, answer: str | None, answer_file: str | None,
+          scorer_name: str, as_json: bool) -> int:
+    """Score one answer against its question's rubric and print the grade."""
+    bank = load_bank()
+    if question_id not in bank:
+        near = bank.nearest(question_id)
+        hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions` lists them."
+        raise UsageError(f"unknown question id {question_id!r}.{hint}")
+    text = _read_answer(answer, answer_file)
+    if len(text) > MAX_ANSWER_CHARS:
+        raise UsageError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
+    scorer, fallback = choose_scorer(settings, scorer_name)
+    question = bank.get(question_id)
+    result = scorer.grade(question, bank.rubric(question_id), text)
+    result.fallback_reason = fallback
+    if as_json:
+        payload = result.model_dump(mode="json")
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    console = _console()
+    render._question_card(console, _status_answered(), question.title, result, bank, question_id, late=False, hints=0)
+    if fallback:
+        console.print(f"[yellow]Scored offline: {render.escape(fallback)}.[/yellow]")
+    return 0
+
+
+def _status_answered():  # type: ignore[no-untyped-def]
+    from bot.engine.state import QuestionStatus
+
+    return QuestionStatus.ANSWERED
+
+
+def questions(round_: str | None, level: str | None, track: str | None, as_json: bool) -> int:
+    """List the question bank, optionally filtered."""
+    bank = load_bank()
+    found = bank.filter(RoundKind(round_) if round_ else None, Level(level) if level else None, Track(track) if track else None)
+    if as_json:
+        print(json.dumps([
+            {"id": q.id, "round": q.round.value, "title": q.title, "levels": [lv.value for lv in q.levels],
+             "tracks": [t.value for t in q.tracks], "format": q.answer_format}
+            for q in found
+        ]))
+        return 0
+    table = Table("id", "round", "title", "levels", "tracks")
+    for q in found:
+        table.add_row(q.id, q.round.value, q.title, ", ".join(lv.value for lv in q.levels), ", ".join(t.value for t in q.tracks))
+    _console().print(table)
+    return 0
+
+
+async def history(settings: Settings, as_json: bool, limit: int) -> int:
+    """Your past sessions, newest first, with their scores."""
+    repo = await open_repository(settings)
+    try:
+        external, name = _local_user(settings)
+        user_id = await repo.ensure_user(external, name)
+        sessions = await repo.list_sessions(user_id, limit)
+    finally:
+        await repo.close()
+    rows = [
+        {
+            "session": s.id, "started": s.created_at.isoformat(), "mode": s.mode, "level": s.level.value,
+            "rounds": [r.kind.value for r in s.rounds], "status": s.status.value, "score": s.score,
+            "signal": signal_for(s.score).value if s.score is not None else None,
+            "answers": sum(len(q.answers) for r in s.rounds for q in r.questions),
+        }
+        for s in sessions
+    ]
+    if as_json:
+        print(json.dumps(rows))
+        return 0
+    console = _console()
+    if not rows:
+        console.print("No sessions yet. Start one with `mockloop practice`.")
+        return 0
+    table = Table("session", "started", "rounds", "level", "status", "answers", "score")
+    for s, row in zip(sessions, rows, strict=True):
+        score = "-" if s.score is None else f"{s.score} ({render.label(str(row['signal']))})"
+        table.add_row(s.id[:8], render.when(s.created_at), ", ".join(row["rounds"]), s.level.value,  # type: ignore[arg-type]
+                      s.status.value.replace("_", " "), str(row["answers"]), score)
+    console.print(table)
+    return 0
+
+
+async def db_upgrade(settings: Settings) -> int:
+    """Apply pending migrations to DATABASE_URL."""
+    repo = await open_repository(settings)
+    await repo.close()
+    print("Database is up to date.")
+    return 0

@@ -1,0 +1,219 @@
+"""``mockloop practice``: the terminal as a Notifier, plus the loop that reads the candidate's lines.
+
+Three owned tasks run while a session is open: the line reader (the main loop), the timer
+that sleeps until the engine's next deadline and ticks it, and a checkpoint every few
+seconds so a killed process resumes with the clock where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from datetime import datetime, timedelta
+from typing import Any
+
+from rich.console import Console
+
+from bot.adapters.console import render
+from bot.adapters.console.reader import LineSource
+from bot.engine import events as ev
+from bot.engine.clock import SystemClock
+from bot.engine.errors import EngineError
+from bot.engine.session import InterviewEngine
+
+log = logging.getLogger(__name__)
+CHECKPOINT_SECONDS = 5.0
+YES = {"y", "yes", "/skip"}
+
+
+class ConsoleUI:
+    """Renders engine events in the terminal and remembers what the runner needs to know."""
+
+    def __init__(self, console: Console, clock: SystemClock) -> None:
+        self.console = console
+        self.clock = clock
+        self.ended = asyncio.Event()
+        self.current: tuple[int, int] | None = None
+        self.deadline: datetime | None = None
+        self.round_deadline: datetime | None = None
+        self.confirm_skip = False
+
+    def status(self) -> str:
+        """The live toolbar text: time left on the question and in the round."""
+        if self.deadline is None or self.round_deadline is None:
+            return " /send submits  /hint  /skip  /end "
+        now = self.clock.now()
+        return (f" {render.clock(self.deadline - now)} left on this question · {render.clock(self.round_deadline - now)} "
+                "in the round · /send submits · /hint /skip /time /end ")
+
+    async def publish(self, session_id: str, event: ev.Event) -> None:
+        c = self.console
+        match event:
+            case ev.RoundStarted():
+                c.rule(f"[bold]Round {event.round_pos + 1} of {event.rounds_total}: {event.kind.value}[/bold] "
+                       f"({event.minutes} min, {event.questions} question{'s' if event.questions != 1 else ''})")
+            case ev.QuestionAsked():
+                self.current = (event.round_pos, event.question_pos)
+                self.deadline, self.round_deadline = event.deadline_at, event.round_deadline_at
+                now = self.clock.now()
+                render.question_header(c, event.number, event.total, event.question.title, event.question.prompt,
+                                       event.deadline_at - now, event.round_deadline_at - now)
+                if event.question.answer_format == "code" and event.question.coding is not None:
+                    c.print(f"[dim]Write: {render.escape(event.question.coding.signature)}[/dim]")
+            case ev.FollowUpAsked():
+                c.print(f"\n[bold cyan]Follow-up:[/bold cyan] {render.escape(event.text)}")
+            case ev.HintGiven():
+                c.print(f"[yellow]Hint ({render.escape(event.criterion_name)}):[/yellow] {render.escape(event.text)} "
+                        "[dim](this point now counts for at most 2 of 3)[/dim]")
+            case ev.NoHintLeft():
+                c.print("[dim]No more hints for this question: you have covered or been shown every key point.[/dim]")
+            case ev.AnswerRecorded():
+                c.print("[dim]Saved" + (" as a late answer (time had run out on that question)." if event.late else ".") + "[/dim]")
+            case ev.SkipConfirmationNeeded():
+                self.confirm_skip = True
+                c.print("That answer is empty. Skip this question? Type y to skip, or keep typing your answer.")
+            case ev.AnswerRejected():
+                c.print(f"[red]{render.escape(event.reason)}[/red]")
+            case ev.TimeWarning():
+                what = "Halfway through the round" if event.kind == "halfway" else "Two minutes left in the round"
+                c.print(f"\n[yellow]{what}: {render.clock(timedelta(seconds=event.remaining_seconds))} remaining.[/yellow]")
+            case ev.QuestionClosed():
+                if event.reason == "timed_out":
+                    c.print("\n[yellow]Time is up for this question; moving on.[/yellow]")
+                elif event.reason == "skipped":
+                    c.print("[dim]Skipped.[/dim]")
+            case ev.RoundEnded():
+                score = "no questions answered" if event.score is None else f"{event.score}/100"
+                why = {"timed_out": "time is up", "ended": "ended", "completed": "all questions done"}[event.reason]
+                c.print(f"\n[bold]{event.kind.value} round over ({why}): {score}[/bold]")
+            case ev.SessionEnded():
+                self.current = None
+                self.ended.set()
+            case ev.Notice():
+                c.print(f"[dim]{render.safe(event.text)}[/dim]")
+
+
+class PracticeRunner:
+    """Feeds typed lines to the engine until the session ends, is interrupted, or input runs out."""
+
+    def __init__(self, engine: InterviewEngine, ui: ConsoleUI, lines: LineSource, session_id: str) -> None:
+        self.engine = engine
+        self.ui = ui
+        self.lines = lines
+        self.session_id = session_id
+        self.buffer: list[str] = []
+        self.buffer_ref: tuple[int, int] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _own(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def run(self) -> bool:
+        """Run to the end; True if the session finished, False if it was interrupted."""
+        self._own(self._timer(), "practice-timer")
+        self._own(self._checkpoints(), "practice-checkpoint")
+        try:
+            while not self.ui.ended.is_set():
+                line = await self._next_line()
+                if line is None:
+                    break
+                await self._handle(line)
+            if not self.ui.ended.is_set():
+                # Input ran out (a piped script ended): grade what was typed and close the session.
+                await self._submit()
+                await self.engine.end(self.session_id)
+            return True
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            await self._interrupt()
+            return False
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _next_line(self) -> str | None:
+        """The next line, unless the session ends first (a round timing out while we wait)."""
+        reading = asyncio.ensure_future(self.lines.readline())
+        ending = asyncio.ensure_future(self.ui.ended.wait())
+        try:
+            done, _ = await asyncio.wait({reading, ending}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ending.cancel()
+        if reading in done:
+            return reading.result()
+        reading.cancel()
+        return None
+
+    async def _handle(self, line: str) -> None:
+        command = line.strip()
+        if self.ui.confirm_skip:
+            self.ui.confirm_skip = False
+            if command.lower() in YES:
+                await self.engine.skip(self.session_id)
+                return
+            if not command:
+                return
+        try:
+            if command == "/send":
+                await self._submit(require_text=True)
+            elif command == "/hint":
+                await self.engine.hint(self.session_id)
+            elif command == "/skip":
+                self._clear()
+                await self.engine.skip(self.session_id)
+            elif command == "/end":
+                await self._submit()
+                await self.engine.end(self.session_id)
+            elif command == "/time":
+                self.ui.console.print(f"[dim]{self.ui.status().strip()}[/dim]")
+            elif command == "/help":
+                self.ui.console.print(render.SUBMIT_HELP)
+            else:
+                if not self.buffer:
+                    self.buffer_ref = self.ui.current
+                self.buffer.append(line)
+        except EngineError as exc:
+            self.ui.console.print(f"[red]{render.escape(str(exc))}[/red]")
+
+    async def _submit(self, require_text: bool = False) -> None:
+        text = "\n".join(self.buffer)
+        ref = self.buffer_ref
+        self._clear()
+        if not text.strip() and not require_text:
+            return
+        await self.engine.answer(self.session_id, text, question=ref)
+
+    def _clear(self) -> None:
+        self.buffer.clear()
+        self.buffer_ref = None
+
+    async def _timer(self) -> None:
+        """Sleep until the engine's next deadline, tick it, and keep text typed for a closed question."""
+        while not self.ui.ended.is_set():
+            wake = await self.engine.next_wakeup(self.session_id)
+            if wake is None:
+                await asyncio.sleep(1)
+                continue
+            await self.engine.clock.sleep_until(wake)
+            await self.engine.tick(self.session_id)
+            if self.buffer and self.buffer_ref is not None and self.buffer_ref != self.ui.current:
+                await self._submit()
+
+    async def _checkpoints(self) -> None:
+        while not self.ui.ended.is_set():
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            await self.engine.checkpoint(self.session_id)
+
+    async def _interrupt(self) -> None:
+        draft = "\n".join(self.buffer) or None
+        await self.engine.interrupt(self.session_id, draft)
+        self.ui.console.print("\n[bold]Session saved.[/bold] Continue it with `mockloop practice --resume`; "
+                              "the clock is paused until then.")

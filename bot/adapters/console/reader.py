@@ -1,0 +1,57 @@
+"""Where typed lines come from: a prompt with a live countdown on a terminal, plain lines otherwise.
+
+Plain reading happens on a daemon thread so a blocked ``readline`` never keeps the process
+alive at exit (an executor thread would: ``asyncio.run`` waits for those).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from collections.abc import Callable
+from typing import Protocol, TextIO
+
+
+class LineSource(Protocol):
+    async def readline(self) -> str | None:
+        """The next line without its newline, or ``None`` at end of input."""
+        ...
+
+
+class PlainLines:
+    """Lines from a text stream (a pipe, a file, or a terminal without prompt support)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream or sys.stdin
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._thread: threading.Thread | None = None
+
+    def _pump(self, loop: asyncio.AbstractEventLoop) -> None:
+        while True:
+            line = self._stream.readline()
+            loop.call_soon_threadsafe(self._queue.put_nowait, line.rstrip("\n") if line else None)
+            if not line:
+                return
+
+    async def readline(self) -> str | None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._pump, args=(asyncio.get_running_loop(),), daemon=True)
+            self._thread.start()
+        return await self._queue.get()
+
+
+class PromptLines:
+    """An interactive prompt whose bottom toolbar shows the time left, refreshed every second."""
+
+    def __init__(self, status: Callable[[], str]) -> None:
+        from prompt_toolkit import PromptSession
+
+        self._session: PromptSession[str] = PromptSession()
+        self._status = status
+
+    async def readline(self) -> str | None:
+        try:
+            return await self._session.prompt_async("> ", bottom_toolbar=self._status, refresh_interval=1.0)
+        except EOFError:
+            return None

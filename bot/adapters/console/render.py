@@ -1,0 +1,105 @@
+"""How the terminal shows questions, timers and scorecards; candidate text is always escaped."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from datetime import datetime, timedelta
+
+from rich.console import Console
+from rich.markup import escape
+
+from bot.content.bank import QuestionBank
+from bot.engine.loop import ROUNDS
+from bot.engine.models import ScoreResult
+from bot.engine.signals import signal_bands, signal_for
+from bot.engine.state import QuestionStatus, SessionState
+
+# C0/C1 controls (but tab and newline) and bidi overrides could rewrite the terminal or
+# disguise text; they are shown as visible escapes instead.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+SUBMIT_HELP = (
+    "Type your answer over as many lines as you like, then a line with only /send to submit it.\n"
+    "Commands (alone on a line): /send  /hint  /skip  /time  /end  /help.  Ctrl-C saves and quits; "
+    "`mockloop practice --resume` continues later."
+)
+
+
+def safe(text: str) -> str:
+    """Candidate text made safe for the terminal and for rich markup."""
+    return escape(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def clock(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def label(signal: str) -> str:
+    return signal.replace("_", " ")
+
+
+def question_header(console: Console, number: int, total: int, title: str, prompt: str,
+                    left: timedelta, round_left: timedelta) -> None:
+    console.print()
+    console.print(f"[bold]Question {number} of {total}: {escape(title)}[/bold]  "
+                  f"[dim]({clock(left)} for this question, {clock(round_left)} left in the round)[/dim]")
+    console.print(escape(textwrap.dedent(prompt).strip()))
+
+
+def scorecard(console: Console, state: SessionState, bank: QuestionBank) -> None:
+    """The end-of-session report: per question the grade, evidence, misses and a model outline."""
+    console.rule("[bold]Scorecard")
+    for round_ in state.rounds:
+        spec = ROUNDS[round_.kind]
+        score = "not scored" if round_.score is None else f"{round_.score}/100, {label(signal_for(round_.score))}"
+        console.print(f"\n[bold]{round_.kind.value} round[/bold] ({round_.minutes} min; real interviews: {spec.real_length}) - {score}")
+        for asked in round_.questions:
+            question = bank.get(asked.question_id)
+            if asked.status in (QuestionStatus.UNASKED, QuestionStatus.PENDING):
+                console.print(f"  [dim]- {escape(question.title)}: not reached[/dim]")
+                continue
+            _question_card(console, asked.status, question.title, asked.result, bank, asked.question_id,
+                           late=any(a.late for a in asked.answers), hints=len(asked.hints))
+    if state.score is not None:
+        console.print(f"\n[bold]Overall: {state.score}/100 - {label(signal_for(state.score))}[/bold]"
+                      + (" (ended early)" if state.status.value == "ended_early" else ""))
+    bands = ", ".join(f"{label(s)} {lo}-{hi}" for s, lo, hi in signal_bands())
+    console.print(f"[dim]Signals: {bands}. Scored offline against each question's rubric; each credit quotes your words.[/dim]")
+
+
+def _question_card(console: Console, status: QuestionStatus, title: str, result: ScoreResult | None,
+                   bank: QuestionBank, question_id: str, *, late: bool, hints: int) -> None:
+    rubric = bank.rubric(question_id)
+    question = bank.get(question_id)
+    if result is None:
+        console.print(f"  - {escape(title)}: no grade")
+        return
+    extras = [status.value.replace("_", " ")] + (["late answer"] if late else []) + ([f"{hints} hint(s)"] if hints else [])
+    console.print(f"\n  [bold]{escape(title)}[/bold]: {result.score}/100, {label(result.signal)} "
+                  f"[dim]({', '.join(extras)}; scorer: {result.scorer})[/dim]")
+    names = {c.id: (c.name, c.weight) for c in rubric.criteria}
+    for crit in result.criteria:
+        name, weight = names.get(crit.id, (crit.id, 0.0))
+        mark = "[green]+[/green]" if crit.score >= 2 else ("[yellow]~[/yellow]" if crit.score == 1 else "[red]-[/red]")
+        line = f"    {mark} {escape(name)} {crit.score}/{crit.max} [dim](weight {weight:.0%})[/dim]"
+        console.print(line)
+        if crit.evidence:
+            console.print(f"      [dim]you said:[/dim] \"{safe(_short(crit.evidence))}\"")
+    for flag in result.red_flags:
+        console.print(f"    [red]! red flag:[/red] {escape(flag)}")
+    for note in result.notes:
+        console.print(f"    [dim]note: {safe(note)}[/dim]")
+    console.print("    [dim]A strong answer covers:[/dim]")
+    for point in question.strong_answer:
+        console.print(f"      [dim]* {escape(point)}[/dim]")
+
+
+def _short(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "-"

@@ -1,0 +1,149 @@
+"""The ``mockloop`` command: parses arguments and hands over to the console adapter.
+
+Exit codes: 0 success, 2 usage error, 1 any other failure; errors are one sentence on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, NoReturn
+
+from bot import __version__
+from bot.config import ConfigError, load_settings
+from bot.content.bank import ContentError
+from bot.engine.errors import EngineError
+from bot.errors import UsageError
+from bot.engine.loop import LOOP_ORDER, MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES
+from bot.engine.models import Level, RoundKind, Track
+from bot.storage.db import StorageError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+NO_TOKEN = (
+    "mockloop run needs a Discord bot token in DISCORD_TOKEN. Create an application at "
+    "https://discord.com/developers/applications, add a bot to it, copy its token into DISCORD_TOKEN "
+    "(in the environment or a .env file) and invite the bot with the URL the README gives. "
+    "To practise without Discord, run `mockloop practice` in this terminal: it needs no token or network."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"mockloop: {message} (see `{self.prog} --help`).\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _minutes(text: str) -> int:
+    value = int(text) if text.isdigit() else -1
+    if not MIN_MINUTES <= value <= MAX_MINUTES:
+        raise argparse.ArgumentTypeError(f"must be a whole number of minutes from {MIN_MINUTES} to {MAX_MINUTES}")
+    return value
+
+
+def _questions(text: str) -> int:
+    value = int(text) if text.isdigit() else -1
+    if not 1 <= value <= MAX_QUESTIONS:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_QUESTIONS}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mockloop", description="Timed mock interviews for Python developer jobs.")
+    parser.add_argument("--version", action="version", version=f"mockloop {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    rounds = [r.value for r in RoundKind] + ["loop"]
+    levels = [lv.value for lv in Level]
+    tracks = [t.value for t in Track]
+
+    p = sub.add_parser("practice", help="a timed mock round in this terminal (no accounts or network)")
+    p.add_argument("--round", choices=rounds, default="core", help="which round, or `loop` for all six in order")
+    p.add_argument("--level", choices=levels, default="mid")
+    p.add_argument("--track", choices=tracks, default="any", help="framework track for the framework round")
+    p.add_argument("--minutes", type=_minutes, help="length of each round (default: the round's usual mock length)")
+    p.add_argument("--questions", type=_questions, help="number of questions per round")
+    p.add_argument("--seed", type=_seed, help="fix the choice and order of questions")
+    p.add_argument("--resume", nargs="?", const="latest", metavar="SESSION",
+                   help="continue your latest interrupted session (or the one named)")
+
+    sub.add_parser("run", help="the Discord bot (needs DISCORD_TOKEN)")
+
+    s = sub.add_parser("score", help="score one answer against its question's rubric")
+    s.add_argument("--question", required=True, metavar="ID")
+    group = s.add_mutually_exclusive_group(required=True)
+    group.add_argument("--answer", metavar="TEXT")
+    group.add_argument("--answer-file", metavar="PATH", help="a file with the answer, or - for standard input")
+    s.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline")
+    s.add_argument("--json", action="store_true")
+
+    q = sub.add_parser("questions", help="list the question bank")
+    q.add_argument("--round", choices=[r.value for r in RoundKind])
+    q.add_argument("--level", choices=levels)
+    q.add_argument("--track", choices=tracks)
+    q.add_argument("--json", action="store_true")
+
+    h = sub.add_parser("history", help="your past sessions with scores")
+    h.add_argument("--json", action="store_true")
+    h.add_argument("--limit", type=_questions, default=12, help=argparse.SUPPRESS)
+
+    d = sub.add_parser("db", help="database maintenance")
+    dsub = d.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    dsub.add_parser("upgrade", help="apply migrations to DATABASE_URL")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        _fail(str(exc))
+        return EXIT_USAGE
+    except (ConfigError, StorageError, ContentError, EngineError) as exc:
+        _fail(str(exc))
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"mockloop: {message}\n")
+
+
+def _run(factory: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    return asyncio.run(factory())
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    # Imported here so `mockloop --help` stays fast and light.
+    from bot.adapters.console import commands
+
+    if args.command == "run":
+        settings = load_settings()
+        if settings.discord_token is None:
+            _fail(NO_TOKEN)
+            return EXIT_FAILURE
+        _fail("the Discord adapter is not part of this version yet; `mockloop practice` works offline.")
+        return EXIT_FAILURE
+    if args.command == "practice":
+        kinds = LOOP_ORDER if args.round == "loop" else (RoundKind(args.round),)
+        return _run(lambda: commands.practice(
+            load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume))
+    if args.command == "score":
+        return commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer, args.json)
+    if args.command == "questions":
+        return commands.questions(args.round, args.level, args.track, args.json)
+    if args.command == "history":
+        return _run(lambda: commands.history(load_settings(), args.json, args.limit))
+    if args.command == "db":
+        return _run(lambda: commands.db_upgrade(load_settings()))
+    raise UsageError(f"unknown command {args.command!r}")

@@ -1,0 +1,56 @@
+"""Settings from the environment and a ``.env`` file; the only module that reads them.
+
+Secrets are ``SecretStr`` so they never appear in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/mockloop.db"
+
+
+class ConfigError(Exception):
+    """A setting is malformed; the message names the variable and never its secret value."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_api_base: str = Field(default="https://discord.com/api/v10", validation_alias="DISCORD_API_BASE")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    discord_dev_guild_id: int | None = Field(default=None, validation_alias="DISCORD_DEV_GUILD_ID")
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    model: str = Field(default="gpt-4.1-mini", validation_alias=AliasChoices("MOCKLOOP_MODEL"))
+    database_url: SecretStr = Field(default=SecretStr(DEFAULT_DATABASE_URL), validation_alias="DATABASE_URL")
+    local_user: str | None = Field(default=None, validation_alias="MOCKLOOP_USER")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value().strip()
+        try:
+            url = make_url(raw)
+        except ArgumentError:
+            raise ValueError("is not a database URL such as sqlite+aiosqlite:///data/mockloop.db") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("must be a SQLite (sqlite+aiosqlite://) or PostgreSQL (postgresql+asyncpg://) URL")
+        if url.get_driver_name() not in ("aiosqlite", "asyncpg"):
+            raise ValueError("needs an async driver: sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return SecretStr(raw)
+
+
+def load_settings() -> Settings:
+    """Read settings, turning validation errors into one sentence naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{name} {message}.") from None

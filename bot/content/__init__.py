@@ -1,0 +1,1 @@
+"""Questions (``data/questions``) and rubrics (``rubrics/``) as validated data files."""

@@ -1,0 +1,13 @@
+"""Errors the engine raises for things a user did or asked for; adapters show the message as is."""
+
+
+class EngineError(Exception):
+    """A problem the user can act on; its message is one clear sentence."""
+
+
+class SessionNotFound(EngineError):
+    pass
+
+
+class SessionFinished(EngineError):
+    pass

@@ -1,0 +1,96 @@
+"""The engine's needs, as Protocols. Adapters (console, Discord, storage, LLM) implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.engine.events import Event
+from bot.engine.models import Level, Question, RoundKind, Rubric, ScoreResult, Track
+from bot.engine.state import Changes, FollowUpAsked, SessionState
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    async def sleep_until(self, when: datetime) -> None: ...
+
+
+class QuestionBank(Protocol):
+    def get(self, question_id: str) -> Question: ...
+
+    def rubric(self, question_id: str) -> Rubric: ...
+
+    def eligible(self, round_: RoundKind, level: Level, track: Track) -> list[Question]: ...
+
+
+@dataclass(frozen=True)
+class AnswerText:
+    """Everything the candidate said for one question, answer by answer, in order."""
+
+    parts: Sequence[str]
+
+    @property
+    def joined(self) -> str:
+        return "\n\n".join(p for p in self.parts if p.strip())
+
+
+class Scorer(Protocol):
+    """Grades an answer against a rubric; ``hinted`` criteria are capped (the idea was given)."""
+
+    name: str
+
+    async def score(
+        self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]
+    ) -> ScoreResult: ...
+
+
+@dataclass(frozen=True)
+class Hint:
+    criterion: str
+    text: str
+
+
+class Interviewer(Protocol):
+    """Decides what the interviewer says beyond the question itself."""
+
+    async def follow_up(
+        self,
+        question: Question,
+        rubric: Rubric,
+        answer: AnswerText,
+        result: ScoreResult,
+        asked: Sequence[FollowUpAsked],
+    ) -> FollowUpAsked | None: ...
+
+    async def hint(
+        self, question: Question, rubric: Rubric, result: ScoreResult | None, hinted: Sequence[str]
+    ) -> Hint | None: ...
+
+
+class Repository(Protocol):
+    async def ensure_user(self, external_id: str, display_name: str) -> str:
+        """Return the internal user id for an external identity, creating the user once."""
+        ...
+
+    async def create_session(self, state: SessionState) -> None: ...
+
+    async def save(self, state: SessionState, changes: Changes) -> None:
+        """Persist the session row and everything ``changes`` names, in one transaction."""
+        ...
+
+    async def load_session(self, session_id: str) -> SessionState | None: ...
+
+    async def resumable_session(self, user_id: str) -> str | None:
+        """The newest active or interrupted session of this user, if any."""
+        ...
+
+    async def recent_question_ids(self, user_id: str, sessions: int) -> set[str]: ...
+
+    async def list_sessions(self, user_id: str, limit: int) -> list[SessionState]: ...
+
+
+class Notifier(Protocol):
+    async def publish(self, session_id: str, event: Event) -> None: ...

@@ -1,0 +1,463 @@
+"""The session state machine: start, answer, follow-up, hint, skip, timeout, end, resume.
+
+Each public method is one step: it takes the session's lock, changes the state, commits it
+through the Repository and only then publishes events, so what a user sees has always been
+saved first.  Adapters call these methods; timers call :meth:`InterviewEngine.tick`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.engine import events as ev
+from bot.engine.errors import EngineError, SessionFinished, SessionNotFound
+from bot.engine.limits import MAX_ANSWER_CHARS, MAX_FOLLOWUPS, MIN_FOLLOWUP_SECONDS, clean_text
+from bot.engine.loop import ROUNDS, choose_questions, question_count
+from bot.engine.models import Level, RoundKind, Track
+from bot.engine.ports import AnswerText, Clock, Interviewer, Notifier, QuestionBank, Repository, Scorer
+from bot.engine.results import blank_result
+from bot.engine.signals import mean_score
+from bot.engine.state import (
+    AnswerRecord,
+    AskedQuestion,
+    Changes,
+    FollowUpAsked,
+    QuestionStatus,
+    RoundState,
+    RoundStatus,
+    SessionState,
+    SessionStatus,
+)
+from bot.engine.timing import next_wakeup, question_budget, warnings_due
+
+RECENT_SESSIONS = 3  # questions seen in this many recent sessions are asked again only when needed
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    user_id: str
+    rounds: tuple[RoundKind, ...]
+    level: Level
+    track: Track = Track.ANY
+    minutes: int | None = None  # per round; None means each round's default
+    questions: int | None = None
+    seed: int | None = None
+
+
+@dataclass
+class _Step:
+    state: SessionState
+    changes: Changes = field(default_factory=Changes)
+    events: list[ev.Event] = field(default_factory=list)
+    save: bool = True
+
+    def emit(self, event: ev.Event) -> None:
+        self.events.append(event)
+
+
+class InterviewEngine:
+    """Runs mock interview sessions; transport-agnostic and safe to share across sessions."""
+
+    def __init__(
+        self,
+        bank: QuestionBank,
+        scorer: Scorer,
+        interviewer: Interviewer,
+        repository: Repository,
+        notifier: Notifier,
+        clock: Clock,
+    ) -> None:
+        self.bank = bank
+        self.scorer = scorer
+        self.interviewer = interviewer
+        self.repo = repository
+        self.notifier = notifier
+        self.clock = clock
+        self._states: dict[str, SessionState] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self, request: SessionRequest) -> SessionState:
+        """Plan the rounds, pick their questions, save the session and ask the first question."""
+        seed = request.seed if request.seed is not None else random.SystemRandom().randrange(1, 2**31)
+        recent = await self.repo.recent_question_ids(request.user_id, RECENT_SESSIONS)
+        rounds: list[RoundState] = []
+        for position, kind in enumerate(request.rounds):
+            minutes = request.minutes or ROUNDS[kind].default_minutes
+            eligible = self.bank.eligible(kind, request.level, request.track)
+            if not eligible:
+                raise EngineError(f"There are no {kind.value} questions for level {request.level.value}.")
+            count = question_count(kind, minutes, request.questions)
+            chosen = choose_questions(eligible, count, seed + position, recent)
+            asked = [
+                AskedQuestion(position=i, question_id=q.id, rubric_version=self.bank.rubric(q.id).version)
+                for i, q in enumerate(chosen)
+            ]
+            rounds.append(RoundState(position=position, kind=kind, minutes=minutes, questions=asked))
+        now = self.clock.now()
+        state = SessionState(
+            id=uuid.uuid4().hex,
+            user_id=request.user_id,
+            mode="loop" if len(rounds) > 1 else "round",
+            level=request.level,
+            track=request.track,
+            seed=seed,
+            created_at=now,
+            last_active_at=now,
+            rounds=rounds,
+        )
+        await self.repo.create_session(state)
+        self._states[state.id] = state
+        async with self._step(state.id) as step:
+            self._start_round(step, state.rounds[0])
+        return state
+
+    async def state(self, session_id: str) -> SessionState:
+        """The current state of a session (loaded from the repository when not cached)."""
+        return await self._load(session_id)
+
+    async def interrupt(self, session_id: str, draft: str | None = None) -> None:
+        """Mark the session resumable, keeping any unfinished answer text as a draft."""
+        async with self._step(session_id) as step:
+            if step.state.finished:
+                step.save = False
+                return
+            step.state.status = SessionStatus.INTERRUPTED
+            self._touch_current(step, draft=clean_text(draft) if draft and draft.strip() else None)
+        self._states.pop(session_id, None)
+
+    async def resume(self, session_id: str, *, pause_clock: bool) -> SessionState:
+        """Continue an interrupted session.
+
+        With ``pause_clock`` (the terminal) the time away does not count: deadlines move by
+        the time since the last checkpoint.  Without it (a bot that went down) deadlines stay,
+        and the next :meth:`tick` closes what expired meanwhile.
+        """
+        self._states.pop(session_id, None)
+        async with self._step(session_id) as step:
+            state = step.state
+            if state.finished:
+                raise SessionFinished("That session has already finished; start a new one.")
+            round_ = state.current_round()
+            if round_ is None:
+                raise EngineError("That session has no round in progress.")
+            away = self.clock.now() - state.last_active_at
+            if pause_clock and away.total_seconds() > 0:
+                for moment in ("started_at", "deadline_at"):
+                    value = getattr(round_, moment)
+                    setattr(round_, moment, value + away if value else value)
+                current = round_.current()
+                if current is not None and current.deadline_at and current.asked_at:
+                    current.deadline_at += away
+                    current.asked_at += away
+            state.status = SessionStatus.ACTIVE
+            step.changes.touch(round_.position)
+            current = round_.current()
+            if current is not None:
+                step.changes.touch(round_.position, current.position)
+                self._repeat_prompt(step, round_, current)
+        return step.state
+
+    async def checkpoint(self, session_id: str) -> None:
+        """Record that the candidate is still here, so a crash pauses the clock at this moment."""
+        async with self._step(session_id) as step:
+            step.save = not step.state.finished
+
+    # ------------------------------------------------------------------ candidate actions
+
+    async def answer(self, session_id: str, text: str, *, question: tuple[int, int] | None = None) -> None:
+        """Record an answer to the current question (or, late, to the question named)."""
+        text = clean_text(text)
+        async with self._step(session_id) as step:
+            state = step.state
+            if state.finished:
+                raise SessionFinished("This session has ended; start a new one to keep practising.")
+            if len(text) > MAX_ANSWER_CHARS:
+                step.save = False
+                step.emit(ev.AnswerRejected(
+                    f"That answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+                    "Nothing was saved: shorten it and send it again."
+                ))
+                return
+            round_ = state.current_round()
+            current = round_.current() if round_ else None
+            target = current
+            if question is not None and (current is None or (round_ and (round_.position, current.position) != question)):
+                target = state.locate(*question)
+            if target is None or round_ is None:
+                raise EngineError("There is no question waiting for an answer.")
+            if not text.strip():
+                step.save = False
+                step.emit(ev.SkipConfirmationNeeded(round_.position, target.position))
+                return
+            if target is not current:
+                await self._late_answer(step, question or (0, 0), text)
+                return
+            record = AnswerRecord(
+                seq=len(target.answers),
+                kind="followup" if target.awaiting_followup else "main",
+                prompt=target.followups[-1].text if target.awaiting_followup else None,
+                text=text,
+                submitted_at=self.clock.now(),
+            )
+            target.answers.append(record)
+            step.changes.answers.append((round_.position, target.position, record))
+            step.changes.touch(round_.position, target.position)
+        # The answer is committed; now grade it and decide what comes next.
+        async with self._step(session_id) as step:
+            round_ = step.state.current_round()
+            current = round_.current() if round_ else None
+            if round_ is None or current is None or current.answers[-1].seq != record.seq:
+                step.save = False  # a timer closed the question meanwhile; the answer is kept
+                return
+            await self._grade(step, round_.position, current)
+            step.emit(ev.AnswerRecorded(round_.position, current.position, late=False))
+            follow = await self._maybe_follow_up(round_, current)
+            if follow is not None:
+                current.followups.append(follow)
+                step.emit(ev.FollowUpAsked(round_.position, current.position, follow.text, follow.criterion))
+            else:
+                self._close_question(step, round_, current, QuestionStatus.ANSWERED, "answered")
+
+    async def skip(self, session_id: str) -> None:
+        """Move on from the current question; unanswered it scores 0, answered it keeps its grade."""
+        async with self._step(session_id) as step:
+            round_, current = self._require_current(step)
+            if current.answers:
+                self._close_question(step, round_, current, QuestionStatus.ANSWERED, "skipped")
+            else:
+                current.result = blank_result(self.bank.get(current.question_id), self.bank.rubric(current.question_id), "skipped")
+                self._close_question(step, round_, current, QuestionStatus.SKIPPED, "skipped")
+
+    async def hint(self, session_id: str) -> None:
+        """Reveal one key point of the current question; that criterion's ceiling drops."""
+        async with self._step(session_id) as step:
+            round_, current = self._require_current(step)
+            question = self.bank.get(current.question_id)
+            hint = await self.interviewer.hint(question, self.bank.rubric(question.id), current.result, current.hints)
+            if hint is None:
+                step.save = False
+                step.emit(ev.NoHintLeft(round_.position, current.position))
+                return
+            current.hints.append(hint.criterion)
+            step.changes.touch(round_.position, current.position)
+            name = self.bank.rubric(question.id).criterion(hint.criterion).name
+            step.emit(ev.HintGiven(round_.position, current.position, hint.text, name))
+
+    async def end(self, session_id: str) -> None:
+        """End the session now; the question on screen counts as skipped unless answered."""
+        async with self._step(session_id) as step:
+            state = step.state
+            if state.finished:
+                step.save = False
+                return
+            round_ = state.current_round()
+            if round_ is not None:
+                self._close_round(step, round_, "ended", advance=False)
+            self._finish(step, SessionStatus.ENDED_EARLY, "ended")
+
+    async def tick(self, session_id: str) -> None:
+        """Apply whatever the clock says is due: warnings, question and round timeouts."""
+        async with self._step(session_id) as step:
+            state = step.state
+            round_ = state.current_round()
+            step.save = False
+            if state.finished or state.status != SessionStatus.ACTIVE or round_ is None:
+                return
+            now = self.clock.now()
+            for name in warnings_due(round_, now):
+                step.save = True
+                round_.warnings_sent.append(name)
+                step.changes.touch(round_.position)
+                assert round_.deadline_at is not None
+                left = int((round_.deadline_at - now).total_seconds())
+                step.emit(ev.TimeWarning(round_.position, name, left))
+            assert round_.deadline_at is not None
+            current = round_.current()
+            if now >= round_.deadline_at:
+                step.save = True
+                self._close_round(step, round_, "timed_out", advance=True)
+            elif current is not None and current.deadline_at is not None and now >= current.deadline_at:
+                step.save = True
+                status = QuestionStatus.ANSWERED if current.answers else QuestionStatus.TIMED_OUT
+                if not current.answers:
+                    current.result = blank_result(self.bank.get(current.question_id), self.bank.rubric(current.question_id), "time ran out before an answer")
+                self._close_question(step, round_, current, status, "timed_out")
+
+    async def next_wakeup(self, session_id: str) -> datetime | None:
+        """When :meth:`tick` should next run for this session, or ``None`` if nothing is pending."""
+        state = await self._load(session_id)
+        round_ = state.current_round()
+        if state.finished or state.status != SessionStatus.ACTIVE or round_ is None:
+            return None
+        return next_wakeup(round_)
+
+    # ------------------------------------------------------------------ internals
+
+    @asynccontextmanager
+    async def _step(self, session_id: str) -> AsyncIterator[_Step]:
+        lock = self._locks.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            step = _Step(await self._load(session_id))
+            yield step
+            if step.save:
+                step.state.last_active_at = self.clock.now()
+                await self.repo.save(step.state, step.changes)
+        for event in step.events:
+            await self.notifier.publish(session_id, event)
+
+    async def _load(self, session_id: str) -> SessionState:
+        state = self._states.get(session_id)
+        if state is None:
+            state = await self.repo.load_session(session_id)
+            if state is None:
+                raise SessionNotFound(f"No session with id {session_id!r}.")
+            self._states[session_id] = state
+        return state
+
+    def _require_current(self, step: _Step) -> tuple[RoundState, AskedQuestion]:
+        if step.state.finished:
+            raise SessionFinished("This session has ended.")
+        round_ = step.state.current_round()
+        current = round_.current() if round_ else None
+        if round_ is None or current is None:
+            raise EngineError("There is no question in progress.")
+        return round_, current
+
+    def _touch_current(self, step: _Step, draft: str | None) -> None:
+        round_ = step.state.current_round()
+        current = round_.current() if round_ else None
+        if round_ is not None and current is not None:
+            current.draft = draft
+            step.changes.touch(round_.position, current.position)
+
+    async def _grade(self, step: _Step, round_pos: int, asked: AskedQuestion) -> None:
+        question = self.bank.get(asked.question_id)
+        parts = AnswerText([a.text for a in asked.answers])
+        asked.result = await self.scorer.score(question, self.bank.rubric(question.id), parts, frozenset(asked.hints))
+        asked.draft = None
+        step.changes.touch(round_pos, asked.position)
+
+    async def _maybe_follow_up(self, round_: RoundState, asked: AskedQuestion) -> FollowUpAsked | None:
+        if len(asked.followups) >= MAX_FOLLOWUPS or asked.result is None or asked.deadline_at is None:
+            return None
+        if (asked.deadline_at - self.clock.now()).total_seconds() < MIN_FOLLOWUP_SECONDS:
+            return None
+        question = self.bank.get(asked.question_id)
+        parts = AnswerText([a.text for a in asked.answers])
+        return await self.interviewer.follow_up(question, self.bank.rubric(question.id), parts, asked.result, asked.followups)
+
+    async def _late_answer(self, step: _Step, ref: tuple[int, int], text: str) -> None:
+        """An answer that arrived after its question closed: kept, graded, and marked late."""
+        round_pos, question_pos = ref
+        asked = step.state.locate(round_pos, question_pos)
+        if asked.status in (QuestionStatus.PENDING, QuestionStatus.UNASKED):
+            step.save = False
+            step.emit(ev.AnswerRejected("That question was never asked, so there is nothing to answer."))
+            return
+        record = AnswerRecord(seq=len(asked.answers), kind="main", text=text, submitted_at=self.clock.now(), late=True)
+        asked.answers.append(record)
+        step.changes.answers.append((round_pos, question_pos, record))
+        await self._grade(step, round_pos, asked)
+        if asked.status in (QuestionStatus.TIMED_OUT, QuestionStatus.SKIPPED):
+            asked.status = QuestionStatus.ANSWERED
+        round_ = step.state.rounds[round_pos]
+        if round_.status == RoundStatus.DONE:
+            round_.score = mean_score(q.score for q in round_.questions if q.counted)
+            step.changes.touch(round_pos)
+        step.emit(ev.AnswerRecorded(round_pos, question_pos, late=True))
+
+    def _repeat_prompt(self, step: _Step, round_: RoundState, asked: AskedQuestion) -> None:
+        assert asked.deadline_at is not None and round_.deadline_at is not None
+        step.emit(self._asked_event(round_, asked))
+        if asked.awaiting_followup:
+            follow = asked.followups[-1]
+            step.emit(ev.FollowUpAsked(round_.position, asked.position, follow.text, follow.criterion))
+        if asked.draft:
+            step.emit(ev.Notice(f"Your unfinished answer was saved:\n{asked.draft}"))
+
+    def _asked_event(self, round_: RoundState, asked: AskedQuestion) -> ev.QuestionAsked:
+        assert asked.deadline_at is not None and round_.deadline_at is not None
+        return ev.QuestionAsked(
+            round_pos=round_.position,
+            question_pos=asked.position,
+            number=asked.position + 1,
+            total=len(round_.questions),
+            question=self.bank.get(asked.question_id),
+            deadline_at=asked.deadline_at,
+            round_deadline_at=round_.deadline_at,
+        )
+
+    def _start_round(self, step: _Step, round_: RoundState) -> None:
+        now = self.clock.now()
+        round_.status = RoundStatus.ACTIVE
+        round_.started_at = now
+        round_.deadline_at = now + timedelta(minutes=round_.minutes)
+        step.changes.touch(round_.position)
+        step.emit(ev.RoundStarted(round_.position, round_.kind, round_.minutes, len(round_.questions), len(step.state.rounds), round_.deadline_at))
+        self._ask(step, round_, round_.questions[0])
+
+    def _ask(self, step: _Step, round_: RoundState, asked: AskedQuestion) -> None:
+        now = self.clock.now()
+        asked.deadline_at = now + question_budget(round_, now)
+        asked.status = QuestionStatus.ACTIVE
+        asked.asked_at = now
+        step.changes.touch(round_.position, asked.position)
+        step.emit(self._asked_event(round_, asked))
+
+    def _close_question(self, step: _Step, round_: RoundState, asked: AskedQuestion, status: QuestionStatus, reason: str) -> None:
+        asked.status = status
+        step.changes.touch(round_.position, asked.position)
+        step.emit(ev.QuestionClosed(round_.position, asked.position, reason, asked.result))
+        upcoming = next((q for q in round_.questions if q.status == QuestionStatus.PENDING), None)
+        if upcoming is not None and round_.deadline_at is not None and self.clock.now() < round_.deadline_at:
+            self._ask(step, round_, upcoming)
+        else:
+            self._close_round(step, round_, "completed", advance=True)
+
+    def _close_round(self, step: _Step, round_: RoundState, reason: str, *, advance: bool) -> None:
+        for asked in round_.questions:
+            if asked.status == QuestionStatus.ACTIVE:
+                closing = "timed_out" if reason == "timed_out" else "skipped"
+                if asked.answers:
+                    asked.status = QuestionStatus.ANSWERED
+                else:
+                    asked.status = QuestionStatus.TIMED_OUT if closing == "timed_out" else QuestionStatus.SKIPPED
+                    asked.result = blank_result(self.bank.get(asked.question_id), self.bank.rubric(asked.question_id), closing.replace("_", " "))
+                step.emit(ev.QuestionClosed(round_.position, asked.position, closing, asked.result))
+            elif asked.status == QuestionStatus.PENDING:
+                asked.status = QuestionStatus.UNASKED
+            step.changes.touch(round_.position, asked.position)
+        round_.status = RoundStatus.DONE
+        round_.ended_at = self.clock.now()
+        round_.score = mean_score(q.score for q in round_.questions if q.counted)
+        step.changes.touch(round_.position)
+        step.emit(ev.RoundEnded(round_.position, round_.kind, round_.score, reason))
+        if not advance:
+            return
+        upcoming = next((r for r in step.state.rounds if r.status == RoundStatus.PENDING), None)
+        if upcoming is not None:
+            self._start_round(step, upcoming)
+        else:
+            self._finish(step, SessionStatus.COMPLETED, "completed")
+
+    def _finish(self, step: _Step, status: SessionStatus, reason: str) -> None:
+        state = step.state
+        for round_ in state.rounds:
+            if round_.status == RoundStatus.PENDING:
+                round_.status = RoundStatus.DONE
+                for asked in round_.questions:
+                    asked.status = QuestionStatus.UNASKED
+                    step.changes.touch(round_.position, asked.position)
+                step.changes.touch(round_.position)
+        state.status = status
+        state.ended_at = self.clock.now()
+        state.score = mean_score(r.score for r in state.rounds if r.score is not None)
+        step.emit(ev.SessionEnded(state.id, state.score, reason))

@@ -1,0 +1,1 @@
+"""Interviewers: what is said between questions (follow-ups, hints)."""

@@ -1,0 +1,1 @@
+"""Scorers: the deterministic offline scorer (and, later, the LLM judge and STAR analysis)."""

@@ -1,0 +1,51 @@
+"""Checks that keep the offline score honest: instructions to the grader, and echoed questions."""
+
+from __future__ import annotations
+
+import re
+
+from bot.scoring.text import STOPWORDS, Sentence, tokens
+
+# Phrasings of an attempt to steer the grader instead of answering the question.
+_INJECTION = re.compile(
+    r"""(
+        \b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instruction|rubric|prompt|rules?|criteria|above|previous|grading)
+      | \b(give|award|assign|rate|score|grade|mark)\b[^.\n]{0,30}\b(100|full\s+marks?|perfect|maximum|max|top\s+marks?|3\s*/\s*3|strong[_\s-]?yes)\b
+      | ^\s*(system|assistant|developer)\s*[:>]
+      | \byou\s+are\s+(now\s+)?(a|an|the)\b[^.\n]{0,30}\b(grader|judge|evaluator|assistant|model)\b
+      | \b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b
+      | \bscore\s*=\s*\d+
+      | \bnew\s+instructions?\b
+    )""",
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+)
+INJECTION_CAP = 30
+ECHO_SIMILARITY = 0.6
+
+
+def injection_attempt(text: str) -> str | None:
+    """The first span that tries to instruct the grader, if any."""
+    match = _INJECTION.search(text)
+    return match.group().strip() if match else None
+
+
+def _content(stems: list[str]) -> set[str]:
+    return {s for s in stems if s not in STOPWORDS}
+
+
+class EchoFilter:
+    """Recognises sentences that repeat the question back rather than answer it."""
+
+    def __init__(self, prompt: str) -> None:
+        self._sentences = [_content([t.stem for t in tokens(part)]) for part in re.split(r"[.?!\n]+", prompt)]
+        self._sentences = [s for s in self._sentences if len(s) >= 3]
+
+    def echoes(self, sentence: Sentence) -> bool:
+        own = _content([t.stem for t in sentence.tokens])
+        if len(own) < 3:
+            return False
+        for asked in self._sentences:
+            overlap = len(own & asked) / len(own | asked)
+            if overlap >= ECHO_SIMILARITY:
+                return True
+        return False

@@ -1,0 +1,175 @@
+"""Finding rubric phrases in an answer: stems in a small window, tolerant of word order and typos.
+
+A rubric is compiled once (phrases to stem tuples, a vocabulary for typo repair); an answer
+is tokenised once; then each phrase is a lookup of positions and a smallest-window check.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.engine.models import Criterion, RedFlag, Rubric
+from bot.scoring.text import NEGATORS, REFUTATIONS, STOPWORDS, Sentence, phrase_stems
+
+FUZZY_MIN_LEN = 5
+FUZZY_MIN_SIMILARITY = 0.8
+NEGATION_LOOKBACK = 6
+
+
+@dataclass(frozen=True)
+class Phrase:
+    stems: tuple[str, ...]
+
+    @property
+    def max_span(self) -> int:
+        """How many tokens a match may spread over: the phrase plus a few fillers."""
+        n = len(self.stems)
+        return n + max(3, n)
+
+
+@dataclass(frozen=True)
+class CompiledIndicator:
+    id: str
+    phrases: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class CompiledCriterion:
+    criterion: Criterion
+    indicators: tuple[CompiledIndicator, ...]
+
+
+@dataclass(frozen=True)
+class CompiledRedFlag:
+    flag: RedFlag
+    phrases: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class CompiledRubric:
+    criteria: tuple[CompiledCriterion, ...]
+    red_flags: tuple[CompiledRedFlag, ...]
+    by_initial: dict[str, tuple[str, ...]]  # rubric vocabulary by first letter, for typo repair
+
+
+def _phrases(texts: list[str]) -> tuple[Phrase, ...]:
+    return tuple(Phrase(s) for s in (phrase_stems(t) for t in texts) if s)
+
+
+_COMPILED: dict[int, tuple[Rubric, CompiledRubric]] = {}
+
+
+def compile_rubric(rubric: Rubric) -> CompiledRubric:
+    """Stem every phrase of ``rubric`` once; rubrics are immutable, so the object keys the cache."""
+    cached = _COMPILED.get(id(rubric))
+    if cached is not None and cached[0] is rubric:
+        return cached[1]
+    compiled = _compile(rubric)
+    _COMPILED[id(rubric)] = (rubric, compiled)
+    return compiled
+
+
+def _compile(rubric: Rubric) -> CompiledRubric:
+    criteria = tuple(
+        CompiledCriterion(c, tuple(CompiledIndicator(i.id, _phrases(i.phrases)) for i in c.indicators))
+        for c in rubric.criteria
+    )
+    flags = tuple(CompiledRedFlag(f, _phrases(f.phrases)) for f in rubric.red_flags)
+    vocab: set[str] = set()
+    for crit in criteria:
+        for ind in crit.indicators:
+            for phrase in ind.phrases:
+                vocab.update(phrase.stems)
+    for flag in flags:
+        for phrase in flag.phrases:
+            vocab.update(phrase.stems)
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for word in vocab:
+        buckets[word[0]].append(word)
+    return CompiledRubric(criteria, flags, {k: tuple(v) for k, v in buckets.items()})
+
+
+def repair(stem: str, rubric: CompiledRubric) -> str:
+    """Map a misspelt stem to the rubric word it most likely meant, or return it unchanged."""
+    if len(stem) < FUZZY_MIN_LEN or stem in STOPWORDS:
+        return stem
+    best, best_score = stem, FUZZY_MIN_SIMILARITY
+    for word in rubric.by_initial.get(stem[0], ()):
+        if word == stem:
+            return stem
+        if abs(len(word) - len(stem)) > 2 or len(word) < FUZZY_MIN_LEN:
+            continue
+        score = Levenshtein.normalized_similarity(stem, word)
+        if score >= best_score:
+            best, best_score = word, score
+    return best
+
+
+@dataclass(frozen=True)
+class Located:
+    """One sentence prepared for matching: repaired stems and where each occurs."""
+
+    sentence: Sentence
+    stems: tuple[str, ...]
+    positions: dict[str, tuple[int, ...]]
+
+
+def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str]) -> Located:
+    stems: list[str] = []
+    for token in sentence.tokens:
+        fixed = fixes.get(token.stem)
+        if fixed is None:
+            fixed = fixes[token.stem] = repair(token.stem, rubric)
+        stems.append(fixed)
+    positions: dict[str, list[int]] = defaultdict(list)
+    for index, value in enumerate(stems):
+        positions[value].append(index)
+    return Located(sentence, tuple(stems), {k: tuple(v) for k, v in positions.items()})
+
+
+def find(phrase: Phrase, where: Located) -> tuple[int, int] | None:
+    """Smallest token window holding every stem of ``phrase``, if it fits the phrase's span."""
+    lists = [where.positions.get(s) for s in phrase.stems]
+    if any(not p for p in lists):
+        return None
+    needed = list(dict.fromkeys(phrase.stems))
+    if len(needed) == 1:
+        first = where.positions[needed[0]][0]
+        return first, first
+    events = sorted((pos, s) for s in needed for pos in where.positions[s])
+    counts: dict[str, int] = defaultdict(int)
+    have, left, best = 0, 0, None
+    for right in range(len(events)):
+        pos, s = events[right]
+        counts[s] += 1
+        if counts[s] == 1:
+            have += 1
+        while have == len(needed):
+            lpos, ls = events[left]
+            if best is None or pos - lpos < best[1] - best[0]:
+                best = (lpos, pos)
+            counts[ls] -= 1
+            if counts[ls] == 0:
+                have -= 1
+            left += 1
+    if best is None or best[1] - best[0] + 1 > phrase.max_span:
+        return None
+    return best
+
+
+def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
+    """Whether the sentence denies what the phrase asserts.
+
+    A negator shortly before or inside the match (beyond those the phrase itself contains,
+    as in "can't do concurrency") flips it; a refutation word anywhere in the sentence
+    ("a common myth is ...") marks the whole claim as rejected.
+    """
+    if any(s in REFUTATIONS for s in where.stems) or any(t.norm in REFUTATIONS for t in where.sentence.tokens):
+        return True
+    start = max(0, span[0] - NEGATION_LOOKBACK)
+    window = [t.norm for t in where.sentence.tokens[start : span[1] + 1]]
+    own = sum(1 for s in phrase.stems if s in NEGATORS)
+    return (sum(1 for w in window if w in NEGATORS) - own) % 2 == 1

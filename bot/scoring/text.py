@@ -1,0 +1,132 @@
+"""Text handling for the offline scorer: tokens with offsets, stems, sentences, negation cues.
+
+Tokens keep their character offsets into the candidate's original text, so every piece of
+evidence the scorer quotes is an exact span of what the candidate wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+# Letters and digits; underscores and dots split identifiers, so `select_related` and
+# "select related" give the same tokens.
+# Dunder names (`__slots__`) stay whole: they are precise terms, not the plain word inside.
+_WORD = re.compile(r"__[^\W_]+(?:_[^\W_]+)*__|[^\W_]+", re.UNICODE)
+# Sentence ends: terminal punctuation followed by space, or a line break.  Code lines
+# become sentences of their own, which is what we want for quoting.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+STOPWORDS = frozenset(
+    """a an the is are was were be been being am of to in on at by for with from as and or but if then so
+    it its this that these those there their they them you your we our us i me my he she his her
+    do does did doing have has had having can could would should will shall may might must
+    just very really also too only about into over than such some any each which who whom what
+    when where why how here like get got going gonna lot lots thing things way well yeah okay ok um uh""".split()
+)
+NEGATORS = frozenset({"not", "no", "never", "nothing", "neither", "nor", "cannot", "without", "isnt", "doesnt",
+                      "dont", "arent", "wont", "cant", "wasnt", "shouldnt", "didnt", "hardly"})
+# Words that, anywhere in a sentence, mark a stated belief as one the speaker rejects.
+REFUTATIONS = frozenset({"myth", "misconception", "misconceptions", "wrong", "false", "incorrect", "mistaken",
+                         "misleading", "untrue", "contrary", "fallacy", "misunderstanding", "misbelief"})
+
+
+@dataclass(frozen=True)
+class Token:
+    norm: str  # casefolded, accents and underscores stripped
+    stem: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    if word.startswith("__"):
+        return word
+    return str(_STEMMER.stemWord(word))
+
+
+@lru_cache(maxsize=65536)
+def normalise_word(word: str) -> str:
+    folded = unicodedata.normalize("NFKD", word).casefold()
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return plain if plain.startswith("__") and plain.endswith("__") else plain.strip("_")
+
+
+def _join_contractions(text: str) -> str:
+    # "doesn't" -> "doesnt" so the negation survives tokenisation; same length keeps offsets.
+    return re.sub(r"(\w)['\u2019](t)\b", r"\1\2 ", text, flags=re.IGNORECASE)
+
+
+def tokens(text: str) -> list[Token]:
+    """Word tokens of ``text`` with offsets into ``text`` itself."""
+    prepared = _join_contractions(text)
+    out: list[Token] = []
+    for match in _WORD.finditer(prepared):
+        norm = normalise_word(match.group())
+        if norm:
+            out.append(Token(norm, stem(norm), match.start(), match.end()))
+    return out
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split into sentences (and separate lines), each with its own tokens."""
+    all_tokens = tokens(text)
+    bounds: list[tuple[int, int]] = []
+    begin = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > begin:
+            bounds.append((begin, match.start()))
+        begin = match.end()
+    if begin < len(text):
+        bounds.append((begin, len(text)))
+    out: list[Sentence] = []
+    index = 0
+    for start, end in bounds:
+        chunk: list[Token] = []
+        while index < len(all_tokens) and all_tokens[index].start < end:
+            if all_tokens[index].start >= start:
+                chunk.append(all_tokens[index])
+            index += 1
+        if chunk:
+            out.append(Sentence(start, end, tuple(chunk)))
+    return out
+
+
+def phrase_stems(phrase: str) -> tuple[str, ...]:
+    """The stems a phrase requires: its content words, or all its words if it has no others."""
+    words = [normalise_word(w) for w in _WORD.findall(_join_contractions(phrase))]
+    words = [w for w in words if w]
+    content = [w for w in words if w not in STOPWORDS]
+    return tuple(stem(w) for w in (content or words))
+
+
+def is_listy(sentence: Sentence, text: str) -> bool:
+    """A run of terms rather than an explanation: separated terms, repeats, or no function words.
+
+    Concepts only count when the candidate explains them; a pasted list of buzzwords
+    earns nothing however many of them are right.  Short terse sentences stay usable.
+    """
+    words = sentence.tokens
+    if len(words) < 3:
+        return True
+    if len({t.stem for t in words}) / len(words) < 0.6:
+        return True
+    function_words = sum(1 for t in words if t.norm in STOPWORDS or t.norm in NEGATORS)
+    ratio = function_words / len(words)
+    separators = sum(text.count(mark, sentence.start, sentence.end) for mark in (",", "/", "|", " - "))
+    if separators >= 2 and separators >= len(words) / 4 and ratio < 0.25:
+        return True
+    return len(words) >= 7 and ratio < 0.1

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2.0 async tables, the repository, and Alembic migrations."""

@@ -1,0 +1,138 @@
+"""Database tables. Child rows use composite keys (session, round, question) the engine already knows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on both SQLite (which stores naive text) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    level: Mapped[str] = mapped_column(String(16))
+    track: Mapped[str] = mapped_column(String(16))
+    seed: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (Index("ix_sessions_user_created", "user_id", "created_at"),)
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    minutes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    warnings_sent: Mapped[list[str]] = mapped_column(JSON, default=list)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AskedQuestion(Base):
+    __tablename__ = "asked_questions"
+    session_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_pos: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), index=True)
+    rubric_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    hints: Mapped[list[str]] = mapped_column(JSON, default=list)
+    followups: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    draft: Mapped[str | None] = mapped_column(Text, nullable=True)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    signal: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    scorer: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+    __table_args__ = (
+        ForeignKeyConstraint(["session_id", "round_pos"], ["rounds.session_id", "rounds.position"], ondelete="CASCADE"),
+    )
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    session_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_pos: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_pos: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    prompt: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["session_id", "round_pos", "question_pos"],
+            ["asked_questions.session_id", "asked_questions.round_pos", "asked_questions.position"],
+            ondelete="CASCADE",
+        ),
+    )
+
+
+class CriterionScore(Base):
+    __tablename__ = "criterion_scores"
+    session_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_pos: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_pos: Mapped[int] = mapped_column(Integer, primary_key=True)
+    criterion_id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int] = mapped_column(Integer)
+    max_level: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["session_id", "round_pos", "question_pos"],
+            ["asked_questions.session_id", "asked_questions.round_pos", "asked_questions.position"],
+            ondelete="CASCADE",
+        ),
+    )

@@ -1,0 +1,209 @@
+"""The session state machine, driven with a fake clock, fake repository and synthetic questions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.engine import events as ev
+from bot.engine.clock import FakeClock
+from bot.engine.errors import SessionFinished
+from bot.engine.limits import MAX_ANSWER_CHARS
+from bot.engine.loop import LOOP_ORDER
+from bot.engine.models import Level, RoundKind
+from bot.engine.session import InterviewEngine, SessionRequest
+from bot.engine.state import QuestionStatus, SessionStatus
+from bot.interviewer.offline import OfflineInterviewer
+from bot.scoring.offline import OfflineScorer
+from tests.fakes import MemoryRepository, RecordingNotifier, synthetic_bank
+
+FULL = "Alpha matters because of load. Bravo matters because traffic spikes. Charlie matters because we retry."
+
+
+@pytest.fixture
+def parts() -> tuple[InterviewEngine, FakeClock, MemoryRepository, RecordingNotifier]:
+    clock = FakeClock()
+    repo = MemoryRepository()
+    notes = RecordingNotifier()
+    engine = InterviewEngine(synthetic_bank(), OfflineScorer(), OfflineInterviewer(), repo, notes, clock)
+    return engine, clock, repo, notes
+
+
+async def start(engine: InterviewEngine, **kw: object) -> str:
+    request = SessionRequest(user_id="u1", rounds=kw.pop("rounds", (RoundKind.CORE,)), level=Level.MID, **kw)  # type: ignore[arg-type]
+    return (await engine.start(request)).id
+
+
+async def test_start_asks_first_question_and_saves_before_publishing(parts) -> None:
+    engine, clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=2, seed=7)
+    asked = notes.of(ev.QuestionAsked)
+    assert len(asked) == 1 and asked[0].number == 1 and asked[0].total == 2
+    stored = repo.sessions[sid]
+    assert stored.rounds[0].questions[0].status == QuestionStatus.ACTIVE
+    # the two questions share the 10 minutes evenly
+    assert asked[0].deadline_at - clock.now() == timedelta(minutes=5)
+
+
+async def test_full_answer_moves_on_weak_answer_gets_a_follow_up(parts) -> None:
+    engine, _clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=2, seed=1)
+    await engine.answer(sid, "I am not sure, something about alpha I guess.")
+    follow = notes.of(ev.FollowUpAsked)
+    assert len(follow) == 1 and follow[0].criterion == "c-alpha"  # heaviest missed criterion first
+    await engine.answer(sid, FULL)
+    state = repo.sessions[sid]
+    first = state.rounds[0].questions[0]
+    assert [a.kind for a in first.answers] == ["main", "followup"]
+    assert first.status == QuestionStatus.ANSWERED and first.result is not None and first.result.score == 100
+    assert len(notes.of(ev.QuestionAsked)) == 2
+
+
+async def test_at_most_two_follow_ups(parts) -> None:
+    engine, _clock, repo, notes = parts
+    sid = await start(engine, minutes=30, questions=1, seed=1)
+    for _ in range(3):
+        await engine.answer(sid, "Hmm, I would have to look that up.")
+    assert len(notes.of(ev.FollowUpAsked)) == 2
+    assert repo.sessions[sid].finished
+
+
+async def test_empty_answer_asks_to_confirm_skip_and_saves_nothing(parts) -> None:
+    engine, _clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=2)
+    saves = repo.saves
+    await engine.answer(sid, "   \n ")
+    assert notes.of(ev.SkipConfirmationNeeded)
+    assert repo.saves == saves and not repo.sessions[sid].rounds[0].questions[0].answers
+    await engine.skip(sid)
+    first = repo.sessions[sid].rounds[0].questions[0]
+    assert first.status == QuestionStatus.SKIPPED and first.score == 0
+
+
+async def test_over_long_answer_is_refused_with_the_limit(parts) -> None:
+    engine, _clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=2)
+    await engine.answer(sid, "x" * (MAX_ANSWER_CHARS + 1))
+    rejected = notes.of(ev.AnswerRejected)
+    assert rejected and f"{MAX_ANSWER_CHARS:,}" in rejected[0].reason
+    assert not repo.sessions[sid].rounds[0].questions[0].answers
+
+
+async def test_question_times_out_and_round_moves_on(parts) -> None:
+    engine, clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=2)
+    clock.advance(minutes=5, seconds=1)
+    await engine.tick(sid)
+    state = repo.sessions[sid]
+    assert state.rounds[0].questions[0].status == QuestionStatus.TIMED_OUT
+    assert state.rounds[0].questions[1].status == QuestionStatus.ACTIVE
+    assert [e.reason for e in notes.of(ev.QuestionClosed)] == ["timed_out"]
+
+
+async def test_warnings_come_once_each_and_the_round_closes_on_time(parts) -> None:
+    engine, clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=1)
+    clock.advance(minutes=5)
+    await engine.tick(sid)
+    await engine.tick(sid)
+    clock.advance(minutes=3)
+    await engine.tick(sid)
+    assert [w.kind for w in notes.of(ev.TimeWarning)] == ["halfway", "two_minutes"]
+    clock.advance(minutes=2)
+    await engine.tick(sid)
+    assert repo.sessions[sid].status == SessionStatus.COMPLETED
+    assert notes.of(ev.RoundEnded)[0].reason in ("timed_out", "completed")
+
+
+async def test_next_wakeup_is_the_earliest_deadline(parts) -> None:
+    engine, clock, _repo, _notes = parts
+    sid = await start(engine, minutes=10, questions=4)
+    wake = await engine.next_wakeup(sid)
+    assert wake == clock.now() + timedelta(minutes=2, seconds=30)
+
+
+async def test_hint_lowers_the_ceiling_of_that_criterion(parts) -> None:
+    engine, _clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=1)
+    await engine.hint(sid)
+    hint = notes.of(ev.HintGiven)[0]
+    assert hint.criterion_name == "alpha point"
+    await engine.answer(sid, FULL)
+    result = repo.sessions[sid].rounds[0].questions[0].result
+    assert result is not None
+    alpha = next(c for c in result.criteria if c.id == "c-alpha")
+    assert alpha.score == 2 and alpha.max == 2 and result.score < 100
+
+
+async def test_end_closes_session_counting_the_open_question(parts) -> None:
+    engine, _clock, repo, _notes = parts
+    sid = await start(engine, minutes=20, questions=3)
+    await engine.answer(sid, FULL)
+    await engine.end(sid)
+    state = repo.sessions[sid]
+    statuses = [q.status for q in state.rounds[0].questions]
+    assert statuses == [QuestionStatus.ANSWERED, QuestionStatus.SKIPPED, QuestionStatus.UNASKED]
+    assert state.status == SessionStatus.ENDED_EARLY and state.score == 50
+    with pytest.raises(SessionFinished):
+        await engine.answer(sid, "too late")
+
+
+async def test_late_answer_is_kept_graded_and_marked(parts) -> None:
+    engine, clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=2)
+    clock.advance(minutes=6)
+    await engine.tick(sid)
+    await engine.answer(sid, FULL, question=(0, 0))
+    first = repo.sessions[sid].rounds[0].questions[0]
+    assert first.answers[0].late and first.status == QuestionStatus.ANSWERED and first.score == 100
+    assert notes.of(ev.AnswerRecorded)[-1].late
+    assert repo.sessions[sid].rounds[0].questions[1].status == QuestionStatus.ACTIVE
+
+
+async def test_interrupt_and_resume_pauses_the_clock(parts) -> None:
+    engine, clock, repo, notes = parts
+    sid = await start(engine, minutes=10, questions=2)
+    clock.advance(minutes=1)
+    await engine.checkpoint(sid)
+    await engine.interrupt(sid, draft="half an answer")
+    before = repo.sessions[sid].rounds[0].questions[0]
+    assert repo.sessions[sid].status == SessionStatus.INTERRUPTED and before.draft == "half an answer"
+    left = before.deadline_at - clock.now()
+    clock.advance(hours=3)
+    await engine.resume(sid, pause_clock=True)
+    after = repo.sessions[sid].rounds[0].questions[0]
+    assert after.deadline_at - clock.now() == left
+    assert any("half an answer" in n.text for n in notes.of(ev.Notice))
+
+
+async def test_resume_without_pause_expires_what_passed(parts) -> None:
+    engine, clock, repo, _notes = parts
+    sid = await start(engine, minutes=10, questions=2)
+    await engine.interrupt(sid)
+    clock.advance(minutes=11)
+    await engine.resume(sid, pause_clock=False)
+    await engine.tick(sid)
+    assert repo.sessions[sid].status == SessionStatus.COMPLETED
+
+
+async def test_loop_runs_the_six_rounds_in_order(parts) -> None:
+    engine, _clock, repo, notes = parts
+    sid = await start(engine, rounds=LOOP_ORDER, minutes=4, questions=1)
+    for _ in range(30):
+        if repo.sessions[sid].finished:
+            break
+        await engine.answer(sid, FULL)
+    assert [e.kind for e in notes.of(ev.RoundStarted)] == list(LOOP_ORDER)
+    state = repo.sessions[sid]
+    assert state.status == SessionStatus.COMPLETED and state.score == 100 and state.mode == "loop"
+
+
+async def test_recently_seen_questions_are_avoided(parts) -> None:
+    engine, _clock, repo, _notes = parts
+    first = await start(engine, minutes=10, questions=2, seed=3)
+    await engine.end(first)
+    second = await start(engine, minutes=10, questions=2, seed=3)
+    seen = {q.question_id for q in repo.sessions[first].rounds[0].questions if q.counted}
+    again = {q.question_id for q in repo.sessions[second].rounds[0].questions}
+    assert seen and not (seen & again)
