@@ -27,7 +27,7 @@ def _python() -> str:
 
 
 def ensure_env() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by an older python3
         sys.exit("MockLoop needs Python 3.11 or newer; this is " + sys.version.split()[0] + ".")
     if not (BIN / "python").exists() and not (BIN / "python.exe").exists():
         print("Creating .venv ...", flush=True)

@@ -15,9 +15,9 @@ from bot import __version__
 from bot.config import ConfigError, load_settings
 from bot.content.bank import ContentError
 from bot.engine.errors import EngineError
-from bot.errors import UsageError
 from bot.engine.loop import LOOP_ORDER, MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES
 from bot.engine.models import Level, RoundKind, Track
+from bot.errors import UsageError
 from bot.storage.db import StorageError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2

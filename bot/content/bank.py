@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -16,7 +17,10 @@ class ContentError(Exception):
     """A content file is missing, unreadable or invalid; the message names the file."""
 
 
-def _read(path: Path, model: type[Question] | type[Rubric]) -> Question | Rubric:
+Model = TypeVar("Model", Question, Rubric)
+
+
+def _read(path: Path, model: type[Model]) -> Model:
     try:
         return model.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except tomllib.TOMLDecodeError as exc:
@@ -41,7 +45,6 @@ class QuestionBank:
         rubrics: dict[str, Rubric] = {}
         for path in sorted((root / "data" / "questions").rglob("*.toml")):
             question = _read(path, Question)
-            assert isinstance(question, Question)
             if question.id in questions:
                 raise ContentError(f"{path}: question id {question.id!r} is used twice.")
             if path.stem != question.id:
@@ -49,15 +52,13 @@ class QuestionBank:
             questions[question.id] = question
         for path in sorted((root / "rubrics").rglob("*.toml")):
             rubric = _read(path, Rubric)
-            assert isinstance(rubric, Rubric)
             if rubric.question not in questions:
                 raise ContentError(f"{path}: rubric for unknown question {rubric.question!r}.")
             rubrics[rubric.question] = rubric
         for question in questions.values():
-            rubric = rubrics.get(question.id)
-            if rubric is None:
+            if question.id not in rubrics:
                 raise ContentError(f"question {question.id!r} has no rubric file.")
-            known = {c.id for c in rubric.criteria}
+            known = {c.id for c in rubrics[question.id].criteria}
             for follow in question.followups:
                 if follow.criterion not in known:
                     raise ContentError(f"question {question.id!r}: follow-up names unknown criterion {follow.criterion!r}.")

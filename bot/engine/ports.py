@@ -38,9 +38,14 @@ class AnswerText:
 
 
 class Scorer(Protocol):
-    """Grades an answer against a rubric; ``hinted`` criteria are capped (the idea was given)."""
+    """Grades an answer against a rubric; ``hinted`` criteria are capped (the idea was given).
+
+    ``instant`` scorers (no network) grade inside the same commit as the answer; for slow
+    ones the engine commits the answer first, so a hung model can never lose it.
+    """
 
     name: str
+    instant: bool
 
     async def score(
         self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]

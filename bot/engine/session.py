@@ -19,7 +19,7 @@ from bot.engine import events as ev
 from bot.engine.errors import EngineError, SessionFinished, SessionNotFound
 from bot.engine.limits import MAX_ANSWER_CHARS, MAX_FOLLOWUPS, MIN_FOLLOWUP_SECONDS, clean_text
 from bot.engine.loop import ROUNDS, choose_questions, question_count
-from bot.engine.models import Level, RoundKind, Track
+from bot.engine.models import Level, RoundKind, ScoreResult, Track
 from bot.engine.ports import AnswerText, Clock, Interviewer, Notifier, QuestionBank, Repository, Scorer
 from bot.engine.results import blank_result
 from bot.engine.signals import mean_score
@@ -89,11 +89,20 @@ class InterviewEngine:
         seed = request.seed if request.seed is not None else random.SystemRandom().randrange(1, 2**31)
         recent = await self.repo.recent_question_ids(request.user_id, RECENT_SESSIONS)
         rounds: list[RoundState] = []
-        for position, kind in enumerate(request.rounds):
+        skipped: list[str] = []
+        for kind in request.rounds:
             minutes = request.minutes or ROUNDS[kind].default_minutes
             eligible = self.bank.eligible(kind, request.level, request.track)
             if not eligible:
-                raise EngineError(f"There are no {kind.value} questions for level {request.level.value}.")
+                if len(request.rounds) > 1:
+                    skipped.append(kind.value)  # a loop leaves out rounds not asked at this level
+                    continue
+                others = [lv.value for lv in Level if self.bank.eligible(kind, lv, request.track)]
+                raise EngineError(
+                    f"There are no {kind.value} questions for level {request.level.value}; "
+                    f"levels with {kind.value} questions: {', '.join(others) or 'none'}."
+                )
+            position = len(rounds)
             count = question_count(kind, minutes, request.questions)
             chosen = choose_questions(eligible, count, seed + position, recent)
             asked = [
@@ -116,6 +125,10 @@ class InterviewEngine:
         await self.repo.create_session(state)
         self._states[state.id] = state
         async with self._step(state.id) as step:
+            step.changes.session = True
+            if skipped:
+                step.emit(ev.Notice(f"Left out at level {request.level.value}: the {', '.join(skipped)} round "
+                                    "(interviews at this level rarely include it and no questions are written for it)."))
             self._start_round(step, state.rounds[0])
         return state
 
@@ -130,6 +143,7 @@ class InterviewEngine:
                 step.save = False
                 return
             step.state.status = SessionStatus.INTERRUPTED
+            step.changes.session = True
             self._touch_current(step, draft=clean_text(draft) if draft and draft.strip() else None)
         self._states.pop(session_id, None)
 
@@ -158,6 +172,7 @@ class InterviewEngine:
                     current.deadline_at += away
                     current.asked_at += away
             state.status = SessionStatus.ACTIVE
+            step.changes.session = True
             step.changes.touch(round_.position)
             current = round_.current()
             if current is not None:
@@ -168,7 +183,7 @@ class InterviewEngine:
     async def checkpoint(self, session_id: str) -> None:
         """Record that the candidate is still here, so a crash pauses the clock at this moment."""
         async with self._step(session_id) as step:
-            step.save = not step.state.finished
+            step.save = step.changes.session = not step.state.finished
 
     # ------------------------------------------------------------------ candidate actions
 
@@ -209,22 +224,28 @@ class InterviewEngine:
             )
             target.answers.append(record)
             step.changes.answers.append((round_.position, target.position, record))
-            step.changes.touch(round_.position, target.position)
-        # The answer is committed; now grade it and decide what comes next.
-        async with self._step(session_id) as step:
-            round_ = step.state.current_round()
-            current = round_.current() if round_ else None
-            if round_ is None or current is None or current.answers[-1].seq != record.seq:
-                step.save = False  # a timer closed the question meanwhile; the answer is kept
-                return
-            await self._grade(step, round_.position, current)
-            step.emit(ev.AnswerRecorded(round_.position, current.position, late=False))
-            follow = await self._maybe_follow_up(round_, current)
-            if follow is not None:
-                current.followups.append(follow)
-                step.emit(ev.FollowUpAsked(round_.position, current.position, follow.text, follow.criterion))
-            else:
-                self._close_question(step, round_, current, QuestionStatus.ANSWERED, "answered")
+            if self.scorer.instant:
+                await self._after_answer(step, round_, target)
+        if not self.scorer.instant:
+            # The answer is committed; now grade it and decide what comes next.
+            async with self._step(session_id) as step:
+                round_ = step.state.current_round()
+                current = round_.current() if round_ else None
+                if round_ is None or current is None or current.answers[-1].seq != record.seq:
+                    step.save = False  # a timer closed the question meanwhile; the answer is kept
+                    return
+                await self._after_answer(step, round_, current)
+
+    async def _after_answer(self, step: _Step, round_: RoundState, current: AskedQuestion) -> None:
+        """Grade the question so far, then ask a follow-up or move on."""
+        await self._grade(step, round_.position, current)
+        step.emit(ev.AnswerRecorded(round_.position, current.position, late=False))
+        follow = await self._maybe_follow_up(round_, current)
+        if follow is not None:
+            current.followups.append(follow)
+            step.emit(ev.FollowUpAsked(round_.position, current.position, follow.text, follow.criterion))
+        else:
+            self._close_question(step, round_, current, QuestionStatus.ANSWERED, "answered")
 
     async def skip(self, session_id: str) -> None:
         """Move on from the current question; unanswered it scores 0, answered it keeps its grade."""
@@ -233,7 +254,7 @@ class InterviewEngine:
             if current.answers:
                 self._close_question(step, round_, current, QuestionStatus.ANSWERED, "skipped")
             else:
-                current.result = blank_result(self.bank.get(current.question_id), self.bank.rubric(current.question_id), "skipped")
+                current.result = self._blank(current, "skipped")
                 self._close_question(step, round_, current, QuestionStatus.SKIPPED, "skipped")
 
     async def hint(self, session_id: str) -> None:
@@ -288,7 +309,7 @@ class InterviewEngine:
                 step.save = True
                 status = QuestionStatus.ANSWERED if current.answers else QuestionStatus.TIMED_OUT
                 if not current.answers:
-                    current.result = blank_result(self.bank.get(current.question_id), self.bank.rubric(current.question_id), "time ran out before an answer")
+                    current.result = self._blank(current, "time ran out before an answer")
                 self._close_question(step, round_, current, status, "timed_out")
 
     async def next_wakeup(self, session_id: str) -> datetime | None:
@@ -308,7 +329,8 @@ class InterviewEngine:
             step = _Step(await self._load(session_id))
             yield step
             if step.save:
-                step.state.last_active_at = self.clock.now()
+                if step.changes.session:
+                    step.state.last_active_at = self.clock.now()
                 await self.repo.save(step.state, step.changes)
         for event in step.events:
             await self.notifier.publish(session_id, event)
@@ -338,6 +360,9 @@ class InterviewEngine:
             current.draft = draft
             step.changes.touch(round_.position, current.position)
 
+    def _blank(self, asked: AskedQuestion, reason: str) -> ScoreResult:
+        return blank_result(self.bank.get(asked.question_id), self.bank.rubric(asked.question_id), reason)
+
     async def _grade(self, step: _Step, round_pos: int, asked: AskedQuestion) -> None:
         question = self.bank.get(asked.question_id)
         parts = AnswerText([a.text for a in asked.answers])
@@ -366,6 +391,7 @@ class InterviewEngine:
         asked.answers.append(record)
         step.changes.answers.append((round_pos, question_pos, record))
         await self._grade(step, round_pos, asked)
+        step.changes.final.add((round_pos, question_pos))
         if asked.status in (QuestionStatus.TIMED_OUT, QuestionStatus.SKIPPED):
             asked.status = QuestionStatus.ANSWERED
         round_ = step.state.rounds[round_pos]
@@ -401,7 +427,8 @@ class InterviewEngine:
         round_.started_at = now
         round_.deadline_at = now + timedelta(minutes=round_.minutes)
         step.changes.touch(round_.position)
-        step.emit(ev.RoundStarted(round_.position, round_.kind, round_.minutes, len(round_.questions), len(step.state.rounds), round_.deadline_at))
+        step.emit(ev.RoundStarted(round_.position, round_.kind, round_.minutes, len(round_.questions),
+                                  len(step.state.rounds), round_.deadline_at))
         self._ask(step, round_, round_.questions[0])
 
     def _ask(self, step: _Step, round_: RoundState, asked: AskedQuestion) -> None:
@@ -415,6 +442,7 @@ class InterviewEngine:
     def _close_question(self, step: _Step, round_: RoundState, asked: AskedQuestion, status: QuestionStatus, reason: str) -> None:
         asked.status = status
         step.changes.touch(round_.position, asked.position)
+        step.changes.final.add((round_.position, asked.position))
         step.emit(ev.QuestionClosed(round_.position, asked.position, reason, asked.result))
         upcoming = next((q for q in round_.questions if q.status == QuestionStatus.PENDING), None)
         if upcoming is not None and round_.deadline_at is not None and self.clock.now() < round_.deadline_at:
@@ -430,8 +458,9 @@ class InterviewEngine:
                     asked.status = QuestionStatus.ANSWERED
                 else:
                     asked.status = QuestionStatus.TIMED_OUT if closing == "timed_out" else QuestionStatus.SKIPPED
-                    asked.result = blank_result(self.bank.get(asked.question_id), self.bank.rubric(asked.question_id), closing.replace("_", " "))
+                    asked.result = self._blank(asked, closing.replace("_", " "))
                 step.emit(ev.QuestionClosed(round_.position, asked.position, closing, asked.result))
+                step.changes.final.add((round_.position, asked.position))
             elif asked.status == QuestionStatus.PENDING:
                 asked.status = QuestionStatus.UNASKED
             step.changes.touch(round_.position, asked.position)
@@ -458,6 +487,7 @@ class InterviewEngine:
                     step.changes.touch(round_.position, asked.position)
                 step.changes.touch(round_.position)
         state.status = status
+        step.changes.session = True
         state.ended_at = self.clock.now()
         state.score = mean_score(r.score for r in state.rounds if r.score is not None)
         step.emit(ev.SessionEnded(state.id, state.score, reason))

@@ -49,7 +49,7 @@ def combine(levels: Sequence[tuple[float, int]], cap: int | None = None) -> int:
     ``levels`` holds ``(weight, level)`` pairs whose weights sum to 1.
     """
     raw = sum(weight * level / MAX_LEVEL for weight, level in levels) * 100
-    score = int(round(raw))
+    score = round(raw)
     if cap is not None:
         score = min(score, cap)
     return max(0, min(100, score))
@@ -60,4 +60,4 @@ def mean_score(scores: Iterable[int]) -> int | None:
     values = list(scores)
     if not values:
         return None
-    return int(round(sum(values) / len(values)))
+    return round(sum(values) / len(values))

@@ -132,9 +132,11 @@ class SessionState(BaseModel):
 class Changes:
     """What one engine step touched, so the repository writes only that."""
 
+    session: bool = False  # the session row itself (status, score, last activity)
     rounds: set[int] = field(default_factory=set)
     questions: set[tuple[int, int]] = field(default_factory=set)
     answers: list[tuple[int, int, AnswerRecord]] = field(default_factory=list)
+    final: set[tuple[int, int]] = field(default_factory=set)  # questions whose grade is settled
 
     def touch(self, round_pos: int, question_pos: int | None = None) -> None:
         self.rounds.add(round_pos)

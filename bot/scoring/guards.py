@@ -10,7 +10,8 @@ from bot.scoring.text import STOPWORDS, Sentence, tokens
 _INJECTION = re.compile(
     r"""(
         \b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instruction|rubric|prompt|rules?|criteria|above|previous|grading)
-      | \b(give|award|assign|rate|score|grade|mark)\b[^.\n]{0,30}\b(100|full\s+marks?|perfect|maximum|max|top\s+marks?|3\s*/\s*3|strong[_\s-]?yes)\b
+      | \b(give|award|assign|rate|score|grade|mark)\b[^.\n]{0,30}
+        \b(100|full\s+marks?|perfect|maximum|max|top\s+marks?|3\s*/\s*3|strong[_\s-]?yes)\b
       | ^\s*(system|assistant|developer)\s*[:>]
       | \byou\s+are\s+(now\s+)?(a|an|the)\b[^.\n]{0,30}\b(grader|judge|evaluator|assistant|model)\b
       | \b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b

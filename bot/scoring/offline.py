@@ -41,6 +41,7 @@ class OfflineScorer:
     """Grades answers without any network or model; the same input always gets the same grade."""
 
     name = "offline"
+    instant = True
 
     async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
         return self.grade(question, rubric, answer.joined, hinted)

@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 
 class StorageError(Exception):
@@ -39,6 +40,12 @@ def open_engine(url: str) -> AsyncEngine:
             except OSError as exc:
                 raise StorageError(f"Cannot create the folder for the database {safe_url(parsed)}: {exc.strerror}.") from exc
         options["connect_args"] = {"timeout": 30}
+        # SQLite has one writer at a time: a single shared connection queues statements in
+        # order instead of letting pooled connections fight over the lock and back off.
+        options["poolclass"] = AsyncAdaptedQueuePool
+        options["pool_size"] = 1
+        options["max_overflow"] = 0
+        options["pool_timeout"] = 60
     else:
         options["pool_pre_ping"] = True
     try:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.engine.models import ScoreResult
 from bot.engine.state import (
@@ -67,29 +67,26 @@ class SqlRepository:
             )
 
     async def save(self, state: SessionState, changes: Changes) -> None:
-        async with self._sessions() as db, db.begin():
-            row = _session_row(state)
-            await db.execute(update(t.Session).where(t.Session.id == state.id).values(row))
+        async with self.engine.begin() as db:
+            if changes.session:
+                await db.execute(update(t.Session).where(t.Session.id == state.id).values(_session_row(state)))
+            if changes.answers:
+                await db.execute(insert(t.Answer), [_answer_row(state.id, r, q, a) for r, q, a in changes.answers])
             for round_pos in sorted(changes.rounds):
                 values = _round_row(state.id, state.rounds[round_pos])
                 await db.execute(
                     update(t.Round).where(t.Round.session_id == state.id, t.Round.position == round_pos).values(values)
                 )
-            if changes.answers:
-                await db.execute(
-                    insert(t.Answer),
-                    [_answer_row(state.id, r, q, a) for r, q, a in changes.answers],
-                )
-            for round_pos, question_pos in sorted(changes.questions):
+            for round_pos, question_pos in sorted(changes.questions | changes.final):
                 asked = state.locate(round_pos, question_pos)
                 key = (t.AskedQuestion.session_id == state.id, t.AskedQuestion.round_pos == round_pos,
                        t.AskedQuestion.position == question_pos)
                 await db.execute(update(t.AskedQuestion).where(*key).values(_question_row(state.id, round_pos, asked)))
-                if asked.result is not None:
-                    await self._write_criteria(db, state.id, round_pos, asked)
+            for round_pos, question_pos in sorted(changes.final):
+                await self._write_criteria(db, state.id, round_pos, state.locate(round_pos, question_pos))
 
-    async def _write_criteria(self, db: AsyncSession, session_id: str, round_pos: int, asked: AskedQuestion) -> None:
-        assert asked.result is not None
+    async def _write_criteria(self, db: AsyncConnection, session_id: str, round_pos: int, asked: AskedQuestion) -> None:
+        """Per-criterion rows for a settled grade (the running grade lives in the question's result)."""
         await db.execute(
             delete(t.CriterionScore).where(
                 t.CriterionScore.session_id == session_id,
@@ -97,6 +94,8 @@ class SqlRepository:
                 t.CriterionScore.question_pos == asked.position,
             )
         )
+        if asked.result is None:
+            return
         await db.execute(
             insert(t.CriterionScore),
             [
@@ -126,23 +125,23 @@ class SqlRepository:
         by_question: dict[tuple[int, int], list[AnswerRecord]] = defaultdict(list)
         for a in answers:
             by_question[(a.round_pos, a.question_pos)].append(AnswerRecord(
-                seq=a.seq, kind=a.kind, prompt=a.prompt, text=a.text, submitted_at=a.submitted_at, late=a.late))  # type: ignore[arg-type]
+                seq=a.seq, kind=a.kind, prompt=a.prompt, text=a.text, submitted_at=a.submitted_at, late=a.late))
         questions_by_round: dict[int, list[AskedQuestion]] = defaultdict(list)
         for q in asked:
             questions_by_round[q.round_pos].append(AskedQuestion(
-                position=q.position, question_id=q.question_id, rubric_version=q.rubric_version, status=q.status,  # type: ignore[arg-type]
+                position=q.position, question_id=q.question_id, rubric_version=q.rubric_version, status=q.status,
                 asked_at=q.asked_at, deadline_at=q.deadline_at, hints=list(q.hints),
                 followups=[FollowUpAsked.model_validate(f) for f in q.followups], draft=q.draft,
                 answers=by_question[(q.round_pos, q.position)],
                 result=ScoreResult.model_validate(q.result) if q.result else None,
             ))
         return SessionState(
-            id=session.id, user_id=session.user_id, mode=session.mode, level=session.level,  # type: ignore[arg-type]
-            track=session.track, seed=session.seed, status=session.status, created_at=session.created_at,  # type: ignore[arg-type]
+            id=session.id, user_id=session.user_id, mode=session.mode, level=session.level,
+            track=session.track, seed=session.seed, status=session.status, created_at=session.created_at,
             ended_at=session.ended_at, last_active_at=session.last_active_at, score=session.score,
             rounds=[
                 RoundState(
-                    position=r.position, kind=r.kind, minutes=r.minutes, status=r.status,  # type: ignore[arg-type]
+                    position=r.position, kind=r.kind, minutes=r.minutes, status=r.status,
                     started_at=r.started_at, deadline_at=r.deadline_at, ended_at=r.ended_at,
                     warnings_sent=list(r.warnings_sent), questions=questions_by_round[r.position], score=r.score,
                 )

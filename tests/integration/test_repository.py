@@ -77,7 +77,8 @@ async def test_a_new_engine_continues_from_the_database(repo: SqlRepository) -> 
     first_engine = make_engine(repo, clock)
     user = await repo.ensure_user("local:cy", "Cy")
     state = await first_engine.start(SessionRequest(user, (RoundKind.CORE,), Level.MID, minutes=10, questions=2))
-    await first_engine.answer(state.id, "Alpha matters because of load. Bravo matters because of spikes. Charlie matters because.")
+    full = "Alpha matters because of load. Bravo matters because of spikes. Charlie matters because."
+    await first_engine.answer(state.id, full)
     # a second process (or a restart) picks the session up from storage alone
     second_engine = make_engine(repo, clock)
     await second_engine.answer(state.id, "Alpha matters because of load.")

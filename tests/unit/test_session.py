@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine import events as ev
 from bot.engine.clock import FakeClock
-from bot.engine.errors import SessionFinished
+from bot.engine.errors import EngineError, SessionFinished
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.loop import LOOP_ORDER
 from bot.engine.models import Level, RoundKind
@@ -207,3 +207,14 @@ async def test_recently_seen_questions_are_avoided(parts) -> None:
     seen = {q.question_id for q in repo.sessions[first].rounds[0].questions if q.counted}
     again = {q.question_id for q in repo.sessions[second].rounds[0].questions}
     assert seen and not (seen & again)
+
+
+async def test_loop_leaves_out_rounds_without_questions_at_that_level(parts) -> None:
+    engine, _clock, repo, notes = parts
+    engine.bank.questions = {k: q for k, q in engine.bank.questions.items() if not k.startswith("design.")}
+    request = SessionRequest(user_id="u1", rounds=LOOP_ORDER, level=Level.JUNIOR, minutes=4, questions=1)
+    state = await engine.start(request)
+    assert [r.kind for r in repo.sessions[state.id].rounds] == [k for k in LOOP_ORDER if k != RoundKind.DESIGN]
+    assert any("design" in n.text for n in notes.of(ev.Notice))
+    with pytest.raises(EngineError, match="levels with design questions: none"):
+        await engine.start(SessionRequest(user_id="u1", rounds=(RoundKind.DESIGN,), level=Level.JUNIOR))

@@ -25,7 +25,7 @@ from bot.errors import UsageError
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=True)
 
 
 def _local_user(settings: Settings) -> tuple[str, str]:

@@ -69,7 +69,8 @@ class ConsoleUI:
             case ev.NoHintLeft():
                 c.print("[dim]No more hints for this question: you have covered or been shown every key point.[/dim]")
             case ev.AnswerRecorded():
-                c.print("[dim]Saved" + (" as a late answer (time had run out on that question)." if event.late else ".") + "[/dim]")
+                late = " as a late answer (time had run out on that question)" if event.late else ""
+                c.print(f"[dim]Saved{late}.[/dim]")
             case ev.SkipConfirmationNeeded():
                 self.confirm_skip = True
                 c.print("That answer is empty. Skip this question? Type y to skip, or keep typing your answer.")

@@ -54,7 +54,8 @@ def scorecard(console: Console, state: SessionState, bank: QuestionBank) -> None
     for round_ in state.rounds:
         spec = ROUNDS[round_.kind]
         score = "not scored" if round_.score is None else f"{round_.score}/100, {label(signal_for(round_.score))}"
-        console.print(f"\n[bold]{round_.kind.value} round[/bold] ({round_.minutes} min; real interviews: {spec.real_length}) - {score}")
+        console.print(f"\n[bold]{round_.kind.value} round[/bold] "
+                      f"({round_.minutes} min; real interviews: {spec.real_length}) - {score}")
         for asked in round_.questions:
             question = bank.get(asked.question_id)
             if asked.status in (QuestionStatus.UNASKED, QuestionStatus.PENDING):

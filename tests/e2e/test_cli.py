@@ -1,0 +1,134 @@
+"""The mockloop command as a user runs it: real processes, a real SQLite file, piped input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG = ("The default list is evaluated only once when def runs, so it lives on the function object and every "
+          "call shares it.")
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "DISCORD", "DATABASE"))}
+    env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db' / 'm.db'}", "MOCKLOOP_USER": "tester",
+                "PYTHONPATH": str(ROOT)})
+    env.update(extra)
+    return env
+
+
+def mockloop(tmp_path: Path, *args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          cwd=tmp_path, env=env_for(tmp_path, **extra), timeout=60)
+
+
+def rows(tmp_path: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "db" / "m.db") as db:
+        return db.execute(sql).fetchall()
+
+
+def test_piped_practice_round_is_saved_with_answers_and_scores(tmp_path: Path) -> None:
+    script = f"{STRONG}\n/send\nUse None as the default and build a fresh list inside.\n/send\n/end\n"
+    done = mockloop(tmp_path, "practice", "--round", "core", "--level", "mid", "--minutes", "5", stdin=script)
+    assert done.returncode == 0, done.stderr
+    assert "Scorecard" in done.stdout and "Overall:" in done.stdout
+    [(status, score)] = rows(tmp_path, "select status, score from sessions")
+    assert status in ("completed", "ended_early") and score is not None
+    answers = rows(tmp_path, "select text from answers order by round_pos, question_pos, seq")
+    assert answers[0][0] == STRONG
+    [(question_id,)] = rows(tmp_path, "select question_id from asked_questions where round_pos = 0 and position = 0")
+    saved = rows(tmp_path, f"select criterion_id from criterion_scores where question_id = '{question_id}'")
+    assert len(saved) >= 3  # one row per rubric criterion, settled when the question closed
+    history = mockloop(tmp_path, "history", "--json")
+    listed = json.loads(history.stdout)
+    assert listed[0]["answers"] == len(answers) and listed[0]["score"] == score
+
+
+def test_kill_9_after_two_answers_then_resume_keeps_answers_and_clock(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "practice", "--round", "core", "--level", "mid",
+                             "--minutes", "20", "--questions", "3", "--seed", "5"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path, env=env_for(tmp_path))
+    assert proc.stdin is not None
+    for text in ("First answer: I would reach for a generator here.", "Second answer: because of memory use."):
+        proc.stdin.write(f"{text}\n/send\n")
+        proc.stdin.flush()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if (tmp_path / "db" / "m.db").exists() and rows(tmp_path, "select count(*) from answers")[0][0] == 2:
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)
+    before = rows(tmp_path, "select round_pos, position, deadline_at from asked_questions where status = 'active'")
+    last_active = rows(tmp_path, "select last_active_at from sessions")[0][0]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    away = 3
+    time.sleep(away)
+    resumed = mockloop(tmp_path, "practice", "--resume", stdin="/end\n")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Resuming session" in resumed.stdout
+    texts = [r[0] for r in rows(tmp_path, "select text from answers")]
+    assert texts == ["First answer: I would reach for a generator here.", "Second answer: because of memory use."]
+    # the clock was paused while the process was dead: the deadline moved by about the time away
+    [(rpos, qpos, old_deadline)] = before
+    new_deadline = rows(tmp_path, f"select deadline_at from asked_questions where round_pos={rpos} and position={qpos}")[0][0]
+    shift = (datetime.fromisoformat(new_deadline) - datetime.fromisoformat(old_deadline)).total_seconds()
+    killed_after = (datetime.fromisoformat(old_deadline) - datetime.fromisoformat(last_active)).total_seconds()
+    assert killed_after > 0 and away <= shift <= away + 15
+
+
+def test_usage_errors_exit_2_with_the_choices(tmp_path: Path) -> None:
+    bad_round = mockloop(tmp_path, "practice", "--round", "cor")
+    assert bad_round.returncode == 2 and "core" in bad_round.stderr and "Traceback" not in bad_round.stderr
+    bad_id = mockloop(tmp_path, "score", "--question", "core.gill", "--answer", "x")
+    assert bad_id.returncode == 2 and "Did you mean core.gil" in bad_id.stderr
+    bad_minutes = mockloop(tmp_path, "practice", "--minutes", "0")
+    assert bad_minutes.returncode == 2 and "minutes" in bad_minutes.stderr
+
+
+def test_score_json_has_the_documented_shape(tmp_path: Path) -> None:
+    done = mockloop(tmp_path, "score", "--question", "core.mutable-default", "--answer-file", "-", "--json", stdin=STRONG)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert set(payload) >= {"question", "scorer", "score", "signal", "criteria", "red_flags", "missed", "fallback_reason"}
+    assert payload["scorer"] == "offline" and payload["fallback_reason"] is None
+    assert all(set(c) == {"id", "score", "max", "evidence"} for c in payload["criteria"])
+    llm = mockloop(tmp_path, "score", "--question", "core.mutable-default", "--answer", STRONG, "--scorer", "llm", "--json")
+    assert json.loads(llm.stdout)["fallback_reason"]
+
+
+def test_questions_json_lists_the_bank(tmp_path: Path) -> None:
+    done = mockloop(tmp_path, "questions", "--json")
+    ids = {q["id"] for q in json.loads(done.stdout)}
+    assert "core.mutable-default" in ids
+
+
+def test_run_without_token_explains_how_to_get_one(tmp_path: Path) -> None:
+    done = mockloop(tmp_path, "run")
+    assert done.returncode == 1 and "DISCORD_TOKEN" in done.stderr and "mockloop practice" in done.stderr
+
+
+@pytest.mark.parametrize("url", ["postgresql+asyncpg://bob:hunter2@127.0.0.1:1/x", "not a url at all :// hunter2"])
+def test_bad_database_is_one_sentence_without_the_password(tmp_path: Path, url: str) -> None:
+    done = mockloop(tmp_path, "history", DATABASE_URL=url)
+    assert done.returncode == 1
+    assert "hunter2" not in done.stderr and "Traceback" not in done.stderr
+    assert "DATABASE_URL" in done.stderr or "database" in done.stderr
+
+
+def test_unwritable_database_path_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    done = mockloop(tmp_path, "history", DATABASE_URL=f"sqlite+aiosqlite:///{blocker}/m.db")
+    assert done.returncode == 1 and str(blocker) in done.stderr and "Traceback" not in done.stderr
