@@ -1,11 +1,13 @@
 """Engine throughput: many concurrent sessions answering through the offline scorer into SQLite.
 
-    python -m benchmarks.engine [--sessions 1000] [--rate 600] [--answers 5]
+    python -m benchmarks.engine [--sessions 1000] [--rate 600] [--seconds 30]
 
-Each simulated candidate starts a core round, then answers (main answers and follow-ups)
-with think times drawn so all sessions together offer about ``--rate`` answers per second.
-Latency is measured around ``InterviewEngine.answer``: both commits, scoring and the
-follow-up decision.  A second, saturated phase (no think time) shows the ceiling.
+All sessions are opened first (a core round each; their start rate is reported).  Then for
+``--seconds`` each simulated candidate answers (main answers and follow-ups) with exponential
+think times drawn so all sessions together offer about ``--rate`` answers per second, starting
+a new round when one ends.  Latency is measured
+around ``InterviewEngine.answer``: scoring, the follow-up decision and the commit.  A second,
+saturated phase (every session answering once, all at the same moment) shows the ceiling.
 Prints one JSON line.
 """
 
@@ -26,7 +28,7 @@ from bot.bootstrap import build_engine, load_bank
 from bot.engine.events import Event
 from bot.engine.models import Level, RoundKind
 from bot.engine.session import InterviewEngine, SessionRequest
-from bot.storage.db import open_engine
+from bot.storage.db import open_database
 from bot.storage.migrate import upgrade
 from bot.storage.repository import SqlRepository
 
@@ -47,43 +49,57 @@ def answer_pool() -> list[str]:
     return texts or ["A generator yields items lazily, so memory stays flat even for a 50 GB log file."]
 
 
-async def candidate(engine: InterviewEngine, user: str, answers: int, think: float, pool: list[str],
-                    rng: random.Random, latencies: list[float]) -> int:
-    state = await engine.start(SessionRequest(user, (RoundKind.CORE,), Level.MID, minutes=60, questions=3,
-                                              seed=rng.randrange(1 << 30)))
-    done = 0
-    for _ in range(answers):
+async def candidate(engine: InterviewEngine, session_id: str, until: float, think: float, pool: list[str],
+                    rng: random.Random, latencies: list[float]) -> None:
+    """Answer with think times until ``until``; a finished round is followed by a new one."""
+    state = await engine.state(session_id)
+    while True:
         if think:
             await asyncio.sleep(rng.expovariate(1 / think))
-        if (await engine.state(state.id)).finished:
-            break
+            if time.perf_counter() >= until:
+                return
+        if state.finished:
+            state = await engine.start(SessionRequest(state.user_id, (RoundKind.CORE,), Level.MID, minutes=60,
+                                                      questions=6, seed=rng.randrange(1 << 30)))
         start = time.perf_counter()
         await engine.answer(state.id, rng.choice(pool))
         latencies.append(time.perf_counter() - start)
-        done += 1
-    return done
+        state = await engine.state(state.id)
+        if not think:
+            return
 
 
-async def phase(engine: InterviewEngine, users: list[str], answers: int, think: float, pool: list[str],
+async def phase(engine: InterviewEngine, sessions: list[str], seconds: float, think: float, pool: list[str],
                 seed: int) -> dict[str, float]:
     latencies: list[float] = []
     rng = random.Random(seed)
     began = time.perf_counter()
-    counts = await asyncio.gather(*(candidate(engine, u, answers, think, pool, random.Random(rng.random()), latencies)
-                                    for u in users))
-    wall = time.perf_counter() - began
+    await asyncio.gather(*(candidate(engine, s, began + seconds, think, pool, random.Random(rng.random()), latencies)
+                           for s in sessions))
+    wall = time.perf_counter() - began if not think else seconds
     latencies.sort()
 
     def pct(p: float) -> float:
         return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2)
 
-    return {"answers": sum(counts), "seconds": round(wall, 2), "answers_per_s": round(sum(counts) / wall, 1),
+    return {"answers": len(latencies), "seconds": round(wall, 2), "answers_per_s": round(len(latencies) / wall, 1),
             "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": round(latencies[-1] * 1000, 2)}
 
 
-async def main(sessions: int, rate: float, answers: int) -> dict[str, object]:
+async def start_all(engine: InterviewEngine, users: list[str], questions: int, seed: int) -> tuple[list[str], float]:
+    """Open one session per user, all at once; returns their ids and sessions started per second."""
+    rng = random.Random(seed)
+    began = time.perf_counter()
+    states = await asyncio.gather(*(
+        engine.start(SessionRequest(u, (RoundKind.CORE,), Level.MID, minutes=60, questions=questions,
+                                    seed=rng.randrange(1 << 30)))
+        for u in users))
+    return [s.id for s in states], round(len(users) / (time.perf_counter() - began), 1)
+
+
+async def main(sessions: int, rate: float, seconds: float) -> dict[str, object]:
     folder = Path(tempfile.mkdtemp(prefix="mockloop-bench-"))
-    db = open_engine(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
+    db = open_database(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
     await upgrade(db)
     repo = SqlRepository(db)
     bank = load_bank()
@@ -91,11 +107,15 @@ async def main(sessions: int, rate: float, answers: int) -> dict[str, object]:
     pool = answer_pool()
     users = [await repo.ensure_user(f"bench:{i}", f"user {i}") for i in range(sessions)]
     think = sessions / rate  # mean seconds between one candidate's answers
-    paced = await phase(engine, users, answers, think, pool, seed=1)
-    saturated = await phase(engine, users, 2, 0.0, pool, seed=2)
+    ids, started_per_s = await start_all(engine, users, questions=6, seed=1)
+    paced = await phase(engine, ids, seconds, think, pool, seed=2)
+    ids, _ = await start_all(engine, users, questions=4, seed=3)
+    saturated = await phase(engine, ids, 0.0, 0.0, pool, seed=4)
     await repo.close()
     return {
-        "benchmark": "engine", "sessions": sessions, "offered_rate": rate, "paced": paced, "saturated": saturated,
+        "benchmark": "engine", "sessions": sessions, "offered_rate": rate, "window_s": seconds,
+        "sessions_started_per_s": started_per_s,
+        "paced": paced, "saturated": saturated,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "python": platform.python_version(), "machine": f"{platform.machine()}, {_cores()} cores",
     }
@@ -111,6 +131,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=600.0, help="answers per second offered by all sessions together")
-    parser.add_argument("--answers", type=int, default=5, help="answers per session in the paced phase")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the paced phase")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.sessions, args.rate, args.answers))))
+    print(json.dumps(asyncio.run(main(args.sessions, args.rate, args.seconds))))

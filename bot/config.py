@@ -40,8 +40,8 @@ class Settings(BaseSettings):
             raise ValueError("is not a database URL such as sqlite+aiosqlite:///data/mockloop.db") from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise ValueError("must be a SQLite (sqlite+aiosqlite://) or PostgreSQL (postgresql+asyncpg://) URL")
-        if url.get_driver_name() not in ("aiosqlite", "asyncpg"):
-            raise ValueError("needs an async driver: sqlite+aiosqlite:// or postgresql+asyncpg://")
+        if url.get_backend_name() == "postgresql" and url.get_driver_name() != "asyncpg":
+            raise ValueError("needs the asyncpg driver: postgresql+asyncpg://user:password@host/database")
         return SecretStr(raw)
 
 

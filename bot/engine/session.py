@@ -332,6 +332,11 @@ class InterviewEngine:
                 if step.changes.session:
                     step.state.last_active_at = self.clock.now()
                 await self.repo.save(step.state, step.changes)
+            if step.state.finished:
+                # A finished session is read from storage if ever needed again; caching it would
+                # grow memory (and garbage-collection pauses) for the life of the process.
+                self._states.pop(session_id, None)
+                self._locks.pop(session_id, None)
         for event in step.events:
             await self.notifier.publish(session_id, event)
 
@@ -392,6 +397,7 @@ class InterviewEngine:
         step.changes.answers.append((round_pos, question_pos, record))
         await self._grade(step, round_pos, asked)
         step.changes.final.add((round_pos, question_pos))
+        step.changes.regraded.add((round_pos, question_pos))
         if asked.status in (QuestionStatus.TIMED_OUT, QuestionStatus.SKIPPED):
             asked.status = QuestionStatus.ANSWERED
         round_ = step.state.rounds[round_pos]

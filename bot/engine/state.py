@@ -137,8 +137,11 @@ class Changes:
     questions: set[tuple[int, int]] = field(default_factory=set)
     answers: list[tuple[int, int, AnswerRecord]] = field(default_factory=list)
     final: set[tuple[int, int]] = field(default_factory=set)  # questions whose grade is settled
+    regraded: set[tuple[int, int]] = field(default_factory=set)  # settled before, settled again (late answers)
 
     def touch(self, round_pos: int, question_pos: int | None = None) -> None:
-        self.rounds.add(round_pos)
-        if question_pos is not None:
+        """Mark a round row (no ``question_pos``) or one question row as changed."""
+        if question_pos is None:
+            self.rounds.add(round_pos)
+        else:
             self.questions.add((round_pos, question_pos))

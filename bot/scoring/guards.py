@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.scoring.text import STOPWORDS, Sentence, tokens
 
@@ -50,3 +51,9 @@ class EchoFilter:
             if overlap >= ECHO_SIMILARITY:
                 return True
         return False
+
+
+@lru_cache(maxsize=256)
+def echo_filter(prompt: str) -> EchoFilter:
+    """One filter per question prompt, built once."""
+    return EchoFilter(prompt)

@@ -24,6 +24,10 @@ class Phrase:
     stems: tuple[str, ...]
 
     @property
+    def needed(self) -> frozenset[str]:
+        return frozenset(self.stems)
+
+    @property
     def max_span(self) -> int:
         """How many tokens a match may spread over: the phrase plus a few fillers."""
         n = len(self.stems)

@@ -20,8 +20,8 @@ from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
-from bot.scoring.guards import INJECTION_CAP, EchoFilter, injection_attempt
-from bot.scoring.matcher import CompiledCriterion, Located, compile_rubric, find, locate, negated
+from bot.scoring.guards import INJECTION_CAP, echo_filter, injection_attempt
+from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
 from bot.scoring.text import is_listy, sentences
 
 EVIDENCE_CHARS = 240
@@ -52,37 +52,37 @@ class OfflineScorer:
             return blank_result(question, rubric, "no answer")
         compiled = compile_rubric(rubric)
         notes: list[str] = []
-        echo = EchoFilter(question.prompt)
+        echo = echo_filter(question.prompt)
         fixes: dict[str, str] = {}
         usable: list[Located] = []
         everything: list[Located] = []
-        set_aside = 0
         for sentence in sentences(text):
             located = locate(sentence, compiled, fixes)
             if echo.echoes(sentence):
-                set_aside += 1
                 continue
             everything.append(located)
-            if is_listy(sentence, text):
-                set_aside += 1
-            else:
+            if not is_listy(sentence, text):
                 usable.append(located)
-        usable = [s for s in usable if not _dense(s, compiled.criteria)]
-        if everything and not usable:
+        present = {stem for where in everything for stem in where.stems}
+        hits = _hits_by_sentence(compiled.criteria, usable, present)
+        # A short sentence hitting many indicators at once is a term list in disguise.
+        dense = {i for i, found in enumerate(hits) if len(found) >= DENSE_HITS
+                 and len(usable[i].sentence.tokens) < len(found) * DENSE_TOKENS_PER_HIT}
+        if everything and len(dense) == len(usable):
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
 
         criteria: list[CriterionScore] = []
         levels: list[tuple[float, int]] = []
         missed: list[str] = []
         for crit in compiled.criteria:
-            hits = _indicator_hits(crit, usable)
-            count = len(hits)
+            found = _criterion_hits(crit, hits, dense)
+            count = len(found)
             level = sum(1 for need in crit.criterion.needs if count >= need)
             ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
             if level > ceiling:
                 notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
             level = min(level, ceiling)
-            evidence = _quote(text, hits[0]) if hits and level > 0 else None
+            evidence = _quote(text, found[0]) if found and level > 0 else None
             criteria.append(CriterionScore(id=crit.criterion.id, score=level, max=ceiling, evidence=evidence))
             levels.append((crit.criterion.weight, level))
             if level < 2:
@@ -91,7 +91,7 @@ class OfflineScorer:
         caps: list[int] = []
         flags: list[str] = []
         for flag in compiled.red_flags:
-            if _asserted(flag.phrases, everything):
+            if _asserted(flag.phrases, everything, present):
                 flags.append(flag.flag.text)
                 caps.append(flag.flag.cap)
                 notes.append(f"misconception: {flag.flag.correction}")
@@ -115,36 +115,49 @@ class OfflineScorer:
         )
 
 
-def _indicator_hits(crit: CompiledCriterion, usable: list[Located]) -> list[_Hit]:
-    hits: list[_Hit] = []
+def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Located],
+                      present: set[str]) -> list[dict[str, _Hit]]:
+    """For each usable sentence, the indicators it evidences (keyed by criterion/indicator id).
+
+    Phrases whose words do not all occur somewhere in the answer are skipped up front, which
+    leaves only a handful of window searches per answer.
+    """
+    out: list[dict[str, _Hit]] = [{} for _ in usable]
+    for crit in criteria:
+        for indicator in crit.indicators:
+            phrases = [p for p in indicator.phrases if p.needed <= present]
+            if not phrases:
+                continue
+            key = f"{crit.criterion.id}/{indicator.id}"
+            for index, where in enumerate(usable):
+                for phrase in phrases:
+                    span = find(phrase, where)
+                    if span is not None:
+                        out[index][key] = _Hit(where, span)
+                        break
+    return out
+
+
+def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, _Hit]], dense: set[int]) -> list[_Hit]:
+    """The first evidence of each of the criterion's indicators, in the order the answer gave them."""
+    found: list[_Hit] = []
     for indicator in crit.indicators:
-        hit = _first(indicator.phrases, usable)
-        if hit is not None:
-            hits.append(hit)
-    return sorted(hits, key=lambda h: (h.located.sentence.start, h.span[0]))
+        key = f"{crit.criterion.id}/{indicator.id}"
+        first = next((h[key] for i, h in enumerate(hits) if i not in dense and key in h), None)
+        if first is not None:
+            found.append(first)
+    return sorted(found, key=lambda h: (h.located.sentence.start, h.span[0]))
 
 
-def _first(phrases: tuple, located: list[Located]) -> _Hit | None:
-    for where in located:
-        for phrase in phrases:
-            span = find(phrase, where)
-            if span is not None:
-                return _Hit(where, span)
-    return None
-
-
-def _asserted(phrases: tuple, located: list[Located]) -> bool:
-    for where in located:
-        for phrase in phrases:
+def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[str]) -> bool:
+    for phrase in phrases:
+        if not phrase.needed <= present:
+            continue
+        for where in located:
             span = find(phrase, where)
             if span is not None and not negated(where, span, phrase):
                 return True
     return False
-
-
-def _dense(where: Located, criteria: tuple[CompiledCriterion, ...]) -> bool:
-    hits = sum(1 for crit in criteria for ind in crit.indicators if _first(ind.phrases, [where]) is not None)
-    return hits >= DENSE_HITS and len(where.sentence.tokens) < hits * DENSE_TOKENS_PER_HIT
 
 
 def _quote(text: str, hit: _Hit) -> str:

@@ -1,15 +1,29 @@
-"""Opening the database: the async engine, SQLite settings, and errors that never show a password."""
+"""Opening the database and running units of work on it; errors never show a password.
+
+Every repository operation is a plain function over a SQLAlchemy ``Connection``, run in one
+transaction by a :class:`Database`:
+
+- SQLite runs on one dedicated thread, one thread hop per transaction.  (An async SQLite
+  driver hops threads for every statement; measured here at about 0.4 ms each, that alone
+  capped the engine near 250 answers/s.)  One connection also means one writer, in order,
+  instead of pooled connections fighting over SQLite's lock.
+- PostgreSQL runs the same function through asyncpg with ``AsyncConnection.run_sync``.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+T = TypeVar("T")
 
 
 class StorageError(Exception):
@@ -24,13 +38,59 @@ def safe_url(url: str | URL) -> str:
         return "<unparseable database URL>"
 
 
-def open_engine(url: str) -> AsyncEngine:
-    """An async engine for ``url``; for SQLite the folder is created and WAL mode enabled."""
+class Database(Protocol):
+    url: URL
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one transaction, committed when it returns, rolled back if it raises."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class SqliteDatabase:
+    """SQLite through the standard library driver on one dedicated worker thread."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        sync_url = url.set(drivername="sqlite+pysqlite")
+        self._engine: Engine = create_engine(sync_url, pool_size=1, max_overflow=0, connect_args={"timeout": 30})
+        event.listen(self._engine, "connect", _sqlite_pragmas)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockloop-sqlite")
+
+    def _transaction(self, work: Callable[[Connection], T]) -> T:
+        with self._engine.begin() as connection:
+            return work(connection)
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._transaction, work)
+
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._engine.dispose)
+        self._thread.shutdown(wait=True)
+
+
+class AsyncDatabase:
+    """PostgreSQL (or any async driver) through SQLAlchemy's asyncio engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.url = engine.url
+        self._engine = engine
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        async with self._engine.begin() as connection:
+            return await connection.run_sync(work)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+
+def open_database(url: str) -> Database:
+    """A :class:`Database` for ``url``; for SQLite the folder is created first."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageError("DATABASE_URL is not a valid database URL.") from exc
-    options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -39,22 +99,12 @@ def open_engine(url: str) -> AsyncEngine:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"Cannot create the folder for the database {safe_url(parsed)}: {exc.strerror}.") from exc
-        options["connect_args"] = {"timeout": 30}
-        # SQLite has one writer at a time: a single shared connection queues statements in
-        # order instead of letting pooled connections fight over the lock and back off.
-        options["poolclass"] = AsyncAdaptedQueuePool
-        options["pool_size"] = 1
-        options["max_overflow"] = 0
-        options["pool_timeout"] = 60
-    else:
-        options["pool_pre_ping"] = True
+        return SqliteDatabase(parsed)
+    options: dict[str, Any] = {"pool_pre_ping": True}
     try:
-        engine = create_async_engine(parsed, **options)
+        return AsyncDatabase(create_async_engine(parsed, **options))
     except (ArgumentError, ImportError) as exc:
         raise StorageError(f"Cannot use the database {safe_url(parsed)}: {exc}.") from exc
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -8,9 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.db import StorageError, safe_url
+from bot.storage.db import Database, StorageError, safe_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,16 +22,15 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine) -> None:
+async def upgrade(database: Database) -> None:
     """Bring the schema to the newest revision; one clear error if the database refuses."""
 
     def run(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), "head")
 
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(run)
+        await database.run(run)
     except (DBAPIError, SQLAlchemyError, OSError) as exc:
         reason = getattr(exc, "orig", None) or exc
         text = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
-        raise StorageError(f"Cannot open or migrate the database {safe_url(engine.url)}: {text}.") from exc
+        raise StorageError(f"Cannot open or migrate the database {safe_url(database.url)}: {text}.") from exc

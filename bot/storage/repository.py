@@ -1,7 +1,8 @@
 """The engine's Repository port on SQLAlchemy: SQLite by default, PostgreSQL for deployments.
 
 Each engine step is one transaction here, so an answer is durable before anything the
-candidate sees next, and a killed process loses at most the step it was in.
+candidate sees next, and a killed process loses at most the step it was in.  The SQL is
+written once, as functions over a ``Connection``; :mod:`bot.storage.db` runs them.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.engine.models import ScoreResult
 from bot.engine.state import (
@@ -25,165 +27,153 @@ from bot.engine.state import (
     SessionStatus,
 )
 from bot.storage import tables as t
+from bot.storage.db import Database
+
+LIVE = (SessionStatus.ACTIVE.value, SessionStatus.INTERRUPTED.value)
+
+# Statements built once: SQLAlchemy reuses their compiled form, and a list of rows runs as
+# one executemany.  Key parameters are prefixed ``k_`` so they never clash with column names.
+_UPDATE_SESSION = update(t.Session).where(t.Session.id == bindparam("k_session"))
+_UPDATE_ROUND = update(t.Round).where(t.Round.session_id == bindparam("k_session"),
+                                      t.Round.position == bindparam("k_round"))
+_UPDATE_QUESTION = update(t.AskedQuestion).where(t.AskedQuestion.session_id == bindparam("k_session"),
+                                                 t.AskedQuestion.round_pos == bindparam("k_round"),
+                                                 t.AskedQuestion.position == bindparam("k_question"))
+_DELETE_CRITERIA = delete(t.CriterionScore).where(t.CriterionScore.session_id == bindparam("k_session"),
+                                                  t.CriterionScore.round_pos == bindparam("k_round"),
+                                                  t.CriterionScore.question_pos == bindparam("k_question"))
+_INSERT_ANSWER = insert(t.Answer)
+_INSERT_CRITERIA = insert(t.CriterionScore)
 
 
 class SqlRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        await self.database.close()
 
     # ------------------------------------------------------------------ users
 
-    async def ensure_user(self, external_id: str, display_name: str, *, at: datetime | None = None) -> str:
+    async def ensure_user(self, external_id: str, display_name: str) -> str:
+        """The user's id, creating the user on first sight (safe when two processes race)."""
         query = select(t.User.id).where(t.User.external_id == external_id)
-        async with self._sessions() as db:
-            found = await db.scalar(query)
+        found = await self.database.run(lambda db: db.scalar(query))
         if found is not None:
-            return found
-        user_id = uuid.uuid4().hex
+            return str(found)
+        row = {"id": uuid.uuid4().hex, "external_id": external_id, "display_name": display_name[:128],
+               "created_at": datetime.now(UTC)}
         try:
-            async with self._sessions.begin() as db:
-                db.add(t.User(id=user_id, external_id=external_id, display_name=display_name[:128],
-                              created_at=at or datetime.now(UTC)))
-        except IntegrityError:  # another process created the same user first
-            async with self._sessions() as db:
-                found = await db.scalar(query)
-            assert found is not None
-            return found
-        return user_id
+            await self.database.run(lambda db: db.execute(insert(t.User).values(row)))
+        except IntegrityError:
+            found = await self.database.run(lambda db: db.scalar(query))
+            return str(found)
+        return str(row["id"])
 
     # ------------------------------------------------------------------ sessions
 
     async def create_session(self, state: SessionState) -> None:
-        async with self._sessions() as db, db.begin():
-            await db.execute(insert(t.Session).values(_session_row(state)))
-            await db.execute(insert(t.Round), [_round_row(state.id, r) for r in state.rounds])
-            await db.execute(
-                insert(t.AskedQuestion),
-                [_question_row(state.id, r.position, q) for r in state.rounds for q in r.questions],
-            )
+        def work(db: Connection) -> None:
+            db.execute(insert(t.Session).values(_session_row(state)))
+            db.execute(insert(t.Round), [_round_row(state.id, r) for r in state.rounds])
+            db.execute(insert(t.AskedQuestion),
+                       [_question_row(state.id, r.position, q) for r in state.rounds for q in r.questions])
+
+        await self.database.run(work)
 
     async def save(self, state: SessionState, changes: Changes) -> None:
-        async with self.engine.begin() as db:
-            if changes.session:
-                await db.execute(update(t.Session).where(t.Session.id == state.id).values(_session_row(state)))
-            if changes.answers:
-                await db.execute(insert(t.Answer), [_answer_row(state.id, r, q, a) for r, q, a in changes.answers])
-            for round_pos in sorted(changes.rounds):
-                values = _round_row(state.id, state.rounds[round_pos])
-                await db.execute(
-                    update(t.Round).where(t.Round.session_id == state.id, t.Round.position == round_pos).values(values)
-                )
-            for round_pos, question_pos in sorted(changes.questions | changes.final):
-                asked = state.locate(round_pos, question_pos)
-                key = (t.AskedQuestion.session_id == state.id, t.AskedQuestion.round_pos == round_pos,
-                       t.AskedQuestion.position == question_pos)
-                await db.execute(update(t.AskedQuestion).where(*key).values(_question_row(state.id, round_pos, asked)))
-            for round_pos, question_pos in sorted(changes.final):
-                await self._write_criteria(db, state.id, round_pos, state.locate(round_pos, question_pos))
+        # Rows are built here, on the event loop, so the worker never reads state the engine changes.
+        key = {"k_session": state.id}
+        session_row = {**_session_row(state), **key} if changes.session else None
+        answers = [_answer_row(state.id, r, q, a) for r, q, a in changes.answers]
+        rounds = [{**_round_row(state.id, state.rounds[r]), **key, "k_round": r} for r in sorted(changes.rounds)]
+        questions = [{**_question_row(state.id, r, state.locate(r, q)), **key, "k_round": r, "k_question": q}
+                     for r, q in sorted(changes.questions | changes.final)]
+        regraded = [{**key, "k_round": r, "k_question": q} for r, q in sorted(changes.regraded)]
+        criteria = [row for r, q in sorted(changes.final) for row in _criterion_rows(state.id, r, state.locate(r, q))]
 
-    async def _write_criteria(self, db: AsyncConnection, session_id: str, round_pos: int, asked: AskedQuestion) -> None:
-        """Per-criterion rows for a settled grade (the running grade lives in the question's result)."""
-        await db.execute(
-            delete(t.CriterionScore).where(
-                t.CriterionScore.session_id == session_id,
-                t.CriterionScore.round_pos == round_pos,
-                t.CriterionScore.question_pos == asked.position,
-            )
-        )
-        if asked.result is None:
-            return
-        await db.execute(
-            insert(t.CriterionScore),
-            [
-                {
-                    "session_id": session_id, "round_pos": round_pos, "question_pos": asked.position,
-                    "criterion_id": c.id, "question_id": asked.question_id, "level": c.score,
-                    "max_level": c.max, "evidence": c.evidence,
-                }
-                for c in asked.result.criteria
-            ],
-        )
+        def work(db: Connection) -> None:
+            if session_row is not None:
+                db.execute(_UPDATE_SESSION, session_row)
+            if answers:
+                db.execute(_INSERT_ANSWER, answers)
+            if rounds:
+                db.execute(_UPDATE_ROUND, rounds)
+            if questions:
+                db.execute(_UPDATE_QUESTION, questions)
+            if regraded:
+                db.execute(_DELETE_CRITERIA, regraded)
+            if criteria:
+                # per-criterion rows exist once a grade is settled; the running grade is the question's result
+                db.execute(_INSERT_CRITERIA, criteria)
+
+        await self.database.run(work)
 
     async def load_session(self, session_id: str) -> SessionState | None:
-        async with self._sessions() as db:
-            session = await db.get(t.Session, session_id)
-            if session is None:
-                return None
-            rounds = (await db.scalars(select(t.Round).where(t.Round.session_id == session_id).order_by(t.Round.position))).all()
-            asked = (await db.scalars(
-                select(t.AskedQuestion).where(t.AskedQuestion.session_id == session_id)
-                .order_by(t.AskedQuestion.round_pos, t.AskedQuestion.position)
-            )).all()
-            answers = (await db.scalars(
-                select(t.Answer).where(t.Answer.session_id == session_id)
-                .order_by(t.Answer.round_pos, t.Answer.question_pos, t.Answer.seq)
-            )).all()
-        by_question: dict[tuple[int, int], list[AnswerRecord]] = defaultdict(list)
-        for a in answers:
-            by_question[(a.round_pos, a.question_pos)].append(AnswerRecord(
-                seq=a.seq, kind=a.kind, prompt=a.prompt, text=a.text, submitted_at=a.submitted_at, late=a.late))
-        questions_by_round: dict[int, list[AskedQuestion]] = defaultdict(list)
-        for q in asked:
-            questions_by_round[q.round_pos].append(AskedQuestion(
-                position=q.position, question_id=q.question_id, rubric_version=q.rubric_version, status=q.status,
-                asked_at=q.asked_at, deadline_at=q.deadline_at, hints=list(q.hints),
-                followups=[FollowUpAsked.model_validate(f) for f in q.followups], draft=q.draft,
-                answers=by_question[(q.round_pos, q.position)],
-                result=ScoreResult.model_validate(q.result) if q.result else None,
-            ))
-        return SessionState(
-            id=session.id, user_id=session.user_id, mode=session.mode, level=session.level,
-            track=session.track, seed=session.seed, status=session.status, created_at=session.created_at,
-            ended_at=session.ended_at, last_active_at=session.last_active_at, score=session.score,
-            rounds=[
-                RoundState(
-                    position=r.position, kind=r.kind, minutes=r.minutes, status=r.status,
-                    started_at=r.started_at, deadline_at=r.deadline_at, ended_at=r.ended_at,
-                    warnings_sent=list(r.warnings_sent), questions=questions_by_round[r.position], score=r.score,
-                )
-                for r in rounds
-            ],
-        )
+        return await self.database.run(lambda db: _load(db, session_id))
 
     async def resumable_session(self, user_id: str) -> str | None:
-        async with self._sessions() as db:
-            return await db.scalar(
-                select(t.Session.id)
-                .where(t.Session.user_id == user_id,
-                       t.Session.status.in_([SessionStatus.ACTIVE.value, SessionStatus.INTERRUPTED.value]))
-                .order_by(t.Session.created_at.desc())
-                .limit(1)
-            )
+        query = (select(t.Session.id).where(t.Session.user_id == user_id, t.Session.status.in_(LIVE))
+                 .order_by(t.Session.created_at.desc()).limit(1))
+        found = await self.database.run(lambda db: db.scalar(query))
+        return None if found is None else str(found)
 
     async def recent_question_ids(self, user_id: str, sessions: int) -> set[str]:
-        async with self._sessions() as db:
-            recent = (
-                select(t.Session.id).where(t.Session.user_id == user_id)
-                .order_by(t.Session.created_at.desc()).limit(sessions).subquery()
-            )
-            rows = await db.scalars(
-                select(t.AskedQuestion.question_id).where(
-                    and_(t.AskedQuestion.session_id.in_(select(recent.c.id)),
-                         t.AskedQuestion.status.not_in(["pending", "unasked"]))
-                )
-            )
-            return set(rows.all())
+        recent = (select(t.Session.id).where(t.Session.user_id == user_id)
+                  .order_by(t.Session.created_at.desc()).limit(sessions).subquery())
+        query = select(t.AskedQuestion.question_id).where(
+            t.AskedQuestion.session_id.in_(select(recent.c.id)),
+            t.AskedQuestion.status.not_in(["pending", "unasked"]),
+        )
+        return await self.database.run(lambda db: {str(v) for v in db.scalars(query)})
 
     async def list_sessions(self, user_id: str, limit: int) -> list[SessionState]:
-        async with self._sessions() as db:
-            ids = (await db.scalars(
-                select(t.Session.id).where(t.Session.user_id == user_id)
-                .order_by(t.Session.created_at.desc()).limit(limit)
-            )).all()
-        states = [await self.load_session(i) for i in ids]
-        return [s for s in states if s is not None]
+        query = (select(t.Session.id).where(t.Session.user_id == user_id)
+                 .order_by(t.Session.created_at.desc()).limit(limit))
+
+        def work(db: Connection) -> list[SessionState]:
+            states = [_load(db, str(session_id)) for session_id in db.scalars(query)]
+            return [s for s in states if s is not None]
+
+        return await self.database.run(work)
 
 
-def _session_row(state: SessionState) -> dict[str, object]:
+def _load(db: Connection, session_id: str) -> SessionState | None:
+    session = db.execute(select(t.Session.__table__).where(t.Session.id == session_id)).mappings().first()
+    if session is None:
+        return None
+    rounds = db.execute(select(t.Round.__table__).where(t.Round.session_id == session_id)
+                        .order_by(t.Round.position)).mappings().all()
+    asked = db.execute(select(t.AskedQuestion.__table__).where(t.AskedQuestion.session_id == session_id)
+                       .order_by(t.AskedQuestion.round_pos, t.AskedQuestion.position)).mappings().all()
+    answers = db.execute(select(t.Answer.__table__).where(t.Answer.session_id == session_id)
+                         .order_by(t.Answer.round_pos, t.Answer.question_pos, t.Answer.seq)).mappings().all()
+    by_question: dict[tuple[int, int], list[AnswerRecord]] = defaultdict(list)
+    for a in answers:
+        by_question[(a["round_pos"], a["question_pos"])].append(AnswerRecord.model_validate(
+            {k: a[k] for k in ("seq", "kind", "prompt", "text", "submitted_at", "late")}))
+    questions: dict[int, list[AskedQuestion]] = defaultdict(list)
+    for q in asked:
+        questions[q["round_pos"]].append(AskedQuestion(
+            position=q["position"], question_id=q["question_id"], rubric_version=q["rubric_version"],
+            status=q["status"], asked_at=q["asked_at"], deadline_at=q["deadline_at"], hints=list(q["hints"]),
+            followups=[FollowUpAsked.model_validate(f) for f in q["followups"]], draft=q["draft"],
+            answers=by_question[(q["round_pos"], q["position"])],
+            result=ScoreResult.model_validate(q["result"]) if q["result"] else None,
+        ))
+    return SessionState.model_validate({
+        **{k: session[k] for k in ("id", "user_id", "mode", "level", "track", "seed", "status", "created_at",
+                                   "ended_at", "last_active_at", "score")},
+        "rounds": [
+            RoundState.model_validate({**{k: r[k] for k in ("position", "kind", "minutes", "status", "started_at",
+                                                            "deadline_at", "ended_at", "warnings_sent", "score")},
+                                       "questions": questions[r["position"]]})
+            for r in rounds
+        ],
+    })
+
+
+def _session_row(state: SessionState) -> dict[str, Any]:
     return {
         "id": state.id, "user_id": state.user_id, "mode": state.mode, "level": state.level.value,
         "track": state.track.value, "seed": state.seed, "status": state.status.value,
@@ -192,7 +182,7 @@ def _session_row(state: SessionState) -> dict[str, object]:
     }
 
 
-def _round_row(session_id: str, r: RoundState) -> dict[str, object]:
+def _round_row(session_id: str, r: RoundState) -> dict[str, Any]:
     return {
         "session_id": session_id, "position": r.position, "kind": r.kind.value, "minutes": r.minutes,
         "status": r.status.value, "started_at": r.started_at, "deadline_at": r.deadline_at,
@@ -200,7 +190,7 @@ def _round_row(session_id: str, r: RoundState) -> dict[str, object]:
     }
 
 
-def _question_row(session_id: str, round_pos: int, q: AskedQuestion) -> dict[str, object]:
+def _question_row(session_id: str, round_pos: int, q: AskedQuestion) -> dict[str, Any]:
     return {
         "session_id": session_id, "round_pos": round_pos, "position": q.position,
         "question_id": q.question_id, "rubric_version": q.rubric_version, "status": q.status.value,
@@ -213,8 +203,18 @@ def _question_row(session_id: str, round_pos: int, q: AskedQuestion) -> dict[str
     }
 
 
-def _answer_row(session_id: str, round_pos: int, question_pos: int, a: AnswerRecord) -> dict[str, object]:
+def _answer_row(session_id: str, round_pos: int, question_pos: int, a: AnswerRecord) -> dict[str, Any]:
     return {
         "session_id": session_id, "round_pos": round_pos, "question_pos": question_pos, "seq": a.seq,
         "kind": a.kind, "prompt": a.prompt, "text": a.text, "submitted_at": a.submitted_at, "late": a.late,
     }
+
+
+def _criterion_rows(session_id: str, round_pos: int, asked: AskedQuestion) -> list[dict[str, Any]]:
+    if asked.result is None:
+        return []
+    return [
+        {"session_id": session_id, "round_pos": round_pos, "question_pos": asked.position, "criterion_id": c.id,
+         "question_id": asked.question_id, "level": c.score, "max_level": c.max, "evidence": c.evidence}
+        for c in asked.result.criteria
+    ]

@@ -12,7 +12,7 @@ from bot.engine.session import InterviewEngine, SessionRequest
 from bot.engine.state import QuestionStatus, SessionStatus
 from bot.interviewer.offline import OfflineInterviewer
 from bot.scoring.offline import OfflineScorer
-from bot.storage.db import open_engine
+from bot.storage.db import open_database
 from bot.storage.migrate import upgrade
 from bot.storage.repository import SqlRepository
 from tests.fakes import RecordingNotifier, synthetic_bank
@@ -22,9 +22,9 @@ ODD = "Tab\there, bell \x07, escape \x1b[31mred\x1b[0m, RTL \u202eevil, emoji ðŸ
 
 @pytest.fixture
 async def repo(database_url: str) -> AsyncIterator[SqlRepository]:
-    engine = open_engine(database_url)
-    await upgrade(engine)
-    repository = SqlRepository(engine)
+    database = open_database(database_url)
+    await upgrade(database)
+    repository = SqlRepository(database)
     yield repository
     await repository.close()
 
