@@ -18,10 +18,17 @@ _INJECTION = re.compile(
       | \b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b
       | \bscore\s*=\s*\d+
       | \bnew\s+instructions?\b
+      | \b(note|message|instructions?|reminder)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?(scorer|grader|judge|evaluator|model|ai|llm)\b
+      | \b(before|when)\s+(grading|scoring|evaluating)\b
+      | \b(correct|expected|required)\s+(output|score|grade|rating)\s+(is|should|must|=)
+      | \brubric\s+authors?\b
+      | \bscore\s+(this|these|me|it|all)\b[^.\n]{0,30}\b(as|with|at)\b
+      | </?\s*(system|answer|instructions?)\s*>
     )""",
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
 INJECTION_CAP = 30
+INJECTION_FLAG = "instructions to the grader inside the answer"
 ECHO_SIMILARITY = 0.6
 
 

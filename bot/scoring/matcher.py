@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from bot.engine.models import Criterion, RedFlag, Rubric
-from bot.scoring.text import NEGATORS, REFUTATIONS, STOPWORDS, Sentence, phrase_stems
+from bot.scoring.text import NEGATORS, REFUTATIONS, REFUTING_PHRASES, STOPWORDS, Sentence, phrase_stems
 
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SIMILARITY = 0.8
@@ -22,6 +22,7 @@ NEGATION_LOOKBACK = 6
 @dataclass(frozen=True)
 class Phrase:
     stems: tuple[str, ...]
+    ordered: bool = False  # strict phrases (red flags) match their words in order
 
     @property
     def needed(self) -> frozenset[str]:
@@ -31,7 +32,7 @@ class Phrase:
     def max_span(self) -> int:
         """How many tokens a match may spread over: the phrase plus a few fillers."""
         n = len(self.stems)
-        return n + max(3, n)
+        return n + (2 if self.ordered else max(3, n))
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,11 @@ class CompiledRubric:
     criteria: tuple[CompiledCriterion, ...]
     red_flags: tuple[CompiledRedFlag, ...]
     by_initial: dict[str, tuple[str, ...]]  # rubric vocabulary by first letter, for typo repair
+    vocabulary: frozenset[str]
 
 
-def _phrases(texts: list[str]) -> tuple[Phrase, ...]:
-    return tuple(Phrase(s) for s in (phrase_stems(t) for t in texts) if s)
+def _phrases(texts: list[str], strict: bool = False) -> tuple[Phrase, ...]:
+    return tuple(Phrase(s, ordered=strict) for s in (phrase_stems(t, strict) for t in texts) if s)
 
 
 _COMPILED: dict[int, tuple[Rubric, CompiledRubric]] = {}
@@ -81,19 +83,18 @@ def _compile(rubric: Rubric) -> CompiledRubric:
         CompiledCriterion(c, tuple(CompiledIndicator(i.id, _phrases(i.phrases)) for i in c.indicators))
         for c in rubric.criteria
     )
-    flags = tuple(CompiledRedFlag(f, _phrases(f.phrases)) for f in rubric.red_flags)
+    flags = tuple(CompiledRedFlag(f, _phrases(f.phrases, strict=True)) for f in rubric.red_flags)
     vocab: set[str] = set()
     for crit in criteria:
         for ind in crit.indicators:
             for phrase in ind.phrases:
                 vocab.update(phrase.stems)
-    for flag in flags:
-        for phrase in flag.phrases:
-            vocab.update(phrase.stems)
+    strict_words = {s for flag in flags for phrase in flag.phrases for s in phrase.stems}
+    vocab.update(s for s in strict_words if s not in STOPWORDS)
     buckets: dict[str, list[str]] = defaultdict(list)
     for word in vocab:
         buckets[word[0]].append(word)
-    return CompiledRubric(criteria, flags, {k: tuple(v) for k, v in buckets.items()})
+    return CompiledRubric(criteria, flags, {k: tuple(v) for k, v in buckets.items()}, frozenset(vocab))
 
 
 def repair(stem: str, rubric: CompiledRubric) -> str:
@@ -119,9 +120,11 @@ class Located:
     sentence: Sentence
     stems: tuple[str, ...]
     positions: dict[str, tuple[int, ...]]
+    refuting: bool = False  # the sentence reports a belief in order to reject it
+    vocabulary_share: float = 0.0  # share of its words that are rubric terms
 
 
-def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str]) -> Located:
+def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], text: str = "") -> Located:
     stems: list[str] = []
     for token in sentence.tokens:
         fixed = fixes.get(token.stem)
@@ -131,33 +134,57 @@ def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str]) ->
     positions: dict[str, list[int]] = defaultdict(list)
     for index, value in enumerate(stems):
         positions[value].append(index)
-    return Located(sentence, tuple(stems), {k: tuple(v) for k, v in positions.items()})
+    known = sum(1 for value in stems if value in rubric.vocabulary)
+    refuting = bool(text) and REFUTING_PHRASES.search(text, sentence.start, sentence.end) is not None
+    return Located(sentence, tuple(stems), {k: tuple(v) for k, v in positions.items()}, refuting,
+                   known / len(stems) if stems else 0.0)
 
 
 def find(phrase: Phrase, where: Located) -> tuple[int, int] | None:
-    """Smallest token window holding every stem of ``phrase``, if it fits the phrase's span."""
-    lists = [where.positions.get(s) for s in phrase.stems]
-    if any(not p for p in lists):
+    """Smallest token window holding the phrase's stems (in order if it is strict), within its span."""
+    if any(s not in where.positions for s in phrase.stems):
         return None
-    needed = list(dict.fromkeys(phrase.stems))
-    if len(needed) == 1:
-        first = where.positions[needed[0]][0]
+    return _find_ordered(phrase, where) if phrase.ordered else _find_any_order(phrase, where)
+
+
+def _find_ordered(phrase: Phrase, where: Located) -> tuple[int, int] | None:
+    best: tuple[int, int] | None = None
+    for first in where.positions[phrase.stems[0]]:
+        at = first
+        for stem_ in phrase.stems[1:]:
+            following = [p for p in where.positions[stem_] if p > at]
+            if not following:
+                break
+            at = following[0]
+        else:
+            if at - first + 1 <= phrase.max_span and (best is None or at - first < best[1] - best[0]):
+                best = (first, at)
+    return best
+
+
+def _find_any_order(phrase: Phrase, where: Located) -> tuple[int, int] | None:
+    need: dict[str, int] = defaultdict(int)
+    for stem_ in phrase.stems:
+        need[stem_] += 1
+    if any(len(where.positions[s]) < n for s, n in need.items()):
+        return None
+    if len(phrase.stems) == 1:
+        first = where.positions[phrase.stems[0]][0]
         return first, first
-    events = sorted((pos, s) for s in needed for pos in where.positions[s])
+    events = sorted((pos, s) for s in need for pos in where.positions[s])
     counts: dict[str, int] = defaultdict(int)
     have, left, best = 0, 0, None
-    for right in range(len(events)):
-        pos, s = events[right]
+    for pos, s in events:
         counts[s] += 1
-        if counts[s] == 1:
+        if counts[s] == need[s]:
             have += 1
-        while have == len(needed):
+        while have == len(need):
             lpos, ls = events[left]
             if best is None or pos - lpos < best[1] - best[0]:
                 best = (lpos, pos)
-            counts[ls] -= 1
-            if counts[ls] == 0:
+            if counts[ls] == need[ls]:
                 have -= 1
+            counts[ls] -= 1
             left += 1
     if best is None or best[1] - best[0] + 1 > phrase.max_span:
         return None
@@ -171,7 +198,7 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     as in "can't do concurrency") flips it; a refutation word anywhere in the sentence
     ("a common myth is ...") marks the whole claim as rejected.
     """
-    if any(s in REFUTATIONS for s in where.stems) or any(t.norm in REFUTATIONS for t in where.sentence.tokens):
+    if any(t.norm in REFUTATIONS for t in where.sentence.tokens) or where.refuting:
         return True
     start = max(0, span[0] - NEGATION_LOOKBACK)
     window = [t.norm for t in where.sentence.tokens[start : span[1] + 1]]

@@ -20,9 +20,9 @@ from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
-from bot.scoring.guards import INJECTION_CAP, echo_filter, injection_attempt
+from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
-from bot.scoring.text import is_listy, sentences
+from bot.scoring.text import is_listy, is_question, sentences
 
 EVIDENCE_CHARS = 240
 # A sentence that hits this many indicators while being this short is a term list in disguise.
@@ -57,11 +57,11 @@ class OfflineScorer:
         usable: list[Located] = []
         everything: list[Located] = []
         for sentence in sentences(text):
-            located = locate(sentence, compiled, fixes)
+            located = locate(sentence, compiled, fixes, text)
             if echo.echoes(sentence):
                 continue
             everything.append(located)
-            if not is_listy(sentence, text):
+            if not is_listy(sentence, text, located.vocabulary_share) and not is_question(text, sentence):
                 usable.append(located)
         present = {stem for where in everything for stem in where.stems}
         hits = _hits_by_sentence(compiled.criteria, usable, present)
@@ -97,7 +97,7 @@ class OfflineScorer:
                 notes.append(f"misconception: {flag.flag.correction}")
         injected = injection_attempt(text)
         if injected is not None:
-            flags.append("instructions to the grader inside the answer")
+            flags.append(INJECTION_FLAG)
             caps.append(INJECTION_CAP)
             notes.append(f"the answer tried to instruct the grader ({injected[:60]!r}); that text was ignored")
         if question.answer_format == "code":

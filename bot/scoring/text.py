@@ -33,7 +33,15 @@ NEGATORS = frozenset({"not", "no", "never", "nothing", "neither", "nor", "cannot
                       "dont", "arent", "wont", "cant", "wasnt", "shouldnt", "didnt", "hardly"})
 # Words that, anywhere in a sentence, mark a stated belief as one the speaker rejects.
 REFUTATIONS = frozenset({"myth", "misconception", "misconceptions", "wrong", "false", "incorrect", "mistaken",
-                         "misleading", "untrue", "contrary", "fallacy", "misunderstanding", "misbelief"})
+                         "misleading", "untrue", "contrary", "fallacy", "misunderstanding", "misbelief", "oversimplification"})
+# Multi-word ways of reporting a belief in order to reject it ("people assume X, but ...").
+REFUTING_PHRASES = re.compile(
+    r"\b(people|folks|juniors|many|some|everyone|devs|developers)\s+(often\s+|usually\s+|sometimes\s+)?"
+    r"(think|assume|believe|say|claim|expect)|\bthe\s+idea\s+that\b|\bpush(ing)?\s+back\b|\bit'?s\s+tempting\s+to\b"
+    r"|\bcommon\s+(belief|mistake|trap|confusion)\b|\bnot\s+the\s+case\b|\bisn'?t\s+true\b|\bnot\s+true\b"
+    r"|\bcontrary\s+to\b|\bthe\s+claim\s+that\b|\bwould\s+be\s+wrong\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -105,28 +113,53 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
-def phrase_stems(phrase: str) -> tuple[str, ...]:
-    """The stems a phrase requires: its content words, or all its words if it has no others."""
+def phrase_stems(phrase: str, strict: bool = False) -> tuple[str, ...]:
+    """The stems a phrase requires.
+
+    Lenient (indicators): the content words, unless that would shrink a multi-word phrase
+    to a single word ("line by line" must not match any "line").  Strict (red flags): every
+    word, because a misconception is a precise claim and a false accusation costs more
+    than a missed one.
+    """
     words = [normalise_word(w) for w in _WORD.findall(_join_contractions(phrase))]
     words = [w for w in words if w]
-    content = [w for w in words if w not in STOPWORDS]
-    return tuple(stem(w) for w in (content or words))
+    if strict:
+        return tuple(stem(w) for w in words)
+    inner = list(words)
+    while len(inner) > 1 and inner[0] in STOPWORDS:
+        inner.pop(0)
+    while len(inner) > 1 and inner[-1] in STOPWORDS:
+        inner.pop()
+    content = [w for w in inner if w not in STOPWORDS]
+    if len(set(inner)) > 1 and len(set(content)) < 2:
+        content = inner
+    return tuple(stem(w) for w in (content or inner))
 
 
-def is_listy(sentence: Sentence, text: str) -> bool:
+def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
     """A run of terms rather than an explanation: separated terms, repeats, or no function words.
 
-    Concepts only count when the candidate explains them; a pasted list of buzzwords
-    earns nothing however many of them are right.  Short terse sentences stay usable.
+    Concepts only count when the candidate explains them; a pasted list of buzzwords earns
+    nothing however many of them are right.  ``vocabulary_share`` is the share of the
+    sentence's words that are rubric terms: an explanation needs words of its own.
+    Short terse sentences stay usable.
     """
     words = sentence.tokens
     if len(words) < 3:
         return True
     if len({t.stem for t in words}) / len(words) < 0.6:
         return True
-    function_words = sum(1 for t in words if t.norm in STOPWORDS or t.norm in NEGATORS)
+    function_words = sum(1 for t in words if (t.norm in STOPWORDS or t.norm in NEGATORS) and len(t.norm) > 1)
     ratio = function_words / len(words)
     separators = sum(text.count(mark, sentence.start, sentence.end) for mark in (",", "/", "|", " - "))
     if separators >= 2 and separators >= len(words) / 4 and ratio < 0.25:
         return True
+    if len(words) >= 6 and vocabulary_share >= 0.6 and ratio < 0.2:
+        return True
     return len(words) >= 7 and ratio < 0.1
+
+
+def is_question(text: str, sentence: Sentence) -> bool:
+    """A sentence asked rather than stated: clarifying questions are fine, but they explain nothing."""
+    tail = text[sentence.start : sentence.end + 1].rstrip()
+    return tail.endswith("?")

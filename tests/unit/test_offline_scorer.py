@@ -113,3 +113,29 @@ def test_any_text_gets_a_valid_grade_and_evidence_is_quoted(text: str) -> None:
         assert 0 <= crit.score <= crit.max <= 3
         if crit.evidence is not None:
             assert crit.evidence in text
+
+
+def test_questions_back_to_the_interviewer_earn_no_credit() -> None:
+    asked = "Do you mean the default is evaluated once when def runs? Should I use None as a sentinel?"
+    assert grade(asked).score == 0
+
+
+def test_reported_beliefs_that_are_rejected_do_not_trip_red_flags() -> None:
+    pushed = ("I'd push back on the idea that Python makes a new default list per call; the default is evaluated "
+              "once at definition time.")
+    people = "People often assume Python makes a new default list per call, but it is created once and shared."
+    assert not grade(pushed).red_flags and not grade(people).red_flags
+
+
+def test_red_flags_need_the_whole_claim_not_its_topic_words() -> None:
+    # every content word of a misconception, but not the claim itself
+    scattered = "Each call to the function reuses the same default list; Python never makes a new one per call."
+    assert not grade(scattered).red_flags
+
+
+def test_multi_word_phrases_never_shrink_to_one_common_word() -> None:
+    from bot.scoring.text import phrase_stems
+
+    assert len(phrase_stems("line by line")) == 3
+    assert phrase_stems("the GIL") == ("gil",)
+    assert phrase_stems("is compares the values", strict=True) == ("is", "compar", "the", "valu")
