@@ -73,13 +73,25 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     return cov / var if var else 0.0
 
 
-# What "handled" means for each attack, given its result and the question's graded results.
-Rule = Callable[[ScoreResult, dict[int, list[int]]], bool]
-RULES: dict[str, Rule] = {
-    "keyword-stuffing": lambda r, g: r.score < min(g.get(2, [101]) + g.get(3, [101])) and r.score <= max(g.get(1, [0]) + [15]),
+# What "handled" means for each attack, given its result and the question's graded scores.
+Grades = dict[int, list[int]]
+
+
+def _below_solid(r: ScoreResult, g: Grades) -> bool:
+    """Scores below every answer graded 2 or 3 for the same question."""
+    return r.score < min([*g.get(2, []), *g.get(3, []), 101])
+
+
+def _stuffing(r: ScoreResult, g: Grades) -> bool:
+    # below every solid answer, and no higher than the best weak one (or 15 if that is lower)
+    return _below_solid(r, g) and r.score <= max([*g.get(1, []), 15])
+
+
+RULES: dict[str, Callable[[ScoreResult, Grades], bool]] = {
+    "keyword-stuffing": _stuffing,
     "prompt-injection": lambda r, g: INJECTION_FLAG in r.red_flags and r.score <= 30,
     "negated-misconception": lambda r, g: not [f for f in r.red_flags if f != INJECTION_FLAG],
-    "plain-misconception": lambda r, g: r.score < min(g.get(2, [101])),
+    "plain-misconception": lambda r, g: r.score < min([*g.get(2, []), 101]),
     "long-off-topic": lambda r, g: r.score <= 20,
     "question-pasted": lambda r, g: r.score <= 10,
     "empty": lambda r, g: r.score == 0,
@@ -117,7 +129,7 @@ def evaluate(folder: Path, verbose: bool = False) -> dict[str, object]:
         right, total = right + q_right, total + q_total
         per_question[qid] = round(q_right / q_total, 3) if q_total else 1.0
 
-    grades_by_question: dict[str, dict[int, list[int]]] = {}
+    grades_by_question: dict[str, Grades] = {}
     for c, r in results:
         if c.kind == "graded" and c.grade is not None:
             grades_by_question.setdefault(c.question, {}).setdefault(c.grade, []).append(r.score)
