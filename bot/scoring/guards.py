@@ -18,7 +18,8 @@ _INJECTION = re.compile(
       | \b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b
       | \bscore\s*=\s*\d+
       | \bnew\s+instructions?\b
-      | \b(note|message|instructions?|reminder)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?(scorer|grader|judge|evaluator|model|ai|llm)\b
+      | \b(note|message|instructions?|reminder)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?
+        (scorer|grader|judge|evaluator|model|ai|llm)\b
       | \b(before|when)\s+(grading|scoring|evaluating)\b
       | \b(correct|expected|required)\s+(output|score|grade|rating)\s+(is|should|must|=)
       | \brubric\s+authors?\b
