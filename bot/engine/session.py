@@ -413,7 +413,7 @@ class InterviewEngine:
             follow = asked.followups[-1]
             step.emit(ev.FollowUpAsked(round_.position, asked.position, follow.text, follow.criterion))
         if asked.draft:
-            step.emit(ev.Notice(f"Your unfinished answer was saved:\n{asked.draft}"))
+            step.emit(ev.Notice(f"Your unfinished answer was kept (type more lines, or /send):\n{asked.draft}"))
 
     def _asked_event(self, round_: RoundState, asked: AskedQuestion) -> ev.QuestionAsked:
         assert asked.deadline_at is not None and round_.deadline_at is not None

@@ -55,16 +55,20 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             console.print(f"[bold]Resuming session {found.id[:8]}[/bold] ({found.mode}, {found.level.value}).")
             console.print(render.SUBMIT_HELP)
             state = await engine.resume(found.id, pause_clock=True)
+            round_ = state.current_round()
+            current = round_.current() if round_ else None
+            draft = current.draft if current else None
         else:
             console.print(render.SUBMIT_HELP)
             state = await engine.start(SessionRequest(user_id, kinds, level, track, minutes, questions, seed))
+            draft = None
         if interactive:
             from prompt_toolkit.patch_stdout import patch_stdout
 
             with patch_stdout(raw=True):
-                finished = await PracticeRunner(engine, ui, lines, state.id).run()
+                finished = await PracticeRunner(engine, ui, lines, state.id, draft).run()
         else:
-            finished = await PracticeRunner(engine, ui, lines, state.id).run()
+            finished = await PracticeRunner(engine, ui, lines, state.id, draft).run()
         if finished:
             render.scorecard(console, await engine.state(state.id), bank)
             console.print(f"[dim]Saved as session {state.id[:8]}; `mockloop history` lists your sessions.[/dim]")

@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 
 from bot.adapters.console import render
-from bot.adapters.console.reader import LineSource
+from bot.adapters.console.reader import InputInterrupted, LineSource
 from bot.engine import events as ev
 from bot.engine.clock import SystemClock
 from bot.engine.errors import EngineError
@@ -98,13 +98,15 @@ class ConsoleUI:
 class PracticeRunner:
     """Feeds typed lines to the engine until the session ends, is interrupted, or input runs out."""
 
-    def __init__(self, engine: InterviewEngine, ui: ConsoleUI, lines: LineSource, session_id: str) -> None:
+    def __init__(self, engine: InterviewEngine, ui: ConsoleUI, lines: LineSource, session_id: str,
+                 draft: str | None = None) -> None:
         self.engine = engine
         self.ui = ui
         self.lines = lines
         self.session_id = session_id
-        self.buffer: list[str] = []
-        self.buffer_ref: tuple[int, int] | None = None
+        # A resumed session starts from the text the candidate had typed before stopping.
+        self.buffer: list[str] = draft.split("\n") if draft else []
+        self.buffer_ref: tuple[int, int] | None = ui.current if draft else None
         self._tasks: set[asyncio.Task[None]] = set()
 
     def _own(self, coro: Coroutine[Any, Any, None], name: str) -> None:
@@ -132,7 +134,7 @@ class PracticeRunner:
                 await self._submit()
                 await self.engine.end(self.session_id)
             return True
-        except (asyncio.CancelledError, KeyboardInterrupt):
+        except (asyncio.CancelledError, KeyboardInterrupt, InputInterrupted):
             await self._interrupt()
             return False
         finally:

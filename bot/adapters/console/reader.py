@@ -13,6 +13,14 @@ from collections.abc import Callable
 from typing import Protocol, TextIO
 
 
+class InputInterrupted(Exception):
+    """The candidate pressed Ctrl-C at the prompt.
+
+    A plain exception on purpose: asyncio re-raises a ``KeyboardInterrupt`` from inside a task
+    straight out of the event loop, past the code that saves the session.
+    """
+
+
 class LineSource(Protocol):
     async def readline(self) -> str | None:
         """The next line without its newline, or ``None`` at end of input."""
@@ -55,3 +63,5 @@ class PromptLines:
             return await self._session.prompt_async("> ", bottom_toolbar=self._status, refresh_interval=1.0)
         except EOFError:
             return None
+        except KeyboardInterrupt:
+            raise InputInterrupted from None
