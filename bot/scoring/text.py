@@ -117,23 +117,17 @@ def phrase_stems(phrase: str, strict: bool = False) -> tuple[str, ...]:
     """The stems a phrase requires.
 
     Lenient (indicators): the content words, unless that would shrink a multi-word phrase
-    to a single word ("line by line" must not match any "line").  Strict (red flags): every
+    to a single word ("line by line" or "with a lock" must not match any "line" or "lock";
+    a rubric that means a single word lists it alone).  Strict (red flags): every
     word, because a misconception is a precise claim and a false accusation costs more
     than a missed one.
     """
     words = [normalise_word(w) for w in _WORD.findall(_join_contractions(phrase))]
     words = [w for w in words if w]
-    if strict:
-        return tuple(stem(w) for w in words)
-    inner = list(words)
-    while len(inner) > 1 and inner[0] in STOPWORDS:
-        inner.pop(0)
-    while len(inner) > 1 and inner[-1] in STOPWORDS:
-        inner.pop()
-    content = [w for w in inner if w not in STOPWORDS]
-    if len(set(inner)) > 1 and len(set(content)) < 2:
-        content = inner
-    return tuple(stem(w) for w in (content or inner))
+    content = [w for w in words if w not in STOPWORDS]
+    if strict or (len(set(words)) > 1 and len(set(content)) < 2):
+        content = words
+    return tuple(stem(w) for w in (content or words))
 
 
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:

@@ -137,5 +137,6 @@ def test_multi_word_phrases_never_shrink_to_one_common_word() -> None:
     from bot.scoring.text import phrase_stems
 
     assert len(phrase_stems("line by line")) == 3
-    assert phrase_stems("the GIL") == ("gil",)
+    assert phrase_stems("with a lock") == ("with", "a", "lock")
+    assert phrase_stems("GIL") == ("gil",)
     assert phrase_stems("is compares the values", strict=True) == ("is", "compar", "the", "valu")
