@@ -12,21 +12,20 @@ import random
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from bot.engine import events as ev
 from bot.engine.errors import EngineError, SessionFinished, SessionNotFound
+from bot.engine.flow import RoundFlow, Step
 from bot.engine.limits import MAX_ANSWER_CHARS, MAX_FOLLOWUPS, MIN_FOLLOWUP_SECONDS, clean_text
 from bot.engine.loop import ROUNDS, choose_questions, question_count
-from bot.engine.models import Level, RoundKind, ScoreResult, Track
+from bot.engine.models import Level, RoundKind, Track
 from bot.engine.ports import AnswerText, Clock, Interviewer, Notifier, QuestionBank, Repository, Scorer
-from bot.engine.results import blank_result
 from bot.engine.signals import mean_score
 from bot.engine.state import (
     AnswerRecord,
     AskedQuestion,
-    Changes,
     FollowUpAsked,
     QuestionStatus,
     RoundState,
@@ -34,7 +33,7 @@ from bot.engine.state import (
     SessionState,
     SessionStatus,
 )
-from bot.engine.timing import next_wakeup, question_budget, warnings_due
+from bot.engine.timing import next_wakeup, warnings_due
 
 RECENT_SESSIONS = 3  # questions seen in this many recent sessions are asked again only when needed
 
@@ -48,17 +47,6 @@ class SessionRequest:
     minutes: int | None = None  # per round; None means each round's default
     questions: int | None = None
     seed: int | None = None
-
-
-@dataclass
-class _Step:
-    state: SessionState
-    changes: Changes = field(default_factory=Changes)
-    events: list[ev.Event] = field(default_factory=list)
-    save: bool = True
-
-    def emit(self, event: ev.Event) -> None:
-        self.events.append(event)
 
 
 class InterviewEngine:
@@ -79,6 +67,7 @@ class InterviewEngine:
         self.repo = repository
         self.notifier = notifier
         self.clock = clock
+        self.flow = RoundFlow(bank, clock)
         self._states: dict[str, SessionState] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -129,7 +118,7 @@ class InterviewEngine:
             if skipped:
                 step.emit(ev.Notice(f"Left out at level {request.level.value}: the {', '.join(skipped)} round "
                                     "(interviews at this level rarely include it and no questions are written for it)."))
-            self._start_round(step, state.rounds[0])
+            self.flow.start_round(step, state.rounds[0])
         return state
 
     async def state(self, session_id: str) -> SessionState:
@@ -177,7 +166,7 @@ class InterviewEngine:
             current = round_.current()
             if current is not None:
                 step.changes.touch(round_.position, current.position)
-                self._repeat_prompt(step, round_, current)
+                self.flow.repeat_prompt(step, round_, current)
         return step.state
 
     async def checkpoint(self, session_id: str) -> None:
@@ -236,7 +225,7 @@ class InterviewEngine:
                     return
                 await self._after_answer(step, round_, current)
 
-    async def _after_answer(self, step: _Step, round_: RoundState, current: AskedQuestion) -> None:
+    async def _after_answer(self, step: Step, round_: RoundState, current: AskedQuestion) -> None:
         """Grade the question so far, then ask a follow-up or move on."""
         await self._grade(step, round_.position, current)
         step.emit(ev.AnswerRecorded(round_.position, current.position, late=False))
@@ -245,17 +234,17 @@ class InterviewEngine:
             current.followups.append(follow)
             step.emit(ev.FollowUpAsked(round_.position, current.position, follow.text, follow.criterion))
         else:
-            self._close_question(step, round_, current, QuestionStatus.ANSWERED, "answered")
+            self.flow.close_question(step, round_, current, QuestionStatus.ANSWERED, "answered")
 
     async def skip(self, session_id: str) -> None:
         """Move on from the current question; unanswered it scores 0, answered it keeps its grade."""
         async with self._step(session_id) as step:
             round_, current = self._require_current(step)
             if current.answers:
-                self._close_question(step, round_, current, QuestionStatus.ANSWERED, "skipped")
+                self.flow.close_question(step, round_, current, QuestionStatus.ANSWERED, "skipped")
             else:
-                current.result = self._blank(current, "skipped")
-                self._close_question(step, round_, current, QuestionStatus.SKIPPED, "skipped")
+                current.result = self.flow.blank(current, "skipped")
+                self.flow.close_question(step, round_, current, QuestionStatus.SKIPPED, "skipped")
 
     async def hint(self, session_id: str) -> None:
         """Reveal one key point of the current question; that criterion's ceiling drops."""
@@ -281,8 +270,8 @@ class InterviewEngine:
                 return
             round_ = state.current_round()
             if round_ is not None:
-                self._close_round(step, round_, "ended", advance=False)
-            self._finish(step, SessionStatus.ENDED_EARLY, "ended")
+                self.flow.close_round(step, round_, "ended", advance=False)
+            self.flow.finish(step, SessionStatus.ENDED_EARLY, "ended")
 
     async def tick(self, session_id: str) -> None:
         """Apply whatever the clock says is due: warnings, question and round timeouts."""
@@ -304,13 +293,13 @@ class InterviewEngine:
             current = round_.current()
             if now >= round_.deadline_at:
                 step.save = True
-                self._close_round(step, round_, "timed_out", advance=True)
+                self.flow.close_round(step, round_, "timed_out", advance=True)
             elif current is not None and current.deadline_at is not None and now >= current.deadline_at:
                 step.save = True
                 status = QuestionStatus.ANSWERED if current.answers else QuestionStatus.TIMED_OUT
                 if not current.answers:
-                    current.result = self._blank(current, "time ran out before an answer")
-                self._close_question(step, round_, current, status, "timed_out")
+                    current.result = self.flow.blank(current, "time ran out before an answer")
+                self.flow.close_question(step, round_, current, status, "timed_out")
 
     async def next_wakeup(self, session_id: str) -> datetime | None:
         """When :meth:`tick` should next run for this session, or ``None`` if nothing is pending."""
@@ -323,10 +312,10 @@ class InterviewEngine:
     # ------------------------------------------------------------------ internals
 
     @asynccontextmanager
-    async def _step(self, session_id: str) -> AsyncIterator[_Step]:
+    async def _step(self, session_id: str) -> AsyncIterator[Step]:
         lock = self._locks.setdefault(session_id, asyncio.Lock())
         async with lock:
-            step = _Step(await self._load(session_id))
+            step = Step(await self._load(session_id))
             yield step
             if step.save:
                 if step.changes.session:
@@ -349,7 +338,7 @@ class InterviewEngine:
             self._states[session_id] = state
         return state
 
-    def _require_current(self, step: _Step) -> tuple[RoundState, AskedQuestion]:
+    def _require_current(self, step: Step) -> tuple[RoundState, AskedQuestion]:
         if step.state.finished:
             raise SessionFinished("This session has ended.")
         round_ = step.state.current_round()
@@ -358,17 +347,14 @@ class InterviewEngine:
             raise EngineError("There is no question in progress.")
         return round_, current
 
-    def _touch_current(self, step: _Step, draft: str | None) -> None:
+    def _touch_current(self, step: Step, draft: str | None) -> None:
         round_ = step.state.current_round()
         current = round_.current() if round_ else None
         if round_ is not None and current is not None:
             current.draft = draft
             step.changes.touch(round_.position, current.position)
 
-    def _blank(self, asked: AskedQuestion, reason: str) -> ScoreResult:
-        return blank_result(self.bank.get(asked.question_id), self.bank.rubric(asked.question_id), reason)
-
-    async def _grade(self, step: _Step, round_pos: int, asked: AskedQuestion) -> None:
+    async def _grade(self, step: Step, round_pos: int, asked: AskedQuestion) -> None:
         question = self.bank.get(asked.question_id)
         parts = AnswerText([a.text for a in asked.answers])
         asked.result = await self.scorer.score(question, self.bank.rubric(question.id), parts, frozenset(asked.hints))
@@ -384,7 +370,7 @@ class InterviewEngine:
         parts = AnswerText([a.text for a in asked.answers])
         return await self.interviewer.follow_up(question, self.bank.rubric(question.id), parts, asked.result, asked.followups)
 
-    async def _late_answer(self, step: _Step, ref: tuple[int, int], text: str) -> None:
+    async def _late_answer(self, step: Step, ref: tuple[int, int], text: str) -> None:
         """An answer that arrived after its question closed: kept, graded, and marked late."""
         round_pos, question_pos = ref
         asked = step.state.locate(round_pos, question_pos)
@@ -405,95 +391,3 @@ class InterviewEngine:
             round_.score = mean_score(q.score for q in round_.questions if q.counted)
             step.changes.touch(round_pos)
         step.emit(ev.AnswerRecorded(round_pos, question_pos, late=True))
-
-    def _repeat_prompt(self, step: _Step, round_: RoundState, asked: AskedQuestion) -> None:
-        assert asked.deadline_at is not None and round_.deadline_at is not None
-        step.emit(self._asked_event(round_, asked))
-        if asked.awaiting_followup:
-            follow = asked.followups[-1]
-            step.emit(ev.FollowUpAsked(round_.position, asked.position, follow.text, follow.criterion))
-        if asked.draft:
-            step.emit(ev.Notice(f"Your unfinished answer was kept (type more lines, or /send):\n{asked.draft}"))
-
-    def _asked_event(self, round_: RoundState, asked: AskedQuestion) -> ev.QuestionAsked:
-        assert asked.deadline_at is not None and round_.deadline_at is not None
-        return ev.QuestionAsked(
-            round_pos=round_.position,
-            question_pos=asked.position,
-            number=asked.position + 1,
-            total=len(round_.questions),
-            question=self.bank.get(asked.question_id),
-            deadline_at=asked.deadline_at,
-            round_deadline_at=round_.deadline_at,
-        )
-
-    def _start_round(self, step: _Step, round_: RoundState) -> None:
-        now = self.clock.now()
-        round_.status = RoundStatus.ACTIVE
-        round_.started_at = now
-        round_.deadline_at = now + timedelta(minutes=round_.minutes)
-        step.changes.touch(round_.position)
-        step.emit(ev.RoundStarted(round_.position, round_.kind, round_.minutes, len(round_.questions),
-                                  len(step.state.rounds), round_.deadline_at))
-        self._ask(step, round_, round_.questions[0])
-
-    def _ask(self, step: _Step, round_: RoundState, asked: AskedQuestion) -> None:
-        now = self.clock.now()
-        asked.deadline_at = now + question_budget(round_, now)
-        asked.status = QuestionStatus.ACTIVE
-        asked.asked_at = now
-        step.changes.touch(round_.position, asked.position)
-        step.emit(self._asked_event(round_, asked))
-
-    def _close_question(self, step: _Step, round_: RoundState, asked: AskedQuestion, status: QuestionStatus, reason: str) -> None:
-        asked.status = status
-        step.changes.touch(round_.position, asked.position)
-        step.changes.final.add((round_.position, asked.position))
-        step.emit(ev.QuestionClosed(round_.position, asked.position, reason, asked.result))
-        upcoming = next((q for q in round_.questions if q.status == QuestionStatus.PENDING), None)
-        if upcoming is not None and round_.deadline_at is not None and self.clock.now() < round_.deadline_at:
-            self._ask(step, round_, upcoming)
-        else:
-            self._close_round(step, round_, "completed", advance=True)
-
-    def _close_round(self, step: _Step, round_: RoundState, reason: str, *, advance: bool) -> None:
-        for asked in round_.questions:
-            if asked.status == QuestionStatus.ACTIVE:
-                closing = "timed_out" if reason == "timed_out" else "skipped"
-                if asked.answers:
-                    asked.status = QuestionStatus.ANSWERED
-                else:
-                    asked.status = QuestionStatus.TIMED_OUT if closing == "timed_out" else QuestionStatus.SKIPPED
-                    asked.result = self._blank(asked, closing.replace("_", " "))
-                step.emit(ev.QuestionClosed(round_.position, asked.position, closing, asked.result))
-                step.changes.final.add((round_.position, asked.position))
-            elif asked.status == QuestionStatus.PENDING:
-                asked.status = QuestionStatus.UNASKED
-            step.changes.touch(round_.position, asked.position)
-        round_.status = RoundStatus.DONE
-        round_.ended_at = self.clock.now()
-        round_.score = mean_score(q.score for q in round_.questions if q.counted)
-        step.changes.touch(round_.position)
-        step.emit(ev.RoundEnded(round_.position, round_.kind, round_.score, reason))
-        if not advance:
-            return
-        upcoming = next((r for r in step.state.rounds if r.status == RoundStatus.PENDING), None)
-        if upcoming is not None:
-            self._start_round(step, upcoming)
-        else:
-            self._finish(step, SessionStatus.COMPLETED, "completed")
-
-    def _finish(self, step: _Step, status: SessionStatus, reason: str) -> None:
-        state = step.state
-        for round_ in state.rounds:
-            if round_.status == RoundStatus.PENDING:
-                round_.status = RoundStatus.DONE
-                for asked in round_.questions:
-                    asked.status = QuestionStatus.UNASKED
-                    step.changes.touch(round_.position, asked.position)
-                step.changes.touch(round_.position)
-        state.status = status
-        step.changes.session = True
-        state.ended_at = self.clock.now()
-        state.score = mean_score(r.score for r in state.rounds if r.score is not None)
-        step.emit(ev.SessionEnded(state.id, state.score, reason))
