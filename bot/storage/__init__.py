@@ -1,1 +1,1 @@
-"""Persistence: SQLAlchemy 2.0 async tables, the repository, and Alembic migrations."""
+"""Persistence: SQLAlchemy tables, the repository (SQLite or PostgreSQL), and Alembic migrations."""

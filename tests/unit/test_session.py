@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.engine import events as ev
 from bot.engine.clock import FakeClock
 from bot.engine.errors import EngineError, SessionFinished
-from bot.engine.limits import MAX_ANSWER_CHARS
+from bot.engine.limits import MAX_ANSWER_CHARS, clean_text
 from bot.engine.loop import LOOP_ORDER
 from bot.engine.models import Level, RoundKind
 from bot.engine.session import InterviewEngine, SessionRequest
@@ -218,3 +220,18 @@ async def test_loop_leaves_out_rounds_without_questions_at_that_level(parts) -> 
     assert any("design" in n.text for n in notes.of(ev.Notice))
     with pytest.raises(EngineError, match="levels with design questions: none"):
         await engine.start(SessionRequest(user_id="u1", rounds=(RoundKind.DESIGN,), level=Level.JUNIOR))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=MAX_ANSWER_CHARS + 200))
+async def test_any_text_is_kept_exactly_or_refused_whole(text: str) -> None:
+    engine = InterviewEngine(synthetic_bank(), OfflineScorer(), OfflineInterviewer(), MemoryRepository(),
+                             RecordingNotifier(), FakeClock())
+    sid = await start(engine, minutes=10, questions=2)
+    await engine.answer(sid, text)
+    stored = [a.text for r in (await engine.state(sid)).rounds for q in r.questions for a in q.answers]
+    cleaned = clean_text(text)
+    if not cleaned.strip() or len(cleaned) > MAX_ANSWER_CHARS:
+        assert stored == []
+    else:
+        assert stored == [cleaned]

@@ -21,6 +21,7 @@ from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Level, RoundKind, Track
 from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
+from bot.engine.state import QuestionStatus
 from bot.errors import UsageError
 
 
@@ -112,16 +113,10 @@ def score(settings: Settings, question_id: str, answer: str | None, answer_file:
         print(json.dumps(payload, ensure_ascii=False))
         return 0
     console = _console()
-    render._question_card(console, _status_answered(), question.title, result, bank, question_id, late=False, hints=0)
+    render.question_card(console, QuestionStatus.ANSWERED, question.title, result, bank, question_id, late=False, hints=0)
     if fallback:
         console.print(f"[yellow]Scored offline: {render.escape(fallback)}.[/yellow]")
     return 0
-
-
-def _status_answered():  # type: ignore[no-untyped-def]
-    from bot.engine.state import QuestionStatus
-
-    return QuestionStatus.ANSWERED
 
 
 def questions(round_: str | None, level: str | None, track: str | None, as_json: bool) -> int:

@@ -61,7 +61,7 @@ def scorecard(console: Console, state: SessionState, bank: QuestionBank) -> None
             if asked.status in (QuestionStatus.UNASKED, QuestionStatus.PENDING):
                 console.print(f"  [dim]- {escape(question.title)}: not reached[/dim]")
                 continue
-            _question_card(console, asked.status, question.title, asked.result, bank, asked.question_id,
+            question_card(console, asked.status, question.title, asked.result, bank, asked.question_id,
                            late=any(a.late for a in asked.answers), hints=len(asked.hints))
     if state.score is not None:
         console.print(f"\n[bold]Overall: {state.score}/100 - {label(signal_for(state.score))}[/bold]"
@@ -70,7 +70,7 @@ def scorecard(console: Console, state: SessionState, bank: QuestionBank) -> None
     console.print(f"[dim]Signals: {bands}. Scored offline against each question's rubric; each credit quotes your words.[/dim]")
 
 
-def _question_card(console: Console, status: QuestionStatus, title: str, result: ScoreResult | None,
+def question_card(console: Console, status: QuestionStatus, title: str, result: ScoreResult | None,
                    bank: QuestionBank, question_id: str, *, late: bool, hints: int) -> None:
     rubric = bank.rubric(question_id)
     question = bank.get(question_id)
