@@ -8,9 +8,15 @@ from bot.config import Settings
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
-from bot.engine.ports import Clock, Notifier
+from bot.engine.ports import Clock, Notifier, Scorer
 from bot.engine.session import InterviewEngine
 from bot.interviewer.offline import OfflineInterviewer
+from bot.llm.breaker import CircuitBreaker
+from bot.llm.client import LLMClient
+from bot.llm.fallback import FallbackScorer
+from bot.llm.judge import LLMJudge
+from bot.llm.prompts import Prompts
+from bot.llm.retry import RetryPolicy
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
 from bot.storage.db import open_database
@@ -46,15 +52,28 @@ async def open_repository(settings: Settings) -> SqlRepository:
     return SqlRepository(database)
 
 
-def choose_scorer(settings: Settings, wanted: str) -> tuple[OfflineScorer, str | None]:
-    """The scorer to use and, when an LLM was asked for but cannot be used, why not."""
+def build_judge(settings: Settings, clock: Clock | None = None) -> FallbackScorer | None:
+    """The LLM judge with its offline safety net, or None when no LLM is configured."""
+    if settings.openai_api_key is None:
+        return None
+    client = LLMClient(
+        api_key=settings.openai_api_key.get_secret_value(), base_url=settings.openai_base_url, model=settings.model,
+        breaker=CircuitBreaker(clock or SystemClock()), retry=RetryPolicy(attempts=settings.llm_attempts),
+        timeout=settings.llm_timeout, connect_timeout=settings.llm_connect_timeout,
+    )
+    offline = OfflineScorer()
+    return FallbackScorer(LLMJudge(client, Prompts(content_root() / "prompts"), offline), offline)
+
+
+def choose_scorer(settings: Settings, wanted: str) -> tuple[Scorer, str | None]:
+    """The scorer for ``--scorer offline|llm|auto``, and why an LLM that was asked for is not used."""
     if wanted == "offline":
         return OfflineScorer(), None
-    if settings.openai_api_key is None:
-        reason = "no LLM is configured (OPENAI_API_KEY is not set)"
-    else:
-        reason = "the LLM judge is not available in this version of MockLoop"
-    return OfflineScorer(), (reason if wanted == "llm" or settings.openai_api_key is not None else None)
+    judge = build_judge(settings)
+    if judge is not None:
+        return judge, None
+    reason = "no LLM is configured (OPENAI_API_KEY is not set)" if wanted == "llm" else None
+    return OfflineScorer(), reason
 
 
 def build_engine(

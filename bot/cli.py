@@ -139,7 +139,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run(lambda: commands.practice(
             load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume))
     if args.command == "score":
-        return commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer, args.json)
+        return _run(lambda: commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
+                                           args.json))
     if args.command == "questions":
         return commands.questions(args.round, args.level, args.track, args.json)
     if args.command == "history":

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     model: str = Field(default="gpt-4.1-mini", validation_alias=AliasChoices("MOCKLOOP_MODEL"))
+    llm_timeout: float = Field(default=30.0, gt=0, le=600, validation_alias="MOCKLOOP_LLM_TIMEOUT")
+    llm_connect_timeout: float = Field(default=5.0, gt=0, le=120, validation_alias="MOCKLOOP_LLM_CONNECT_TIMEOUT")
+    llm_attempts: int = Field(default=3, ge=1, le=10, validation_alias="MOCKLOOP_LLM_ATTEMPTS")
     database_url: SecretStr = Field(default=SecretStr(DEFAULT_DATABASE_URL), validation_alias="DATABASE_URL")
     local_user: str | None = Field(default=None, validation_alias="MOCKLOOP_USER")
 

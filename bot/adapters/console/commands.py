@@ -19,6 +19,7 @@ from bot.engine.clock import SystemClock
 from bot.engine.errors import EngineError
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Level, RoundKind, Track
+from bot.engine.ports import AnswerText
 from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
 from bot.engine.state import QuestionStatus
@@ -93,8 +94,8 @@ def _read_answer(answer: str | None, answer_file: str | None) -> str:
         raise UsageError(f"the answer file {answer_file} is not UTF-8 text.") from None
 
 
-def score(settings: Settings, question_id: str, answer: str | None, answer_file: str | None,
-          scorer_name: str, as_json: bool) -> int:
+async def score(settings: Settings, question_id: str, answer: str | None, answer_file: str | None,
+                scorer_name: str, as_json: bool) -> int:
     """Score one answer against its question's rubric and print the grade."""
     bank = load_bank()
     if question_id not in bank:
@@ -104,18 +105,18 @@ def score(settings: Settings, question_id: str, answer: str | None, answer_file:
     text = _read_answer(answer, answer_file)
     if len(text) > MAX_ANSWER_CHARS:
         raise UsageError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
-    scorer, fallback = choose_scorer(settings, scorer_name)
+    scorer, unused_reason = choose_scorer(settings, scorer_name)
     question = bank.get(question_id)
-    result = scorer.grade(question, bank.rubric(question_id), text)
-    result.fallback_reason = fallback
+    result = await scorer.score(question, bank.rubric(question_id), AnswerText([text]), frozenset())
+    if unused_reason is not None:
+        result.fallback_reason = unused_reason
     if as_json:
-        payload = result.model_dump(mode="json")
-        print(json.dumps(payload, ensure_ascii=False))
+        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return 0
     console = _console()
     render.question_card(console, QuestionStatus.ANSWERED, question.title, result, bank, question_id, late=False, hints=0)
-    if fallback:
-        console.print(f"[yellow]Scored offline: {render.escape(fallback)}.[/yellow]")
+    if result.fallback_reason:
+        console.print(f"[yellow]Scored offline: {render.escape(result.fallback_reason)}.[/yellow]")
     return 0
 
 

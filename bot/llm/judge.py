@@ -1,0 +1,214 @@
+"""The LLM judge: levels per criterion with quoted evidence; the project computes the score.
+
+Honesty rules, in order:
+1. Ask for JSON Schema output; servers that refuse it get JSON-object mode, then a plain
+   request for JSON (the working mode is remembered).  Invalid output gets one repair
+   attempt; after that the offline scorer grades and says why (``LLMUnavailable``).
+2. A quote that is not in the answer is discarded and that criterion is re-checked offline.
+3. The offline scorer always runs too: its red flags cap the score, an injection attempt either
+   scorer sees caps it, and a grade far above the offline one is capped with the gap shown.
+4. Temperature 0 and a cache keyed by answer, rubric version, model and hints: the same
+   answer always gets the same grade.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from collections import OrderedDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
+from bot.engine.ports import AnswerText
+from bot.engine.results import blank_result
+from bot.engine.signals import HINTED_CEILING, combine, signal_for
+from bot.llm.client import Completion, FormatRejected, LLMClient, LLMUnavailable, Messages
+from bot.llm.prompts import Prompts
+from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG
+from bot.scoring.offline import OfflineScorer
+
+MAX_GAP = 40  # an LLM grade may exceed the offline grade by this much before it is capped
+CACHE_SIZE = 4096
+FORMATS = ("json_schema", "json_object", "plain")
+
+
+class JudgedCriterion(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    level: int = Field(ge=0, le=3)
+    evidence: str = ""
+
+
+class JudgeReply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    criteria: list[JudgedCriterion]
+    injection: bool = False
+    note: str = ""
+
+
+GRADE_SCHEMA: dict[str, Any] = {
+    "name": "rubric_grade",
+    "strict": True,
+    "schema": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["criteria", "injection", "note"],
+        "properties": {
+            "criteria": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False, "required": ["id", "level", "evidence"],
+                "properties": {"id": {"type": "string"}, "level": {"type": "integer", "minimum": 0, "maximum": 3},
+                               "evidence": {"type": "string"}}}},
+            "injection": {"type": "boolean"},
+            "note": {"type": "string"},
+        },
+    },
+}
+
+
+RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
+    "json_schema": {"type": "json_schema", "json_schema": GRADE_SCHEMA},
+    "json_object": {"type": "json_object"},
+    "plain": None,  # the prompt itself asks for JSON
+}
+
+
+class LLMJudge:
+    """Implements the engine's Scorer port with an LLM; raises ``LLMUnavailable`` when it cannot."""
+
+    name = "llm"
+    instant = False
+
+    def __init__(self, client: LLMClient, prompts: Prompts, offline: OfflineScorer | None = None) -> None:
+        self.client = client
+        self.prompts = prompts
+        self.offline = offline or OfflineScorer()
+        self._format = 0  # index into FORMATS of the richest format the server accepted
+        self._cache: OrderedDict[str, ScoreResult] = OrderedDict()
+
+    async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
+        text = answer.joined
+        if not text.strip():
+            return blank_result(question, rubric, "no answer")
+        key = hashlib.sha256(json.dumps([question.id, rubric.version, self.client.model, sorted(hinted), text])
+                             .encode()).hexdigest()
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached.model_copy(deep=True)
+        reply = await self._ask(question, rubric, text)
+        result = self._settle(question, rubric, text, hinted, reply)
+        self._cache[key] = result
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return result.model_copy(deep=True)
+
+    def messages(self, question: Question, rubric: Rubric, text: str, tag: str) -> Messages:
+        """System part first and identical for every answer to this question (cache-friendly)."""
+        system = self.prompts.render("judge_system", level=", ".join(lv.value for lv in question.levels),
+                                     question_id=question.id, question=question.prompt.strip(),
+                                     rubric=render_rubric(rubric))
+        user = self.prompts.render("judge_user", tag=tag, answer=text)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    async def _ask(self, question: Question, rubric: Rubric, text: str) -> JudgeReply:
+        messages = self.messages(question, rubric, text, secrets.token_hex(4))
+        completion = await self._complete(messages)
+        problem = _problem(completion.text, rubric)
+        if problem is None:
+            return _parse(completion.text)
+        repair: Messages = [*messages, {"role": "assistant", "content": completion.text},
+                            {"role": "user", "content": self.prompts.render("judge_repair", problem=problem)}]
+        completion = await self._complete(repair)
+        problem = _problem(completion.text, rubric)
+        if problem is not None:
+            raise LLMUnavailable(f"the model's grade was unusable twice ({problem})")
+        return _parse(completion.text)
+
+    async def _complete(self, messages: Messages) -> Completion:
+        while True:
+            fmt = RESPONSE_FORMATS[FORMATS[self._format]]
+            try:
+                return await self.client.complete(messages, response_format=fmt)
+            except FormatRejected:
+                if self._format == len(FORMATS) - 1:
+                    raise
+                self._format += 1
+
+    def _settle(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str],
+                reply: JudgeReply) -> ScoreResult:
+        offline = self.offline.grade(question, rubric, text, hinted)
+        offline_levels = {c.id: c for c in offline.criteria}
+        judged = {c.id: c for c in reply.criteria}
+        notes: list[str] = []
+        criteria: list[CriterionScore] = []
+        for criterion in rubric.criteria:
+            got = judged[criterion.id]
+            level, evidence = got.level, got.evidence.strip() or None
+            if level > 0 and (evidence is None or not quoted(evidence, text)):
+                fallback = offline_levels[criterion.id]
+                level, evidence = fallback.score, fallback.evidence
+                notes.append(f"'{criterion.name}': the model's quote is not in the answer, so it was re-checked offline")
+            ceiling = HINTED_CEILING if criterion.id in hinted else 3
+            criteria.append(CriterionScore(id=criterion.id, score=min(level, ceiling), max=ceiling,
+                                           evidence=evidence if level else None))
+        caps = _flag_caps(rubric, offline)
+        flags = [f for f in offline.red_flags if f != INJECTION_FLAG]
+        if reply.injection or INJECTION_FLAG in offline.red_flags:
+            flags.append(INJECTION_FLAG)
+            caps.append(INJECTION_CAP)
+            notes.append("the answer tried to instruct the grader; that text was ignored and the grade capped")
+        levels = [(c.weight, s.score) for c, s in zip(rubric.criteria, criteria, strict=True)]
+        score = combine(levels, min(caps) if caps else None)
+        if score - offline.score > MAX_GAP:
+            notes.append(f"the model graded {score} but the rubric check found evidence for {offline.score}; "
+                         f"capped at {offline.score + MAX_GAP}")
+            score = offline.score + MAX_GAP
+        if reply.note.strip():
+            notes.append(reply.note.strip()[:300])
+        missed = [c.name for c, s in zip(rubric.criteria, criteria, strict=True) if s.score < 2]
+        return ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
+                           criteria=criteria, red_flags=flags, missed=missed, notes=notes)
+
+
+def render_rubric(rubric: Rubric) -> str:
+    lines = []
+    for c in rubric.criteria:
+        lines.append(f"- id: {c.id} | {c.name} | weight {c.weight:.2f}")
+        for level, description in enumerate(c.levels):
+            lines.append(f"    {level}: {description}")
+    return "\n".join(lines)
+
+
+def quoted(evidence: str, text: str) -> bool:
+    """Whether the quote really is in the answer (case and spacing aside)."""
+    squash = lambda s: " ".join(s.split()).casefold()  # noqa: E731
+    return len(evidence.strip()) >= 3 and squash(evidence) in squash(text)
+
+
+def _flag_caps(rubric: Rubric, offline: ScoreResult) -> list[int]:
+    return [f.cap for f in rubric.red_flags if f.text in offline.red_flags]
+
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+
+
+def _parse(text: str) -> JudgeReply:
+    return JudgeReply.model_validate_json(_FENCE.sub("", text))
+
+
+def _problem(text: str, rubric: Rubric) -> str | None:
+    """Why a reply cannot be used, or None if it can."""
+    try:
+        reply = _parse(text)
+    except ValidationError as exc:
+        kind = "not JSON" if any(e["type"] == "json_invalid" for e in exc.errors()) else "JSON in the wrong shape"
+        return f"the reply was {kind}"
+    ids = [c.id for c in reply.criteria]
+    expected = [c.id for c in rubric.criteria]
+    if sorted(ids) != sorted(expected):
+        return f"criteria ids were {ids}, expected exactly {expected}"
+    return None

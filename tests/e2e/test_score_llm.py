@@ -1,0 +1,43 @@
+"""`mockloop score --scorer llm` as a user runs it, against a local OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from bot.content.bank import QuestionBank
+from bot.content.paths import content_root
+from tests.e2e.test_cli import env_for
+from tests.servers.openai_server import running_fake_openai
+
+RUBRIC = QuestionBank.load(content_root()).rubric("core.gil")
+ANSWER = "Threads help I/O-bound work because the GIL is released while a thread waits on the network."
+
+
+async def score(tmp_path: Path, base_url: str) -> dict:
+    env = env_for(tmp_path, OPENAI_API_KEY="sk-test-secret", OPENAI_BASE_URL=base_url, MOCKLOOP_MODEL="local-model",
+                  MOCKLOOP_LLM_TIMEOUT="2", MOCKLOOP_LLM_ATTEMPTS="1")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "score", "--question", "core.gil", "--answer", ANSWER, "--scorer", "llm", "--json",
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    assert b"sk-test-secret" not in out + err
+    return json.loads(out)
+
+
+async def test_score_with_the_llm_and_when_it_fails(tmp_path: Path) -> None:
+    async with running_fake_openai() as server:
+        quote = "the GIL is released while a thread waits on the network"
+        server.reply_json({"criteria": [{"id": c.id, "level": 2 if i == 0 else 0, "evidence": quote if i == 0 else ""}
+                                        for i, c in enumerate(RUBRIC.criteria)], "injection": False, "note": "x"})
+        graded = await score(tmp_path, server.base_url)
+        assert graded["scorer"] == "llm" and graded["fallback_reason"] is None
+        assert graded["criteria"][0] == {"id": RUBRIC.criteria[0].id, "score": 2, "max": 3, "evidence": quote}
+        assert server.requests[-1]["model"] == "local-model"
+
+        server.fault("server_error")
+        fallen = await score(tmp_path, server.base_url)
+        assert fallen["scorer"] == "offline" and "(500)" in fallen["fallback_reason"]
