@@ -147,6 +147,7 @@ async def test_server_errors_fall_back_and_open_the_breaker(server: FakeOpenAI) 
     for n in range(3):
         result = await grade(scorer, ANSWER + " " * n + f" v{n}")
         assert result.scorer == "offline" and "(503)" in (result.fallback_reason or "")
+    assert len(waits.waits) == 3 and all(0 <= w <= 5 for w in waits.waits)  # one backoff per call (2 attempts)
     assert breaker.open and breaker.announce() and not breaker.announce()
     sent = len(server.requests)
     paused = await grade(scorer, ANSWER + " once more")
