@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from bot.engine.models import Criterion, RedFlag, Rubric
-from bot.scoring.text import NEGATORS, REFUTATIONS, REFUTING_PHRASES, STOPWORDS, Sentence, phrase_stems
+from bot.scoring.text import NEGATORS, REFUTATIONS, REFUTING_PHRASES, STOPWORDS, Sentence, phrase_stems, stem
 
+STOP_STEMS = frozenset(stem(w) for w in STOPWORDS) | STOPWORDS
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SIMILARITY = 0.8
 NEGATION_LOOKBACK = 6
@@ -84,13 +85,11 @@ def _compile(rubric: Rubric) -> CompiledRubric:
         for c in rubric.criteria
     )
     flags = tuple(CompiledRedFlag(f, _phrases(f.phrases, strict=True)) for f in rubric.red_flags)
-    vocab: set[str] = set()
-    for crit in criteria:
-        for ind in crit.indicators:
-            for phrase in ind.phrases:
-                vocab.update(phrase.stems)
-    strict_words = {s for flag in flags for phrase in flag.phrases for s in phrase.stems}
-    vocab.update(s for s in strict_words if s not in STOPWORDS)
+    # Stopwords kept inside phrases ("with a lock") are not rubric vocabulary: counting them
+    # would make ordinary sentences look like term lists.
+    vocab = {s for crit in criteria for ind in crit.indicators for phrase in ind.phrases for s in phrase.stems}
+    vocab.update(s for flag in flags for phrase in flag.phrases for s in phrase.stems)
+    vocab -= STOP_STEMS
     buckets: dict[str, list[str]] = defaultdict(list)
     for word in vocab:
         buckets[word[0]].append(word)
