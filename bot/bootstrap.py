@@ -8,12 +8,13 @@ from bot.config import Settings
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
-from bot.engine.ports import Clock, Notifier, Scorer
+from bot.engine.ports import Clock, Interviewer, Notifier, Scorer
 from bot.engine.session import InterviewEngine
 from bot.interviewer.offline import OfflineInterviewer
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.client import LLMClient
 from bot.llm.fallback import FallbackScorer
+from bot.llm.interviewer import LLMInterviewer
 from bot.llm.judge import LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
@@ -52,15 +53,19 @@ async def open_repository(settings: Settings) -> SqlRepository:
     return SqlRepository(database)
 
 
-def build_judge(settings: Settings, clock: Clock | None = None) -> FallbackScorer | None:
-    """The LLM judge with its offline safety net, or None when no LLM is configured."""
+def build_llm(settings: Settings, clock: Clock | None = None) -> LLMClient | None:
+    """The OpenAI-compatible client, or None when no LLM is configured (offline mode)."""
     if settings.openai_api_key is None:
         return None
-    client = LLMClient(
+    return LLMClient(
         api_key=settings.openai_api_key.get_secret_value(), base_url=settings.openai_base_url, model=settings.model,
         breaker=CircuitBreaker(clock or SystemClock()), retry=RetryPolicy(attempts=settings.llm_attempts),
         timeout=settings.llm_timeout, connect_timeout=settings.llm_connect_timeout,
     )
+
+
+def build_judge(client: LLMClient) -> FallbackScorer:
+    """The LLM judge with the offline scorer as its safety net."""
     offline = OfflineScorer()
     return FallbackScorer(LLMJudge(client, Prompts(content_root() / "prompts"), offline), offline)
 
@@ -69,20 +74,24 @@ def choose_scorer(settings: Settings, wanted: str) -> tuple[Scorer, str | None]:
     """The scorer for ``--scorer offline|llm|auto``, and why an LLM that was asked for is not used."""
     if wanted == "offline":
         return OfflineScorer(), None
-    judge = build_judge(settings)
-    if judge is not None:
-        return judge, None
+    client = build_llm(settings)
+    if client is not None:
+        return build_judge(client), None
     reason = "no LLM is configured (OPENAI_API_KEY is not set)" if wanted == "llm" else None
     return OfflineScorer(), reason
 
 
 def build_engine(
-    bank: QuestionBank, repository: SqlRepository, notifier: Notifier, clock: Clock | None = None
+    bank: QuestionBank, repository: SqlRepository, notifier: Notifier, clock: Clock | None = None,
+    llm: LLMClient | None = None,
 ) -> InterviewEngine:
+    """The engine with the LLM judge and interviewer when ``llm`` is given, else fully offline."""
+    scorer: Scorer = OfflineScorer() if llm is None else build_judge(llm)
+    interviewer: Interviewer = OfflineInterviewer() if llm is None else LLMInterviewer(llm, Prompts(content_root() / "prompts"))
     return InterviewEngine(
         bank=bank,
-        scorer=OfflineScorer(),
-        interviewer=OfflineInterviewer(),
+        scorer=scorer,
+        interviewer=interviewer,
         repository=repository,
         notifier=notifier,
         clock=clock or SystemClock(),

@@ -13,7 +13,7 @@ from rich.table import Table
 from bot.adapters.console import render
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
-from bot.bootstrap import build_engine, choose_scorer, load_bank, open_repository
+from bot.bootstrap import build_engine, build_llm, choose_scorer, load_bank, open_repository
 from bot.config import Settings
 from bot.engine.clock import SystemClock
 from bot.engine.errors import EngineError
@@ -41,12 +41,15 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
     bank = load_bank()
     repo = await open_repository(settings)
     console = _console()
+    llm = None
     try:
         external, name = _local_user(settings)
         user_id = await repo.ensure_user(external, name)
         clock = SystemClock()
         ui = ConsoleUI(console, clock)
-        engine = build_engine(bank, repo, ui, clock)
+        llm = build_llm(settings, clock)
+        engine = build_engine(bank, repo, ui, clock, llm)
+        console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         lines: LineSource = PromptLines(ui.status) if interactive else PlainLines()
         if resume is not None:
@@ -77,6 +80,8 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             return 0
         return 130
     finally:
+        if llm is not None:
+            await llm.close()
         await repo.close()
 
 

@@ -80,6 +80,8 @@ class ConsoleUI:
                 what = "Halfway through the round" if event.kind == "halfway" else "Two minutes left in the round"
                 c.print(f"\n[yellow]{what}: {render.clock(timedelta(seconds=event.remaining_seconds))} remaining.[/yellow]")
             case ev.QuestionClosed():
+                if event.result is not None and event.result.fallback_reason:
+                    c.print(f"[yellow]Graded offline: {render.escape(event.result.fallback_reason)}.[/yellow]")
                 if event.reason == "timed_out":
                     c.print("\n[yellow]Time is up for this question; moving on.[/yellow]")
                 elif event.reason == "skipped":

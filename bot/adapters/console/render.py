@@ -78,6 +78,8 @@ def question_card(console: Console, status: QuestionStatus, title: str, result: 
         console.print(f"  - {escape(title)}: no grade")
         return
     extras = [status.value.replace("_", " ")] + (["late answer"] if late else []) + ([f"{hints} hint(s)"] if hints else [])
+    if result.fallback_reason:
+        extras.append(f"LLM unavailable: {result.fallback_reason}")
     console.print(f"\n  [bold]{escape(title)}[/bold]: {result.score}/100, {label(result.signal)} "
                   f"[dim]({', '.join(extras)}; scorer: {result.scorer})[/dim]")
     names = {c.id: (c.name, c.weight) for c in rubric.criteria}

@@ -1,0 +1,66 @@
+"""A practice round with the LLM interviewer and judge, then the same server failing mid-round."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.content.bank import QuestionBank
+from bot.content.paths import content_root
+from tests.e2e.test_cli import env_for
+from tests.servers.openai_server import running_fake_openai
+
+BANK = QuestionBank.load(content_root())
+FOLLOW_UP = "You mentioned memory a moment ago; what exactly would you measure first?"
+
+
+class ScriptedModel:
+    """Answers like a model would: grades quoting the answer, follow-ups as one question; then, if told, fails."""
+
+    def __init__(self) -> None:
+        self.failing = False
+
+    def __call__(self, request: dict[str, Any]) -> str:
+        system = request["messages"][0]["content"]
+        user = request["messages"][-1]["content"]
+        if system.startswith("You are the interviewer"):
+            return FOLLOW_UP
+        qid = re.search(r"Question \(([a-z]+\.[a-z0-9-]+)\)", system).group(1)  # type: ignore[union-attr]
+        answer = user.split("\n", 3)[-1].rsplit("\nANSWER", 1)[0].strip()
+        quote = answer.split(".")[0][:40]
+        return json.dumps({"criteria": [{"id": c.id, "level": 1, "evidence": quote} for c in BANK.rubric(qid).criteria],
+                           "injection": False, "note": "Tie it to a production incident."})
+
+
+async def practice(tmp_path: Path, base_url: str, script: str) -> str:
+    env = env_for(tmp_path, OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=base_url, MOCKLOOP_LLM_TIMEOUT="2",
+                  MOCKLOOP_LLM_ATTEMPTS="1")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "practice", "--round", "core", "--minutes", "20", "--questions", "2", "--seed", "4",
+        cwd=tmp_path, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(script.encode()), 90)
+    assert proc.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def test_llm_round_then_a_failing_server(tmp_path: Path) -> None:
+    async with running_fake_openai() as server:
+        model = ScriptedModel()
+        server.default(model)
+        out = await practice(tmp_path, server.base_url,
+                             "Memory stays flat with a generator. It yields lazily.\n/send\n"
+                             "I would profile it with tracemalloc first.\n/send\n/end\n")
+        assert "Interviewer: LLM" in out and FOLLOW_UP in out
+        assert "scorer: llm" in out and "Graded offline" not in out
+        asked = len(server.requests)
+
+        for _ in range(40):
+            server.fault("server_error")
+        out = await practice(tmp_path, server.base_url, "Memory stays flat with a generator.\n/send\n/end\n")
+        assert "Graded offline: the model's server answered with an error (500)" in out
+        assert "scorer: offline" in out and len(server.requests) > asked
