@@ -52,6 +52,10 @@ def test_rubric_file_validates_and_every_phrase_compiles(path) -> None:
     for flag in rubric.red_flags:
         for phrase in flag.phrases:
             assert phrase_stems(phrase), f"{path.name}: red flag {phrase!r} has nothing to match"
+    for criterion in rubric.criteria:
+        for indicator in criterion.indicators:
+            lowered = [p.casefold() for p in indicator.phrases]
+            assert len(lowered) == len(set(lowered)), f"{path.name}: {indicator.id} repeats a phrase"
 
 
 def test_every_catalogue_id_exists_with_a_rubric() -> None:
