@@ -135,8 +135,8 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
 
     Concepts only count when the candidate explains them; a pasted list of buzzwords earns
     nothing however many of them are right.  ``vocabulary_share`` is the share of the
-    sentence's words that are rubric terms: an explanation needs words of its own.
-    Short terse sentences stay usable.
+    sentence's words that are rubric terms: a long run of them with little grammar is a list,
+    while a short dense sentence ("processes cost memory and pickling") stays usable.
     """
     words = sentence.tokens
     if len(words) < 3:
@@ -148,8 +148,8 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     separators = sum(text.count(mark, sentence.start, sentence.end) for mark in (",", "/", "|", " - "))
     if separators >= 2 and separators >= len(words) / 4 and ratio < 0.25:
         return True
-    if len(words) >= 6 and vocabulary_share >= 0.6 and ratio < 0.2:
-        return True
+    if len(words) >= 12 and vocabulary_share >= 0.7 and ratio < 0.25:
+        return True  # a long run of rubric terms with little grammar between them
     return len(words) >= 7 and ratio < 0.1
 
 
