@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz.distance import Levenshtein
 
@@ -119,8 +120,15 @@ class Located:
     sentence: Sentence
     stems: tuple[str, ...]
     positions: dict[str, tuple[int, ...]]
-    refuting: bool = False  # the sentence reports a belief in order to reject it
+    text: str = ""  # the whole answer the sentence belongs to
     vocabulary_share: float = 0.0  # share of its words that are rubric terms
+
+    @cached_property
+    def refuting(self) -> bool:
+        """Whether the sentence reports a belief in order to reject it ("people assume ...").
+
+        Computed only when a red flag matched, since few sentences ever need it."""
+        return REFUTING_PHRASES.search(self.text, self.sentence.start, self.sentence.end) is not None
 
 
 def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], text: str = "") -> Located:
@@ -134,8 +142,7 @@ def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], te
     for index, value in enumerate(stems):
         positions[value].append(index)
     known = sum(1 for value in stems if value in rubric.vocabulary)
-    refuting = bool(text) and REFUTING_PHRASES.search(text, sentence.start, sentence.end) is not None
-    return Located(sentence, tuple(stems), {k: tuple(v) for k, v in positions.items()}, refuting,
+    return Located(sentence, tuple(stems), {k: tuple(v) for k, v in positions.items()}, text,
                    known / len(stems) if stems else 0.0)
 
 
