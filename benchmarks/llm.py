@@ -21,6 +21,7 @@ import json
 import random
 import time
 import tomllib
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +109,9 @@ async def main(turns: int) -> dict[str, Any]:
                 await judge.score(question, bank.rubric(question.id), AnswerText([text, "(follow-up answer)"]), frozenset())
                 await interviewer.follow_up(question, bank.rubric(question.id), AnswerText([text]), result, [])
             prompts_text = [flatten(r["messages"]) for r in server.requests]
-            shares = [shared_prefix(a, b) / len(b) for a, b in zip(prompts_text, prompts_text[1:], strict=False)]
+            shares = [shared_prefix(a, b) / len(b) for a, b in pairwise(prompts_text)]
             judge_prompts = [flatten(r["messages"]) for r in server.requests if "response_format" in r]
-            judge_shares = [shared_prefix(a, b) / len(b) for a, b in zip(judge_prompts, judge_prompts[1:], strict=False)]
+            judge_shares = [shared_prefix(a, b) / len(b) for a, b in pairwise(judge_prompts)]
             rounds[kind.value] = {
                 "questions": len(chosen), "calls": len(server.requests),
                 "prompt_tokens_est": sum(len(t) for t in prompts_text) // 4,
