@@ -18,6 +18,7 @@ from bot.llm.interviewer import LLMInterviewer
 from bot.llm.judge import LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
+from bot.llm.usage import UsageMeter, UsageStore
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
 from bot.storage.db import open_database
@@ -53,14 +54,20 @@ async def open_repository(settings: Settings) -> SqlRepository:
     return SqlRepository(database)
 
 
-def build_llm(settings: Settings, clock: Clock | None = None) -> LLMClient | None:
-    """The OpenAI-compatible client, or None when no LLM is configured (offline mode)."""
+def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore | None = None) -> LLMClient | None:
+    """The OpenAI-compatible client, or None when no LLM is configured (offline mode).
+
+    With a usage store, every call is counted and the daily budgets apply.
+    """
     if settings.openai_api_key is None:
         return None
+    clock = clock or SystemClock()
+    meter = None if usage is None else UsageMeter(usage, clock, settings.daily_tokens_per_user,
+                                                  settings.daily_tokens_per_guild)
     return LLMClient(
         api_key=settings.openai_api_key.get_secret_value(), base_url=settings.openai_base_url, model=settings.model,
-        breaker=CircuitBreaker(clock or SystemClock()), retry=RetryPolicy(attempts=settings.llm_attempts),
-        timeout=settings.llm_timeout, connect_timeout=settings.llm_connect_timeout,
+        breaker=CircuitBreaker(clock), retry=RetryPolicy(attempts=settings.llm_attempts),
+        timeout=settings.llm_timeout, connect_timeout=settings.llm_connect_timeout, meter=meter,
     )
 
 
@@ -68,17 +75,6 @@ def build_judge(client: LLMClient) -> FallbackScorer:
     """The LLM judge with the offline scorer as its safety net."""
     offline = OfflineScorer()
     return FallbackScorer(LLMJudge(client, Prompts(content_root() / "prompts"), offline), offline)
-
-
-def choose_scorer(settings: Settings, wanted: str) -> tuple[Scorer, str | None]:
-    """The scorer for ``--scorer offline|llm|auto``, and why an LLM that was asked for is not used."""
-    if wanted == "offline":
-        return OfflineScorer(), None
-    client = build_llm(settings)
-    if client is not None:
-        return build_judge(client), None
-    reason = "no LLM is configured (OPENAI_API_KEY is not set)" if wanted == "llm" else None
-    return OfflineScorer(), reason
 
 
 def build_engine(

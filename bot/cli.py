@@ -50,6 +50,13 @@ def _questions(text: str) -> int:
     return value
 
 
+def _days(text: str) -> int:
+    value = int(text) if text.isdigit() else -1
+    if not 1 <= value <= 366:
+        raise argparse.ArgumentTypeError("must be a whole number of days from 1 to 366")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         return int(text)
@@ -94,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("history", help="your past sessions with scores")
     h.add_argument("--json", action="store_true")
     h.add_argument("--limit", type=_questions, default=12, help=argparse.SUPPRESS)
+
+    u = sub.add_parser("usage", help="LLM calls and tokens spent")
+    u.add_argument("--days", type=_days, default=7, help="how many days back")
+    u.add_argument("--json", action="store_true")
 
     d = sub.add_parser("db", help="database maintenance")
     dsub = d.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -145,6 +156,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.questions(args.round, args.level, args.track, args.json)
     if args.command == "history":
         return _run(lambda: commands.history(load_settings(), args.json, args.limit))
+    if args.command == "usage":
+        return _run(lambda: commands.usage(load_settings(), args.days, args.json))
     if args.command == "db":
         return _run(lambda: commands.db_upgrade(load_settings()))
     raise UsageError(f"unknown command {args.command!r}")

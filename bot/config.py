@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=30.0, gt=0, le=600, validation_alias="MOCKLOOP_LLM_TIMEOUT")
     llm_connect_timeout: float = Field(default=5.0, gt=0, le=120, validation_alias="MOCKLOOP_LLM_CONNECT_TIMEOUT")
     llm_attempts: int = Field(default=3, ge=1, le=10, validation_alias="MOCKLOOP_LLM_ATTEMPTS")
+    daily_tokens_per_user: int | None = Field(default=200_000, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_USER")
+    daily_tokens_per_guild: int | None = Field(default=None, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_GUILD")
     database_url: SecretStr = Field(default=SecretStr(DEFAULT_DATABASE_URL), validation_alias="DATABASE_URL")
     local_user: str | None = Field(default=None, validation_alias="MOCKLOOP_USER")
 

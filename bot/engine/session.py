@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.engine import events as ev
+from bot.engine.context import Actor, current_actor
 from bot.engine.errors import EngineError, SessionFinished, SessionNotFound
 from bot.engine.flow import RoundFlow, Step
 from bot.engine.limits import MAX_ANSWER_CHARS, MAX_FOLLOWUPS, MIN_FOLLOWUP_SECONDS, clean_text
@@ -316,7 +317,16 @@ class InterviewEngine:
         lock = self._locks.setdefault(session_id, asyncio.Lock())
         async with lock:
             step = Step(await self._load(session_id))
-            yield step
+            token = current_actor.set(Actor(step.state.user_id, session_id))
+            try:
+                yield step
+            except BaseException:
+                # The step may have changed the cached state part-way; the next step reloads
+                # what was actually committed instead.
+                self._states.pop(session_id, None)
+                raise
+            finally:
+                current_actor.reset(token)
             if step.save:
                 if step.changes.session:
                     step.state.last_active_at = self.clock.now()

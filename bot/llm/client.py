@@ -19,6 +19,7 @@ from openai.types.chat import ChatCompletionMessageParam
 
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.retry import RetryPolicy, parse_retry_after
+from bot.llm.usage import UsageMeter
 
 T = TypeVar("T")
 Messages = list[ChatCompletionMessageParam]
@@ -35,6 +36,10 @@ class LLMUnavailable(Exception):
 
 class FormatRejected(LLMUnavailable):
     """The server refused the requested ``response_format`` (it does not support it)."""
+
+
+class BudgetExhausted(LLMUnavailable):
+    """The user's (or server's) daily token budget is spent: a policy, not a fault of the model."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,10 @@ class Completion:
 class LLMClient:
     def __init__(self, *, api_key: str, base_url: str | None, model: str, breaker: CircuitBreaker,
                  retry: RetryPolicy | None = None, timeout: float = 30.0, connect_timeout: float = 5.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, meter: UsageMeter | None = None) -> None:
         self.model = model
         self.breaker = breaker
+        self.meter = meter
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._client = AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0,
@@ -69,8 +75,12 @@ class LLMClient:
         await self._client.close()
 
     async def complete(self, messages: Messages, *, response_format: dict[str, Any] | None = None,
-                       max_tokens: int = 800) -> Completion:
-        """One completion at temperature 0, retried per the policy."""
+                       max_tokens: int = 800, purpose: str = "grade") -> Completion:
+        """One completion at temperature 0, retried per the policy, counted against the budget."""
+        if self.meter is not None:
+            refusal = await self.meter.refusal()
+            if refusal is not None:
+                raise BudgetExhausted(refusal)
         options: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
         if response_format is not None:
             options["response_format"] = response_format
@@ -83,7 +93,13 @@ class LLMClient:
             usage = Usage(reply.usage.prompt_tokens, reply.usage.completion_tokens) if reply.usage else None
             return Completion(text, usage, reply.model or self.model)
 
-        return await self._guarded(call)
+        completion = await self._guarded(call)
+        if self.meter is not None:
+            usage = completion.usage
+            await self.meter.record(purpose, completion.model, sum(len(str(m.get("content", ""))) for m in messages),
+                                    len(completion.text), usage.prompt_tokens if usage else None,
+                                    usage.completion_tokens if usage else None)
+        return completion
 
     async def stream(self, messages: Messages, *, max_tokens: int = 400) -> AsyncIterator[str]:
         """Text pieces as they arrive.  A stream cut half-way raises ``LLMUnavailable`` after the

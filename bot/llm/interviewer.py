@@ -36,7 +36,8 @@ class LLMInterviewer:
             return None
         target = rubric.criterion(scripted.criterion)
         try:
-            completion = await self.client.complete(self.messages(question, target.name, answer.joined), max_tokens=120)
+            completion = await self.client.complete(self.messages(question, target.name, answer.joined), max_tokens=120,
+                                                    purpose="followup")
         except LLMUnavailable as exc:
             log.info("scripted follow-up used for %s: %s", question.id, exc)
             return scripted

@@ -136,3 +136,21 @@ class CriterionScore(Base):
             ondelete="CASCADE",
         ),
     )
+
+
+class LlmUsage(Base):
+    """Tokens spent per LLM call, for daily budgets and `mockloop usage`."""
+
+    __tablename__ = "llm_usage"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    guild_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    session_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(128))
+    prompt_tokens: Mapped[int] = mapped_column(Integer)
+    completion_tokens: Mapped[int] = mapped_column(Integer)
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_llm_usage_user_at", "user_id", "at"), Index("ix_llm_usage_guild_at", "guild_id", "at"))

@@ -86,3 +86,21 @@ async def test_a_new_engine_continues_from_the_database(repo: SqlRepository) -> 
     assert loaded is not None
     statuses = [q.status for q in loaded.rounds[0].questions]
     assert statuses[0] == QuestionStatus.ANSWERED and sum(len(q.answers) for q in loaded.rounds[0].questions) >= 2
+
+
+async def test_llm_usage_is_stored_summed_and_reported(repo: SqlRepository) -> None:
+    from datetime import timedelta
+
+    from bot.llm.usage import UsageRecord
+    from bot.storage.usage import SqlUsageStore
+
+    store = SqlUsageStore(repo.database)
+    now = FakeClock().now()
+    for user, tokens, at in (("u1", 100, now), ("u1", 50, now - timedelta(days=2)), ("u2", 7, now)):
+        await store.add(UsageRecord(at, user, "g1", "s", "grade", "m", tokens, 1, estimated=user == "u2"))
+    assert await store.total_since(now - timedelta(hours=1), user_id="u1") == 101
+    assert await store.total_since(now - timedelta(days=3), user_id="u1") == 152
+    assert await store.total_since(now - timedelta(hours=1), guild_id="g1") == 109
+    report = await store.report(now - timedelta(days=3))
+    assert sum(r["calls"] for r in report) == 3 and {r["user_id"] for r in report} == {"u1", "u2"}
+    assert any(r["estimated"] for r in report if r["user_id"] == "u2")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -13,17 +14,20 @@ from rich.table import Table
 from bot.adapters.console import render
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
-from bot.bootstrap import build_engine, build_llm, choose_scorer, load_bank, open_repository
+from bot.bootstrap import build_engine, build_judge, build_llm, load_bank, open_repository
 from bot.config import Settings
 from bot.engine.clock import SystemClock
+from bot.engine.context import Actor, current_actor
 from bot.engine.errors import EngineError
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Level, RoundKind, Track
-from bot.engine.ports import AnswerText
+from bot.engine.ports import AnswerText, Scorer
 from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
 from bot.engine.state import QuestionStatus
 from bot.errors import UsageError
+from bot.scoring.offline import OfflineScorer
+from bot.storage.usage import SqlUsageStore
 
 
 def _console() -> Console:
@@ -47,7 +51,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         user_id = await repo.ensure_user(external, name)
         clock = SystemClock()
         ui = ConsoleUI(console, clock)
-        llm = build_llm(settings, clock)
+        llm = build_llm(settings, clock, SqlUsageStore(repo.database))
         engine = build_engine(bank, repo, ui, clock, llm)
         console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
@@ -110,11 +114,24 @@ async def score(settings: Settings, question_id: str, answer: str | None, answer
     text = _read_answer(answer, answer_file)
     if len(text) > MAX_ANSWER_CHARS:
         raise UsageError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
-    scorer, unused_reason = choose_scorer(settings, scorer_name)
     question = bank.get(question_id)
-    result = await scorer.score(question, bank.rubric(question_id), AnswerText([text]), frozenset())
-    if unused_reason is not None:
-        result.fallback_reason = unused_reason
+    wants_llm = scorer_name != "offline" and settings.openai_api_key is not None
+    repo = await open_repository(settings) if wants_llm else None
+    client = None
+    try:
+        if repo is not None:
+            external, name = _local_user(settings)
+            current_actor.set(Actor(await repo.ensure_user(external, name)))
+            client = build_llm(settings, usage=SqlUsageStore(repo.database))
+        scorer: Scorer = build_judge(client) if client is not None else OfflineScorer()
+        result = await scorer.score(question, bank.rubric(question_id), AnswerText([text]), frozenset())
+    finally:
+        if client is not None:
+            await client.close()
+        if repo is not None:
+            await repo.close()
+    if scorer_name == "llm" and client is None:
+        result.fallback_reason = "no LLM is configured (OPENAI_API_KEY is not set)"
     if as_json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return 0
@@ -174,6 +191,32 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
         table.add_row(s.id[:8], render.when(s.created_at), ", ".join(row["rounds"]), s.level.value,  # type: ignore[arg-type]
                       s.status.value.replace("_", " "), str(row["answers"]), score)
     console.print(table)
+    return 0
+
+
+async def usage(settings: Settings, days: int, as_json: bool) -> int:
+    """LLM calls and tokens per day, user and purpose over the last ``days`` days."""
+    repo = await open_repository(settings)
+    try:
+        since = datetime.now(UTC) - timedelta(days=days)
+        rows = await SqlUsageStore(repo.database).report(since)
+    finally:
+        await repo.close()
+    if as_json:
+        print(json.dumps(rows))
+        return 0
+    console = _console()
+    if not rows:
+        console.print(f"No LLM calls in the last {days} day(s){'' if settings.openai_api_key else ' (no LLM is configured)'}.")
+        return 0
+    table = Table("day (UTC)", "user", "purpose", "calls", "prompt tokens", "completion tokens")
+    for row in rows:
+        note = " (partly estimated)" if row["estimated"] else ""
+        table.add_row(str(row["day"]), str(row["user_id"] or "-")[:8], row["purpose"], str(row["calls"]),
+                      f"{row['prompt_tokens']:,}", f"{row['completion_tokens']:,}{note}")
+    console.print(table)
+    total = sum(r["prompt_tokens"] + r["completion_tokens"] for r in rows)
+    console.print(f"Total: {total:,} tokens.")
     return 0
 
 

@@ -1,0 +1,70 @@
+"""Daily token budgets: every LLM call is attributed to the current user and counted.
+
+Before a call the meter says whether the user (or their server) has budget left today (UTC);
+past it, the LLM layer answers offline with that reason.  After a call it records the tokens,
+estimating them (4 characters a token, marked as estimated) when the server sent no usage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Protocol
+
+from bot.engine.context import current_actor
+from bot.engine.ports import Clock
+
+
+@dataclass(frozen=True)
+class UsageRecord:
+    at: datetime
+    user_id: str | None
+    guild_id: str | None
+    session_id: str | None
+    purpose: str  # "grade" or "followup"
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    estimated: bool
+
+
+class UsageStore(Protocol):
+    async def add(self, record: UsageRecord) -> None: ...
+
+    async def total_since(self, since: datetime, *, user_id: str | None = None, guild_id: str | None = None) -> int: ...
+
+
+class UsageMeter:
+    def __init__(self, store: UsageStore, clock: Clock, per_user: int | None, per_guild: int | None) -> None:
+        self.store = store
+        self.clock = clock
+        self.per_user = per_user
+        self.per_guild = per_guild
+
+    def _midnight(self) -> datetime:
+        return datetime.combine(self.clock.now().astimezone(UTC).date(), time(0), tzinfo=UTC)
+
+    async def refusal(self) -> str | None:
+        """Why the current actor may not use the LLM now, or None if they may."""
+        actor = current_actor.get()
+        if actor is None:
+            return None
+        since = self._midnight()
+        if self.per_user is not None and await self.store.total_since(since, user_id=actor.user_id) >= self.per_user:
+            return f"your daily LLM budget of {self.per_user:,} tokens is used up; offline grading until 00:00 UTC"
+        if (self.per_guild is not None and actor.guild_id is not None
+                and await self.store.total_since(since, guild_id=actor.guild_id) >= self.per_guild):
+            return f"this server's daily LLM budget of {self.per_guild:,} tokens is used up; offline until 00:00 UTC"
+        return None
+
+    async def record(self, purpose: str, model: str, prompt_chars: int, completion_chars: int,
+                     prompt_tokens: int | None, completion_tokens: int | None) -> None:
+        actor = current_actor.get()
+        estimated = prompt_tokens is None or completion_tokens is None
+        await self.store.add(UsageRecord(
+            at=self.clock.now(), user_id=actor.user_id if actor else None, guild_id=actor.guild_id if actor else None,
+            session_id=actor.session_id if actor else None, purpose=purpose, model=model,
+            prompt_tokens=prompt_tokens if prompt_tokens is not None else prompt_chars // 4,
+            completion_tokens=completion_tokens if completion_tokens is not None else completion_chars // 4,
+            estimated=estimated,
+        ))
