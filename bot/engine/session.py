@@ -100,11 +100,13 @@ class InterviewEngine:
                 for i, q in enumerate(chosen)
             ]
             rounds.append(RoundState(position=position, kind=kind, minutes=minutes, questions=asked))
+        if not rounds:
+            raise EngineError(f"There are no questions for level {request.level.value} in any of those rounds.")
         now = self.clock.now()
         state = SessionState(
             id=uuid.uuid4().hex,
             user_id=request.user_id,
-            mode="loop" if len(rounds) > 1 else "round",
+            mode="loop" if len(request.rounds) > 1 else "round",
             level=request.level,
             track=request.track,
             seed=seed,
