@@ -38,6 +38,7 @@ class ConsoleUI:
         self.deadline: datetime | None = None
         self.round_deadline: datetime | None = None
         self.confirm_skip = False
+        self.last_fallback: str | None = None  # said once while it stays the same; the scorecard keeps each
 
     def status(self) -> str:
         """The live toolbar text: time left on the question and in the round."""
@@ -80,8 +81,11 @@ class ConsoleUI:
                 what = "Halfway through the round" if event.kind == "halfway" else "Two minutes left in the round"
                 c.print(f"\n[yellow]{what}: {render.clock(timedelta(seconds=event.remaining_seconds))} remaining.[/yellow]")
             case ev.QuestionClosed():
-                if event.result is not None and event.result.fallback_reason:
-                    c.print(f"[yellow]Graded offline: {render.escape(event.result.fallback_reason)}.[/yellow]")
+                reason = event.result.fallback_reason if event.result is not None else None
+                if reason and reason != self.last_fallback:
+                    c.print(f"[yellow]Graded offline: {render.escape(reason)}.[/yellow]")
+                if event.result is not None and event.result.scorer != "none":
+                    self.last_fallback = reason
                 if event.reason == "timed_out":
                     c.print("\n[yellow]Time is up for this question; moving on.[/yellow]")
                 elif event.reason == "skipped":
