@@ -15,13 +15,14 @@ from bot.llm.breaker import CircuitBreaker
 from bot.llm.client import LLMClient
 from bot.llm.fallback import FallbackScorer
 from bot.llm.interviewer import LLMInterviewer
-from bot.llm.judge import LLMJudge
+from bot.llm.judge import GradeStore, LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
 from bot.llm.usage import UsageMeter, UsageStore
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
 from bot.storage.db import open_database
+from bot.storage.grades import SqlGradeCache
 from bot.storage.migrate import upgrade
 from bot.storage.repository import SqlRepository
 
@@ -71,10 +72,10 @@ def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore 
     )
 
 
-def build_judge(client: LLMClient) -> FallbackScorer:
-    """The LLM judge with the offline scorer as its safety net."""
+def build_judge(client: LLMClient, grades: GradeStore | None = None) -> FallbackScorer:
+    """The LLM judge with the offline scorer as its safety net (and a lasting grade cache if given)."""
     offline = OfflineScorer()
-    return FallbackScorer(LLMJudge(client, Prompts(content_root() / "prompts"), offline), offline)
+    return FallbackScorer(LLMJudge(client, Prompts(content_root() / "prompts"), offline, grades), offline)
 
 
 def build_engine(
@@ -82,7 +83,7 @@ def build_engine(
     llm: LLMClient | None = None,
 ) -> InterviewEngine:
     """The engine with the LLM judge and interviewer when ``llm`` is given, else fully offline."""
-    scorer: Scorer = OfflineScorer() if llm is None else build_judge(llm)
+    scorer: Scorer = OfflineScorer() if llm is None else build_judge(llm, SqlGradeCache(repository.database))
     interviewer: Interviewer = OfflineInterviewer() if llm is None else LLMInterviewer(llm, Prompts(content_root() / "prompts"))
     return InterviewEngine(
         bank=bank,

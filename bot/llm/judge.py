@@ -18,7 +18,7 @@ import json
 import re
 import secrets
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -76,16 +76,29 @@ RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
 }
 
 
+class GradeStore(Protocol):
+    """Where grades outlive the process (the database), so a restart never regrades differently."""
+
+    async def get(self, key: str) -> ScoreResult | None: ...
+
+    async def put(self, key: str, result: ScoreResult) -> None: ...
+
+
 class LLMJudge:
     """Implements the engine's Scorer port with an LLM; raises ``LLMUnavailable`` when it cannot."""
 
     name = "llm"
     instant = False
 
-    def __init__(self, client: LLMClient, prompts: Prompts, offline: OfflineScorer | None = None) -> None:
+    def __init__(self, client: LLMClient, prompts: Prompts, offline: OfflineScorer | None = None,
+                 store: GradeStore | None = None) -> None:
         self.client = client
         self.prompts = prompts
         self.offline = offline or OfflineScorer()
+        self.store = store
+        # Grades depend on the prompts too: editing them must not reuse grades made with the old ones.
+        self._prompt_version = hashlib.sha256("".join(
+            prompts.template(n).template for n in ("judge_system", "judge_user", "judge_repair")).encode()).hexdigest()[:16]
         self._format = 0  # index into FORMATS of the richest format the server accepted
         self._cache: OrderedDict[str, ScoreResult] = OrderedDict()
 
@@ -93,18 +106,26 @@ class LLMJudge:
         text = answer.joined
         if not text.strip():
             return blank_result(question, rubric, "no answer")
-        key = hashlib.sha256(json.dumps([question.id, rubric.version, self.client.model, sorted(hinted), text])
-                             .encode()).hexdigest()
+        key = hashlib.sha256(json.dumps([question.id, rubric.version, self.client.model, self._prompt_version,
+                                         sorted(hinted), text]).encode()).hexdigest()
         cached = self._cache.get(key)
+        if cached is None and self.store is not None:
+            cached = await self.store.get(key)
         if cached is not None:
-            self._cache.move_to_end(key)
+            self._remember(key, cached)
             return cached.model_copy(deep=True)
         reply = await self._ask(question, rubric, text)
         result = self._settle(question, rubric, text, hinted, reply)
+        if self.store is not None:
+            await self.store.put(key, result)
+        self._remember(key, result)
+        return result.model_copy(deep=True)
+
+    def _remember(self, key: str, result: ScoreResult) -> None:
         self._cache[key] = result
+        self._cache.move_to_end(key)
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
-        return result.model_copy(deep=True)
 
     def messages(self, question: Question, rubric: Rubric, text: str, tag: str) -> Messages:
         """System part first and identical for every answer to this question (cache-friendly)."""

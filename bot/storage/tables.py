@@ -154,3 +154,12 @@ class LlmUsage(Base):
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_llm_usage_user_at", "user_id", "at"), Index("ix_llm_usage_guild_at", "guild_id", "at"))
+
+
+class GradeCache(Base):
+    """LLM grades by (answer, rubric version, model, hints) hash, so the same answer never flickers."""
+
+    __tablename__ = "grade_cache"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

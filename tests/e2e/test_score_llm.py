@@ -16,11 +16,11 @@ RUBRIC = QuestionBank.load(content_root()).rubric("core.gil")
 ANSWER = "Threads help I/O-bound work because the GIL is released while a thread waits on the network."
 
 
-async def score(tmp_path: Path, base_url: str, **extra: str) -> dict:
+async def score(tmp_path: Path, base_url: str, answer: str = ANSWER, **extra: str) -> dict:
     env = env_for(tmp_path, OPENAI_API_KEY="sk-test-secret", OPENAI_BASE_URL=base_url, MOCKLOOP_MODEL="local-model",
                   MOCKLOOP_LLM_TIMEOUT="2", MOCKLOOP_LLM_ATTEMPTS="1", **extra)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "score", "--question", "core.gil", "--answer", ANSWER, "--scorer", "llm", "--json",
+        sys.executable, "-m", "bot", "score", "--question", "core.gil", "--answer", answer, "--scorer", "llm", "--json",
         cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()
@@ -39,7 +39,7 @@ async def test_score_with_the_llm_and_when_it_fails(tmp_path: Path) -> None:
         assert server.requests[-1]["model"] == "local-model"
 
         server.fault("server_error")
-        fallen = await score(tmp_path, server.base_url)
+        fallen = await score(tmp_path, server.base_url, ANSWER + " Processes sidestep it.")
         assert fallen["scorer"] == "offline" and "(500)" in fallen["fallback_reason"]
 
 
@@ -59,5 +59,18 @@ async def test_usage_is_recorded_and_the_daily_budget_applies(tmp_path: Path) ->
         assert (row["calls"], row["prompt_tokens"], row["completion_tokens"], row["purpose"]) == (1, 900, 60, "grade")
 
         # 960 tokens spent today; a budget of 500 sends the next grade offline, with the reason
-        over = await score(tmp_path, server.base_url, MOCKLOOP_DAILY_TOKENS_PER_USER="500")
+        over = await score(tmp_path, server.base_url, ANSWER + " Processes sidestep it.", MOCKLOOP_DAILY_TOKENS_PER_USER="500")
         assert over["scorer"] == "offline" and "daily LLM budget" in over["fallback_reason"]
+
+
+async def test_a_second_process_reuses_the_stored_grade(tmp_path: Path) -> None:
+    async with running_fake_openai() as server:
+        quote = "the GIL is released while a thread waits on the network"
+        server.reply_json({"criteria": [{"id": c.id, "level": 2 if i == 0 else 0, "evidence": quote if i == 0 else ""}
+                                        for i, c in enumerate(RUBRIC.criteria)], "injection": False, "note": "x"})
+        first = await score(tmp_path, server.base_url)
+        calls = len(server.requests)
+        server.reply_json({"criteria": [{"id": c.id, "level": 3, "evidence": quote} for c in RUBRIC.criteria],
+                           "injection": False, "note": "a different grade the second time"})
+        second = await score(tmp_path, server.base_url)
+        assert second == first and len(server.requests) == calls  # no flicker, no second model call

@@ -27,6 +27,7 @@ from bot.engine.signals import signal_for
 from bot.engine.state import QuestionStatus
 from bot.errors import UsageError
 from bot.scoring.offline import OfflineScorer
+from bot.storage.grades import SqlGradeCache
 from bot.storage.usage import SqlUsageStore
 
 
@@ -123,7 +124,8 @@ async def score(settings: Settings, question_id: str, answer: str | None, answer
             external, name = _local_user(settings)
             current_actor.set(Actor(await repo.ensure_user(external, name)))
             client = build_llm(settings, usage=SqlUsageStore(repo.database))
-        scorer: Scorer = build_judge(client) if client is not None else OfflineScorer()
+        grades = SqlGradeCache(repo.database) if repo is not None else None
+        scorer: Scorer = build_judge(client, grades) if client is not None else OfflineScorer()
         result = await scorer.score(question, bank.rubric(question_id), AnswerText([text]), frozenset())
     finally:
         if client is not None:
