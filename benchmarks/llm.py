@@ -65,7 +65,7 @@ def shared_prefix(a: str, b: str) -> int:
 
 def grade_for(request: dict[str, Any], bank: Any) -> str:
     system = request["messages"][0]["content"]
-    if system.startswith("You are the interviewer"):
+    if "Question (" not in system:  # only the judge's prompt names the question id
         return "You said it depends; what would you measure first to decide?"
     qid = system.split("Question (", 1)[1].split(")", 1)[0]
     return json.dumps({"criteria": [{"id": c.id, "level": 0, "evidence": ""} for c in bank.rubric(qid).criteria],
@@ -107,7 +107,8 @@ async def main(turns: int) -> dict[str, Any]:
                 text = rng.choice(pool)
                 result = OfflineScorer().grade(question, bank.rubric(question.id), text)
                 await judge.score(question, bank.rubric(question.id), AnswerText([text, "(follow-up answer)"]), frozenset())
-                await interviewer.follow_up(question, bank.rubric(question.id), AnswerText([text]), result, [])
+                await interviewer.follow_up(question, bank.rubric(question.id), AnswerText([text]), result, [],
+                                            level=Level.SENIOR)
             prompts_text = [flatten(r["messages"]) for r in server.requests]
             shares = [shared_prefix(a, b) / len(b) for a, b in pairwise(prompts_text)]
             judge_prompts = [flatten(r["messages"]) for r in server.requests if "response_format" in r]

@@ -8,11 +8,13 @@ from bot.config import Settings
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
-from bot.engine.ports import Clock, Interviewer, Notifier, Scorer
+from bot.engine.ports import Clock, Debriefer, Interviewer, Notifier, Scorer
 from bot.engine.session import InterviewEngine
+from bot.interviewer.debrief import OfflineDebriefer
 from bot.interviewer.offline import OfflineInterviewer
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.client import LLMClient
+from bot.llm.debrief import LLMDebriefer
 from bot.llm.fallback import FallbackScorer
 from bot.llm.interviewer import LLMInterviewer
 from bot.llm.judge import GradeStore, LLMJudge
@@ -93,3 +95,8 @@ def build_engine(
         notifier=notifier,
         clock=clock or SystemClock(),
     )
+
+
+def build_debriefer(bank: QuestionBank, llm: LLMClient | None = None) -> Debriefer:
+    """The closing debrief: in the interviewer's voice with a model, from the scores without."""
+    return OfflineDebriefer(bank) if llm is None else LLMDebriefer(llm, Prompts(content_root() / "prompts"), bank)

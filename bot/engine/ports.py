@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -68,11 +68,16 @@ class Interviewer(Protocol):
         answer: AnswerText,
         result: ScoreResult,
         asked: Sequence[FollowUpAsked],
+        *,
+        level: Level,
     ) -> FollowUpAsked | None: ...
 
     async def hint(
-        self, question: Question, rubric: Rubric, result: ScoreResult | None, hinted: Sequence[str]
-    ) -> Hint | None: ...
+        self, question: Question, rubric: Rubric, answer: AnswerText, result: ScoreResult | None, hinted: Sequence[str],
+        *, level: Level,
+    ) -> Hint | None:
+        """A nudge toward one key point not yet shown; ``answer`` is what was said so far (maybe nothing)."""
+        ...
 
 
 class Repository(Protocol):
@@ -99,3 +104,19 @@ class Repository(Protocol):
 
 class Notifier(Protocol):
     async def publish(self, session_id: str, event: Event) -> None: ...
+
+
+@dataclass(frozen=True)
+class DebriefPart:
+    """A piece of the closing debrief as it arrives; ``source`` says who wrote it and, if the
+    model could not, ``fallback_reason`` says why, so the adapter can tell the user."""
+
+    text: str
+    source: str  # "llm" or "offline"
+    fallback_reason: str | None = None
+
+
+class Debriefer(Protocol):
+    """The interviewer's closing words after the scorecard: what went well, what to work on."""
+
+    def debrief(self, state: SessionState) -> AsyncIterator[DebriefPart]: ...

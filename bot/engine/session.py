@@ -232,7 +232,7 @@ class InterviewEngine:
         """Grade the question so far, then ask a follow-up or move on."""
         await self._grade(step, round_.position, current)
         step.emit(ev.AnswerRecorded(round_.position, current.position, late=False))
-        follow = await self._maybe_follow_up(round_, current)
+        follow = await self._maybe_follow_up(round_, current, step.state.level)
         if follow is not None:
             current.followups.append(follow)
             step.emit(ev.FollowUpAsked(round_.position, current.position, follow.text, follow.criterion))
@@ -254,7 +254,9 @@ class InterviewEngine:
         async with self._step(session_id) as step:
             round_, current = self._require_current(step)
             question = self.bank.get(current.question_id)
-            hint = await self.interviewer.hint(question, self.bank.rubric(question.id), current.result, current.hints)
+            said = AnswerText([a.text for a in current.answers])
+            hint = await self.interviewer.hint(question, self.bank.rubric(question.id), said, current.result, current.hints,
+                                              level=step.state.level)
             if hint is None:
                 step.save = False
                 step.emit(ev.NoHintLeft(round_.position, current.position))
@@ -373,14 +375,15 @@ class InterviewEngine:
         asked.draft = None
         step.changes.touch(round_pos, asked.position)
 
-    async def _maybe_follow_up(self, round_: RoundState, asked: AskedQuestion) -> FollowUpAsked | None:
+    async def _maybe_follow_up(self, round_: RoundState, asked: AskedQuestion, level: Level) -> FollowUpAsked | None:
         if len(asked.followups) >= MAX_FOLLOWUPS or asked.result is None or asked.deadline_at is None:
             return None
         if (asked.deadline_at - self.clock.now()).total_seconds() < MIN_FOLLOWUP_SECONDS:
             return None
         question = self.bank.get(asked.question_id)
         parts = AnswerText([a.text for a in asked.answers])
-        return await self.interviewer.follow_up(question, self.bank.rubric(question.id), parts, asked.result, asked.followups)
+        return await self.interviewer.follow_up(question, self.bank.rubric(question.id), parts, asked.result, asked.followups,
+                                                level=level)
 
     async def _late_answer(self, step: Step, ref: tuple[int, int], text: str) -> None:
         """An answer that arrived after its question closed: kept, graded, and marked late."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.engine.models import Question, Rubric, ScoreResult
+from bot.engine.models import Level, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, Hint
 from bot.engine.state import FollowUpAsked
 
@@ -24,6 +24,8 @@ class OfflineInterviewer:
         answer: AnswerText,
         result: ScoreResult,
         asked: Sequence[FollowUpAsked],
+        *,
+        level: Level | None = None,
     ) -> FollowUpAsked | None:
         """The follow-up for the most important point still missing, if one is written."""
         levels = {c.id: c.score for c in result.criteria}
@@ -37,7 +39,8 @@ class OfflineInterviewer:
         return None
 
     async def hint(
-        self, question: Question, rubric: Rubric, result: ScoreResult | None, hinted: Sequence[str]
+        self, question: Question, rubric: Rubric, answer: AnswerText, result: ScoreResult | None, hinted: Sequence[str],
+        *, level: Level | None = None,
     ) -> Hint | None:
         """One key point the candidate has not yet shown, most important first."""
         levels = {c.id: c.score for c in result.criteria} if result else {}

@@ -77,10 +77,7 @@ class LLMClient:
     async def complete(self, messages: Messages, *, response_format: dict[str, Any] | None = None,
                        max_tokens: int = 800, purpose: str = "grade") -> Completion:
         """One completion at temperature 0, retried per the policy, counted against the budget."""
-        if self.meter is not None:
-            refusal = await self.meter.refusal()
-            if refusal is not None:
-                raise BudgetExhausted(refusal)
+        await self._check_budget()
         options: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
         if response_format is not None:
             options["response_format"] = response_format
@@ -94,24 +91,30 @@ class LLMClient:
             return Completion(text, usage, reply.model or self.model)
 
         completion = await self._guarded(call)
-        if self.meter is not None:
-            usage = completion.usage
-            await self.meter.record(purpose, completion.model, sum(len(str(m.get("content", ""))) for m in messages),
-                                    len(completion.text), usage.prompt_tokens if usage else None,
-                                    usage.completion_tokens if usage else None)
+        await self._record(purpose, completion.model, messages, completion.text, completion.usage)
         return completion
 
-    async def stream(self, messages: Messages, *, max_tokens: int = 400) -> AsyncIterator[str]:
-        """Text pieces as they arrive.  A stream cut half-way raises ``LLMUnavailable`` after the
-        pieces already sent, so callers can keep what was shown and fall back for the rest."""
+    async def stream(self, messages: Messages, *, max_tokens: int = 400, purpose: str = "debrief") -> AsyncIterator[str]:
+        """Text pieces as they arrive, counted against the budget like any call.  A stream cut
+        half-way raises ``LLMUnavailable`` after the pieces already sent, so callers can keep
+        what was shown and fall back for the rest."""
+        await self._check_budget()
         if self.breaker.open:
             raise LLMUnavailable("the model is paused after repeated failures")
+        sent: list[str] = []
+        usage: Usage | None = None
+        model = self.model
         try:
             stream = await self._client.chat.completions.create(
-                model=self.model, messages=messages, temperature=0, max_tokens=max_tokens, stream=True)
+                model=self.model, messages=messages, temperature=0, max_tokens=max_tokens, stream=True,
+                stream_options={"include_usage": True})
             async for chunk in stream:
+                model = chunk.model or model
+                if chunk.usage is not None:
+                    usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
                 if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+                    sent.append(chunk.choices[0].delta.content)
+                    yield sent[-1]
         except (openai.OpenAIError, OSError, ValueError) as exc:
             # a cut stream can surface as the SDK's error or as a lower-level transport error
             self.breaker.failure()
@@ -121,7 +124,21 @@ class LLMClient:
                 raise
             self.breaker.failure()
             raise LLMUnavailable("the model's reply was cut off") from exc
+        finally:
+            if sent or usage is not None:  # what was generated is spent, even when the stream broke
+                await self._record(purpose, model, messages, "".join(sent), usage)
         self.breaker.success()
+
+    async def _check_budget(self) -> None:
+        if self.meter is not None:
+            refusal = await self.meter.refusal()
+            if refusal is not None:
+                raise BudgetExhausted(refusal)
+
+    async def _record(self, purpose: str, model: str, messages: Messages, text: str, usage: Usage | None) -> None:
+        if self.meter is not None:
+            await self.meter.record(purpose, model, sum(len(str(m.get("content", ""))) for m in messages), len(text),
+                                    usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None)
 
     async def _guarded(self, call: Callable[[], Awaitable[T]]) -> T:
         if self.breaker.open:

@@ -1,9 +1,10 @@
-"""The LLM interviewer: follow-ups phrased around what the candidate said.
+"""The LLM interviewer: follow-ups and hints phrased around what the candidate said.
 
 What to probe is decided exactly as offline (the heaviest rubric point still missing); the
-model only phrases it.  So the interview's direction stays predictable and testable, and any
-bad output (empty, rambling, several questions, leaking the rubric) falls back to the
-scripted follow-up for the same point.
+model only phrases it, in the voice of that round's interviewer and pitched at the session's
+level.  So the interview's direction stays predictable and testable, and any bad output
+(empty, rambling, several questions, leaking the rubric) falls back to the written follow-up
+or hint for the same point.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import secrets
 from collections.abc import Sequence
 
-from bot.engine.models import Question, Rubric, ScoreResult
+from bot.engine.models import Level, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, Hint
 from bot.engine.state import FollowUpAsked
 from bot.interviewer.offline import OfflineInterviewer
@@ -21,6 +22,8 @@ from bot.llm.prompts import Prompts
 
 log = logging.getLogger(__name__)
 MAX_FOLLOWUP_CHARS = 320
+MAX_HINT_CHARS = 300
+LEAKS = ("rubric", "criterion", "criteria", "score", "<<<", ">>>")
 
 
 class LLMInterviewer:
@@ -30,41 +33,60 @@ class LLMInterviewer:
         self.offline = offline or OfflineInterviewer()
 
     async def follow_up(self, question: Question, rubric: Rubric, answer: AnswerText, result: ScoreResult,
-                        asked: Sequence[FollowUpAsked]) -> FollowUpAsked | None:
+                        asked: Sequence[FollowUpAsked], *, level: Level) -> FollowUpAsked | None:
         scripted = await self.offline.follow_up(question, rubric, answer, result, asked)
         if scripted is None:
             return None
         target = rubric.criterion(scripted.criterion)
-        try:
-            completion = await self.client.complete(self.messages(question, target.name, answer.joined), max_tokens=120,
-                                                    purpose="followup")
-        except LLMUnavailable as exc:
-            log.info("scripted follow-up used for %s: %s", question.id, exc)
-            return scripted
-        text = " ".join(completion.text.split())
-        if not usable(text, rubric):
-            log.info("scripted follow-up used for %s: the model's follow-up was not usable", question.id)
+        system = self.prompts.render("followup_system", **self.voice(question, level), target=target.name)
+        text = await self._phrase(system, "followup", answer.joined, 120, question.id)
+        if text is None or not usable(text, rubric, MAX_FOLLOWUP_CHARS, question_mark=True):
+            log.info("written follow-up used for %s", question.id)
             return scripted
         return FollowUpAsked(criterion=scripted.criterion, text=text)
 
-    async def hint(self, question: Question, rubric: Rubric, result: ScoreResult | None,
-                   hinted: Sequence[str]) -> Hint | None:
-        # Hints reveal a written key point: deterministic, reviewed text is what a hint should be.
-        return await self.offline.hint(question, rubric, result, hinted)
+    async def hint(self, question: Question, rubric: Rubric, answer: AnswerText, result: ScoreResult | None,
+                   hinted: Sequence[str], *, level: Level) -> Hint | None:
+        written = await self.offline.hint(question, rubric, answer, result, hinted)
+        if written is None:
+            return None
+        target = rubric.criterion(written.criterion)
+        system = self.prompts.render("hint_system", **self.voice(question, level), target=target.name,
+                                     written=written.text)
+        text = await self._phrase(system, "hint", answer.joined, 100, question.id)
+        if text is None or not usable(text, rubric, MAX_HINT_CHARS, question_mark=False):
+            log.info("written hint used for %s", question.id)
+            return written
+        return Hint(criterion=written.criterion, text=text)
 
-    def messages(self, question: Question, target: str, answer: str) -> Messages:
-        system = self.prompts.render("followup_system", round=question.round.value,
-                                     level=", ".join(lv.value for lv in question.levels), target=target,
-                                     question=question.prompt.strip())
-        user = self.prompts.render("followup_user", tag=secrets.token_hex(4), answer=answer)
+    def voice(self, question: Question, level: Level) -> dict[str, str]:
+        """The stable head of every interviewer prompt: this round's persona, the level, the question."""
+        return {"persona": self.prompts.render(f"persona_{question.round.value}").strip(),
+                "level_note": self.prompts.render(f"level_{level.value}").strip(),
+                "question": question.prompt.strip()}
+
+    def messages(self, system: str, user_prompt: str, answer: str) -> Messages:
+        user = self.prompts.render(user_prompt, tag=secrets.token_hex(4), answer=answer)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
+    async def _phrase(self, system: str, purpose: str, answer: str, max_tokens: int, question_id: str) -> str | None:
+        user_prompt = "followup_user" if purpose == "followup" else "hint_user"
+        try:
+            completion = await self.client.complete(self.messages(system, user_prompt, answer), max_tokens=max_tokens,
+                                                    purpose=purpose)
+        except LLMUnavailable as exc:
+            log.info("the model could not phrase the %s for %s: %s", purpose, question_id, exc)
+            return None
+        return " ".join(completion.text.split())
 
-def usable(text: str, rubric: Rubric) -> bool:
-    """One short question that gives nothing of the rubric away."""
-    if not text or len(text) > MAX_FOLLOWUP_CHARS or not text.endswith("?") or text.count("?") > 2:
+
+def usable(text: str, rubric: Rubric, limit: int, *, question_mark: bool) -> bool:
+    """Short, on form, and giving nothing of the rubric away."""
+    if not text or len(text) > limit or text.count("?") > 2:
+        return False
+    if question_mark and not text.endswith("?"):
         return False
     lowered = text.casefold()
-    if any(word in lowered for word in ("rubric", "criterion", "criteria", "score", "<<<", ">>>")):
+    if any(word in lowered for word in LEAKS):
         return False
     return not any(level.casefold() in lowered for c in rubric.criteria for level in c.levels if len(level) > 20)

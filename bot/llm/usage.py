@@ -21,7 +21,7 @@ class UsageRecord:
     user_id: str | None
     guild_id: str | None
     session_id: str | None
-    purpose: str  # "grade" or "followup"
+    purpose: str  # "grade", "followup", "hint" or "debrief"
     model: str
     prompt_tokens: int
     completion_tokens: int

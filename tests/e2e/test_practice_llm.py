@@ -16,6 +16,7 @@ from tests.servers.openai_server import running_fake_openai
 
 BANK = QuestionBank.load(content_root())
 FOLLOW_UP = "You mentioned memory a moment ago; what exactly would you measure first?"
+DEBRIEF = "You explained laziness clearly. Next time, say what you would measure and why."
 
 
 class ScriptedModel:
@@ -27,7 +28,9 @@ class ScriptedModel:
     def __call__(self, request: dict[str, Any]) -> str:
         system = request["messages"][0]["content"]
         user = request["messages"][-1]["content"]
-        if system.startswith("You are the interviewer"):
+        if "debrief" in system:
+            return DEBRIEF
+        if "Question (" not in system:
             return FOLLOW_UP
         qid = re.search(r"Question \(([a-z]+\.[a-z0-9-]+)\)", system).group(1)  # type: ignore[union-attr]
         answer = user.split("\n", 3)[-1].rsplit("\nANSWER", 1)[0].strip()
@@ -57,6 +60,7 @@ async def test_llm_round_then_a_failing_server(tmp_path: Path) -> None:
                              "I would profile it with tracemalloc first.\n/send\n/end\n")
         assert "Interviewer: LLM" in out and FOLLOW_UP in out
         assert "scorer: llm" in out and "Graded offline" not in out
+        assert DEBRIEF in out and "written offline" not in out  # streamed in the interviewer's voice
         asked = len(server.requests)
 
         for _ in range(40):
@@ -64,3 +68,4 @@ async def test_llm_round_then_a_failing_server(tmp_path: Path) -> None:
         out = await practice(tmp_path, server.base_url, "Memory stays flat with a generator.\n/send\n/end\n")
         assert "Graded offline: the model's server answered with an error (500)" in out
         assert "scorer: offline" in out and len(server.requests) > asked
+        assert "(written offline: the LLM was unavailable" in out

@@ -1,4 +1,4 @@
-"""The LLM interviewer phrases follow-ups; anything unusable falls back to the scripted one."""
+"""The LLM interviewer phrases follow-ups and hints; anything unusable falls back to the written one."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.clock import FakeClock
+from bot.engine.models import Level
 from bot.engine.ports import AnswerText
 from bot.interviewer.offline import OfflineInterviewer
 from bot.llm.breaker import CircuitBreaker
@@ -44,7 +45,7 @@ async def scripted() -> str:
 async def test_the_model_phrases_the_same_point(interviewer) -> None:
     llm, server = interviewer
     server.reply("Interesting. Since your API calls spent most of their time waiting, what was the GIL doing then?")
-    follow = await llm.follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [])
+    follow = await llm.follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [], level=Level.MID)
     expected = await OfflineInterviewer().follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [])
     assert follow is not None and expected is not None
     assert follow.criterion == expected.criterion and follow.text.startswith("Interesting.")
@@ -59,12 +60,40 @@ async def test_the_model_phrases_the_same_point(interviewer) -> None:
 async def test_unusable_output_falls_back_to_the_scripted_follow_up(interviewer, reply: str) -> None:
     llm, server = interviewer
     server.reply(reply)
-    follow = await llm.follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [])
+    follow = await llm.follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [], level=Level.MID)
     assert follow is not None and follow.text == await scripted()
 
 
 async def test_a_failing_server_falls_back_to_the_scripted_follow_up(interviewer) -> None:
     llm, server = interviewer
     server.fault("server_error")
-    follow = await llm.follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [])
+    follow = await llm.follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [], level=Level.MID)
     assert follow is not None and follow.text == await scripted()
+
+
+async def test_the_round_persona_and_the_session_level_shape_the_prompt(interviewer) -> None:
+    llm, server = interviewer
+    design = BANK.get("design.url-shortener")
+    design_result = OfflineScorer().grade(design, BANK.rubric(design.id), ANSWER.joined)
+    await llm.follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [], level=Level.JUNIOR)
+    await llm.follow_up(QUESTION, RUBRIC, ANSWER, RESULT, [], level=Level.SENIOR)
+    await llm.follow_up(design, BANK.rubric(design.id), ANSWER, design_result, [], level=Level.SENIOR)
+    junior, senior, staff = (r["messages"][0]["content"] for r in server.requests)
+    assert "junior role" in junior and "senior role" in senior and "core-language" in junior
+    assert "system design round" in staff and "core-language" not in staff
+
+
+async def test_hints_are_phrased_by_the_model_and_fall_back_to_the_written_hint(interviewer) -> None:
+    llm, server = interviewer
+    written = await OfflineInterviewer().hint(QUESTION, RUBRIC, ANSWER, RESULT, [])
+    assert written is not None
+    server.reply("Think about what your API calls were doing most of the time, and whether the lock is held then.")
+    phrased = await llm.hint(QUESTION, RUBRIC, ANSWER, RESULT, [], level=Level.MID)
+    assert phrased is not None and phrased.criterion == written.criterion and phrased.text.startswith("Think about")
+    assert written.text in server.requests[-1]["messages"][0]["content"]  # the model is told how far the hint may go
+    assert ANSWER.joined in server.requests[-1]["messages"][1]["content"]
+
+    server.reply("The rubric wants you to say the GIL is released during blocking I/O.")  # leaks the grading
+    assert await llm.hint(QUESTION, RUBRIC, ANSWER, RESULT, [], level=Level.MID) == written
+    server.fault("server_error")
+    assert await llm.hint(QUESTION, RUBRIC, ANSWER, RESULT, [], level=Level.MID) == written

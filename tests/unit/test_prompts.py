@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content.paths import content_root
+from bot.engine.models import Level, RoundKind
 from bot.llm.prompts import PromptError, Prompts
 
 PROMPTS = Prompts(content_root() / "prompts")
@@ -28,3 +29,10 @@ def test_missing_and_unexpected_values_are_errors() -> None:
         PROMPTS.render(name, **missing)
     with pytest.raises(PromptError, match="unexpected"):
         PROMPTS.render(name, **values, surprise="x")
+
+
+def test_every_round_has_a_persona_and_every_level_a_note() -> None:
+    for kind in RoundKind:
+        assert len(PROMPTS.render(f"persona_{kind.value}").split()) > 20
+    for level in Level:
+        assert level.value in PROMPTS.render(f"level_{level.value}").replace("full-stack", "fullstack")

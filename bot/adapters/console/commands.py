@@ -14,7 +14,7 @@ from rich.table import Table
 from bot.adapters.console import render
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
-from bot.bootstrap import build_engine, build_judge, build_llm, load_bank, open_repository
+from bot.bootstrap import build_debriefer, build_engine, build_judge, build_llm, load_bank, open_repository
 from bot.config import Settings
 from bot.engine.clock import SystemClock
 from bot.engine.context import Actor, current_actor
@@ -80,7 +80,9 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         else:
             finished = await PracticeRunner(engine, ui, lines, state.id, draft).run()
         if finished:
-            render.scorecard(console, await engine.state(state.id), bank)
+            final = await engine.state(state.id)
+            render.scorecard(console, final, bank)
+            await render.debrief(console, build_debriefer(bank, llm).debrief(final))
             console.print(f"[dim]Saved as session {state.id[:8]}; `mockloop history` lists your sessions.[/dim]")
             return 0
         return 130

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 from rich.console import Console
@@ -12,6 +13,7 @@ from rich.markup import escape
 from bot.content.bank import QuestionBank
 from bot.engine.loop import ROUNDS
 from bot.engine.models import ScoreResult
+from bot.engine.ports import DebriefPart
 from bot.engine.signals import signal_bands, signal_for
 from bot.engine.state import QuestionStatus, SessionState
 
@@ -67,7 +69,22 @@ def scorecard(console: Console, state: SessionState, bank: QuestionBank) -> None
         console.print(f"\n[bold]Overall: {state.score}/100 - {label(signal_for(state.score))}[/bold]"
                       + (" (ended early)" if state.status.value == "ended_early" else ""))
     bands = ", ".join(f"{label(s)} {lo}-{hi}" for s, lo, hi in signal_bands())
-    console.print(f"[dim]Signals: {bands}. Scored offline against each question's rubric; each credit quotes your words.[/dim]")
+    scorers = sorted({asked.result.scorer for r in state.rounds for asked in r.questions if asked.result is not None})
+    by = " and ".join({"llm": "the LLM judge", "offline": "the offline scorer"}.get(s, s) for s in scorers) or "no scorer"
+    console.print(f"[dim]Signals: {bands}. Graded by {by} against each question's rubric; "
+                  "each credit quotes your words.[/dim]")
+
+
+async def debrief(console: Console, parts: AsyncIterator[DebriefPart]) -> None:
+    """The interviewer's closing words, printed as they arrive (the model streams them)."""
+    console.rule("[bold]Debrief")
+    reason = None
+    async for part in parts:
+        console.print(safe(part.text), end="", soft_wrap=True, highlight=False)
+        reason = part.fallback_reason or reason
+    console.print()
+    if reason:
+        console.print(f"[dim](written offline: the LLM was unavailable - {escape(reason)})[/dim]")
 
 
 def question_card(console: Console, status: QuestionStatus, title: str, result: ScoreResult | None,
