@@ -48,6 +48,7 @@ class SessionRequest:
     minutes: int | None = None  # per round; None means each round's default
     questions: int | None = None
     seed: int | None = None
+    guild_id: str | None = None
 
 
 class InterviewEngine:
@@ -108,6 +109,7 @@ class InterviewEngine:
             user_id=request.user_id,
             mode="loop" if len(request.rounds) > 1 else "round",
             level=request.level,
+            guild_id=request.guild_id,
             track=request.track,
             seed=seed,
             created_at=now,
@@ -321,7 +323,7 @@ class InterviewEngine:
         lock = self._locks.setdefault(session_id, asyncio.Lock())
         async with lock:
             step = Step(await self._load(session_id))
-            token = current_actor.set(Actor(step.state.user_id, session_id))
+            token = current_actor.set(Actor(step.state.user_id, session_id, step.state.guild_id))
             try:
                 yield step
             except BaseException:

@@ -105,6 +105,7 @@ class SessionState(BaseModel):
     user_id: str
     mode: Literal["round", "loop"]
     level: Level
+    guild_id: str | None = None  # the chat server it runs in (budgets per server); None in the terminal
     track: Track
     seed: int
     status: SessionStatus = SessionStatus.ACTIVE

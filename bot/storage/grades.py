@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from bot.engine.context import current_actor
 from bot.engine.models import ScoreResult
 from bot.storage import tables as t
 from bot.storage.db import Database
@@ -26,6 +27,8 @@ class SqlGradeCache:
         return await self.database.run(work)
 
     async def put(self, key: str, result: ScoreResult) -> None:
-        row = {"key": key, "result": result.model_dump(mode="json"), "created_at": datetime.now(UTC)}
+        actor = current_actor.get()  # the grade quotes this user's words: /privacy forget removes it with them
+        row = {"key": key, "result": result.model_dump(mode="json"), "created_at": datetime.now(UTC),
+               "user_id": actor.user_id if actor else None}
         with suppress(IntegrityError):  # another process cached the same grade first; theirs stands
             await self.database.run(lambda db: db.execute(insert(t.GradeCache).values(row)))

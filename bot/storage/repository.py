@@ -110,7 +110,7 @@ class SqlRepository:
         await self.database.run(work)
 
     async def load_session(self, session_id: str) -> SessionState | None:
-        return await self.database.run(lambda db: _load(db, session_id))
+        return await self.database.run(lambda db: load_state(db, session_id))
 
     async def resumable_session(self, user_id: str) -> str | None:
         query = (select(t.Session.id).where(t.Session.user_id == user_id, t.Session.status.in_(LIVE))
@@ -132,13 +132,13 @@ class SqlRepository:
                  .order_by(t.Session.created_at.desc()).limit(limit))
 
         def work(db: Connection) -> list[SessionState]:
-            states = [_load(db, str(session_id)) for session_id in db.scalars(query)]
+            states = [load_state(db, str(session_id)) for session_id in db.scalars(query)]
             return [s for s in states if s is not None]
 
         return await self.database.run(work)
 
 
-def _load(db: Connection, session_id: str) -> SessionState | None:
+def load_state(db: Connection, session_id: str) -> SessionState | None:
     session = db.execute(select(t.Session.__table__).where(t.Session.id == session_id)).mappings().first()
     if session is None:
         return None
@@ -163,7 +163,7 @@ def _load(db: Connection, session_id: str) -> SessionState | None:
         ))
     return SessionState.model_validate({
         **{k: session[k] for k in ("id", "user_id", "mode", "level", "track", "seed", "status", "created_at",
-                                   "ended_at", "last_active_at", "score")},
+                                   "ended_at", "last_active_at", "score", "guild_id")},
         "rounds": [
             RoundState.model_validate({**{k: r[k] for k in ("position", "kind", "minutes", "status", "started_at",
                                                             "deadline_at", "ended_at", "warnings_sent", "score")},
@@ -178,7 +178,7 @@ def _session_row(state: SessionState) -> dict[str, Any]:
         "id": state.id, "user_id": state.user_id, "mode": state.mode, "level": state.level.value,
         "track": state.track.value, "seed": state.seed, "status": state.status.value,
         "created_at": state.created_at, "ended_at": state.ended_at, "last_active_at": state.last_active_at,
-        "score": state.score,
+        "score": state.score, "guild_id": state.guild_id,
     }
 
 

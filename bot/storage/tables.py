@@ -56,6 +56,7 @@ class Session(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime())
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    guild_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     __table_args__ = (Index("ix_sessions_user_created", "user_id", "created_at"),)
 
@@ -163,3 +164,27 @@ class GradeCache(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)  # whose words it quotes
+
+
+class DiscordRoom(Base):
+    """Where a session lives on Discord: its private thread and the messages the bot edits."""
+
+    __tablename__ = "discord_rooms"
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[str] = mapped_column(String(32), unique=True)
+    guild_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    discord_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    status_message_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    question_message_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GuildSettings(Base):
+    """Per-server settings an admin sets with /mockadmin."""
+
+    __tablename__ = "guild_settings"
+    guild_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    group_channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    tokens_per_member: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

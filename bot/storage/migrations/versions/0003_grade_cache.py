@@ -20,7 +20,9 @@ def upgrade() -> None:
         sa.Column("key", sa.String(64), primary_key=True),
         sa.Column("result", sa.JSON, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("user_id", sa.String(32), nullable=True),
     )
+    op.create_index("ix_grade_cache_user_id", "grade_cache", ["user_id"])
 
 
 def downgrade() -> None:

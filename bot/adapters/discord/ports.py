@@ -1,0 +1,47 @@
+"""What the Discord adapter needs stored, as Protocols (storage implements them; tests may fake them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Room:
+    """A session's home on Discord: the private thread, who it belongs to, the messages the bot edits."""
+
+    session_id: str
+    thread_id: int
+    guild_id: int | None
+    discord_user_id: int
+    status_message_id: int | None = None
+    question_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GuildConfig:
+    guild_id: int
+    group_channel_id: int | None = None
+    tokens_per_member: int | None = None
+
+
+class Rooms(Protocol):
+    async def add(self, room: Room) -> None: ...
+
+    async def by_session(self, session_id: str) -> Room | None: ...
+
+    async def by_thread(self, thread_id: int) -> Room | None: ...
+
+    async def set_messages(self, session_id: str, *, status: int | None = None, question: int | None = None) -> None:
+        """Remember the message ids the bot edits later (``None`` leaves a value as it is)."""
+        ...
+
+    async def live(self) -> list[Room]:
+        """Rooms whose session is still running, for picking them up after a restart."""
+        ...
+
+
+class GuildSettingsStore(Protocol):
+    async def get(self, guild_id: int) -> GuildConfig: ...
+
+    async def update(self, guild_id: int, **values: Any) -> GuildConfig: ...

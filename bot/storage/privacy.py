@@ -1,0 +1,56 @@
+"""A user's own data: everything we hold about them as one JSON document, or none of it.
+
+Deleting the user row cascades (foreign keys) to sessions, rounds, questions, answers,
+criterion scores and Discord rooms; usage rows and cached grades carry the user's id
+without a foreign key (they outlive sessions), so they are deleted explicitly, in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Connection
+
+from bot.storage import tables as t
+from bot.storage.db import Database
+from bot.storage.repository import load_state
+
+
+class SqlUserData:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def export(self, user_id: str) -> dict[str, Any]:
+        def work(db: Connection) -> dict[str, Any]:
+            user = db.execute(select(t.User.__table__).where(t.User.id == user_id)).mappings().first()
+            if user is None:
+                return {}
+            ids = db.scalars(select(t.Session.id).where(t.Session.user_id == user_id).order_by(t.Session.created_at))
+            sessions = [s.model_dump(mode="json") for s in (load_state(db, str(i)) for i in ids) if s is not None]
+            usage = db.execute(select(t.LlmUsage.__table__).where(t.LlmUsage.user_id == user_id)
+                               .order_by(t.LlmUsage.at)).mappings().all()
+            rooms = db.execute(select(t.DiscordRoom.__table__).join(t.Session, t.Session.id == t.DiscordRoom.session_id)
+                               .where(t.Session.user_id == user_id)).mappings().all()
+            return {
+                "user": {"id": user["id"], "external_id": user["external_id"], "display_name": user["display_name"],
+                         "created_at": user["created_at"].isoformat()},
+                "sessions": sessions,
+                "llm_usage": [{**dict(u), "at": u["at"].isoformat()} for u in usage],
+                "discord_threads": [{**dict(r), "created_at": r["created_at"].isoformat()} for r in rooms],
+            }
+
+        return await self.database.run(work)
+
+    async def forget(self, user_id: str) -> int:
+        """Delete every row of this user; returns how many sessions went with them."""
+
+        def work(db: Connection) -> int:
+            sessions = db.scalar(select(func.count()).select_from(t.Session).where(t.Session.user_id == user_id)) or 0
+            db.execute(delete(t.GradeCache).where(t.GradeCache.user_id == user_id))
+            db.execute(delete(t.LlmUsage).where(t.LlmUsage.user_id == user_id))
+            db.execute(delete(t.User).where(t.User.id == user_id))
+            return int(sessions)
+
+        return await self.database.run(work)
