@@ -49,6 +49,8 @@ class EchoFilter:
     def __init__(self, prompt: str) -> None:
         self._sentences = [_content([t.stem for t in tokens(part)]) for part in re.split(r"[.?!\n]+", prompt)]
         self._sentences = [s for s in self._sentences if len(s) >= 3]
+        # Every word the question used: repeating them shows no extra knowledge (see offline._breadth).
+        self.stems = frozenset(t.stem for t in tokens(prompt))
 
     def echoes(self, sentence: Sentence) -> bool:
         own = _content([t.stem for t in sentence.tokens])

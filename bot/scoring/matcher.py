@@ -7,26 +7,41 @@ is tokenised once; then each phrase is a lookup of positions and a smallest-wind
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 from rapidfuzz.distance import Levenshtein
 
 from bot.engine.models import Criterion, RedFlag, Rubric
-from bot.scoring.text import NEGATORS, REFUTATIONS, REFUTING_PHRASES, STOPWORDS, Sentence, phrase_stems, stem
+from bot.scoring.lexicon import COMMON_STEMS
+from bot.scoring.text import (
+    CLAUSE_BREAKS,
+    NEGATORS,
+    REFUTATIONS,
+    REFUTING_PHRASES,
+    STOPWORDS,
+    Sentence,
+    negator_count,
+    phrase_stems,
+    stem,
+)
 
 STOP_STEMS = frozenset(stem(w) for w in STOPWORDS) | STOPWORDS
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SIMILARITY = 0.8
 NEGATION_LOOKBACK = 6
+REPAIR_CACHE = 20000  # per rubric; arbitrary text must not grow it without bound
 
 
 @dataclass(frozen=True)
 class Phrase:
     stems: tuple[str, ...]
-    ordered: bool = False  # strict phrases (red flags) match their words in order
+    ordered: bool = False  # strict phrases (red flags, quoted sequences) match their words in order
+    sequence: bool = False  # a quoted indicator phrase: every word, in order, a filler or so between each
+    negators: int = 0  # negations the phrase itself states ("can't do concurrency")
 
-    @property
+    @cached_property
     def needed(self) -> frozenset[str]:
         return frozenset(self.stems)
 
@@ -34,6 +49,8 @@ class Phrase:
     def max_span(self) -> int:
         """How many tokens a match may spread over: the phrase plus a few fillers."""
         n = len(self.stems)
+        if self.sequence:
+            return 2 * n  # "D, then B, then C, then A"
         return n + (2 if self.ordered else max(3, n))
 
 
@@ -61,10 +78,24 @@ class CompiledRubric:
     red_flags: tuple[CompiledRedFlag, ...]
     by_initial: dict[str, tuple[str, ...]]  # rubric vocabulary by first letter, for typo repair
     vocabulary: frozenset[str]
+    # Repairs already worked out for this rubric; answers reuse most of their words.
+    repairs: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def _phrases(texts: list[str], strict: bool = False) -> tuple[Phrase, ...]:
-    return tuple(Phrase(s, ordered=strict) for s in (phrase_stems(t, strict) for t in texts) if s)
+    return tuple(p for p in (_phrase(t, strict) for t in texts) if p.stems)
+
+
+def _phrase(text: str, strict: bool) -> Phrase:
+    """A quoted phrase ('"d b c a"') is a sequence: all its words, in that order.
+
+    Plain indicator phrases match their content words in any order, which is right for
+    "evaluated once" / "once evaluated" but wrong where the order is the answer itself.
+    """
+    quoted = len(text) > 2 and text.startswith('"') and text.endswith('"')
+    if quoted and not strict:
+        return Phrase(phrase_stems(text, strict=True), ordered=True, sequence=True)
+    return Phrase(phrase_stems(text, strict), ordered=strict, negators=negator_count(text))
 
 
 _COMPILED: dict[int, tuple[Rubric, CompiledRubric]] = {}
@@ -98,8 +129,11 @@ def _compile(rubric: Rubric) -> CompiledRubric:
 
 
 def repair(stem: str, rubric: CompiledRubric) -> str:
-    """Map a misspelt stem to the rubric word it most likely meant, or return it unchanged."""
-    if len(stem) < FUZZY_MIN_LEN or stem in STOPWORDS:
+    """Map a misspelt stem to the rubric word it most likely meant, or return it unchanged.
+
+    A correctly spelt everyday word is never rewritten, however close it is to a rubric word:
+    "while" is not a typo for "whole"."""
+    if len(stem) < FUZZY_MIN_LEN or stem in STOPWORDS or stem in COMMON_STEMS:
         return stem
     best, best_score = stem, FUZZY_MIN_SIMILARITY
     for word in rubric.by_initial.get(stem[0], ()):
@@ -122,6 +156,7 @@ class Located:
     positions: dict[str, tuple[int, ...]]
     text: str = ""  # the whole answer the sentence belongs to
     vocabulary_share: float = 0.0  # share of its words that are rubric terms
+    reach: tuple[int, ...] = ()  # per token, how many content words precede it: spans ignore "the", "to", ...
 
     @cached_property
     def refuting(self) -> bool:
@@ -133,17 +168,25 @@ class Located:
 
 def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], text: str = "") -> Located:
     stems: list[str] = []
+    known_repairs = rubric.repairs
     for token in sentence.tokens:
-        fixed = fixes.get(token.stem)
+        fixed = fixes.get(token.stem) or known_repairs.get(token.stem)
         if fixed is None:
             fixed = fixes[token.stem] = repair(token.stem, rubric)
+            if len(known_repairs) < REPAIR_CACHE:
+                known_repairs[token.stem] = fixed
         stems.append(fixed)
     positions: dict[str, list[int]] = defaultdict(list)
     for index, value in enumerate(stems):
         positions[value].append(index)
     known = sum(1 for value in stems if value in rubric.vocabulary)
+    reach: list[int] = []
+    content = 0
+    for token in sentence.tokens:
+        reach.append(content)
+        content += 2 if token.norm not in STOPWORDS else 1
     return Located(sentence, tuple(stems), {k: tuple(v) for k, v in positions.items()}, text,
-                   known / len(stems) if stems else 0.0)
+                   known / len(stems) if stems else 0.0, tuple(reach))
 
 
 def find(phrase: Phrase, where: Located) -> tuple[int, int] | None:
@@ -186,15 +229,22 @@ def _find_any_order(phrase: Phrase, where: Located) -> tuple[int, int] | None:
             have += 1
         while have == len(need):
             lpos, ls = events[left]
-            if best is None or pos - lpos < best[1] - best[0]:
+            if best is None or _width(where, lpos, pos) < _width(where, *best):
                 best = (lpos, pos)
             if counts[ls] == need[ls]:
                 have -= 1
             counts[ls] -= 1
             left += 1
-    if best is None or best[1] - best[0] + 1 > phrase.max_span:
+    if best is None or _width(where, *best) > phrase.max_span:
         return None
     return best
+
+
+def _width(where: Located, first: int, last: int) -> int:
+    """Tokens a window spans, not counting function words between its ends."""
+    if not where.reach:
+        return last - first + 1
+    return (where.reach[last] - where.reach[first]) // 2 + 1
 
 
 def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
@@ -206,7 +256,16 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     """
     if any(t.norm in REFUTATIONS for t in where.sentence.tokens) or where.refuting:
         return True
+    tokens = where.sentence.tokens
     start = max(0, span[0] - NEGATION_LOOKBACK)
-    window = [t.norm for t in where.sentence.tokens[start : span[1] + 1]]
-    own = sum(1 for s in phrase.stems if s in NEGATORS)
-    return (sum(1 for w in window if w in NEGATORS) - own) % 2 == 1
+    # A negation in an earlier clause ("it can't race, and time.sleep is fine") is not this claim's.
+    for index in range(span[0] - 1, start - 1, -1):
+        if tokens[index].norm in CLAUSE_BREAKS or (tokens[index].norm == "and" and index
+                                                   and "," in where.text[tokens[index - 1].end : tokens[index].start]):
+            start = index + 1
+            break
+    window = [t.norm for t in tokens[start : span[1] + 2]]
+    denials = sum(1 for w in window[: span[1] + 1 - start] if w in NEGATORS)
+    # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
+    denials += sum(1 for w, after in pairwise(window) if w == "none" and after == "of")
+    return (denials - phrase.negators) % 2 == 1

@@ -5,15 +5,20 @@ How a grade is reached, so it can be explained to the candidate:
    bare terms (keyword lists), are set aside: they cannot earn credit.
 2. Each criterion's level is how many of its distinct indicators appear (``needs``), quoting
    the sentence that first evidences it.  A hinted criterion is capped.
-3. Red flags (misconceptions) cap the score unless the sentence negates or refutes them.
+3. Red flags (misconceptions) cap the score, and halve what the cap leaves, unless the
+   sentence negates or refutes them.
 4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
-Levels become a number only in :mod:`bot.engine.signals`.
+5. Answers that reach the same levels are told apart by breadth: a point or so for using
+   more of the topic's terms in sentences that already earned credit (see ``_breadth``).
+Levels become a number in :mod:`bot.engine.signals`; steps 3 and 5 then adjust that number by
+a few points, so both scorers agree on levels while the offline one can still break ties.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
@@ -28,6 +33,12 @@ EVIDENCE_CHARS = 240
 # A sentence that hits this many indicators while being this short is a term list in disguise.
 DENSE_HITS = 4
 DENSE_TOKENS_PER_HIT = 3
+# However long the sentence, this many indicators at once is a pasted run of rubric phrases.
+CROWDED_HITS = 8
+# The most a broad explanation adds on top of its levels (see ``_breadth``).
+BREADTH_MAX = 3
+# What is left of a score, after its cap, when the answer states a misconception.
+MISCONCEPTION_FACTOR = 0.5
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.DOTALL)
 
 
@@ -56,8 +67,10 @@ class OfflineScorer:
         fixes: dict[str, str] = {}
         usable: list[Located] = []
         everything: list[Located] = []
+        claims: list[Located] = []  # every sentence, echoes too: agreeing with a wrong premise is a claim
         for sentence in sentences(text):
             located = locate(sentence, compiled, fixes, text)
+            claims.append(located)
             if echo.echoes(sentence):
                 continue
             everything.append(located)
@@ -66,8 +79,7 @@ class OfflineScorer:
         present = {stem for where in everything for stem in where.stems}
         hits = _hits_by_sentence(compiled.criteria, usable, present)
         # A short sentence hitting many indicators at once is a term list in disguise.
-        dense = {i for i, found in enumerate(hits) if len(found) >= DENSE_HITS
-                 and len(usable[i].sentence.tokens) < len(found) * DENSE_TOKENS_PER_HIT}
+        dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
         if everything and len(dense) == len(usable):
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
 
@@ -90,11 +102,13 @@ class OfflineScorer:
 
         caps: list[int] = []
         flags: list[str] = []
+        claimed = {stem for where in claims for stem in where.stems}
         for flag in compiled.red_flags:
-            if _asserted(flag.phrases, everything, present):
+            if _asserted(flag.phrases, claims, claimed):
                 flags.append(flag.flag.text)
                 caps.append(flag.flag.cap)
                 notes.append(f"misconception: {flag.flag.correction}")
+        misconceptions = len(caps)
         injected = injection_attempt(text)
         if injected is not None:
             flags.append(INJECTION_FLAG)
@@ -103,6 +117,15 @@ class OfflineScorer:
         if question.answer_format == "code":
             notes.extend(_syntax_notes(text))
         score = combine(levels, min(caps) if caps else None)
+        if misconceptions:
+            # Below the cap as well: a confident misconception dressed in the right vocabulary
+            # must still rank under an honest answer that knows less.
+            score = round(score * MISCONCEPTION_FACTOR)
+        elif not caps and score > 0:
+            bonus = _breadth(compiled.vocabulary, echo.stems, [w for i, w in enumerate(usable) if hits[i] and i not in dense])
+            if bonus:
+                score = min(100, score + bonus)
+                notes.append(f"+{bonus} for breadth: the explanations use many of the topic's terms")
         return ScoreResult(
             question=question.id,
             scorer=self.name,
@@ -119,23 +142,51 @@ def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Loca
                       present: set[str]) -> list[dict[str, _Hit]]:
     """For each usable sentence, the indicators it evidences (keyed by criterion/indicator id).
 
-    Phrases whose words do not all occur somewhere in the answer are skipped up front, which
-    leaves only a handful of window searches per answer.
+    Phrases whose words do not all occur together in some usable sentence are skipped up
+    front, which leaves only a handful of window searches per answer.
     """
     out: list[dict[str, _Hit]] = [{} for _ in usable]
+    holders: dict[str, set[int]] = defaultdict(set)  # stem -> the usable sentences that contain it
+    for index, where in enumerate(usable):
+        for stem_ in where.positions:
+            holders[stem_].add(index)
     for crit in criteria:
         for indicator in crit.indicators:
-            phrases = [p for p in indicator.phrases if p.needed <= present]
-            if not phrases:
+            candidates = [(p, set.intersection(*(holders[s] for s in p.needed)))
+                          for p in indicator.phrases if p.needed <= present]
+            candidates = [(p, holding) for p, holding in candidates if holding]
+            if not candidates:
                 continue
             key = f"{crit.criterion.id}/{indicator.id}"
-            for index, where in enumerate(usable):
-                for phrase in phrases:
-                    span = find(phrase, where)
+            for index in sorted(set().union(*(holding for _, holding in candidates))):
+                for phrase, holding in candidates:
+                    span = find(phrase, usable[index]) if index in holding else None
                     if span is not None:
-                        out[index][key] = _Hit(where, span)
+                        out[index][key] = _Hit(usable[index], span)
                         break
     return out
+
+
+def _breadth(vocabulary: frozenset[str], asked: frozenset[str], evidence: list[Located]) -> int:
+    """A tie-breaker between answers that reach the same levels: how much of the topic they explain.
+
+    One point for every three distinct rubric terms, beyond the first two, in sentences that
+    already evidence an indicator (terms the question itself used do not count), and never more
+    than ``BREADTH_MAX``: less than one level of the lightest criterion, so it reorders answers
+    within a level and never across one.
+    """
+    terms = {s for where in evidence for s in where.stems if s in vocabulary and s not in asked}
+    return min(BREADTH_MAX, max(0, len(terms) - 2) // 3)
+
+
+def _dense(found: dict[str, _Hit], where: Located) -> bool:
+    """A term list in disguise: many indicators for the sentence's length, or a long string of them.
+
+    One honest sentence rarely evidences more than five or six indicators; a run of rubric
+    phrases glued together with a few small words evidences eight or more."""
+    if len(found) >= DENSE_HITS and len(where.sentence.tokens) < len(found) * DENSE_TOKENS_PER_HIT:
+        return True
+    return len(found) >= CROWDED_HITS or (len(found) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6)
 
 
 def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, _Hit]], dense: set[int]) -> list[_Hit]:

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from bot.scoring.synonyms import SYNONYM_GROUPS, americanise
+
 _STEMMER = snowballstemmer.stemmer("english")
 # Letters and digits; underscores and dots split identifiers, so `select_related` and
 # "select related" give the same tokens.
@@ -29,8 +31,14 @@ STOPWORDS = frozenset(
     just very really also too only about into over than such some any each which who whom what
     when where why how here like get got going gonna lot lots thing things way well yeah okay ok um uh""".split()
 )
+ARTICLES = frozenset({"a", "an", "the"})
 NEGATORS = frozenset({"not", "no", "never", "nothing", "neither", "nor", "cannot", "without", "isnt", "doesnt",
-                      "dont", "arent", "wont", "cant", "wasnt", "shouldnt", "didnt", "hardly"})
+                      "dont", "arent", "wont", "cant", "wasnt", "werent", "shouldnt", "didnt", "havent", "hasnt",
+                      "couldnt", "wouldnt", "mustnt", "hardly",
+                      # "the GIL stops threads from running in parallel" denies that they do
+                      "stop", "stops", "stopped", "prevent", "prevents", "prevented"})
+# Words that start a new clause: a negation before them does not reach a claim after them.
+CLAUSE_BREAKS = frozenset({"but", "because", "so", "whereas", "although", "though", "however", "while"})
 # Words that, anywhere in a sentence, mark a stated belief as one the speaker rejects.
 REFUTATIONS = frozenset({"myth", "misconception", "misconceptions", "wrong", "false", "incorrect", "mistaken",
                          "misleading", "untrue", "contrary", "fallacy", "misunderstanding", "misbelief", "oversimplification"})
@@ -39,7 +47,8 @@ REFUTING_PHRASES = re.compile(
     r"\b(people|folks|juniors|many|some|everyone|devs|developers)\s+(often\s+|usually\s+|sometimes\s+)?"
     r"(think|assume|believe|say|claim|expect)|\bthe\s+idea\s+that\b|\bpush(ing)?\s+back\b|\bit'?s\s+tempting\s+to\b"
     r"|\bcommon\s+(belief|mistake|trap|confusion)\b|\bnot\s+the\s+case\b|\bisn'?t\s+true\b|\bnot\s+true\b"
-    r"|\bcontrary\s+to\b|\bthe\s+claim\s+that\b|\bwould\s+be\s+wrong\b",
+    r"|\bcontrary\s+to\b|\bthe\s+claim\s+that\b|\bwould\s+be\s+wrong\b"
+    r"|\b(junior|author|teammate|colleague|intern|reviewer|they|he|she)\s+(says|said|thinks|thought|believes|claims|assumes)\b",
     re.IGNORECASE,
 )
 
@@ -59,11 +68,26 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
+def _fold_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in SYNONYM_GROUPS.strip().splitlines():
+        words = line.split()
+        target = _STEMMER.stemWord(americanise(words[0]))
+        for word in words:
+            table.setdefault(_STEMMER.stemWord(americanise(word)), target)
+    return table
+
+
+_FOLD = _fold_table()
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    """The matching form of a normalised word: American spelling, Snowball stem, synonym folded."""
     if word.startswith("__"):
         return word
-    return str(_STEMMER.stemWord(word))
+    plain = str(_STEMMER.stemWord(americanise(word)))
+    return _FOLD.get(plain, plain)
 
 
 @lru_cache(maxsize=65536)
@@ -125,9 +149,28 @@ def phrase_stems(phrase: str, strict: bool = False) -> tuple[str, ...]:
     words = [normalise_word(w) for w in _WORD.findall(_join_contractions(phrase))]
     words = [w for w in words if w]
     content = [w for w in words if w not in STOPWORDS]
-    if strict or (len(set(words)) > 1 and len(set(content)) < 2):
+    if strict:
+        # Articles carry no part of a claim: "makes a new list" and "makes new lists" say the same.
+        # But "a" between single letters is a class name ("D, B, A, C").
+        content = [w for i, w in enumerate(words) if not _article(words, i)] or words
+    elif len(set(words)) > 1 and len(set(content)) < 2:
         content = words
     return tuple(stem(w) for w in (content or words))
+
+
+def negator_count(phrase: str) -> int:
+    """How many negations a phrase itself states, counted on its words before stemming."""
+    return sum(1 for w in _WORD.findall(_join_contractions(phrase)) if normalise_word(w) in NEGATORS)
+
+
+def _article(words: list[str], i: int) -> bool:
+    if words[i] not in ARTICLES:
+        return False
+    if words[i] != "a":
+        return True
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    prev = words[i - 1] if i else ""  # a phrase that starts with "a" may mean class A
+    return len(nxt) > 1 and len(prev) > 1
 
 
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
@@ -148,6 +191,8 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     separators = sum(text.count(mark, sentence.start, sentence.end) for mark in (",", "/", "|", " - "))
     if separators >= 2 and separators >= len(words) / 4 and ratio < 0.25:
         return True
+    if separators >= 4 and separators >= len(words) / 3 and ratio < 0.4:
+        return True  # a comma every two or three words is a list, whatever glue words its items carry
     if len(words) >= 12 and vocabulary_share >= 0.7 and ratio < 0.25:
         return True  # a long run of rubric terms with little grammar between them
     return len(words) >= 7 and ratio < 0.1

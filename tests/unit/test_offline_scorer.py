@@ -139,4 +139,78 @@ def test_multi_word_phrases_never_shrink_to_one_common_word() -> None:
     assert len(phrase_stems("line by line")) == 3
     assert phrase_stems("with a lock") == ("with", "a", "lock")
     assert phrase_stems("GIL") == ("gil",)
-    assert phrase_stems("is compares the values", strict=True) == ("is", "compar", "the", "valu")
+    # strict phrases keep every word but the articles, which carry no part of a claim
+    assert phrase_stems("is compares the values", strict=True) == ("is", "compar", "valu")
+
+
+def test_typo_repair_never_rewrites_a_correctly_spelt_common_word() -> None:
+    from bot.scoring.matcher import compile_rubric, repair
+    from bot.scoring.text import stem
+
+    compiled = compile_rubric(BANK.rubric("core.generators"))
+    assert "whole" in compiled.vocabulary  # "while" is one edit away from it
+    for word in ("while", "block", "chance", "depend", "broken", "court", "built"):
+        assert repair(stem(word), compiled) == stem(word)
+    # genuine misspellings of rubric words are still repaired
+    assert repair(stem("memmory"), compiled) == stem("memory")
+    assert repair(stem("wholle"), compiled) == "whole"
+
+
+def _grade(qid: str, text: str):
+    return SCORER.grade(BANK.get(qid), BANK.rubric(qid), text)
+
+
+def test_quoted_phrases_are_sequences_so_the_wrong_order_earns_nothing() -> None:
+    def order_level(text: str) -> int:
+        return next(c.score for c in _grade("core.mro", text).criteria if c.id == "order")
+
+    assert order_level("The calls run D, then B, then C, then A, and finally object.") >= 2
+    assert order_level("It goes D B C A object.") >= 2
+    wrong = _grade("core.mro", "The calls run D, B, A, C, object, because Python searches depth-first.")
+    assert next(c.score for c in wrong.criteria if c.id == "order") == 0 and wrong.red_flags
+
+
+def test_a_negation_in_an_earlier_clause_does_not_cancel_a_later_claim() -> None:
+    text = "Asyncio can't have race conditions, and time.sleep is fine in async code because it only pauses one coroutine."
+    assert len(_grade("core.asyncio-mistakes", text).red_flags) == 2
+    assert not _grade("core.gil", "The GIL stops threads from running Python code in parallel.").red_flags
+    assert _grade("core.gil", "The GIL makes your code thread safe, so you don't need locks.").red_flags
+
+
+def test_contractions_copulas_and_british_spelling_match_their_other_forms() -> None:
+    from bot.scoring.text import phrase_stems
+
+    assert phrase_stems("doesn't call super") == phrase_stems("does not call super")[-3:]
+    assert phrase_stems("tuples are immutable", strict=True) == phrase_stems("tuples is immutable", strict=True)
+    assert phrase_stems("serialise the behaviour") == phrase_stems("serialize the behavior")
+    assert phrase_stems("modify the list") == phrase_stems("change the list")
+    assert _grade("core.mutability", "Tuples are completely immutable, so any tuple can be a dict key.").red_flags
+
+
+def test_a_stated_misconception_ranks_below_an_honest_weaker_answer() -> None:
+    honest = "The default list is shared between calls, so items from the previous call are still in it."
+    wrong = ("Python creates a new default list for each call, so the list is shared between calls only when the caller "
+             "passes the same one in.")
+    assert grade(wrong).red_flags
+    assert grade(wrong).score < grade(honest).score
+
+
+def test_breadth_breaks_ties_within_a_level_and_never_crosses_one() -> None:
+    from bot.scoring.offline import BREADTH_MAX
+
+    narrow = "The default is evaluated once when the def runs, so every call shares the same list."
+    broad = ("The default is evaluated once when the def runs and lives in __defaults__ on the function object, so every "
+             "call appends to the same list; dicts and sets as defaults behave the same way.")
+    assert grade(broad).score > grade(narrow).score
+    for text in (narrow, broad, STRONG):
+        result = grade(text)
+        levels = sum(c.score / 3 * w.weight for c, w in zip(result.criteria, R.criteria, strict=True)) * 100
+        assert 0 <= result.score - round(levels) <= BREADTH_MAX
+
+
+def test_comma_runs_and_crowded_sentences_of_rubric_phrases_earn_nothing() -> None:
+    incident = BANK.get("behavioral.incident")
+    rubric = BANK.rubric("behavioral.incident")
+    phrases = [p for c in rubric.criteria for i in c.indicators for p in i.phrases[:2]]
+    assert SCORER.grade(incident, rubric, ", ".join(phrases)).score == 0
+    assert SCORER.grade(incident, rubric, " ".join(phrases)).score == 0
