@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Awaitable, Callable
 
 from bot.config import Settings
 from bot.content.bank import QuestionBank
@@ -57,7 +58,8 @@ async def open_repository(settings: Settings) -> SqlRepository:
     return SqlRepository(database)
 
 
-def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore | None = None) -> LLMClient | None:
+def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore | None = None,
+              member_budget: Callable[[str], Awaitable[int | None]] | None = None) -> LLMClient | None:
     """The OpenAI-compatible client, or None when no LLM is configured (offline mode).
 
     With a usage store, every call is counted and the daily budgets apply.
@@ -66,7 +68,7 @@ def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore 
         return None
     clock = clock or SystemClock()
     meter = None if usage is None else UsageMeter(usage, clock, settings.daily_tokens_per_user,
-                                                  settings.daily_tokens_per_guild)
+                                                  settings.daily_tokens_per_guild, member_budget)
     return LLMClient(
         api_key=settings.openai_api_key.get_secret_value(), base_url=settings.openai_base_url, model=settings.model,
         breaker=CircuitBreaker(clock), retry=RetryPolicy(attempts=settings.llm_attempts),

@@ -143,8 +143,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         if settings.discord_token is None:
             _fail(NO_TOKEN)
             return EXIT_FAILURE
-        _fail("the Discord adapter is not part of this version yet; `mockloop practice` works offline.")
-        return EXIT_FAILURE
+        import logging
+
+        from bot import discord_root
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return _run(lambda: discord_root.run(settings))
     if args.command == "practice":
         kinds = LOOP_ORDER if args.round == "loop" else (RoundKind(args.round),)
         return _run(lambda: commands.practice(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.engine.events import Event
 from bot.engine.models import Level, Question, RoundKind, Rubric, ScoreResult, Track
@@ -120,3 +120,17 @@ class Debriefer(Protocol):
     """The interviewer's closing words after the scorecard: what went well, what to work on."""
 
     def debrief(self, state: SessionState) -> AsyncIterator[DebriefPart]: ...
+
+
+class UserData(Protocol):
+    """A user's own data, for privacy requests."""
+
+    async def find(self, external_id: str) -> str | None:
+        """Our user id for an external identity, without creating one."""
+        ...
+
+    async def export(self, user_id: str) -> dict[str, Any]: ...
+
+    async def forget(self, user_id: str) -> int:
+        """Delete everything of this user; returns how many sessions were deleted."""
+        ...

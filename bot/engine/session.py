@@ -126,6 +126,11 @@ class InterviewEngine:
             self.flow.start_round(step, state.rounds[0])
         return state
 
+    def forget(self, session_id: str) -> None:
+        """Drop what is cached of a session whose rows were deleted (a privacy request)."""
+        self._states.pop(session_id, None)
+        self._locks.pop(session_id, None)
+
     async def state(self, session_id: str) -> SessionState:
         """The current state of a session (loaded from the repository when not cached)."""
         return await self._load(session_id)

@@ -7,6 +7,7 @@ estimating them (4 characters a token, marked as estimated) when the server sent
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Protocol
@@ -35,11 +36,13 @@ class UsageStore(Protocol):
 
 
 class UsageMeter:
-    def __init__(self, store: UsageStore, clock: Clock, per_user: int | None, per_guild: int | None) -> None:
+    def __init__(self, store: UsageStore, clock: Clock, per_user: int | None, per_guild: int | None,
+                 member_budget: Callable[[str], Awaitable[int | None]] | None = None) -> None:
         self.store = store
         self.clock = clock
         self.per_user = per_user
         self.per_guild = per_guild
+        self.member_budget = member_budget  # a server's own daily limit per member (set by its admins), if any
 
     def _midnight(self) -> datetime:
         return datetime.combine(self.clock.now().astimezone(UTC).date(), time(0), tzinfo=UTC)
@@ -55,6 +58,13 @@ class UsageMeter:
         if (self.per_guild is not None and actor.guild_id is not None
                 and await self.store.total_since(since, guild_id=actor.guild_id) >= self.per_guild):
             return f"this server's daily LLM budget of {self.per_guild:,} tokens is used up; offline until 00:00 UTC"
+        if actor.guild_id is not None and self.member_budget is not None:
+            allowed = await self.member_budget(actor.guild_id)
+            if allowed is not None and await self.store.total_since(since, user_id=actor.user_id,
+                                                                    guild_id=actor.guild_id) >= allowed:
+                if allowed == 0:
+                    return "this server runs MockLoop offline (its admins set the LLM budget to 0)"
+                return f"this server's daily LLM budget of {allowed:,} tokens per member is used up; offline until 00:00 UTC"
         return None
 
     async def record(self, purpose: str, model: str, prompt_chars: int, completion_chars: int,

@@ -22,6 +22,10 @@ class SqlUserData:
     def __init__(self, database: Database) -> None:
         self.database = database
 
+    async def find(self, external_id: str) -> str | None:
+        found = await self.database.run(lambda db: db.scalar(select(t.User.id).where(t.User.external_id == external_id)))
+        return None if found is None else str(found)
+
     async def export(self, user_id: str) -> dict[str, Any]:
         def work(db: Connection) -> dict[str, Any]:
             user = db.execute(select(t.User.__table__).where(t.User.id == user_id)).mappings().first()

@@ -54,3 +54,21 @@ async def test_missing_usage_is_estimated_and_marked() -> None:
     [record] = store.records
     assert (record.prompt_tokens, record.completion_tokens, record.estimated) == (100, 10, True)
     assert (record.user_id, record.session_id, record.purpose) == ("ada", "s1", "grade")
+
+
+async def test_a_server_can_set_its_own_budget_per_member() -> None:
+    store, clock = MemoryUsage(), FakeClock()
+    budgets = {"g1": 50, "g0": 0}
+
+    async def member_budget(guild_id: str) -> int | None:
+        return budgets.get(guild_id)
+
+    meter = UsageMeter(store, clock, per_user=1000, per_guild=None, member_budget=member_budget)
+    current_actor.set(Actor("ada", "s1", "g1"))
+    await meter.record("grade", "m", 0, 0, 40, 20)
+    refusal = await meter.refusal()
+    assert refusal is not None and "50 tokens per member" in refusal
+    current_actor.set(Actor("ada", "s2", "g2"))  # another server without its own limit: the bot's default applies
+    assert await meter.refusal() is None
+    current_actor.set(Actor("bo", "s3", "g0"))
+    assert "offline" in (await meter.refusal() or "")

@@ -1,0 +1,93 @@
+"""The Discord client: an ``AutoShardedBot`` holding the services, its cogs and persistent buttons.
+
+Built only by the composition root, which passes everything in.  On start it registers the
+buttons' custom_id template (so old questions' buttons keep working), syncs the slash
+commands (to one guild instantly when ``DISCORD_DEV_GUILD_ID`` is set, else globally) and
+restarts the clock of every session that was running when the process stopped: deadlines
+that passed meanwhile close their question or round on the first tick, with a note.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapters.discord.cogs.admin import AdminCog
+from bot.adapters.discord.cogs.answers import AnswersCog
+from bot.adapters.discord.cogs.mock import MockCog
+from bot.adapters.discord.cogs.privacy import PrivacyCog
+from bot.adapters.discord.services import Services
+from bot.adapters.discord.views import SessionButton
+from bot.engine.errors import EngineError
+
+log = logging.getLogger(__name__)
+
+
+def intents(message_content: bool) -> discord.Intents:
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_messages = True  # thread messages reach on_message (their text needs message_content)
+    chosen.dm_messages = True
+    chosen.message_content = message_content
+    return chosen
+
+
+class MockLoopBot(commands.AutoShardedBot):
+    def __init__(self, services: Services, *, dev_guild_id: int | None, message_content: bool,
+                 shard_ids: list[int] | None = None, shard_count: int | None = None, **options: Any) -> None:
+        if shard_ids is not None:
+            options["shard_ids"] = shard_ids
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents(message_content), help_command=None,
+                         allowed_mentions=discord.AllowedMentions.none(), shard_count=shard_count, **options)
+        self.services = services
+        self.dev_guild_id = dev_guild_id
+        self.tree.on_error = self._command_error  # type: ignore[method-assign]
+
+    async def setup_hook(self) -> None:
+        s = self.services
+        for cog in (MockCog(s), AnswersCog(s), PrivacyCog(s), AdminCog(s)):
+            await self.add_cog(cog)
+        self.add_dynamic_items(SessionButton)
+        if self.dev_guild_id is not None:
+            guild = discord.Object(self.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d slash command groups", len(synced))
+        await self._pick_up_running_sessions()
+
+    async def _pick_up_running_sessions(self) -> None:
+        s = self.services
+        for room in await s.rooms.live():
+            s.notifier.register(room)
+            try:
+                await s.engine.tick(room.session_id)
+            except EngineError as exc:
+                log.warning("session %s could not be picked up: %s", room.session_id[:8], exc)
+                continue
+            s.timers.watch(room.session_id)
+
+    async def close(self) -> None:
+        await self.services.timers.close()
+        await self.services.notifier.close()
+        await super().close()
+
+    async def _command_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+        """Anything unexpected gets one plain sentence; the details go to the log, never to the user."""
+        if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, EngineError):
+            text = str(error.original)
+        elif isinstance(error, app_commands.CheckFailure):
+            text = "You don't have permission to use that command here."
+        else:
+            log.error("command %s failed", interaction.command.qualified_name if interaction.command else "?",
+                      exc_info=error)
+            text = "Something went wrong on our side; your session is saved. Please try again."
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)

@@ -1,0 +1,173 @@
+"""Score charts as PNG bytes for Discord attachments, drawn off-screen by matplotlib's Agg canvas.
+
+A ``Figure`` with its own ``FigureCanvasAgg``, never pyplot: pyplot keeps a global registry of
+figures that is not thread-safe, and the bot draws charts in worker threads (``asyncio.to_thread``).
+matplotlib is imported inside the functions because importing it takes about half a second,
+which the terminal commands that import this package's neighbours should not pay.
+Colours are set explicitly for Discord's dark theme; nothing touches the global rcParams.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.engine.models import Signal
+from bot.engine.ports import QuestionBank
+from bot.engine.signals import MAX_LEVEL, signal_bands
+from bot.engine.state import SessionState
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+WIDTH_INCHES = 8.0
+HEIGHT_INCHES = 4.5  # 800x450 at DPI: fits an embed image without scaling
+MAX_HEIGHT_INCHES = 14.0  # a long session grows the criterion chart up to here, then groups are left out
+DPI = 100
+ROW_INCHES = 0.24
+LABEL_CHARS = 40
+
+BACKGROUND = "#2b2d31"  # Discord's dark embed background, so the image has no bright frame
+TEXT = "#dbdee1"
+MUTED = "#949ba4"
+TRACK = "#4e5058"
+LEVEL_COLOURS = ("#ed4245", "#f0b232", "#a3c957", "#23a55a")  # levels 0-3
+SIGNAL_COLOURS = {
+    Signal.STRONG_NO: "#ed4245",
+    Signal.NO: "#e67e22",
+    Signal.LEAN_YES: "#fee75c",
+    Signal.YES: "#57f287",
+    Signal.STRONG_YES: "#1f8b4c",
+}
+LINE_COLOURS = ("#5865f2", "#eb459e", "#57f287", "#fee75c", "#3ba1f0", "#f0b232", "#ffffff")
+
+
+def _plain(text: str, limit: int = LABEL_CHARS) -> str:
+    # "$" would switch matplotlib into math mode; an escaped one is drawn as it is.
+    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return short.replace("$", r"\$")
+
+
+def _figure(height: float) -> tuple[Figure, Axes]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, facecolor=BACKGROUND)
+    FigureCanvasAgg(figure)  # attaches itself to the figure; savefig then renders with Agg
+    axes = figure.add_subplot()
+    axes.set_facecolor(BACKGROUND)
+    axes.tick_params(colors=MUTED, labelcolor=TEXT)
+    for side, spine in axes.spines.items():
+        spine.set_visible(side in ("left", "bottom"))
+        spine.set_color(TRACK)
+    return figure, axes
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", facecolor=figure.get_facecolor())
+    return buffer.getvalue()
+
+
+def criterion_chart(state: SessionState, bank: QuestionBank) -> bytes | None:
+    """Each graded question's criterion levels (0-3) as horizontal bars, grouped by question;
+    ``None`` when nothing was graded."""
+    groups: list[tuple[str, list[tuple[str, int, int]]]] = []
+    for round_ in state.rounds:
+        for asked in round_.questions:
+            result = asked.result
+            if result is None or result.scorer == "none" or not result.criteria:
+                continue  # skipped and timed-out questions have nothing to show but zeros
+            try:
+                title = bank.get(asked.question_id).title
+                names = {c.id: c.name for c in bank.rubric(asked.question_id).criteria}
+            except KeyError:
+                title, names = asked.question_id, {}
+            groups.append((title, [(names.get(c.id, c.id), c.score, c.max) for c in result.criteria]))
+    if not groups:
+        return None
+    from matplotlib.transforms import blended_transform_factory
+
+    max_rows = int((MAX_HEIGHT_INCHES - 1.2) / ROW_INCHES)
+    shown: list[tuple[str, list[tuple[str, int, int]]]] = []
+    for group in groups:
+        if sum(1 + len(rows) for _, rows in shown) + 1 + len(group[1]) > max_rows:
+            break
+        shown.append(group)
+    shown = shown or groups[:1]
+    rows = sum(1 + len(crits) for _, crits in shown)
+    figure, axes = _figure(min(MAX_HEIGHT_INCHES, max(HEIGHT_INCHES, 1.2 + rows * ROW_INCHES)))
+
+    labels: list[str] = []
+    headers: set[int] = set()
+    ys: list[int] = []
+    levels: list[int] = []
+    for title, crits in shown:
+        headers.add(len(labels))
+        labels.append(_plain(title))
+        for name, level, ceiling in crits:
+            ys.append(rows - 1 - len(labels))
+            levels.append(max(0, min(MAX_LEVEL, level)))
+            labels.append(_plain(name))
+            axes.text(levels[-1] + 0.05, ys[-1], f"{level}/{ceiling}", va="center", color=TEXT, fontsize=8)
+    # one bar call per layer, not per row: each call builds a container and costs a few milliseconds
+    axes.barh(ys, [MAX_LEVEL] * len(ys), color=TRACK, alpha=0.35, height=0.7)
+    axes.barh(ys, levels, color=[LEVEL_COLOURS[level] for level in levels], height=0.7)
+    # Labels as plain text rather than tick labels: a Tick is several artists and costs several
+    # times as much to draw, which matters for a 12-question session's 60 rows.
+    axes.set_yticks([])
+    beside = blended_transform_factory(axes.transAxes, axes.transData)
+    for index, text in enumerate(labels):
+        header = index in headers
+        axes.text(-0.01, rows - 1 - index, text, transform=beside, ha="right", va="center", fontsize=8,
+                  color=MUTED if header else TEXT, fontweight="bold" if header else "normal")
+    axes.set_xlim(0, MAX_LEVEL + 0.45)
+    axes.set_xticks(range(MAX_LEVEL + 1))
+    axes.set_ylim(-0.6, rows - 0.4)
+    left_out = len(groups) - len(shown)
+    title = "Criterion levels (0-3)" + (f" · overall {state.score}/100" if state.score is not None else "")
+    title += f" · {left_out} more question{'s' if left_out != 1 else ''} in the scorecard" if left_out else ""
+    axes.set_title(title, color=TEXT, fontsize=10, loc="left")
+    figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.45 / figure.get_figheight(), bottom=0.35 / figure.get_figheight())
+    return _png(figure)
+
+
+def trend_chart(points: list[tuple[datetime, int, str]]) -> bytes | None:
+    """Overall score per session over time, one line per round kind (or "loop"), over the
+    shaded signal bands; ``None`` when there is no point to draw."""
+    if not points:
+        return None
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.transforms import blended_transform_factory
+
+    figure, axes = _figure(HEIGHT_INCHES)
+    for signal, low, high in signal_bands():
+        top = high + 1 if high < 100 else 100  # bands are integer ranges; shade up to the next floor
+        axes.axhspan(low, top, color=SIGNAL_COLOURS[signal], alpha=0.12, linewidth=0)
+        axes.text(1.01, (low + top) / 2, signal.value.replace("_", " "), color=MUTED, fontsize=7, va="center",
+                  transform=blended_transform_factory(axes.transAxes, axes.transData))
+    by_kind: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    for when, score, kind in sorted(points, key=lambda p: p[0]):
+        by_kind[kind].append((when, score))
+    for index, (kind, series) in enumerate(sorted(by_kind.items())):
+        axes.plot(date2num([w for w, _ in series]), [s for _, s in series], marker="o", markersize=4, linewidth=1.6,
+                  color=LINE_COLOURS[index % len(LINE_COLOURS)], label=_plain(kind))
+    first, last = min(p[0] for p in points), max(p[0] for p in points)
+    if last - first < timedelta(days=1):  # one day or one point: give the axis some width
+        axes.set_xlim(float(date2num(first - timedelta(days=1))), float(date2num(last + timedelta(days=1))))
+    axes.xaxis_date()
+    locator = AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("overall score", color=MUTED)
+    axes.grid(axis="y", color=TRACK, alpha=0.4, linewidth=0.5)
+    axes.set_title("Your scores over time", color=TEXT, fontsize=10, loc="left")
+    legend = axes.legend(loc="lower left", fontsize=8, facecolor=BACKGROUND, edgecolor=TRACK, labelcolor=TEXT)
+    legend.get_frame().set_alpha(0.9)
+    figure.subplots_adjust(left=0.08, right=0.88, top=0.9, bottom=0.12)
+    return _png(figure)

@@ -1,0 +1,69 @@
+"""Answers typed in a session's thread (needs the message-content intent; the Answer button does not).
+
+Only the candidate's messages count; everyone else's, and the bot's own, are ignored.  A ``.py``
+attachment is read as a code answer, within a size limit that is said out loud when exceeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.adapters.discord.ports import Room
+from bot.adapters.discord.services import Services
+from bot.engine.errors import EngineError
+from bot.engine.limits import MAX_ANSWER_CHARS
+
+log = logging.getLogger(__name__)
+MAX_CODE_BYTES = 32 * 1024
+NONE = discord.AllowedMentions.none()
+
+
+class AnswersCog(commands.Cog):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._rooms: dict[int, Room] = {}  # thread id -> room: a candidate's many messages cost one query
+
+    async def _room(self, channel_id: int) -> Room | None:
+        room = self._rooms.get(channel_id)
+        if room is None:
+            room = await self.services.rooms.by_thread(channel_id)
+            if room is not None:
+                if len(self._rooms) > 10_000:
+                    self._rooms.clear()
+                self._rooms[channel_id] = room
+        return room
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or not isinstance(message.channel, discord.Thread):
+            return
+        room = await self._room(message.channel.id)
+        if room is None or message.author.id != room.discord_user_id:
+            return
+        text = message.content
+        for attachment in message.attachments:
+            if not attachment.filename.endswith(".py"):
+                continue
+            if attachment.size > MAX_CODE_BYTES:
+                await message.reply(f"{attachment.filename} is {attachment.size // 1024} KB; code answers can be at most "
+                                    f"{MAX_CODE_BYTES // 1024} KB. Send the relevant function only.", allowed_mentions=NONE)
+                return
+            code = (await attachment.read()).decode("utf-8", errors="replace")
+            text = f"{text}\n\n```python\n{code}\n```".strip()
+        if not text.strip():
+            return
+        if len(text) > MAX_ANSWER_CHARS:
+            await message.reply(f"That answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+                                "Shorten it and send it again.", allowed_mentions=NONE)
+            return
+        try:
+            await self.services.engine.answer(room.session_id, text)
+        except EngineError as exc:
+            await message.reply(str(exc), allowed_mentions=NONE)
+            return
+        with contextlib.suppress(discord.HTTPException):  # the answer is saved; a missing tick is cosmetic
+            await message.add_reaction("✅")

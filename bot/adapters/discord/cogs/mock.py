@@ -1,0 +1,182 @@
+"""/mock: start a round or the full loop in a private thread, control it, look back at past sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapters.discord import charts, render
+from bot.adapters.discord.ports import Room
+from bot.adapters.discord.services import Services
+from bot.engine.errors import EngineError
+from bot.engine.loop import LOOP_ORDER, ROUNDS
+from bot.engine.models import Level, RoundKind, Track
+from bot.engine.session import SessionRequest
+
+log = logging.getLogger(__name__)
+ROUND_CHOICES = [app_commands.Choice(name=f"{k.value} ({ROUNDS[k].default_minutes} min)", value=k.value) for k in RoundKind]
+LEVEL_CHOICES = [app_commands.Choice(name=lv.value, value=lv.value) for lv in Level]
+TRACK_CHOICES = [app_commands.Choice(name=t.value, value=t.value) for t in Track]
+NO_SESSION = "You have no session running; start one with `/mock start`."
+
+
+class MockCog(commands.GroupCog, group_name="mock", group_description="Timed mock interview rounds"):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    @app_commands.command(name="start")
+    @app_commands.describe(round="which interview round", level="the level you are interviewing for",
+                           track="framework track (for the framework round)", minutes="round length (default: the usual)")
+    @app_commands.choices(round=ROUND_CHOICES, level=LEVEL_CHOICES, track=TRACK_CHOICES)
+    async def start(self, interaction: discord.Interaction[Any], round: app_commands.Choice[str],
+                    level: app_commands.Choice[str], track: app_commands.Choice[str] | None = None,
+                    minutes: app_commands.Range[int, 1, 120] | None = None) -> None:
+        """Start a timed mock round in a private thread."""
+        await self._start(interaction, (RoundKind(round.value),), Level(level.value),
+                          Track(track.value) if track else Track.ANY, minutes)
+
+    @app_commands.command(name="loop")
+    @app_commands.describe(level="the level you are interviewing for", track="framework track")
+    @app_commands.choices(level=LEVEL_CHOICES, track=TRACK_CHOICES)
+    async def loop(self, interaction: discord.Interaction[Any], level: app_commands.Choice[str],
+                   track: app_commands.Choice[str] | None = None) -> None:
+        """Run the whole interview loop, round after round, in a private thread."""
+        await self._start(interaction, LOOP_ORDER, Level(level.value), Track(track.value) if track else Track.ANY, None)
+
+    async def _start(self, interaction: discord.Interaction[Any], kinds: tuple[RoundKind, ...], level: Level,
+                     track: Track, minutes: int | None) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        s = self.services
+        channel = interaction.channel
+        if interaction.guild is None or not isinstance(channel, discord.TextChannel):
+            await interaction.followup.send("Start a round from a text channel of a server: the round runs in a private "
+                                            "thread there.", ephemeral=True)
+            return
+        left = s.cooldown_left(interaction.user.id)
+        if left is not None:
+            await interaction.followup.send(f"Please wait {int(left.total_seconds()) + 1} s before starting another "
+                                            "session.", ephemeral=True)
+            return
+        s.last_start[interaction.user.id] = s.clock.now()  # set before any await: a double click starts one session
+        user_id = await s.user_id(interaction.user)
+        running = await s.repo.resumable_session(user_id)
+        if running is not None:
+            s.last_start.pop(interaction.user.id, None)
+            room = await s.rooms.by_session(running)
+            where = f" in <#{room.thread_id}>" if room else ""
+            await interaction.followup.send(f"You already have a session running{where}. Finish it, or end it with "
+                                            "`/mock end`, before starting another.", ephemeral=True)
+            return
+        what = "loop" if len(kinds) > 1 else kinds[0].value
+        thread = await channel.create_thread(name=f"mock {what} · {interaction.user.display_name}"[:100],
+                                             type=discord.ChannelType.private_thread, invitable=False,
+                                             auto_archive_duration=1440)
+        await thread.add_user(interaction.user)
+        try:
+            state = await s.engine.start(SessionRequest(user_id=user_id, rounds=kinds, level=level, track=track,
+                                                        minutes=minutes, guild_id=str(interaction.guild.id)))
+        except EngineError as exc:
+            s.last_start.pop(interaction.user.id, None)
+            await thread.delete()
+            await interaction.followup.send(str(exc), ephemeral=True)
+            return
+        room = Room(state.id, thread.id, interaction.guild.id, interaction.user.id)
+        await s.rooms.add(room)
+        s.notifier.register(room)
+        s.timers.watch(state.id)
+        await interaction.followup.send(f"Your {what} round is in {thread.mention}.", ephemeral=True)
+
+    async def _running(self, interaction: discord.Interaction[Any]) -> str | None:
+        session_id = await self.services.repo.resumable_session(await self.services.user_id(interaction.user))
+        if session_id is None:
+            await interaction.followup.send(NO_SESSION, ephemeral=True)
+        return session_id
+
+    async def _control(self, interaction: discord.Interaction[Any], action: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        session_id = await self._running(interaction)
+        if session_id is None:
+            return
+        engine = self.services.engine
+        try:
+            await {"end": engine.end, "skip": engine.skip, "hint": engine.hint}[action](session_id)
+        except EngineError as exc:
+            await interaction.followup.send(str(exc), ephemeral=True)
+            return
+        room = await self.services.rooms.by_session(session_id)
+        where = f" See <#{room.thread_id}>." if room else ""
+        done = {"end": "Session ended.", "skip": "Skipped.", "hint": "Hint posted."}[action]
+        await interaction.followup.send(done + where, ephemeral=True)
+
+    @app_commands.command(name="end")
+    async def end(self, interaction: discord.Interaction[Any]) -> None:
+        """End your running session now and get the scorecard."""
+        await self._control(interaction, "end")
+
+    @app_commands.command(name="skip")
+    async def skip(self, interaction: discord.Interaction[Any]) -> None:
+        """Skip the current question."""
+        await self._control(interaction, "skip")
+
+    @app_commands.command(name="hint")
+    async def hint(self, interaction: discord.Interaction[Any]) -> None:
+        """Get a hint on the current question (that point then counts for at most 2 of 3)."""
+        await self._control(interaction, "hint")
+
+    @app_commands.command(name="status")
+    async def status(self, interaction: discord.Interaction[Any]) -> None:
+        """Where your running session is, and how much time is left."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        session_id = await self._running(interaction)
+        if session_id is None:
+            return
+        state = await self.services.engine.state(session_id)
+        round_ = state.current_round()
+        current = round_.current() if round_ else None
+        if round_ is None or round_.deadline_at is None or round_.started_at is None:
+            await interaction.followup.send("Your session is between rounds.", ephemeral=True)
+            return
+        now = self.services.clock.now()
+        left = current.deadline_at - now if current is not None and current.deadline_at else None
+        text = render.status_text(round_.kind.value, round_.deadline_at - now, round_.deadline_at - round_.started_at, left)
+        await interaction.followup.send(text, ephemeral=True)
+
+    @app_commands.command(name="history")
+    async def history(self, interaction: discord.Interaction[Any]) -> None:
+        """Your recent sessions and their scores (only you see this)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sessions = await self.services.repo.list_sessions(await self.services.user_id(interaction.user), 10)
+        await interaction.followup.send(embed=render.history_embed(sessions), ephemeral=True)
+
+    @app_commands.command(name="report")
+    @app_commands.describe(session="a session id (the first characters are enough); leave out for your trend")
+    async def report(self, interaction: discord.Interaction[Any], session: str | None = None) -> None:
+        """A past session's scorecard, or your scores over time as a chart (only you see this)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        s = self.services
+        sessions = await s.repo.list_sessions(await s.user_id(interaction.user), 50)
+        if session:
+            found = [x for x in sessions if x.id.startswith(session.strip().lower())]
+            if len(found) != 1:
+                await interaction.followup.send("No session of yours matches that id; `/mock history` lists them.",
+                                                ephemeral=True)
+                return
+            for embeds in render.scorecard_messages(found[0], s.bank)[:3]:
+                await interaction.followup.send(embeds=embeds, ephemeral=True)
+            return
+        points = [(x.created_at, x.score, x.rounds[0].kind.value if x.mode == "round" else "loop")
+                  for x in sessions if x.score is not None]
+        chart = await asyncio.to_thread(charts.trend_chart, points)
+        embed = render.history_embed(sessions[:10])
+        if chart is None:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+        embed.set_image(url="attachment://trend.png")
+        await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), "trend.png"), ephemeral=True)

@@ -1,0 +1,58 @@
+"""/privacy: a user's own data — download all of it, or delete all of it after a confirmation."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapters.discord.services import Services
+from bot.adapters.discord.views import ConfirmView
+
+
+class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="Your data: export or delete it"):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    @app_commands.command(name="export")
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        """Download everything MockLoop stores about you, as a JSON file (only you see it)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        user_id = await self.services.user_data.find(f"discord:{interaction.user.id}")
+        if user_id is None:
+            await interaction.followup.send("MockLoop stores nothing about you.", ephemeral=True)
+            return
+        data = await self.services.user_data.export(user_id)
+        payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
+        await interaction.followup.send("Everything stored about you:", ephemeral=True,
+                                        file=discord.File(io.BytesIO(payload), "mockloop-export.json"))
+
+    @app_commands.command(name="forget")
+    async def forget(self, interaction: discord.Interaction[Any]) -> None:
+        """Delete all your sessions, answers, scores and usage records, after you confirm."""
+        s = self.services
+        view = ConfirmView(interaction.user.id, "Delete everything")
+        await interaction.response.send_message("This deletes all your sessions, answers, scores and usage records, and "
+                                                "ends a running session. It cannot be undone.", view=view, ephemeral=True)
+        await view.wait()
+        if not view.result:
+            if view.result is None:
+                await interaction.edit_original_response(content="Nothing was deleted (no answer within a minute).",
+                                                         view=None)
+            return
+        user_id = await s.user_data.find(f"discord:{interaction.user.id}")
+        if user_id is None:
+            await interaction.edit_original_response(content="MockLoop stored nothing about you.")
+            return
+        running = await s.repo.resumable_session(user_id)
+        count = await s.user_data.forget(user_id)
+        if running is not None:
+            s.timers.stop(running)
+            s.engine.forget(running)
+        await interaction.edit_original_response(content=f"Done: deleted {count} session(s) and everything else stored "
+                                                         "about you.")

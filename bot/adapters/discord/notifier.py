@@ -1,0 +1,237 @@
+"""The engine's Notifier on Discord: each session's events become messages in its private thread.
+
+Events go through one queue per session, drained by one owned task, so messages appear in the
+order the engine produced them even when a timer and the candidate act at the same moment,
+and a slow or rate-limited send never holds up the engine.  The first events of a new session
+arrive before its thread is registered (the engine asks the first question inside ``start``);
+the drain waits for the room, briefly, instead of dropping them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+from dataclasses import replace
+
+import discord
+
+from bot.adapters.discord import charts, render
+from bot.adapters.discord.ports import Room, Rooms
+from bot.adapters.discord.split import split_text
+from bot.adapters.discord.stream import stream_edits
+from bot.adapters.discord.timers import SessionTimers
+from bot.adapters.discord.views import question_view
+from bot.engine import events as ev
+from bot.engine.ports import Clock, Debriefer, QuestionBank
+from bot.engine.session import InterviewEngine
+
+log = logging.getLogger(__name__)
+ROOM_WAIT_SECONDS = 15.0
+NONE = discord.AllowedMentions.none()
+
+
+class DiscordNotifier:
+    def __init__(self, rooms: Rooms, bank: QuestionBank, clock: Clock, debriefer: Debriefer) -> None:
+        self.rooms = rooms
+        self.bank = bank
+        self.clock = clock
+        self.debriefer = debriefer
+        self.client: discord.Client | None = None
+        self.engine: InterviewEngine | None = None
+        self.timers: SessionTimers | None = None
+        self._rooms: dict[str, Room] = {}
+        self._room_ready: dict[str, asyncio.Event] = {}
+        self._queues: dict[str, asyncio.Queue[ev.Event]] = {}
+        self._drains: dict[str, asyncio.Task[None]] = {}
+        self._last_fallback: dict[str, str | None] = {}
+
+    def bind(self, client: discord.Client, engine: InterviewEngine, timers: SessionTimers) -> None:
+        """Late wiring: the engine needs this notifier before the bot and timers exist."""
+        self.client, self.engine, self.timers = client, engine, timers
+
+    def register(self, room: Room) -> None:
+        self._rooms[room.session_id] = room
+        self._room_ready.setdefault(room.session_id, asyncio.Event()).set()
+
+    async def publish(self, session_id: str, event: ev.Event) -> None:
+        queue = self._queues.get(session_id)
+        if queue is None:
+            queue = self._queues[session_id] = asyncio.Queue()
+            task = asyncio.create_task(self._drain(session_id, queue), name=f"outbox-{session_id[:8]}")
+            self._drains[session_id] = task
+            task.add_done_callback(lambda t: self._drained(session_id, t))
+        queue.put_nowait(event)
+
+    async def idle(self) -> None:
+        """Wait until every queued event has been sent (tests and shutdown)."""
+        await asyncio.gather(*(q.join() for q in list(self._queues.values())))
+
+    async def close(self) -> None:
+        tasks = list(self._drains.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _drained(self, session_id: str, task: asyncio.Task[None]) -> None:
+        if self._drains.get(session_id) is task:
+            self._drains.pop(session_id, None)
+            self._queues.pop(session_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("the outbox of session %s failed", session_id[:8], exc_info=task.exception())
+
+    async def _room(self, session_id: str) -> Room | None:
+        room = self._rooms.get(session_id)
+        if room is None:
+            room = await self.rooms.by_session(session_id)
+        if room is None:
+            ready = self._room_ready.setdefault(session_id, asyncio.Event())
+            try:
+                await asyncio.wait_for(ready.wait(), ROOM_WAIT_SECONDS)
+            except TimeoutError:
+                return None
+            room = self._rooms.get(session_id)
+        if room is not None:
+            self._rooms[session_id] = room
+        return room
+
+    async def _drain(self, session_id: str, queue: asyncio.Queue[ev.Event]) -> None:
+        while True:
+            event = await queue.get()
+            try:
+                room = await self._room(session_id)
+                if room is None:
+                    log.warning("no Discord thread for session %s; event %s dropped", session_id[:8], type(event).__name__)
+                else:
+                    await self._show(room, event)
+            except discord.HTTPException as exc:
+                log.warning("could not show %s in session %s: %s", type(event).__name__, session_id[:8], exc.status)
+            finally:
+                queue.task_done()
+            if isinstance(event, ev.SessionEnded):
+                self._rooms.pop(session_id, None)
+                self._room_ready.pop(session_id, None)
+                return
+
+    async def _thread(self, room: Room) -> discord.abc.Messageable:
+        assert self.client is not None
+        channel = self.client.get_channel(room.thread_id) or await self.client.fetch_channel(room.thread_id)
+        assert isinstance(channel, discord.abc.Messageable)
+        return channel
+
+    async def _say(self, room: Room, text: str) -> None:
+        thread = await self._thread(room)
+        for chunk in split_text(text):
+            await thread.send(chunk, allowed_mentions=NONE)
+
+    async def _status(self, room: Room, note: str | None = None) -> None:
+        """Edit the one status message (time bar) in place: at start, halfway, two minutes, each question."""
+        assert self.engine is not None
+        state = await self.engine.state(room.session_id)
+        round_ = state.current_round()
+        if round_ is None or round_.deadline_at is None or round_.started_at is None:
+            return
+        now = self.clock.now()
+        current = round_.current()
+        question_left = (current.deadline_at - now) if current is not None and current.deadline_at else None
+        text = render.status_text(round_.kind.value, round_.deadline_at - now, round_.deadline_at - round_.started_at,
+                                  question_left, note)
+        thread = await self._thread(room)
+        if room.status_message_id is not None:
+            try:
+                await thread.get_partial_message(room.status_message_id).edit(content=text)  # type: ignore[attr-defined]
+                return
+            except discord.NotFound:
+                pass
+        message = await thread.send(text, allowed_mentions=NONE)
+        room = self._remember(room, status=message.id)
+        await self.rooms.set_messages(room.session_id, status=message.id)
+
+    def _remember(self, room: Room, *, status: int | None = None, question: int | None = None) -> Room:
+        updated = replace(room, status_message_id=status or room.status_message_id,
+                          question_message_id=question or room.question_message_id)
+        self._rooms[room.session_id] = updated
+        return updated
+
+    async def _retire_buttons(self, room: Room) -> None:
+        if room.question_message_id is None:
+            return
+        thread = await self._thread(room)
+        with contextlib.suppress(discord.NotFound):  # deleted by a moderator: nothing left to disable
+            await thread.get_partial_message(room.question_message_id).edit(view=None)  # type: ignore[attr-defined]
+
+    async def _show(self, room: Room, event: ev.Event) -> None:
+        match event:
+            case ev.RoundStarted():
+                await self._say(room, f"**Round {event.round_pos + 1} of {event.rounds_total}: {event.kind.value}** "
+                                      f"({event.minutes} min, {event.questions} question{'s' if event.questions != 1 else ''})")
+            case ev.QuestionAsked():
+                await self._retire_buttons(room)
+                now = self.clock.now()
+                embed = render.question_embed(event.number, event.total, event.question, event.deadline_at - now,
+                                              event.round_deadline_at - now)
+                thread = await self._thread(room)
+                message = await thread.send(embed=embed, view=question_view(room.session_id, room.discord_user_id),
+                                            allowed_mentions=NONE)
+                room = self._remember(room, question=message.id)
+                await self.rooms.set_messages(room.session_id, question=message.id)
+                await self._status(room)
+                if self.timers is not None:
+                    self.timers.poke(room.session_id)
+            case ev.FollowUpAsked():
+                await self._say(room, f"**Follow-up:** {event.text}")
+            case ev.HintGiven():
+                await self._say(room, f"**Hint ({event.criterion_name}):** {event.text}\n"
+                                      "-# this point now counts for at most 2 of 3")
+            case ev.NoHintLeft():
+                await self._say(room, "No more hints for this question: you have covered or been shown every key point.")
+            case ev.AnswerRecorded():
+                if event.late:
+                    await self._say(room, "Saved as a late answer (time had run out on that question).")
+            case ev.SkipConfirmationNeeded():
+                await self._say(room, "That answer is empty. Press **Skip** to move on, or answer again.")
+            case ev.AnswerRejected():
+                await self._say(room, event.reason)
+            case ev.TimeWarning():
+                what = "Halfway through the round" if event.kind == "halfway" else "Two minutes left in the round"
+                await self._status(room, what)
+                await self._say(room, f"⏳ {what}: {render.clock(event.remaining_seconds)} remaining.")
+            case ev.QuestionClosed():
+                await self._closed(room, event)
+            case ev.RoundEnded():
+                score = "no questions answered" if event.score is None else f"{event.score}/100"
+                why = {"timed_out": "time is up", "ended": "ended", "completed": "all questions done"}[event.reason]
+                await self._say(room, f"**{event.kind.value} round over** ({why}): {score}")
+            case ev.SessionEnded():
+                await self._finish(room)
+            case ev.Notice():
+                await self._say(room, event.text)
+
+    async def _closed(self, room: Room, event: ev.QuestionClosed) -> None:
+        reason = event.result.fallback_reason if event.result is not None else None
+        if reason and reason != self._last_fallback.get(room.session_id):
+            await self._say(room, f"Graded offline: {reason}.")
+        if event.result is not None and event.result.scorer != "none":
+            self._last_fallback[room.session_id] = reason
+        if event.reason == "timed_out":
+            await self._say(room, "⏰ Time is up for this question; moving on.")
+
+    async def _finish(self, room: Room) -> None:
+        assert self.engine is not None
+        if self.timers is not None:
+            self.timers.stop(room.session_id)
+        self._last_fallback.pop(room.session_id, None)
+        await self._retire_buttons(room)
+        state = await self.engine.state(room.session_id)
+        thread = await self._thread(room)
+        chart = await asyncio.to_thread(charts.criterion_chart, state, self.bank)
+        messages = render.scorecard_messages(state, self.bank)
+        for i, embeds in enumerate(messages):
+            attach = chart is not None and i == 0
+            if attach and chart is not None:
+                embeds[0].set_image(url="attachment://scores.png")
+                await thread.send(embeds=embeds, file=discord.File(io.BytesIO(chart), "scores.png"), allowed_mentions=NONE)
+            else:
+                await thread.send(embeds=embeds, allowed_mentions=NONE)
+        await stream_edits(thread, "**Debrief**", self.debriefer.debrief(state), self.clock)

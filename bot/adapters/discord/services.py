@@ -1,0 +1,57 @@
+"""What the Discord adapter's cogs and buttons work with, passed in from the composition root.
+
+Buttons and modals are rebuilt by discord.py from a custom_id (persistent views), so they
+cannot receive constructor arguments; they reach these services through the client object,
+which the composition root created with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.adapters.discord.ports import GuildSettingsStore, Rooms
+from bot.engine.ports import Clock, QuestionBank, Repository, UserData
+from bot.engine.session import InterviewEngine
+
+if TYPE_CHECKING:  # the notifier's buttons reach back here; only the types are needed
+    from bot.adapters.discord.notifier import DiscordNotifier
+    from bot.adapters.discord.timers import SessionTimers
+
+START_COOLDOWN = timedelta(seconds=30)
+
+
+@dataclass
+class Services:
+    engine: InterviewEngine
+    bank: QuestionBank
+    repo: Repository
+    rooms: Rooms
+    guilds: GuildSettingsStore
+    user_data: UserData
+    notifier: DiscordNotifier
+    timers: SessionTimers
+    clock: Clock
+    start_cooldown: timedelta = START_COOLDOWN
+    last_start: dict[int, datetime] = field(default_factory=dict)  # Discord user id -> when they last started
+
+    async def user_id(self, user: discord.abc.User) -> str:
+        """Our user id for a Discord user, created on first use."""
+        return await self.repo.ensure_user(f"discord:{user.id}", user.name)
+
+    def cooldown_left(self, discord_user_id: int) -> timedelta | None:
+        last = self.last_start.get(discord_user_id)
+        if last is None:
+            return None
+        left = last + self.start_cooldown - self.clock.now()
+        return left if left.total_seconds() > 0 else None
+
+
+def services_of(client: discord.Client) -> Services:
+    found = getattr(client, "services", None)
+    if not isinstance(found, Services):
+        raise RuntimeError("the Discord client was not built by the composition root")
+    return found

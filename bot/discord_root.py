@@ -1,0 +1,103 @@
+"""Composition root for ``mockloop run``: the Discord bot with its engine, storage and LLM.
+
+Kept apart from :mod:`bot.bootstrap` so the terminal commands never import discord.py.
+The two documented URL overrides (``DISCORD_API_BASE``, ``DISCORD_GATEWAY_URL``) are the
+class attributes discord.py reads, set here before login; they let a deployment use a
+rate-limit proxy and let the tests use a local Discord API server.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import discord
+import yarl
+
+from bot.adapters.discord.bot import MockLoopBot
+from bot.adapters.discord.notifier import DiscordNotifier
+from bot.adapters.discord.services import Services
+from bot.adapters.discord.timers import SessionTimers
+from bot.bootstrap import build_debriefer, build_engine, build_llm, load_bank, open_repository
+from bot.config import Settings
+from bot.engine.clock import SystemClock
+from bot.engine.ports import Clock
+from bot.storage.discord_rooms import SqlGuildSettings, SqlRooms
+from bot.storage.privacy import SqlUserData
+from bot.storage.usage import SqlUsageStore
+
+log = logging.getLogger(__name__)
+
+
+def point_at(settings: Settings) -> None:
+    discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+@dataclass
+class DiscordApp:
+    bot: MockLoopBot
+    services: Services
+    resources: AsyncExitStack
+
+    async def close(self) -> None:
+        if not self.bot.is_closed():
+            await self.bot.close()
+        await self.resources.aclose()
+
+
+async def build_discord(settings: Settings, *, clock: Clock | None = None, message_content: bool | None = None,
+                        **bot_options: object) -> DiscordApp:
+    """Everything ``mockloop run`` needs, wired; the caller logs in with the token."""
+    point_at(settings)
+    clock = clock or SystemClock()
+    resources = AsyncExitStack()
+    bank = load_bank()
+    repo = await open_repository(settings)
+    resources.push_async_callback(repo.close)
+    guilds = SqlGuildSettings(repo.database)
+
+    async def member_budget(guild_id: str) -> int | None:
+        return (await guilds.get(int(guild_id))).tokens_per_member
+
+    llm = build_llm(settings, clock, SqlUsageStore(repo.database), member_budget)
+    if llm is not None:
+        resources.push_async_callback(llm.close)
+    rooms = SqlRooms(repo.database)
+    notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm))
+    engine = build_engine(bank, repo, notifier, clock, llm)
+    timers = SessionTimers(engine, clock)
+    services = Services(engine=engine, bank=bank, repo=repo, rooms=rooms, guilds=guilds,
+                        user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, clock=clock)
+    bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
+                      message_content=settings.message_content if message_content is None else message_content,
+                      **bot_options)  # type: ignore[arg-type]
+    notifier.bind(bot, engine, timers)
+    log.info("interviewer: %s", f"LLM ({settings.model})" if llm else "offline")
+    return DiscordApp(bot, services, resources)
+
+
+async def run(settings: Settings) -> int:
+    """Log in and serve until stopped.  If Discord refuses the message-content intent (not enabled
+    for this application), carry on without it: answers then come through the Answer button."""
+    assert settings.discord_token is not None
+    token = settings.discord_token.get_secret_value()
+    message_content = settings.message_content
+    while True:
+        app = await build_discord(settings, message_content=message_content)
+        try:
+            await app.bot.start(token)
+            return 0
+        except discord.PrivilegedIntentsRequired:
+            if not message_content:
+                raise
+            log.warning("the message-content intent is not enabled for this application; answers will come through the "
+                        "Answer button only (enable it in the Developer Portal to answer by typing in the thread)")
+            message_content = False
+        except discord.LoginFailure:
+            log.error("Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal")
+            return 1
+        finally:
+            await app.close()
