@@ -8,7 +8,9 @@ rate-limit proxy and let the tests use a local Discord API server.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
@@ -80,15 +82,27 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
 
 
 async def run(settings: Settings) -> int:
-    """Log in and serve until stopped.  If Discord refuses the message-content intent (not enabled
-    for this application), carry on without it: answers then come through the Answer button."""
+    """Log in and serve until SIGTERM or Ctrl-C, then close cleanly.
+
+    If Discord refuses the message-content intent (not enabled for this application), carry on
+    without it: answers then come through the Answer button."""
     assert settings.discord_token is not None
     token = settings.discord_token.get_secret_value()
     message_content = settings.message_content
+    loop = asyncio.get_running_loop()
     while True:
         app = await build_discord(settings, message_content=message_content)
+        stopping: list[asyncio.Task[None]] = []
+
+        def stop(app: DiscordApp = app, stopping: list[asyncio.Task[None]] = stopping) -> None:
+            log.info("stopping: sending what is queued, then closing the gateway")
+            stopping.append(asyncio.create_task(app.bot.close()))
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop)
         try:
             await app.bot.start(token)
+            await asyncio.gather(*stopping)
             return 0
         except discord.PrivilegedIntentsRequired:
             if not message_content:
@@ -100,4 +114,6 @@ async def run(settings: Settings) -> int:
             log.error("Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal")
             return 1
         finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
             await app.close()

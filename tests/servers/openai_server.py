@@ -105,6 +105,7 @@ class FakeOpenAI:
     """
 
     words_per_chunk = 3
+    chunk_delay = 0.0  # seconds between streamed chunks, for tests of how text is shown as it arrives
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -367,6 +368,8 @@ class FakeOpenAI:
         response = await self._start_sse(request)
         await self._send(response, chunk({"role": "assistant", "content": ""}))
         for piece in _split_chunks(reply.content, self.words_per_chunk):
+            if self.chunk_delay:
+                await asyncio.sleep(self.chunk_delay)
             await self._send(response, chunk({"content": piece}))
         await self._send(response, chunk({}, reply.finish_reason))
         if send_usage:

@@ -306,3 +306,14 @@ def test_history_lists_sessions_and_fits(finished: SessionState) -> None:
     description = embed.description or ""
     assert description.startswith("`00000000`") and "core round" in description and f"**{finished.score}/100**" in description
     assert description.splitlines()[-1].startswith("… and ") and description.splitlines()[-1].endswith(" older")
+
+
+def test_an_echoed_answer_stays_inside_its_code_block_and_renders_nothing() -> None:
+    typed = "@everyone look\n```\n**bold** <@123>\n```\nafter the fence\u202e"
+    echo = render.answer_echo(typed)
+    body = echo.split("\n", 1)[1]
+    assert body.startswith("```text\n") and body.endswith("\n```")
+    assert body.count("```") == 2  # the candidate's own fences cannot close the block early
+    assert "\u202e" not in echo and "\\u202e" in echo
+    chunks = split_text(render.answer_echo("word " * 900))
+    assert len(chunks) > 1 and all(len(c) <= 2000 and c.count("```") % 2 == 0 for c in chunks)

@@ -68,7 +68,10 @@ class DiscordNotifier:
         """Wait until every queued event has been sent (tests and shutdown)."""
         await asyncio.gather(*(q.join() for q in list(self._queues.values())))
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 5.0) -> None:
+        """Send what is queued (for at most ``grace`` seconds), then stop every outbox."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.idle(), grace)
         tasks = list(self._drains.values())
         for task in tasks:
             task.cancel()

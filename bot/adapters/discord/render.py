@@ -96,6 +96,18 @@ def candidate_text(text: str, limit: int) -> str:
     return shorten(discord.utils.escape_markdown(quiet), limit)
 
 
+def answer_echo(text: str) -> str:
+    """A modal answer shown in the thread, so the thread reads as the whole interview.
+
+    It goes inside one code block: nothing in it renders as markdown or as a mention, and a
+    fence the candidate typed is broken up so it cannot end the block early.  Long answers are
+    split into several messages by :func:`bot.adapters.discord.split.split_text`.
+    """
+    visible = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text.strip("\n"))
+    body = visible.replace("`" * 3, f"`{BLANK}`{BLANK}`")
+    return f"**Your answer** (sent with the Answer button):\n{FENCE}text\n{body}\n{FENCE}"
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 

@@ -14,8 +14,10 @@ from typing import Any
 
 import discord
 
+from bot.adapters.discord import render
 from bot.adapters.discord.services import services_of
 from bot.engine.errors import EngineError
+from bot.engine.events import Notice
 from bot.engine.limits import MAX_ANSWER_CHARS
 
 log = logging.getLogger(__name__)
@@ -79,8 +81,11 @@ class AnswerModal(discord.ui.Modal, title="Your answer"):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
+        services = services_of(interaction.client)
+        # Through the session's outbox, so the answer shows in the thread before the reply to it.
+        await services.notifier.publish(self.session_id, Notice(render.answer_echo(self.text.value)))
         try:
-            await services_of(interaction.client).engine.answer(self.session_id, self.text.value, question=self.question)
+            await services.engine.answer(self.session_id, self.text.value, question=self.question)
         except EngineError as exc:
             await interaction.followup.send(str(exc), ephemeral=True)
             return

@@ -60,19 +60,21 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
                                             "thread there.", ephemeral=True)
             return
         left = s.cooldown_left(interaction.user.id)
-        if left is not None:
-            await interaction.followup.send(f"Please wait {int(left.total_seconds()) + 1} s before starting another "
-                                            "session.", ephemeral=True)
-            return
-        s.last_start[interaction.user.id] = s.clock.now()  # set before any await: a double click starts one session
+        if left is None:
+            s.last_start[interaction.user.id] = s.clock.now()  # claimed before any await: a double click starts one
         user_id = await s.user_id(interaction.user)
         running = await s.repo.resumable_session(user_id)
-        if running is not None:
-            s.last_start.pop(interaction.user.id, None)
+        if running is not None:  # the more useful answer, even during the cooldown
+            if left is None:
+                s.last_start.pop(interaction.user.id, None)
             room = await s.rooms.by_session(running)
             where = f" in <#{room.thread_id}>" if room else ""
             await interaction.followup.send(f"You already have a session running{where}. Finish it, or end it with "
                                             "`/mock end`, before starting another.", ephemeral=True)
+            return
+        if left is not None:
+            await interaction.followup.send(f"Please wait {int(left.total_seconds()) + 1} s before starting another "
+                                            "session.", ephemeral=True)
             return
         what = "loop" if len(kinds) > 1 else kinds[0].value
         thread = await channel.create_thread(name=f"mock {what} · {interaction.user.display_name}"[:100],
