@@ -18,6 +18,7 @@ import discord
 import yarl
 
 from bot.adapters.discord.bot import MockLoopBot
+from bot.adapters.discord.chart_worker import ChartRenderer
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.timers import SessionTimers
@@ -68,11 +69,14 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     if llm is not None:
         resources.push_async_callback(llm.close)
     rooms = SqlRooms(repo.database)
-    notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm))
+    charts = ChartRenderer()
+    resources.callback(charts.close)
+    notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm), charts)
     engine = build_engine(bank, repo, notifier, clock, llm)
     timers = SessionTimers(engine, clock)
     services = Services(engine=engine, bank=bank, repo=repo, rooms=rooms, guilds=guilds,
-                        user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, clock=clock)
+                        user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
+                        clock=clock)
     bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
                       message_content=settings.message_content if message_content is None else message_content,
                       **bot_options)  # type: ignore[arg-type]

@@ -34,6 +34,9 @@ from tests.servers.discord.state import Channel, StoredMessage
 from tests.servers.openai_server import running_fake_openai
 
 TEST_TIMEOUT = 60.0
+# A person needs a moment to type into a modal.  Submitting in the same instant it opens would race
+# discord.py, which registers the modal only after Discord has accepted the response that opened it.
+TYPING_SECONDS = 0.3
 ROOT = Path(__file__).resolve().parents[2]
 
 CORE_ANSWER = (
@@ -138,6 +141,10 @@ def transcript(emulator: DiscordEmulator, thread: int) -> str:
     return "\n".join(lines)
 
 
+def asks(message: StoredMessage, number: int) -> bool:
+    return f"Question {number} of" in json.dumps(message.embeds)
+
+
 def is_scorecard(message: StoredMessage) -> bool:
     return any(e.get("title") == "Scorecard" for e in message.embeds)
 
@@ -166,6 +173,7 @@ async def test_a_whole_round_in_a_private_thread(tmp_path: Path) -> None:
                 "read replica, cache hot reads in Redis with a TTL, and move slow work to a queue with workers. "
                 "I would estimate traffic first: requests per second, storage growth per day, and the read/write "
                 "ratio, then shard by key when one primary cannot keep up.")
+        await asyncio.sleep(TYPING_SECONDS)
         submitted = await em.submit_modal(w.alice, press, {modal_field: text})
         saved = await submitted.wait_followup(lambda m: m.content == "Saved.", timeout=10)
         assert saved.ephemeral
@@ -191,11 +199,12 @@ async def test_a_whole_round_in_a_private_thread(tmp_path: Path) -> None:
         if done is None:
             done = await next_bot_text(em, thread.id, last, is_scorecard, timeout=20)
 
-        card = done.embeds[0]
-        assert card.get("image", {}).get("url", "").startswith("attachment://")
-        assert any(a.filename.endswith(".png") and a.data.startswith(b"\x89PNG") for a in done.attachments)
         debrief = await next_bot_text(em, thread.id, done, lambda m: m.content.startswith("**Debrief**"))
         assert len(debrief.content) > len("**Debrief**") + 20
+        # The chart, drawn in its own process, is added to the scorecard once ready.
+        done = await em.wait_for_edit(done, lambda m: bool(m.attachments), timeout=20)
+        assert done.embeds[0].get("image", {}).get("url", "") == "attachment://scores.png"
+        assert any(a.filename == "scores.png" and a.data.startswith(b"\x89PNG") for a in done.attachments)
         # The status message was edited in place, not re-sent, and the buttons are gone.
         assert sum(1 for m in em.bot_messages(thread.id) if m.id == status.id) == 1
         assert em.message(question.id).components == []
@@ -254,6 +263,7 @@ async def test_buttons_refuse_everyone_but_the_candidate_and_mentions_never_ping
         opened = await em.click(w.alice, question, answer)
         await opened.acked()
         pings = f"@everyone @here <@{w.bob}> <@&{w.guild}> " + CORE_ANSWER
+        await asyncio.sleep(TYPING_SECONDS)
         await em.submit_modal(w.alice, opened, {_modal_input_id(opened.modal or {}): pings})
         echo = await next_bot_text(em, thread.id, question, lambda m: m.content.startswith("**Your answer**"))
         assert "@everyone" in echo.content
@@ -421,6 +431,7 @@ async def test_without_the_message_content_intent_the_answer_button_still_works(
         question = question_messages(em, thread.id)[0]
         opened = await em.click(w.alice, question, next(i for i in custom_ids(question) if i.startswith("ml:answer:")))
         await opened.acked()
+        await asyncio.sleep(TYPING_SECONDS)
         submitted = await em.submit_modal(w.alice, opened, {_modal_input_id(opened.modal or {}): CORE_ANSWER})
         await submitted.wait_followup(lambda m: m.content == "Saved.", timeout=10)
         assert w.rows("select count(*) from answers")[0][0] == 1
@@ -449,10 +460,29 @@ async def test_mockloop_run_logs_in_without_the_intent_and_stops_cleanly(tmp_pat
             await handle.wait_followup(lambda m: "round is in" in m.content, timeout=15)
             thread = await em.wait_for_thread(em.default_channel_id)
             await next_bot_text(em, thread.id, None, lambda m: m.content.startswith("⏱"), timeout=15)
-        except TimeoutError:
+            for number in (1, 2, 3):  # a screen round has three questions: answer each through the modal
+                question = await next_bot_text(em, thread.id, None, functools.partial(asks, number=number), timeout=15)
+                opened = await em.click(alice, question, next(i for i in custom_ids(question)
+                                                              if i.startswith("ml:answer:")))
+                await opened.acked()
+                await asyncio.sleep(TYPING_SECONDS)
+                submitted = await em.submit_modal(alice, opened, {_modal_input_id(opened.modal or {}): CORE_ANSWER})
+                await submitted.wait_followup(lambda m: m.content == "Saved.", timeout=15)
+                if number == 3:
+                    end = next(i for i in custom_ids(question) if i.startswith("ml:end:"))
+                    await (await em.click(alice, question, end)).acked()
+                else:
+                    skip = next(i for i in custom_ids(question) if i.startswith("ml:skip:"))
+                    await (await em.click(alice, question, skip)).acked()
+            await next_bot_text(em, thread.id, None, is_scorecard, timeout=20)
+        except (TimeoutError, AssertionError) as exc:
             proc.kill()
             output, _ = await proc.communicate()
-            raise AssertionError("mockloop run did not serve the round; it printed:\n" + output.decode()) from None
+            raise AssertionError(f"mockloop run did not serve the round ({exc}); it printed:\n{output.decode()}") from None
+        except BaseException:  # cancelled by the test's time limit: never leave the process behind
+            proc.kill()
+            await proc.wait()
+            raise
         proc.send_signal(signal.SIGTERM)
         output, _ = await asyncio.wait_for(proc.communicate(), 20)
         log = output.decode()

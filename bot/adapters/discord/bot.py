@@ -52,6 +52,7 @@ class MockLoopBot(commands.AutoShardedBot):
         for cog in (MockCog(s), AnswersCog(s), PrivacyCog(s), AdminCog(s)):
             await self.add_cog(cog)
         self.add_dynamic_items(SessionButton)
+        s.charts.start()
         if self.dev_guild_id is not None:
             guild = discord.Object(self.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

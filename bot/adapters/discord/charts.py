@@ -1,9 +1,10 @@
 """Score charts as PNG bytes for Discord attachments, drawn off-screen by matplotlib's Agg canvas.
 
 A ``Figure`` with its own ``FigureCanvasAgg``, never pyplot: pyplot keeps a global registry of
-figures that is not thread-safe, and the bot draws charts in worker threads (``asyncio.to_thread``).
-matplotlib is imported inside the functions because importing it takes about half a second,
-which the terminal commands that import this package's neighbours should not pay.
+figures that is not thread-safe.  The bot draws in a separate process (:mod:`.chart_worker`), so the
+drawing functions take plain data.  matplotlib is imported inside the functions because importing
+it takes about half a second, which the terminal commands that import this package's neighbours
+should not pay.
 Colours are set explicitly for Discord's dark theme; nothing touches the global rcParams.
 """
 
@@ -73,10 +74,18 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+Groups = list[tuple[str, list[tuple[str, int, int]]]]  # (question title, [(criterion, level, max)])
+
+
 def criterion_chart(state: SessionState, bank: QuestionBank) -> bytes | None:
     """Each graded question's criterion levels (0-3) as horizontal bars, grouped by question;
     ``None`` when nothing was graded."""
-    groups: list[tuple[str, list[tuple[str, int, int]]]] = []
+    return draw_criteria(criterion_groups(state, bank), state.score)
+
+
+def criterion_groups(state: SessionState, bank: QuestionBank) -> Groups:
+    """What the criterion chart shows, as plain data (it can be sent to another process)."""
+    groups: Groups = []
     for round_ in state.rounds:
         for asked in round_.questions:
             result = asked.result
@@ -88,12 +97,16 @@ def criterion_chart(state: SessionState, bank: QuestionBank) -> bytes | None:
             except KeyError:
                 title, names = asked.question_id, {}
             groups.append((title, [(names.get(c.id, c.id), c.score, c.max) for c in result.criteria]))
+    return groups
+
+
+def draw_criteria(groups: Groups, score: int | None) -> bytes | None:
     if not groups:
         return None
     from matplotlib.transforms import blended_transform_factory
 
     max_rows = int((MAX_HEIGHT_INCHES - 1.2) / ROW_INCHES)
-    shown: list[tuple[str, list[tuple[str, int, int]]]] = []
+    shown: Groups = []
     for group in groups:
         if sum(1 + len(rows) for _, rows in shown) + 1 + len(group[1]) > max_rows:
             break
@@ -129,7 +142,7 @@ def criterion_chart(state: SessionState, bank: QuestionBank) -> bytes | None:
     axes.set_xticks(range(MAX_LEVEL + 1))
     axes.set_ylim(-0.6, rows - 0.4)
     left_out = len(groups) - len(shown)
-    title = "Criterion levels (0-3)" + (f" · overall {state.score}/100" if state.score is not None else "")
+    title = "Criterion levels (0-3)" + (f" · overall {score}/100" if score is not None else "")
     title += f" · {left_out} more question{'s' if left_out != 1 else ''} in the scorecard" if left_out else ""
     axes.set_title(title, color=TEXT, fontsize=10, loc="left")
     figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.45 / figure.get_figheight(), bottom=0.35 / figure.get_figheight())

@@ -17,7 +17,8 @@ from dataclasses import replace
 
 import discord
 
-from bot.adapters.discord import charts, render
+from bot.adapters.discord import render
+from bot.adapters.discord.chart_worker import ChartRenderer
 from bot.adapters.discord.ports import Room, Rooms
 from bot.adapters.discord.split import split_text
 from bot.adapters.discord.stream import stream_edits
@@ -33,8 +34,10 @@ NONE = discord.AllowedMentions.none()
 
 
 class DiscordNotifier:
-    def __init__(self, rooms: Rooms, bank: QuestionBank, clock: Clock, debriefer: Debriefer) -> None:
+    def __init__(self, rooms: Rooms, bank: QuestionBank, clock: Clock, debriefer: Debriefer,
+                 charts: ChartRenderer) -> None:
         self.rooms = rooms
+        self.charts = charts
         self.bank = bank
         self.clock = clock
         self.debriefer = debriefer
@@ -228,13 +231,18 @@ class DiscordNotifier:
         await self._retire_buttons(room)
         state = await self.engine.state(room.session_id)
         thread = await self._thread(room)
-        chart = await asyncio.to_thread(charts.criterion_chart, state, self.bank)
-        messages = render.scorecard_messages(state, self.bank)
-        for i, embeds in enumerate(messages):
-            attach = chart is not None and i == 0
-            if attach and chart is not None:
-                embeds[0].set_image(url="attachment://scores.png")
-                await thread.send(embeds=embeds, file=discord.File(io.BytesIO(chart), "scores.png"), allowed_mentions=NONE)
-            else:
-                await thread.send(embeds=embeds, allowed_mentions=NONE)
-        await stream_edits(thread, "**Debrief**", self.debriefer.debrief(state), self.clock)
+        # Drawn in the chart worker while the scorecard and the debrief go out; added to the card after.
+        chart = asyncio.ensure_future(self.charts.criterion(state, self.bank))
+        try:
+            card: tuple[discord.Message, list[discord.Embed]] | None = None
+            for embeds in render.scorecard_messages(state, self.bank):
+                sent = await thread.send(embeds=embeds, allowed_mentions=NONE)
+                card = card or (sent, embeds)
+            await stream_edits(thread, "**Debrief**", self.debriefer.debrief(state), self.clock)
+            png = await chart
+        finally:
+            chart.cancel()
+        if png is not None and card is not None:
+            message, embeds = card
+            embeds[0].set_image(url="attachment://scores.png")
+            await message.edit(embeds=embeds, attachments=[discord.File(io.BytesIO(png), "scores.png")])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.adapters.discord.chart_worker import ChartRenderer
 from bot.adapters.discord.ports import GuildSettingsStore, Rooms
 from bot.engine.ports import Clock, QuestionBank, Repository, UserData
 from bot.engine.session import InterviewEngine
@@ -34,6 +35,7 @@ class Services:
     user_data: UserData
     notifier: DiscordNotifier
     timers: SessionTimers
+    charts: ChartRenderer
     clock: Clock
     start_cooldown: timedelta = START_COOLDOWN
     last_start: dict[int, datetime] = field(default_factory=dict)  # Discord user id -> when they last started

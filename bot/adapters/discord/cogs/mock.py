@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from typing import Any
@@ -11,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord import charts, render
+from bot.adapters.discord import render
 from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
 from bot.engine.errors import EngineError
@@ -175,7 +174,7 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
             return
         points = [(x.created_at, x.score, x.rounds[0].kind.value if x.mode == "round" else "loop")
                   for x in sessions if x.score is not None]
-        chart = await asyncio.to_thread(charts.trend_chart, points)
+        chart = await s.charts.trend(points)
         embed = render.history_embed(sessions[:10])
         if chart is None:
             await interaction.followup.send(embed=embed, ephemeral=True)
