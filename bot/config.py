@@ -5,8 +5,10 @@ Secrets are ``SecretStr`` so they never appear in a repr, a log line or an error
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -25,6 +27,8 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
     discord_dev_guild_id: int | None = Field(default=None, validation_alias="DISCORD_DEV_GUILD_ID")
     message_content: bool = Field(default=True, validation_alias="MOCKLOOP_MESSAGE_CONTENT")
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(default=None, validation_alias="MOCKLOOP_SHARD_IDS")
+    shard_count: int | None = Field(default=None, ge=1, le=1024, validation_alias="MOCKLOOP_SHARD_COUNT")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     model: str = Field(default="gpt-4.1-mini", validation_alias=AliasChoices("MOCKLOOP_MODEL"))
@@ -35,6 +39,28 @@ class Settings(BaseSettings):
     daily_tokens_per_guild: int | None = Field(default=None, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_GUILD")
     database_url: SecretStr = Field(default=SecretStr(DEFAULT_DATABASE_URL), validation_alias="DATABASE_URL")
     local_user: str | None = Field(default=None, validation_alias="MOCKLOOP_USER")
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object) -> object:
+        if isinstance(value, str):  # "0,1" or "0-3"
+            ids: list[int] = []
+            for part in filter(None, (p.strip() for p in value.split(","))):
+                low, _, high = part.partition("-")
+                if not (low.isdigit() and (not high or high.isdigit())):
+                    raise ValueError("must be shard numbers such as 0,1 or a range such as 0-3")
+                ids.extend(range(int(low), int(high or low) + 1))
+            return ids or None
+        return value
+
+    @model_validator(mode="after")
+    def _shards(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("MOCKLOOP_SHARD_IDS needs MOCKLOOP_SHARD_COUNT (the total number of shards)")
+            if max(self.shard_ids) >= self.shard_count:
+                raise ValueError("MOCKLOOP_SHARD_IDS must be below MOCKLOOP_SHARD_COUNT (shards count from 0)")
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -57,6 +83,7 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
         message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{name} {message}.") from None
+        if not first["loc"]:  # a rule across settings names them itself
+            raise ConfigError(f"{message}.") from None
+        raise ConfigError(f"{str(first['loc'][0]).upper()} {message}.") from None

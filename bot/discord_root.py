@@ -20,14 +20,20 @@ import yarl
 from bot.adapters.discord.bot import MockLoopBot
 from bot.adapters.discord.chart_worker import ChartRenderer
 from bot.adapters.discord.notifier import DiscordNotifier
+from bot.adapters.discord.scheduling import DiscordScheduleNotifier
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.timers import SessionTimers
 from bot.bootstrap import build_debriefer, build_engine, build_llm, load_bank, open_repository
 from bot.config import Settings
 from bot.engine.clock import SystemClock
 from bot.engine.ports import Clock
+from bot.scheduling.dispatcher import Dispatcher
+from bot.scheduling.ports import Shards
+from bot.scheduling.schedules import Scheduler
 from bot.storage.discord_rooms import SqlGuildSettings, SqlRooms
 from bot.storage.privacy import SqlUserData
+from bot.storage.schedules import SqlSchedules
+from bot.storage.timers import SqlTimers
 from bot.storage.usage import SqlUsageStore
 
 log = logging.getLogger(__name__)
@@ -74,13 +80,20 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm), charts)
     engine = build_engine(bank, repo, notifier, clock, llm)
     timers = SessionTimers(engine, clock)
+    shards = Shards(frozenset(settings.shard_ids) if settings.shard_ids is not None else None,
+                    settings.shard_count or 1)
+    schedule_notifier = DiscordScheduleNotifier(guilds)
+    scheduler = Scheduler(SqlSchedules(repo.database), Dispatcher(SqlTimers(repo.database), clock, shards),
+                          schedule_notifier, clock)
     services = Services(engine=engine, bank=bank, repo=repo, rooms=rooms, guilds=guilds,
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
-                        clock=clock)
+                        scheduler=scheduler, clock=clock)
     bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
                       message_content=settings.message_content if message_content is None else message_content,
-                      **bot_options)  # type: ignore[arg-type]
+                      shard_ids=settings.shard_ids, shard_count=settings.shard_count,
+                      **bot_options)
     notifier.bind(bot, engine, timers)
+    schedule_notifier.bind(bot)
     log.info("interviewer: %s", f"LLM ({settings.model})" if llm else "offline")
     return DiscordApp(bot, services, resources)
 

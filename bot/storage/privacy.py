@@ -8,6 +8,7 @@ same transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -37,12 +38,18 @@ class SqlUserData:
                                .order_by(t.LlmUsage.at)).mappings().all()
             rooms = db.execute(select(t.DiscordRoom.__table__).join(t.Session, t.Session.id == t.DiscordRoom.session_id)
                                .where(t.Session.user_id == user_id)).mappings().all()
+            schedules = db.execute(select(t.Schedule.__table__).where(t.Schedule.user_id == user_id)
+                                   .order_by(t.Schedule.created_at)).mappings().all()
+            zone = db.scalar(select(t.UserSettings.timezone).where(t.UserSettings.user_id == user_id))
             return {
                 "user": {"id": user["id"], "external_id": user["external_id"], "display_name": user["display_name"],
                          "created_at": user["created_at"].isoformat()},
                 "sessions": sessions,
                 "llm_usage": [{**dict(u), "at": u["at"].isoformat()} for u in usage],
                 "discord_threads": [{**dict(r), "created_at": r["created_at"].isoformat()} for r in rooms],
+                "timezone": zone,
+                "schedules": [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in s.items()}
+                              for s in schedules],
             }
 
         return await self.database.run(work)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -188,3 +188,57 @@ class GuildSettings(Base):
     group_channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     tokens_per_member: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UserSettings(Base):
+    """What a user sets once and the bot remembers: their timezone."""
+
+    __tablename__ = "user_settings"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Schedule(Base):
+    """A scheduled round: once, or weekly at a local wall-clock time (``rule``, see bot.scheduling.when)."""
+
+    __tablename__ = "schedules"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    discord_user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    guild_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    round: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    track: Mapped[str] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(64))  # "once" or "weekly:<days>@HH:MM"
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    remind_minutes: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12))  # active, done, cancelled
+    fired: Mapped[int] = mapped_column(Integer, default=0)
+    missed: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Timer(Base):
+    """Something due at a time: a reminder, a scheduled round, a session's next deadline.
+
+    One dispatcher per process claims due rows atomically (``state`` pending -> claimed) and
+    marks them done; ``guild_id`` decides which shard's process may claim it (NULL: DMs, shard 0).
+    """
+
+    __tablename__ = "timers"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)  # "<kind>:<subject>", so re-adding replaces
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(12))  # pending, claimed, done
+    guild_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"), nullable=True,
+                                                    index=True)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True,
+                                                   index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __table_args__ = (Index("ix_timers_state_due", "state", "due_at"),)

@@ -319,6 +319,8 @@ async def test_history_report_export_and_forget(tmp_path: Path) -> None:
         assert len(data["sessions"]) == 1
         nothing = await (await em.slash(w.bob, "privacy export", channel=w.channel)).wait_followup(timeout=10)
         assert "stores nothing" in nothing.content
+        await w.start_round("screen", "mid", user=w.bob)  # someone else's data, which must survive
+        [(alice_id,)] = w.rows(f"select id from users where external_id = 'discord:{w.alice}'")
 
         forget = await em.slash(w.alice, "privacy forget", channel=w.channel)
         prompt = await forget.wait_original()
@@ -326,8 +328,14 @@ async def test_history_report_export_and_forget(tmp_path: Path) -> None:
         buttons = {c.get("label"): c["custom_id"] for c in _buttons(prompt)}
         await (await em.click(w.alice, prompt, buttons["Delete everything"])).acked()
         await em.wait_for_edit(prompt, lambda m: m.content.startswith("Done: deleted 1 session"), timeout=10)
-        for table in ("users", "sessions", "answers", "asked_questions", "discord_rooms", "llm_usage", "grade_cache"):
-            assert w.rows(f"select count(*) from {table}")[0][0] == 0, table
+        assert w.rows(f"select count(*) from users where id = '{alice_id}'")[0][0] == 0
+        for table in ("sessions", "llm_usage", "grade_cache"):
+            assert w.rows(f"select count(*) from {table} where user_id = '{alice_id}'")[0][0] == 0, table
+        sessions = w.rows("select id from sessions")
+        assert len(sessions) == 1  # Bob's
+        for table in ("answers", "asked_questions", "rounds", "discord_rooms"):
+            owners = {row[0] for row in w.rows(f"select distinct session_id from {table}")}
+            assert owners <= {sessions[0][0]}, table
 
 
 @bounded
@@ -523,3 +531,48 @@ async def test_the_models_debrief_is_shown_as_it_streams_with_at_most_one_edit_a
         assert all(b - a >= 0.9 for a, b in itertools.pairwise(paced)), edits
         assert "written offline" not in final.content
         em.assert_acks_within(3.0)
+
+
+@bounded
+async def test_a_scheduled_round_reminds_then_starts_from_the_dm(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        em = w.emulator
+        options = {"when": "in 30m", "round": "screen", "timezone": "europe/berlin"}
+        saved = await (await em.slash(w.alice, "mock schedule", options, channel=w.channel)).wait_followup(timeout=10)
+        assert saved.ephemeral and "screen" in saved.content and "Europe/Berlin" in saved.content
+        listed = await (await em.slash(w.alice, "mock schedules", channel=w.channel)).wait_followup(timeout=10)
+        assert "screen" in listed.content and "Europe/Berlin" in listed.content
+        # the timezone is remembered: no need to give it again
+        weekly = {"when": "every mon,thu 19:00", "round": "core"}
+        again = await (await em.slash(w.alice, "mock schedule", weekly, channel=w.channel)).wait_followup(timeout=10)
+        assert "Repeating" in again.content
+        ident = again.content.split("Id `")[1][:8]
+        gone = await (await em.slash(w.alice, "mock unschedule", {"id": ident}, channel=w.channel)).wait_followup()
+        assert gone.content.startswith("Removed")
+
+        dm = em.dm_channel_id(w.alice)
+        w.clock.advance(minutes=15)
+        reminder = await next_bot_text(em, dm, None, lambda m: "starts at" in m.content)
+        w.clock.advance(minutes=15)
+        due = await next_bot_text(em, dm, reminder, lambda m: any(i.startswith("ml:start:") for i in m.custom_ids()))
+        start = next(i for i in due.custom_ids() if i.startswith("ml:start:"))
+        pressed = await em.click(w.alice, due, start)
+        opened = await pressed.wait_followup(lambda m: "round is in" in m.content, timeout=10)
+        thread = await em.wait_for_thread(w.channel, lambda t: w.alice in t.thread_member_ids)
+        assert f"<#{thread.id}>" in opened.content
+        await next_bot_text(em, thread.id, None, lambda m: "Question 1 of" in json.dumps(m.embeds))
+        await em.wait_for_edit(due, lambda m: not m.custom_ids(), timeout=10)  # one round per reminder
+
+
+@bounded
+async def test_schedule_input_errors_say_what_works(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        em = w.emulator
+        cases = [({"when": "tomorrow 18:00", "round": "core"}, "Tell me your timezone once"),
+                 ({"when": "every 2h", "round": "core", "timezone": "UTC"}, "at most daily"),
+                 ({"when": "yesterday at noon", "round": "core", "timezone": "UTC"}, "Examples that work"),
+                 ({"when": "tomorrow 18:00", "round": "core", "timezone": "Mars/Base"}, "IANA name")]
+        for options, says in cases:
+            reply = await (await em.slash(w.alice, "mock schedule", options, channel=w.channel)).wait_followup()
+            assert says in reply.content, reply.content
+        assert w.rows("select count(*) from schedules")[0][0] == 0

@@ -20,6 +20,7 @@ from bot.adapters.discord.cogs.admin import AdminCog
 from bot.adapters.discord.cogs.answers import AnswersCog
 from bot.adapters.discord.cogs.mock import MockCog
 from bot.adapters.discord.cogs.privacy import PrivacyCog
+from bot.adapters.discord.scheduling import StartButton
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.views import SessionButton
 from bot.engine.errors import EngineError
@@ -51,8 +52,9 @@ class MockLoopBot(commands.AutoShardedBot):
         s = self.services
         for cog in (MockCog(s), AnswersCog(s), PrivacyCog(s), AdminCog(s)):
             await self.add_cog(cog)
-        self.add_dynamic_items(SessionButton)
+        self.add_dynamic_items(SessionButton, StartButton)
         s.charts.start()
+        s.scheduler.dispatcher.start()
         if self.dev_guild_id is not None:
             guild = discord.Object(self.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -74,6 +76,7 @@ class MockLoopBot(commands.AutoShardedBot):
             s.timers.watch(room.session_id)
 
     async def close(self) -> None:
+        await self.services.scheduler.dispatcher.close()
         await self.services.timers.close()
         await self.services.notifier.close()
         await super().close()

@@ -17,6 +17,7 @@ from bot.adapters.discord.chart_worker import ChartRenderer
 from bot.adapters.discord.ports import GuildSettingsStore, Rooms
 from bot.engine.ports import Clock, QuestionBank, Repository, UserData
 from bot.engine.session import InterviewEngine
+from bot.scheduling.schedules import Scheduler
 
 if TYPE_CHECKING:  # the notifier's buttons reach back here; only the types are needed
     from bot.adapters.discord.notifier import DiscordNotifier
@@ -36,6 +37,7 @@ class Services:
     notifier: DiscordNotifier
     timers: SessionTimers
     charts: ChartRenderer
+    scheduler: Scheduler
     clock: Clock
     start_cooldown: timedelta = START_COOLDOWN
     last_start: dict[int, datetime] = field(default_factory=dict)  # Discord user id -> when they last started

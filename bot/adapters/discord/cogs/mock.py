@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord import render
+from bot.adapters.discord import render, scheduling
 from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
 from bot.engine.errors import EngineError
@@ -23,6 +23,27 @@ ROUND_CHOICES = [app_commands.Choice(name=f"{k.value} ({ROUNDS[k].default_minute
 LEVEL_CHOICES = [app_commands.Choice(name=lv.value, value=lv.value) for lv in Level]
 TRACK_CHOICES = [app_commands.Choice(name=t.value, value=t.value) for t in Track]
 NO_SESSION = "You have no session running; start one with `/mock start`."
+
+
+async def open_round(s: Services, channel: discord.TextChannel, member: discord.abc.User, user_id: str,
+                     kinds: tuple[RoundKind, ...], level: Level, track: Track, minutes: int | None) -> str:
+    """Open a private thread in ``channel`` for ``member``, start the session there, say where it is."""
+    what = "loop" if len(kinds) > 1 else kinds[0].value
+    thread = await channel.create_thread(name=f"mock {what} · {member.display_name}"[:100],
+                                         type=discord.ChannelType.private_thread, invitable=False,
+                                         auto_archive_duration=1440)
+    await thread.add_user(member)
+    try:
+        state = await s.engine.start(SessionRequest(user_id=user_id, rounds=kinds, level=level, track=track,
+                                                    minutes=minutes, guild_id=str(channel.guild.id)))
+    except EngineError:
+        await thread.delete()
+        raise
+    room = Room(state.id, thread.id, channel.guild.id, member.id)
+    await s.rooms.add(room)
+    s.notifier.register(room)
+    s.timers.watch(state.id)
+    return f"Your {what} round is in {thread.mention}."
 
 
 class MockCog(commands.GroupCog, group_name="mock", group_description="Timed mock interview rounds"):
@@ -75,24 +96,12 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
             await interaction.followup.send(f"Please wait {int(left.total_seconds()) + 1} s before starting another "
                                             "session.", ephemeral=True)
             return
-        what = "loop" if len(kinds) > 1 else kinds[0].value
-        thread = await channel.create_thread(name=f"mock {what} · {interaction.user.display_name}"[:100],
-                                             type=discord.ChannelType.private_thread, invitable=False,
-                                             auto_archive_duration=1440)
-        await thread.add_user(interaction.user)
         try:
-            state = await s.engine.start(SessionRequest(user_id=user_id, rounds=kinds, level=level, track=track,
-                                                        minutes=minutes, guild_id=str(interaction.guild.id)))
+            text = await open_round(s, channel, interaction.user, user_id, kinds, level, track, minutes)
         except EngineError as exc:
             s.last_start.pop(interaction.user.id, None)
-            await thread.delete()
-            await interaction.followup.send(str(exc), ephemeral=True)
-            return
-        room = Room(state.id, thread.id, interaction.guild.id, interaction.user.id)
-        await s.rooms.add(room)
-        s.notifier.register(room)
-        s.timers.watch(state.id)
-        await interaction.followup.send(f"Your {what} round is in {thread.mention}.", ephemeral=True)
+            text = str(exc)
+        await interaction.followup.send(text, ephemeral=True)
 
     async def _running(self, interaction: discord.Interaction[Any]) -> str | None:
         session_id = await self.services.repo.resumable_session(await self.services.user_id(interaction.user))
@@ -115,6 +124,36 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
         where = f" See <#{room.thread_id}>." if room else ""
         done = {"end": "Session ended.", "skip": "Skipped.", "hint": "Hint posted."}[action]
         await interaction.followup.send(done + where, ephemeral=True)
+
+    @app_commands.command(name="schedule")
+    @app_commands.describe(when='e.g. "tomorrow 18:00", "2026-12-01 09:30", "in 2h", "every mon,thu 19:00"',
+                           round="which interview round", level="the level you are interviewing for (default mid)",
+                           repeat="repeat a one-off time", timezone="your IANA timezone, remembered (e.g. Europe/Berlin)",
+                           remind="minutes before to remind you (default 15, 0 for none)")
+    @app_commands.choices(round=ROUND_CHOICES, level=LEVEL_CHOICES, repeat=scheduling.REPEAT_CHOICES)
+    async def schedule(self, interaction: discord.Interaction[Any], when: app_commands.Range[str, 1, 100],
+                       round: app_commands.Choice[str], level: app_commands.Choice[str] | None = None,
+                       repeat: app_commands.Choice[str] | None = None, timezone: str | None = None,
+                       remind: app_commands.Range[int, 0, 1440] | None = None) -> None:
+        """Schedule a mock round: a reminder before, then a Start button at the time."""
+        await scheduling.schedule(self.services, interaction, when, RoundKind(round.value),
+                                  Level(level.value) if level else Level.MID, repeat.value if repeat else None,
+                                  timezone, remind)
+
+    @schedule.autocomplete("timezone")
+    async def _timezones(self, interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+        return await scheduling.timezone_choices(current)
+
+    @app_commands.command(name="schedules")
+    async def schedules(self, interaction: discord.Interaction[Any]) -> None:
+        """Your scheduled rounds, with the next time in your timezone."""
+        await scheduling.schedules(self.services, interaction)
+
+    @app_commands.command(name="unschedule")
+    @app_commands.describe(id="the schedule's id from /mock schedules (the first characters are enough)")
+    async def unschedule(self, interaction: discord.Interaction[Any], id: str) -> None:
+        """Remove a scheduled round."""
+        await scheduling.unschedule(self.services, interaction, id)
 
     @app_commands.command(name="end")
     async def end(self, interaction: discord.Interaction[Any]) -> None:

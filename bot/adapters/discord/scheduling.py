@@ -1,0 +1,200 @@
+"""Scheduled rounds on Discord: the /mock schedule commands, the reminder and Start messages.
+
+When a scheduled round is due the candidate gets a direct message with a Start button; if their
+DMs are closed, the message goes to the server's group channel (or the channel they scheduled
+from) and mentions only them.  Start opens the round in a private thread of that channel, exactly
+like ``/mock start``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.ports import GuildSettingsStore
+from bot.adapters.discord.services import Services, services_of
+from bot.engine.errors import EngineError
+from bot.engine.models import Level, RoundKind, Track
+from bot.scheduling.ports import ScheduleRow
+from bot.scheduling.schedules import DEFAULT_REMINDER_MINUTES
+from bot.scheduling.when import Once, ScheduleError, Weekly, decode, parse, timezone_names, zone
+
+log = logging.getLogger(__name__)
+REPEAT_CHOICES = [app_commands.Choice(name=n, value=n) for n in ("daily", "weekdays", "weekly")]
+
+
+def _when(row: ScheduleRow) -> str:
+    where = zone(row.timezone)
+    weekly = decode(row.rule)
+    nxt = row.next_at.astimezone(where).strftime("%a %d %b %H:%M") if row.next_at else "—"
+    rule = weekly.describe(where) if weekly else "once"
+    return f"{nxt} ({row.timezone}; {rule})"
+
+
+class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=r"ml:start:(?P<schedule>[0-9a-f]{32}):(?P<user>[0-9]{1,20})"):
+    """The Start button on a due scheduled round: works from a DM, after restarts, for its owner only."""
+
+    def __init__(self, schedule_id: str, user_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Start", style=discord.ButtonStyle.success,
+                                           custom_id=f"ml:start:{schedule_id}:{user_id}"))
+        self.schedule_id, self.user_id = schedule_id, user_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> StartButton:
+        return cls(match["schedule"], int(match["user"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id == self.user_id:
+            return True
+        await interaction.response.send_message("This scheduled round belongs to someone else.", ephemeral=True)
+        return False
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        from bot.adapters.discord.cogs.mock import open_round  # the cog module imports this one
+
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        s = services_of(interaction.client)
+        row = await s.scheduler.store.get(self.schedule_id)
+        channel = None if row is None or row.channel_id is None else await _channel(interaction.client, int(row.channel_id))
+        if row is None or channel is None:
+            await interaction.followup.send("That schedule or its channel is gone; start a round with `/mock start`.",
+                                            ephemeral=True)
+            return
+        user_id = await s.user_id(interaction.user)
+        if await s.repo.resumable_session(user_id) is not None:
+            await interaction.followup.send("You already have a session running; finish or end it first.",
+                                            ephemeral=True)
+            return
+        try:
+            text = await open_round(s, channel, interaction.user, user_id, (RoundKind(row.round),), Level(row.level),
+                                    Track(row.track), None)
+        except EngineError as exc:
+            text = str(exc)
+        await interaction.followup.send(text, ephemeral=True)
+        if interaction.message is not None:  # one round per reminder: the button goes
+            await interaction.message.edit(view=None)
+
+
+async def _channel(client: discord.Client, channel_id: int) -> discord.TextChannel | None:
+    try:
+        channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
+    except discord.HTTPException:
+        return None
+    return channel if isinstance(channel, discord.TextChannel) else None
+
+
+class DiscordScheduleNotifier:
+    """Reminders and Start messages: a DM first, else a mention of only that user in a channel."""
+
+    def __init__(self, guilds: GuildSettingsStore) -> None:
+        self.guilds = guilds
+        self.client: discord.Client | None = None
+
+    def bind(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def _tell(self, row: ScheduleRow, text: str, view: discord.ui.View | None = None) -> None:
+        assert self.client is not None and row.discord_user_id is not None
+        user_id = int(row.discord_user_id)
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
+        try:
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            await user.send(text, allowed_mentions=discord.AllowedMentions.none(), **extra)
+            return
+        except discord.HTTPException as exc:
+            log.info("could not DM user about schedule %s (%s); posting in the server", row.id[:8], exc.status)
+        channel_id = None
+        if row.guild_id is not None:
+            channel_id = (await self.guilds.get(int(row.guild_id))).group_channel_id
+        channel = await _channel(self.client, channel_id or int(row.channel_id or 0))
+        if channel is None:
+            log.warning("schedule %s: no DM and no channel to post in", row.id[:8])
+            return
+        await channel.send(f"<@{user_id}> {text}", allowed_mentions=discord.AllowedMentions(
+            everyone=False, roles=False, users=[discord.Object(user_id)]), **extra)
+
+    async def remind(self, schedule: ScheduleRow, starts_at: datetime) -> None:
+        local = starts_at.astimezone(zone(schedule.timezone)).strftime("%H:%M")
+        await self._tell(schedule, f"⏰ Your scheduled **{schedule.round}** round starts at {local} "
+                                   f"({schedule.timezone}).")
+
+    async def due(self, schedule: ScheduleRow) -> None:
+        view = discord.ui.View(timeout=None)
+        view.add_item(StartButton(schedule.id, int(schedule.discord_user_id or 0)))
+        await self._tell(schedule, f"It's time for your scheduled **{schedule.round}** round ({schedule.level}). "
+                                   "Press Start when you are ready.", view)
+
+    async def missed(self, schedule: ScheduleRow, was_at: datetime) -> None:
+        local = was_at.astimezone(zone(schedule.timezone)).strftime("%a %d %b %H:%M")
+        await self._tell(schedule, f"Your scheduled **{schedule.round}** round at {local} was missed: the bot was "
+                                   "offline then. Start one any time with `/mock start`.")
+
+
+async def schedule(s: Services, interaction: discord.Interaction[Any], when: str, kind: RoundKind, level: Level,
+                   repeat: str | None, timezone: str | None, remind: int | None) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    if interaction.guild is None or not isinstance(interaction.channel, discord.TextChannel):
+        await interaction.followup.send("Schedule from a text channel of a server: the round opens in a private "
+                                        "thread there.", ephemeral=True)
+        return
+    user_id = await s.user_id(interaction.user)
+    store = s.scheduler.store
+    try:
+        name = timezone or await store.timezone(user_id)
+        if name is None:
+            raise ScheduleError("Tell me your timezone once, e.g. `timezone: Europe/Berlin`; I'll remember it.")
+        where = zone(name)
+        rule = parse(when, s.clock.now(), where)
+        if repeat is not None:
+            if isinstance(rule, Weekly):
+                raise ScheduleError("Use either \"every …\" in `when` or the `repeat` option, not both.")
+            local = rule.at.astimezone(where)
+            days = {"daily": range(7), "weekdays": range(5), "weekly": [local.weekday()]}[repeat]
+            rule = Weekly(frozenset(days), local.time().replace(second=0, microsecond=0))
+        if timezone is not None:
+            await store.set_timezone(user_id, where.key, s.clock.now())
+        row = ScheduleRow(id="", user_id=user_id, discord_user_id=str(interaction.user.id),
+                          guild_id=str(interaction.guild.id), channel_id=str(interaction.channel.id), round=kind.value,
+                          level=level.value, track=Track.ANY.value, timezone=where.key, rule="", next_at=None,
+                          remind_minutes=DEFAULT_REMINDER_MINUTES if remind is None else remind, state="")
+        saved = await s.scheduler.create(row, rule)
+    except ScheduleError as exc:
+        await interaction.followup.send(str(exc), ephemeral=True)
+        return
+    kind_text = "Once" if isinstance(rule, Once) else "Repeating"
+    await interaction.followup.send(f"{kind_text}: **{kind.value}** round, next {_when(saved)}. "
+                                    f"Id `{saved.id[:8]}`. I'll remind you {saved.remind_minutes} min before.",
+                                    ephemeral=True)
+
+
+async def schedules(s: Services, interaction: discord.Interaction[Any]) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    rows = await s.scheduler.store.active(await s.user_id(interaction.user))
+    if not rows:
+        await interaction.followup.send("No scheduled rounds. Add one with `/mock schedule when: tomorrow 18:00`.",
+                                        ephemeral=True)
+        return
+    lines = [f"`{r.id[:8]}` **{r.round}** ({r.level}) — {_when(r)}" for r in rows]
+    await interaction.followup.send("\n".join(lines)[:2000], ephemeral=True)
+
+
+async def unschedule(s: Services, interaction: discord.Interaction[Any], ident: str) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    try:
+        gone = await s.scheduler.cancel(await s.user_id(interaction.user), ident)
+    except ScheduleError as exc:
+        await interaction.followup.send(str(exc), ephemeral=True)
+        return
+    await interaction.followup.send(f"Removed `{gone.id[:8]}` ({gone.round}).", ephemeral=True)
+
+
+async def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=name, value=name) for name in timezone_names(current or "")]
+
