@@ -79,12 +79,12 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     resources.callback(charts.close)
     notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm), charts)
     engine = build_engine(bank, repo, notifier, clock, llm)
-    timers = SessionTimers(engine, clock)
     shards = Shards(frozenset(settings.shard_ids) if settings.shard_ids is not None else None,
                     settings.shard_count or 1)
+    dispatcher = Dispatcher(SqlTimers(repo.database), clock, shards)  # one timer mechanism for everything
+    timers = SessionTimers(engine, dispatcher)
     schedule_notifier = DiscordScheduleNotifier(guilds)
-    scheduler = Scheduler(SqlSchedules(repo.database), Dispatcher(SqlTimers(repo.database), clock, shards),
-                          schedule_notifier, clock)
+    scheduler = Scheduler(SqlSchedules(repo.database), dispatcher, schedule_notifier, clock)
     services = Services(engine=engine, bank=bank, repo=repo, rooms=rooms, guilds=guilds,
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
                         scheduler=scheduler, clock=clock)

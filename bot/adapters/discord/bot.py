@@ -2,9 +2,11 @@
 
 Built only by the composition root, which passes everything in.  On start it registers the
 buttons' custom_id template (so old questions' buttons keep working), syncs the slash
-commands (to one guild instantly when ``DISCORD_DEV_GUILD_ID`` is set, else globally) and
-restarts the clock of every session that was running when the process stopped: deadlines
-that passed meanwhile close their question or round on the first tick, with a note.
+commands (to one guild instantly when ``DISCORD_DEV_GUILD_ID`` is set, else globally), starts
+the timer dispatcher (question deadlines, reminders and scheduled rounds are rows in the
+database, so they outlive the process) and takes up every session of its shards that was
+running when the process stopped: deadlines that passed meanwhile close their question or round
+on the first tick, with a note.
 """
 
 from __future__ import annotations
@@ -67,17 +69,18 @@ class MockLoopBot(commands.AutoShardedBot):
     async def _pick_up_running_sessions(self) -> None:
         s = self.services
         for room in await s.rooms.live():
+            if not s.scheduler.dispatcher.shards.owns(room.guild_id):
+                continue  # another process's shard runs it
             s.notifier.register(room)
             try:
                 await s.engine.tick(room.session_id)
             except EngineError as exc:
                 log.warning("session %s could not be picked up: %s", room.session_id[:8], exc)
                 continue
-            s.timers.watch(room.session_id)
+            await s.timers.watch(room.session_id, room.guild_id)
 
     async def close(self) -> None:
         await self.services.scheduler.dispatcher.close()
-        await self.services.timers.close()
         await self.services.notifier.close()
         await super().close()
 

@@ -184,7 +184,7 @@ class DiscordNotifier:
                 await self.rooms.set_messages(room.session_id, question=message.id)
                 await self._status(room)
                 if self.timers is not None:
-                    self.timers.poke(room.session_id)
+                    await self.timers.poke(room.session_id, room.guild_id)
             case ev.FollowUpAsked():
                 await self._say(room, f"**Follow-up:** {event.text}")
             case ev.HintGiven():
@@ -226,7 +226,7 @@ class DiscordNotifier:
     async def _finish(self, room: Room) -> None:
         assert self.engine is not None
         if self.timers is not None:
-            self.timers.stop(room.session_id)
+            await self.timers.stop(room.session_id)
         self._last_fallback.pop(room.session_id, None)
         await self._retire_buttons(room)
         state = await self.engine.state(room.session_id)

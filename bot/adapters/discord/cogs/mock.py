@@ -42,7 +42,7 @@ async def open_round(s: Services, channel: discord.TextChannel, member: discord.
     room = Room(state.id, thread.id, channel.guild.id, member.id)
     await s.rooms.add(room)
     s.notifier.register(room)
-    s.timers.watch(state.id)
+    await s.timers.watch(state.id, channel.guild.id)
     return f"Your {what} round is in {thread.mention}."
 
 

@@ -52,7 +52,7 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
         running = await s.repo.resumable_session(user_id)
         count = await s.user_data.forget(user_id)
         if running is not None:
-            s.timers.stop(running)
+            await s.timers.stop(running)
             s.engine.forget(running)
         await interaction.edit_original_response(content=f"Done: deleted {count} session(s) and everything else stored "
                                                          "about you.")
