@@ -17,6 +17,7 @@ from bot.engine.models import Criterion, RedFlag, Rubric
 from bot.scoring.lexicon import COMMON_STEMS
 from bot.scoring.text import (
     CLAUSE_BREAKS,
+    HEDGES,
     NEGATORS,
     REFUTATIONS,
     REFUTING_PHRASES,
@@ -91,11 +92,15 @@ def _phrase(text: str, strict: bool) -> Phrase:
 
     Plain indicator phrases match their content words in any order, which is right for
     "evaluated once" / "once evaluated" but wrong where the order is the answer itself.
+    A phrase that had to keep its small words ("i was wrong", "group by") is carried by
+    those words' order and subject, so it matches in order: "he was wrong" is not "I was wrong".
     """
     quoted = len(text) > 2 and text.startswith('"') and text.endswith('"')
     if quoted and not strict:
         return Phrase(phrase_stems(text, strict=True), ordered=True, sequence=True)
-    return Phrase(phrase_stems(text, strict), ordered=strict, negators=negator_count(text))
+    stems = phrase_stems(text, strict)
+    grammatical = any(s in STOP_STEMS for s in stems)
+    return Phrase(stems, ordered=strict or grammatical, negators=negator_count(text))
 
 
 _COMPILED: dict[int, tuple[Rubric, CompiledRubric]] = {}
@@ -164,6 +169,14 @@ class Located:
 
         Computed only when a red flag matched, since few sentences ever need it."""
         return REFUTING_PHRASES.search(self.text, self.sentence.start, self.sentence.end) is not None
+
+    @cached_property
+    def hedged(self) -> frozenset[int]:
+        """Indices of tokens inside a hedge ("I might be wrong, but"): doubt, not denial."""
+        spans = [m.span() for m in HEDGES.finditer(self.text, self.sentence.start, self.sentence.end)]
+        if not spans:
+            return frozenset()
+        return frozenset(i for i, t in enumerate(self.sentence.tokens) if any(a <= t.start < b for a, b in spans))
 
 
 def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], text: str = "") -> Located:
@@ -252,9 +265,12 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
 
     A negator shortly before or inside the match (beyond those the phrase itself contains,
     as in "can't do concurrency") flips it; a refutation word anywhere in the sentence
-    ("a common myth is ...") marks the whole claim as rejected.
+    ("a common myth is ...") marks the whole claim as rejected.  Words inside a hedge ("I might
+    be wrong, but", "if I'm not mistaken") are neither: the speaker doubts their memory and
+    still makes the claim.
     """
-    if any(t.norm in REFUTATIONS for t in where.sentence.tokens) or where.refuting:
+    hedged = where.hedged
+    if any(t.norm in REFUTATIONS for i, t in enumerate(where.sentence.tokens) if i not in hedged) or where.refuting:
         return True
     tokens = where.sentence.tokens
     start = max(0, span[0] - NEGATION_LOOKBACK)
@@ -264,7 +280,7 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
                                                    and "," in where.text[tokens[index - 1].end : tokens[index].start]):
             start = index + 1
             break
-    window = [t.norm for t in tokens[start : span[1] + 2]]
+    window = [t.norm if i not in hedged else "" for i, t in enumerate(tokens[start : span[1] + 2], start)]
     denials = sum(1 for w in window[: span[1] + 1 - start] if w in NEGATORS)
     # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
     denials += sum(1 for w, after in pairwise(window) if w == "none" and after == "of")

@@ -6,7 +6,7 @@ How a grade is reached, so it can be explained to the candidate:
 2. Each criterion's level is how many of its distinct indicators appear (``needs``), quoting
    the sentence that first evidences it.  A hinted criterion is capped.
 3. Red flags (misconceptions) cap the score, and halve what the cap leaves, unless the
-   sentence negates or refutes them.
+   sentence negates or refutes them; a hedge ("I might be wrong, but ...") does neither.
 4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
 5. Answers that reach the same levels are told apart by breadth: a point or so for using
    more of the topic's terms in sentences that already earned credit (see ``_breadth``).

@@ -70,6 +70,7 @@ maintain maintains maintained maintenance maintainable
 choose chooses chose chosen choosing pick picks picked
 break breaks broke broken breaking
 write writes wrote written writing
+take takes took taken taking
 grow grows grew grown growing
 throw throws threw thrown
 know knows knew known

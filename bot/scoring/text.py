@@ -52,6 +52,20 @@ REFUTING_PHRASES = re.compile(
     re.IGNORECASE,
 )
 
+# The speaker's doubt about their own memory ("I might be wrong, but ...", "I'm not sure, ...",
+# "if I'm not mistaken ...").  A hedge softens the claim that follows; it does not deny it,
+# so its "not" and "wrong" are neither a negation nor a refutation of that claim.
+HEDGES = re.compile(
+    r"\b(?:(?:i['\u2019]?m|i\s+am)\s+not\s+(?:\w+%?\s+)?(?:sure|certain|positive)(?=\s*(?:[,;:\u2014]|-\s|\bbut\b))"
+    r"|not\s+(?:\w+%?\s+)?(?:sure|certain)(?=\s*(?:[,;:\u2014]|-\s|\bbut\b))"
+    r"|i\s+(?:might|may|could)\s+(?:well\s+)?be\s+wrong"
+    r"|correct\s+me\s+if\s+(?:i['\u2019]?m|i\s+am)\s+wrong"
+    r"|(?:if|unless)\s+(?:i['\u2019]?m|i\s+am)\s+(?:not\s+)?(?:mistaken|wrong)"
+    r"|i\s+(?:don['\u2019]?t|do\s+not)\s+(?:\w+\s+)?(?:remember|recall|know)\s+(?:exactly|for\s+sure|precisely|the\s+details)"
+    r"|(?:i['\u2019]?m|i\s+am)\s+(?:no|not\s+an?)\s+expert)",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Token:
@@ -173,6 +187,17 @@ def _article(words: list[str], i: int) -> bool:
     return len(nxt) > 1 and len(prev) > 1
 
 
+# "=", "->", "=>", "→" and "+" between words, not inside code such as `f(x=1)` or `i=i`.
+_RELATION = re.compile(r"(?<=\s)(?:=|->|=>|\u2192|\+)(?=\s)")
+
+
+def _function_word(token: Token, text: str) -> bool:
+    """Grammar rather than content; the pronoun "I" and the article "a" count, a variable "a" or class "A" does not."""
+    if token.norm in STOPWORDS or token.norm in NEGATORS:
+        return len(token.norm) > 1 or text[token.start : token.end] in ("I", "a")
+    return False
+
+
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
     """A run of terms rather than an explanation: separated terms, repeats, or no function words.
 
@@ -186,7 +211,9 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True
     if len({t.stem for t in words}) / len(words) < 0.6:
         return True
-    function_words = sum(1 for t in words if (t.norm in STOPWORDS or t.norm in NEGATORS) and len(t.norm) > 1)
+    function_words = sum(1 for t in words if _function_word(t, text))
+    # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".
+    function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
     ratio = function_words / len(words)
     separators = sum(text.count(mark, sentence.start, sentence.end) for mark in (",", "/", "|", " - "))
     if separators >= 2 and separators >= len(words) / 4 and ratio < 0.25:

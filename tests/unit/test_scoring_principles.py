@@ -1,0 +1,83 @@
+"""Fair-grading principles of the offline scorer: word order, notation, hedges, verb forms."""
+
+from __future__ import annotations
+
+from bot.content.bank import QuestionBank
+from bot.content.paths import content_root
+from bot.engine.models import ScoreResult
+from bot.scoring.offline import OfflineScorer
+
+BANK = QuestionBank.load(content_root())
+SCORER = OfflineScorer()
+
+
+def _grade(qid: str, text: str) -> ScoreResult:
+    return SCORER.grade(BANK.get(qid), BANK.rubric(qid), text)
+
+
+def _level(result: ScoreResult, criterion: str) -> int:
+    return next(c.score for c in result.criteria if c.id == criterion)
+
+
+def test_a_phrase_made_of_small_words_keeps_its_word_order_and_subject() -> None:
+    # "I was wrong" is humility; "I told him he was wrong" holds the same three words and means the opposite.
+    admits = _grade("behavioral.conflict", "Looking at the numbers, I was wrong about the schema, so we used his design.")
+    blames = _grade("behavioral.conflict", "I told him he was wrong about the schema, so we used my design.")
+    assert _level(admits, "reflection") >= 1
+    assert _level(blames, "reflection") == 0
+    assert admits.score > blames.score
+
+
+def test_terse_notation_is_an_explanation_not_a_keyword_list() -> None:
+    qid = "core.comprehension-vs-generator"
+    notes = _grade(qid, "Generator expression = lazy, one item at a time, constant memory, single pass. "
+                        "List comprehension = eager, whole list in memory, reusable.")
+    listed = _grade(qid, "generator expression, lazy, one item at a time, constant memory, single pass, "
+                         "list comprehension, eager, whole list in memory, reusable")
+    assert _level(notes, "lazy-vs-eager") >= 2
+    assert listed.score == 0  # the same terms without the "=" that relates them are still a list
+
+
+def test_the_pronoun_i_and_the_article_a_count_as_grammar() -> None:
+    text = ("Short version: I replaced a nightly pricing script (5 h runtime, failed ~once a week) with a pipeline "
+            "I designed and built myself.")
+    result = _grade("screen.project", text)
+    assert _level(result, "own-role") >= 1
+    evidence = next(c.evidence for c in result.criteria if c.id == "own-role")
+    assert evidence and evidence in text
+
+
+def test_a_hedge_before_a_misconception_does_not_hide_it() -> None:
+    qid = "core.concurrency-models"
+    plain = _grade(qid, "asyncio uses all cores.")
+    assert plain.red_flags
+    for hedge in ("I might be wrong, but asyncio uses all cores.",
+                  "Correct me if I'm wrong, asyncio uses all cores.",
+                  "I'm not sure, asyncio uses all cores.",
+                  "If I'm not mistaken asyncio uses all cores."):
+        assert _grade(qid, hedge).red_flags == plain.red_flags, hedge
+
+
+def test_a_hedged_correction_is_still_a_correction() -> None:
+    qid = "core.concurrency-models"
+    for text in ("I might be wrong, but asyncio does not use all cores.",
+                 "asyncio doesn't use all cores, correct me if I'm wrong.",
+                 "It is a myth that asyncio uses all cores."):
+        assert not _grade(qid, text).red_flags, text
+
+
+def test_a_hedged_correct_statement_still_earns_the_criterion() -> None:
+    qid = "core.mutable-default"
+    sure = _grade(qid, "The default list is evaluated once when def runs, so every call shares it.")
+    hedged = _grade(qid, "I'm not totally sure, but I think the default list is evaluated once when def runs, "
+                         "so every call shares it.")
+    assert sure.score > 0
+    assert [c.score for c in hedged.criteria] == [c.score for c in sure.criteria]
+    assert not hedged.red_flags
+
+
+def test_irregular_past_tense_matches_the_present_form() -> None:
+    took = _grade("core.gil", "Under the GIL the CPU-bound threads just took turns on the interpreter.")
+    take = _grade("core.gil", "Under the GIL the CPU-bound threads just take turns on the interpreter.")
+    assert took.score == take.score > 0
+    assert _level(took, "cpu-vs-io") == _level(take, "cpu-vs-io") >= 1
