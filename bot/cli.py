@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline")
     s.add_argument("--json", action="store_true")
 
+    c = sub.add_parser("check-code", help="run a coding answer against its question's examples and hidden tests "
+                                          "in the sandbox")
+    c.add_argument("--question", required=True, metavar="ID")
+    c.add_argument("--file", metavar="PATH", help="the code to check, or - for standard input")
+    c.add_argument("source", nargs="?", choices=["-"], help="- reads the code from standard input")
+    c.add_argument("--json", action="store_true")
+
     q = sub.add_parser("questions", help="list the question bank")
     q.add_argument("--round", choices=[r.value for r in RoundKind])
     q.add_argument("--level", choices=levels)
@@ -156,6 +163,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "score":
         return _run(lambda: commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
                                            args.json))
+    if args.command == "check-code":
+        from bot.sandbox.command import check_code, read_source
+
+        if (args.file is None) == (args.source is None):
+            raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
+        source = read_source(args.file or "-")
+        return _run(lambda: check_code(args.question, source, as_json=args.json, out=sys.stdout, err=sys.stderr))
     if args.command == "questions":
         return commands.questions(args.round, args.level, args.track, args.json)
     if args.command == "history":

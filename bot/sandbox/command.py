@@ -1,0 +1,88 @@
+"""``mockloop check-code``: run a coding answer against its question's examples and hidden cases."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.errors import UsageError
+from bot.sandbox.limits import Limits
+from bot.sandbox.results import CodeCheck
+from bot.sandbox.runner import SandboxRunner
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def read_source(path: str) -> str:
+    """The submission from a file, or from standard input for ``-``; a bad path is a usage error."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read the code file {path}: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"the code file {path} is not UTF-8 text.") from None
+
+
+async def check_code(question_id: str, source: str, *, as_json: bool, out: TextIO, err: TextIO,
+                     runner: SandboxRunner | None = None) -> int:
+    """Run a coding answer in the sandbox against that question's examples and hidden tests.
+
+    Exit code 0 when the code was run and graded (whatever the score), 2 for an unknown or
+    non-coding question id, 1 when nothing could be run (no working sandbox here, or the
+    submission is too long); the reason is one sentence on stderr.
+    """
+    from bot.bootstrap import load_bank  # imported here so `mockloop --help` stays light
+
+    bank = load_bank()
+    if question_id not in bank:
+        near = bank.nearest(question_id)
+        hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions --round coding` lists them."
+        err.write(f"mockloop: unknown question id {question_id!r}.{hint}\n")
+        return EXIT_USAGE
+    task = bank.get(question_id).coding
+    if task is None:
+        coding = [q.id for q in bank.all() if q.coding is not None]
+        err.write(f"mockloop: {question_id} is not a coding question; coding questions are {', '.join(coding)}.\n")
+        return EXIT_USAGE
+    result = await (runner or SandboxRunner(Limits())).check(question_id, task, source)
+    if as_json:
+        out.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=True) + "\n")
+    else:
+        out.write(render(result))
+    if not result.ran:
+        err.write(f"mockloop: {result.error}\n")
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def render(result: CodeCheck) -> str:
+    """The human-readable report; every candidate-controlled string in ``result`` is already neutralised."""
+    lines = [f"{result.question}: {result.passed} of {result.total} passed "
+             f"(examples {result.examples_passed}/{result.examples_total}, "
+             f"hidden {result.hidden_passed}/{result.hidden_total}) in the {result.sandbox} sandbox."]
+    if not result.ran:
+        return ""  # nothing ran; the reason goes to stderr
+    if result.error:
+        lines.append(result.error)
+    failure = result.first_failure
+    if failure is not None:
+        title = f" ({failure.label})" if failure.label else ""
+        lines += [f"First failing example{title}:", f"  call:     {failure.example}",
+                  f"  expected: {failure.expected}", f"  got:      {failure.got}"]
+    elif result.hidden_passed < result.hidden_total and result.error is None:
+        lines.append("Every example passes, but some hidden cases fail; their inputs are not shown. "
+                     "Think about edge cases the statement mentions.")
+    if result.traceback:
+        lines += ["Traceback (most recent call last, your code only):", _indent(result.traceback)]
+    if result.output:
+        lines += ["Your code printed:", _indent(result.output)]
+    lines.append(f"Time {result.time_ms:,} ms, peak memory {result.max_rss_kb:,} KB.")
+    return "\n".join(lines) + "\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())

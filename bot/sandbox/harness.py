@@ -1,0 +1,244 @@
+"""Runs INSIDE the sandbox: loads the candidate's module and runs each case, one frame per case.
+
+This file is copied into the sandbox as data and run by a bare interpreter (``-I -S``), so
+it imports nothing from ``bot`` and only the standard library.  It never sees an expected
+value: it reports what each call *returned*, and the bot compares that with the expected
+literal outside.  That is why printing "PASS", exiting early or patching this file earns
+nothing: the worst a candidate can do to the result channel is report a value, and reporting
+the right value means knowing the answer.
+
+Protocol: one JSON job on stdin; newline-delimited JSON frames on the file descriptor the job
+names (never stdout, which belongs to the candidate):
+``hello`` (limits applied), ``load`` (module executed or not), one ``case`` per case, ``done``.
+Returned values travel as a tagged, bounded, repr-free encoding (see ``encode``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import linecache
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+import types
+from typing import Any
+
+MAX_NODES = 20_000  # values bigger than this are reported as too big rather than sent
+MAX_DEPTH = 60
+MAX_TEXT = 20_000  # characters (or bytes) kept of any one string
+MAX_INT_DIGITS = 4_000
+SOLUTION = "solution.py"
+
+_dumps = json.JSONEncoder(ensure_ascii=True, allow_nan=False).encode  # bound now: later patches cannot reach it
+_write = os.write
+_perf = time.perf_counter
+_BaseException = BaseException
+
+
+class CaseTimeout(BaseException):
+    """Raised by the per-case alarm; the wall clock outside is the real guarantee.
+
+    A BaseException, so the usual ``except Exception`` in candidate code does not swallow it.
+    """
+
+
+class TooBig(Exception):
+    """The value exceeds the encoding's size or depth bounds."""
+
+
+def encode(value: Any) -> dict[str, Any]:
+    """A JSON-safe, bounded, tagged picture of ``value`` built from plain data only.
+
+    Subclasses of the built-in containers and scalars (Counter, namedtuple, IntEnum...) are
+    read through the base type's own methods, so an overridden ``__eq__``, ``__iter__`` or
+    ``__repr__`` cannot change what is reported.  Any other object becomes its type name only.
+    """
+    budget = [MAX_NODES]
+    try:
+        return _encode(value, budget, 0)
+    except (TooBig, RecursionError, MemoryError, ValueError):
+        return {"t": "too_big"}
+
+
+def _encode(value: Any, budget: list[int], depth: int) -> dict[str, Any]:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise TooBig
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, bool):
+        return {"t": "bool", "v": value is True}  # bool cannot be subclassed
+    if isinstance(value, int):
+        number = int.__index__(value)
+        if abs(number).bit_length() > MAX_INT_DIGITS * 3:
+            raise TooBig
+        return {"t": "int", "v": int.__repr__(number)}
+    if isinstance(value, float):
+        return {"t": "float", "v": float.__repr__(float(value))}
+    if isinstance(value, str):
+        text = str.__str__(value)
+        if len(text) > MAX_TEXT:
+            raise TooBig
+        return {"t": "str", "v": text}
+    if isinstance(value, bytes | bytearray):
+        raw = bytes(memoryview(value))  # the buffer itself, never a __bytes__ override
+        if len(raw) > MAX_TEXT:
+            raise TooBig
+        return {"t": "bytes", "v": raw.hex()}
+    if isinstance(value, dict):
+        pairs = [[_encode(k, budget, depth + 1), _encode(v, budget, depth + 1)] for k, v in dict.items(value)]
+        return {"t": "dict", "v": pairs}
+    bases: tuple[tuple[str, Any], ...] = (("tuple", tuple), ("list", list), ("set", set), ("frozenset", frozenset))
+    for kind, base in bases:
+        if isinstance(value, base):
+            items = list(base.__iter__(value))  # the base type's iterator, never an override
+            return {"t": kind, "v": [_encode(item, budget, depth + 1) for item in items]}
+    return {"t": "other", "type": type.__getattribute__(type(value), "__qualname__")[:80]}
+
+
+class Capture(io.TextIOBase):
+    """Stands in for sys.stdout/sys.stderr: keeps the first ``limit`` characters, counts the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.limit - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+        self.size += len(text)
+        return len(text)
+
+    def writable(self) -> bool:
+        return True
+
+    def take(self) -> str:
+        kept = "".join(self.parts)
+        if self.size > self.limit:
+            kept += f"\n[... {self.size - self.limit} more characters not kept]"
+        self.parts, self.size = [], 0
+        return kept
+
+
+def describe(exc: BaseException) -> dict[str, str]:
+    """The exception's type, message and the candidate's frames of its traceback (not ours)."""
+    try:
+        message = str(exc)[:500]
+    except _BaseException:
+        message = "(the exception's message could not be shown)"
+    try:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename == SOLUTION or f.filename.startswith("<case")]
+        text = "".join(traceback.format_list(frames[-6:]))
+        text += "".join(traceback.format_exception_only(type(exc), exc))
+    except _BaseException:
+        text = f"{type(exc).__name__}: {message}\n"
+    return {"type": type(exc).__name__, "message": message, "traceback": text[-3000:]}
+
+
+def apply_limits(limits: dict[str, int]) -> None:
+    """Lower this process's limits before any candidate code exists; children inherit them."""
+    pairs = {
+        resource.RLIMIT_CPU: (limits["cpu_seconds"], limits["cpu_seconds"] + 1),  # SIGXCPU, then SIGKILL
+        resource.RLIMIT_AS: (limits["memory_bytes"],) * 2,
+        resource.RLIMIT_FSIZE: (limits["file_bytes"],) * 2,
+        resource.RLIMIT_NOFILE: (limits["open_files"],) * 2,
+        resource.RLIMIT_NPROC: (limits["processes"],) * 2,
+        resource.RLIMIT_CORE: (0, 0),
+    }
+    for which, pair in pairs.items():
+        resource.setrlimit(which, pair)
+
+
+def rss_kb() -> int:
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+class Channel:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def send(self, frame: dict[str, Any]) -> None:
+        frame["rss_kb"] = rss_kb()
+        data = (_dumps(frame) + "\n").encode("ascii")
+        while data:
+            data = data[_write(self.fd, data):]
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise CaseTimeout
+
+
+def run_phase(channel: Channel, capture: Capture, seconds: float, frame: dict[str, Any], action: Any) -> bool:
+    """Run one step under the per-case alarm with output captured; send its frame."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = capture
+    started = _perf()
+    ok = False
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        value = action()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        frame.update(ok=True, value=encode(value))
+        ok = True
+    except CaseTimeout:
+        frame.update(ok=False, error={"type": "TimeoutError", "message": f"took longer than {seconds:g} s",
+                                      "traceback": ""}, timeout=True)
+    except _BaseException as exc:  # SystemExit and KeyboardInterrupt included: they end this case, not the run
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        frame.update(ok=False, error=describe(exc))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        sys.stdout, sys.stderr = stdout, stderr
+    frame["ms"] = round((_perf() - started) * 1000, 2)
+    frame["output"] = capture.take()
+    channel.send(frame)
+    return ok
+
+
+def main() -> None:
+    job = json.loads(sys.stdin.read())
+    sys.stdin.close()
+    apply_limits(job["limits"])
+    channel = Channel(job["result_fd"])
+    os.set_inheritable(channel.fd, False)  # a shell the candidate spawns does not get it
+    signal.signal(signal.SIGALRM, _alarm)
+    channel.send({"kind": "hello"})
+    capture = Capture(job["output_chars"])
+    seconds = float(job["case_seconds"])
+
+    source = job["source"]
+    module = types.ModuleType("solution")
+    module.__file__ = SOLUTION
+    module.__dict__["__builtins__"] = builtins
+    sys.modules["solution"] = module
+    linecache.cache[SOLUTION] = (len(source), None, source.splitlines(True), SOLUTION)
+
+    def load() -> None:
+        exec(compile(source, SOLUTION, "exec", dont_inherit=True), module.__dict__)
+
+    if not run_phase(channel, capture, seconds, {"kind": "load"}, load):
+        channel.send({"kind": "done"})
+        return
+    for index, case in enumerate(job["cases"]):
+        name = f"<case {index + 1}>"
+
+        def step(case: dict[str, str] = case, name: str = name) -> Any:
+            if case["setup"]:
+                exec(compile(case["setup"], name, "exec", dont_inherit=True), module.__dict__)
+            return eval(compile(case["call"], name, "eval", dont_inherit=True), module.__dict__)
+
+        run_phase(channel, capture, seconds, {"kind": "case", "index": index}, step)
+    channel.send({"kind": "done"})
+
+
+if __name__ == "__main__":
+    main()

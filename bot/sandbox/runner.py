@@ -1,0 +1,268 @@
+"""Runs candidate code in the sandbox: one child process tree per run, killed whole, read with bounds.
+
+The child is started with ``start_new_session=True`` (never ``preexec_fn``, which is unsafe in
+a threaded process) and an empty environment, so it leads its own process group.  That group
+is bwrap; everything the candidate starts lives in bwrap's pid namespace, whose init is
+tied to bwrap (``--die-with-parent``), and the kernel kills every process in a pid namespace
+when its init dies.  So one ``killpg(SIGKILL)`` on timeout or cancellation ends all of it,
+including anything that called ``setsid`` and forked to escape the group.
+
+Output never grows without bound in the bot: stdout and stderr keep their first
+``stream_bytes`` and are then closed (the writer gets EPIPE), and the result channel, a pipe
+of its own that stdout cannot reach, stops the run when flooded.  A semaphore bounds how many
+runs share the machine at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.engine.models import CodeCase, CodingTask
+from bot.sandbox.bwrap import Launch, build_launcher
+from bot.sandbox.limits import Limits
+from bot.sandbox.outcome import RunOutcome, read_frames
+from bot.sandbox.results import CodeCheck, grade, refused
+
+SETTLE_SECONDS = 1.0  # after the process exits, how long to wait for its pipes to drain
+
+
+class Launcher(Protocol):
+    """Turns a run into a command line; :class:`bot.sandbox.bwrap.BwrapLauncher` is the only one the bot uses."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def python(self) -> Path: ...
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a seccomp filter is applied."""
+        ...
+
+    def prepare(self, info_fd: int) -> Launch:
+        """A command line; it may write ``{"child-pid": N}`` to ``info_fd``, the process to kill first."""
+        ...
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Which sandbox works here, or why none does."""
+
+    sandbox: str | None
+    reason: str | None = None
+    python: str | None = None
+    seccomp: bool = False
+
+
+class _Sink(asyncio.Protocol):
+    """Keeps the first ``limit`` bytes of a pipe; past that, closes it and calls ``on_overflow``."""
+
+    def __init__(self, limit: int, on_overflow: Callable[[], None] | None = None) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.overflowed = False
+        self.on_overflow = on_overflow
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.transport: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        room = self.limit - len(self.data)
+        self.data += data[:max(room, 0)]
+        if len(data) > room and not self.overflowed:
+            self.overflowed = True
+            if self.transport is not None:
+                self.transport.close()
+            if self.on_overflow is not None:
+                self.on_overflow()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+def _kill_sandbox(proc: asyncio.subprocess.Process, info: _Sink) -> None:
+    """Kill the sandbox's init (which empties its pid namespace), or bwrap's whole group if its pid is unknown."""
+    try:
+        child = json.loads(bytes(info.data).split(b"}")[0] + b"}")["child-pid"]
+    except (ValueError, KeyError, TypeError):
+        child = None
+    if isinstance(child, int) and child > 1 and proc.returncode is None:
+        try:
+            os.kill(child, signal.SIGKILL)
+            return
+        except (ProcessLookupError, PermissionError):
+            pass
+    _kill_group(proc.pid)
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+class SandboxRunner:
+    """Checks coding answers in the sandbox; refuses (and says why) when no sandbox works here."""
+
+    def __init__(self, limits: Limits | None = None, concurrency: int = 2, launcher: Launcher | None = None) -> None:
+        self.limits = limits or Limits()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._launcher = launcher
+        self._probe: Probe | None = None
+        self._probing = asyncio.Lock()  # concurrent first checks share one probe
+        if launcher is None:
+            built, reason = build_launcher(self.limits)
+            self._launcher = built
+            if built is None:
+                self._probe = Probe(None, reason)
+
+    async def probe(self) -> Probe:
+        """Whether the sandbox actually works here: runs a trivial job through it once and remembers."""
+        async with self._probing:
+            if self._probe is not None:
+                return self._probe
+            assert self._launcher is not None
+            outcome = await self._run(self._launcher, "", [CodeCase(call="6 * 7", expected="42")], wall=10.0)
+            python = str(self._launcher.python)
+            step = outcome.cases.get(0)
+            if step is not None and step.ok and step.value == 42:
+                self._probe = Probe(self._launcher.name, None, python, self._launcher.filtered)
+            else:
+                self._probe = Probe(None, _why_not(outcome), python)
+            return self._probe
+
+    async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
+        """Run ``source`` against the task's examples, then its hidden cases, and grade the returned values."""
+        probe = await self.probe()
+        if probe.sandbox is None:
+            return refused(question_id, task, f"Code was not run: {probe.reason}.")
+        if len(source) > self.limits.source_chars:
+            return refused(question_id, task, f"The submission has {len(source):,} characters; the limit is "
+                                              f"{self.limits.source_chars:,}.", sandbox=probe.sandbox)
+        assert self._launcher is not None
+        outcome = await self.run(source, [*task.examples, *task.hidden])
+        return grade(question_id, task, outcome, self.limits)
+
+    async def run(self, source: str, cases: Sequence[CodeCase]) -> RunOutcome:
+        """One sandboxed run, waiting for a free slot first."""
+        assert self._launcher is not None
+        async with self._slots:
+            return await self._run(self._launcher, source, cases, wall=self.limits.wall_seconds)
+
+    async def _run(self, launcher: Launcher, source: str, cases: Sequence[CodeCase], wall: float) -> RunOutcome:
+        outcome = RunOutcome(sandbox=launcher.name)
+        started = time.perf_counter()
+        pipes = [os.pipe() for _ in range(4)]  # stdout, stderr, results, sandbox info
+        (out_r, out_w), (err_r, err_w), (res_r, res_w), (info_r, info_w) = pipes
+        try:
+            launch = launcher.prepare(info_w)
+        except BaseException:
+            for pair in pipes:
+                os.close(pair[0])
+                os.close(pair[1])
+            raise
+        job = {"source": source, "cases": [{"setup": c.setup, "call": c.call} for c in cases],
+               "limits": self.limits.for_harness(), "result_fd": res_w, "case_seconds": self.limits.case_seconds,
+               "output_chars": self.limits.output_chars}
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *launch.argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
+                pass_fds=(res_w, info_w, *launch.pass_fds), start_new_session=True)
+        except BaseException:
+            for fd in (out_r, err_r, res_r, info_r):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (out_w, err_w, res_w, info_w, *launch.pass_fds):
+                os.close(fd)
+
+        loop = asyncio.get_running_loop()
+        info = _Sink(4096)
+
+        def stop() -> None:
+            _kill_sandbox(proc, info)
+
+        def flooded() -> None:
+            outcome.overflowed = True
+            stop()
+
+        sinks = [_Sink(self.limits.stream_bytes), _Sink(self.limits.stream_bytes), _Sink(self.limits.result_bytes, flooded), info]
+        files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r)]
+        transports = []
+        try:
+            for file, sink in zip(files, sinks, strict=True):
+                transport, _ = await loop.connect_read_pipe(lambda s=sink: s, file)  # type: ignore[misc]
+                transports.append(transport)
+            try:
+                async with asyncio.timeout(wall):
+                    await asyncio.gather(_feed(proc, json.dumps(job).encode()), proc.wait())
+            except TimeoutError:
+                outcome.timed_out = True
+        finally:
+            if proc.returncode is None:
+                stop()
+                try:
+                    async with asyncio.timeout(SETTLE_SECONDS):
+                        await proc.wait()  # bwrap reaps its init and exits by itself
+                except TimeoutError:
+                    _kill_group(proc.pid)
+            await proc.wait()
+            await asyncio.wait([s.closed for s in sinks], timeout=SETTLE_SECONDS)
+            for transport in transports:
+                transport.close()
+            for file in files[len(transports):]:  # never connected (cancelled or failed on the way)
+                file.close()
+        outcome.exit_code = proc.returncode
+        outcome.wall_ms = (time.perf_counter() - started) * 1000
+        outcome.stdout, outcome.stderr = sinks[0].text(), sinks[1].text()
+        read_frames(outcome, bytes(sinks[2].data), len(cases))
+        return outcome
+
+
+async def _feed(proc: asyncio.subprocess.Process, job: bytes) -> None:
+    """Send the job on stdin; a child that died first is reported by its exit, not by this write."""
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(job)
+        await proc.stdin.drain()
+        proc.stdin.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def _why_not(outcome: RunOutcome) -> str:
+    said = " ".join(outcome.stderr.strip().split())[:300]
+    lowered = said.lower()
+    if any(part in lowered for part in ("namespace", "uid map", "operation not permitted", "permission denied")):
+        return ("user namespaces are not permitted here (Docker's default seccomp profile blocks them; run the "
+                f"runner where they are allowed, see the README): bwrap said {said!r}")
+    if outcome.timed_out:
+        return "the sandbox did not answer a trivial job within 10 s"
+    return f"the sandbox does not work here: {said or 'a trivial job did not return its value'}"
+
+
+def describe(probe: Probe) -> str:
+    """One line for the bot's start-up log and for `mockloop check-code` when execution is refused."""
+    if probe.sandbox is None:
+        return f"Code execution is off: {probe.reason}."
+    extra = ", seccomp filter on" if probe.seccomp else ", no seccomp filter"
+    return f"Code runs in {probe.sandbox} with {probe.python}{extra}."
+
+
+def as_dict(probe: Probe) -> dict[str, Any]:
+    return {"sandbox": probe.sandbox, "reason": probe.reason, "python": probe.python, "seccomp": probe.seccomp}

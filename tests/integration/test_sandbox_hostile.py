@@ -1,0 +1,294 @@
+"""The hostile corpus: each submission is contained, the test process unharmed, the message clear.
+
+Limits are short here (2 s wall clock, 1 s CPU) so the whole corpus runs in seconds.  Every
+test FAILS without a working bubblewrap: CI installs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.engine.models import CodeCase, CodingTask
+from bot.sandbox import CodeCheck, Limits, SandboxRunner
+
+PROJECT = Path(__file__).resolve().parents[2]
+SECRET = "sekrit-" + uuid.uuid4().hex[:8]
+LIMITS = Limits(wall_seconds=2.0, case_seconds=1.0, cpu_seconds=1, memory_mb=256, file_mb=1, tmp_mb=4,
+                open_files=32, processes=16)
+# One visible example; the hidden case expects a value the submissions below never return honestly.
+TASK = CodingTask(function="f", signature="def f():", statement="Return the answer the interviewer has in mind.",
+                  examples=[CodeCase(call="f()", expected="'fine'", label="the example")],
+                  hidden=[CodeCase(setup="token = 'hidden-input-7a1'", call="f()", expected="'fine'")])
+
+
+@pytest.fixture(autouse=True)
+def fake_secrets(monkeypatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", SECRET)
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+
+
+async def run(source: str, limits: Limits = LIMITS) -> CodeCheck:
+    if shutil.which("bwrap") is None:
+        pytest.fail("bubblewrap is not installed: apt-get install bubblewrap")
+    runner = SandboxRunner(limits)
+    probe = await runner.probe()
+    if probe.sandbox != "bwrap":
+        pytest.fail(f"the sandbox does not work here: {probe.reason}")
+    started = time.perf_counter()
+    check = await runner.check("coding.hostile", TASK, source)
+    assert time.perf_counter() - started < limits.wall_seconds + 2.5  # the bot got its answer on time
+    text = check.model_dump_json()
+    assert SECRET not in text and "hidden-input-7a1" not in text
+    assert check.passed <= 2
+    return check
+
+
+def got(check: CodeCheck) -> str:
+    assert check.first_failure is not None
+    return check.first_failure.got
+
+
+def leftovers(marker: str, grace: float = 2.0) -> list[str]:
+    """Command lines of host processes that contain ``marker``, after up to ``grace`` seconds."""
+    deadline = time.monotonic() + grace
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                if marker in cmdline and str(os.getpid()) != entry.name:
+                    found.append(cmdline)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+async def test_fork_bomb() -> None:
+    check = await run("import os\ndef f():\n    while True:\n        try:\n            os.fork()\n        except OSError:\n"
+                      "            pass\n")
+    assert check.passed == 0 and check.error is not None
+    assert "wall-clock" in check.error or "CPU" in check.error or "killed" in check.error
+    assert leftovers("/sandbox/harness.py") == []
+
+
+async def test_the_process_limit_is_per_run_so_one_bomb_cannot_starve_another() -> None:
+    source = ("import os, time\ndef f():\n    children = 0\n    try:\n        for _ in range(100):\n"
+              "            if os.fork() == 0:\n                time.sleep(0.5)\n                os._exit(0)\n"
+              "            children += 1\n    except OSError as exc:\n        return (children, exc.strerror)\n")
+    first, second = await asyncio.gather(run(source), run(source))
+    # 16 processes per run: the sandbox's init and the harness, then 14 children, in each run at once
+    assert got(first) == got(second) == "(14, 'Resource temporarily unavailable')"
+
+
+async def test_memory_bomb() -> None:
+    check = await run("def f():\n    hoard = []\n    while True:\n        hoard.append(bytearray(50 * 1024 * 1024))\n")
+    assert check.passed == 0 and got(check) == "MemoryError"
+
+
+async def test_busy_loop_is_stopped_by_the_cpu_limit() -> None:
+    check = await run("def f():\n    while True:\n        pass\n")
+    assert check.passed == 0 and check.error is not None and "CPU time" in check.error
+
+
+async def test_sleep_loop_is_stopped_by_the_wall_clock() -> None:
+    started = time.perf_counter()
+    check = await run("import time\ndef f():\n    while True:\n        try:\n            time.sleep(60)\n"
+                      "        except BaseException:\n            pass\n")
+    assert check.error is not None and "2 s of wall-clock time" in check.error
+    assert 2.0 <= time.perf_counter() - started < 4.0
+
+
+async def test_the_environment_is_empty() -> None:
+    check = await run("import os\ndef f():\n    print(dict(os.environ))\n    return dict(os.environ)\n")
+    assert "DISCORD_TOKEN" not in got(check) and "OPENAI_API_KEY" not in got(check)
+    assert "DISCORD_TOKEN" not in check.output
+
+
+async def test_the_parents_environ_is_unreachable() -> None:
+    check = await run("import os\ndef f():\n    out = []\n    for pid in (os.getppid(), 1, 0):\n        try:\n"
+                      "            out.append(open(f'/proc/{pid}/environ').read())\n        except OSError as exc:\n"
+                      "            out.append(type(exc).__name__)\n    return out\n")
+    assert "PWD" not in got(check).replace("PWD=/tmp", "")
+
+
+async def test_scanning_every_proc_environ_finds_nothing_of_the_host() -> None:
+    check = await run("import glob\ndef f():\n    seen = {}\n    for path in glob.glob('/proc/*/environ'):\n        try:\n"
+                      "            seen[path] = open(path).read()\n        except OSError as exc:\n"
+                      "            seen[path] = type(exc).__name__\n    return (len(seen), sorted(seen))\n")
+    assert "/proc/self/environ" in got(check)
+    assert int(got(check).strip("(").split(",")[0]) <= 4  # only the sandbox's own few processes exist
+
+
+async def test_the_bots_dotenv_database_and_source_are_absent(tmp_path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(f"DISCORD_TOKEN={SECRET}\n")
+    targets = [str(dotenv), str(PROJECT / ".env"), str(PROJECT / "data" / "mockloop.db"), str(PROJECT / "bot" / "config.py"),
+               str(Path.home() / ".bash_history"), "/etc/passwd", "/etc/shadow"]
+    check = await run(f"def f():\n    out = []\n    for path in {targets!r}:\n        try:\n"
+                      "            out.append(open(path).read()[:50])\n        except OSError as exc:\n"
+                      "            out.append(type(exc).__name__)\n    return out\n")
+    assert got(check) == repr(["FileNotFoundError"] * len(targets))
+
+
+async def test_writing_outside_the_sandbox_tmp_fails(tmp_path) -> None:
+    targets = [str(PROJECT / "pwned.txt"), str(tmp_path / "pwned.txt"), "/pwned.txt", "/usr/pwned.txt",
+               "/dev/pwned.txt", "/dev/shm/pwned.txt", "/proc/pwned.txt"]
+    check = await run(f"def f():\n    out = []\n    for path in {targets!r}:\n        try:\n"
+                      "            open(path, 'w').write('x')\n            out.append('written')\n"
+                      "        except OSError as exc:\n            out.append(type(exc).__name__)\n    return out\n")
+    assert "written" not in got(check)
+    assert not (PROJECT / "pwned.txt").exists() and not (tmp_path / "pwned.txt").exists()
+
+
+async def test_filling_tmp_stops_at_its_size() -> None:
+    check = await run("import os\ndef f():\n    total = 0\n    try:\n        for i in range(1000):\n"
+                      "            with open(f'/tmp/fill{i}', 'wb') as fh:\n                fh.write(b'x' * 512 * 1024)\n"
+                      "            total += 512 * 1024\n    except OSError as exc:\n        return (exc.strerror, total)\n"
+                      "    return ('no limit', total)\n")
+    reason, total = got(check).strip("()").split(", ")
+    assert reason == "'No space left on device'" and int(total) <= 4 * 1024 * 1024
+
+
+async def test_one_huge_file_stops_at_the_file_size_limit() -> None:
+    check = await run("def f():\n    with open('huge', 'wb') as fh:\n        for _ in range(1000):\n"
+                      "            fh.write(b'x' * 1024 * 1024)\n")
+    assert got(check) == "OSError: [Errno 27] File too large"
+
+
+async def test_unbounded_stdout_and_stderr_are_cut() -> None:
+    check = await run("import os, sys\ndef f():\n    for _ in range(200_000):\n        print('spam' * 50)\n"
+                      "        sys.stderr.write('eggs' * 50)\n    while True:\n        os.write(1, b'raw' * 10_000)\n"
+                      "        os.write(2, b'raw' * 10_000)\n")
+    assert len(check.output) < 3000 and "more characters not shown" in check.output
+    assert check.passed == 0
+
+
+async def test_no_network_tcp_dns_or_reachable_listener() -> None:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+    source = (f"import socket, time\ndef f():\n    out = []\n    try:\n"
+              f"        socket.create_connection(('1.1.1.1', 443), timeout=1)\n        out.append('connected')\n"
+              f"    except OSError as exc:\n        out.append(type(exc).__name__)\n    try:\n"
+              f"        socket.getaddrinfo('example.com', 443)\n        out.append('resolved')\n"
+              f"    except OSError as exc:\n        out.append(type(exc).__name__)\n"
+              f"    server = socket.socket()\n    server.bind(('127.0.0.1', {port}))\n    server.listen()\n"
+              f"    time.sleep(0.8)\n    return out\n")
+    task = asyncio.ensure_future(run(source))
+    await asyncio.sleep(0.4)
+    with pytest.raises(OSError):  # the sandbox's port lives in its own network namespace
+        socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
+    check = await task
+    assert got(check) == "['OSError', 'gaierror']"
+
+
+async def test_a_segfault_is_reported_as_a_crash() -> None:
+    check = await run("import ctypes\ndef f():\n    return ctypes.string_at(0)\n")
+    assert check.error == "The process crashed with a segmentation fault (SIGSEGV)."
+
+
+async def test_ctypes_cannot_reach_dangerous_syscalls() -> None:
+    check = await run("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\ndef f():\n"
+                      "    ptrace = libc.syscall(101, 0, 0, 0, 0)  # PTRACE_TRACEME on x86_64\n"
+                      "    unshare = libc.unshare(0x10000000)  # CLONE_NEWUSER\n"
+                      "    try:\n        os.memfd_create('hidden')\n        memfd = 'created'\n"
+                      "    except OSError as exc:\n        memfd = exc.strerror\n    return (ptrace, unshare, memfd)\n")
+    assert got(check) == "(-1, -1, 'Operation not permitted')"
+
+
+async def test_killing_the_parent_does_not_reach_the_bot() -> None:
+    check = await run("import os, signal\ndef f():\n    for pid in (os.getppid(), 1, -1):\n        try:\n"
+                      "            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n    return 'fine'\n")
+    assert os.getpid() > 0 and check.examples_passed == 1  # still here, and the run itself went on
+    again = await run("def f():\n    return 'fine'\n")
+    assert again.passed == 2
+
+
+async def test_setsid_and_fork_cannot_outlive_the_run() -> None:
+    marker = f"31{uuid.uuid4().int % 10**6:06d}"
+    check = await run(f"import os\ndef f():\n    if os.fork() == 0:\n        os.setsid()\n        if os.fork() == 0:\n"
+                      f"            os.execv('/usr/bin/sleep', ['sleep', '{marker}'])\n        os._exit(0)\n"
+                      f"    return 'fine'\n")
+    assert check.examples_passed == 1
+    assert leftovers(f"sleep {marker}") == []
+
+
+async def test_a_cancelled_run_leaves_nothing_behind() -> None:
+    marker = f"41{uuid.uuid4().int % 10**6:06d}"
+    task = asyncio.ensure_future(run(f"import os\ndef f():\n    os.execv('/usr/bin/sleep', ['sleep', '{marker}'])\n"))
+    await asyncio.sleep(0.5)
+    assert leftovers(f"sleep {marker}", grace=0) != []
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert leftovers(f"sleep {marker}") == []
+
+
+async def test_a_spawned_shell_is_inside_the_sandbox_too() -> None:
+    check = await run("import subprocess\ndef f():\n    done = subprocess.run(['/bin/sh', '-c', 'id; echo \"$DISCORD_TOKEN\"; "
+                      "cat /work/main/.env; ls /home /root'], capture_output=True, text=True)\n"
+                      "    return done.stdout + done.stderr\n")
+    assert "uid=65534" in got(check) and "No such file" in got(check)
+
+
+@pytest.mark.parametrize("source", [
+    "import sys\ndef f():\n    sys.exit(0)\n",
+    "import os\ndef f():\n    print('PASS 2/2')\n    os._exit(0)\n",
+    "import os\nprint('2 of 2 passed')\nos.write(1, b'PASS\\n')\ndef f():\n    return 'PASS'\n",
+    ("import os, json\ndef f():\n    fake = json.dumps({'kind': 'case', 'index': 1, 'ok': True,\n"
+     "                       'value': {'t': 'str', 'v': 'PASS'}}) + '\\n'\n"
+     "    for fd in range(3, 32):\n        try:\n            os.write(fd, fake.encode())\n        except OSError:\n"
+     "            pass\n    os._exit(0)\n"),
+], ids=["sys.exit", "os._exit", "fake pass line", "fake result frames"])
+async def test_exiting_early_or_faking_a_pass_earns_nothing(source) -> None:
+    check = await run(source)
+    assert check.passed == 0
+
+
+async def test_patching_the_harness_or_builtins_earns_nothing() -> None:
+    check = await run("import builtins, json, sys\nharness = sys.modules['__main__']\n"
+                      "harness.encode = lambda value: {'t': 'bool', 'v': True}\n"
+                      "builtins.isinstance = lambda *args: True\njson.dumps = lambda *a, **k: 'PASS'\n"
+                      "def f():\n    return 'not it'\n")
+    assert check.passed == 0
+
+
+async def test_deep_recursion_is_a_clear_error_with_a_short_traceback() -> None:
+    check = await run("def f(depth=0):\n    return f(depth + 1)\n")
+    assert got(check).startswith("RecursionError: maximum recursion depth exceeded")
+    assert check.traceback is not None and len(check.traceback.splitlines()) <= 21
+
+
+async def test_recursion_with_the_limit_removed_is_still_contained() -> None:
+    check = await run("import sys\nsys.setrecursionlimit(10**8)\ndef f(depth=0):\n    return f(depth + 1)\n")
+    assert check.passed == 0 and check.error is not None
+
+
+async def test_many_open_files_stop_at_the_limit() -> None:
+    check = await run("def f():\n    handles = []\n    try:\n        while True:\n"
+                      "            handles.append(open('/dev/null'))\n    except OSError as exc:\n"
+                      "        return (exc.strerror, len(handles))\n")
+    reason, count = got(check).strip("()").split(", ")
+    assert reason == "'Too many open files'" and int(count) < 32
+
+
+async def test_ansi_and_unicode_floods_are_rendered_inert() -> None:
+    flood = "'\\x1b[2J\\x1b[31m' * 500 + '\\u202e' * 500 + 'z' + '\\u0301' * 5000"
+    check = await run(f"def f():\n    print({flood})\n    return {flood}\n")
+    text = json.dumps(check.model_dump(mode="json"), ensure_ascii=False)
+    for raw in ("\x1b", "\u202e"):
+        assert raw not in text
+    assert "\u0301\u0301\u0301" not in check.output
+    assert len(check.output) < 3000 and len(got(check)) < 400

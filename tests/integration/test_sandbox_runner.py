@@ -1,0 +1,158 @@
+"""Coding answers run in the real bubblewrap sandbox: reference solutions pass, wrong ones are explained.
+
+These tests FAIL (never skip) without a working sandbox: CI installs bubblewrap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import load_bank
+from bot.content.bank import QuestionBank
+from bot.engine.models import CodeCase, CodingTask
+from bot.sandbox import Limits, SandboxRunner
+from bot.sandbox.command import check_code
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "fixtures" / "coding_solutions"
+INTERFACE_KEYS = {"question", "sandbox", "passed", "failed", "total", "error", "first_failure", "time_ms", "max_rss_kb"}
+
+
+async def working_runner(limits: Limits | None = None, concurrency: int = 2) -> SandboxRunner:
+    if shutil.which("bwrap") is None:
+        pytest.fail("bubblewrap is not installed: apt-get install bubblewrap")
+    runner = SandboxRunner(limits or Limits(), concurrency=concurrency)
+    probe = await runner.probe()
+    if probe.sandbox != "bwrap":
+        pytest.fail(f"the sandbox does not work here: {probe.reason}")
+    return runner
+
+
+@pytest.fixture(scope="module")
+def bank() -> QuestionBank:
+    return load_bank()
+
+
+def coding_ids() -> list[str]:
+    return sorted(p.stem.replace("coding_", "coding.", 1) for p in SOLUTIONS.glob("coding_*.py"))
+
+
+def test_every_coding_question_has_a_reference_solution(bank) -> None:
+    assert coding_ids() == sorted(q.id for q in bank.all() if q.coding is not None)
+
+
+@pytest.mark.parametrize("question_id", coding_ids())
+async def test_reference_solution_passes_every_example_and_hidden_case(bank, question_id) -> None:
+    runner = await working_runner()
+    task = bank.get(question_id).coding
+    source = (SOLUTIONS / f"{question_id.replace('.', '_', 1)}.py").read_text(encoding="utf-8")
+    check = await runner.check(question_id, task, source)
+    assert check.error is None, check
+    assert (check.passed, check.total) == (len(task.examples) + len(task.hidden),) * 2
+    assert check.sandbox == "bwrap" and check.max_rss_kb > 0
+
+
+WRONG_FLATTEN = '''
+def flatten(data, sep="."):
+    print("flattening", data)
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            for inner, leaf in value.items():
+                out[f"{key}{sep}{inner}"] = leaf
+        else:
+            out[key] = value
+    return out
+'''
+
+
+def hidden_text(task: CodingTask) -> list[str]:
+    return [text for case in task.hidden for text in (case.call, case.setup, case.label) if text.strip()]
+
+
+async def test_a_wrong_solution_shows_the_first_failing_visible_example_and_no_hidden_input(bank) -> None:
+    runner = await working_runner()
+    task = bank.get("coding.flatten-dict").coding
+    check = await runner.check("coding.flatten-dict", task, WRONG_FLATTEN)
+    assert check.first_failure is not None
+    assert check.first_failure.example == task.examples[0].call
+    assert check.first_failure.expected == task.examples[0].expected
+    assert check.first_failure.got == "{'a': 1, 'b.c': 2, 'b.d': {'e': 3}}"
+    assert 0 < check.passed < check.total
+    shown = check.model_dump_json()
+    for text in hidden_text(task):
+        assert text not in shown
+    assert "flattening {'a': 1" in check.output  # prints from a visible example are shown
+    assert "'x': 1, 'y': 'two'" not in check.output  # prints from hidden cases are not
+
+
+async def test_passing_examples_but_failing_hidden_cases_reveals_only_counts(bank) -> None:
+    runner = await working_runner()
+    task = bank.get("coding.flatten-dict").coding
+    source = (SOLUTIONS / "coding_flatten-dict.py").read_text().replace("if isinstance(value, dict) and value:",
+                                                                       "if isinstance(value, dict):")
+    check = await runner.check("coding.flatten-dict", task, source)
+    assert check.examples_passed == check.examples_total and check.hidden_passed < check.hidden_total
+    assert check.first_failure is None and check.error is None
+
+
+async def test_a_syntax_error_is_reported_with_its_line(bank) -> None:
+    runner = await working_runner()
+    check = await runner.check("coding.flatten-dict", bank.get("coding.flatten-dict").coding,
+                               "def flatten(data, sep='.'):\n    return {k v for k in data}\n")
+    assert check.error is not None and check.error.startswith("Your code did not load: SyntaxError")
+    assert "line 2" in check.error and check.passed == 0
+    assert check.traceback is not None and "return {k v for k in data}" in check.traceback
+
+
+async def test_a_runtime_error_in_an_example_shows_a_trimmed_traceback_of_the_candidates_code(bank) -> None:
+    runner = await working_runner()
+    source = "def helper(d):\n    return d['missing']\n\ndef flatten(data, sep='.'):\n    return helper(data)\n"
+    check = await runner.check("coding.flatten-dict", bank.get("coding.flatten-dict").coding, source)
+    assert check.first_failure is not None and check.first_failure.got == "KeyError: 'missing'"
+    assert check.traceback is not None
+    assert 'File "solution.py", line 2, in helper' in check.traceback and "harness" not in check.traceback
+
+
+async def test_concurrent_runs_are_bounded_by_the_semaphore() -> None:
+    runner = await working_runner(concurrency=1)
+    task = CodingTask(function="f", signature="def f():", statement="Sleep a little, then return one.",
+                      examples=[CodeCase(call="f()", expected="1")], hidden=[CodeCase(call="1", expected="1")])
+    source = "import time\ndef f():\n    time.sleep(0.3)\n    return 1\n"
+    started = time.perf_counter()
+    checks = await asyncio.gather(*(runner.check("coding.x", task, source) for _ in range(3)))
+    assert all(c.passed == 2 for c in checks) and time.perf_counter() - started >= 0.9
+
+
+async def test_check_code_json_matches_the_interface() -> None:
+    await working_runner()
+    out, err = io.StringIO(), io.StringIO()
+    source = (SOLUTIONS / "coding_flatten-dict.py").read_text()
+    code = await check_code("coding.flatten-dict", source, as_json=True, out=out, err=err)
+    data = json.loads(out.getvalue())
+    assert code == 0 and err.getvalue() == ""
+    assert data.keys() >= INTERFACE_KEYS and data["sandbox"] == "bwrap" and data["passed"] == data["total"] == 12
+
+
+async def test_check_code_prints_a_readable_report() -> None:
+    await working_runner()
+    out, err = io.StringIO(), io.StringIO()
+    code = await check_code("coding.flatten-dict", WRONG_FLATTEN, as_json=False, out=out, err=err)
+    text = out.getvalue()
+    assert code == 0
+    assert "5 of 12 passed (examples 1/3, hidden 4/9)" in text and "First failing example (two levels of nesting):" in text
+    assert "expected: {'a': 1, 'b.c': 2, 'b.d.e': 3}" in text and "Time " in text and " KB." in text
+
+
+async def test_check_code_unknown_id_is_a_usage_error_with_suggestions() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert await check_code("coding.flaten-dict", "x = 1", as_json=True, out=out, err=err) == 2
+    assert "coding.flatten-dict" in err.getvalue() and out.getvalue() == ""
+    assert await check_code("core.gil", "x = 1", as_json=True, out=out, err=err) == 2
+    assert "not a coding question" in err.getvalue()

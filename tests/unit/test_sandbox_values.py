@@ -1,0 +1,100 @@
+"""Returned values cross the sandbox as plain data and are judged outside with fixed equality rules."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, OrderedDict, namedtuple
+
+import pytest
+
+from bot.sandbox.harness import encode
+from bot.sandbox.values import BadFrame, Opaque, decode, same, show
+
+
+def round_trip(value):
+    return decode(json.loads(json.dumps(encode(value))))
+
+
+@pytest.mark.parametrize("value", [
+    None, True, False, 0, -7, 10**200, 1.5, -0.0, "", "héllo\n", b"\x00\xff", [], (), {}, set(), frozenset({1}),
+    {"a": [1, (2, 3)], 4: {None: {"b": b"x"}}, (1, 2): {1.5, 2.5}},
+])
+def test_plain_values_come_back_equal_and_of_the_same_type(value) -> None:
+    back = round_trip(value)
+    assert same(value, back) and type(back) is type(value)
+
+
+def test_special_floats_survive() -> None:
+    assert math.isinf(round_trip(float("inf"))) and math.isnan(round_trip(float("nan")))
+
+
+def test_subclasses_are_reported_as_their_plain_data_so_an_overridden_eq_fools_nobody() -> None:
+    class Liar(int):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = int.__hash__
+
+    class LyingList(list):
+        def __iter__(self):
+            return iter([42])
+
+    assert round_trip(Liar(3)) == 3 and not same(5, round_trip(Liar(3)))
+    assert round_trip(LyingList([1, 2])) == [1, 2]
+    assert round_trip(Counter("aab")) == {"a": 2, "b": 1}
+    assert round_trip(OrderedDict(x=1)) == {"x": 1}
+    Point = namedtuple("Point", "x y")
+    assert same((1, 2), round_trip(Point(1, 2)))
+
+
+def test_other_objects_are_only_named_and_equal_nothing() -> None:
+    class Anything:
+        def __eq__(self, other):
+            return True
+
+    back = round_trip(Anything())
+    assert isinstance(back, Opaque) and "Anything" in repr(back)
+    assert not same(back, back) and not same(1, back) and not same([back], [back])
+
+
+def test_values_too_big_deep_or_cyclic_are_refused_without_hanging() -> None:
+    cyclic: list = []
+    cyclic.append(cyclic)
+    deep: list = []
+    for _ in range(200):
+        deep = [deep]
+    for value in (cyclic, deep, list(range(100_000)), "x" * 1_000_000, 10**20_000):
+        assert isinstance(round_trip(value), Opaque)
+
+
+@pytest.mark.parametrize(("expected", "got", "equal"), [
+    ((1, 2), [1, 2], False),  # the case data writes a tuple where the call builds one
+    ([1, 2], (1, 2), False),
+    (True, 1, False),  # a yes/no answer must be a bool
+    (1, True, False),
+    (20.0, 20, True),  # numbers otherwise compare as in Python
+    (59.97, 59.970000000000006, False),  # floats are exact: coding.parse-orders tests exactly this
+    ({"a": 1, "b": 2}, {"b": 2, "a": 1}, True),  # dict order is not part of the answer
+    ({"a": True}, {"a": 1}, False),
+    ({1, 2}, frozenset({1, 2}), True),
+    ([{"a": (1,)}], [{"a": [1]}], False),
+    ("x", b"x", False),
+    (None, 0, False),
+])
+def test_equality_rules(expected, got, equal) -> None:
+    assert same(expected, got) is equal
+
+
+@pytest.mark.parametrize("node", [
+    None, [], {"t": 3}, {"t": "int", "v": "12x"}, {"t": "list", "v": "abc"}, {"t": "dict", "v": [[{"t": "none"}]]},
+    {"t": "set", "v": [{"t": "list", "v": []}]}, {"t": "nope"},
+])
+def test_malformed_values_from_the_sandbox_are_rejected(node) -> None:
+    with pytest.raises(BadFrame):
+        decode(node)
+
+
+def test_show_is_one_bounded_line() -> None:
+    shown = show(list(range(10_000)))
+    assert len(shown) <= 300 and shown.startswith("[0, 1") and shown.endswith("9999]") and "\n" not in shown
