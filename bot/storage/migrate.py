@@ -6,12 +6,14 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.storage.db import Database, StorageError, safe_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x6D6F636B6C6F6F70  # any constant shared by every MockLoop process ("mockloop")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -26,6 +28,10 @@ async def upgrade(database: Database) -> None:
     """Bring the schema to the newest revision; one clear error if the database refuses."""
 
     def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Several bot processes start together on one database: one migrates, the others wait
+            # for it and then find nothing to do.  The lock ends with this transaction.
+            connection.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         command.upgrade(alembic_config(connection), "head")
 
     try:

@@ -210,3 +210,15 @@ async def test_limits_and_cancelling(database: Database) -> None:
         assert created[0].id not in {schedule for _, schedule in told.events}
     finally:
         await dispatcher.close()
+
+
+async def test_processes_starting_together_migrate_once(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes share PostgreSQL only; a SQLite file has one bot process")
+    databases = [open_database(database_url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(upgrade(db) for db in databases))  # no "table already exists" from the losers
+        assert await SqlTimers(databases[0]).pending() == 0
+    finally:
+        for db in databases:
+            await db.close()
