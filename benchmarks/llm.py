@@ -140,5 +140,5 @@ async def main(turns: int) -> dict[str, Any]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--turns", type=int, default=1000)
     print(json.dumps(asyncio.run(main(parser.parse_args().turns))))
