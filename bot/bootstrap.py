@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
-from bot.engine.ports import Clock, Debriefer, Interviewer, Notifier, Scorer
+from bot.engine.ports import Clock, CodeRunner, Debriefer, Interviewer, Notifier, Scorer
 from bot.engine.session import InterviewEngine
 from bot.interviewer.debrief import OfflineDebriefer
 from bot.interviewer.offline import OfflineInterviewer
@@ -22,6 +22,7 @@ from bot.llm.judge import GradeStore, LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
 from bot.llm.usage import UsageMeter, UsageStore
+from bot.scoring.code import CodeAwareScorer
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
 from bot.storage.db import open_database
@@ -84,10 +85,15 @@ def build_judge(client: LLMClient, grades: GradeStore | None = None) -> Fallback
 
 def build_engine(
     bank: QuestionBank, repository: SqlRepository, notifier: Notifier, clock: Clock | None = None,
-    llm: LLMClient | None = None,
+    llm: LLMClient | None = None, runner: CodeRunner | None = None,
+    code_allowed: Callable[[], Awaitable[str | None]] | None = None,
 ) -> InterviewEngine:
-    """The engine with the LLM judge and interviewer when ``llm`` is given, else fully offline."""
+    """The engine with the LLM judge and interviewer when ``llm`` is given, else fully offline;
+    with a ``runner``, coding answers are also run against their tests (``code_allowed`` can
+    refuse that, e.g. for a server whose admin switched execution off)."""
     scorer: Scorer = OfflineScorer() if llm is None else build_judge(llm, SqlGradeCache(repository.database))
+    if runner is not None:
+        scorer = CodeAwareScorer(scorer, runner, code_allowed)
     interviewer: Interviewer = OfflineInterviewer() if llm is None else LLMInterviewer(llm, Prompts(content_root() / "prompts"))
     return InterviewEngine(
         bank=bank,

@@ -26,7 +26,9 @@ from bot.adapters.discord.timers import SessionTimers
 from bot.bootstrap import build_debriefer, build_engine, build_llm, load_bank, open_repository
 from bot.config import Settings
 from bot.engine.clock import SystemClock
+from bot.engine.context import current_actor
 from bot.engine.ports import Clock
+from bot.sandbox.runner import SandboxRunner, describe
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
@@ -78,7 +80,15 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     charts = ChartRenderer()
     resources.callback(charts.close)
     notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm), charts)
-    engine = build_engine(bank, repo, notifier, clock, llm)
+    runner = SandboxRunner()
+
+    async def code_allowed() -> str | None:
+        actor = current_actor.get()
+        if actor is None or actor.guild_id is None or (await guilds.get(int(actor.guild_id))).code_execution:
+            return None
+        return "an admin switched code execution off on this server"
+
+    engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed)
     shards = Shards(frozenset(settings.shard_ids) if settings.shard_ids is not None else None,
                     settings.shard_count or 1)
     dispatcher = Dispatcher(SqlTimers(repo.database), clock, shards)  # one timer mechanism for everything
@@ -95,6 +105,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     notifier.bind(bot, engine, timers)
     schedule_notifier.bind(bot)
     log.info("interviewer: %s", f"LLM ({settings.model})" if llm else "offline")
+    log.info("%s", describe(await runner.probe()))  # says so at start when code cannot run here
     return DiscordApp(bot, services, resources)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.engine.models import Question, RoundKind, ScoreResult
+from bot.engine.models import CodeCheck, Question, RoundKind, ScoreResult
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,15 @@ class Notice:
     text: str
 
 
+@dataclass(frozen=True)
+class CodeChecked:
+    """A coding answer was run against its tests; shown at once, before any follow-up."""
+
+    round_pos: int
+    question_pos: int
+    check: CodeCheck
+
+
 Event = (
     RoundStarted
     | QuestionAsked
@@ -120,4 +129,5 @@ Event = (
     | RoundEnded
     | SessionEnded
     | Notice
+    | CodeChecked
 )

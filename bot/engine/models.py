@@ -236,6 +236,39 @@ class CriterionScore(BaseModel):
     evidence: str | None = None
 
 
+class FirstFailure(BaseModel):
+    """The first visible example that did not return the expected value."""
+
+    example: str
+    expected: str
+    got: str
+    label: str = ""
+
+
+class CodeCheck(BaseModel):
+    """A coding answer run against its examples and hidden cases (``check-code --json``).
+
+    Hidden cases only ever appear as counts; ``sandbox`` is ``"none"`` (and ``ran`` false) when
+    execution was refused, with ``error`` saying why."""
+
+    question: str
+    sandbox: str
+    passed: int
+    failed: int
+    total: int
+    error: str | None
+    first_failure: FirstFailure | None
+    time_ms: int
+    max_rss_kb: int
+    ran: bool = True
+    examples_passed: int = 0
+    examples_total: int = 0
+    hidden_passed: int = 0
+    hidden_total: int = 0
+    traceback: str | None = None  # of the load error or the first failing example, candidate frames only
+    output: str = ""  # what the code printed while loading and in the visible examples
+
+
 class ScoreResult(BaseModel):
     """The grade of one answer, in the shape ``mockloop score --json`` prints."""
 
@@ -248,3 +281,4 @@ class ScoreResult(BaseModel):
     missed: list[str] = Field(default_factory=list)
     fallback_reason: str | None = None
     notes: list[str] = Field(default_factory=list)
+    tests: CodeCheck | None = None  # a coding answer's run against its tests, when it was run

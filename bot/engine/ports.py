@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.engine.events import Event
-from bot.engine.models import Level, Question, RoundKind, Rubric, ScoreResult, Track
+from bot.engine.models import CodeCheck, CodingTask, Level, Question, RoundKind, Rubric, ScoreResult, Track
 from bot.engine.state import Changes, FollowUpAsked, SessionState
 
 
@@ -133,4 +133,12 @@ class UserData(Protocol):
 
     async def forget(self, user_id: str) -> int:
         """Delete everything of this user; returns how many sessions were deleted."""
+        ...
+
+
+class CodeRunner(Protocol):
+    """Runs a coding answer against its task's examples and hidden cases, isolated from the bot."""
+
+    async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
+        """Grade ``source``; when no sandbox works the result says ``sandbox="none"`` and nothing ran."""
         ...

@@ -223,9 +223,11 @@ class InterviewEngine:
             )
             target.answers.append(record)
             step.changes.answers.append((round_.position, target.position, record))
-            if self.scorer.instant:
+            # Code is run in a sandbox, which takes a moment: like a slow scorer, commit the answer first.
+            instant = self.scorer.instant and self.bank.get(target.question_id).answer_format != "code"
+            if instant:
                 await self._after_answer(step, round_, target)
-        if not self.scorer.instant:
+        if not instant:
             # The answer is committed; now grade it and decide what comes next.
             async with self._step(session_id) as step:
                 round_ = step.state.current_round()
@@ -239,6 +241,8 @@ class InterviewEngine:
         """Grade the question so far, then ask a follow-up or move on."""
         await self._grade(step, round_.position, current)
         step.emit(ev.AnswerRecorded(round_.position, current.position, late=False))
+        if current.result is not None and current.result.tests is not None:
+            step.emit(ev.CodeChecked(round_.position, current.position, current.result.tests))
         follow = await self._maybe_follow_up(round_, current, step.state.level)
         if follow is not None:
             current.followups.append(follow)

@@ -55,6 +55,20 @@ def combine(levels: Sequence[tuple[float, int]], cap: int | None = None) -> int:
     return max(0, min(100, score))
 
 
+# A coding answer that ran: half its score is the share of tests passed, half the rubric
+# (assumptions stated, edge cases, naming, explanation).  Code that passes every test but is
+# explained badly lands near the yes/lean-yes line; an eloquent answer that fails every test
+# cannot reach lean-yes.
+TESTS_WEIGHT = 0.5
+
+
+def with_tests(rubric_score: int, passed: int, total: int) -> int:
+    """A coding answer's score from its rubric score and its tests passed."""
+    if total <= 0:
+        return rubric_score
+    return max(0, min(100, round(TESTS_WEIGHT * 100 * passed / total + (1 - TESTS_WEIGHT) * rubric_score)))
+
+
 def mean_score(scores: Iterable[int]) -> int | None:
     """Mean of question scores for a round or a session; ``None`` when nothing was asked."""
     values = list(scores)

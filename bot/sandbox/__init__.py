@@ -7,8 +7,8 @@ and reports returned values; ``runner.py`` starts, bounds and kills the sandbox;
 may see.  Without a working sandbox nothing runs and the result says why.
 """
 
+from bot.engine.models import CodeCheck, FirstFailure
 from bot.sandbox.limits import Limits
-from bot.sandbox.results import CodeCheck, FirstFailure
 from bot.sandbox.runner import Probe, SandboxRunner
 
 __all__ = ["CodeCheck", "FirstFailure", "Limits", "Probe", "SandboxRunner"]

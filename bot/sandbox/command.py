@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.engine.models import CodeCheck
 from bot.errors import UsageError
 from bot.sandbox.limits import Limits
-from bot.sandbox.results import CodeCheck
 from bot.sandbox.runner import SandboxRunner
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2

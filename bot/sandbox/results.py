@@ -1,14 +1,12 @@
 """The verdict on a coding answer: returned values compared with expected ones, outside the sandbox.
 
-:class:`CodeCheck` is the ``mockloop check-code --json`` object of interfaces.md (plus a few
-extra fields).  Hidden cases count towards the totals but nothing else about them leaves this
+:class:`~bot.engine.models.CodeCheck` is the ``mockloop check-code --json`` object of
+interfaces.md (plus a few extra fields).  Hidden cases count towards the totals but nothing else about them leaves this
 module: not their inputs, not what the code returned, not their tracebacks or output, since
 all of those could spell out the hidden input.  The first failing *visible* example is shown in
 full.  Every string a candidate could influence is neutralised and trimmed here, once, so no
 adapter can forget to.
 
-Like the engine's models this imports only pydantic, the engine models and the sandbox's
-pure helpers, so it can move into :mod:`bot.engine` when the coding round uses it.
 """
 
 from __future__ import annotations
@@ -17,43 +15,11 @@ import ast
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel
-
-from bot.engine.models import CodeCase, CodingTask
+from bot.engine.models import CodeCase, CodeCheck, CodingTask, FirstFailure
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome, StepRun, stop_reason
 from bot.sandbox.text import for_display, neutralise
 from bot.sandbox.values import same, show
-
-
-class FirstFailure(BaseModel):
-    """The first visible example that did not return the expected value."""
-
-    example: str
-    expected: str
-    got: str
-    label: str = ""
-
-
-class CodeCheck(BaseModel):
-    """What a candidate sees after submitting code (``check-code --json``)."""
-
-    question: str
-    sandbox: str  # "bwrap", or "none" when execution was refused (then nothing ran)
-    passed: int
-    failed: int
-    total: int
-    error: str | None
-    first_failure: FirstFailure | None
-    time_ms: int
-    max_rss_kb: int
-    ran: bool = True  # False when nothing was executed (see ``error``)
-    examples_passed: int = 0
-    examples_total: int = 0
-    hidden_passed: int = 0
-    hidden_total: int = 0
-    traceback: str | None = None  # of the load error or the first failing example, candidate frames only
-    output: str = ""  # what the code printed while loading and in the visible examples
 
 
 @lru_cache(maxsize=512)

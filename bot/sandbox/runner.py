@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.engine.models import CodeCase, CodingTask
+from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.bwrap import Launch, build_launcher
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome, read_frames
-from bot.sandbox.results import CodeCheck, grade, refused
+from bot.sandbox.results import grade, refused
 
 SETTLE_SECONDS = 1.0  # after the process exits, how long to wait for its pipes to drain
 

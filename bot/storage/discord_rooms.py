@@ -66,7 +66,8 @@ class SqlGuildSettings:
         if found is None:
             return GuildConfig(guild_id)
         channel = found["group_channel_id"]
-        return GuildConfig(guild_id, None if channel is None else int(channel), found["tokens_per_member"])
+        return GuildConfig(guild_id, None if channel is None else int(channel), found["tokens_per_member"],
+                           found["code_execution"] is not False)
 
     async def update(self, guild_id: int, **values: Any) -> GuildConfig:
         """Set some settings (``group_channel_id``, ``tokens_per_member``); others keep their values."""

@@ -187,6 +187,7 @@ class GuildSettings(Base):
     guild_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     group_channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     tokens_per_member: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    code_execution: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: on (the default)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

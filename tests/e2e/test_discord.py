@@ -423,6 +423,8 @@ async def test_code_answers_come_as_python_files_within_a_size_limit(tmp_path: P
         code = b"def solve(items):\n    return sorted(set(items))\n"
         sent = await em.say(w.alice, thread.id, "Here is my solution:", attachments=[("solution.py", code)])
         await em.wait_for_gateway(lambda: bool(sent.reactions.get("✅")), timeout=10, what="the ✅ under the code")
+        tests = await next_bot_text(em, thread.id, sent, lambda m: m.content.startswith("**Tests**"), timeout=20)
+        assert "passed" in tests.content and "bwrap sandbox" in tests.content
         stored = w.rows("select text from answers")
         assert any("def solve(items)" in row[0] and "```python" in row[0] for row in stored)
 
@@ -576,3 +578,19 @@ async def test_schedule_input_errors_say_what_works(tmp_path: Path) -> None:
             reply = await (await em.slash(w.alice, "mock schedule", options, channel=w.channel)).wait_followup()
             assert says in reply.content, reply.content
         assert w.rows("select count(*) from schedules")[0][0] == 0
+
+
+@bounded
+async def test_an_admin_can_switch_code_execution_off_for_the_server(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        em = w.emulator
+        boss = em.add_user("boss", manage_guild=True)
+        off = await (await em.slash(boss, "mockadmin code", {"run": False}, channel=w.channel)).wait_followup()
+        assert "off" in off.content
+        thread = await w.start_round("coding", "mid")
+        await next_bot_text(em, thread.id, None, lambda m: m.content.startswith("⏱"))
+        code = b"def flatten(data, sep='.'):\n    return dict(data)\n"
+        sent = await em.say(w.alice, thread.id, "My solution:", attachments=[("solution.py", code)])
+        note = await next_bot_text(em, thread.id, sent, lambda m: "was not run" in m.content, timeout=20)
+        assert "switched code execution off" in note.content and "rubric only" in note.content
+        assert not any(m.content.startswith("**Tests**") for m in em.bot_messages(thread.id))

@@ -26,6 +26,7 @@ from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
 from bot.engine.state import QuestionStatus
 from bot.errors import UsageError
+from bot.sandbox.runner import SandboxRunner, describe
 from bot.scoring.offline import OfflineScorer
 from bot.storage.grades import SqlGradeCache
 from bot.storage.usage import SqlUsageStore
@@ -53,8 +54,13 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         clock = SystemClock()
         ui = ConsoleUI(console, clock)
         llm = build_llm(settings, clock, SqlUsageStore(repo.database))
-        engine = build_engine(bank, repo, ui, clock, llm)
+        runner = SandboxRunner()
+        engine = build_engine(bank, repo, ui, clock, llm, runner)
         console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
+        if RoundKind.CODING in kinds:
+            probe = await runner.probe()
+            note = describe(probe) if probe.sandbox else f"{describe(probe)} Coding answers are graded on the rubric only."
+            console.print(f"[dim]{render.escape(note)}[/dim]")
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         lines: LineSource = PromptLines(ui.status) if interactive else PlainLines()
         if resume is not None:

@@ -21,6 +21,7 @@ from bot.engine import events as ev
 from bot.engine.clock import SystemClock
 from bot.engine.errors import EngineError
 from bot.engine.session import InterviewEngine
+from bot.sandbox.command import render as report
 
 log = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 5.0
@@ -99,6 +100,13 @@ class ConsoleUI:
                 self.ended.set()
             case ev.Notice():
                 c.print(f"[dim]{render.safe(event.text)}[/dim]")
+            case ev.CodeChecked():
+                if event.check.ran:
+                    colour = "green" if event.check.passed == event.check.total else "yellow"
+                    c.print(f"[{colour}]{render.escape(report(event.check))}[/{colour}]")
+                else:
+                    c.print(f"[yellow]Your code was not run: {render.escape(event.check.error or 'no sandbox')}; "
+                            "it is graded on the rubric only.[/yellow]")
 
 
 class PracticeRunner:

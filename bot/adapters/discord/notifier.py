@@ -27,6 +27,7 @@ from bot.adapters.discord.views import question_view
 from bot.engine import events as ev
 from bot.engine.ports import Clock, Debriefer, QuestionBank
 from bot.engine.session import InterviewEngine
+from bot.sandbox.command import render as report
 
 log = logging.getLogger(__name__)
 ROOM_WAIT_SECONDS = 15.0
@@ -213,6 +214,12 @@ class DiscordNotifier:
                 await self._finish(room)
             case ev.Notice():
                 await self._say(room, event.text)
+            case ev.CodeChecked():
+                if event.check.ran:
+                    await self._say(room, render.code_report(report(event.check)))
+                else:
+                    await self._say(room, f"Your code was not run: {event.check.error or 'no sandbox'}; it is graded on "
+                                          "the rubric only.")
 
     async def _closed(self, room: Room, event: ev.QuestionClosed) -> None:
         reason = event.result.fallback_reason if event.result is not None else None

@@ -23,6 +23,7 @@ class GuildConfig:
     guild_id: int
     group_channel_id: int | None = None
     tokens_per_member: int | None = None
+    code_execution: bool = True  # run coding answers in the sandbox (an admin can switch it off)
 
 
 class Rooms(Protocol):

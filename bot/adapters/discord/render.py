@@ -108,6 +108,11 @@ def answer_echo(text: str) -> str:
     return f"**Your answer** (sent with the Answer button):\n{FENCE}text\n{body}\n{FENCE}"
 
 
+def code_report(text: str) -> str:
+    """The sandbox's verdict on a code answer, in a code block that nothing inside can close."""
+    return f"**Tests**\n{FENCE}text\n{text.strip().replace(FENCE, f'`{BLANK}`{BLANK}`')}\n{FENCE}"
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 

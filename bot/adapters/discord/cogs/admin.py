@@ -37,6 +37,17 @@ class AdminCog(commands.GroupCog, group_name="mockadmin", group_description="Moc
         what = "off: grading and follow-ups run offline" if tokens == 0 else f"{tokens:,} tokens per member per day"
         await interaction.followup.send(f"LLM budget set: {what}.", ephemeral=True)
 
+    @app_commands.command(name="code")
+    @app_commands.describe(run="run coding answers against their tests in the sandbox (on by default)")
+    async def code(self, interaction: discord.Interaction[Any], run: bool) -> None:
+        """Switch running candidates' code on or off for this server."""
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.services.guilds.update(interaction.guild.id, code_execution=run)
+        what = "on: coding answers run against their tests in the sandbox" if run else \
+            "off: coding answers are graded on the rubric only"
+        await interaction.followup.send(f"Code execution {what}.", ephemeral=True)
+
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[Any]) -> None:
         """Show this server's MockLoop settings."""
@@ -45,5 +56,6 @@ class AdminCog(commands.GroupCog, group_name="mockadmin", group_description="Moc
         config = await self.services.guilds.get(interaction.guild.id)
         channel = f"<#{config.group_channel_id}>" if config.group_channel_id else "not set"
         budget = "the bot's default" if config.tokens_per_member is None else f"{config.tokens_per_member:,} tokens"
-        await interaction.followup.send(f"Group round channel: {channel}\nDaily LLM budget per member: {budget}",
-                                        ephemeral=True)
+        code = "on" if config.code_execution else "off"
+        await interaction.followup.send(f"Group round channel: {channel}\nDaily LLM budget per member: {budget}\n"
+                                        f"Code execution: {code}", ephemeral=True)

@@ -1,0 +1,69 @@
+"""Grading a coding answer: its tests, run in the sandbox, together with the rubric.
+
+The rubric scorer (offline or the LLM judge) grades how the candidate worked and explained;
+the sandbox says whether the code does what the task asks.  :func:`bot.engine.signals.with_tests`
+combines the two.  When nothing can run (no sandbox here, or execution switched off for the
+server) the answer is graded on the rubric alone and the result says why — never by running
+code unisolated.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Awaitable, Callable
+
+from bot.engine.models import CodeCheck, Question, Rubric, ScoreResult
+from bot.engine.ports import AnswerText, CodeRunner, Scorer
+from bot.engine.signals import signal_for, with_tests
+
+_FENCE = re.compile(r"```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def latest_code(parts: AnswerText) -> str | None:
+    """The most recent submission that is code: a fenced block, or an answer that parses as Python."""
+    for part in reversed(list(parts.parts)):
+        blocks = _FENCE.findall(part)
+        if blocks:
+            return "\n\n".join(b.strip("\n") for b in blocks)
+        if "def " in part or "class " in part:
+            try:
+                ast.parse(part)
+            except SyntaxError:
+                continue
+            return part
+    return None
+
+
+class CodeAwareScorer:
+    """Adds the sandbox's verdict to coding answers; every other answer goes straight through."""
+
+    def __init__(self, rubric: Scorer, runner: CodeRunner,
+                 allowed: Callable[[], Awaitable[str | None]] | None = None) -> None:
+        self.name = rubric.name
+        self.instant = rubric.instant  # the engine itself commits code answers before grading them
+        self.rubric = rubric
+        self.runner = runner
+        self.allowed = allowed  # returns why execution is off here (a server's setting), or None
+
+    async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
+        result = await self.rubric.score(question, rubric, answer, hinted)
+        if question.coding is None:
+            return result
+        code = latest_code(answer)
+        if code is None:
+            return result.model_copy(update={"notes": [*result.notes, "no code found to run: send it in a ``` block"]})
+        refusal = await self.allowed() if self.allowed is not None else None
+        if refusal is not None:
+            total = len(question.coding.examples) + len(question.coding.hidden)
+            check = CodeCheck(question=question.id, sandbox="none", passed=0, failed=total, total=total, error=refusal,
+                              first_failure=None, time_ms=0, max_rss_kb=0, ran=False)
+        else:
+            check = await self.runner.check(question.id, question.coding, code)
+        if not check.ran:
+            note = f"code not run: {check.error}; graded on the rubric only"
+            return result.model_copy(update={"tests": check, "notes": [*result.notes, note]})
+        score = with_tests(result.score, check.passed, check.total)
+        note = f"tests: {check.passed} of {check.total} passed; the score is half tests, half rubric ({result.score})"
+        return result.model_copy(update={"score": score, "signal": signal_for(score), "tests": check,
+                                         "notes": [*result.notes, note]})

@@ -1,0 +1,73 @@
+"""A coding answer's grade is half its tests and half the rubric; without a sandbox it is the rubric, said so."""
+
+from __future__ import annotations
+
+from bot.content.bank import QuestionBank
+from bot.content.paths import content_root
+from bot.engine.models import CodeCheck, CodingTask
+from bot.engine.ports import AnswerText
+from bot.scoring.code import CodeAwareScorer, latest_code
+from bot.scoring.offline import OfflineScorer
+
+BANK = QuestionBank.load(content_root())
+FLATTEN = BANK.get("coding.flatten-dict")
+GIL = BANK.get("core.gil")
+SOLUTION = "def flatten(data, sep='.'):\n    return {}\n"
+
+
+class Runner:
+    def __init__(self, passed: int, ran: bool = True) -> None:
+        self.passed, self.ran = passed, ran
+        self.calls: list[str] = []
+
+    async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
+        self.calls.append(source)
+        total = len(task.examples) + len(task.hidden)
+        return CodeCheck(question=question_id, sandbox="bwrap" if self.ran else "none", passed=self.passed,
+                         failed=total - self.passed, total=total, error=None if self.ran else "bubblewrap is not installed",
+                         first_failure=None, time_ms=3, max_rss_kb=9000, ran=self.ran)
+
+
+def test_the_latest_code_is_the_one_run() -> None:
+    parts = AnswerText(["I assume lists are leaves.\n```python\ndef flatten(d): return 1\n```",
+                        "Fixed:\n```py\ndef flatten(d): return 2\n```"])
+    assert latest_code(parts) == "def flatten(d): return 2"
+    assert latest_code(AnswerText(["def flatten(d):\n    return d\n"])) == "def flatten(d):\n    return d\n"
+    assert latest_code(AnswerText(["I would recurse over the items."])) is None
+
+
+async def test_tests_and_rubric_make_the_score_half_and_half() -> None:
+    rubric = await OfflineScorer().score(FLATTEN, BANK.rubric(FLATTEN.id), AnswerText([f"```\n{SOLUTION}```"]), frozenset())
+    total = len(FLATTEN.coding.examples) + len(FLATTEN.coding.hidden)  # type: ignore[union-attr]
+    for passed in (0, total):
+        runner = Runner(passed)
+        result = await CodeAwareScorer(OfflineScorer(), runner).score(
+            FLATTEN, BANK.rubric(FLATTEN.id), AnswerText([f"```\n{SOLUTION}```"]), frozenset())
+        assert runner.calls == [SOLUTION.strip("\n")]
+        assert result.tests is not None and result.tests.passed == passed
+        assert result.score == round(50 * passed / total + 0.5 * rubric.score)
+        assert any(note.startswith(f"tests: {passed} of {total} passed") for note in result.notes)
+
+
+async def test_without_a_sandbox_the_rubric_alone_grades_and_the_reason_is_given() -> None:
+    scorer = CodeAwareScorer(OfflineScorer(), Runner(0, ran=False))
+    answer = AnswerText([f"```\n{SOLUTION}```"])
+    alone = await OfflineScorer().score(FLATTEN, BANK.rubric(FLATTEN.id), answer, frozenset())
+    result = await scorer.score(FLATTEN, BANK.rubric(FLATTEN.id), answer, frozenset())
+    assert result.score == alone.score
+    assert any("bubblewrap is not installed" in note for note in result.notes)
+
+
+async def test_an_admin_switch_stops_execution_and_prose_questions_never_run() -> None:
+    runner = Runner(5)
+
+    async def off() -> str | None:
+        return "code execution is switched off on this server"
+
+    result = await CodeAwareScorer(OfflineScorer(), runner, off).score(
+        FLATTEN, BANK.rubric(FLATTEN.id), AnswerText([f"```\n{SOLUTION}```"]), frozenset())
+    assert runner.calls == [] and result.tests is not None and not result.tests.ran
+    assert any("switched off" in n for n in result.notes)
+    await CodeAwareScorer(OfflineScorer(), runner).score(GIL, BANK.rubric(GIL.id), AnswerText(["def f(): pass"]),
+                                                         frozenset())
+    assert runner.calls == []
