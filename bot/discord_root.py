@@ -94,7 +94,8 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     dispatcher = Dispatcher(SqlTimers(repo.database), clock, shards)  # one timer mechanism for everything
     timers = SessionTimers(engine, dispatcher)
     schedule_notifier = DiscordScheduleNotifier(guilds)
-    scheduler = Scheduler(SqlSchedules(repo.database), dispatcher, schedule_notifier, clock)
+    schedules = SqlSchedules(repo.database)
+    scheduler = Scheduler(schedules, dispatcher, schedule_notifier, clock, plans=schedules)
     services = Services(engine=engine, bank=bank, repo=repo, rooms=rooms, guilds=guilds,
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
                         scheduler=scheduler, clock=clock)

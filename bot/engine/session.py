@@ -49,6 +49,7 @@ class SessionRequest:
     questions: int | None = None
     seed: int | None = None
     guild_id: str | None = None
+    focus: frozenset[str] = frozenset()  # question ids to ask first (a prep plan's drill topics)
 
 
 class InterviewEngine:
@@ -95,7 +96,11 @@ class InterviewEngine:
                 )
             position = len(rounds)
             count = question_count(kind, minutes, request.questions)
-            chosen = choose_questions(eligible, count, seed + position, recent)
+            focused = [q for q in eligible if q.id in request.focus]
+            chosen = choose_questions(focused, count, seed + position, recent)
+            if len(chosen) < count:  # the round's length is kept: other questions fill it up
+                rest = [q for q in eligible if q.id not in request.focus]
+                chosen += choose_questions(rest, count - len(chosen), seed + position, recent)
             asked = [
                 AskedQuestion(position=i, question_id=q.id, rubric_version=self.bank.rubric(q.id).version)
                 for i, q in enumerate(chosen)

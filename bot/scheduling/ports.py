@@ -79,6 +79,10 @@ class ScheduleRow:
     state: str
     fired: int = 0
     missed: int = 0
+    plan_id: str | None = None
+    week: int | None = None
+    focus: list[str] | None = None
+    session_id: str | None = None
 
 
 class ScheduleStore(Protocol):
@@ -93,6 +97,32 @@ class ScheduleStore(Protocol):
     async def timezone(self, user_id: str) -> str | None: ...
 
     async def set_timezone(self, user_id: str, name: str, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: str
+    user_id: str
+    weeks: int
+    titles: list[str]
+    state: str
+    created_at: datetime
+
+
+class PlanStore(Protocol):
+    async def add_plan(self, plan: PlanRow) -> None: ...
+
+    async def active_plan(self, user_id: str) -> PlanRow | None: ...
+
+    async def end_plan(self, plan_id: str, state: str) -> list[str]:
+        """Mark the plan ended and cancel its drills still to come; returns their ids."""
+        ...
+
+    async def drills(self, plan_id: str) -> list[tuple[ScheduleRow, int | None]]:
+        """Every drill of the plan, with the score of the round started from it (if any)."""
+        ...
+
+    async def link_session(self, schedule_id: str, session_id: str) -> None: ...
 
 
 class ScheduleNotifier(Protocol):

@@ -123,7 +123,7 @@ def next_occurrence(rule: Weekly, after: datetime, where: ZoneInfo) -> datetime:
     raise AssertionError("a weekly rule always has an occurrence within eight days")  # pragma: no cover
 
 
-def _clock(text: str) -> time:
+def parse_clock(text: str) -> time:
     found = _TIME.match(text.strip())
     if found is None:
         raise ScheduleError(f"I can't read {text!r} as a time of day; write it like 18:00 or 6pm. Examples: {EXAMPLES}.")
@@ -137,7 +137,7 @@ def _clock(text: str) -> time:
     return time(hour, minute)
 
 
-def _days(text: str) -> frozenset[int]:
+def parse_days(text: str) -> frozenset[int]:
     if text in ("day", "daily", "days"):
         return frozenset(range(7))
     if text in ("weekday", "weekdays"):
@@ -171,18 +171,18 @@ def parse(text: str, now: datetime, where: ZoneInfo) -> Rule:
             day = date.fromisoformat(iso[1])
         except ValueError:
             raise ScheduleError(f"{iso[1]!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01 09:30.") from None
-        return _future(Once(local_instant(day, _clock(iso[2]), where)), now)
+        return _future(Once(local_instant(day, parse_clock(iso[2]), where)), now)
     head, _, rest = words.partition(" ")
     if head in ("today", "tonight", "tomorrow"):
         day = local_now.date() + timedelta(days=1 if head == "tomorrow" else 0)
         clock = (rest or "18:00") if head == "tonight" else rest
-        return _future(Once(local_instant(day, _clock(clock), where)), now)
+        return _future(Once(local_instant(day, parse_clock(clock), where)), now)
     if head in _DAY_NAMES:
         target = _DAY_NAMES[head]
         day = local_now.date() + timedelta(days=(target - local_now.weekday()) % 7)
-        instant = local_instant(day, _clock(rest), where)
+        instant = local_instant(day, parse_clock(rest), where)
         if instant <= now:
-            instant = local_instant(day + timedelta(days=7), _clock(rest), where)
+            instant = local_instant(day + timedelta(days=7), parse_clock(rest), where)
         return Once(instant)
     raise ScheduleError(f"I can't read {text.strip()!r} as a time. Examples that work: {EXAMPLES}.")
 
@@ -193,7 +193,7 @@ def _weekly(rest: str) -> Weekly:
     parts = rest.rsplit(" ", 1)
     if len(parts) != 2:
         raise ScheduleError(f"Say which days and what time, e.g. \"every mon,thu 19:00\". Examples: {EXAMPLES}.")
-    return Weekly(_days(parts[0]), _clock(parts[1]))
+    return Weekly(parse_days(parts[0]), parse_clock(parts[1]))
 
 
 def _relative(rest: str, now: datetime) -> datetime:

@@ -41,6 +41,8 @@ class SqlUserData:
             schedules = db.execute(select(t.Schedule.__table__).where(t.Schedule.user_id == user_id)
                                    .order_by(t.Schedule.created_at)).mappings().all()
             zone = db.scalar(select(t.UserSettings.timezone).where(t.UserSettings.user_id == user_id))
+            plans = db.execute(select(t.Plan.__table__).where(t.Plan.user_id == user_id)
+                               .order_by(t.Plan.created_at)).mappings().all()
             return {
                 "user": {"id": user["id"], "external_id": user["external_id"], "display_name": user["display_name"],
                          "created_at": user["created_at"].isoformat()},
@@ -50,6 +52,7 @@ class SqlUserData:
                 "timezone": zone,
                 "schedules": [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in s.items()}
                               for s in schedules],
+                "plans": [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in p.items()} for p in plans],
             }
 
         return await self.database.run(work)

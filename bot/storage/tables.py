@@ -220,6 +220,22 @@ class Schedule(Base):
     fired: Mapped[int] = mapped_column(Integer, default=0)
     missed: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), nullable=True, index=True)
+    week: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    focus: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # question ids a drill asks first
+    session_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the round started from it
+
+
+class Plan(Base):
+    """A prep plan: its drills are schedules with this plan's id, one area per week."""
+
+    __tablename__ = "plans"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    weeks: Mapped[int] = mapped_column(Integer)
+    titles: Mapped[list[str]] = mapped_column(JSON)  # each week's area
+    state: Mapped[str] = mapped_column(String(12))  # active, replaced, done
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Timer(Base):

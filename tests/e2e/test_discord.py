@@ -594,3 +594,37 @@ async def test_an_admin_can_switch_code_execution_off_for_the_server(tmp_path: P
         note = await next_bot_text(em, thread.id, sent, lambda m: "was not run" in m.content, timeout=20)
         assert "switched code execution off" in note.content and "rubric only" in note.content
         assert not any(m.content.startswith("**Tests**") for m in em.bot_messages(thread.id))
+
+
+@bounded
+async def test_a_prep_plan_lays_out_drills_that_start_on_their_topics_and_count_as_progress(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:  # the clock starts on a Monday, 09:00 UTC
+        em = w.emulator
+        made = await (await em.slash(w.alice, "mock plan", {"weeks": 4, "timezone": "UTC"},
+                                     channel=w.channel)).wait_followup(timeout=15)
+        assert "4-week plan" in made.content and "Week 1: core refresh + OOP, decorators, generators" in made.content
+        progress = await (await em.slash(w.alice, "mock plan", channel=w.channel)).wait_followup()
+        assert "Week 1 (core refresh + OOP, decorators, generators): 0 done, 0 skipped, 4 to come" in progress.content
+        listed = await (await em.slash(w.alice, "mock schedules", channel=w.channel)).wait_followup()
+        assert listed.content.count("Tue 06 Jan 19:00") >= 1
+
+        w.clock.advance(hours=34)  # Tuesday 19:00: the first drill
+        dm = em.dm_channel_id(w.alice)
+        due = await next_bot_text(em, dm, None, lambda m: any(i.startswith("ml:start:") for i in m.custom_ids()))
+        pressed = await em.click(w.alice, due, next(i for i in due.custom_ids() if i.startswith("ml:start:")))
+        await pressed.wait_followup(lambda m: "round is in" in m.content, timeout=10)
+        thread = await em.wait_for_thread(w.channel, lambda t: w.alice in t.thread_member_ids)
+        first = await next_bot_text(em, thread.id, None, lambda m: "Question 1 of" in json.dumps(m.embeds))
+        week_one = {"mutab", "`is`", "argument", "copy", "mutable default", "exception", "lambda", "comprehension",
+                    "*args", "collections", "container"}
+        assert any(word in first.embeds[0]["title"].lower() for word in week_one), first.embeds[0]["title"]
+        progress = await (await em.slash(w.alice, "mock plan", channel=w.channel)).wait_followup()
+        assert "Week 1 (core refresh + OOP, decorators, generators): 1 done" in progress.content
+
+        again = await em.slash(w.alice, "mock plan", {"weeks": 6}, channel=w.channel)
+        ask = await again.wait_followup(lambda m: "Replace it" in json.dumps(m.components), timeout=10)
+        buttons = {c.get("label"): c["custom_id"] for c in _buttons(ask)}
+        await (await em.click(w.alice, ask, buttons["Replace it"])).acked()
+        replaced = await again.wait_followup(lambda m: "6-week plan" in m.content, timeout=10)
+        assert "Week 6: system design and behavioral stories" in replaced.content
+        assert w.rows("select count(*) from plans where state = 'replaced'")[0][0] == 1

@@ -18,11 +18,13 @@ from discord import app_commands
 
 from bot.adapters.discord.ports import GuildSettingsStore
 from bot.adapters.discord.services import Services, services_of
+from bot.adapters.discord.views import ConfirmView
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
+from bot.scheduling.plans import DEFAULT_DAYS, DEFAULT_TIME
 from bot.scheduling.ports import ScheduleRow
 from bot.scheduling.schedules import DEFAULT_REMINDER_MINUTES
-from bot.scheduling.when import Once, ScheduleError, Weekly, decode, parse, timezone_names, zone
+from bot.scheduling.when import DAYS, Once, ScheduleError, Weekly, decode, parse, parse_clock, parse_days, timezone_names, zone
 
 log = logging.getLogger(__name__)
 REPEAT_CHOICES = [app_commands.Choice(name=n, value=n) for n in ("daily", "weekdays", "weekly")]
@@ -73,8 +75,10 @@ class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                                             ephemeral=True)
             return
         try:
-            text = await open_round(s, channel, interaction.user, user_id, (RoundKind(row.round),), Level(row.level),
-                                    Track(row.track), None)
+            text, session_id = await open_round(s, channel, interaction.user, user_id, (RoundKind(row.round),),
+                                                Level(row.level), Track(row.track), None, frozenset(row.focus or ()))
+            if s.scheduler.plans is not None:
+                await s.scheduler.plans.link_session(row.id, session_id)  # counts as done in the plan
         except EngineError as exc:
             text = str(exc)
         await interaction.followup.send(text, ephemeral=True)
@@ -198,3 +202,55 @@ async def unschedule(s: Services, interaction: discord.Interaction[Any], ident: 
 async def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=name, value=name) for name in timezone_names(current or "")]
 
+
+
+async def plan(s: Services, interaction: discord.Interaction[Any], weeks: int | None, days: str | None,
+               at: str | None, timezone: str | None, level: Level, track: Track) -> None:
+    """Without ``weeks``: the active plan's progress.  With it: a new plan (replacing one after a yes)."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    user_id = await s.user_id(interaction.user)
+    current = await s.scheduler.progress(user_id)
+    if weeks is None:
+        if current is None:
+            await interaction.followup.send("You have no prep plan. Start one with `/mock plan weeks:6` (4 to 6 weeks).",
+                                            ephemeral=True)
+            return
+        active, progress = current
+        lines = [f"**Your {active.weeks}-week plan**"] + [week.line() for week in progress]
+        await interaction.followup.send("\n".join(lines)[:2000], ephemeral=True)
+        return
+    if interaction.guild is None or not isinstance(interaction.channel, discord.TextChannel):
+        await interaction.followup.send("Make a plan from a text channel of a server: its drills open there.",
+                                        ephemeral=True)
+        return
+    try:
+        name = timezone or await s.scheduler.store.timezone(user_id)
+        if name is None:
+            raise ScheduleError("Tell me your timezone once, e.g. `timezone: Europe/Berlin`; I'll remember it.")
+        where = zone(name)
+        chosen_days = parse_days(days.lower().strip()) if days else DEFAULT_DAYS
+        clock = parse_clock(at.lower()) if at else DEFAULT_TIME
+    except ScheduleError as exc:
+        await interaction.followup.send(str(exc), ephemeral=True)
+        return
+    if current is not None:
+        view = ConfirmView(interaction.user.id, "Replace it")
+        await interaction.followup.send(f"You already have a {current[0].weeks}-week plan. Replace it with a new "
+                                        f"{weeks}-week plan? Its remaining drills are removed.", view=view,
+                                        ephemeral=True)
+        await view.wait()
+        if not view.result:
+            await interaction.followup.send("Kept your current plan.", ephemeral=True)
+            return
+    if timezone is not None:
+        await s.scheduler.store.set_timezone(user_id, where.key, s.clock.now())
+    template = ScheduleRow(id="", user_id=user_id, discord_user_id=str(interaction.user.id),
+                           guild_id=str(interaction.guild.id), channel_id=str(interaction.channel.id), round="core",
+                           level=level.value, track=track.value, timezone=where.key, rule="", next_at=None,
+                           remind_minutes=DEFAULT_REMINDER_MINUTES, state="")
+    made = await s.scheduler.create_plan(template, weeks, chosen_days, clock)
+    when = ", ".join(DAYS[d] for d in sorted(chosen_days)) + " " + clock.strftime("%H:%M") + f" ({where.key})"
+    lines = [f"**Your {made.weeks}-week plan**: drills on {when}, each a reminder and a Start button."]
+    lines += [f"Week {n}: {title}" for n, title in enumerate(made.titles, start=1)]
+    lines.append("`/mock plan` shows your progress; `/mock schedules` lists the drills.")
+    await interaction.followup.send("\n".join(lines), ephemeral=True)

@@ -26,8 +26,10 @@ NO_SESSION = "You have no session running; start one with `/mock start`."
 
 
 async def open_round(s: Services, channel: discord.TextChannel, member: discord.abc.User, user_id: str,
-                     kinds: tuple[RoundKind, ...], level: Level, track: Track, minutes: int | None) -> str:
-    """Open a private thread in ``channel`` for ``member``, start the session there, say where it is."""
+                     kinds: tuple[RoundKind, ...], level: Level, track: Track, minutes: int | None,
+                     focus: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """Open a private thread in ``channel`` for ``member`` and start the session there; returns
+    the sentence saying where it is, and the session's id."""
     what = "loop" if len(kinds) > 1 else kinds[0].value
     thread = await channel.create_thread(name=f"mock {what} · {member.display_name}"[:100],
                                          type=discord.ChannelType.private_thread, invitable=False,
@@ -35,7 +37,7 @@ async def open_round(s: Services, channel: discord.TextChannel, member: discord.
     await thread.add_user(member)
     try:
         state = await s.engine.start(SessionRequest(user_id=user_id, rounds=kinds, level=level, track=track,
-                                                    minutes=minutes, guild_id=str(channel.guild.id)))
+                                                    minutes=minutes, guild_id=str(channel.guild.id), focus=focus))
     except EngineError:
         await thread.delete()
         raise
@@ -43,7 +45,7 @@ async def open_round(s: Services, channel: discord.TextChannel, member: discord.
     await s.rooms.add(room)
     s.notifier.register(room)
     await s.timers.watch(state.id, channel.guild.id)
-    return f"Your {what} round is in {thread.mention}."
+    return f"Your {what} round is in {thread.mention}.", state.id
 
 
 class MockCog(commands.GroupCog, group_name="mock", group_description="Timed mock interview rounds"):
@@ -97,7 +99,7 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
                                             "session.", ephemeral=True)
             return
         try:
-            text = await open_round(s, channel, interaction.user, user_id, kinds, level, track, minutes)
+            text, _ = await open_round(s, channel, interaction.user, user_id, kinds, level, track, minutes)
         except EngineError as exc:
             s.last_start.pop(interaction.user.id, None)
             text = str(exc)
@@ -154,6 +156,23 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
     async def unschedule(self, interaction: discord.Interaction[Any], id: str) -> None:
         """Remove a scheduled round."""
         await scheduling.unschedule(self.services, interaction, id)
+
+    @app_commands.command(name="plan")
+    @app_commands.describe(weeks="a new plan of 4 to 6 weeks; leave out to see your progress",
+                           days='practice days (default "tue,thu")', at="time of day (default 19:00)",
+                           timezone="your IANA timezone, remembered", level="your target level (default mid)",
+                           track="your framework (default any)")
+    @app_commands.choices(level=LEVEL_CHOICES, track=TRACK_CHOICES)
+    async def plan(self, interaction: discord.Interaction[Any], weeks: app_commands.Range[int, 4, 6] | None = None,
+                   days: str | None = None, at: str | None = None, timezone: str | None = None,
+                   level: app_commands.Choice[str] | None = None, track: app_commands.Choice[str] | None = None) -> None:
+        """A prep plan: a few drills a week, one area per week, with your progress."""
+        await scheduling.plan(self.services, interaction, weeks, days, at, timezone,
+                              Level(level.value) if level else Level.MID, Track(track.value) if track else Track.ANY)
+
+    @plan.autocomplete("timezone")
+    async def _plan_timezones(self, interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+        return await scheduling.timezone_choices(current)
 
     @app_commands.command(name="end")
     async def end(self, interaction: discord.Interaction[Any]) -> None:
