@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline")
     s.add_argument("--json", action="store_true")
 
+    t = sub.add_parser("star", help="STAR analysis of a behavioral story (offline)")
+    story = t.add_mutually_exclusive_group(required=True)
+    story.add_argument("--answer", metavar="TEXT")
+    story.add_argument("--answer-file", metavar="PATH", help="a file with the story, or - for standard input")
+    story.add_argument("source", nargs="?", choices=["-"], metavar="-", help="read the story from standard input")
+    t.add_argument("--json", action="store_true")
+
     c = sub.add_parser("check-code", help="run a coding answer against its question's examples and hidden tests "
                                           "in the sandbox")
     c.add_argument("--question", required=True, metavar="ID")
@@ -163,6 +170,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "score":
         return _run(lambda: commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
                                            args.json))
+    if args.command == "star":
+        from bot.star_command import read_story, star
+
+        text = read_story(args.answer, "-" if args.source else args.answer_file)
+        return star(text, as_json=args.json, out=sys.stdout, err=sys.stderr)
     if args.command == "check-code":
         from bot.sandbox.command import check_code, read_source
 

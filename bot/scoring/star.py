@@ -1,0 +1,213 @@
+"""Offline STAR analysis of a behavioral story: deterministic, explainable, a few milliseconds.
+
+Why this shape: a candidate rehearsing needs to see *which* part of the story is missing and
+*why* the tool thinks so, and the LLM judge needs a baseline it can fall back to.  So the story
+is cut into sentences (and run-on clauses), each unit is weighed for every STAR part by cues in
+``star_cues``, and it takes the one label it carries most evidence for.  One label per unit
+makes the time split add up; a part counts as present when a unit is labelled with it, or when
+a unit carries decisive evidence for it next to another label ("I rewrote it, and deploys
+stopped failing").  Quantities come from ``star_quantity``; input that is not a story is
+caught by ``star_text`` before anything is scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.scoring.star_cues import ACTION_PAST, VAGUE, Cues, read
+from bot.scoring.star_feedback import Findings, coach, length_sentence, score
+from bot.scoring.star_models import (
+    COMPONENTS,
+    TARGET_SECONDS,
+    WORDS_PER_MINUTE,
+    Component,
+    Components,
+    Length,
+    LengthVerdict,
+    StarAnalysis,
+    Status,
+    TimeSplit,
+)
+from bot.scoring.star_quantity import has_change, quantities
+from bot.scoring.star_text import ENGLISH, MAX_CHARS, MAX_WORDS, Unit, cap, is_term_list, not_english, sentences, units, words
+
+MIN_LABEL = 1.0  # below this a unit carries no part and continues the one before it
+MIN_CUES = 1.5  # one weak cue (weight 1) is not enough for a setting, a task or an outcome: it needs company
+DECISIVE = 2.5  # evidence strong enough to count a part as present even when another label wins
+SHORT_WORDS = 30
+EXCERPT_CHARS = 200
+# Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
+_PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
+
+
+@dataclass(frozen=True)
+class _Weighed:
+    unit: Unit
+    cues: Cues
+    scores: dict[str, float]
+    label: str | None
+
+
+def _weigh(all_units: list[Unit]) -> list[_Weighed]:
+    out: list[_Weighed] = []
+    n = len(all_units)
+    read_all = [read(unit.text) for unit in all_units]
+    # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
+    first_action = next((i for i, c in enumerate(read_all) if c.actor and not c.general and c.situation < MIN_CUES), n)
+    for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
+        position = (i + 0.5) / n
+        found = quantities(unit.text) if not cues.general else []
+        change = has_change(unit.text) and not cues.general
+        outcome = cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
+        # An outcome follows what was done: a change told before the first action is the symptom, not the result.
+        symptom = outcome if i < first_action < n else 0.0
+        setting = _enough((cues.situation + symptom) * (0.5 if i > first_action else 1.0))
+        scores = {
+            # The scene is normally set first and the outcome told last; position only tips a unit that has enough cues.
+            # Once the speaker has started acting, a time or place mentioned in passing is not the scene being set.
+            "situation": setting + (1.0 if i == 0 else 0.5 if position <= 0.25 else 0.0) * bool(setting),
+            "task": _enough(cues.task) + (0.5 if cues.task >= MIN_CUES and position <= 0.5 else 0.0),
+            "action": cues.action,
+            # A number next to an outcome word is the company a weak outcome cue needs; late in the story,
+            # where outcomes are told, an outcome word needs less company.
+            "result": 0.0 if symptom else _enough(outcome + (0.5 if cues.result and position >= 0.6 else 0.0)),
+            "lesson": cues.lesson,
+        }
+        best = max(scores, key=lambda k: (scores[k], _PRIORITY[k]))
+        label = best if scores[best] >= MIN_LABEL else None
+        previous = out[-1] if out else None
+        if cues.result and previous and previous.label == "result" and previous.unit.sentence == unit.sentence:
+            label = "result"  # ", and we sold out in an hour" carries on the outcome its sentence began
+        out.append(_Weighed(unit, cues, scores, label))
+    return out
+
+
+def _enough(cues: float) -> float:
+    return cues if cues >= MIN_CUES else 0.0
+
+
+def _split(weighed: list[_Weighed], total: int) -> TimeSplit:
+    shares = dict.fromkeys((*COMPONENTS, "other"), 0)
+    current: str | None = None
+    for w in weighed:
+        if w.label is not None:
+            current = "result" if w.label == "lesson" else w.label
+        shares[current or "other"] += w.unit.words
+    total = max(total, 1)
+    return TimeSplit(**{k: round(v / total, 3) for k, v in shares.items()})
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def _members(weighed: list[_Weighed], part: str) -> list[_Weighed]:
+    """Units that make ``part`` present: labelled with it, or carrying decisive evidence for it."""
+    if part == "action":
+        return [w for w in weighed if w.label == "action" or w.cues.actor is not None]
+    return [w for w in weighed if w.label == part or (w.scores[part] >= DECISIVE and not w.cues.general)]
+
+
+def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: float | None,
+               metrics: list[str]) -> Component:
+    if not members:
+        return Component(present=False, score=0)
+    best = max(members, key=lambda w: (w.label == part, w.scores[part]))
+    share = getattr(split, part)
+    points = 1
+    if part == "situation":
+        points += any(w.cues.anchored for w in members) + (share <= 0.35)
+    elif part == "task":
+        points += (best.scores["task"] >= 2.0) + any(w.cues.stakes for w in members)
+    elif part == "action":
+        points += (len(members) >= 2) + (len(members) >= 3 and (ratio or 0) >= 0.7 and share >= 0.3)
+        if ratio is not None and ratio < 0.5:
+            points = 1
+    else:
+        points = 3 if metrics else 2 if any(not VAGUE.search(w.unit.text) for w in members) else 1
+    return Component(present=True, score=min(3, points), excerpt=_excerpt(best.unit.text))
+
+
+def _verdict(seconds: int) -> LengthVerdict:
+    low, high = TARGET_SECONDS
+    if seconds == 0:
+        return "none"
+    if seconds < low / 2:
+        return "much too short"
+    if seconds < low:
+        return "short"
+    if seconds <= high:
+        return "on target"
+    return "long" if seconds <= high * 1.5 else "much too long"
+
+
+def _length(total: int, analysed: int, truncated: bool) -> Length:
+    seconds = round(total * 60 / WORDS_PER_MINUTE)
+    return Length(words=total, analysed_words=analysed, seconds=seconds, verdict=_verdict(seconds), truncated=truncated)
+
+
+def _empty_components() -> Components:
+    return Components(**{p: Component(present=False, score=0) for p in COMPONENTS})
+
+
+def _unscored(status: Status, message: str, total: int) -> StarAnalysis:
+    return StarAnalysis(components=_empty_components(), metrics=[], first_person_ratio=None, score=None,
+                        feedback=[message], status=status, time_split=TimeSplit(situation=0, task=0, action=0, result=0, other=0),
+                        length=_length(total, 0, False), specific_event=None)
+
+
+def analyse(story: str) -> StarAnalysis:
+    """Analyse one behavioral story told in English; never raises on any text."""
+    text, total, truncated = cap(story.strip())
+    if not words(text):
+        return _unscored("empty", "There is no story here yet. Tell me about one specific time: where you were, "
+                         "what you had to do, what you did yourself and how it turned out.", 0)
+    if not_english(text):
+        return _unscored("not_english", "This analysis reads English only, and this story looks mostly written in "
+                         "another language, so I have not scored it. If you can, tell it again in English; "
+                         "the coaching works the same way.", total)
+    if is_term_list(text):
+        terms = ", ".join([w for w in words(text) if w.lower() not in ENGLISH][:4])
+        return _unscored("no_sentences", f"This reads as a list of terms ({terms} …) rather than a story, so there is "
+                         "nothing to score yet. Pick one moment where those skills mattered and tell it in full "
+                         "sentences: what was going on, what you did, and how it ended.", total)
+    all_units = units(text)
+    analysed_words = sum(u.words for u in all_units)
+    weighed = _weigh(all_units)
+    split = _split(weighed, analysed_words)
+    actions = [w for w in weighed if w.cues.actor is not None and (w.label == "action" or not w.label)]
+    actions = actions or [w for w in weighed if w.cues.actor is not None]
+    we_actions = sum(1 for w in actions if w.cues.actor == "we")
+    ratio = round(1 - we_actions / len(actions), 2) if actions else None
+    result_units = _members(weighed, "result")
+    metrics = [q for w in result_units for q in quantities(w.unit.text)]
+    vague = [_excerpt(w.unit.text) for w in result_units if VAGUE.search(w.unit.text) and not quantities(w.unit.text)]
+    general = [w for w in weighed if w.cues.general]
+    past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
+    specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0))
+    lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)
+    components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
+    findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated),
+                        ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=vague,
+                        specific=specific, general=[_excerpt(w.unit.text) for w in general],
+                        lesson=_excerpt(lesson.unit.text) if lesson else None)
+    feedback = coach(findings)
+    status: Status = "analysed"
+    verdict: int | None = score(findings)
+    if len(sentences(text)) < 2 or total < SHORT_WORDS:
+        status, verdict = "too_short", None
+        # Length is the message here; after it, only the two most important gaps.
+        feedback = [f for f in feedback if f != length_sentence(findings.length)][:2]
+        feedback.insert(0, f"This is only {total} words, too short to score fairly. A STAR answer takes about "
+                           f"{TARGET_SECONDS[0] * WORDS_PER_MINUTE // 60}-{TARGET_SECONDS[1] * WORDS_PER_MINUTE // 60} "
+                           "words: the situation, your task, what you did step by step, and the result.")
+    if truncated:
+        more = "more than " if len(story) > MAX_CHARS else ""
+        feedback.insert(0, f"Your story is {more}{total:,} words, about {round(total / WORDS_PER_MINUTE)} minutes spoken; "
+                           f"I analysed the first {MAX_WORDS:,} words only. Aim for one event told in "
+                           f"{TARGET_SECONDS[0]}-{TARGET_SECONDS[1]} seconds.")
+    return StarAnalysis(components=components, metrics=metrics, first_person_ratio=ratio, score=verdict,
+                        feedback=feedback, status=status, time_split=split, length=findings.length,
+                        specific_event=specific, generalisations=findings.general, lesson=findings.lesson,
+                        vague_results=vague)

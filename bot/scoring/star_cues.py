@@ -1,0 +1,168 @@
+"""Sentence-level cues for the four STAR parts, first person, habits and lessons.
+
+Each cue is a way people commonly *say* a part of a story out loud, not a phrase from any
+particular story: the setting is anchored in time, place, team or system ("last spring",
+"at my previous company", "we had a service that"); the task is a goal, a duty or a stake
+("my job was to", "I had to", "before the launch"); an action is the speaker doing something
+("I rewrote", "we rolled back", "I add two indexes" in the narrative present); a result is an
+outcome marker or a change ("in the end", "dropped", "no longer").  Weights say how sure a cue
+is on its own: 2 is decisive, 1 needs company.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_TIME_UNITS = (r"(?:year|month|week|quarter|summer|winter|spring|autumn|fall|night|morning|afternoon|evening|day|weekend"
+               r"|sprint|release|launch|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_PLACES = (r"(?:job|company|role|team|startup|start-up|employer|position|project|gig|workplace|squad|org|organi[sz]ation"
+           r"|agency|bank|client|consultancy|firm|scale-?up|shop|retailer|platform|group|department|internship)")
+_SYSTEMS = (r"(?:team|service|system|product|app|application|api|platform|pipeline|stack|codebase|database|cluster|site"
+            r"|website|backend|frontend|monolith|customers|users|clients|ci|infrastructure|on-?call|release|migration)")
+
+# Setting: when, where, who and what was going on.
+SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
+    (_rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{_PLACES}\b"), 2.0),
+    (_rx(r"\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bi\s+(?:had\s+)?(?:just\s+)?joined\b"), 1.5),
+    (_rx(rf"\b(?:last|this|that|one|a|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b|\b{_MONTHS}\b|\bago\b"
+         r"|\b\w+\s+(?:days|weeks|hours|months)\s+(?:before|after|into)\b"), 1.0),
+    (_rx(r"\b(?:in|back\s+in|around|during)\s+(?:19|20)\d\d\b|\bback\s+(?:then|when|in)\b|\bat\s+the\s+time\b"), 1.0),
+    (_rx(r"\bthere\s+(?:was|were|had\s+been)\b|\b(?:we|they|it|i)\s+(?:had|used\s+to|ran|were\s+running|were\s+using)\b"), 1.0),
+    (_rx(rf"\b(?:our|their|the|my)\s+(?:[\w-]+\s+){{0,2}}?{_SYSTEMS}\b"), 0.5),
+    (_rx(r"\b(?:started|began|kept)\s+(?:to\s+)?\w+ing\b|\b(?:was|were)\s+(?:down|failing|broken|slow|timing\s+out)\b"
+         r"|\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+)\b"), 1.0),
+    (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
+         r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
+)
+
+# Task: the goal, the duty, and what was at stake.
+TASK: tuple[tuple[re.Pattern[str], float], ...] = (
+    (_rx(r"\b(?:my|our|the)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority|challenge"
+         r"|ask|mandate|brief|assignment)\s+(?:was|is|were)\b"), 2.0),
+    (_rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
+         r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:me\s+)?(?:if|whether)\s+(?:i|we)\b"
+         r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
+         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were)\s+(?:asked|tasked|told|expected"
+         r"|supposed|assigned|brought\s+in|hired)\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+for\b"
+         r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
+    (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
+         r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
+    (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
+         r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
+         r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"
+         r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"), 1.0),
+)
+
+_PAST_IRREGULAR = (
+    "took|made|wrote|rewrote|built|rebuilt|ran|reran|set|put|got|went|found|led|met|sat|spoke|told|brought|drew|dug|chose"
+    "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
+    "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
+)
+# Verbs that report a state, a wish or a thought rather than something done.
+_NOT_DOING = (
+    "was|were|had|needed|wanted|wished|liked|loved|hated|hoped|feared|seemed|used|supposed|owned|felt|thought|knew"
+    "|believed|guessed|meant|remembered|learned|learnt|realised|realized|joined|worked|happened|enjoyed|agreed|"
+    "disagreed|expected|assumed|figured"
+)
+_PRESENT_DOING = (
+    "add|ask|bring|build|call|change|check|clean|compare|create|debug|deploy|dig|document|draft|escalate|explain|find|fix"
+    "|focus|go|grab|help|investigate|look|make|measure|meet|move|open|pair|pick|profile|propose|pull|push|put|reach"
+    "|refactor|review|rewrite|roll|run|schedule|send|set|share|show|sit|split|start|suggest|take|talk|test|trace|try|walk"
+    "|write|listen|collect|read|reproduce|monitor|batch|cache|migrate|ship|prototype|benchmark|understand|adapt|coach"
+)
+_FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|actually|basically|personally|myself|even"
+           r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
+           r"|like\s+to)\s+)")
+_ACTOR = r"\b(i|we|i'd|we'd|i\s+would|we\s+would)\s+"
+ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{_NOT_DOING})\b)(\w+ed|{_PAST_IRREGULAR})\b")
+ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
+ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\s+(?:decided|proposed|suggested)\b")
+
+# Outcome: markers, directions of change, things that were delivered or stopped.
+RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
+    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|ended\s+up)\b"), 2.5),
+    (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
+         r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
+         r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to)|(?:was|is|were|are)\s+back\b|working\s+again)\b"), 1.5),
+    (_rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
+         r"|by\s+the\s+(?:end\s+of|time)|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|now)\b"), 1.0),
+    # Said almost only of outcomes.
+    (_rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
+         r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
+         r"|still\s+(?:running|in\s+use|used|working|going)|(?:didn't|did\s+not|never)\s+notice|sold\s+out)\b"), 1.5),
+    (_rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
+         r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
+    (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
+)
+# Words that claim an improvement without measuring it.
+VAGUE = _rx(r"\b(?:(?:much|a\s+lot|way|far|significantly|really|so\s+much|pretty|a\s+bit|hugely|massively|more|lot\s+more)"
+            r"\s+(?:\w+er|better|more\s+\w+|happier|faster|easier|smoother|quicker|stable|reliable|confident)"
+            r"|improved\s+(?:a\s+lot|massively|significantly|greatly)|went\s+(?:pretty\s+|really\s+|very\s+)?well|huge\s+(?:impact|win|success)"
+            r"|positive\s+(?:feedback|impact)|really\s+good|very\s+happy|happier)\b")
+
+LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
+             r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
+             r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
+
+# Habits told in general rather than one event.
+GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general|tend\s+to|every\s+time"
+              r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
+              # Hypotheticals describe what one would do, not what happened.
+              r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
+              r"(?:situation|case)s?)\b")
+
+SUBJECT_I = _rx(r"\bi(?:'m|'ve|'d|'ll)?\b")
+SUBJECT_WE = _rx(r"\bwe(?:'re|'ve|'d|'ll)?\b")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The evidence one sentence carries for each part."""
+
+    situation: float
+    task: float
+    action: float
+    result: float
+    lesson: float
+    general: bool
+    actor: str | None  # "I" or "we": who does the action, when there is one
+    anchored: bool  # a time or place pins the setting down
+    stakes: bool
+
+
+def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float:
+    # Two hits of one kind ("worried ... could charge") are company for each other; more add little.
+    return sum(weight * min(2, len(pattern.findall(text))) for pattern, weight in table)
+
+
+def _actor(text: str) -> str | None:
+    match = ACTION_PAST.search(text) or ACTION_PRESENT.search(text)
+    if match is None:
+        return None
+    return "we" if match.group(1).lower().startswith("we") else "I"
+
+
+def read(text: str) -> Cues:
+    """Weigh one sentence (or clause) for every part."""
+    general = bool(GENERAL.search(text)) and not LESSON.search(text)
+    actor = _actor(text)
+    action = 2.5 if actor else 0.0
+    if actor and ACTION_HELPERS.search(text):
+        action += 0.5
+    lesson = 2.5 if LESSON.search(text) else 0.0
+    situation = _weigh(SITUATION, text)
+    task = _weigh(TASK, text)
+    result = _weigh(RESULT, text) + (1.0 if VAGUE.search(text) else 0.0)  # an unmeasured claim is still an outcome
+    if general:
+        # A habit has no particular setting, goal or outcome; what it describes is behaviour.
+        situation = task = result = 0.0
+    return Cues(situation, task, action, result, lesson, general, actor,
+                anchored=bool(SITUATION[0][0].search(text) or SITUATION[2][0].search(text) or SITUATION[3][0].search(text)),
+                stakes=bool(TASK[3][0].search(text)))

@@ -1,0 +1,90 @@
+"""Finds quantities in a sentence: numbers with units, percentages, money, before -> after changes.
+
+A result with a number in it is the single strongest sign that the candidate measured the
+outcome, so this detector is deliberately broad about how numbers are said out loud ("from
+about eight a day to zero", "twice as fast", "9s -> 1.2s") and deliberately blind to numbers
+that only date or count the setting (years, clock times, version numbers).
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD_NUMBER = (
+    r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    r"|sixty|hundred|hundreds|thousand|thousands|million|millions|a\s+dozen|dozens|half|a\s+third|a\s+quarter)"
+)
+_DIGITS = r"(?:[$€£]\s?)?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
+_APPROX = r"(?:(?:about|around|roughly|nearly|almost|over|under|below|above|less\s+than|more\s+than|basically|just|only|~)\s+)*"
+_NUMBER = rf"(?:{_DIGITS}|\b{_WORD_NUMBER}\b)"
+_UNIT = (
+    r"(?:%|percent|per\s+cent|pp|x\b|ms\b|milliseconds?|s\b|secs?\b|seconds?|mins?\b|minutes?|h\b|hrs?\b|hours?|days?"
+    r"|weeks?|months?|quarters?|years?|gb|mb|kb|tb|rps|qps|req/s|requests?|users?|customers?|clients?|errors?|queries"
+    r"|query|tickets?|incidents?|outages?|alerts?|pages?|builds?|deploys?|deployments?|releases?|restarts?|crashes"
+    r"|bugs?|failures?|engineers?|people|developers?|hires?|teams?|services?|rows?|records?|calls?|points?|dollars?"
+    r"|euros?|pounds?|k\b|times|per\s+\w+|a\s+(?:day|week|month|year)|review\s+rounds?|comments?)"
+)
+_QUANTITY = rf"{_APPROX}{_NUMBER}(?:\s?-?\s?{_UNIT})?"
+
+# A change stated as two values: "from X to Y", "X -> Y", "X instead of Y", "X compared to Y".
+_CHANGE = re.compile(
+    rf"\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
+    rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
+    rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY}",
+    re.IGNORECASE,
+)
+# A relative change said in words.
+_RELATIVE = re.compile(
+    rf"\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:faster|slower|fewer|less|more|cheaper|quicker|smaller|bigger)\b"
+    r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
+    r"|\b(?:halved|doubled|tripled|quadrupled)\b"
+    rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|a\s+third|a\s+quarter|a\s+factor\s+of\s+\w+)",
+    re.IGNORECASE,
+)
+# One value with a unit, or a percentage or sum of money on its own.
+_SINGLE = re.compile(
+    rf"{_APPROX}(?:{_DIGITS}\s?-?\s?{_UNIT}|\b{_WORD_NUMBER}\s+{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
+    rf"|\bzero\b|\bno\s+more\b)",
+    re.IGNORECASE,
+)
+# Numbers that date or label the setting rather than measure an outcome.
+_NOT_A_MEASURE = re.compile(
+    r"^(?:(?:19|20)\d\d|\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm)|\d+\.\d+(?:\.\d+)?)$|^(?:python|version|v)\s",
+    re.IGNORECASE,
+)
+_LEAD_WORDS = 3
+# Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
+_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many)\b",
+                         re.IGNORECASE)
+
+
+def _with_lead_in(sentence: str, start: int, end: int) -> str:
+    """The quantity and up to three words before it, so "30%" reads as "cut costs by 30%"."""
+    before = sentence[:start]
+    clause = re.split(r"[,;:(]|\band\b|\bbut\b", before)[-1]
+    lead = clause.split()[-_LEAD_WORDS:]
+    return " ".join([*lead, sentence[start:end].strip()]).strip(" ,.;")
+
+
+def quantities(sentence: str) -> list[str]:
+    """Quantified statements in one sentence, changes first, each as the candidate said it."""
+    if not _ANY_NUMBER.search(sentence):
+        return []
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_CHANGE, _RELATIVE, _SINGLE):
+        for match in pattern.finditer(sentence):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            core = match.group().strip()
+            if pattern is _SINGLE and _NOT_A_MEASURE.search(core.lower().lstrip("~ ").strip()):
+                continue
+            taken.append((start, end))
+            found.append(_with_lead_in(sentence, start, end))
+    return found
+
+
+def has_change(sentence: str) -> bool:
+    """A before -> after change or a relative change ("twice as fast")."""
+    return bool(_ANY_NUMBER.search(sentence) and (_CHANGE.search(sentence) or _RELATIVE.search(sentence)))
