@@ -19,6 +19,7 @@ import yarl
 
 from bot.adapters.discord.bot import MockLoopBot
 from bot.adapters.discord.chart_worker import ChartRenderer
+from bot.adapters.discord.groups import GroupStarter
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.scheduling import DiscordScheduleNotifier
 from bot.adapters.discord.services import Services
@@ -33,6 +34,7 @@ from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
 from bot.storage.discord_rooms import SqlGuildSettings, SqlRooms
+from bot.storage.groups import SqlGroups
 from bot.storage.privacy import SqlUserData
 from bot.storage.schedules import SqlSchedules
 from bot.storage.timers import SqlTimers
@@ -98,13 +100,14 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     scheduler = Scheduler(schedules, dispatcher, schedule_notifier, clock, plans=schedules)
     services = Services(engine=engine, bank=bank, repo=repo, rooms=rooms, guilds=guilds,
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
-                        scheduler=scheduler, clock=clock)
+                        scheduler=scheduler, groups=SqlGroups(repo.database), clock=clock)
     bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
                       message_content=settings.message_content if message_content is None else message_content,
                       shard_ids=settings.shard_ids, shard_count=settings.shard_count,
                       **bot_options)
     notifier.bind(bot, engine, timers)
     schedule_notifier.bind(bot)
+    dispatcher.on("group", GroupStarter(services, bot))
     log.info("interviewer: %s", f"LLM ({settings.model})" if llm else "offline")
     log.info("%s", describe(await runner.probe()))  # says so at start when code cannot run here
     return DiscordApp(bot, services, resources)

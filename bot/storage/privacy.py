@@ -64,6 +64,9 @@ class SqlUserData:
             sessions = db.scalar(select(func.count()).select_from(t.Session).where(t.Session.user_id == user_id)) or 0
             db.execute(delete(t.GradeCache).where(t.GradeCache.user_id == user_id))
             db.execute(delete(t.LlmUsage).where(t.LlmUsage.user_id == user_id))
+            external = db.scalar(select(t.User.external_id).where(t.User.id == user_id)) or ""
+            if external.startswith("discord:"):  # group rounds know members by their Discord id only
+                db.execute(delete(t.GroupMember).where(t.GroupMember.discord_user_id == external.removeprefix("discord:")))
             db.execute(delete(t.User).where(t.User.id == user_id))
             return int(sessions)
 

@@ -259,3 +259,26 @@ class Timer(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     __table_args__ = (Index("ix_timers_state_due", "state", "due_at"),)
+
+
+class GroupRound(Base):
+    """A round an admin scheduled for a channel; members join, and each gets a thread when it starts."""
+
+    __tablename__ = "group_rounds"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    guild_id: Mapped[str] = mapped_column(String(32), index=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the announcement with Join
+    round: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(12))  # open, started, cancelled
+    created_by: Mapped[str] = mapped_column(String(32))  # Discord user id of the admin
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+    group_id: Mapped[str] = mapped_column(ForeignKey("group_rounds.id", ondelete="CASCADE"), primary_key=True)
+    discord_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())

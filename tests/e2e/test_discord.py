@@ -628,3 +628,31 @@ async def test_a_prep_plan_lays_out_drills_that_start_on_their_topics_and_count_
         replaced = await again.wait_followup(lambda m: "6-week plan" in m.content, timeout=10)
         assert "Week 6: system design and behavioral stories" in replaced.content
         assert w.rows("select count(*) from plans where state = 'replaced'")[0][0] == 1
+
+
+@bounded
+async def test_a_group_round_gives_each_member_who_joined_their_own_thread(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        em = w.emulator
+        boss = em.add_user("boss", manage_guild=True)
+        with pytest.raises(PermissionError):
+            await em.slash(w.alice, "mockadmin group", {"when": "in 30m", "round": "screen"}, channel=w.channel)
+        done = await (await em.slash(boss, "mockadmin group", {"when": "in 30m", "round": "screen"},
+                                     channel=w.channel)).wait_followup(timeout=10)
+        assert "Join button" in done.content
+        post = await next_bot_text(em, w.channel, None, lambda m: "Group mock round" in m.content)
+        join = next(i for i in post.custom_ids() if i.startswith("ml:join:"))
+        for who in (w.alice, w.bob, w.bob, w.bob):  # Bob changes his mind twice: in, out, in
+            reply = await (await em.click(who, post, join)).wait_followup(timeout=10)
+            assert reply.ephemeral
+        await em.wait_for_edit(post, lambda m: "Joined: 2 members" in m.content, timeout=10)
+        assert not post.pings_everyone()
+
+        w.clock.advance(minutes=30)
+        started = await next_bot_text(em, w.channel, post, lambda m: "has started" in m.content, timeout=20)
+        assert "2 private threads opened" in started.content
+        for who in (w.alice, w.bob):
+            thread = next(t for t in em.threads(w.channel) if who in t.thread_member_ids)
+            assert thread.is_private_thread and set(thread.thread_member_ids) <= {who, em.state.bot.id}
+            await next_bot_text(em, thread.id, None, lambda m: "Question 1 of" in json.dumps(m.embeds))
+        assert em.message(post.id).components == []

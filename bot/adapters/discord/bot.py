@@ -22,6 +22,7 @@ from bot.adapters.discord.cogs.admin import AdminCog
 from bot.adapters.discord.cogs.answers import AnswersCog
 from bot.adapters.discord.cogs.mock import MockCog
 from bot.adapters.discord.cogs.privacy import PrivacyCog
+from bot.adapters.discord.groups import JoinButton
 from bot.adapters.discord.scheduling import StartButton
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.views import SessionButton
@@ -54,7 +55,7 @@ class MockLoopBot(commands.AutoShardedBot):
         s = self.services
         for cog in (MockCog(s), AnswersCog(s), PrivacyCog(s), AdminCog(s)):
             await self.add_cog(cog)
-        self.add_dynamic_items(SessionButton, StartButton)
+        self.add_dynamic_items(SessionButton, StartButton, JoinButton)
         s.charts.start()
         s.scheduler.dispatcher.start()
         if self.dev_guild_id is not None:

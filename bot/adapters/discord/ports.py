@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 
@@ -46,3 +47,29 @@ class GuildSettingsStore(Protocol):
     async def get(self, guild_id: int) -> GuildConfig: ...
 
     async def update(self, guild_id: int, **values: Any) -> GuildConfig: ...
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    guild_id: str
+    channel_id: str
+    message_id: str | None
+    round: str
+    level: str
+    starts_at: datetime
+    state: str
+    created_by: str
+    created_at: datetime
+
+
+class Groups(Protocol):
+    async def add(self, group: Group) -> None: ...
+
+    async def get(self, group_id: str) -> Group | None: ...
+
+    async def set(self, group_id: str, **values: object) -> None: ...
+
+    async def toggle(self, group_id: str, discord_user_id: int, at: datetime) -> tuple[bool, int]: ...
+
+    async def members(self, group_id: str) -> list[int]: ...

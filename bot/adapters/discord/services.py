@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.adapters.discord.chart_worker import ChartRenderer
-from bot.adapters.discord.ports import GuildSettingsStore, Rooms
+from bot.adapters.discord.ports import Groups, GuildSettingsStore, Rooms
 from bot.engine.ports import Clock, QuestionBank, Repository, UserData
 from bot.engine.session import InterviewEngine
 from bot.scheduling.schedules import Scheduler
@@ -38,6 +38,7 @@ class Services:
     timers: SessionTimers
     charts: ChartRenderer
     scheduler: Scheduler
+    groups: Groups
     clock: Clock
     start_cooldown: timedelta = START_COOLDOWN
     last_start: dict[int, datetime] = field(default_factory=dict)  # Discord user id -> when they last started

@@ -8,7 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.discord import groups
+from bot.adapters.discord.cogs.mock import LEVEL_CHOICES, ROUND_CHOICES
 from bot.adapters.discord.services import Services
+from bot.engine.models import Level, RoundKind
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -47,6 +50,17 @@ class AdminCog(commands.GroupCog, group_name="mockadmin", group_description="Moc
         what = "on: coding answers run against their tests in the sandbox" if run else \
             "off: coding answers are graded on the rubric only"
         await interaction.followup.send(f"Code execution {what}.", ephemeral=True)
+
+    @app_commands.command(name="group")
+    @app_commands.describe(when='when it starts, e.g. "friday 18:00" or "in 2h"', round="which interview round",
+                           level="the level (default mid)", timezone="the timezone of `when` (default yours, else UTC)")
+    @app_commands.choices(round=ROUND_CHOICES, level=LEVEL_CHOICES)
+    async def group(self, interaction: discord.Interaction[Any], when: app_commands.Range[str, 1, 100],
+                    round: app_commands.Choice[str], level: app_commands.Choice[str] | None = None,
+                    timezone: str | None = None) -> None:
+        """Schedule a group round: members press Join and each gets a private thread when it starts."""
+        await groups.create(self.services, interaction, when, RoundKind(round.value),
+                            Level(level.value) if level else Level.MID, timezone)
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[Any]) -> None:

@@ -1,0 +1,138 @@
+"""Group mock rounds: an admin schedules one in a channel, members press Join, and when it starts
+each member gets their own private thread with their own round (the same as ``/mock start``).
+
+The announcement's Join button is persistent (its custom_id carries the group) and toggles:
+pressing it again leaves.  The start is a timer like every other (``group:<id>``), so it survives
+restarts and fires in exactly one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+import discord
+
+from bot.adapters.discord.ports import Group
+from bot.adapters.discord.services import Services, services_of
+from bot.engine.errors import EngineError
+from bot.engine.models import Level, RoundKind, Track
+from bot.scheduling.ports import Due
+from bot.scheduling.when import Once, ScheduleError, parse, zone
+
+log = logging.getLogger(__name__)
+NONE = discord.AllowedMentions.none()
+
+
+def announcement(group: Group, members: int) -> str:
+    at = f"<t:{int(group.starts_at.timestamp())}:F>"  # shown in each reader's own timezone by Discord
+    people = "nobody yet" if members == 0 else f"{members} member{'s' if members != 1 else ''}"
+    return (f"**Group mock round: {group.round}** ({group.level}) starts {at}. Press **Join** to take part: "
+            f"each member gets a private thread with their own round. Joined: {people}.")
+
+
+class JoinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ml:join:(?P<group>[0-9a-f]{32})"):
+    def __init__(self, group_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Join", style=discord.ButtonStyle.primary,
+                                           custom_id=f"ml:join:{group_id}"))
+        self.group_id = group_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> JoinButton:
+        return cls(match["group"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        s = services_of(interaction.client)
+        group = await s.groups.get(self.group_id)
+        if group is None or group.state != "open":
+            await interaction.followup.send("This group round has already started or was cancelled.", ephemeral=True)
+            return
+        joined, count = await s.groups.toggle(self.group_id, interaction.user.id, s.clock.now())
+        text = "You're in: your thread opens when the round starts." if joined else "You left this group round."
+        await interaction.followup.send(text, ephemeral=True)
+        if interaction.message is not None:
+            await interaction.message.edit(content=announcement(group, count), allowed_mentions=NONE)
+
+
+def join_view(group_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(JoinButton(group_id))
+    return view
+
+
+async def create(s: Services, interaction: discord.Interaction[Any], when: str, kind: RoundKind, level: Level,
+                 timezone: str | None) -> None:
+    """``/mockadmin group``: announce the round with a Join button and set its start timer."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    assert interaction.guild is not None
+    user_id = await s.user_id(interaction.user)
+    try:
+        name = timezone or await s.scheduler.store.timezone(user_id) or "UTC"
+        rule = parse(when, s.clock.now(), zone(name))
+        if not isinstance(rule, Once):
+            raise ScheduleError("A group round happens once; give one time, e.g. \"friday 18:00\".")
+    except ScheduleError as exc:
+        await interaction.followup.send(str(exc), ephemeral=True)
+        return
+    config = await s.guilds.get(interaction.guild.id)
+    channel = interaction.guild.get_channel(config.group_channel_id) if config.group_channel_id else interaction.channel
+    if not isinstance(channel, discord.TextChannel):
+        await interaction.followup.send("Run this in a text channel, or set one with `/mockadmin channel`.",
+                                        ephemeral=True)
+        return
+    group = Group(id=uuid.uuid4().hex, guild_id=str(interaction.guild.id), channel_id=str(channel.id), message_id=None,
+                  round=kind.value, level=level.value, starts_at=rule.at, state="open",
+                  created_by=str(interaction.user.id), created_at=s.clock.now())
+    await s.groups.add(group)
+    message = await channel.send(announcement(group, 0), view=join_view(group.id), allowed_mentions=NONE)
+    await s.groups.set(group.id, message_id=str(message.id))
+    await s.scheduler.dispatcher.put(Due(f"group:{group.id}", "group", rule.at, interaction.guild.id,
+                                         {"group": group.id}))
+    await interaction.followup.send(f"Announced in {channel.mention} with a Join button.", ephemeral=True)
+
+
+class GroupStarter:
+    """The ``group`` timer: open a thread and a round for every member who joined."""
+
+    def __init__(self, services: Services, client: discord.Client) -> None:
+        self.services = services
+        self.client = client
+
+    async def __call__(self, due: Due) -> None:
+        from bot.adapters.discord.cogs.mock import open_round  # the cog module imports this one
+
+        s = self.services
+        group = await s.groups.get(str(due.payload.get("group", "")))
+        if group is None or group.state != "open":
+            return
+        channel = self.client.get_channel(int(group.channel_id))
+        if not isinstance(channel, discord.TextChannel):
+            log.warning("group round %s: its channel is gone", group.id[:8])
+            return
+        members = await s.groups.members(group.id)
+        late = s.clock.now() - due.due_at > s.scheduler.grace
+        await s.groups.set(group.id, state="missed" if late else "started")
+        if group.message_id is not None:
+            await channel.get_partial_message(int(group.message_id)).edit(view=None)
+        if late:
+            await channel.send(f"The group **{group.round}** round was missed: the bot was offline when it was due.",
+                               allowed_mentions=NONE)
+            return
+        opened = 0
+        for member_id in members:
+            try:
+                member = channel.guild.get_member(member_id) or await channel.guild.fetch_member(member_id)
+                user_id = await s.user_id(member)
+                if await s.repo.resumable_session(user_id) is not None:
+                    continue  # already in a round: not a second one
+                await open_round(s, channel, member, user_id, (RoundKind(group.round),), Level(group.level), Track.ANY,
+                                 None)
+                opened += 1
+            except (discord.HTTPException, EngineError) as exc:
+                log.warning("group round %s: no round for a member (%s)", group.id[:8], exc)
+        await channel.send(f"The group **{group.round}** round has started: {opened} private thread"
+                           f"{'s' if opened != 1 else ''} opened.", allowed_mentions=NONE)
