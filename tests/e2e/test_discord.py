@@ -656,3 +656,20 @@ async def test_a_group_round_gives_each_member_who_joined_their_own_thread(tmp_p
             assert thread.is_private_thread and set(thread.thread_member_ids) <= {who, em.state.bot.id}
             await next_bot_text(em, thread.id, None, lambda m: "Question 1 of" in json.dumps(m.embeds))
         assert em.message(post.id).components == []
+
+
+@bounded
+async def test_with_dms_closed_the_start_button_comes_in_the_channel_mentioning_only_that_member(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        em = w.emulator
+        carol = em.add_user("carol", dms_open=False)
+        options = {"when": "in 20m", "round": "screen", "timezone": "UTC", "remind": 0}
+        await (await em.slash(carol, "mock schedule", options, channel=w.channel)).wait_followup(timeout=10)
+        w.clock.advance(minutes=20)
+        due = await next_bot_text(em, w.channel, None, lambda m: any(i.startswith("ml:start:") for i in m.custom_ids()))
+        assert due.pinged_user_ids() == {carol} and not due.pings_everyone() and not due.pinged_role_ids()
+        refused = await (await em.click(w.alice, due, due.custom_ids()[0])).wait_response(
+            lambda m: "belongs to someone else" in m.content)
+        assert refused.ephemeral
+        opened = await (await em.click(carol, due, due.custom_ids()[0])).wait_followup(timeout=10)
+        assert "round is in" in opened.content
