@@ -15,7 +15,10 @@ COPY prompts ./prompts
 RUN pip install --no-deps .
 
 FROM python:3.12-slim
-RUN useradd --create-home --uid 10001 mockloop && mkdir -p /app/data && chown mockloop /app/data
+# bubblewrap: the code sandbox (used by the separate runner service, see compose.yaml)
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap && rm -rf /var/lib/apt/lists/*
+# /run/mockloop: the runner's socket (a named volume there starts out owned by mockloop)
+RUN useradd --create-home --uid 10001 mockloop && mkdir -p /app/data /run/mockloop && chown mockloop /app/data /run/mockloop
 COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 DATABASE_URL=sqlite+aiosqlite:////app/data/mockloop.db
 WORKDIR /app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.config import Settings
 from bot.content.bank import QuestionBank
@@ -22,6 +23,8 @@ from bot.llm.judge import GradeStore, LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
 from bot.llm.usage import UsageMeter, UsageStore
+from bot.sandbox.runner import SandboxRunner
+from bot.sandbox.service import RemoteRunner
 from bot.scoring.code import CodeAwareScorer
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
@@ -108,3 +111,10 @@ def build_engine(
 def build_debriefer(bank: QuestionBank, llm: LLMClient | None = None) -> Debriefer:
     """The closing debrief: in the interviewer's voice with a model, from the scores without."""
     return OfflineDebriefer(bank) if llm is None else LLMDebriefer(llm, Prompts(content_root() / "prompts"), bank)
+
+
+def build_runner(settings: Settings) -> SandboxRunner | RemoteRunner:
+    """Where coding answers run: a runner service on a socket when configured, else bubblewrap here."""
+    if settings.runner_socket:
+        return RemoteRunner(Path(settings.runner_socket))
+    return SandboxRunner()

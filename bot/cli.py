@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from bot import __version__
@@ -106,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("source", nargs="?", choices=["-"], help="- reads the code from standard input")
     c.add_argument("--json", action="store_true")
 
+    r = sub.add_parser("runner", help="serve the code sandbox on a Unix socket (a container of its own, no secrets)")
+    r.add_argument("--socket", required=True, metavar="PATH")
+
     q = sub.add_parser("questions", help="list the question bank")
     q.add_argument("--round", choices=[r.value for r in RoundKind])
     q.add_argument("--level", choices=levels)
@@ -157,7 +162,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         if settings.discord_token is None:
             _fail(NO_TOKEN)
             return EXIT_FAILURE
-        import logging
 
         from bot import discord_root
 
@@ -182,6 +186,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
         source = read_source(args.file or "-")
         return _run(lambda: check_code(args.question, source, as_json=args.json, out=sys.stdout, err=sys.stderr))
+    if args.command == "runner":
+        from bot.sandbox.command import run_service
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return _run(lambda: run_service(Path(args.socket)))
     if args.command == "questions":
         return commands.questions(args.round, args.level, args.track, args.json)
     if args.command == "history":

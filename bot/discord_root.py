@@ -24,12 +24,12 @@ from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.scheduling import DiscordScheduleNotifier
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.timers import SessionTimers
-from bot.bootstrap import build_debriefer, build_engine, build_llm, load_bank, open_repository
+from bot.bootstrap import build_debriefer, build_engine, build_llm, build_runner, load_bank, open_repository
 from bot.config import Settings
 from bot.engine.clock import SystemClock
 from bot.engine.context import current_actor
 from bot.engine.ports import Clock
-from bot.sandbox.runner import SandboxRunner, describe
+from bot.sandbox.runner import describe
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
@@ -82,7 +82,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     charts = ChartRenderer()
     resources.callback(charts.close)
     notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm), charts)
-    runner = SandboxRunner()
+    runner = build_runner(settings)
 
     async def code_allowed() -> str | None:
         actor = current_actor.get()

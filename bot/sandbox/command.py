@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -86,3 +90,21 @@ def render(result: CodeCheck) -> str:
 
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
+
+
+async def run_service(socket_path: Path) -> int:
+    """``mockloop runner``: serve checks until SIGTERM or Ctrl-C."""
+    from bot.bootstrap import load_bank
+    from bot.sandbox.runner import describe
+    from bot.sandbox.service import serve
+
+    runner = SandboxRunner()
+    probe = await runner.probe()
+    logging.getLogger(__name__).info("%s", describe(probe))
+    task = asyncio.ensure_future(serve(socket_path, runner, load_bank()))
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return 0

@@ -56,12 +56,13 @@ class CodeAwareScorer:
         refusal = await self.allowed() if self.allowed is not None else None
         if refusal is not None:
             total = len(question.coding.examples) + len(question.coding.hidden)
-            check = CodeCheck(question=question.id, sandbox="none", passed=0, failed=total, total=total, error=refusal,
-                              first_failure=None, time_ms=0, max_rss_kb=0, ran=False)
+            check = CodeCheck(question=question.id, sandbox="none", passed=0, failed=total, total=total,
+                              error=f"Code was not run: {refusal}.", first_failure=None, time_ms=0, max_rss_kb=0,
+                              ran=False)
         else:
             check = await self.runner.check(question.id, question.coding, code)
         if not check.ran:
-            note = f"code not run: {check.error}; graded on the rubric only"
+            note = f"{check.error} Graded on the rubric only."
             return result.model_copy(update={"tests": check, "notes": [*result.notes, note]})
         score = with_tests(result.score, check.passed, check.total)
         note = f"tests: {check.passed} of {check.total} passed; the score is half tests, half rubric ({result.score})"

@@ -591,7 +591,7 @@ async def test_an_admin_can_switch_code_execution_off_for_the_server(tmp_path: P
         await next_bot_text(em, thread.id, None, lambda m: m.content.startswith("⏱"))
         code = b"def flatten(data, sep='.'):\n    return dict(data)\n"
         sent = await em.say(w.alice, thread.id, "My solution:", attachments=[("solution.py", code)])
-        note = await next_bot_text(em, thread.id, sent, lambda m: "was not run" in m.content, timeout=20)
+        note = await next_bot_text(em, thread.id, sent, lambda m: "Code was not run" in m.content, timeout=20)
         assert "switched code execution off" in note.content and "rubric only" in note.content
         assert not any(m.content.startswith("**Tests**") for m in em.bot_messages(thread.id))
 

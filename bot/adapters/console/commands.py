@@ -14,7 +14,7 @@ from rich.table import Table
 from bot.adapters.console import render
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
-from bot.bootstrap import build_debriefer, build_engine, build_judge, build_llm, load_bank, open_repository
+from bot.bootstrap import build_debriefer, build_engine, build_judge, build_llm, build_runner, load_bank, open_repository
 from bot.config import Settings
 from bot.engine.clock import SystemClock
 from bot.engine.context import Actor, current_actor
@@ -26,7 +26,7 @@ from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
 from bot.engine.state import QuestionStatus
 from bot.errors import UsageError
-from bot.sandbox.runner import SandboxRunner, describe
+from bot.sandbox.runner import describe
 from bot.scoring.offline import OfflineScorer
 from bot.storage.grades import SqlGradeCache
 from bot.storage.usage import SqlUsageStore
@@ -54,7 +54,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         clock = SystemClock()
         ui = ConsoleUI(console, clock)
         llm = build_llm(settings, clock, SqlUsageStore(repo.database))
-        runner = SandboxRunner()
+        runner = build_runner(settings)
         engine = build_engine(bank, repo, ui, clock, llm, runner)
         console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
         if RoundKind.CODING in kinds:

@@ -105,8 +105,8 @@ class ConsoleUI:
                     colour = "green" if event.check.passed == event.check.total else "yellow"
                     c.print(f"[{colour}]{render.escape(report(event.check))}[/{colour}]")
                 else:
-                    c.print(f"[yellow]Your code was not run: {render.escape(event.check.error or 'no sandbox')}; "
-                            "it is graded on the rubric only.[/yellow]")
+                    c.print(f"[yellow]{render.escape(event.check.error or 'Code was not run.')} "
+                            "It is graded on the rubric only.[/yellow]")
 
 
 class PracticeRunner:

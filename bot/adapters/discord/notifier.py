@@ -218,8 +218,7 @@ class DiscordNotifier:
                 if event.check.ran:
                     await self._say(room, render.code_report(report(event.check)))
                 else:
-                    await self._say(room, f"Your code was not run: {event.check.error or 'no sandbox'}; it is graded on "
-                                          "the rubric only.")
+                    await self._say(room, f"{event.check.error or 'Code was not run.'} It is graded on the rubric only.")
 
     async def _closed(self, room: Room, event: ev.QuestionClosed) -> None:
         reason = event.result.fallback_reason if event.result is not None else None
