@@ -252,6 +252,11 @@ class InterviewEngine:
         if follow is not None:
             current.followups.append(follow)
             step.emit(ev.FollowUpAsked(round_.position, current.position, follow.text, follow.criterion))
+        elif self.bank.get(current.question_id).answer_format == "code":
+            # Code is worked on, as in a real live-coding round: the question stays open for new
+            # versions until the candidate moves on or its time runs out; the latest version counts.
+            step.emit(ev.Notice("Send an improved version while the clock runs (the latest one counts), or press "
+                                "Skip (/skip) to move on with this grade."))
         else:
             self.flow.close_question(step, round_, current, QuestionStatus.ANSWERED, "answered")
 

@@ -235,3 +235,21 @@ async def test_any_text_is_kept_exactly_or_refused_whole(text: str) -> None:
         assert stored == []
     else:
         assert stored == [cleaned]
+
+
+async def test_a_code_question_stays_open_for_new_versions_until_the_candidate_moves_on() -> None:
+    from bot.content.bank import QuestionBank
+    from bot.content.paths import content_root
+
+    clock, repo, notes = FakeClock(), MemoryRepository(), RecordingNotifier()
+    engine = InterviewEngine(QuestionBank.load(content_root()), OfflineScorer(), OfflineInterviewer(), repo, notes, clock)
+    state = await engine.start(SessionRequest(user_id="u1", rounds=(RoundKind.CODING,), level=Level.MID, questions=1))
+    first = "```python\ndef flatten(data, sep='.'):\n    return dict(data)\n```"
+    for version in range(4):  # more answers than follow-ups: never closed by answering
+        await engine.answer(state.id, first + f"\n# version {version}")
+    current = (await engine.state(state.id)).current_round().current()  # type: ignore[union-attr]
+    assert current is not None and current.status == QuestionStatus.ACTIVE and len(current.answers) == 4
+    assert any("improved version" in n.text for n in notes.of(ev.Notice))
+    await engine.skip(state.id)
+    closed = (await engine.state(state.id)).rounds[0].questions[0]
+    assert closed.status == QuestionStatus.ANSWERED and closed.result is not None  # moving on keeps the grade
