@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minutes", type=_minutes, help="length of each round (default: the round's usual mock length)")
     p.add_argument("--questions", type=_questions, help="number of questions per round")
     p.add_argument("--seed", type=_seed, help="fix the choice and order of questions")
+    p.add_argument("--weak", action="store_true",
+                   help="drill your weak spots: questions whose key points you missed in your last attempts come first")
     p.add_argument("--resume", nargs="?", const="latest", metavar="SESSION",
                    help="continue your latest interrupted session (or the one named)")
 
@@ -170,7 +172,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "practice":
         kinds = LOOP_ORDER if args.round == "loop" else (RoundKind(args.round),)
         return _run(lambda: commands.practice(
-            load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume))
+            load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume,
+            args.weak))
     if args.command == "score":
         return _run(lambda: commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
                                            args.json))

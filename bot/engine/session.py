@@ -23,6 +23,7 @@ from bot.engine.limits import MAX_ANSWER_CHARS, MAX_FOLLOWUPS, MIN_FOLLOWUP_SECO
 from bot.engine.loop import ROUNDS, choose_questions, question_count
 from bot.engine.models import Level, RoundKind, Track
 from bot.engine.ports import AnswerText, Clock, Interviewer, Notifier, QuestionBank, Repository, Scorer
+from bot.engine.review import HISTORY_SESSIONS, attempts, due_for_review, weak_spots
 from bot.engine.signals import mean_score
 from bot.engine.state import (
     AnswerRecord,
@@ -50,6 +51,7 @@ class SessionRequest:
     seed: int | None = None
     guild_id: str | None = None
     focus: frozenset[str] = frozenset()  # question ids to ask first (a prep plan's drill topics)
+    weak: bool = False  # "drill my weak spots": ask first the questions whose criteria keep being missed
 
 
 class InterviewEngine:
@@ -80,6 +82,10 @@ class InterviewEngine:
         """Plan the rounds, pick their questions, save the session and ask the first question."""
         seed = request.seed if request.seed is not None else random.SystemRandom().randrange(1, 2**31)
         recent = await self.repo.recent_question_ids(request.user_id, RECENT_SESSIONS)
+        tried = attempts(await self.repo.list_sessions(request.user_id, HISTORY_SESSIONS))
+        reviews = due_for_review(tried, self.clock.now())
+        weak = weak_spots(tried) if request.weak else []
+        focus = request.focus or frozenset(weak) or frozenset(reviews)
         rounds: list[RoundState] = []
         skipped: list[str] = []
         for kind in request.rounds:
@@ -96,10 +102,10 @@ class InterviewEngine:
                 )
             position = len(rounds)
             count = question_count(kind, minutes, request.questions)
-            focused = [q for q in eligible if q.id in request.focus]
+            focused = [q for q in eligible if q.id in focus]
             chosen = choose_questions(focused, count, seed + position, recent)
             if len(chosen) < count:  # the round's length is kept: other questions fill it up
-                rest = [q for q in eligible if q.id not in request.focus]
+                rest = [q for q in eligible if q.id not in focus]
                 chosen += choose_questions(rest, count - len(chosen), seed + position, recent)
             asked = [
                 AskedQuestion(position=i, question_id=q.id, rubric_version=self.bank.rubric(q.id).version)
@@ -125,6 +131,15 @@ class InterviewEngine:
         self._states[state.id] = state
         async with self._step(state.id) as step:
             step.changes.session = True
+            planned = {q.question_id for r in rounds for q in r.questions}
+            if request.weak and not weak:
+                step.emit(ev.Notice("No weak spots yet: they appear once the same key point is missed in a question's "
+                                    "last two attempts. This round picks questions as usual."))
+            elif not request.focus and focus & planned:
+                why = ("your weak spots (key points missed in the last attempts)" if weak else
+                       "back for review (graded under 65 last time)")
+                titles = ", ".join(self.bank.get(q).title for q in sorted(focus & planned))
+                step.emit(ev.Notice(f"Asked first, {why}: {titles}."))
             if skipped:
                 step.emit(ev.Notice(f"Left out at level {request.level.value}: the {', '.join(skipped)} round "
                                     "(interviews at this level rarely include it and no questions are written for it)."))

@@ -42,7 +42,8 @@ def _local_user(settings: Settings) -> tuple[str, str]:
 
 
 async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Level, track: Track,
-                   minutes: int | None, questions: int | None, seed: int | None, resume: str | None) -> int:
+                   minutes: int | None, questions: int | None, seed: int | None, resume: str | None,
+                   weak: bool = False) -> int:
     """Run a timed mock round (or the full loop) in this terminal, saving every answer as it goes."""
     bank = load_bank()
     repo = await open_repository(settings)
@@ -76,7 +77,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             draft = current.draft if current else None
         else:
             console.print(render.SUBMIT_HELP)
-            state = await engine.start(SessionRequest(user_id, kinds, level, track, minutes, questions, seed))
+            state = await engine.start(SessionRequest(user_id, kinds, level, track, minutes, questions, seed, weak=weak))
             draft = None
         if interactive:
             from prompt_toolkit.patch_stdout import patch_stdout

@@ -27,7 +27,7 @@ NO_SESSION = "You have no session running; start one with `/mock start`."
 
 async def open_round(s: Services, channel: discord.TextChannel, member: discord.abc.User, user_id: str,
                      kinds: tuple[RoundKind, ...], level: Level, track: Track, minutes: int | None,
-                     focus: frozenset[str] = frozenset()) -> tuple[str, str]:
+                     focus: frozenset[str] = frozenset(), weak: bool = False) -> tuple[str, str]:
     """Open a private thread in ``channel`` for ``member`` and start the session there; returns
     the sentence saying where it is, and the session's id."""
     what = "loop" if len(kinds) > 1 else kinds[0].value
@@ -37,7 +37,8 @@ async def open_round(s: Services, channel: discord.TextChannel, member: discord.
     await thread.add_user(member)
     try:
         state = await s.engine.start(SessionRequest(user_id=user_id, rounds=kinds, level=level, track=track,
-                                                    minutes=minutes, guild_id=str(channel.guild.id), focus=focus))
+                                                    minutes=minutes, guild_id=str(channel.guild.id), focus=focus,
+                                                    weak=weak))
     except EngineError:
         await thread.delete()
         raise
@@ -55,14 +56,15 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
 
     @app_commands.command(name="start")
     @app_commands.describe(round="which interview round", level="the level you are interviewing for",
-                           track="framework track (for the framework round)", minutes="round length (default: the usual)")
+                           track="framework track (for the framework round)", minutes="round length (default: the usual)",
+                           weak="drill your weak spots: questions whose key points you keep missing come first")
     @app_commands.choices(round=ROUND_CHOICES, level=LEVEL_CHOICES, track=TRACK_CHOICES)
     async def start(self, interaction: discord.Interaction[Any], round: app_commands.Choice[str],
                     level: app_commands.Choice[str], track: app_commands.Choice[str] | None = None,
-                    minutes: app_commands.Range[int, 1, 120] | None = None) -> None:
+                    minutes: app_commands.Range[int, 1, 120] | None = None, weak: bool = False) -> None:
         """Start a timed mock round in a private thread."""
         await self._start(interaction, (RoundKind(round.value),), Level(level.value),
-                          Track(track.value) if track else Track.ANY, minutes)
+                          Track(track.value) if track else Track.ANY, minutes, weak)
 
     @app_commands.command(name="loop")
     @app_commands.describe(level="the level you are interviewing for", track="framework track")
@@ -73,7 +75,7 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
         await self._start(interaction, LOOP_ORDER, Level(level.value), Track(track.value) if track else Track.ANY, None)
 
     async def _start(self, interaction: discord.Interaction[Any], kinds: tuple[RoundKind, ...], level: Level,
-                     track: Track, minutes: int | None) -> None:
+                     track: Track, minutes: int | None, weak: bool = False) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         s = self.services
         channel = interaction.channel
@@ -99,7 +101,7 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
                                             "session.", ephemeral=True)
             return
         try:
-            text, _ = await open_round(s, channel, interaction.user, user_id, kinds, level, track, minutes)
+            text, _ = await open_round(s, channel, interaction.user, user_id, kinds, level, track, minutes, weak=weak)
         except EngineError as exc:
             s.last_start.pop(interaction.user.id, None)
             text = str(exc)
