@@ -81,3 +81,22 @@ def weak_spots(tried: Iterable[Attempt], limit: int = 6) -> list[str]:
         if kept_missing:
             ranked.append((-len(kept_missing), history[-1].score, question_id))
     return [q for *_, q in sorted(ranked)[:limit]]
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    question_id: str
+    scores: tuple[int, ...]  # oldest first
+    missed: dict[str, int]  # criterion id -> attempts in which it scored 0-1
+
+
+def progress(tried: Iterable[Attempt]) -> list[TopicProgress]:
+    """Per question: its grades over time and how often each key point was missed."""
+    found: list[TopicProgress] = []
+    for question_id, history in sorted(_by_question(tried).items()):
+        counts: dict[str, int] = defaultdict(int)
+        for attempt in history:
+            for criterion in attempt.missed:
+                counts[criterion] += 1
+        found.append(TopicProgress(question_id, tuple(a.score for a in history), dict(counts)))
+    return found

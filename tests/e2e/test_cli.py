@@ -53,6 +53,8 @@ def test_piped_practice_round_is_saved_with_answers_and_scores(tmp_path: Path) -
     history = mockloop(tmp_path, "history", "--json")
     listed = json.loads(history.stdout)
     assert listed[0]["answers"] == len(answers) and listed[0]["score"] == score
+    table = mockloop(tmp_path, "history")
+    assert "grades, oldest first" in table.stdout and "key points missed" in table.stdout
 
 
 def test_kill_9_after_two_answers_then_resume_keeps_answers_and_clock(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from bot.engine.errors import EngineError
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Level, RoundKind, Track
 from bot.engine.ports import AnswerText, Scorer
+from bot.engine.review import HISTORY_SESSIONS, attempts, due_for_review, progress, weak_spots
 from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
 from bot.engine.state import QuestionStatus
@@ -178,6 +179,7 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
         external, name = _local_user(settings)
         user_id = await repo.ensure_user(external, name)
         sessions = await repo.list_sessions(user_id, limit)
+        tried = attempts(await repo.list_sessions(user_id, HISTORY_SESSIONS))
     finally:
         await repo.close()
     rows = [
@@ -189,6 +191,8 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
         }
         for s in sessions
     ]
+    topics = progress(tried)
+    due, weak = due_for_review(tried, datetime.now(UTC)), weak_spots(tried)
     if as_json:
         print(json.dumps(rows))
         return 0
@@ -202,6 +206,18 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
         table.add_row(s.id[:8], render.when(s.created_at), ", ".join(row["rounds"]), s.level.value,  # type: ignore[arg-type]
                       s.status.value.replace("_", " "), str(row["answers"]), score)
     console.print(table)
+    if topics:
+        bank = load_bank()
+        by_topic = Table("topic", "grades, oldest first", "key points missed (times)")
+        for topic in topics:
+            names = {c.id: c.name for c in bank.rubric(topic.question_id).criteria}
+            missed = ", ".join(f"{names.get(c, c)} ({n})" for c, n in sorted(topic.missed.items(), key=lambda x: -x[1]))
+            by_topic.add_row(bank.get(topic.question_id).title, " → ".join(map(str, topic.scores)), missed or "-")
+        console.print(by_topic)
+        if due:
+            console.print("Back for review next time: " + ", ".join(bank.get(q).title for q in due))
+        if weak:
+            console.print("Weak spots (`mockloop practice --weak`): " + ", ".join(bank.get(q).title for q in weak))
     return 0
 
 
