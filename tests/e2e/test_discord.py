@@ -310,7 +310,7 @@ async def test_history_report_export_and_forget(tmp_path: Path) -> None:
 
         history = await (await em.slash(w.alice, "mock history", channel=w.channel)).wait_followup(timeout=10)
         assert history.ephemeral and history.embeds and "core" in json.dumps(history.embeds)
-        report = await (await em.slash(w.alice, "mock report", channel=w.channel)).wait_followup(timeout=10)
+        report = await (await em.slash(w.alice, "mock report", channel=w.channel)).wait_followup(timeout=20)
         assert report.ephemeral
 
         exported = await (await em.slash(w.alice, "privacy export", channel=w.channel)).wait_followup(timeout=10)

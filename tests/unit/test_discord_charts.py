@@ -87,3 +87,9 @@ def test_importing_the_adapter_modules_does_not_load_matplotlib() -> None:
     code = "import sys, bot.adapters.discord.charts, bot.adapters.discord.render; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_topic_chart_shows_each_topic_with_its_earlier_grades() -> None:
+    png = charts.topic_chart([("Is vs ==", [40, 55, 72]), ("The GIL", [30]), ("Slots $money$", [90, 88])])
+    assert png is not None and png.startswith(charts.PNG_SIGNATURE)
+    assert charts.topic_chart([]) is None

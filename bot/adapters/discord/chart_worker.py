@@ -103,6 +103,9 @@ class ChartRenderer:
         groups = charts.criterion_groups(state, bank)  # the bank stays here; only plain rows cross over
         return await self._draw(charts.draw_criteria, groups, state.score) if groups else None
 
+    async def topics(self, topics: list[tuple[str, list[int]]]) -> bytes | None:
+        return await self._draw(charts.topic_chart, topics) if topics else None
+
     async def trend(self, points: list[tuple[datetime, int, str]]) -> bytes | None:
         return await self._draw(charts.trend_chart, points) if points else None
 

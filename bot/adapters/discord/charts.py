@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine.models import Signal
 from bot.engine.ports import QuestionBank
-from bot.engine.signals import MAX_LEVEL, signal_bands
+from bot.engine.signals import MAX_LEVEL, signal_bands, signal_for
 from bot.engine.state import SessionState
 
 if TYPE_CHECKING:
@@ -183,4 +183,29 @@ def trend_chart(points: list[tuple[datetime, int, str]]) -> bytes | None:
     legend = axes.legend(loc="lower left", fontsize=8, facecolor=BACKGROUND, edgecolor=TRACK, labelcolor=TEXT)
     legend.get_frame().set_alpha(0.9)
     figure.subplots_adjust(left=0.08, right=0.88, top=0.9, bottom=0.12)
+    return _png(figure)
+
+
+def topic_chart(topics: list[tuple[str, list[int]]]) -> bytes | None:
+    """Each topic's latest grade as a bar over the signal bands, with its earlier grades as dots,
+    so a candidate sees at a glance what improved and what still sits low."""
+    if not topics:
+        return None
+    shown = topics[: int((MAX_HEIGHT_INCHES - 1.2) / ROW_INCHES)]
+    figure, axes = _figure(min(MAX_HEIGHT_INCHES, max(HEIGHT_INCHES, 1.2 + len(shown) * ROW_INCHES * 1.6)))
+    for signal, low, high in signal_bands():
+        top = high + 1 if high < 100 else 100
+        axes.axvspan(low, top, color=SIGNAL_COLOURS[signal], alpha=0.10, linewidth=0)
+    ys = list(range(len(shown)))[::-1]
+    latest = [scores[-1] for _, scores in shown]
+    axes.barh(ys, latest, color=[SIGNAL_COLOURS[signal_for(s)] for s in latest], height=0.6)
+    for y, (_, scores) in zip(ys, shown, strict=True):
+        if len(scores) > 1:
+            axes.scatter(scores[:-1], [y] * (len(scores) - 1), color=TEXT, s=12, zorder=3)
+        axes.text(scores[-1] + 1, y, f"{scores[-1]}", va="center", color=TEXT, fontsize=8)
+    axes.set_yticks(ys)
+    axes.set_yticklabels([_plain(title) for title, _ in shown], color=TEXT, fontsize=8)
+    axes.set_xlim(0, 105)
+    axes.set_title("Latest grade per topic (dots: earlier attempts)", color=TEXT, fontsize=10, loc="left")
+    figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.45 / figure.get_figheight(), bottom=0.35 / figure.get_figheight())
     return _png(figure)

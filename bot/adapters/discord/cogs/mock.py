@@ -16,6 +16,7 @@ from bot.adapters.discord.services import Services
 from bot.engine.errors import EngineError
 from bot.engine.loop import LOOP_ORDER, ROUNDS
 from bot.engine.models import Level, RoundKind, Track
+from bot.engine.review import attempts, due_for_review, progress, weak_spots
 from bot.engine.session import SessionRequest
 
 log = logging.getLogger(__name__)
@@ -234,10 +235,22 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
             return
         points = [(x.created_at, x.score, x.rounds[0].kind.value if x.mode == "round" else "loop")
                   for x in sessions if x.score is not None]
-        chart = await s.charts.trend(points)
+        tried = attempts(sessions)
+        topics = [(s.bank.get(t.question_id).title, list(t.scores)) for t in progress(tried)]
+        trend, by_topic = await s.charts.trend(points), await s.charts.topics(topics)
         embed = render.history_embed(sessions[:10])
-        if chart is None:
-            await interaction.followup.send(embed=embed, ephemeral=True)
-            return
-        embed.set_image(url="attachment://trend.png")
-        await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), "trend.png"), ephemeral=True)
+        due, weak = due_for_review(tried, s.clock.now()), weak_spots(tried)
+        if due:
+            embed.add_field(name="Back for review next time", value=render.shorten(
+                ", ".join(s.bank.get(q).title for q in due), render.FIELD_VALUE), inline=False)
+        if weak:
+            embed.add_field(name="Weak spots (`/mock start weak:True`)", value=render.shorten(
+                ", ".join(s.bank.get(q).title for q in weak), render.FIELD_VALUE), inline=False)
+        embeds, files = [embed], []
+        if trend is not None:
+            embed.set_image(url="attachment://trend.png")
+            files.append(discord.File(io.BytesIO(trend), "trend.png"))
+        if by_topic is not None:
+            embeds.append(discord.Embed(title="By topic").set_image(url="attachment://topics.png"))
+            files.append(discord.File(io.BytesIO(by_topic), "topics.png"))
+        await interaction.followup.send(embeds=embeds, files=files, ephemeral=True)
