@@ -7,14 +7,12 @@ the Discord adapter can render the same model its own way.
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
-from pathlib import Path
 from typing import TextIO
 
-from bot.errors import UsageError
 from bot.scoring.star import analyse
 from bot.scoring.star_models import COMPONENTS, StarAnalysis
+from bot.textin import read_text
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 _WIDTH = 100
@@ -24,14 +22,7 @@ def read_story(answer: str | None, answer_file: str | None) -> str:
     """The story from ``--answer``, a file, or standard input for ``-``; a bad path is a usage error."""
     if answer is not None:
         return answer
-    if answer_file is None or answer_file == "-":
-        return sys.stdin.read()
-    try:
-        return Path(answer_file).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read the story file {answer_file}: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"the story file {answer_file} is not UTF-8 text.") from None
+    return read_text(answer_file or "-", "story")
 
 
 def star(text: str, *, as_json: bool, out: TextIO, err: TextIO) -> int:

@@ -7,28 +7,20 @@ import contextlib
 import json
 import logging
 import signal
-import sys
 from pathlib import Path
 from typing import TextIO
 
 from bot.engine.models import CodeCheck
-from bot.errors import UsageError
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
+from bot.textin import read_text
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
 def read_source(path: str) -> str:
     """The submission from a file, or from standard input for ``-``; a bad path is a usage error."""
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read the code file {path}: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"the code file {path} is not UTF-8 text.") from None
+    return read_text(path, "code")
 
 
 async def check_code(question_id: str, source: str, *, as_json: bool, out: TextIO, err: TextIO,

@@ -6,7 +6,6 @@ import getpass
 import json
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -31,6 +30,7 @@ from bot.sandbox.runner import describe
 from bot.scoring.offline import OfflineScorer
 from bot.storage.grades import SqlGradeCache
 from bot.storage.usage import SqlUsageStore
+from bot.textin import read_text
 
 
 def _console() -> Console:
@@ -104,14 +104,7 @@ def _read_answer(answer: str | None, answer_file: str | None) -> str:
     if answer is not None:
         return answer
     assert answer_file is not None
-    if answer_file == "-":
-        return sys.stdin.read()
-    try:
-        return Path(answer_file).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read the answer file {answer_file}: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"the answer file {answer_file} is not UTF-8 text.") from None
+    return read_text(answer_file, "answer")
 
 
 async def score(settings: Settings, question_id: str, answer: str | None, answer_file: str | None,
