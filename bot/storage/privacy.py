@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from bot.storage import tables as t
 from bot.storage.db import Database
 from bot.storage.repository import load_state
+from bot.storage.stories import export_stories  # stories go on forget through the users -> stories cascade
 
 
 class SqlUserData:
@@ -53,6 +54,7 @@ class SqlUserData:
                 "schedules": [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in s.items()}
                               for s in schedules],
                 "plans": [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in p.items()} for p in plans],
+                "stories": export_stories(db, user_id),
             }
 
         return await self.database.run(work)

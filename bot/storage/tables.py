@@ -282,3 +282,33 @@ class GroupMember(Base):
     group_id: Mapped[str] = mapped_column(ForeignKey("group_rounds.id", ondelete="CASCADE"), primary_key=True)
     discord_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Story(Base):
+    """A behavioral story in a user's bank; its text lives in versions, its tags in story_themes."""
+
+    __tablename__ = "stories"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoryTheme(Base):
+    """One tag of a story; a row per tag so the bank can be listed by theme in SQL."""
+
+    __tablename__ = "story_themes"
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # the order the user gave, the loop's theme first
+
+
+class StoryVersion(Base):
+    """One telling of a story: numbered from 1, never rewritten, so progress stays visible."""
+
+    __tablename__ = "story_versions"
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
