@@ -98,10 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("star", help="STAR analysis of a behavioral story (offline)")
     story = t.add_mutually_exclusive_group(required=True)
+    story.add_argument("--coach", action="store_true", help="rehearse: one suggestion at a time, then revise")
+    story.add_argument("--stories", action="store_true", help="list your story bank")
     story.add_argument("--answer", metavar="TEXT")
     story.add_argument("--answer-file", metavar="PATH", help="a file with the story, or - for standard input")
     story.add_argument("source", nargs="?", choices=["-"], metavar="-", help="read the story from standard input")
     t.add_argument("--json", action="store_true")
+    t.add_argument("--theme", choices=["incident", "ownership", "mentoring", "conflict"], default="incident",
+                   help="with --coach: what the story is about")
+    t.add_argument("--topic", help="with --coach: a topic of your own instead of a theme")
 
     c = sub.add_parser("check-code", help="run a coding answer against its question's examples and hidden tests "
                                           "in the sandbox")
@@ -177,6 +182,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "score":
         return _run(lambda: commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
                                            args.json))
+    if args.command == "star" and (args.coach or args.stories):
+        from bot.adapters.console import star_coach
+        from bot.coaching.models import Theme
+
+        settings = load_settings()
+        user = commands.local_user(settings)
+        if args.stories:
+            return _run(lambda: star_coach.stories(settings, user))
+        return _run(lambda: star_coach.coach(settings, user, Theme(args.theme), args.topic))
     if args.command == "star":
         from bot.star_command import read_story, star
 

@@ -137,3 +137,15 @@ def test_unwritable_database_path_is_named(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     done = mockloop(tmp_path, "history", DATABASE_URL=f"sqlite+aiosqlite:///{blocker}/m.db")
     assert done.returncode == 1 and str(blocker) in done.stderr and "Traceback" not in done.stderr
+
+
+def test_star_coaching_in_the_terminal_saves_each_version_to_the_story_bank(tmp_path: Path) -> None:
+    first = ("Last spring our checkout API timed out every evening at peak. I was on call. I profiled the endpoint, "
+             "found an N+1 query in the discount lookup and rewrote it with a join.")
+    second = first + " My goal was to get p99 under 300 ms before the holiday sale. Afterwards p99 went from 2.4 s to 180 ms."
+    done = mockloop(tmp_path, "star", "--coach", stdin=f"{first}\n/send\n{second}\n/send\n/done\n")
+    assert done.returncode == 0, done.stderr
+    assert "scores" in done.stdout and "Saved to your story bank (2 versions)" in done.stdout
+    assert rows(tmp_path, "select count(*) from story_versions")[0][0] == 2
+    listed = mockloop(tmp_path, "star", "--stories")
+    assert "2 version(s)" in listed.stdout

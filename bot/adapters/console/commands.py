@@ -37,7 +37,7 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def _local_user(settings: Settings) -> tuple[str, str]:
+def local_user(settings: Settings) -> tuple[str, str]:
     name = settings.local_user or getpass.getuser() or "me"
     return f"local:{name}", name
 
@@ -51,7 +51,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
     console = _console()
     llm = None
     try:
-        external, name = _local_user(settings)
+        external, name = local_user(settings)
         user_id = await repo.ensure_user(external, name)
         clock = SystemClock()
         ui = ConsoleUI(console, clock)
@@ -124,7 +124,7 @@ async def score(settings: Settings, question_id: str, answer: str | None, answer
     client = None
     try:
         if repo is not None:
-            external, name = _local_user(settings)
+            external, name = local_user(settings)
             current_actor.set(Actor(await repo.ensure_user(external, name)))
             client = build_llm(settings, usage=SqlUsageStore(repo.database))
         grades = SqlGradeCache(repo.database) if repo is not None else None
@@ -169,7 +169,7 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
     """Your past sessions, newest first, with their scores."""
     repo = await open_repository(settings)
     try:
-        external, name = _local_user(settings)
+        external, name = local_user(settings)
         user_id = await repo.ensure_user(external, name)
         sessions = await repo.list_sessions(user_id, limit)
         tried = attempts(await repo.list_sessions(user_id, HISTORY_SESSIONS))

@@ -1,0 +1,86 @@
+"""``mockloop star --coach``: the STAR coaching loop in the terminal, saved to the story bank.
+
+Tell the story over as many lines as you like and end it with a line ``/send``; the coach
+answers with what it found and one thing to improve; send the revision the same way.
+``/more`` asks for three more revisions, ``/done`` wraps up.  Every version is saved to your
+story bank at the end (``mockloop star --stories`` lists it).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+from bot.adapters.console import render
+from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
+from bot.bootstrap import open_repository
+from bot.coaching.bank import StoryBank
+from bot.coaching.coach import StarCoach
+from bot.coaching.models import Phase, Theme, Turn
+from bot.config import Settings
+from bot.engine.clock import SystemClock
+from bot.storage.stories import SqlStories
+
+HELP = "End each version with a line /send.  /more: three more revisions.  /done: wrap up and save."
+
+
+def _show(console: Console, turn: Turn) -> None:
+    if turn.comparison is not None:
+        for line in turn.comparison.improved:
+            console.print(f"[green]+ {render.escape(line)}[/green]")
+        for line in turn.comparison.worse:
+            console.print(f"[yellow]- {render.escape(line)}[/yellow]")
+    console.print(render.escape(turn.message))
+
+
+async def coach(settings: Settings, user: tuple[str, str], theme: Theme, topic: str | None) -> int:
+    console = Console(highlight=False, soft_wrap=True)
+    repo = await open_repository(settings)
+    try:
+        user_id = await repo.ensure_user(*user)
+        star = StarCoach(SystemClock())
+        turn = star.start(theme, topic)
+        console.print(render.escape(turn.message))
+        console.print(f"[dim]{HELP}[/dim]")
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        lines: LineSource = PromptLines(lambda: " /send  /more  /done ") if interactive else PlainLines()
+        typed: list[str] = []
+        while turn.state.phase is not Phase.WRAPPED_UP:
+            line = await lines.readline()
+            command = None if line is None else line.strip().lower()
+            if line is None or command == "/done":
+                turn = star.finish(turn.state)
+            elif command == "/more":
+                turn = star.more(turn.state)
+            elif command == "/send":
+                turn = star.tell(turn.state, "\n".join(typed))
+                typed = []
+            else:
+                typed.append(line)
+                continue
+            _show(console, turn)
+        if any(not a.saved for a in turn.state.attempts):
+            saved = await StoryBank(SqlStories(repo.database), star).save(user_id, turn.state)
+            console.print(f"[dim]Saved to your story bank ({len(saved.attempts)} version"
+                          f"{'s' if len(saved.attempts) != 1 else ''}); `mockloop star --stories` lists it.[/dim]")
+        return 0
+    finally:
+        await repo.close()
+
+
+async def stories(settings: Settings, user: tuple[str, str]) -> int:
+    console = Console(highlight=False, soft_wrap=True)
+    repo = await open_repository(settings)
+    try:
+        user_id = await repo.ensure_user(*user)
+        found = await StoryBank(SqlStories(repo.database), StarCoach(SystemClock())).stories(user_id)
+    finally:
+        await repo.close()
+    if not found:
+        console.print("Your story bank is empty. Rehearse a story with `mockloop star --coach`.")
+        return 0
+    for story in found:
+        console.print(render.escape(f"{story.id[:8]}  {story.title}  [{', '.join(story.themes)}]  "
+                                    f"{story.versions} version(s), latest score {story.latest.score}"))
+    return 0
