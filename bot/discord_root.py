@@ -33,10 +33,11 @@ from bot.sandbox.runner import describe
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
-from bot.storage.discord_rooms import SqlGuildSettings, SqlRooms
+from bot.storage.discord_rooms import SqlCoachRooms, SqlGuildSettings, SqlRooms
 from bot.storage.groups import SqlGroups
 from bot.storage.privacy import SqlUserData
 from bot.storage.schedules import SqlSchedules
+from bot.storage.stories import SqlStories
 from bot.storage.timers import SqlTimers
 from bot.storage.usage import SqlUsageStore
 
@@ -100,7 +101,8 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     scheduler = Scheduler(schedules, dispatcher, schedule_notifier, clock, plans=schedules)
     services = Services(engine=engine, bank=bank, repo=repo, rooms=rooms, guilds=guilds,
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
-                        scheduler=scheduler, groups=SqlGroups(repo.database), clock=clock)
+                        scheduler=scheduler, groups=SqlGroups(repo.database), coach_rooms=SqlCoachRooms(repo.database),
+                        stories=SqlStories(repo.database), clock=clock)
     bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
                       message_content=settings.message_content if message_content is None else message_content,
                       shard_ids=settings.shard_ids, shard_count=settings.shard_count,

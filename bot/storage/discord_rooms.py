@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from bot.adapters.discord.ports import GuildConfig, Room
@@ -83,3 +83,28 @@ class SqlGuildSettings:
 
         await self.database.run(work)
         return await self.get(guild_id)
+
+
+class SqlCoachRooms:
+    """Where each STAR rehearsal thread keeps its coach state (JSON) between messages."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def put(self, thread_id: int, user_id: str, discord_user_id: int, state: dict[str, Any]) -> None:
+        row = {"thread_id": str(thread_id), "user_id": user_id, "discord_user_id": str(discord_user_id),
+               "state": state, "updated_at": datetime.now(UTC)}
+
+        def work(db: Connection) -> None:
+            db.execute(delete(t.CoachRoom).where(t.CoachRoom.thread_id == str(thread_id)))
+            db.execute(insert(t.CoachRoom).values(row))
+
+        await self.database.run(work)
+
+    async def get(self, thread_id: int) -> tuple[str, int, dict[str, Any]] | None:
+        """(user id, Discord user id, state) of the rehearsal in this thread, if it is one."""
+        query = select(t.CoachRoom.__table__).where(t.CoachRoom.thread_id == str(thread_id))
+        found = await self.database.run(lambda db: db.execute(query).mappings().first())
+        if found is None:
+            return None
+        return found["user_id"], int(found["discord_user_id"]), dict(found["state"])

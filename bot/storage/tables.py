@@ -312,3 +312,14 @@ class StoryVersion(Base):
     text: Mapped[str] = mapped_column(Text)
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CoachRoom(Base):
+    """A STAR rehearsal running in a Discord thread: the coach's state between messages."""
+
+    __tablename__ = "coach_rooms"
+    thread_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    discord_user_id: Mapped[str] = mapped_column(String(32))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

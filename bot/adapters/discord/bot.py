@@ -22,6 +22,7 @@ from bot.adapters.discord.cogs.admin import AdminCog
 from bot.adapters.discord.cogs.answers import AnswersCog
 from bot.adapters.discord.cogs.mock import MockCog
 from bot.adapters.discord.cogs.privacy import PrivacyCog
+from bot.adapters.discord.cogs.star import CoachButton, StarCog
 from bot.adapters.discord.groups import JoinButton
 from bot.adapters.discord.scheduling import StartButton
 from bot.adapters.discord.services import Services
@@ -53,9 +54,9 @@ class MockLoopBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         s = self.services
-        for cog in (MockCog(s), AnswersCog(s), PrivacyCog(s), AdminCog(s)):
+        for cog in (MockCog(s), AnswersCog(s), PrivacyCog(s), AdminCog(s), StarCog(s, self)):
             await self.add_cog(cog)
-        self.add_dynamic_items(SessionButton, StartButton, JoinButton)
+        self.add_dynamic_items(SessionButton, StartButton, JoinButton, CoachButton)
         s.charts.start()
         s.scheduler.dispatcher.start()
         if self.dev_guild_id is not None:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.adapters.discord.chart_worker import ChartRenderer
-from bot.adapters.discord.ports import Groups, GuildSettingsStore, Rooms
+from bot.adapters.discord.ports import CoachRooms, Groups, GuildSettingsStore, Rooms
+from bot.coaching.ports import StoryStore
 from bot.engine.ports import Clock, QuestionBank, Repository, UserData
 from bot.engine.session import InterviewEngine
 from bot.scheduling.schedules import Scheduler
@@ -39,6 +40,8 @@ class Services:
     charts: ChartRenderer
     scheduler: Scheduler
     groups: Groups
+    coach_rooms: CoachRooms
+    stories: StoryStore
     clock: Clock
     start_cooldown: timedelta = START_COOLDOWN
     last_start: dict[int, datetime] = field(default_factory=dict)  # Discord user id -> when they last started
