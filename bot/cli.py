@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     story.add_argument("--answer-file", metavar="PATH", help="a file with the story, or - for standard input")
     story.add_argument("source", nargs="?", choices=["-"], metavar="-", help="read the story from standard input")
     t.add_argument("--json", action="store_true")
+    t.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline",
+                   help="who judges the parts: the offline analyser (default) or the configured LLM")
     t.add_argument("--theme", choices=["incident", "ownership", "mentoring", "conflict"], default="incident",
                    help="with --coach: what the story is about")
     t.add_argument("--topic", help="with --coach: a topic of your own instead of a theme")
@@ -195,7 +197,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.star_command import read_story, star
 
         text = read_story(args.answer, "-" if args.source else args.answer_file)
-        return star(text, as_json=args.json, out=sys.stdout, err=sys.stderr)
+        settings = load_settings()
+        found = asyncio.run(commands.star_analysis(settings, text, args.scorer))
+        if found.fallback_reason and not args.json:
+            print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
+        return star(text, as_json=args.json, out=sys.stdout, err=sys.stderr, analysis=found)
     if args.command == "check-code":
         from bot.sandbox.command import check_code, read_source
 

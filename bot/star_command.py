@@ -25,14 +25,14 @@ def read_story(answer: str | None, answer_file: str | None) -> str:
     return read_text(answer_file or "-", "story")
 
 
-def star(text: str, *, as_json: bool, out: TextIO, err: TextIO) -> int:
+def star(text: str, *, as_json: bool, out: TextIO, err: TextIO, analysis: StarAnalysis | None = None) -> int:
     """Analyse a behavioral story: which STAR parts are there, I or we, numbers, length, one event, lesson.
 
     Exit code 0 when the story was analysed and scored, 1 when it could not be scored fairly
     (empty, too short, not English, a list of terms); the reason is then one sentence on stderr
     and the report (or JSON, with ``score`` null) still goes to stdout.
     """
-    result = analyse(text)
+    result = analysis or analyse(text)
     if as_json:
         out.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=True) + "\n")
     else:

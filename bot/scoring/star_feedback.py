@@ -41,12 +41,17 @@ def _quote(text: str, limit: int = 80) -> str:
 
 def score(f: Findings) -> int:
     """0-100 from the parts' scores, the lesson, the length and whether it is one event."""
-    parts = f.components.model_dump()
+    return points(f.components, f.lesson is not None, f.length.verdict, f.specific)
+
+
+def points(components: Components, lesson: bool, length: str, specific: bool) -> int:
+    """The one rule that turns the parts' levels and the story's shape into 0-100 (both analysers use it)."""
+    parts = components.model_dump()
     total = sum(weight * parts[name]["score"] / 3 for name, weight in WEIGHTS.items())
-    total += LESSON_POINTS if f.lesson else 0
-    total += {"on target": LENGTH_POINTS, "short": 3, "long": 3}.get(f.length.verdict, 0)
-    total += EVENT_POINTS if f.specific else 0
-    if not f.specific:
+    total += LESSON_POINTS if lesson else 0
+    total += {"on target": LENGTH_POINTS, "short": 3, "long": 3}.get(length, 0)
+    total += EVENT_POINTS if specific else 0
+    if not specific:
         total *= GENERAL_FACTOR
     return max(0, min(100, round(total)))
 

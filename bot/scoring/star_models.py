@@ -70,3 +70,5 @@ class StarAnalysis(_Strict):
     generalisations: list[str] = Field(default_factory=list)
     lesson: str | None = Field(default=None, description="the sentence that draws a lesson, if any")
     vague_results: list[str] = Field(default_factory=list)
+    scorer: Literal["offline", "llm"] = "offline"  # which analyser judged the parts
+    fallback_reason: str | None = None  # why the LLM was asked for and not used

@@ -15,6 +15,7 @@ from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
 from bot.bootstrap import build_debriefer, build_engine, build_judge, build_llm, build_runner, load_bank, open_repository
 from bot.config import Settings
+from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
 from bot.engine.context import Actor, current_actor
 from bot.engine.errors import EngineError
@@ -26,8 +27,12 @@ from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
 from bot.engine.state import QuestionStatus
 from bot.errors import UsageError
+from bot.llm.prompts import Prompts
+from bot.llm.star import LLMStarAnalyser
 from bot.sandbox.runner import describe
 from bot.scoring.offline import OfflineScorer
+from bot.scoring.star import analyse as analyse_story
+from bot.scoring.star_models import StarAnalysis
 from bot.storage.grades import SqlGradeCache
 from bot.storage.usage import SqlUsageStore
 from bot.textin import read_text
@@ -246,3 +251,25 @@ async def db_upgrade(settings: Settings) -> int:
     await repo.close()
     print("Database is up to date.")
     return 0
+
+
+async def star_analysis(settings: Settings, text: str, scorer_name: str) -> StarAnalysis:
+    """The STAR analysis by the LLM when asked for and configured, else offline (saying why if asked)."""
+    if scorer_name == "offline":
+        return analyse_story(text)
+    if settings.openai_api_key is None:
+        found = analyse_story(text)
+        if scorer_name == "llm":
+            found = found.model_copy(update={"fallback_reason": "no LLM is configured (OPENAI_API_KEY is not set)"})
+        return found
+    repo = await open_repository(settings)
+    client = None
+    try:
+        current_actor.set(Actor(await repo.ensure_user(*local_user(settings))))
+        client = build_llm(settings, usage=SqlUsageStore(repo.database))
+        assert client is not None
+        return await LLMStarAnalyser(client, Prompts(content_root() / "prompts")).analyse(text)
+    finally:
+        if client is not None:
+            await client.close()
+        await repo.close()

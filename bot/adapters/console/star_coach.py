@@ -14,13 +14,18 @@ from rich.console import Console
 
 from bot.adapters.console import render
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
-from bot.bootstrap import open_repository
+from bot.bootstrap import build_llm, open_repository
 from bot.coaching.bank import StoryBank
 from bot.coaching.coach import StarCoach
 from bot.coaching.models import Phase, Theme, Turn
 from bot.config import Settings
+from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
+from bot.engine.context import Actor, current_actor
+from bot.llm.prompts import Prompts
+from bot.llm.star import LLMStarAnalyser
 from bot.storage.stories import SqlStories
+from bot.storage.usage import SqlUsageStore
 
 HELP = "End each version with a line /send.  /more: three more revisions.  /done: wrap up and save."
 
@@ -37,8 +42,12 @@ def _show(console: Console, turn: Turn) -> None:
 async def coach(settings: Settings, user: tuple[str, str], theme: Theme, topic: str | None) -> int:
     console = Console(highlight=False, soft_wrap=True)
     repo = await open_repository(settings)
+    llm = None
     try:
         user_id = await repo.ensure_user(*user)
+        current_actor.set(Actor(user_id))
+        llm = build_llm(settings, usage=SqlUsageStore(repo.database))
+        analyser = None if llm is None else LLMStarAnalyser(llm, Prompts(content_root() / "prompts"))
         star = StarCoach(SystemClock())
         turn = star.start(theme, topic)
         console.print(render.escape(turn.message))
@@ -54,7 +63,11 @@ async def coach(settings: Settings, user: tuple[str, str], theme: Theme, topic: 
             elif command == "/more":
                 turn = star.more(turn.state)
             elif command == "/send":
-                turn = star.tell(turn.state, "\n".join(typed))
+                story = "\n".join(typed)
+                found = await analyser.analyse(story) if analyser is not None and story.strip() else None
+                if found is not None and found.fallback_reason:
+                    console.print(f"[yellow]Analysed offline: {render.escape(found.fallback_reason)}.[/yellow]")
+                turn = star.tell(turn.state, story, found)
                 typed = []
             else:
                 typed.append(line)
@@ -66,6 +79,8 @@ async def coach(settings: Settings, user: tuple[str, str], theme: Theme, topic: 
                           f"{'s' if len(saved.attempts) != 1 else ''}); `mockloop star --stories` lists it.[/dim]")
         return 0
     finally:
+        if llm is not None:
+            await llm.close()
         await repo.close()
 
 

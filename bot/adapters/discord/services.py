@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 
@@ -19,12 +19,17 @@ from bot.coaching.ports import StoryStore
 from bot.engine.ports import Clock, QuestionBank, Repository, UserData
 from bot.engine.session import InterviewEngine
 from bot.scheduling.schedules import Scheduler
+from bot.scoring.star_models import StarAnalysis
 
 if TYPE_CHECKING:  # the notifier's buttons reach back here; only the types are needed
     from bot.adapters.discord.notifier import DiscordNotifier
     from bot.adapters.discord.timers import SessionTimers
 
 START_COOLDOWN = timedelta(seconds=30)
+
+
+class StarAnalyser(Protocol):
+    async def analyse(self, story: str) -> StarAnalysis: ...
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Services:
     coach_rooms: CoachRooms
     stories: StoryStore
     clock: Clock
+    star_analyser: StarAnalyser | None = None  # the LLM's STAR ratings when configured; offline without
     start_cooldown: timedelta = START_COOLDOWN
     last_start: dict[int, datetime] = field(default_factory=dict)  # Discord user id -> when they last started
 

@@ -21,6 +21,7 @@ from bot.adapters.discord.split import split_text
 from bot.coaching.bank import StoryBank
 from bot.coaching.coach import StarCoach
 from bot.coaching.models import CoachState, Phase, Theme, Turn
+from bot.engine.context import Actor, current_actor
 
 NONE = discord.AllowedMentions.none()
 THEMES = [app_commands.Choice(name=t.value, value=t.value) for t in Theme if t is not Theme.OWN]
@@ -93,7 +94,14 @@ async def advance(s: Services, client: discord.Client, thread_id: int, action: s
     user_id, discord_user_id, stored = found
     coach = StarCoach(s.clock)
     state = CoachState.model_validate(stored)
-    turn = {"tell": lambda: coach.tell(state, text or ""), "more": lambda: coach.more(state),
+    analysis = None
+    if action == "tell" and text and s.star_analyser is not None:
+        token = current_actor.set(Actor(user_id, None, str(thread.guild.id)))  # the LLM budget is theirs
+        try:
+            analysis = await s.star_analyser.analyse(text)
+        finally:
+            current_actor.reset(token)
+    turn = {"tell": lambda: coach.tell(state, text or "", analysis), "more": lambda: coach.more(state),
             "done": lambda: coach.finish(state)}[action]()
     state = turn.state
     if turn.state.phase is Phase.WRAPPED_UP and any(not a.saved for a in state.attempts):
