@@ -149,3 +149,16 @@ def test_star_coaching_in_the_terminal_saves_each_version_to_the_story_bank(tmp_
     assert rows(tmp_path, "select count(*) from story_versions")[0][0] == 2
     listed = mockloop(tmp_path, "star", "--stories")
     assert "2 version(s)" in listed.stdout
+
+
+def test_a_behavioral_round_can_be_answered_with_a_saved_story(tmp_path: Path) -> None:
+    story = ("Last spring our checkout API timed out every evening at peak. I was on call and had to fix it before the "
+             "sale. I profiled the endpoint and rewrote the N+1 query with a join. Afterwards p99 went from 2.4 s to "
+             "180 ms.")
+    assert mockloop(tmp_path, "star", "--coach", stdin=f"{story}\n/send\n/done\n").returncode == 0
+    [(saved,)] = rows(tmp_path, "select id from stories")
+    done = mockloop(tmp_path, "practice", "--round", "behavioral", "--level", "mid", "--minutes", "10",
+                    stdin=f"/story nope\n/story {saved[:8]}\n/end\n")
+    assert done.returncode == 0, done.stderr
+    assert "No saved story of yours starts with that id" in done.stdout and "Answering with your saved story" in done.stdout
+    assert rows(tmp_path, "select text from answers") == [(story,)]

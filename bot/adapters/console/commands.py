@@ -14,6 +14,7 @@ from bot.adapters.console import render
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
 from bot.bootstrap import build_debriefer, build_engine, build_judge, build_llm, build_runner, load_bank, open_repository
+from bot.coaching.recall import recall
 from bot.config import Settings
 from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
@@ -34,6 +35,7 @@ from bot.scoring.offline import OfflineScorer
 from bot.scoring.star import analyse as analyse_story
 from bot.scoring.star_models import StarAnalysis
 from bot.storage.grades import SqlGradeCache
+from bot.storage.stories import SqlStories
 from bot.storage.usage import SqlUsageStore
 from bot.textin import read_text
 
@@ -62,6 +64,11 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         ui = ConsoleUI(console, clock)
         llm = build_llm(settings, clock, SqlUsageStore(repo.database))
         runner = build_runner(settings)
+        story_store = SqlStories(repo.database)
+
+        async def stories(prefix: str) -> tuple[str, str] | None:
+            return await recall(story_store, user_id, prefix)
+
         engine = build_engine(bank, repo, ui, clock, llm, runner)
         console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
         if RoundKind.CODING in kinds:
@@ -89,9 +96,9 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             from prompt_toolkit.patch_stdout import patch_stdout
 
             with patch_stdout(raw=True):
-                finished = await PracticeRunner(engine, ui, lines, state.id, draft).run()
+                finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories).run()
         else:
-            finished = await PracticeRunner(engine, ui, lines, state.id, draft).run()
+            finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories).run()
         if finished:
             final = await engine.state(state.id)
             render.scorecard(console, final, bank)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from rich.console import Console
 
 from bot.adapters.console import render
 from bot.adapters.console.reader import InputInterrupted, LineSource
+from bot.coaching.recall import story_id
 from bot.engine import events as ev
 from bot.engine.clock import SystemClock
 from bot.engine.errors import EngineError
@@ -113,8 +114,10 @@ class PracticeRunner:
     """Feeds typed lines to the engine until the session ends, is interrupted, or input runs out."""
 
     def __init__(self, engine: InterviewEngine, ui: ConsoleUI, lines: LineSource, session_id: str,
-                 draft: str | None = None) -> None:
+                 draft: str | None = None,
+                 stories: Callable[[str], Awaitable[tuple[str, str] | None]] | None = None) -> None:
         self.engine = engine
+        self.stories = stories  # finds a saved story by id prefix, for /story
         self.ui = ui
         self.lines = lines
         self.session_id = session_id
@@ -193,6 +196,15 @@ class PracticeRunner:
                 self.ui.console.print(f"[dim]{self.ui.status().strip()}[/dim]")
             elif command == "/help":
                 self.ui.console.print(render.SUBMIT_HELP)
+            elif story_id(command) is not None and self.stories is not None:
+                found = await self.stories(story_id(command) or "")
+                if found is None:
+                    self.ui.console.print("No saved story of yours starts with that id; `mockloop star --stories` "
+                                          "lists them.")
+                else:
+                    self.ui.console.print(f"[dim]Answering with your saved story “{render.escape(found[0])}”.[/dim]")
+                    self._clear()
+                    await self.engine.answer(self.session_id, found[1])
             else:
                 if not self.buffer:
                     self.buffer_ref = self.ui.current

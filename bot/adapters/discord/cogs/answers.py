@@ -12,8 +12,10 @@ import logging
 import discord
 from discord.ext import commands
 
+from bot.adapters.discord import render
 from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
+from bot.coaching.recall import recall, story_id
 from bot.engine.errors import EngineError
 from bot.engine.limits import MAX_ANSWER_CHARS
 
@@ -60,6 +62,16 @@ class AnswersCog(commands.Cog):
             await message.reply(f"That answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
                                 "Shorten it and send it again.", allowed_mentions=NONE)
             return
+        wanted = story_id(text)
+        if wanted is not None:  # "/story <id>": answer with a story from the bank
+            found = await recall(self.services.stories, await self.services.user_id(message.author), wanted)
+            if found is None:
+                await message.reply("No saved story of yours starts with that id; `/star stories` lists them.",
+                                    allowed_mentions=NONE)
+                return
+            await message.reply(f"Answering with your saved story “{render.candidate_text(found[0], 200)}”.",
+                                allowed_mentions=NONE)
+            text = found[1]
         try:
             await self.services.engine.answer(room.session_id, text)
         except EngineError as exc:
