@@ -28,6 +28,7 @@ from bot.sandbox.service import RemoteRunner
 from bot.scoring.code import CodeAwareScorer
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
+from bot.scoring.story import StoryAwareScorer
 from bot.storage.db import open_database
 from bot.storage.grades import SqlGradeCache
 from bot.storage.migrate import upgrade
@@ -95,6 +96,7 @@ def build_engine(
     with a ``runner``, coding answers are also run against their tests (``code_allowed`` can
     refuse that, e.g. for a server whose admin switched execution off)."""
     scorer: Scorer = OfflineScorer() if llm is None else build_judge(llm, SqlGradeCache(repository.database))
+    scorer = StoryAwareScorer(scorer)
     if runner is not None:
         scorer = CodeAwareScorer(scorer, runner, code_allowed)
     interviewer: Interviewer = OfflineInterviewer() if llm is None else LLMInterviewer(llm, Prompts(content_root() / "prompts"))

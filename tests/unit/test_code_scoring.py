@@ -72,3 +72,19 @@ async def test_an_admin_switch_stops_execution_and_prose_questions_never_run() -
     await CodeAwareScorer(OfflineScorer(), runner).score(GIL, BANK.rubric(GIL.id), AnswerText(["def f(): pass"]),
                                                          frozenset())
     assert runner.calls == []
+
+
+async def test_a_behavioral_answer_gets_the_star_breakdown_with_its_grade() -> None:
+    from bot.scoring.story import StoryAwareScorer
+
+    incident = BANK.get("behavioral.incident")
+    story = ("Last spring our checkout API timed out every evening. I was on call and had to fix it before the sale. "
+             "I profiled it and rewrote the N+1 query with a join. Afterwards p99 went from 2.4 s to 180 ms.")
+    plain = await OfflineScorer().score(incident, BANK.rubric(incident.id), AnswerText([story]), frozenset())
+    result = await StoryAwareScorer(OfflineScorer()).score(incident, BANK.rubric(incident.id), AnswerText([story]),
+                                                           frozenset())
+    assert result.score == plain.score  # the rubric grades; the analysis only explains
+    [note] = [n for n in result.notes if n.startswith("STAR:")]
+    assert "action ✓" in note and "2.4 s to 180 ms" in note
+    prose = await StoryAwareScorer(OfflineScorer()).score(GIL, BANK.rubric(GIL.id), AnswerText([story]), frozenset())
+    assert not any(n.startswith("STAR:") for n in prose.notes)
