@@ -55,6 +55,10 @@ class SqlUserData:
                               for s in schedules],
                 "plans": [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in p.items()} for p in plans],
                 "stories": export_stories(db, user_id),
+                "star_rehearsals": [{"thread_id": r["thread_id"], "state": r["state"],
+                                     "updated_at": r["updated_at"].isoformat()}
+                                    for r in db.execute(select(t.CoachRoom.__table__)
+                                                        .where(t.CoachRoom.user_id == user_id)).mappings()],
             }
 
         return await self.database.run(work)
