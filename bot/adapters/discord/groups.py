@@ -8,6 +8,7 @@ restarts and fires in exactly one process.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import uuid
@@ -117,7 +118,8 @@ class GroupStarter:
         late = s.clock.now() - due.due_at > s.scheduler.grace
         await s.groups.set(group.id, state="missed" if late else "started")
         if group.message_id is not None:
-            await channel.get_partial_message(int(group.message_id)).edit(view=None)
+            with contextlib.suppress(discord.HTTPException):  # the announcement may have been deleted
+                await channel.get_partial_message(int(group.message_id)).edit(view=None)
         if late:
             await channel.send(f"The group **{group.round}** round was missed: the bot was offline when it was due.",
                                allowed_mentions=NONE)

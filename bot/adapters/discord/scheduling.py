@@ -8,6 +8,7 @@ like ``/mock start``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from datetime import datetime
@@ -83,7 +84,8 @@ class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             text = str(exc)
         await interaction.followup.send(text, ephemeral=True)
         if interaction.message is not None:  # one round per reminder: the button goes
-            await interaction.message.edit(view=None)
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.message.edit(view=None)
 
 
 async def _channel(client: discord.Client, channel_id: int) -> discord.TextChannel | None:
