@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.engine import answer_pool
-from tests.servers.discord import DiscordEmulator, running_discord
+from tests.servers.discord import DiscordEmulator, bot_process_env, running_discord
 from tests.servers.discord.state import StoredMessage, walk_components
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,11 +127,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         async with running_discord(point_discord_py=False) as em:
             users = [em.add_user(f"member{i}") for i in range(args.users)]
             assert em.default_guild_id is not None
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "DISCORD", "DATABASE"))}
-            env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bot.db", "DISCORD_TOKEN": em.token,
-                        "DISCORD_API_BASE": em.api_base, "DISCORD_GATEWAY_URL": em.ws_url,
-                        "DISCORD_DEV_GUILD_ID": str(em.default_guild_id), "PYTHONPATH": str(ROOT)})
-            env.update(dict(item.split("=", 1) for item in args.env))
+            env = bot_process_env(em, f"sqlite+aiosqlite:///{tmp}/bot.db",
+                                  **dict(item.split("=", 1) for item in args.env))
             with open(Path(tmp) / "bot.log", "wb") as log:
                 bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp, env=env,
                                                            stdout=log, stderr=log)

@@ -22,6 +22,7 @@ from bot.llm.interviewer import LLMInterviewer
 from bot.llm.judge import GradeStore, LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
+from bot.llm.star import LLMStarAnalyser
 from bot.llm.usage import UsageMeter, UsageStore
 from bot.sandbox.runner import SandboxRunner
 from bot.sandbox.service import RemoteRunner
@@ -84,7 +85,7 @@ def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore 
 def build_judge(client: LLMClient, grades: GradeStore | None = None) -> FallbackScorer:
     """The LLM judge with the offline scorer as its safety net (and a lasting grade cache if given)."""
     offline = OfflineScorer()
-    return FallbackScorer(LLMJudge(client, Prompts(content_root() / "prompts"), offline, grades), offline)
+    return FallbackScorer(LLMJudge(client, prompts(), offline, grades), offline)
 
 
 def build_engine(
@@ -99,7 +100,7 @@ def build_engine(
     scorer = StoryAwareScorer(scorer)
     if runner is not None:
         scorer = CodeAwareScorer(scorer, runner, code_allowed)
-    interviewer: Interviewer = OfflineInterviewer() if llm is None else LLMInterviewer(llm, Prompts(content_root() / "prompts"))
+    interviewer: Interviewer = OfflineInterviewer() if llm is None else LLMInterviewer(llm, prompts())
     return InterviewEngine(
         bank=bank,
         scorer=scorer,
@@ -112,7 +113,7 @@ def build_engine(
 
 def build_debriefer(bank: QuestionBank, llm: LLMClient | None = None) -> Debriefer:
     """The closing debrief: in the interviewer's voice with a model, from the scores without."""
-    return OfflineDebriefer(bank) if llm is None else LLMDebriefer(llm, Prompts(content_root() / "prompts"), bank)
+    return OfflineDebriefer(bank) if llm is None else LLMDebriefer(llm, prompts(), bank)
 
 
 def build_runner(settings: Settings) -> SandboxRunner | RemoteRunner:
@@ -120,3 +121,13 @@ def build_runner(settings: Settings) -> SandboxRunner | RemoteRunner:
     if settings.runner_socket:
         return RemoteRunner(Path(settings.runner_socket))
     return SandboxRunner()
+
+
+def prompts() -> Prompts:
+    """The prompt files shipped with the content."""
+    return Prompts(content_root() / "prompts")
+
+
+def build_star_analyser(llm: LLMClient | None) -> LLMStarAnalyser | None:
+    """The model's STAR ratings when an LLM is configured; ``None`` means the offline analysis."""
+    return None if llm is None else LLMStarAnalyser(llm, prompts())

@@ -24,14 +24,11 @@ from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.scheduling import DiscordScheduleNotifier
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.timers import SessionTimers
-from bot.bootstrap import build_debriefer, build_engine, build_llm, build_runner, load_bank, open_repository
+from bot.bootstrap import build_debriefer, build_engine, build_llm, build_runner, build_star_analyser, load_bank, open_repository
 from bot.config import Settings
-from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
 from bot.engine.context import current_actor
 from bot.engine.ports import Clock
-from bot.llm.prompts import Prompts
-from bot.llm.star import LLMStarAnalyser
 from bot.sandbox.runner import describe
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
@@ -106,7 +103,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
                         scheduler=scheduler, groups=SqlGroups(repo.database), coach_rooms=SqlCoachRooms(repo.database),
                         stories=SqlStories(repo.database), clock=clock,
-                        star_analyser=None if llm is None else LLMStarAnalyser(llm, Prompts(content_root() / "prompts")))
+                        star_analyser=build_star_analyser(llm))
     bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
                       message_content=settings.message_content if message_content is None else message_content,
                       shard_ids=settings.shard_ids, shard_count=settings.shard_count,

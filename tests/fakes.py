@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine.events import Event
 from bot.engine.loop import level_matches, track_matches
 from bot.engine.models import Level, Question, RoundKind, Rubric, Track
+from bot.engine.review import Attempt, attempts
 from bot.engine.state import Changes, SessionState, SessionStatus
 
 
@@ -38,6 +39,9 @@ class MemoryRepository:
     async def recent_question_ids(self, user_id: str, sessions: int) -> set[str]:
         mine = sorted((s for s in self.sessions.values() if s.user_id == user_id), key=lambda s: s.created_at)[-sessions:]
         return {q.question_id for s in mine for r in s.rounds for q in r.questions if q.counted}
+
+    async def attempts(self, user_id: str, sessions: int) -> list[Attempt]:
+        return attempts(await self.list_sessions(user_id, sessions))
 
     async def list_sessions(self, user_id: str, limit: int) -> list[SessionState]:
         mine = sorted((s for s in self.sessions.values() if s.user_id == user_id), key=lambda s: s.created_at)

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from bot.engine.events import Event
 from bot.engine.models import CodeCheck, CodingTask, Level, Question, RoundKind, Rubric, ScoreResult, Track
+from bot.engine.review import Attempt
 from bot.engine.state import Changes, FollowUpAsked, SessionState
 
 
@@ -98,6 +99,10 @@ class Repository(Protocol):
         ...
 
     async def recent_question_ids(self, user_id: str, sessions: int) -> set[str]: ...
+
+    async def attempts(self, user_id: str, sessions: int) -> list[Attempt]:
+        """The graded answers of the user's last ``sessions`` sessions, oldest first."""
+        ...
 
     async def list_sessions(self, user_id: str, limit: int) -> list[SessionState]: ...
 

@@ -23,7 +23,7 @@ from bot.engine.limits import MAX_ANSWER_CHARS, MAX_FOLLOWUPS, MIN_FOLLOWUP_SECO
 from bot.engine.loop import ROUNDS, choose_questions, question_count
 from bot.engine.models import Level, RoundKind, Track
 from bot.engine.ports import AnswerText, Clock, Interviewer, Notifier, QuestionBank, Repository, Scorer
-from bot.engine.review import HISTORY_SESSIONS, attempts, due_for_review, weak_spots
+from bot.engine.review import HISTORY_SESSIONS, due_for_review, weak_spots
 from bot.engine.signals import mean_score
 from bot.engine.state import (
     AnswerRecord,
@@ -82,7 +82,7 @@ class InterviewEngine:
         """Plan the rounds, pick their questions, save the session and ask the first question."""
         seed = request.seed if request.seed is not None else random.SystemRandom().randrange(1, 2**31)
         recent = await self.repo.recent_question_ids(request.user_id, RECENT_SESSIONS)
-        tried = attempts(await self.repo.list_sessions(request.user_id, HISTORY_SESSIONS))
+        tried = await self.repo.attempts(request.user_id, HISTORY_SESSIONS)
         reviews = due_for_review(tried, self.clock.now())
         weak = weak_spots(tried) if request.weak else []
         focus = request.focus or frozenset(weak) or frozenset(reviews)

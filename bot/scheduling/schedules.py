@@ -37,8 +37,8 @@ class Scheduler:
 
     async def create(self, row: ScheduleRow, rule: Rule) -> ScheduleRow:
         """Save a new schedule (``row.id``, ``rule``, ``next_at`` are filled in here) and set its timers."""
-        own = [s for s in await self.store.active(row.user_id) if s.plan_id is None]  # a plan's drills don't count
-        if row.plan_id is None and len(own) >= MAX_ACTIVE:
+        if row.plan_id is None and len([s for s in await self.store.active(row.user_id)
+                                        if s.plan_id is None]) >= MAX_ACTIVE:  # a plan's drills don't count
             raise ScheduleError(f"You already have {MAX_ACTIVE} active schedules; remove one with `/mock unschedule` "
                                 "first.")
         now = self.clock.now()

@@ -13,9 +13,10 @@ import ast
 import re
 from collections.abc import Awaitable, Callable
 
-from bot.engine.models import CodeCheck, Question, Rubric, ScoreResult
+from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, CodeRunner, Scorer
 from bot.engine.signals import signal_for, with_tests
+from bot.sandbox.results import refused
 
 _FENCE = re.compile(r"```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
 
@@ -55,10 +56,7 @@ class CodeAwareScorer:
             return result.model_copy(update={"notes": [*result.notes, "no code found to run: send it in a ``` block"]})
         refusal = await self.allowed() if self.allowed is not None else None
         if refusal is not None:
-            total = len(question.coding.examples) + len(question.coding.hidden)
-            check = CodeCheck(question=question.id, sandbox="none", passed=0, failed=total, total=total,
-                              error=f"Code was not run: {refusal}.", first_failure=None, time_ms=0, max_rss_kb=0,
-                              ran=False)
+            check = refused(question.id, question.coding, f"Code was not run: {refusal}.")
         else:
             check = await self.runner.check(question.id, question.coding, code)
         if not check.ran:

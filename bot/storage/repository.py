@@ -17,11 +17,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.engine.models import ScoreResult
+from bot.engine.review import MISSED_LEVEL, Attempt
 from bot.engine.state import (
     AnswerRecord,
     AskedQuestion,
     Changes,
     FollowUpAsked,
+    QuestionStatus,
     RoundState,
     SessionState,
     SessionStatus,
@@ -30,6 +32,8 @@ from bot.storage import tables as t
 from bot.storage.db import Database
 
 LIVE = (SessionStatus.ACTIVE.value, SessionStatus.INTERRUPTED.value)
+# Questions that were put to the candidate (AskedQuestion.counted).
+COUNTED = (QuestionStatus.ANSWERED.value, QuestionStatus.SKIPPED.value, QuestionStatus.TIMED_OUT.value)
 
 # Statements built once: SQLAlchemy reuses their compiled form, and a list of rows runs as
 # one executemany.  Key parameters are prefixed ``k_`` so they never clash with column names.
@@ -126,6 +130,34 @@ class SqlRepository:
             t.AskedQuestion.status.not_in(["pending", "unasked"]),
         )
         return await self.database.run(lambda db: {str(v) for v in db.scalars(query)})
+
+    async def attempts(self, user_id: str, sessions: int) -> list[Attempt]:
+        """Graded answers of the user's last sessions, as :func:`bot.engine.review.attempts` reads them
+        from whole sessions, in two queries instead of loading every session."""
+        A, C = t.AskedQuestion, t.CriterionScore
+        recent = (select(t.Session.id).where(t.Session.user_id == user_id)
+                  .order_by(t.Session.created_at.desc()).limit(sessions).subquery())
+        answered = select(t.Answer.session_id).where(t.Answer.session_id == A.session_id,
+                                                     t.Answer.round_pos == A.round_pos,
+                                                     t.Answer.question_pos == A.position).exists()
+        graded = (select(A.session_id, A.round_pos, A.position, A.question_id, A.asked_at, A.score,
+                         t.Session.created_at)
+                  .join(t.Session, t.Session.id == A.session_id)
+                  .where(A.session_id.in_(select(recent.c.id)), A.status.in_(COUNTED), A.result.is_not(None),
+                         A.scorer.is_not(None), A.scorer != "none", answered))
+        missed = (select(C.session_id, C.round_pos, C.question_pos, C.criterion_id)
+                  .where(C.session_id.in_(select(recent.c.id)), C.level <= MISSED_LEVEL))
+
+        def work(db: Connection) -> list[Attempt]:
+            gaps: dict[tuple[str, int, int], set[str]] = defaultdict(set)
+            for session_id, round_pos, question_pos, criterion in db.execute(missed):
+                gaps[(session_id, round_pos, question_pos)].add(criterion)
+            found = [Attempt(row.question_id, row.asked_at or row.created_at, row.score or 0,
+                             frozenset(gaps[(row.session_id, row.round_pos, row.position)]))
+                     for row in db.execute(graded)]
+            return sorted(found, key=lambda a: a.at)
+
+        return await self.database.run(work)
 
     async def list_sessions(self, user_id: str, limit: int) -> list[SessionState]:
         query = (select(t.Session.id).where(t.Session.user_id == user_id)

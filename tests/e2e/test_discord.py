@@ -13,10 +13,9 @@ import asyncio
 import functools
 import itertools
 import json
-import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,8 @@ from bot.config import Settings
 from bot.discord_root import DiscordApp, build_discord
 from bot.engine.clock import FakeClock
 from bot.scheduling.plans import weeks_for
-from tests.servers.discord import DiscordEmulator, running_client, running_discord
+from tests.servers.discord import DiscordEmulator, bot_process_env, running_client, running_discord
+from tests.servers.discord import bounded as bounded_by
 from tests.servers.discord.state import Channel, StoredMessage
 from tests.servers.openai_server import running_fake_openai
 
@@ -47,13 +47,7 @@ CORE_ANSWER = (
 )
 
 
-def bounded(test: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    @functools.wraps(test)
-    async def wrapper(*args: Any, **kwargs: Any) -> None:
-        async with asyncio.timeout(TEST_TIMEOUT):
-            await test(*args, **kwargs)
-
-    return wrapper
+bounded = bounded_by(TEST_TIMEOUT)
 
 
 @dataclass
@@ -126,6 +120,11 @@ def custom_ids(message: StoredMessage) -> list[str]:
     return message.custom_ids()
 
 
+def button_id(message: StoredMessage, prefix: str) -> str:
+    """The custom_id of the button on ``message`` whose id starts with ``prefix`` (e.g. "ml:skip:")."""
+    return next(i for i in message.custom_ids() if i.startswith(prefix))
+
+
 async def next_bot_text(emulator: DiscordEmulator, thread: int, after: StoredMessage | int | None,
                         predicate: Callable[[StoredMessage], bool], timeout: float = 10) -> StoredMessage:
     try:
@@ -165,7 +164,7 @@ async def test_a_whole_round_in_a_private_thread(tmp_path: Path) -> None:
         assert {"Answer", "Hint", "Skip", "End"} <= {c.get("label") for c in _buttons(question)}
 
         # Answer through the modal (no privileged intent needed).
-        answer_id = next(i for i in custom_ids(question) if i.startswith("ml:answer:"))
+        answer_id = button_id(question, "ml:answer:")
         press = await em.click(w.alice, question, answer_id)
         await press.acked()
         assert press.modal is not None
@@ -249,7 +248,7 @@ async def test_buttons_refuse_everyone_but_the_candidate_and_mentions_never_ping
         question = question_messages(em, thread.id)[0]
         # A moderator joins the private thread; they can read along but not act for the candidate.
         em.channel(thread.id).thread_member_ids[w.bob] = "2026-01-05T09:00:00+00:00"
-        skip = next(i for i in custom_ids(question) if i.startswith("ml:skip:"))
+        skip = button_id(question, "ml:skip:")
         press = await em.click(w.bob, question, skip)
         refusal = await press.wait_response(lambda m: "Only the candidate" in m.content)
         assert refusal.ephemeral
@@ -260,7 +259,7 @@ async def test_buttons_refuse_everyone_but_the_candidate_and_mentions_never_ping
         assert len(question_messages(em, thread.id)) == 1  # nothing was skipped
 
         # The candidate's text, echoed back, pings nobody.
-        answer = next(i for i in custom_ids(question) if i.startswith("ml:answer:"))
+        answer = button_id(question, "ml:answer:")
         opened = await em.click(w.alice, question, answer)
         await opened.acked()
         pings = f"@everyone @here <@{w.bob}> <@&{w.guild}> " + CORE_ANSWER
@@ -280,7 +279,7 @@ async def finish_quickly(w: World, thread: Channel) -> StoredMessage:
     em = w.emulator
     await next_bot_text(em, thread.id, None, lambda m: m.content.startswith("⏱"))
     question = question_messages(em, thread.id)[-1]
-    end = next(i for i in custom_ids(question) if i.startswith("ml:end:"))
+    end = button_id(question, "ml:end:")
     await (await em.click(w.alice, question, end)).acked()
     return await next_bot_text(em, thread.id, question, is_scorecard, timeout=20)
 
@@ -399,7 +398,7 @@ async def test_a_restart_keeps_the_buttons_working_and_the_clock_running(tmp_pat
 
         # A new process: the old question's Skip button still works.
         async with running_bot(em, database, clock):
-            skip = next(i for i in custom_ids(first) if i.startswith("ml:skip:"))
+            skip = button_id(first, "ml:skip:")
             await (await em.click(alice, first, skip)).acked()
             second = await next_bot_text(em, thread.id, first, lambda m: "Question 2" in json.dumps(m.embeds))
             assert em.message(first.id).components == []
@@ -440,7 +439,7 @@ async def test_without_the_message_content_intent_the_answer_button_still_works(
         await asyncio.sleep(0.3)
         assert not typed.reactions  # Discord blanks the text; the bot cannot take it as an answer
         question = question_messages(em, thread.id)[0]
-        opened = await em.click(w.alice, question, next(i for i in custom_ids(question) if i.startswith("ml:answer:")))
+        opened = await em.click(w.alice, question, button_id(question, "ml:answer:"))
         await opened.acked()
         await asyncio.sleep(TYPING_SECONDS)
         submitted = await em.submit_modal(w.alice, opened, {_modal_input_id(opened.modal or {}): CORE_ANSWER})
@@ -456,10 +455,7 @@ async def test_mockloop_run_logs_in_without_the_intent_and_stops_cleanly(tmp_pat
         em.gateway.allowed_intents = 0  # the privileged intents are off in the "Developer Portal"
         alice = em.add_user("alice")
         assert em.default_guild_id is not None and em.default_channel_id is not None
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "DISCORD", "DATABASE"))}
-        env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", "DISCORD_TOKEN": em.token,
-                    "DISCORD_API_BASE": em.api_base, "DISCORD_GATEWAY_URL": em.ws_url,
-                    "DISCORD_DEV_GUILD_ID": str(em.default_guild_id), "PYTHONPATH": str(ROOT)})
+        env = bot_process_env(em, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
         proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         try:
@@ -473,17 +469,16 @@ async def test_mockloop_run_logs_in_without_the_intent_and_stops_cleanly(tmp_pat
             await next_bot_text(em, thread.id, None, lambda m: m.content.startswith("⏱"), timeout=15)
             for number in (1, 2, 3):  # a screen round has three questions: answer each through the modal
                 question = await next_bot_text(em, thread.id, None, functools.partial(asks, number=number), timeout=15)
-                opened = await em.click(alice, question, next(i for i in custom_ids(question)
-                                                              if i.startswith("ml:answer:")))
+                opened = await em.click(alice, question, button_id(question, "ml:answer:"))
                 await opened.acked()
                 await asyncio.sleep(TYPING_SECONDS)
                 submitted = await em.submit_modal(alice, opened, {_modal_input_id(opened.modal or {}): CORE_ANSWER})
                 await submitted.wait_followup(lambda m: m.content == "Saved.", timeout=15)
                 if number == 3:
-                    end = next(i for i in custom_ids(question) if i.startswith("ml:end:"))
+                    end = button_id(question, "ml:end:")
                     await (await em.click(alice, question, end)).acked()
                 else:
-                    skip = next(i for i in custom_ids(question) if i.startswith("ml:skip:"))
+                    skip = button_id(question, "ml:skip:")
                     await (await em.click(alice, question, skip)).acked()
             await next_bot_text(em, thread.id, None, is_scorecard, timeout=20)
         except (TimeoutError, AssertionError) as exc:
@@ -522,7 +517,7 @@ async def test_the_models_debrief_is_shown_as_it_streams_with_at_most_one_edit_a
                 await handle.wait_followup(lambda m: "round is in" in m.content, timeout=10)
                 thread = await em.wait_for_thread(em.default_channel_id)
                 w_question = await next_bot_text(em, thread.id, None, lambda m: "Question 1" in json.dumps(m.embeds))
-                end = next(i for i in custom_ids(w_question) if i.startswith("ml:end:"))
+                end = button_id(w_question, "ml:end:")
                 await (await em.click(alice, w_question, end)).acked()
                 debrief = await next_bot_text(em, thread.id, w_question, lambda m: m.content.startswith("**Debrief**"))
                 final = await em.wait_for_edit(debrief, lambda m: spoken in m.content, timeout=15)
@@ -558,7 +553,7 @@ async def test_a_scheduled_round_reminds_then_starts_from_the_dm(tmp_path: Path)
         reminder = await next_bot_text(em, dm, None, lambda m: "starts at" in m.content)
         w.clock.advance(minutes=15)
         due = await next_bot_text(em, dm, reminder, lambda m: any(i.startswith("ml:start:") for i in m.custom_ids()))
-        start = next(i for i in due.custom_ids() if i.startswith("ml:start:"))
+        start = button_id(due, "ml:start:")
         pressed = await em.click(w.alice, due, start)
         opened = await pressed.wait_followup(lambda m: "round is in" in m.content, timeout=10)
         thread = await em.wait_for_thread(w.channel, lambda t: w.alice in t.thread_member_ids)
@@ -612,7 +607,7 @@ async def test_a_prep_plan_lays_out_drills_that_start_on_their_topics_and_count_
         w.clock.advance(hours=34)  # Tuesday 19:00: the first drill
         dm = em.dm_channel_id(w.alice)
         due = await next_bot_text(em, dm, None, lambda m: any(i.startswith("ml:start:") for i in m.custom_ids()))
-        pressed = await em.click(w.alice, due, next(i for i in due.custom_ids() if i.startswith("ml:start:")))
+        pressed = await em.click(w.alice, due, button_id(due, "ml:start:"))
         await pressed.wait_followup(lambda m: "round is in" in m.content, timeout=10)
         thread = await em.wait_for_thread(w.channel, lambda t: w.alice in t.thread_member_ids)
         await next_bot_text(em, thread.id, None, lambda m: "Question 1 of" in json.dumps(m.embeds))
@@ -642,7 +637,7 @@ async def test_a_group_round_gives_each_member_who_joined_their_own_thread(tmp_p
                                      channel=w.channel)).wait_followup(timeout=10)
         assert "Join button" in done.content
         post = await next_bot_text(em, w.channel, None, lambda m: "Group mock round" in m.content)
-        join = next(i for i in post.custom_ids() if i.startswith("ml:join:"))
+        join = button_id(post, "ml:join:")
         for who in (w.alice, w.bob, w.bob, w.bob):  # Bob changes his mind twice: in, out, in
             reply = await (await em.click(who, post, join)).wait_followup(timeout=10)
             assert reply.ephemeral
@@ -689,7 +684,7 @@ async def test_star_rehearsal_in_a_thread_compares_revisions_and_saves_them_to_t
         told = await em.say(w.alice, thread.id, first)
         reply = await next_bot_text(em, thread.id, told, lambda m: "scores" in m.content, timeout=15)
         assert first not in reply.content  # the story is never echoed back
-        tell = next(i for i in reply.custom_ids() if i.startswith("ml:coach:tell:"))
+        tell = button_id(reply, "ml:coach:tell:")
         modal = await em.click(w.alice, reply, tell)
         await modal.acked()
         await asyncio.sleep(TYPING_SECONDS)
@@ -697,7 +692,7 @@ async def test_star_rehearsal_in_a_thread_compares_revisions_and_saves_them_to_t
         await (await em.submit_modal(w.alice, modal, {_modal_input_id(modal.modal or {}): revised})).wait_followup()
         compared = await next_bot_text(em, thread.id, reply, lambda m: m.content.startswith("```diff"), timeout=15)
         assert "+ " in compared.content
-        done = next(i for i in compared.custom_ids() if i.startswith("ml:coach:done:"))
+        done = button_id(compared, "ml:coach:done:")
         await (await em.click(w.alice, compared, done)).acked()
         await next_bot_text(em, thread.id, compared, lambda m: "Saved to your story bank (2 versions)" in m.content)
         bank = await (await em.slash(w.alice, "star stories", channel=w.channel)).wait_followup()

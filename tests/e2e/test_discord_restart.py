@@ -4,14 +4,13 @@ says so, and fires the due schedule exactly once.  Real processes, the real cloc
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import time
 from pathlib import Path
 
-from tests.e2e.test_discord import ROOT, next_bot_text
-from tests.servers.discord import DiscordEmulator, running_discord
+from tests.e2e.test_discord import next_bot_text
+from tests.servers.discord import DiscordEmulator, bot_process_env, running_discord
 
 
 def children(pid: int) -> list[int]:
@@ -20,10 +19,7 @@ def children(pid: int) -> list[int]:
 
 async def start_bot(em: DiscordEmulator, database: Path, log: Path) -> asyncio.subprocess.Process:
     assert em.default_guild_id is not None
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "DISCORD", "DATABASE"))}
-    env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "DISCORD_TOKEN": em.token,
-                "DISCORD_API_BASE": em.api_base, "DISCORD_GATEWAY_URL": em.ws_url,
-                "DISCORD_DEV_GUILD_ID": str(em.default_guild_id), "PYTHONPATH": str(ROOT)})
+    env = bot_process_env(em, f"sqlite+aiosqlite:///{database}")
     with open(log, "ab") as out:
         return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=database.parent, env=env,
                                                     stdout=out, stderr=out)

@@ -11,12 +11,11 @@ bot adapter does. Every wait is bounded, and every test closes its client.
 from __future__ import annotations
 
 import asyncio
-import functools
 import io
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 import aiohttp
@@ -26,20 +25,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from tests.servers.discord import DiscordEmulator, InteractionHandle, running_client, running_discord
+from tests.servers.discord import bounded as bounded_by
 
 T = TypeVar("T")
 TEST_TIMEOUT = 20.0
 
 
-def bounded(test: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Fail a test that runs longer than TEST_TIMEOUT instead of hanging the suite."""
-
-    @functools.wraps(test)
-    async def wrapper(*args: Any, **kwargs: Any) -> None:
-        async with asyncio.timeout(TEST_TIMEOUT):
-            await test(*args, **kwargs)
-
-    return wrapper
+bounded = bounded_by(TEST_TIMEOUT)
 
 
 # ---- the tiny bot under test -----------------------------------------------------------------

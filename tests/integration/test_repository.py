@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.engine.clock import FakeClock
 from bot.engine.models import Level, RoundKind
 from bot.engine.session import InterviewEngine, SessionRequest
 from bot.engine.state import QuestionStatus, SessionStatus
 from bot.interviewer.offline import OfflineInterviewer
 from bot.scoring.offline import OfflineScorer
-from bot.storage.db import open_database
-from bot.storage.migrate import upgrade
 from bot.storage.repository import SqlRepository
 from tests.fakes import RecordingNotifier, synthetic_bank
 
 ODD = "Tab\there, bell \x07, escape \x1b[31mred\x1b[0m, RTL \u202eevil, emoji 🐍, CJK 生成器, NUL\x00gone"
-
-
-@pytest.fixture
-async def repo(database_url: str) -> AsyncIterator[SqlRepository]:
-    database = open_database(database_url)
-    await upgrade(database)
-    repository = SqlRepository(database)
-    yield repository
-    await repository.close()
 
 
 def make_engine(repo: SqlRepository, clock: FakeClock) -> InterviewEngine:
@@ -104,3 +89,23 @@ async def test_llm_usage_is_stored_summed_and_reported(repo: SqlRepository) -> N
     report = await store.report(now - timedelta(days=3))
     assert sum(r["calls"] for r in report) == 3 and {r["user_id"] for r in report} == {"u1", "u2"}
     assert any(r["estimated"] for r in report if r["user_id"] == "u2")
+
+
+async def test_graded_attempts_read_by_query_match_those_read_from_whole_sessions(repo: SqlRepository) -> None:
+    from bot.engine.review import attempts
+
+    clock = FakeClock()
+    engine = make_engine(repo, clock)
+    user = await repo.ensure_user("local:ada", "Ada")
+    for text in ("Alpha matters because of load.", "", "Bravo matters because traffic spikes. Charlie too."):
+        state = await engine.start(SessionRequest(user_id=user, rounds=(RoundKind.CORE,), level=Level.MID,
+                                                  questions=2, seed=3))
+        if text:
+            await engine.answer(state.id, text)
+        await engine.skip(state.id)  # the second question: put, never answered
+        clock.advance(minutes=5)
+        await engine.end(state.id)
+        clock.advance(days=1)
+    from_sessions = attempts(await repo.list_sessions(user, 50))
+    assert from_sessions and any(a.missed for a in from_sessions)  # graded, with key points missed
+    assert await repo.attempts(user, 50) == from_sessions

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
@@ -20,23 +18,12 @@ from bot.interviewer.offline import OfflineInterviewer
 from bot.llm.usage import UsageRecord
 from bot.scoring.offline import OfflineScorer
 from bot.storage import tables as t
-from bot.storage.db import open_database
 from bot.storage.discord_rooms import SqlGuildSettings, SqlRooms
 from bot.storage.grades import SqlGradeCache
-from bot.storage.migrate import upgrade
 from bot.storage.privacy import SqlUserData
 from bot.storage.repository import SqlRepository
 from bot.storage.usage import SqlUsageStore
 from tests.fakes import RecordingNotifier, synthetic_bank
-
-
-@pytest.fixture
-async def repo(database_url: str) -> AsyncIterator[SqlRepository]:
-    database = open_database(database_url)
-    await upgrade(database)
-    repository = SqlRepository(database)
-    yield repository
-    await repository.close()
 
 
 async def test_migrations_match_the_declared_tables(repo: SqlRepository) -> None:

@@ -4,10 +4,8 @@ owner, leave with a privacy export and disappear with the user."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
@@ -19,23 +17,12 @@ from bot.coaching.models import Phase, Theme
 from bot.coaching.story import NewStory, NewVersion
 from bot.engine.clock import FakeClock
 from bot.storage import tables as t
-from bot.storage.db import open_database
-from bot.storage.migrate import upgrade
 from bot.storage.privacy import SqlUserData
 from bot.storage.repository import SqlRepository
 from bot.storage.stories import SqlStories
 from tests.unit.test_star import CLEAR, VAGUE
 
 CLOCK_START = FakeClock().now()
-
-
-@pytest.fixture
-async def repo(database_url: str) -> AsyncIterator[SqlRepository]:
-    database = open_database(database_url)
-    await upgrade(database)
-    repository = SqlRepository(database)
-    yield repository
-    await repository.close()
 
 
 def _new(title: str, themes: list[str], text: str, score: int | None, minutes: int = 0) -> NewStory:

@@ -13,23 +13,29 @@ from rich.table import Table
 from bot.adapters.console import render
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
-from bot.bootstrap import build_debriefer, build_engine, build_judge, build_llm, build_runner, load_bank, open_repository
+from bot.bootstrap import (
+    build_debriefer,
+    build_engine,
+    build_judge,
+    build_llm,
+    build_runner,
+    build_star_analyser,
+    load_bank,
+    open_repository,
+)
 from bot.coaching.recall import recall
 from bot.config import Settings
-from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
 from bot.engine.context import Actor, current_actor
 from bot.engine.errors import EngineError
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Level, RoundKind, Track
 from bot.engine.ports import AnswerText, Scorer
-from bot.engine.review import HISTORY_SESSIONS, attempts, due_for_review, progress, weak_spots
+from bot.engine.review import HISTORY_SESSIONS, due_for_review, progress, weak_spots
 from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
 from bot.engine.state import QuestionStatus
 from bot.errors import UsageError
-from bot.llm.prompts import Prompts
-from bot.llm.star import LLMStarAnalyser
 from bot.sandbox.runner import describe
 from bot.scoring.offline import OfflineScorer
 from bot.scoring.star import analyse as analyse_story
@@ -184,7 +190,7 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
         external, name = local_user(settings)
         user_id = await repo.ensure_user(external, name)
         sessions = await repo.list_sessions(user_id, limit)
-        tried = attempts(await repo.list_sessions(user_id, HISTORY_SESSIONS))
+        tried = await repo.attempts(user_id, HISTORY_SESSIONS)
     finally:
         await repo.close()
     rows = [
@@ -274,8 +280,9 @@ async def star_analysis(settings: Settings, text: str, scorer_name: str) -> Star
     try:
         current_actor.set(Actor(await repo.ensure_user(*local_user(settings))))
         client = build_llm(settings, usage=SqlUsageStore(repo.database))
-        assert client is not None
-        return await LLMStarAnalyser(client, Prompts(content_root() / "prompts")).analyse(text)
+        analyser = build_star_analyser(client)
+        assert analyser is not None
+        return await analyser.analyse(text)
     finally:
         if client is not None:
             await client.close()

@@ -14,16 +14,13 @@ from rich.console import Console
 
 from bot.adapters.console import render
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
-from bot.bootstrap import build_llm, open_repository
+from bot.bootstrap import build_llm, build_star_analyser, open_repository
 from bot.coaching.bank import StoryBank
 from bot.coaching.coach import StarCoach
 from bot.coaching.models import Phase, Theme, Turn
 from bot.config import Settings
-from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
 from bot.engine.context import Actor, current_actor
-from bot.llm.prompts import Prompts
-from bot.llm.star import LLMStarAnalyser
 from bot.storage.stories import SqlStories
 from bot.storage.usage import SqlUsageStore
 
@@ -47,7 +44,7 @@ async def coach(settings: Settings, user: tuple[str, str], theme: Theme, topic: 
         user_id = await repo.ensure_user(*user)
         current_actor.set(Actor(user_id))
         llm = build_llm(settings, usage=SqlUsageStore(repo.database))
-        analyser = None if llm is None else LLMStarAnalyser(llm, Prompts(content_root() / "prompts"))
+        analyser = build_star_analyser(llm)
         star = StarCoach(SystemClock())
         turn = star.start(theme, topic)
         console.print(render.escape(turn.message))

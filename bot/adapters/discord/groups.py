@@ -17,11 +17,12 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.ports import Group
+from bot.adapters.discord.scheduling import user_zone
 from bot.adapters.discord.services import Services, services_of
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
 from bot.scheduling.ports import Due
-from bot.scheduling.when import Once, ScheduleError, parse, zone
+from bot.scheduling.when import Once, ScheduleError, parse
 
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
@@ -72,8 +73,7 @@ async def create(s: Services, interaction: discord.Interaction[Any], when: str, 
     assert interaction.guild is not None
     user_id = await s.user_id(interaction.user)
     try:
-        name = timezone or await s.scheduler.store.timezone(user_id) or "UTC"
-        rule = parse(when, s.clock.now(), zone(name))
+        rule = parse(when, s.clock.now(), await user_zone(s, user_id, timezone, fallback="UTC"))
         if not isinstance(rule, Once):
             raise ScheduleError("A group round happens once; give one time, e.g. \"friday 18:00\".")
     except ScheduleError as exc:

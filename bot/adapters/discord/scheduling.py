@@ -13,13 +13,14 @@ import logging
 import re
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.ports import GuildSettingsStore
 from bot.adapters.discord.services import Services, services_of
-from bot.adapters.discord.views import ConfirmView
+from bot.adapters.discord.views import ConfirmView, OwnedItem
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
 from bot.scheduling.plans import DEFAULT_DAYS, DEFAULT_TIME
@@ -39,9 +40,11 @@ def _when(row: ScheduleRow) -> str:
     return f"{nxt} ({row.timezone}; {rule})"
 
 
-class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+class StartButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                   template=r"ml:start:(?P<schedule>[0-9a-f]{32}):(?P<user>[0-9]{1,20})"):
     """The Start button on a due scheduled round: works from a DM, after restarts, for its owner only."""
+
+    refusal = "This scheduled round belongs to someone else."
 
     def __init__(self, schedule_id: str, user_id: int) -> None:
         super().__init__(discord.ui.Button(label="Start", style=discord.ButtonStyle.success,
@@ -52,12 +55,6 @@ class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str]) -> StartButton:
         return cls(match["schedule"], int(match["user"]))
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id == self.user_id:
-            return True
-        await interaction.response.send_message("This scheduled round belongs to someone else.", ephemeral=True)
-        return False
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         from bot.adapters.discord.cogs.mock import open_round  # the cog module imports this one
@@ -143,6 +140,14 @@ class DiscordScheduleNotifier:
                                    "offline then. Start one any time with `/mock start`.")
 
 
+async def user_zone(s: Services, user_id: str, given: str | None, fallback: str | None = None) -> ZoneInfo:
+    """The timezone the user named now, else the one they set before, else ``fallback``."""
+    name = given or await s.scheduler.store.timezone(user_id) or fallback
+    if name is None:
+        raise ScheduleError("Tell me your timezone once, e.g. `timezone: Europe/Berlin`; I'll remember it.")
+    return zone(name)
+
+
 async def schedule(s: Services, interaction: discord.Interaction[Any], when: str, kind: RoundKind, level: Level,
                    repeat: str | None, timezone: str | None, remind: int | None) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
@@ -153,10 +158,7 @@ async def schedule(s: Services, interaction: discord.Interaction[Any], when: str
     user_id = await s.user_id(interaction.user)
     store = s.scheduler.store
     try:
-        name = timezone or await store.timezone(user_id)
-        if name is None:
-            raise ScheduleError("Tell me your timezone once, e.g. `timezone: Europe/Berlin`; I'll remember it.")
-        where = zone(name)
+        where = await user_zone(s, user_id, timezone)
         rule = parse(when, s.clock.now(), where)
         if repeat is not None:
             if isinstance(rule, Weekly):
@@ -164,7 +166,7 @@ async def schedule(s: Services, interaction: discord.Interaction[Any], when: str
             local = rule.at.astimezone(where)
             days = {"daily": range(7), "weekdays": range(5), "weekly": [local.weekday()]}[repeat]
             rule = Weekly(frozenset(days), local.time().replace(second=0, microsecond=0))
-        if timezone is not None:
+        if timezone is not None:  # given and valid: remembered from now on
             await store.set_timezone(user_id, where.key, s.clock.now())
         row = ScheduleRow(id="", user_id=user_id, discord_user_id=str(interaction.user.id),
                           guild_id=str(interaction.guild.id), channel_id=str(interaction.channel.id), round=kind.value,
@@ -211,8 +213,8 @@ async def plan(s: Services, interaction: discord.Interaction[Any], weeks: int | 
     """Without ``weeks``: the active plan's progress.  With it: a new plan (replacing one after a yes)."""
     await interaction.response.defer(ephemeral=True, thinking=True)
     user_id = await s.user_id(interaction.user)
-    current = await s.scheduler.progress(user_id)
     if weeks is None:
+        current = await s.scheduler.progress(user_id)
         if current is None:
             await interaction.followup.send("You have no prep plan. Start one with `/mock plan weeks:6` (4 to 6 weeks).",
                                             ephemeral=True)
@@ -226,18 +228,17 @@ async def plan(s: Services, interaction: discord.Interaction[Any], weeks: int | 
                                         ephemeral=True)
         return
     try:
-        name = timezone or await s.scheduler.store.timezone(user_id)
-        if name is None:
-            raise ScheduleError("Tell me your timezone once, e.g. `timezone: Europe/Berlin`; I'll remember it.")
-        where = zone(name)
+        where = await user_zone(s, user_id, timezone)
         chosen_days = parse_days(days.lower().strip()) if days else DEFAULT_DAYS
         clock = parse_clock(at.lower()) if at else DEFAULT_TIME
     except ScheduleError as exc:
         await interaction.followup.send(str(exc), ephemeral=True)
         return
-    if current is not None:
+    assert s.scheduler.plans is not None
+    active_plan = await s.scheduler.plans.active_plan(user_id)  # only whether there is one: no progress needed
+    if active_plan is not None:
         view = ConfirmView(interaction.user.id, "Replace it")
-        await interaction.followup.send(f"You already have a {current[0].weeks}-week plan. Replace it with a new "
+        await interaction.followup.send(f"You already have a {active_plan.weeks}-week plan. Replace it with a new "
                                         f"{weeks}-week plan? Its remaining drills are removed.", view=view,
                                         ephemeral=True)
         await view.wait()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 
@@ -26,7 +26,21 @@ ACTIONS = {"answer": ("Answer", discord.ButtonStyle.primary), "hint": ("Hint", d
 MODAL_MAX = 4000  # Discord's limit for one text input
 
 
-class SessionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+class OwnedItem:
+    """Mixed into a persistent button that only its owner (``user_id``) may press; anyone else is
+    told so privately, and nothing happens."""
+
+    user_id: int
+    refusal: ClassVar[str] = "Only the candidate can use these buttons."
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id == self.user_id:
+            return True
+        await interaction.response.send_message(self.refusal, ephemeral=True)
+        return False
+
+
+class SessionButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                     template=r"ml:(?P<action>answer|hint|skip|end):(?P<session>[0-9a-f]{32}):(?P<user>[0-9]{1,20})"):
     def __init__(self, action: str, session_id: str, user_id: int) -> None:
         label, style = ACTIONS[action]
@@ -37,12 +51,6 @@ class SessionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str]) -> SessionButton:
         return cls(match["action"], match["session"], int(match["user"]))
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id == self.user_id:
-            return True
-        await interaction.response.send_message("Only the candidate can use these buttons.", ephemeral=True)
-        return False
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services = services_of(interaction.client)

@@ -6,7 +6,7 @@ See ``server.py`` for the emulator, ``users.py`` for the simulated-user API and
 
 from __future__ import annotations
 
-from .fixtures import running_client, running_discord
+from .fixtures import bot_process_env, bounded, running_client, running_discord
 from .interactions import Callback, InteractionHandle
 from .ratelimit import RateLimitRule
 from .server import DiscordEmulator
@@ -23,6 +23,8 @@ __all__ = [
     "RateLimitRule",
     "StoredMessage",
     "User",
+    "bot_process_env",
+    "bounded",
     "running_client",
     "running_discord",
 ]

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import functools
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import discord
@@ -59,3 +62,29 @@ async def running_client(emulator: DiscordEmulator, client: ClientT, *, ready_ti
         await asyncio.wait_for(client.close(), 10)
         with contextlib.suppress(Exception, asyncio.CancelledError):
             await asyncio.wait_for(task, 10)
+
+
+def bounded(seconds: float) -> Callable[[Callable[..., Awaitable[None]]], Callable[..., Awaitable[None]]]:
+    """Fail an async test that runs longer than ``seconds`` instead of hanging the suite."""
+
+    def decorate(test: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        @functools.wraps(test)
+        async def wrapper(*args: Any, **kwargs: Any) -> None:
+            async with asyncio.timeout(seconds):
+                await test(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def bot_process_env(emulator: DiscordEmulator, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment for a ``mockloop run`` process pointed at this emulator (through the two
+    documented URL settings), with none of this machine's Discord, LLM or database settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "DISCORD", "DATABASE"))}
+    env.update({"DATABASE_URL": database_url, "DISCORD_TOKEN": emulator.token, "DISCORD_API_BASE": emulator.api_base,
+                "DISCORD_GATEWAY_URL": emulator.ws_url, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
+    if emulator.default_guild_id is not None:
+        env["DISCORD_DEV_GUILD_ID"] = str(emulator.default_guild_id)
+    env.update(extra)
+    return env

@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.adapters.discord import render
 from bot.adapters.discord.services import Services, services_of
 from bot.adapters.discord.split import split_text
+from bot.adapters.discord.views import OwnedItem
 from bot.coaching.bank import StoryBank
 from bot.coaching.coach import StarCoach
 from bot.coaching.models import CoachState, Phase, Theme, Turn
@@ -37,8 +38,10 @@ def reply_text(turn: Turn) -> str:
     return turn.message if not lines else f"```diff\n{body}\n```\n{turn.message}"
 
 
-class CoachButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+class CoachButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                   template=r"ml:coach:(?P<action>tell|more|done):(?P<thread>[0-9]{1,20}):(?P<user>[0-9]{1,20})"):
+    refusal = "Only the person rehearsing can use these buttons."
+
     def __init__(self, action: str, thread_id: int, user_id: int) -> None:
         label, style = ACTIONS[action]
         super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"ml:coach:{action}:{thread_id}:{user_id}"))
@@ -48,12 +51,6 @@ class CoachButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str]) -> CoachButton:
         return cls(match["action"], int(match["thread"]), int(match["user"]))
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id == self.user_id:
-            return True
-        await interaction.response.send_message("Only the person rehearsing can use these buttons.", ephemeral=True)
-        return False
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if self.action == "tell":
@@ -122,6 +119,9 @@ class StarCog(commands.GroupCog, group_name="star", group_description="Rehearse 
     def __init__(self, services: Services, client: discord.Client) -> None:
         self.services = services
         self.client = client
+        # Threads known not to be rehearsals (round threads, mostly): their messages cost no query.
+        # A thread's kind never changes, and a rehearsal's thread is created before anyone writes in it.
+        self._other_threads: set[int] = set()
         super().__init__()
 
     @app_commands.command(name="practice")
@@ -166,7 +166,14 @@ class StarCog(commands.GroupCog, group_name="star", group_description="Rehearse 
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or not isinstance(message.channel, discord.Thread):
             return
+        if message.channel.id in self._other_threads:
+            return
         found = await self.services.coach_rooms.get(message.channel.id)
-        if found is None or found[1] != message.author.id or not message.content.strip():
+        if found is None:
+            if len(self._other_threads) > 10_000:
+                self._other_threads.clear()
+            self._other_threads.add(message.channel.id)
+            return
+        if found[1] != message.author.id or not message.content.strip():
             return
         await advance(self.services, self.client, message.channel.id, "tell", message.content)
