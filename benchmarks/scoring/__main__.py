@@ -1,6 +1,11 @@
 """Scorer eval: does the offline scorer order answers the way a fair interviewer would?
 
-    python -m benchmarks.scoring [--set benchmarks/scoring/dev] [--verbose]
+    python -m benchmarks.scoring                       # the blind set: dev and held-out side by side
+    python -m benchmarks.scoring --set benchmarks/scoring/dev [--verbose]   # the older, tuned dev set
+
+The blind set (``blind/dev``, ``blind/heldout``, see :mod:`benchmarks.scoring.blind`) is the
+honest figure: answers written from the prompts alone.  The older set below was written while
+the rubrics were tuned, so its figures only guard against regressions.
 
 Reads one TOML file per question (``question``, ``[[answers]]`` with ``grade`` 0-3 and
 ``text``, ``[[adversarial]]`` with ``kind`` and ``text``) and prints one JSON line:
@@ -24,6 +29,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from benchmarks.scoring.blind import BLIND
+from benchmarks.scoring.blind import evaluate as blind_evaluate
 from bot.bootstrap import load_bank
 from bot.engine.models import ScoreResult
 from bot.scoring.guards import INJECTION_FLAG
@@ -160,7 +167,13 @@ def evaluate(folder: Path, verbose: bool = False) -> dict[str, object]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", type=Path, default=DEV, help="folder of labelled TOML files")
+    parser.add_argument("--set", type=Path, default=None, help="a folder of labelled TOML files in the older format")
     parser.add_argument("--verbose", action="store_true", help="also per-question figures and failed attacks")
     args = parser.parse_args()
-    print(json.dumps(evaluate(args.set, args.verbose)))
+    if args.set is None:
+        for part in ("dev", "heldout"):
+            if (BLIND / part).is_dir():
+                print(json.dumps(blind_evaluate(BLIND / part)))
+        print(json.dumps(evaluate(DEV)))
+    else:
+        print(json.dumps(evaluate(args.set, args.verbose)))

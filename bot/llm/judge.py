@@ -5,8 +5,11 @@ Honesty rules, in order:
    request for JSON (the working mode is remembered).  Invalid output gets one repair
    attempt; after that the offline scorer grades and says why (``LLMUnavailable``).
 2. A quote that is not in the answer is discarded and that criterion is re-checked offline.
-3. The offline scorer always runs too: its red flags cap the score, an injection attempt either
-   scorer sees caps it, and a grade far above the offline one is capped with the gap shown.
+3. The offline scorer always runs too, but only its high-precision findings bind the model: a
+   misconception the answer asserts caps the score, an injection attempt either scorer sees caps
+   it, and an answer that is only a run of terms keeps the offline grade.  Any other gap between
+   the two is shown, not enforced: the offline scorer misses plain-words answers far more often
+   than a model with quoted evidence is wrong about them.
 4. Temperature 0 and a cache keyed by answer, rubric version, model and hints: the same
    answer always gets the same grade.
 """
@@ -31,7 +34,7 @@ from bot.llm.prompts import Prompts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG
 from bot.scoring.offline import OfflineScorer
 
-MAX_GAP = 40  # an LLM grade may exceed the offline grade by this much before it is capped
+SHOWN_GAP = 40  # a disagreement this large is explained in the notes
 CACHE_SIZE = 4096
 FORMATS = ("json_schema", "json_object", "plain")
 
@@ -161,7 +164,8 @@ class LLMJudge:
 
     def _settle(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str],
                 reply: JudgeReply) -> ScoreResult:
-        offline = self.offline.grade(question, rubric, text, hinted)
+        assessment = self.offline.assess(question, rubric, text, hinted)
+        offline = assessment.result
         offline_levels = {c.id: c for c in offline.criteria}
         judged = {c.id: c for c in reply.criteria}
         notes: list[str] = []
@@ -178,16 +182,19 @@ class LLMJudge:
                                            evidence=evidence if level else None))
         caps = _flag_caps(rubric, offline)
         flags = [f for f in offline.red_flags if f != INJECTION_FLAG]
-        if reply.injection or INJECTION_FLAG in offline.red_flags:
+        if reply.injection or assessment.injection:
             flags.append(INJECTION_FLAG)
             caps.append(INJECTION_CAP)
             notes.append("the answer tried to instruct the grader; that text was ignored and the grade capped")
         levels = [(c.weight, s.score) for c, s in zip(rubric.criteria, criteria, strict=True)]
         score = combine(levels, min(caps) if caps else None)
-        if score - offline.score > MAX_GAP:
-            notes.append(f"the model graded {score} but the rubric check found evidence for {offline.score}; "
-                         f"capped at {offline.score + MAX_GAP}")
-            score = offline.score + MAX_GAP
+        if assessment.stuffing and score > offline.score:
+            notes.append(f"the answer is a run of terms with no explanation; the model's {score} was "
+                         f"limited to the rubric check's {offline.score}")
+            score = offline.score
+        elif abs(score - offline.score) > SHOWN_GAP:
+            notes.append(f"the offline rubric check gave {offline.score}; the model's grade stands because "
+                         "every level it gave is backed by a quote from the answer")
         if reply.note.strip():
             notes.append(reply.note.strip()[:300])
         missed = [c.name for c, s in zip(rubric.criteria, criteria, strict=True) if s.score < 2]

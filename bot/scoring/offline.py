@@ -43,6 +43,20 @@ _FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.DOTALL)
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """A grade plus what the offline scorer is sure of, for a second scorer to lean on.
+
+    Only high-precision findings are here: an LLM grade may be capped by these and by nothing
+    else the offline scorer says, since its misses (plain words, unusual phrasing) are common.
+    """
+
+    result: ScoreResult
+    stuffing: bool  # topic terms with no explanation between them
+    misconceptions: tuple[str, ...]  # red flags the answer asserts (not refutes)
+    injection: bool
+
+
+@dataclass(frozen=True)
 class _Hit:
     located: Located
     span: tuple[int, int]
@@ -59,8 +73,12 @@ class OfflineScorer:
 
     def grade(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str] = frozenset()) -> ScoreResult:
         """Grade ``text`` against ``rubric``; see the module docstring for the method."""
+        return self.assess(question, rubric, text, hinted).result
+
+    def assess(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str] = frozenset()) -> Assessment:
+        """The grade with the findings another scorer may rely on."""
         if not text.strip():
-            return blank_result(question, rubric, "no answer")
+            return Assessment(blank_result(question, rubric, "no answer"), False, (), False)
         compiled = compile_rubric(rubric)
         notes: list[str] = []
         echo = echo_filter(question.prompt)
@@ -80,7 +98,8 @@ class OfflineScorer:
         hits = _hits_by_sentence(compiled.criteria, usable, present)
         # A short sentence hitting many indicators at once is a term list in disguise.
         dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
-        if everything and len(dense) == len(usable):
+        stuffing = bool(everything) and len(dense) == len(usable)
+        if stuffing:
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
 
         criteria: list[CriterionScore] = []
@@ -126,16 +145,10 @@ class OfflineScorer:
             if bonus:
                 score = min(100, score + bonus)
                 notes.append(f"+{bonus} for breadth: the explanations use many of the topic's terms")
-        return ScoreResult(
-            question=question.id,
-            scorer=self.name,
-            score=score,
-            signal=signal_for(score),
-            criteria=criteria,
-            red_flags=flags,
-            missed=missed,
-            notes=notes,
-        )
+        result = ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
+                             criteria=criteria, red_flags=flags, missed=missed, notes=notes)
+        asserted = tuple(f for f in flags if f != INJECTION_FLAG)
+        return Assessment(result, stuffing, asserted, injected is not None)
 
 
 def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Located],

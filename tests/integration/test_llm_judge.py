@@ -172,15 +172,41 @@ async def test_quotes_not_in_the_answer_are_rechecked_offline(server: FakeOpenAI
     assert any("not in the answer" in n for n in result.notes)
 
 
-async def test_an_inflated_grade_is_capped_and_the_gap_shown(server: FakeOpenAI) -> None:
+async def test_a_well_quoted_plain_words_grade_is_not_pulled_down_by_the_offline_miss(server: FakeOpenAI) -> None:
     scorer, _, _ = make(server)
-    thin = "The default list is shared between calls. That is the bug, and it is a classic one."
-    quotes = {c.id: "The default list is shared between calls" for c in RUBRIC.criteria}
+    plain = ("That empty list gets built one time, when Python first reads the function, not each time you call it. "
+             "Every call that leaves out the argument adds to that one list, so tags from earlier calls are still "
+             "sitting there. I would default to a marker value and make a brand new empty list inside the body. "
+             "If you print the memory address of the list in two calls, the numbers match.")
+    quotes = {"evaluated-once": "built one time, when Python first reads the function",
+              "fix": "default to a marker value and make a brand new empty list inside the body",
+              "proof": "print the memory address of the list in two calls, the numbers match"}
     server.reply_json(grade_json({c.id: 3 for c in RUBRIC.criteria}, quotes))
-    result = await grade(scorer, thin)
-    offline = OfflineScorer().grade(QUESTION, RUBRIC, thin)
-    assert result.score == offline.score + 40 < 100
-    assert any("capped" in n for n in result.notes)
+    result = await grade(scorer, plain)
+    offline = OfflineScorer().grade(QUESTION, RUBRIC, plain)
+    assert result.scorer == "llm" and result.score == 100 and not result.red_flags
+    # Were the offline scorer to miss it by a wide margin, that is explained, not enforced.
+    explained = any(f"offline rubric check gave {offline.score}" in n for n in result.notes)
+    assert explained == (offline.score < 60)
+
+
+async def test_a_run_of_terms_keeps_the_offline_grade_whatever_the_model_says(server: FakeOpenAI) -> None:
+    scorer, _, _ = make(server)
+    stuffed = "mutable default, evaluated once, def time, shared list, None sentinel, new list, id(), same object"
+    quotes = {c.id: "mutable default, evaluated once" for c in RUBRIC.criteria}
+    server.reply_json(grade_json({c.id: 3 for c in RUBRIC.criteria}, quotes))
+    result = await grade(scorer, stuffed)
+    assert result.score == OfflineScorer().grade(QUESTION, RUBRIC, stuffed).score <= 15
+    assert any("run of terms" in n for n in result.notes)
+
+
+async def test_an_asserted_misconception_caps_the_model_grade(server: FakeOpenAI) -> None:
+    scorer, _, _ = make(server)
+    wrong = ANSWER + " Also, Python creates a new list for each call, so the list is never really shared."
+    server.reply_json(grade_json({c.id: 3 for c in RUBRIC.criteria}))
+    result = await grade(scorer, wrong)
+    cap = next(f.cap for f in RUBRIC.red_flags if f.id == "new-per-call")
+    assert result.score <= cap and result.red_flags
 
 
 async def test_instructions_in_the_answer_cap_the_grade(server: FakeOpenAI) -> None:

@@ -1,0 +1,135 @@
+"""The blind-set report: how the offline scorer grades answers written without the rubrics.
+
+Each file of ``blind/dev`` and ``blind/heldout`` holds one question's answers, written from the
+question's prompt alone by writers who never saw a rubric (one writer per part and question
+group), each with a ``kind`` (see ``KINDS``) and, except for attacks, the writer's grade 0-3.
+The dev part is for tuning; the held-out part is scored only in aggregate, by this report.
+
+Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):
+- pairwise: within each question, the share of pairs with different grades that are ordered
+  the same way (a tie counts as wrong);
+- the issue's checks against each question's good-but-incomplete answer (``graded`` 2):
+  fluent-but-wrong below it, short and plain-words strong answers at least as high, stuffing
+  and injection never above it;
+- the mean score per kind, p50 and p99 grading time, and whether a second grading agrees.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from bot.bootstrap import load_bank
+from bot.scoring.offline import OfflineScorer
+
+BLIND = Path(__file__).parent / "blind"
+KINDS = ("graded", "short-strong", "plain-strong", "fluent-wrong", "refutation", "long-vague", "off-topic",
+         "code-right", "code-wrong", "stuffing", "injection")
+ATTACKS = frozenset({"stuffing", "injection"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    kind: str
+    grade: int | None
+    text: str
+
+
+def load(folder: Path) -> list[Answer]:
+    out: list[Answer] = []
+    for path in sorted(folder.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for a in data.get("answers", []):
+            if a["kind"] not in KINDS:
+                raise ValueError(f"{path.name}: unknown kind {a['kind']!r}")
+            out.append(Answer(data["question"], a["kind"], a.get("grade"), a["text"]))
+    return out
+
+
+def distinct_words(answer: Answer) -> int:
+    """The baseline: how many different words the answer uses."""
+    return len({w.casefold() for w in _WORD.findall(answer.text)})
+
+
+def pairwise(items: list[tuple[Answer, float]]) -> float | None:
+    by_question: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for a, s in items:
+        if a.grade is not None:
+            by_question[a.question].append((a.grade, s))
+    right = total = 0
+    for pairs in by_question.values():
+        for (g1, s1), (g2, s2) in combinations(pairs, 2):
+            if g1 != g2:
+                total += 1
+                right += (s1 - s2) * (g1 - g2) > 0
+    return round(right / total, 3) if total else None
+
+
+def _against_incomplete(items: list[tuple[Answer, float]], kinds: frozenset[str],
+                        holds: Callable[[float, float], bool]) -> tuple[int, int]:
+    """Over questions with a ``graded`` 2 answer: how many of ``kinds``' answers relate to it as ``holds`` says."""
+    reference: dict[str, float] = {}
+    for a, s in items:
+        if a.kind == "graded" and a.grade == 2:
+            reference.setdefault(a.question, s)
+    good = total = 0
+    for a, s in items:
+        if a.kind in kinds and a.question in reference:
+            total += 1
+            good += holds(s, reference[a.question])
+    return good, total
+
+
+def _share(pair: tuple[int, int]) -> str:
+    good, total = pair
+    return f"{good}/{total}" + (f" ({good / total:.2f})" if total else "")
+
+
+def figures(items: list[tuple[Answer, float]]) -> dict[str, object]:
+    kinds: dict[str, list[float]] = defaultdict(list)
+    for a, s in items:
+        kinds[a.kind].append(s)
+    return {
+        "pairwise": pairwise(items),
+        "fluent_wrong_below_incomplete": _share(_against_incomplete(items, frozenset({"fluent-wrong"}), lambda s, r: s < r)),
+        "short_strong_at_least_incomplete": _share(_against_incomplete(items, frozenset({"short-strong"}), lambda s, r: s >= r)),
+        "plain_strong_at_least_incomplete": _share(_against_incomplete(items, frozenset({"plain-strong"}), lambda s, r: s >= r)),
+        "attacks_not_above_incomplete": _share(_against_incomplete(items, ATTACKS, lambda s, r: s <= r)),
+        "mean_by_kind": {k: round(sum(v) / len(v), 1) for k, v in sorted(kinds.items())},
+    }
+
+
+def evaluate(folder: Path) -> dict[str, object]:
+    bank = load_bank()
+    scorer = OfflineScorer()
+    answers = load(folder)
+    scored: list[tuple[Answer, float]] = []
+    latencies: list[float] = []
+    unstable = 0
+    for a in answers:
+        question, rubric = bank.get(a.question), bank.rubric(a.question)
+        start = time.perf_counter()
+        result = scorer.grade(question, rubric, a.text)
+        latencies.append(time.perf_counter() - start)
+        unstable += scorer.grade(question, rubric, a.text) != result
+        scored.append((a, float(result.score)))
+    latencies.sort()
+    scorer_figures = figures(scored)
+    baseline_figures = figures([(a, float(distinct_words(a))) for a in answers])
+    return {
+        "set": folder.name, "questions": len({a.question for a in answers}), "answers": len(answers),
+        "scorer": scorer_figures,
+        "baseline_distinct_words": {k: baseline_figures[k] for k in ("pairwise", "fluent_wrong_below_incomplete",
+                                                                     "plain_strong_at_least_incomplete")},
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 3) if latencies else None,
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 3) if latencies else None,
+        "regraded_differently": unstable,
+    }
