@@ -10,6 +10,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from bot.engine.loop import level_matches, track_matches
+from bot.scoring.code_facts import FACTS
 from bot.engine.models import Level, Question, RoundKind, Rubric, Track
 
 
@@ -54,6 +55,9 @@ class QuestionBank:
             rubric = _read(path, Rubric)
             if rubric.question not in questions:
                 raise ContentError(f"{path}: rubric for unknown question {rubric.question!r}.")
+            unknown = sorted({f for c in rubric.criteria for i in c.indicators for f in i.code} - FACTS.keys())
+            if unknown:
+                raise ContentError(f"{path}: unknown code facts {unknown}; known: {', '.join(sorted(FACTS))}.")
             rubrics[rubric.question] = rubric
         for question in questions.values():
             if question.id not in rubrics:

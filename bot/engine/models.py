@@ -158,6 +158,8 @@ class Indicator(Strict):
 
     id: Slug
     phrases: list[str] = Field(min_length=1)
+    # Facts about the answer's code (see bot.scoring.code_facts) that evidence the concept too.
+    code: list[Slug] = Field(default_factory=list)
 
     @field_validator("phrases")
     @classmethod

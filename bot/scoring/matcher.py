@@ -59,6 +59,7 @@ class Phrase:
 class CompiledIndicator:
     id: str
     phrases: tuple[Phrase, ...]
+    code: tuple[str, ...] = ()  # code facts that evidence it too
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
 
 def _compile(rubric: Rubric) -> CompiledRubric:
     criteria = tuple(
-        CompiledCriterion(c, tuple(CompiledIndicator(i.id, _phrases(i.phrases)) for i in c.indicators))
+        CompiledCriterion(c, tuple(CompiledIndicator(i.id, _phrases(i.phrases), tuple(i.code)) for i in c.indicators))
         for c in rubric.criteria
     )
     flags = tuple(CompiledRedFlag(f, _phrases(f.phrases, strict=True)) for f in rubric.red_flags)

@@ -25,6 +25,7 @@ from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
+from bot.scoring.code_facts import CodeFact, code_facts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
 from bot.scoring.text import is_listy, is_question, sentences
@@ -58,8 +59,16 @@ class Assessment:
 
 @dataclass(frozen=True)
 class _Hit:
-    located: Located
-    span: tuple[int, int]
+    """Where an indicator is evidenced: a sentence (or a line of code) and the match inside it."""
+
+    start: int
+    end: int
+    focus: tuple[int, int]  # the matched words, kept in view when a long sentence is trimmed
+
+    @classmethod
+    def in_sentence(cls, where: Located, span: tuple[int, int]) -> _Hit:
+        tokens = where.sentence.tokens
+        return cls(where.sentence.start, where.sentence.end, (tokens[span[0]].start, tokens[span[1]].end))
 
 
 class OfflineScorer:
@@ -102,11 +111,12 @@ class OfflineScorer:
         if stuffing:
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
 
+        facts = code_facts(text) if "def " in text or "```" in text else {}
         criteria: list[CriterionScore] = []
         levels: list[tuple[float, int]] = []
         missed: list[str] = []
         for crit in compiled.criteria:
-            found = _criterion_hits(crit, hits, dense)
+            found = _criterion_hits(crit, hits, dense, facts)
             count = len(found)
             level = sum(1 for need in crit.criterion.needs if count >= need)
             ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
@@ -175,7 +185,7 @@ def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Loca
                 for phrase, holding in candidates:
                     span = find(phrase, usable[index]) if index in holding else None
                     if span is not None:
-                        out[index][key] = _Hit(usable[index], span)
+                        out[index][key] = _Hit.in_sentence(usable[index], span)
                         break
     return out
 
@@ -202,15 +212,21 @@ def _dense(found: dict[str, _Hit], where: Located) -> bool:
     return len(found) >= CROWDED_HITS or (len(found) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6)
 
 
-def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, _Hit]], dense: set[int]) -> list[_Hit]:
-    """The first evidence of each of the criterion's indicators, in the order the answer gave them."""
+def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, _Hit]], dense: set[int],
+                    facts: dict[str, CodeFact]) -> list[_Hit]:
+    """The first evidence of each of the criterion's indicators, in the order the answer gave them.
+
+    An indicator the prose does not evidence may be evidenced by the code (its ``code`` facts)."""
     found: list[_Hit] = []
     for indicator in crit.indicators:
         key = f"{crit.criterion.id}/{indicator.id}"
         first = next((h[key] for i, h in enumerate(hits) if i not in dense and key in h), None)
+        if first is None:
+            fact = next((facts[f] for f in indicator.code if f in facts), None)
+            first = _Hit(fact.start, fact.end, (fact.start, fact.end)) if fact else None
         if first is not None:
             found.append(first)
-    return sorted(found, key=lambda h: (h.located.sentence.start, h.span[0]))
+    return sorted(found, key=lambda h: (h.start, h.focus[0]))
 
 
 def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[str]) -> bool:
@@ -226,11 +242,9 @@ def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[
 
 def _quote(text: str, hit: _Hit) -> str:
     """The evidencing sentence, trimmed around the match when it is long."""
-    sentence = hit.located.sentence
-    tokens = sentence.tokens
-    start, end = sentence.start, sentence.end
+    start, end = hit.start, hit.end
     if end - start > EVIDENCE_CHARS:
-        mid_start, mid_end = tokens[hit.span[0]].start, tokens[hit.span[1]].end
+        mid_start, mid_end = hit.focus
         pad = max(0, (EVIDENCE_CHARS - (mid_end - mid_start)) // 2)
         start, end = max(start, mid_start - pad), min(end, mid_end + pad)
     return text[start:end].strip()

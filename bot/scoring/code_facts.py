@@ -1,0 +1,236 @@
+"""What a code answer does, read from its syntax tree, so code earns rubric credit as prose does.
+
+A candidate who writes ``delay * 2 ** attempt`` has shown exponential backoff as surely as one
+who says it.  Each fact below is a small, general check on the AST (not on one question's
+expected solution); a rubric indicator lists the facts that evidence it (``code = [...]``), and
+the evidence quoted is the line of code itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"```[^\n`]*\n(.*?)```", re.DOTALL)
+_COUNTER_NAMES = frozenset({"Counter", "defaultdict"})
+_LOG_NAMES = frozenset({"log", "logger", "logging", "_log", "LOG", "LOGGER"})
+_RANDOM_CALLS = frozenset({"uniform", "random", "randint", "randrange", "expovariate", "triangular"})
+_BROAD = frozenset({"Exception", "BaseException"})
+
+
+@dataclass(frozen=True)
+class CodeFact:
+    name: str
+    start: int  # offsets of the evidencing line in the whole answer
+    end: int
+
+
+@dataclass(frozen=True)
+class _Block:
+    tree: ast.Module
+    offset: int  # where the block's first character sits in the answer
+    lines: list[str]
+
+
+def _blocks(text: str) -> Iterator[_Block]:
+    fenced = [(m.group(1), m.start(1)) for m in _FENCE.finditer(text)]
+    if not fenced and ("def " in text or "class " in text):
+        fenced = [(text, 0)]
+    for source, offset in fenced:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        yield _Block(tree, offset, source.splitlines(keepends=True))
+
+
+def _name(node: ast.AST) -> str:
+    """The last name of a call target or attribute: ``functools.wraps`` -> ``wraps``."""
+    if isinstance(node, ast.Call):
+        return _name(node.func)
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+
+
+def _owner(node: ast.AST) -> str:
+    """``logger`` in ``logger.warning(...)``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        value = node.func.value
+        return value.id if isinstance(value, ast.Name) else _name(value)
+    return ""
+
+
+def _calls_self(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(n, ast.Call) and _name(n.func) == fn.name for n in ast.walk(fn))
+
+
+def _recursion(node: ast.AST) -> bool:
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _calls_self(node)
+
+
+def _base_case(node: ast.AST) -> bool:
+    """An ``if`` inside a recursive function with a branch that does not recurse, or an early exit."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or not _calls_self(node):
+        return False
+    for branch in ast.walk(node):
+        if isinstance(branch, ast.If):
+            arms = [branch.body, branch.orelse]
+            recursing = [any(isinstance(n, ast.Call) and _name(n.func) == node.name
+                             for stmt in arm for n in ast.walk(stmt)) for arm in arms]
+            if any(recursing) and not all(recursing):
+                return True
+            if not recursing[0] and branch.body and isinstance(branch.body[-1], ast.Return | ast.Continue):
+                return True
+    return False
+
+
+def _exponential(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        return not (isinstance(node.left, ast.Constant) and isinstance(node.right, ast.Constant))
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Mult):
+        return isinstance(node.value, ast.Constant) and isinstance(node.value.value, int | float) and node.value.value > 1
+    return False
+
+
+def _reraise(node: ast.AST) -> bool:
+    """A bare ``raise`` or ``raise ... from``: the original error reaches the caller."""
+    return isinstance(node, ast.Raise) and (node.exc is None or node.cause is not None)
+
+
+def _raise_saved(node: ast.AST) -> bool:
+    """``raise last_error`` after the loop: re-raising a caught exception kept in a variable."""
+    return isinstance(node, ast.Raise) and isinstance(node.exc, ast.Name)
+
+
+def _specific_except(node: ast.AST) -> bool:
+    if not isinstance(node, ast.ExceptHandler) or node.type is None:
+        return False
+    names = [_name(t) for t in (node.type.elts if isinstance(node.type, ast.Tuple) else [node.type])]
+    return bool(names) and not any(n in _BROAD for n in names)
+
+
+def _skip_bad(node: ast.AST) -> bool:
+    """An ``except`` that moves on to the next item instead of stopping."""
+    return isinstance(node, ast.ExceptHandler) and any(isinstance(n, ast.Continue) for s in node.body for n in ast.walk(s))
+
+
+def _call_named(*names: str) -> Callable[[ast.AST], bool]:
+    wanted = frozenset(names)
+    return lambda node: isinstance(node, ast.Call) and _name(node.func) in wanted
+
+
+def _decorator_factory(node: ast.AST) -> bool:
+    """A function returning a function that itself defines and returns a function."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    inner = [n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return any(isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef) for f in inner for m in f.body)
+
+
+def _forwarding(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and any(isinstance(a, ast.Starred) for a in node.args)
+            and any(k.arg is None for k in node.keywords))
+
+
+def _generator(node: ast.AST) -> bool:
+    return isinstance(node, ast.Yield | ast.YieldFrom)
+
+
+def _lazy_lines(node: ast.AST) -> bool:
+    """``for line in f``: iterating a file (or a name) rather than reading it whole."""
+    return (isinstance(node, ast.For) and isinstance(node.target, ast.Name)
+            and node.target.id in ("line", "raw", "row", "ln", "record") and isinstance(node.iter, ast.Name | ast.Call)
+            and _name(node.iter) not in ("readlines", "read"))
+
+
+def _counter(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call) and _name(node.func) in _COUNTER_NAMES:
+        return True
+    # counts[key] = counts.get(key, 0) + 1
+    return (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Call)
+            and _name(node.left.func) == "get" and len(node.left.args) == 2)
+
+
+def _none_default(node: ast.AST) -> bool:
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+    return any(isinstance(d, ast.Constant) and d.value is None for d in defaults)
+
+
+def _is_none(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Compare) and any(isinstance(op, ast.Is | ast.IsNot) for op in node.ops)
+            and any(isinstance(c, ast.Constant) and c.value is None for c in node.comparators))
+
+
+def _logging(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and (_owner(node) in _LOG_NAMES or _name(node.func) == "getLogger")
+
+
+def _jitter(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and _name(node.func) in _RANDOM_CALLS and _owner(node) in ("random", "rng", "")
+
+
+def _isinstance_dict(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and _name(node.func) == "isinstance" and len(node.args) == 2
+            and any(_name(n) in ("dict", "Mapping", "MutableMapping") for n in ast.walk(node.args[1])))
+
+
+def _decode_errors(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and any(k.arg == "errors" for k in node.keywords)
+
+
+# Every fact a rubric may name, with its check.  Names are part of the rubric format.
+FACTS: dict[str, Callable[[ast.AST], bool]] = {
+    "recursion": _recursion,
+    "base-case": _base_case,
+    "isinstance-dict": _isinstance_dict,
+    "exponential": _exponential,
+    "sleep": _call_named("sleep"),
+    "reraise": _reraise,
+    "raise-saved": _raise_saved,
+    "specific-except": _specific_except,
+    "skip-bad": _skip_bad,
+    "wraps": _call_named("wraps"),
+    "decorator-factory": _decorator_factory,
+    "forwarding": _forwarding,
+    "generator": _generator,
+    "lazy-lines": _lazy_lines,
+    "counter": _counter,
+    "none-default": _none_default,
+    "is-none": _is_none,
+    "logging": _logging,
+    "jitter": _jitter,
+    "gather": _call_named("gather", "as_completed", "TaskGroup", "create_task"),
+    "semaphore": _call_named("Semaphore", "BoundedSemaphore"),
+    "timeout": _call_named("wait_for", "timeout", "timeout_at"),
+    "csv-module": _call_named("reader", "DictReader"),
+    "decimal": _call_named("Decimal"),
+    "decode-errors": _decode_errors,
+    "copy": _call_named("copy", "deepcopy"),
+    "identity": _call_named("id"),
+}
+
+
+def code_facts(text: str) -> dict[str, CodeFact]:
+    """The facts the answer's code shows, each with the first line that shows it."""
+    found: dict[str, CodeFact] = {}
+    for block in _blocks(text):
+        starts = [0]
+        for line in block.lines:
+            starts.append(starts[-1] + len(line))
+        for node in ast.walk(block.tree):
+            lineno = getattr(node, "lineno", None)
+            if lineno is None or lineno > len(block.lines):
+                continue
+            for name, check in FACTS.items():
+                if name not in found and check(node):
+                    line = block.lines[lineno - 1]
+                    begin = block.offset + starts[lineno - 1] + (len(line) - len(line.lstrip()))
+                    found[name] = CodeFact(name, begin, block.offset + starts[lineno - 1] + len(line.rstrip()))
+    return found

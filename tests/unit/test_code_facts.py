@@ -1,0 +1,86 @@
+"""Code earns rubric credit from what it does, read from its syntax tree, with the line quoted."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content.bank import ContentError, QuestionBank
+from bot.content.paths import content_root
+from bot.scoring.code_facts import FACTS, code_facts
+from bot.scoring.offline import OfflineScorer
+
+BANK = QuestionBank.load(content_root())
+
+
+def fenced(code: str, prose: str = "") -> str:
+    return f"{prose}\n```python\n{code}```\n"
+
+
+def test_what_the_code_does_is_found_whatever_the_names() -> None:
+    code = ("def with_retries(tries, pause, kinds):\n"
+            "    def outer(job):\n"
+            "        @functools.wraps(job)\n"
+            "        def inner(*a, **kw):\n"
+            "            for n in range(tries):\n"
+            "                try:\n"
+            "                    return job(*a, **kw)\n"
+            "                except kinds:\n"
+            "                    if n + 1 == tries:\n"
+            "                        raise\n"
+            "                    time.sleep(pause * 3 ** n)\n"
+            "        return inner\n"
+            "    return outer\n")
+    found = code_facts(fenced(code))
+    assert {"decorator-factory", "wraps", "forwarding", "reraise", "exponential", "sleep"} <= found.keys()
+    assert "jitter" not in found and "logging" not in found
+
+
+def test_the_quoted_evidence_is_the_line_of_code_itself() -> None:
+    text = fenced("def walk(node, out):\n    if not isinstance(node, dict):\n        return node\n"
+                  "    for k, v in node.items():\n        out[k] = walk(v, out)\n    return out\n", "Recursive:")
+    found = code_facts(text)
+    assert text[found["recursion"].start:found["recursion"].end] == "def walk(node, out):"
+    assert text[found["isinstance-dict"].start:found["isinstance-dict"].end] == "if not isinstance(node, dict):"
+    assert "base-case" in found
+
+
+def test_prose_and_code_that_does_not_parse_show_no_facts() -> None:
+    assert code_facts("I would raise the last error and back off exponentially.") == {}
+    assert code_facts(fenced("def broken(:\n    raise\n")) == {}
+
+
+def test_a_code_only_answer_earns_credit_for_what_its_code_shows() -> None:
+    question, rubric = BANK.get("coding.retry-decorator"), BANK.rubric("coding.retry-decorator")
+    code = ("def retry(times=4, delay=0.2, on=(TimeoutError,)):\n"
+            "    def deco(fn):\n"
+            "        @wraps(fn)\n"
+            "        def run(*args, **kwargs):\n"
+            "            for i in range(times):\n"
+            "                try:\n"
+            "                    return fn(*args, **kwargs)\n"
+            "                except on:\n"
+            "                    if i == times - 1:\n"
+            "                        raise\n"
+            "                    sleep(delay * 2 ** i)\n"
+            "        return run\n"
+            "    return deco\n")
+    with_code = OfflineScorer().grade(question, rubric, fenced(code))
+    without = OfflineScorer().grade(question, rubric, fenced("def retry():\n    pass\n"))
+    levels = {c.id: c for c in with_code.criteria}
+    assert levels["decorator-structure"].score >= 2 and levels["backoff-reraise"].score >= 2
+    assert levels["backoff-reraise"].evidence is not None and levels["backoff-reraise"].evidence in code
+    assert with_code.score > without.score + 30
+
+
+def test_rubrics_may_only_name_known_facts(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    for part in ("data", "rubrics", "prompts"):
+        shutil.copytree(content_root() / part, root / part)
+    path = root / "rubrics" / "coding" / "coding.flatten-dict.toml"
+    path.write_text(path.read_text().replace('code = ["recursion"]', 'code = ["recursoin"]'))
+    with pytest.raises(ContentError, match="unknown code facts"):
+        QuestionBank.load(root)
+    assert "recursion" in FACTS
