@@ -10,8 +10,8 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from bot.engine.loop import level_matches, track_matches
-from bot.scoring.code_facts import FACTS
 from bot.engine.models import Level, Question, RoundKind, Rubric, Track
+from bot.scoring.code_facts import FACTS
 
 
 class ContentError(Exception):
