@@ -284,3 +284,5 @@ class ScoreResult(BaseModel):
     fallback_reason: str | None = None
     notes: list[str] = Field(default_factory=list)
     tests: CodeCheck | None = None  # a coding answer's run against its tests, when it was run
+    # Why the scorer doubts its own grade (an on-topic answer it could not read well), or None.
+    unsure: str | None = None

@@ -16,3 +16,10 @@ def blank_result(question: Question, rubric: Rubric, reason: str) -> ScoreResult
         missed=[c.name for c in rubric.criteria],
         notes=[f"no answer: {reason}"],
     )
+
+
+def verdict(result: ScoreResult) -> str:
+    """The hire signal as shown next to a score; a grade the scorer doubts is not presented as one."""
+    if result.unsure:
+        return "unsure (offline grader)"
+    return result.signal.replace("_", " ")

@@ -88,3 +88,25 @@ upload value vector widget worker
 """
 
 COMMON_STEMS: frozenset[str] = frozenset(stem(word) for word in (_EVERYDAY + _TECHNICAL).split())
+
+# Short everyday words (the list above stops at five letters, since typo repair ignores shorter
+# ones).  Coverage needs them to tell an answer about Python from a talk on any other subject
+# that happens to share "load", "line", "size" or "run".
+_SHORT = """
+able act add ago aim air all also any area up go let via got arm ask away back bad bag bar base bear beat bed best big bit
+blue body book born both box boy buy call came card care case cash cost cut dark data day deal did die
+door down draw drop due duty each easy eat edge else end even ever eye face fact fail fair fall far fast
+feel feet few file fill find fine fire firm fit five flat flow fly food foot form four free from full fun
+gain game gave get girl give goal goes gone good grow half hall hand hang hard head hear heat held help
+here high hit hold home hope hour huge idea into item job join just keep kept kind knew know lack lady
+land last late lead left less life lift like line link list live load long look lose loss lost lot love
+low made main make man many mark mass may mean meet mind miss mode more most move much must name near
+need new next nice nine none note now off old once one only open out over own page paid pair part pass
+past path pay per pick plan play plus poor pull push put quit race rate read real rest rich ride rise
+risk road rock role room rule run safe said sale same save say see seem seen self sell send sent shop
+show shut side sign site six size slow soft sold some soon sort spot stay step stop such sure take talk
+tell ten than that them then they thin this thus tiny told too took top tree true turn two type unit
+upon use used user very view wait walk wall want warm wash watch weak wear week well went were what when
+whom wide wife will wind wish with word work year yes yet your zero
+"""
+EVERYDAY_STEMS: frozenset[str] = COMMON_STEMS | frozenset(stem(word) for word in _SHORT.split())

@@ -25,9 +25,11 @@ from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
+from bot.scoring.claims import is_vague
 from bot.scoring.code_facts import CodeFact, code_facts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
+from bot.scoring.reference import coverage, coverage_level, reference
 from bot.scoring.text import is_listy, is_question, sentences
 
 EVIDENCE_CHARS = 240
@@ -38,6 +40,11 @@ DENSE_TOKENS_PER_HIT = 3
 CROWDED_HITS = 8
 # The most a broad explanation adds on top of its levels (see ``_breadth``).
 BREADTH_MAX = 3
+# Indicators (or code facts) an answer must show somewhere before coverage may give more than level 1.
+RECOGNISED = 2
+# An on-topic answer of this many words, graded under this score with at most this many indicators
+# recognised, is one the offline grader says it could not judge well.
+UNSURE_WORDS, UNSURE_BELOW, UNSURE_RECOGNISED = 60, 50, 2
 # What is left of a score, after its cap, when the answer states a misconception.
 MISCONCEPTION_FACTOR = 0.5
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.DOTALL)
@@ -101,8 +108,15 @@ class OfflineScorer:
             if echo.echoes(sentence):
                 continue
             everything.append(located)
-            if not is_listy(sentence, text, located.vocabulary_share) and not is_question(text, sentence):
+            if (not is_listy(sentence, text, located.vocabulary_share) and not is_question(text, sentence)
+                    and not is_vague(sentence, text)):
                 usable.append(located)
+        claimed = {stem for where in claims for stem in where.stems}
+        asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) for flag in compiled.red_flags}
+        # A sentence that states a misconception is never evidence for a criterion, however
+        # many of the rubric's words it uses ("retries are safe for any error, so ...").
+        wrong = {start for starts in asserting.values() for start in starts}
+        usable = [where for where in usable if where.sentence.start not in wrong]
         present = {stem for where in everything for stem in where.stems}
         hits = _hits_by_sentence(compiled.criteria, usable, present)
         # A short sentence hitting many indicators at once is a term list in disguise.
@@ -112,6 +126,10 @@ class OfflineScorer:
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
 
         facts = code_facts(text) if "def " in text or "```" in text else {}
+        explained = [w for i, w in enumerate(usable) if i not in dense]
+        ref = reference(question, rubric)
+        explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(present) else []
+        recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
         criteria: list[CriterionScore] = []
         levels: list[tuple[float, int]] = []
         missed: list[str] = []
@@ -119,6 +137,14 @@ class OfflineScorer:
             found = _criterion_hits(crit, hits, dense, facts)
             count = len(found)
             level = sum(1 for need in crit.criterion.needs if count >= need)
+            covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
+            # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
+            by_words = min(coverage_level(covered), 3 if recognised else 1)
+            if by_words > level and best is not None:
+                # Explained in other words than the rubric's: the sentence that covers most is the evidence.
+                level = by_words
+                where = explained[best].sentence
+                found = [_Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
             ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
             if level > ceiling:
                 notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
@@ -131,9 +157,8 @@ class OfflineScorer:
 
         caps: list[int] = []
         flags: list[str] = []
-        claimed = {stem for where in claims for stem in where.stems}
         for flag in compiled.red_flags:
-            if _asserted(flag.phrases, claims, claimed):
+            if asserting[flag.flag.id]:
                 flags.append(flag.flag.text)
                 caps.append(flag.flag.cap)
                 notes.append(f"misconception: {flag.flag.correction}")
@@ -155,8 +180,14 @@ class OfflineScorer:
             if bonus:
                 score = min(100, score + bonus)
                 notes.append(f"+{bonus} for breadth: the explanations use many of the topic's terms")
+        unsure = None
+        if (score < UNSURE_BELOW and not flags and not stuffing and len(text.split()) >= UNSURE_WORDS
+                and ref.on_topic(present) and len({k for h in hits for k in h}) <= UNSURE_RECOGNISED):
+            unsure = ("the offline grader could not judge this answer well: it is long and on the topic, but few of "
+                      "its sentences say what this rubric recognises; an LLM grader would read it in full")
+            notes.append(unsure)
         result = ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
-                             criteria=criteria, red_flags=flags, missed=missed, notes=notes)
+                             criteria=criteria, red_flags=flags, missed=missed, notes=notes, unsure=unsure)
         asserted = tuple(f for f in flags if f != INJECTION_FLAG)
         return Assessment(result, stuffing, asserted, injected is not None)
 
@@ -229,15 +260,17 @@ def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, _Hit]], dense:
     return sorted(found, key=lambda h: (h.start, h.focus[0]))
 
 
-def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[str]) -> bool:
+def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[str]) -> set[int]:
+    """Where (sentence starts) the answer states the misconception without negating or refuting it."""
+    starts: set[int] = set()
     for phrase in phrases:
         if not phrase.needed <= present:
             continue
         for where in located:
             span = find(phrase, where)
             if span is not None and not negated(where, span, phrase):
-                return True
-    return False
+                starts.add(where.sentence.start)
+    return starts
 
 
 def _quote(text: str, hit: _Hit) -> str:

@@ -14,6 +14,7 @@ from bot.content.bank import QuestionBank
 from bot.engine.loop import ROUNDS
 from bot.engine.models import ScoreResult
 from bot.engine.ports import DebriefPart
+from bot.engine.results import verdict
 from bot.engine.signals import signal_bands, signal_for
 from bot.engine.state import QuestionStatus, SessionState
 
@@ -97,7 +98,7 @@ def question_card(console: Console, status: QuestionStatus, title: str, result: 
     extras = [status.value.replace("_", " ")] + (["late answer"] if late else []) + ([f"{hints} hint(s)"] if hints else [])
     if result.fallback_reason:
         extras.append(f"LLM unavailable: {result.fallback_reason}")
-    console.print(f"\n  [bold]{escape(title)}[/bold]: {result.score}/100, {label(result.signal)} "
+    console.print(f"\n  [bold]{escape(title)}[/bold]: {result.score}/100, {verdict(result)} "
                   f"[dim]({', '.join(extras)}; scorer: {result.scorer})[/dim]")
     names = {c.id: (c.name, c.weight) for c in rubric.criteria}
     for crit in result.criteria:

@@ -23,6 +23,7 @@ from bot.adapters.discord.split import CLOSE_FENCE, FENCE, MESSAGE_CHARS
 from bot.engine.loop import ROUNDS
 from bot.engine.models import CriterionScore, Question, Signal
 from bot.engine.ports import QuestionBank
+from bot.engine.results import verdict
 from bot.engine.signals import signal_bands, signal_for
 from bot.engine.state import AskedQuestion, RoundState, SessionState, SessionStatus
 
@@ -325,7 +326,7 @@ def _card(round_: RoundState, asked: AskedQuestion, bank: QuestionBank) -> disco
     else:
         if result.scorer != "none":
             extras.append(f"scorer: {result.scorer}")
-        embed.description = f"**{result.score}/100 · {label(result.signal)}** ({', '.join(extras)})"
+        embed.description = f"**{result.score}/100 · {verdict(result)}** ({', '.join(extras)})"
         if result.fallback_reason:
             embed.description += f"\n⚠ Graded offline: {candidate_text(_flat(result.fallback_reason), 500)}"
         if result.scorer != "none":
