@@ -198,6 +198,18 @@ class RedFlag(Strict):
     phrases: list[str] = Field(min_length=1)
     cap: int = Field(ge=0, le=100)
     correction: str = Field(min_length=10)
+    # The same misconception as a claim, however it is worded: groups joined by " + ", each a
+    # "|"-separated choice of words, all found in one clause ("protocol + check|enforce + runtime").
+    claims: list[str] = Field(default_factory=list)
+
+    @field_validator("claims")
+    @classmethod
+    def _claim_shape(cls, claims: list[str]) -> list[str]:
+        for claim in claims:
+            groups = [g.strip() for g in claim.split("+")]
+            if len(groups) < 2 or any(not re.search(r"[A-Za-z0-9]", g) for g in groups):
+                raise ValueError(f"claim {claim!r} needs two or more groups of words joined by ' + '")
+        return claims
 
 
 class Rubric(Strict):

@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 _FENCE = re.compile(r"```[^\n`]*\n(.*?)```", re.DOTALL)
 _COUNTER_NAMES = frozenset({"Counter", "defaultdict"})
@@ -65,6 +66,7 @@ def _owner(node: ast.AST) -> str:
     return ""
 
 
+@lru_cache(maxsize=1024)  # asked by several facts about the same function; nodes hash by identity
 def _calls_self(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(n, ast.Call) and _name(n.func) == fn.name for n in ast.walk(fn))
 

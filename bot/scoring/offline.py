@@ -20,6 +20,7 @@ import ast
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
@@ -29,6 +30,7 @@ from bot.scoring.claims import is_vague
 from bot.scoring.code_facts import CodeFact, code_facts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
+from bot.scoring.misclaims import Claim, asserted, compile_claim
 from bot.scoring.reference import coverage, coverage_level, reference
 from bot.scoring.text import is_listy, is_question, sentences
 
@@ -112,7 +114,8 @@ class OfflineScorer:
                     and not is_vague(sentence, text)):
                 usable.append(located)
         claimed = {stem for where in claims for stem in where.stems}
-        asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) for flag in compiled.red_flags}
+        asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) | _claimed(flag.flag.claims, claims)
+                     for flag in compiled.red_flags}
         # A sentence that states a misconception is never evidence for a criterion, however
         # many of the rubric's words it uses ("retries are safe for any error, so ...").
         wrong = {start for starts in asserting.values() for start in starts}
@@ -125,7 +128,7 @@ class OfflineScorer:
         if stuffing:
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
 
-        facts = code_facts(text) if "def " in text or "```" in text else {}
+        facts = code_facts(text) if "```" in text or question.answer_format == "code" else {}
         explained = [w for i, w in enumerate(usable) if i not in dense]
         ref = reference(question, rubric)
         explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(present) else []
@@ -269,6 +272,25 @@ def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[
         for where in located:
             span = find(phrase, where)
             if span is not None and not negated(where, span, phrase):
+                starts.add(where.sentence.start)
+    return starts
+
+
+@lru_cache(maxsize=1024)
+def _compiled_claims(texts: tuple[str, ...]) -> tuple[Claim, ...]:
+    return tuple(compile_claim(t) for t in texts)
+
+
+def _claimed(texts: list[str], located: list[Located]) -> set[int]:
+    """Where (sentence starts) the answer states one of a red flag's claims."""
+    if not texts:
+        return set()
+    starts: set[int] = set()
+    for claim in _compiled_claims(tuple(texts)):
+        for i, where in enumerate(located):
+            before = located[i - 1] if i else None
+            after = located[i + 1] if i + 1 < len(located) else None
+            if where.sentence.start not in starts and asserted(claim, where, before, after):
                 starts.add(where.sentence.start)
     return starts
 

@@ -1,0 +1,103 @@
+"""Misconceptions recognised as claims, however they are worded.
+
+A red flag's phrases catch the usual wordings of a misconception; a candidate who rewords it
+("Python checks the object against the protocol when it is created" for "a Protocol is enforced
+at runtime") or splits it over two sentences ("A `yield from` is just a loop. It also swallows
+the return value.") slips past them.  A claim is a few groups of words (what the misconception
+is about, what it says happens, and where it matters, say), each a choice of wordings, that must
+all occur in one clause.  A clause that starts with a pronoun may take its subject from the
+sentence before.  The claim does not count when the clause denies it, when the sentence reports
+it as someone else's belief, or when the next sentence opens by rejecting it ("That fails
+because ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.scoring.matcher import Located, Phrase, negated
+from bot.scoring.text import CLAUSE_BREAKS, negator_count, phrase_stems
+
+MAX_SPREAD = 14  # tokens between a claim's first and last word
+PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
+# How a following sentence rejects what was just said ("That's wrong", "This fails when ...").
+_REJECTS = re.compile(
+    r"\W*(?:but\s+)?(?:that|this|which|it|the\s+idea|such\s+a\s+fix)\s*(?:'s|\u2019s|is|was|would\s+be)?\s*"
+    r"(?:\w+\s+){0,2}?(?:wrong|false|a\s+myth|not\s+true|untrue|incorrect|a\s+mistake|a\s+trap|misleading"
+    r"|fails|doesn'?t\s+work|won'?t\s+work|breaks|backfires|is\s+not\s+how)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Wording:
+    stems: tuple[str, ...]
+    negators: int  # negations the wording itself states ("nothing more than", "can't")
+
+
+@dataclass(frozen=True)
+class Claim:
+    groups: tuple[tuple[Wording, ...], ...]  # each group: the ways to say that part of the claim
+
+
+def compile_claim(text: str) -> Claim:
+    groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt))
+                         for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
+                   for group in text.split("+"))
+    return Claim(tuple(g for g in groups if g))
+
+
+def _clauses(where: Located) -> list[tuple[int, int]]:
+    """Token ranges of the sentence's clauses, split at clause-breaking words and semicolons."""
+    tokens = where.sentence.tokens
+    bounds, start = [], 0
+    for i in range(1, len(tokens)):
+        gap = where.text[tokens[i - 1].end : tokens[i].start]
+        if tokens[i].norm in CLAUSE_BREAKS or ";" in gap or "\u2014" in gap or " - " in gap:
+            bounds.append((start, i))
+            start = i
+    bounds.append((start, len(tokens)))
+    return bounds
+
+
+def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
+    """Where every stem of one wording occurs inside [lo, hi), as the span they cover."""
+    spots = []
+    for s in wording.stems:
+        inside = [p for p in where.positions.get(s, ()) if lo <= p < hi]
+        if not inside:
+            return None
+        spots.append(inside[0])
+    return min(spots), max(spots)
+
+
+def _group(where: Located, group: tuple[Wording, ...], lo: int, hi: int) -> tuple[int, int, int] | None:
+    """The first wording of the group found in [lo, hi): its span and the negations it states."""
+    for wording in group:
+        span = _first(where, wording, lo, hi)
+        if span is not None:
+            return span[0], span[1], wording.negators
+    return None
+
+
+def asserted(claim: Claim, where: Located, before: Located | None, after: Located | None) -> bool:
+    """Whether ``where`` states the claim (its subject possibly carried over from ``before``)."""
+    for lo, hi in _clauses(where):
+        spans = [_group(where, g, lo, hi) for g in claim.groups]
+        # "It also swallows the value": a pronoun takes its subject from the sentence before.
+        if (spans[0] is None and before is not None and any(t.norm in PRONOUNS for t in where.sentence.tokens[lo:hi])
+                and _group(before, claim.groups[0], 0, len(before.sentence.tokens)) is not None):
+            spans = spans[1:]
+        found = [s for s in spans if s is not None]
+        if not found or len(found) < len(spans):
+            continue
+        first, last = min(s[0] for s in found), max(s[1] for s in found)
+        if last - first + 1 > MAX_SPREAD:
+            continue
+        if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))):
+            continue
+        if after is not None and _REJECTS.match(after.text, after.sentence.start, after.sentence.end):
+            continue
+        return True
+    return False

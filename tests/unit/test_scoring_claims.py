@@ -1,0 +1,108 @@
+"""The offline scorer judges what an answer claims, not which words it uses.
+
+Each test states a general rule with answers written for the test, not taken from any benchmark.
+"""
+
+from __future__ import annotations
+
+from bot.content.bank import QuestionBank
+from bot.content.paths import content_root
+from bot.engine.models import Rubric
+from bot.engine.results import verdict
+from bot.scoring.offline import OfflineScorer
+
+BANK = QuestionBank.load(content_root())
+SCORER = OfflineScorer()
+DEFAULTS = BANK.get("core.mutable-default")
+DEFAULTS_RUBRIC = BANK.rubric("core.mutable-default")
+YIELD_FROM = BANK.get("core.yield-from")
+
+
+def grade(text: str, question_id: str = "core.mutable-default", rubric: Rubric | None = None):
+    return SCORER.grade(BANK.get(question_id), rubric or BANK.rubric(question_id), text)
+
+
+def with_claims(question_id: str, flag_id: str, claims: list[str]) -> Rubric:
+    """The question's rubric with one red flag recognised by ``claims`` alone (no phrases of its own)."""
+    rubric = BANK.rubric(question_id)
+    flags = [{**f.model_dump(), "phrases": ["zzzz qqqq"], "claims": claims} for f in rubric.red_flags if f.id == flag_id]
+    return Rubric.model_validate({**rubric.model_dump(), "red_flags": flags})
+
+
+def test_an_explanation_in_plain_words_earns_credit_with_its_sentence_quoted() -> None:
+    plain = ("That empty list gets built one time, when Python first reads the function, not each time you call it. "
+             "Every call that leaves out the argument adds to that same one list, so tags from earlier calls stay. "
+             "I would default to None and make a brand new empty list inside the body when nothing was passed.")
+    result = grade(plain)
+    assert result.score >= 50
+    for criterion in result.criteria:
+        if criterion.score:
+            assert criterion.evidence is not None and criterion.evidence in plain
+
+
+def test_generic_talk_around_the_topic_earns_less_than_one_concrete_sentence() -> None:
+    vague = ("Default arguments are a really important and often misunderstood part of Python, and it is crucial to "
+             "understand the trade-offs. In general the right approach depends on the context and the team. "
+             "It is best practice to think carefully about state, and to consider the various options available. "
+             "Overall a thoughtful, robust and maintainable approach is key for the business.")
+    concrete = "The default list is created once when the def runs, so every call appends to that same list."
+    assert grade(vague).score < grade(concrete).score
+
+
+def test_a_sentence_stating_a_misconception_is_never_evidence() -> None:
+    wrong = ("Python creates a new list for each call of add_tag, so the default itself is fine. "
+             "The duplicate tags come from somewhere else in the caller.")
+    result = grade(wrong)
+    assert result.red_flags
+    assert all(c.evidence is None or "new list for each call" not in c.evidence for c in result.criteria)
+
+
+def test_a_reworded_misconception_split_by_a_pronoun_is_caught() -> None:
+    rubric = with_claims("core.yield-from", "just-sugar",
+                         ["yield from + just|only|merely + loop|sugar",
+                          "yield from|it + swallow|lose|drop + return value|result"])
+    assert grade("A `yield from` is only a loop over the inner generator. It also drops the inner return value.",
+                 "core.yield-from", rubric).red_flags
+    # The same words with the claim denied, or a different claim, raise nothing.
+    assert not grade("`yield from` is not just a loop: it forwards send() and throw() and keeps the return value.",
+                     "core.yield-from", rubric).red_flags
+    assert not grade("It drops nothing: the inner generator's return value becomes the value of the expression.",
+                     "core.yield-from", rubric).red_flags
+
+
+def test_refuting_a_misconception_earns_credit_instead_of_a_penalty() -> None:
+    rubric = with_claims("core.yield-from", "just-sugar", ["yield from + just|only|merely + loop|sugar"])
+    refuted = ("The naive reading is that yield from is just a loop that re-yields each item. That fails as soon as "
+               "the caller uses send() or throw(), because yield from forwards both straight to the subgenerator, "
+               "and x = yield from inner() gets the subgenerator's return value.")
+    stated = ("yield from is just a loop that re-yields each item. The caller can also use send() or throw(), and "
+              "x = yield from inner() gets the subgenerator's return value.")
+    refuted_result, stated_result = (grade(t, "core.yield-from", rubric) for t in (refuted, stated))
+    assert not refuted_result.red_flags and stated_result.red_flags
+    assert refuted_result.score > stated_result.score
+
+
+def test_everyday_words_shared_with_the_rubric_do_not_make_an_off_topic_answer_score() -> None:
+    off_topic = ("When you size a standby power generator, add up the load of every circuit, then allow for the surge "
+                 "when motors start, since they draw several times their running current for a moment. "
+                 "Run a load test once a month and keep the fuel fresh; stale fuel is the usual reason a unit fails "
+                 "to start when the grid goes down. Size it one step up so it never runs near full load.")
+    assert grade(off_topic, "core.generators").score <= 20
+
+
+def test_an_on_topic_answer_it_cannot_read_is_marked_unsure_rather_than_given_a_verdict() -> None:
+    unusual = ("Picture the function as a little machine that is put together one time, and the empty basket in its "
+               "signature is bolted onto that machine when it is put together. Each time somebody uses the machine "
+               "without handing over their own basket, it reuses the bolted-on basket, which still holds whatever "
+               "earlier people dropped in. So the basket fills up across uses. My repair is to bolt on a marker that "
+               "means no basket was given, and to fetch a brand new empty basket inside when I see that marker.")
+    result = grade(unusual)
+    if result.score < 50:
+        assert result.unsure and verdict(result).startswith("unsure")
+        assert any("could not judge" in n for n in result.notes)
+    assert not grade("I am not sure, maybe it is a bug in Python.").unsure  # short: judged, not doubted
+
+
+def test_the_same_answer_always_gets_the_same_grade() -> None:
+    text = "Defaults are evaluated once at def time; use None and build the list inside. id() shows one object."
+    assert grade(text) == grade(text)
