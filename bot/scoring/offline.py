@@ -32,7 +32,7 @@ from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injec
 from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
 from bot.scoring.misclaims import Claim, asserted, compile_claim
 from bot.scoring.reference import coverage, coverage_level, reference
-from bot.scoring.text import is_listy, is_question, sentences
+from bot.scoring.text import is_listy, relates, is_question, sentences
 
 EVIDENCE_CHARS = 240
 # A sentence that hits this many indicators while being this short is a term list in disguise.
@@ -240,7 +240,12 @@ def _dense(found: dict[str, _Hit], where: Located) -> bool:
     """A term list in disguise: many indicators for the sentence's length, or a long string of them.
 
     One honest sentence rarely evidences more than five or six indicators; a run of rubric
-    phrases glued together with a few small words evidences eight or more."""
+    phrases glued together with a few small words evidences eight or more.  Terse is not
+    stuffing, though: notes that relate their terms ("load once in lifespan -> predict in a
+    thread pool", "retry: timeouts (idempotent) only") state claims, however many.
+    """
+    if relates(where.sentence, where.text):
+        return False
     if len(found) >= DENSE_HITS and len(where.sentence.tokens) < len(found) * DENSE_TOKENS_PER_HIT:
         return True
     return len(found) >= CROWDED_HITS or (len(found) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6)

@@ -198,6 +198,20 @@ def _function_word(token: Token, text: str) -> bool:
     return False
 
 
+# Notation and small words that relate terms the way a verb does ("X -> Y", "X: Y", "because",
+# "instead of").  Enough of them make a terse note a set of claims rather than a list; a long
+# run of terms with a colon or two in it is still a list.
+_RELATING = re.compile(r"->|=>|\u2192|(?<=\w):\s+|\s=\s|\b(?:because|so|instead|only|via|per|unless|until)\b", re.IGNORECASE)
+RELATIONS = 2
+TOKENS_PER_RELATION = 10
+
+
+def relates(sentence: Sentence, text: str) -> bool:
+    """Whether a terse sentence relates its terms to each other (a claim), as a list does not."""
+    found = len(_RELATING.findall(text, sentence.start, sentence.end))
+    return found >= RELATIONS and found * TOKENS_PER_RELATION >= len(sentence.tokens)
+
+
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
     """A run of terms rather than an explanation: separated terms, repeats, or no function words.
 
@@ -211,6 +225,8 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True
     if len({t.stem for t in words}) / len(words) < 0.6:
         return True
+    if relates(sentence, text):
+        return False
     function_words = sum(1 for t in words if _function_word(t, text))
     # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".
     function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
