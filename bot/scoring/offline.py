@@ -32,7 +32,7 @@ from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injec
 from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
 from bot.scoring.misclaims import Claim, asserted, compile_claim
 from bot.scoring.reference import coverage, coverage_level, reference
-from bot.scoring.text import is_listy, relates, is_question, sentences
+from bot.scoring.text import is_listy, is_question, relates, sentences
 
 EVIDENCE_CHARS = 240
 # A sentence that hits this many indicators while being this short is a term list in disguise.
