@@ -181,6 +181,9 @@ class Criterion(Strict):
     hint: str = Field(min_length=10)
     # distinct indicators needed for levels 1, 2 and 3
     needs: tuple[int, int, int] = (1, 2, 3)
+    # For story answers: the STAR part this criterion grades, so a concrete story told in the
+    # candidate's own words earns it through the STAR analysis, not only through phrases.
+    star: Literal["situation", "task", "action", "result", "lesson"] | None = None
 
     @field_validator("needs")
     @classmethod

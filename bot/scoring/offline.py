@@ -32,6 +32,7 @@ from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injec
 from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
 from bot.scoring.misclaims import Claim, asserted, compile_claim
 from bot.scoring.reference import coverage, coverage_level, reference
+from bot.scoring.story_levels import story_levels
 from bot.scoring.text import is_listy, is_question, relates, sentences
 
 EVIDENCE_CHARS = 240
@@ -132,6 +133,7 @@ class OfflineScorer:
         explained = [w for i, w in enumerate(usable) if i not in dense]
         ref = reference(question, rubric)
         explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(present) else []
+        told = story_levels(rubric, text) if question.answer_format == "story" else {}
         recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
         criteria: list[CriterionScore] = []
         levels: list[tuple[float, int]] = []
@@ -148,11 +150,16 @@ class OfflineScorer:
                 level = by_words
                 where = explained[best].sentence
                 found = [_Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
+            story = told.get(crit.criterion.id)
+            if story is not None and story.level > level:
+                level, found, quote = story.level, [], story.quote
+            else:
+                quote = None
             ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
             if level > ceiling:
                 notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
             level = min(level, ceiling)
-            evidence = _quote(text, found[0]) if found and level > 0 else None
+            evidence = (quote or (_quote(text, found[0]) if found else None)) if level > 0 else None
             criteria.append(CriterionScore(id=crit.criterion.id, score=level, max=ceiling, evidence=evidence))
             levels.append((crit.criterion.weight, level))
             if level < 2:

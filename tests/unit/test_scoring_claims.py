@@ -106,3 +106,30 @@ def test_an_on_topic_answer_it_cannot_read_is_marked_unsure_rather_than_given_a_
 def test_the_same_answer_always_gets_the_same_grade() -> None:
     text = "Defaults are evaluated once at def time; use None and build the list inside. id() shows one object."
     assert grade(text) == grade(text)
+
+
+STORY = ("Last spring our checkout service started failing for about a third of customers right after a Friday "
+         "deploy, and I was the engineer on call. I had to stop the bleeding before the evening peak. I rolled the "
+         "release back first, then I compared the two builds and found a config key that had been renamed. I wrote "
+         "a test that loads the production config, shipped the fix on Monday, and added the check to CI. Errors "
+         "went from 30% to zero within ten minutes of the rollback. What I took away is that config deserves "
+         "tests as much as code does.")
+
+
+def test_a_concrete_story_in_its_own_words_earns_the_star_criteria_with_quotes() -> None:
+    result = grade(STORY, "behavioral.incident")
+    levels = {c.id: c for c in result.criteria}
+    assert levels["actions"].score >= 2 and levels["result"].score >= 2
+    assert levels["result"].evidence is not None and levels["result"].evidence.split()[0] in STORY
+    assert result.score >= 65
+
+
+def test_a_habit_or_a_story_about_something_else_earns_no_star_credit() -> None:
+    habit = ("When there is an outage I usually roll back first, then I look at the logs and the dashboards, and I "
+             "always write a postmortem afterwards. I tend to keep customers informed and I generally add a test.")
+    other = ("I disagreed with my lead about adopting GraphQL; he wanted flexibility, I worried about caching. I "
+             "suggested we each list our top concerns and build a one-week prototype. The numbers convinced us both "
+             "to keep REST with field selection, and I learned that a small experiment settles a debate faster.")
+    story = grade(STORY, "behavioral.incident").score
+    assert grade(habit, "behavioral.incident").score < story
+    assert grade(other, "behavioral.incident").score < story - 30
