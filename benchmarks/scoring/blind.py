@@ -11,7 +11,8 @@ Figures, for the scorer and for a count of distinct words (the baseline any grad
 - the issue's checks against each question's good-but-incomplete answer (``graded`` 2):
   fluent-but-wrong below it, short and plain-words strong answers at least as high, stuffing
   and injection never above it;
-- the mean score per kind, p50 and p99 grading time, and whether a second grading agrees.
+- the mean score per kind, p50 and p99 grading time (each answer's fastest of ``REPEATS``), and
+  how many gradings differed from the answer's first (the same answer must always get the same grade).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ KINDS = ("graded", "short-strong", "plain-strong", "fluent-wrong", "refutation",
          "code-right", "code-wrong", "stuffing", "injection")
 ATTACKS = frozenset({"stuffing", "injection"})
 _WORD = re.compile(r"[^\W_]+")
+# Each answer is graded this many times and its fastest time kept: on a shared 2-core machine the
+# other runs measure the neighbours, not the scorer.  Every repeat must give the same grade.
+REPEATS = 3
 
 
 @dataclass(frozen=True)
@@ -116,10 +120,13 @@ def evaluate(folder: Path) -> dict[str, object]:
     unstable = 0
     for a in answers:
         question, rubric = bank.get(a.question), bank.rubric(a.question)
-        start = time.perf_counter()
-        result = scorer.grade(question, rubric, a.text)
-        latencies.append(time.perf_counter() - start)
-        unstable += scorer.grade(question, rubric, a.text) != result
+        times = []
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            result = scorer.grade(question, rubric, a.text)
+            times.append(time.perf_counter() - start)
+            unstable += scorer.grade(question, rubric, a.text) != result
+        latencies.append(min(times))
         scored.append((a, float(result.score)))
     latencies.sort()
     scorer_figures = figures(scored)

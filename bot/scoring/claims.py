@@ -39,10 +39,8 @@ VAGUE_SHARE = 0.45  # share of a sentence's content words that are generic
 
 def is_vague(sentence: Sentence, text: str) -> bool:
     """Mostly framing words and nothing concrete: talk about the topic, not a claim about it."""
-    if _CONCRETE.search(text, sentence.start, sentence.end):
-        return False
     content = [t for t in sentence.tokens if t.norm not in STOPWORDS]
     if len(content) < 4:
         return False
     generic = sum(1 for t in content if t.stem in GENERIC_STEMS)
-    return generic / len(content) >= VAGUE_SHARE
+    return generic / len(content) >= VAGUE_SHARE and not _CONCRETE.search(text, sentence.start, sentence.end)

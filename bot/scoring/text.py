@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -67,8 +68,9 @@ HEDGES = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word; a named tuple because an answer makes hundreds and a frozen dataclass is slow to build."""
+
     norm: str  # casefolded, accents and underscores stripped
     stem: str
     start: int
