@@ -50,6 +50,7 @@ RECOGNISED = 2
 UNSURE_WORDS, UNSURE_BELOW, UNSURE_RECOGNISED = 60, 50, 2
 # What is left of a score, after its cap, when the answer states a misconception.
 MISCONCEPTION_FACTOR = 0.5
+_INVITES_QUESTIONS = re.compile(r"\bwould you ask\b|\bquestions? (?:would|do) you\b|\bclarif|\bassum", re.IGNORECASE)
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.DOTALL)
 
 
@@ -101,6 +102,8 @@ class OfflineScorer:
         compiled = compile_rubric(rubric)
         notes: list[str] = []
         echo = echo_filter(question.prompt)
+        # Where the prompt asks what the candidate would ask or assume, their questions are the answer.
+        invited = _INVITES_QUESTIONS.search(question.prompt) is not None
         fixes: dict[str, str] = {}
         usable: list[Located] = []
         everything: list[Located] = []
@@ -111,7 +114,7 @@ class OfflineScorer:
             if echo.echoes(sentence):
                 continue
             everything.append(located)
-            if (not is_listy(sentence, text, located.vocabulary_share) and not is_question(text, sentence)
+            if (not is_listy(sentence, text, located.vocabulary_share) and (invited or not is_question(text, sentence))
                     and not is_vague(sentence, text)):
                 usable.append(located)
         claimed = {stem for where in claims for stem in where.stems}

@@ -133,3 +133,13 @@ def test_a_habit_or_a_story_about_something_else_earns_no_star_credit() -> None:
     story = grade(STORY, "behavioral.incident").score
     assert grade(habit, "behavioral.incident").score < story
     assert grade(other, "behavioral.incident").score < story - 30
+
+
+def test_clarifying_questions_count_where_the_prompt_asks_for_them() -> None:
+    asked = ("Is the frontend a single-page app or server-rendered templates? Do mobile clients need tokens too? "
+             "Do we need single sign-on with the company's Google accounts? Do sessions have to survive a browser "
+             "restart, and do we need refresh tokens?")
+    flask = grade(asked, "framework.flask-auth")
+    assert flask.score > 0 and any(c.evidence and c.evidence.endswith("?") for c in flask.criteria)
+    # Where the prompt does not ask for questions, questions still explain nothing.
+    assert grade("Is the default list shared? Would None help? Does id() show it?").score == 0
