@@ -30,6 +30,38 @@ _REJECTS = re.compile(
 )
 
 
+# Claims held up for inspection rather than made: hypotheses, others' advice, "you might think".
+_REPORTED = re.compile(
+    r"\bif\b[^.;]{0,80}\b(?:were|was|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
+    r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
+    r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought",
+    re.IGNORECASE,
+)
+_OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
+
+
+def held_up(where: Located, first: int, last: int) -> bool:
+    """Whether the words at tokens first..last are quoted, hypothetical or reported rather than claimed."""
+    return _quoted(where, first, last) or _REPORTED.search(where.text, where.sentence.start, where.sentence.end) is not None
+
+
+def _opens_with_pronoun(where: Located) -> bool:
+    words = [t.norm for t in where.sentence.tokens[:2]]
+    return bool(words) and (words[0] in PRONOUNS or (words[0] in _OPENERS and len(words) > 1 and words[1] in PRONOUNS))
+
+
+def _quoted(where: Located, first: int, last: int) -> bool:
+    """Whether the claim sits inside quotation marks: a saying being discussed, not the speaker's own claim."""
+    tokens = where.sentence.tokens
+    before = where.text[where.sentence.start : tokens[first].start]
+    after = where.text[tokens[last].end : where.sentence.end + 1]
+    for open_, close in (('"', '"'), ("\u201c", "\u201d")):
+        opened = before.count(open_) % 2 == 1 if open_ == close else before.count(open_) > before.count(close)
+        if opened and close in after:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class Wording:
     stems: tuple[str, ...]
@@ -62,14 +94,18 @@ def _clauses(where: Located) -> list[tuple[int, int]]:
 
 
 def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
-    """Where every stem of one wording occurs inside [lo, hi), as the span they cover."""
-    spots = []
-    for s in wording.stems:
-        inside = [p for p in where.positions.get(s, ()) if lo <= p < hi]
-        if not inside:
-            return None
-        spots.append(inside[0])
-    return min(spots), max(spots)
+    """Where one wording occurs inside [lo, hi): its words in order, at most one other word between each."""
+    for start in where.positions.get(wording.stems[0], ()):
+        if not lo <= start < hi:
+            continue
+        at = start
+        for s in wording.stems[1:]:
+            at = next((p for p in where.positions.get(s, ()) if at < p <= at + 2 and p < hi), -1)
+            if at < 0:
+                break
+        else:
+            return start, at
+    return None
 
 
 def _group(where: Located, group: tuple[Wording, ...], lo: int, hi: int) -> tuple[int, int, int] | None:
@@ -85,8 +121,9 @@ def asserted(claim: Claim, where: Located, before: Located | None, after: Locate
     """Whether ``where`` states the claim (its subject possibly carried over from ``before``)."""
     for lo, hi in _clauses(where):
         spans = [_group(where, g, lo, hi) for g in claim.groups]
-        # "It also swallows the value": a pronoun takes its subject from the sentence before.
-        if (spans[0] is None and before is not None and any(t.norm in PRONOUNS for t in where.sentence.tokens[lo:hi])
+        # "It also swallows the value": a sentence that opens with a pronoun takes its subject from
+        # the sentence before, when at least two more groups pin the claim down in this one.
+        if (spans[0] is None and lo == 0 and before is not None and len(spans) >= 3 and _opens_with_pronoun(where)
                 and _group(before, claim.groups[0], 0, len(before.sentence.tokens)) is not None):
             spans = spans[1:]
         found = [s for s in spans if s is not None]
@@ -96,6 +133,8 @@ def asserted(claim: Claim, where: Located, before: Located | None, after: Locate
         if last - first + 1 > MAX_SPREAD:
             continue
         if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))):
+            continue
+        if held_up(where, first, last):
             continue
         if after is not None and _REJECTS.match(after.text, after.sentence.start, after.sentence.end):
             continue

@@ -30,7 +30,7 @@ from bot.scoring.claims import is_vague
 from bot.scoring.code_facts import CodeFact, code_facts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
-from bot.scoring.misclaims import Claim, asserted, compile_claim
+from bot.scoring.misclaims import Claim, asserted, compile_claim, held_up
 from bot.scoring.reference import coverage, coverage_level, reference
 from bot.scoring.story_levels import story_levels
 from bot.scoring.text import is_listy, is_question, relates, sentences
@@ -136,7 +136,7 @@ class OfflineScorer:
         explained = [w for i, w in enumerate(usable) if i not in dense]
         ref = reference(question, rubric)
         explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(present) else []
-        told = story_levels(rubric, text) if question.answer_format == "story" else {}
+        told = story_levels(rubric, text) if question.answer_format == "story" and not stuffing else {}
         recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
         criteria: list[CriterionScore] = []
         levels: list[tuple[float, int]] = []
@@ -286,7 +286,7 @@ def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[
             continue
         for where in located:
             span = find(phrase, where)
-            if span is not None and not negated(where, span, phrase):
+            if span is not None and not negated(where, span, phrase) and not held_up(where, *span):
                 starts.add(where.sentence.start)
     return starts
 

@@ -143,3 +143,12 @@ def test_clarifying_questions_count_where_the_prompt_asks_for_them() -> None:
     assert flask.score > 0 and any(c.evidence and c.evidence.endswith("?") for c in flask.criteria)
     # Where the prompt does not ask for questions, questions still explain nothing.
     assert grade("Is the default list shared? Would None help? Does id() show it?").score == 0
+
+
+def test_quoted_hypothetical_or_reported_misconceptions_are_not_the_speakers_claims() -> None:
+    rubric = with_claims("core.yield-from", "just-sugar", ["yield from + just|only|merely + loop|sugar"])
+    for text in ('A common take is "yield from is just a loop", and it misses send() and throw().',
+                 "You might think yield from is only a loop, yet it forwards send() to the subgenerator.",
+                 "If yield from were just a loop, send() would never reach the subgenerator; it does reach it."):
+        assert not grade(text, "core.yield-from", rubric).red_flags, text
+    assert grade("Honestly yield from is just a loop, nothing more to it.", "core.yield-from", rubric).red_flags
