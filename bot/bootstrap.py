@@ -18,8 +18,9 @@ from bot.llm.breaker import CircuitBreaker
 from bot.llm.client import LLMClient
 from bot.llm.debrief import LLMDebriefer
 from bot.llm.fallback import FallbackScorer
+from bot.llm.formats import FormatMemory
 from bot.llm.interviewer import LLMInterviewer
-from bot.llm.judge import GradeStore, LLMJudge
+from bot.llm.judge import FORMATS, GradeStore, LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
 from bot.llm.star import LLMStarAnalyser
@@ -82,10 +83,14 @@ def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore 
     )
 
 
+# One per process: every judge built here learns from the others which format a server refuses.
+JUDGE_FORMATS = FormatMemory(FORMATS)
+
+
 def build_judge(client: LLMClient, grades: GradeStore | None = None) -> FallbackScorer:
     """The LLM judge with the offline scorer as its safety net (and a lasting grade cache if given)."""
     offline = OfflineScorer()
-    return FallbackScorer(LLMJudge(client, prompts(), offline, grades), offline)
+    return FallbackScorer(LLMJudge(client, prompts(), offline, grades, JUDGE_FORMATS), offline)
 
 
 def build_engine(

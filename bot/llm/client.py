@@ -4,6 +4,18 @@ The SDK's built-in retries are switched off so that one policy (``RetryPolicy``)
 429 and 5xx and timeouts are retried with jittered backoff that honours ``Retry-After``;
 other 4xx are not (they will fail the same way again).  Every failure is turned into an
 ``LLMUnavailable`` whose message is safe to show a user: it never contains the key.
+
+A refused ``response_format`` is recognised by what the server says, not by its status alone:
+OpenAI-style servers answer 400 with ``param: "response_format"``, but llama.cpp's server
+(``llama-server`` builds before ggml-org/llama.cpp PR #9527, and the ik_llama.cpp fork until 2025,
+see ggml-org/llama.cpp issue #9522 and ikawrakow/ik_llama.cpp issue #778) throws while parsing the
+request and its catch-all turns that into HTTP 500, ``{"error": {"code": 500, "type": "server_error",
+"message": "response_format type must be one of \"text\" or \"json_object\", but got: json_schema"}}``.
+llama-cpp-python's server (``llama_cpp.server``) types ``response_format.type`` as only "text" or
+"json_object"; its route wrapper (llama_cpp/server/errors.py, ``RouteErrorHandler``) catches the
+validation error too and answers 500 ``internal_server_error`` with the validation text, which names
+``response_format`` (ggml-org/llama.cpp issue #23463).  Such a 500 is a fact about the server, not a
+fault: retrying it or counting it against the breaker would only take a healthy server offline.
 """
 
 from __future__ import annotations
@@ -28,6 +40,8 @@ TRANSPORT_MODULES = {"httpx", "httpx2", "httpcore", "h11", "anyio"}
 # A body that is not JSON (the SDK raises json's ValueError) is a transient glitch too.
 RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError,
              ValueError)
+# Statuses a server uses to refuse a request field: 400 (OpenAI), 422 (FastAPI validation), 500 (above).
+REFUSAL_STATUSES = {400, 422, 500}
 
 
 class LLMUnavailable(Exception):
@@ -71,6 +85,11 @@ class LLMClient:
         self._client = AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0,
                                    timeout=openai.Timeout(timeout, connect=connect_timeout))
 
+    @property
+    def server(self) -> tuple[str, str]:
+        """Base URL and model: what a server accepts (e.g. which response format) is known per pair."""
+        return str(self._client.base_url), self.model
+
     async def close(self) -> None:
         await self._client.close()
 
@@ -83,7 +102,13 @@ class LLMClient:
             options["response_format"] = response_format
 
         async def call() -> Completion:
-            reply = await self._client.chat.completions.create(**options)
+            try:
+                reply = await self._client.chat.completions.create(**options)
+            except openai.APIStatusError as exc:
+                if response_format is not None and refuses_format(exc):
+                    # Raised past the retry loop and the breaker: the server is fine, the format is not.
+                    raise FormatRejected("the server does not support that response format") from exc
+                raise
             text = reply.choices[0].message.content if reply.choices else None
             if text is None:
                 raise LLMUnavailable("the model returned no text")
@@ -148,8 +173,6 @@ class LLMClient:
                 result = await call()
             except openai.BadRequestError as exc:
                 # Not the server's health: a request it will never accept.  No retry, no breaker.
-                if "response_format" in str(exc) or "json_schema" in str(exc):
-                    raise FormatRejected("the server does not support that response format") from exc
                 raise LLMUnavailable(describe(exc)) from exc
             except RETRYABLE as exc:
                 if attempt == self.retry.attempts:
@@ -164,6 +187,14 @@ class LLMClient:
             self.breaker.success()
             return result
         raise AssertionError("unreachable")
+
+
+def refuses_format(exc: openai.APIStatusError) -> bool:
+    """Whether the server's answer says it will not take the ``response_format`` it was sent."""
+    if exc.status_code not in REFUSAL_STATUSES:
+        return False
+    named = exc.param == "response_format"  # the SDK reads ``param`` from the error body
+    return named or "response_format" in exc.message or "json_schema" in exc.message
 
 
 def describe(exc: BaseException) -> str:

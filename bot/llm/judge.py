@@ -1,9 +1,10 @@
 """The LLM judge: levels per criterion with quoted evidence; the project computes the score.
 
 Honesty rules, in order:
-1. Ask for JSON Schema output; servers that refuse it get JSON-object mode, then a plain
-   request for JSON (the working mode is remembered).  Invalid output gets one repair
-   attempt; after that the offline scorer grades and says why (``LLMUnavailable``).
+1. Ask for JSON Schema output; servers that refuse it get JSON-object mode carrying the same
+   schema, then a plain request for JSON.  A refusal is remembered per server (base URL +
+   model), so it costs one request once.  Invalid output gets one repair attempt; after that
+   the offline scorer grades and says why (``LLMUnavailable``).
 2. A quote that is not in the answer is discarded and that criterion is re-checked offline.
 3. The offline scorer always runs too, but only its high-precision findings bind the model: a
    misconception the answer asserts caps the score, an injection attempt either scorer sees caps
@@ -30,6 +31,7 @@ from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
 from bot.llm.client import Completion, FormatRejected, LLMClient, LLMUnavailable, Messages
+from bot.llm.formats import FormatMemory
 from bot.llm.prompts import Prompts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG
 from bot.scoring.offline import OfflineScorer
@@ -72,9 +74,15 @@ GRADE_SCHEMA: dict[str, Any] = {
 }
 
 
+# JSON-object mode carries the schema under ``schema``: llama.cpp's server reads that key into
+# the request's JSON schema and turns it into a grammar (tools/server, the ``json_object`` branch
+# of the OpenAI-params parser), and llama-cpp-python does the same (``_grammar_for_response_format``
+# in llama_cpp/llama_chat_format.py), so even a small local model can only emit a well-formed grade.
+# Without it, llama.cpp constrains to any JSON at best.  A server that rejects the extra key
+# says so in the same way and gets the plain request next.
 RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
     "json_schema": {"type": "json_schema", "json_schema": GRADE_SCHEMA},
-    "json_object": {"type": "json_object"},
+    "json_object": {"type": "json_object", "schema": GRADE_SCHEMA["schema"]},
     "plain": None,  # the prompt itself asks for JSON
 }
 
@@ -94,7 +102,7 @@ class LLMJudge:
     instant = False
 
     def __init__(self, client: LLMClient, prompts: Prompts, offline: OfflineScorer | None = None,
-                 store: GradeStore | None = None) -> None:
+                 store: GradeStore | None = None, formats: FormatMemory | None = None) -> None:
         self.client = client
         self.prompts = prompts
         self.offline = offline or OfflineScorer()
@@ -102,7 +110,7 @@ class LLMJudge:
         # Grades depend on the prompts too: editing them must not reuse grades made with the old ones.
         self._prompt_version = hashlib.sha256("".join(
             prompts.template(n).template for n in ("judge_system", "judge_user", "judge_repair")).encode()).hexdigest()[:16]
-        self._format = 0  # index into FORMATS of the richest format the server accepted
+        self.formats = formats or FormatMemory(FORMATS)
         self._cache: OrderedDict[str, ScoreResult] = OrderedDict()
 
     async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
@@ -153,14 +161,15 @@ class LLMJudge:
         return _parse(completion.text)
 
     async def _complete(self, messages: Messages) -> Completion:
-        while True:
-            fmt = RESPONSE_FORMATS[FORMATS[self._format]]
+        server = self.client.server
+        for name in self.formats.remaining(server):
             try:
-                return await self.client.complete(messages, response_format=fmt)
+                return await self.client.complete(messages, response_format=RESPONSE_FORMATS[name])
             except FormatRejected:
-                if self._format == len(FORMATS) - 1:
+                if name == self.formats.choices[-1]:
                     raise
-                self._format += 1
+                self.formats.refused(server, name)
+        raise AssertionError("unreachable: the last format is always tried")
 
     def _settle(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str],
                 reply: JudgeReply) -> ScoreResult:

@@ -12,6 +12,7 @@ from typing import Any
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from tests.e2e.test_cli import env_for
+from tests.servers.llama_cpp import LLAMA_CPP
 from tests.servers.openai_server import running_fake_openai
 
 BANK = QuestionBank.load(content_root())
@@ -69,3 +70,14 @@ async def test_llm_round_then_a_failing_server(tmp_path: Path) -> None:
         assert "Graded offline: the model's server answered with an error (500)" in out
         assert "scorer: offline" in out and len(server.requests) > asked
         assert "(written offline: the LLM was unavailable" in out
+
+
+async def test_a_llama_cpp_server_refuses_json_schema_once_per_process(tmp_path: Path) -> None:
+    async with running_fake_openai(LLAMA_CPP) as server:
+        server.default(ScriptedModel())
+        out = await practice(tmp_path, server.base_url,
+                             "Memory stays flat with a generator. It yields lazily.\n/send\n"
+                             "I would profile it with tracemalloc first.\n/send\n/end\n")
+        assert "scorer: llm" in out and "Graded offline" not in out
+        grades = [r["response_format"]["type"] for r in server.requests if "response_format" in r]
+        assert grades == ["json_schema", "json_object", "json_object"]  # two grades, one refusal (HTTP 500)

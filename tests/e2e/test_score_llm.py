@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
+from bot.llm.judge import GRADE_SCHEMA
 from tests.e2e.test_cli import env_for
+from tests.servers.llama_cpp import LLAMA_CPP
 from tests.servers.openai_server import running_fake_openai
 
 RUBRIC = QuestionBank.load(content_root()).rubric("core.gil")
@@ -17,8 +19,9 @@ ANSWER = "Threads help I/O-bound work because the GIL is released while a thread
 
 
 async def score(tmp_path: Path, base_url: str, answer: str = ANSWER, **extra: str) -> dict:
-    env = env_for(tmp_path, OPENAI_API_KEY="sk-test-secret", OPENAI_BASE_URL=base_url, MOCKLOOP_MODEL="local-model",
-                  MOCKLOOP_LLM_TIMEOUT="2", MOCKLOOP_LLM_ATTEMPTS="1", **extra)
+    settings = {"OPENAI_API_KEY": "sk-test-secret", "OPENAI_BASE_URL": base_url, "MOCKLOOP_MODEL": "local-model",
+                "MOCKLOOP_LLM_TIMEOUT": "2", "MOCKLOOP_LLM_ATTEMPTS": "1", **extra}
+    env = env_for(tmp_path, **settings)
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "score", "--question", "core.gil", "--answer", answer, "--scorer", "llm", "--json",
         cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -74,3 +77,21 @@ async def test_a_second_process_reuses_the_stored_grade(tmp_path: Path) -> None:
                            "injection": False, "note": "a different grade the second time"})
         second = await score(tmp_path, server.base_url)
         assert second == first and len(server.requests) == calls  # no flicker, no second model call
+
+
+async def test_a_llama_cpp_server_refusing_json_schema_grades_with_the_llm_on_the_first_call(tmp_path: Path) -> None:
+    async with running_fake_openai(LLAMA_CPP) as server:
+        quote = "the GIL is released while a thread waits on the network"
+        grade = {"criteria": [{"id": c.id, "level": 2 if i == 0 else 0, "evidence": quote if i == 0 else ""}
+                              for i, c in enumerate(RUBRIC.criteria)], "injection": False, "note": "x"}
+        server.default("Here is the grade you asked for:\n" + json.dumps(grade))  # a small model's chatter
+        for n, answer in enumerate([ANSWER, ANSWER + " Processes sidestep it."]):
+            # three attempts allowed, yet the refusal (HTTP 500 naming response_format) is sent once
+            graded = await score(tmp_path, server.base_url, answer, MOCKLOOP_LLM_ATTEMPTS="3")
+            assert graded["scorer"] == "llm" and graded["fallback_reason"] is None
+            assert graded["criteria"][0]["evidence"] == quote
+            sent = server.requests[2 * n:]
+            assert [r["response_format"]["type"] for r in sent] == ["json_schema", "json_object"]
+            assert sent[1]["response_format"]["schema"] == GRADE_SCHEMA["schema"]  # llama.cpp builds its grammar from it
+        # Each `mockloop score` is a new process, and the format is remembered in memory only,
+        # so each pays the one instant refusal; within a process (the bot, practice) it is paid once.

@@ -18,6 +18,7 @@ import httpx2
 import openai
 import pytest
 
+from tests.servers.llama_cpp import LLAMA_CPP, LLAMA_CPP_PYTHON, Dialect
 from tests.servers.openai_server import FakeOpenAI, running_fake_openai
 
 MESSAGES: list[Any] = [
@@ -30,6 +31,8 @@ SCHEMA_FORMAT: Any = {
     "type": "json_schema",
     "json_schema": {"name": "score", "schema": {"type": "object", "properties": {"score": {"type": "integer"}}}},
 }
+# llama.cpp's JSON mode with a schema (not in the SDK's types, which is why it is typed Any)
+OBJECT_WITH_SCHEMA: Any = {"type": "json_object", "schema": SCHEMA_FORMAT["json_schema"]["schema"]}
 
 
 @pytest.fixture
@@ -325,3 +328,36 @@ async def test_stream_cut_on_non_streaming_request(server: FakeOpenAI, client: o
         await client.chat.completions.create(model="m", messages=MESSAGES)
 
     assert isinstance(caught.value.__cause__, httpx2.RemoteProtocolError)
+
+
+# ---- imitating llama.cpp's servers -------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", [LLAMA_CPP, LLAMA_CPP_PYTHON], ids=lambda d: d.name)
+async def test_llama_cpp_servers_refuse_json_schema_with_a_500_that_names_response_format(dialect: Dialect) -> None:
+    async with running_fake_openai(dialect) as server, make_client(server) as client:
+        server.reply('Sure! Here it is:\n```json\n{"score": 4}\n```')
+        with pytest.raises(openai.InternalServerError) as caught:
+            await client.chat.completions.create(model="m", messages=MESSAGES, response_format=SCHEMA_FORMAT)
+        refusal = caught.value
+        assert refusal.status_code == 500 and "response_format" in refusal.message and "json_schema" in refusal.message
+        if dialect is LLAMA_CPP:  # the SDK keeps the body's "error" object
+            message = 'response_format type must be one of "text" or "json_object", but got: json_schema'
+            assert refusal.body == {"code": 500, "message": message, "type": "server_error"}
+        else:
+            assert refusal.type == "internal_server_error" and refusal.param is None and refusal.code is None
+        assert server.pending == 1  # refused while the request was parsed: nothing was generated
+
+        # json_object with the schema under "schema": the grammar lets only the JSON through
+        constrained = await client.chat.completions.create(model="m", messages=MESSAGES, response_format=OBJECT_WITH_SCHEMA)
+        assert constrained.choices[0].message.content == '{"score": 4}'
+
+
+async def test_a_scripted_reply_the_grammar_could_not_produce_is_a_test_error() -> None:
+    async with running_fake_openai(LLAMA_CPP) as server, make_client(server) as client:
+        server.reply('{"score": "four"}')
+        with pytest.raises(openai.InternalServerError):
+            await client.chat.completions.create(model="m", messages=MESSAGES, response_format=OBJECT_WITH_SCHEMA)
+        server.reply("no JSON at all")
+        plain = await client.chat.completions.create(model="m", messages=MESSAGES)  # no grammar without JSON mode
+        assert plain.choices[0].message.content == "no JSON at all"

@@ -18,11 +18,13 @@ from bot.engine.ports import AnswerText
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.client import LLMClient
 from bot.llm.fallback import FallbackScorer
-from bot.llm.judge import LLMJudge
+from bot.llm.formats import FormatMemory
+from bot.llm.judge import FORMATS, GRADE_SCHEMA, LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
 from bot.scoring.guards import INJECTION_FLAG
 from bot.scoring.offline import OfflineScorer
+from tests.servers.llama_cpp import LLAMA_CPP, LLAMA_CPP_PYTHON, Dialect
 from tests.servers.openai_server import FakeOpenAI, running_fake_openai
 
 BANK = QuestionBank.load(content_root())
@@ -60,14 +62,26 @@ async def server() -> AsyncIterator[FakeOpenAI]:
             await CLIENTS.pop().close()
 
 
-def make(server: FakeOpenAI, attempts: int = 3, timeout: float = 2.0) -> tuple[FallbackScorer, Recorder, CircuitBreaker]:
+@pytest.fixture(params=[LLAMA_CPP, LLAMA_CPP_PYTHON], ids=lambda d: d.name)
+async def llama(request: pytest.FixtureRequest) -> AsyncIterator[FakeOpenAI]:
+    """A server that answers ``response_format`` as llama.cpp's (or llama-cpp-python's) server does."""
+    dialect: Dialect = request.param
+    async with running_fake_openai(dialect) as fake:
+        yield fake
+        while CLIENTS:
+            await CLIENTS.pop().close()
+
+
+def make(server: FakeOpenAI, attempts: int = 3, timeout: float = 2.0, model: str = "judge-model",
+         formats: FormatMemory | None = None) -> tuple[FallbackScorer, Recorder, CircuitBreaker]:
     waits = Recorder()
     breaker = CircuitBreaker(FakeClock(), failures=3)
-    client = LLMClient(api_key="test-key", base_url=server.base_url, model="judge-model", breaker=breaker,
+    client = LLMClient(api_key="test-key", base_url=server.base_url, model=model, breaker=breaker,
                        retry=RetryPolicy(attempts=attempts, base=0.01, cap=5), timeout=timeout, sleep=waits)
     CLIENTS.append(client)
     offline = OfflineScorer()
-    return FallbackScorer(LLMJudge(client, Prompts(content_root() / "prompts"), offline), offline), waits, breaker
+    judge = LLMJudge(client, Prompts(content_root() / "prompts"), offline, formats=formats)
+    return FallbackScorer(judge, offline), waits, breaker
 
 
 async def grade(scorer: FallbackScorer, text: str = ANSWER, hinted: frozenset[str] = frozenset()):
@@ -114,6 +128,45 @@ async def test_servers_without_json_schema_get_json_object_mode(server: FakeOpen
     assert (await grade(scorer, ANSWER + " Same for dicts.")).scorer == "llm"
     formats = [r.get("response_format", {}).get("type") for r in server.requests]
     assert formats == ["json_schema", "json_object", "json_object"]  # remembered after the first refusal
+
+
+async def test_a_llama_cpp_server_refusing_json_schema_with_a_500_is_asked_once_then_never_again(llama: FakeOpenAI) -> None:
+    scorer, waits, breaker = make(llama)
+    breaker.threshold = 1  # one counted failure would open it
+    # A small local model wraps its JSON in chatter; the grammar from the schema lets only the JSON out.
+    for _ in range(3):
+        llama.reply("Sure! Here is the grade:\n```json\n" + json.dumps(grade_json({"evaluated-once": 3})) + "\n```")
+    results = [await grade(scorer, ANSWER + " " * n) for n in range(3)]
+    assert [r.scorer for r in results] == ["llm"] * 3 and results[0].criteria[0].score == 3
+    formats = [r.get("response_format", {}).get("type") for r in llama.requests]
+    assert formats == ["json_schema", "json_object", "json_object", "json_object"]  # one refusal, one request a grade
+    assert all(r["response_format"]["schema"] == GRADE_SCHEMA["schema"] for r in llama.requests[1:])
+    assert waits.waits == [] and not breaker.open  # the refusal was neither retried nor counted
+
+    # A 500 that says nothing about the format is still a fault: retried, and the format kept.
+    llama.fault("server_error")
+    llama.reply_json(grade_json({"evaluated-once": 2}))
+    assert (await grade(scorer, ANSWER + " Again.")).scorer == "llm" and len(waits.waits) == 1
+    assert llama.requests[-1]["response_format"]["type"] == "json_object"
+
+
+async def test_the_working_format_is_remembered_per_base_url_and_model(server: FakeOpenAI, llama: FakeOpenAI) -> None:
+    memory = FormatMemory(FORMATS)
+    llama.default(json.dumps(grade_json({"evaluated-once": 2})))
+    server.default(json.dumps(grade_json({"evaluated-once": 2})))
+    first, _, _ = make(llama, formats=memory)
+    assert (await grade(first)).scorer == "llm" and len(llama.requests) == 2
+
+    # A new judge for the same server and model (another command, another cog) goes straight to it ...
+    again, _, _ = make(llama, formats=memory)
+    assert (await grade(again, ANSWER + " Sets too.")).scorer == "llm" and len(llama.requests) == 3
+    # ... while another model on that server, and another server, start from JSON Schema.
+    other_model, _, _ = make(llama, model="other-model", formats=memory)
+    assert (await grade(other_model)).scorer == "llm"
+    assert [r["response_format"]["type"] for r in llama.requests[3:]] == ["json_schema", "json_object"]
+    other_server, _, _ = make(server, formats=memory)
+    assert (await grade(other_server)).scorer == "llm"
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema"]
 
 
 async def test_invalid_json_gets_one_repair_then_falls_back(server: FakeOpenAI) -> None:

@@ -10,6 +10,10 @@ Scripting model: tests queue entries with :meth:`FakeOpenAI.reply` and
 :meth:`FakeOpenAI.fault`; each chat request consumes the next entry when it arrives.
 When the queue is empty the :meth:`FakeOpenAI.default` reply is used, so tests that
 don't care about content need no scripting at all.
+
+A ``dialect`` (see ``tests/servers/llama_cpp.py``) makes the server behave as a real one
+does on every request: refusing the ``response_format`` types that server refuses, with
+its status and body, before any entry is consumed, and constraining JSON-mode replies.
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
+
+from tests.servers.llama_cpp import Dialect
 
 __all__ = ["FAULT_KINDS", "FakeOpenAI", "running_fake_openai"]
 
@@ -107,7 +113,8 @@ class FakeOpenAI:
     words_per_chunk = 3
     chunk_delay = 0.0  # seconds between streamed chunks, for tests of how text is shown as it arrives
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: Dialect | None = None) -> None:
+        self.dialect = dialect
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.model_list_calls = 0
@@ -223,6 +230,9 @@ class FakeOpenAI:
             error = _error_body("'messages' is a required array.", type_="invalid_request_error", param="messages")
             return _json_response(error, status=400)
         self.requests.append(body)
+        refusal = self.dialect.refusal(body) if self.dialect is not None else None
+        if refusal is not None:  # refused while the request is parsed: no entry is consumed
+            return _json_response(refusal[1], status=refusal[0])
         return await self._dispatch(request, body, self._next_entry())
 
     def _next_entry(self) -> _Entry | None:
@@ -321,6 +331,8 @@ class FakeOpenAI:
 
     async def _answer(self, request: web.Request, body: dict[str, Any], reply: _Reply) -> web.StreamResponse:
         completion_id = f"chatcmpl-fake{next(self._ids)}"
+        if self.dialect is not None:
+            reply = replace(reply, content=self.dialect.constrain(body, reply.content))
         if body.get("stream"):
             return await self._stream(request, body, reply, completion_id)
         return _json_response(self._completion(body, reply, completion_id))
@@ -405,9 +417,9 @@ class FakeOpenAI:
 
 
 @asynccontextmanager
-async def running_fake_openai() -> AsyncIterator[FakeOpenAI]:
+async def running_fake_openai(dialect: Dialect | None = None) -> AsyncIterator[FakeOpenAI]:
     """Start a FakeOpenAI for the duration of an ``async with`` block, stopping it even on failure."""
-    server = FakeOpenAI()
+    server = FakeOpenAI(dialect)
     await server.start()
     try:
         yield server

@@ -1,0 +1,29 @@
+"""Which ``response_format`` each server takes, learnt from its refusals and kept for the process.
+
+A server (base URL + model) that refused a format once will refuse it every time, so the refusal
+is paid once and later grades go straight to the format that works.  Kept in memory only: a
+new process asks once more, which costs one request that the server rejects before generating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+Server = tuple[str, str]  # (base URL, model)
+
+
+class FormatMemory:
+    """The richest format each server has not refused, by name, from an ordered list of choices."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.choices = tuple(choices)
+        self._refused: dict[Server, int] = {}  # server -> how many of the first choices it refused
+
+    def remaining(self, server: Server) -> tuple[str, ...]:
+        """The choices still worth trying with this server, best first (never empty)."""
+        return self.choices[min(self._refused.get(server, 0), len(self.choices) - 1):]
+
+    def refused(self, server: Server, choice: str) -> None:
+        """Note that this server turned ``choice`` down; it and anything richer are skipped from now on."""
+        # max(): two grades refused at once must not step back over a format already ruled out
+        self._refused[server] = max(self._refused.get(server, 0), self.choices.index(choice) + 1)
