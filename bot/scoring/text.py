@@ -97,11 +97,18 @@ def _fold_table() -> dict[str, str]:
 _FOLD = _fold_table()
 
 
+# Words the stemmer merges although Python gives them different meanings: an iterable is not an
+# iterator ("a list is an iterable" must not read as "a list is an iterator").
+_KEEP_APART = {"iterable": "iterable", "iterables": "iterable", "iterator": "iterator", "iterators": "iterator"}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The matching form of a normalised word: American spelling, Snowball stem, synonym folded."""
     if word.startswith("__"):
         return word
+    if word in _KEEP_APART:
+        return _KEEP_APART[word]
     plain = str(_STEMMER.stemWord(americanise(word)))
     return _FOLD.get(plain, plain)
 
