@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 from bot.sandbox.harness import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_TEXT
 
 MAX_SHOWN = 300
-_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")  # exactly what int.__repr__ writes: no "+", "_", spaces or "-0"
+_INT = re.compile(r"0|-?[1-9][0-9]*")  # exactly what int.__repr__ writes: no "+", "_", spaces or "-0"
 _FLOAT = re.compile(r"-?(?:inf|nan|[0-9]+\.[0-9]+(?:e[-+][0-9]+)?|[0-9]+e[-+][0-9]+)")  # float.__repr__
 _HEX = re.compile(r"(?:[0-9a-f]{2})*")
 # how each container is written when empty, and around its items otherwise
@@ -83,7 +83,7 @@ def _decode(node: Any, depth: int, hashable: bool, budget: list[int]) -> Value:
         return Value("none", None)
     if tag == "bool" and type(raw) is bool:
         return Value("bool", raw)
-    if tag == "int" and type(raw) is str and len(raw) <= MAX_INT_DIGITS + 1 and _INT.fullmatch(raw):
+    if tag == "int" and type(raw) is str and len(raw) - raw.startswith("-") <= MAX_INT_DIGITS and _INT.fullmatch(raw):
         return Value("int", raw)
     if tag == "float" and type(raw) is str and len(raw) <= 40 and _FLOAT.fullmatch(raw):
         return Value("float", float(raw))
