@@ -45,6 +45,7 @@ _HEX = re.compile(r"(?:[0-9a-f]{2})*")
 _CONTAINERS = {"list": ("[]", "[", "]"), "tuple": ("()", "(", ")"), "set": ("set()", "{", "}"),
                "frozenset": ("frozenset()", "frozenset({", "})")}
 _HASHABLE_CONTAINERS = ("tuple", "frozenset")
+_TAGS = frozenset({"none", "bool", "int", "float", "str", "bytes", "dict", "other", "too_big", *_CONTAINERS})
 _unique = itertools.count()  # opaque values get keys that equal nothing, themselves included
 
 
@@ -77,6 +78,8 @@ def _decode(node: Any, depth: int, hashable: bool, budget: list[int]) -> Value:
     if depth > MAX_DEPTH or type(node) is not dict or type(node.get("t")) is not str:
         raise BadFrame("malformed value")
     tag, raw = node["t"], node.get("v")
+    if tag not in _TAGS:  # and from here on ``tag`` is one of ours: messages never repeat the sandbox's text
+        raise BadFrame("a value of an unknown kind")
     if len(node) != (1 if tag in ("none", "too_big") else 2):
         raise BadFrame(f"malformed {tag} value")
     if tag == "none":
@@ -104,7 +107,7 @@ def _decode(node: Any, depth: int, hashable: bool, budget: list[int]) -> Value:
         return Value("opaque", f"{node['type']} object")
     if tag == "too_big":
         return Value("opaque", "a value too big to send back")
-    raise BadFrame(f"malformed {tag[:20]!r} value")
+    raise BadFrame(f"malformed {tag} value")
 
 
 def _pair(pair: Any, depth: int, budget: list[int]) -> tuple[Value, Value]:

@@ -56,9 +56,21 @@ def outcome_of(data: bytes) -> RunOutcome:
 
 
 def timed(action: Any) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
+    """Best of three, in seconds: what the work costs, not what a busy machine adds to it."""
+    spent = []
+    for _ in range(3):
+        started = time.perf_counter()
+        action()
+        spent.append(time.perf_counter() - started)
+    return min(spent)
+
+
+def judged(node: dict[str, Any]) -> Any:
+    return lambda: (same({1}, decode(node)), show(decode(node)))
+
+
+def distinct_ints(count: int) -> list[dict[str, str]]:
+    return [{"t": "int", "v": str(SAME_HASH + k)} for k in range(1, count + 1)]  # as long, but each hashes apart
 
 
 def test_an_honest_report_passes() -> None:  # the baseline every forged variant below departs from
@@ -67,9 +79,10 @@ def test_an_honest_report_passes() -> None:  # the baseline every forged variant
 
 
 def test_a_set_of_same_hash_integers_is_decoded_compared_and_shown_in_linear_time() -> None:
-    node = {"t": "set", "v": same_hash_ints(MAX_NODES - 1)}
-    spent = timed(lambda: (same({1}, decode(node)), show(decode(node))))
-    assert spent < 0.3  # building a Python set of them took about 0.7 s here, and grew with the square
+    count = MAX_NODES - 1
+    colliding = timed(judged({"t": "set", "v": same_hash_ints(count)}))
+    spread = timed(judged({"t": "set", "v": distinct_ints(count)}))
+    assert colliding < 5 * spread  # building Python sets of them took 200 times longer (seconds), growing with the square
     small = {SAME_HASH * k for k in range(1, 301)}  # small enough to build as the expected value
     assert same(small, decode({"t": "set", "v": same_hash_ints(300)}))
     assert same(frozenset(small), decode({"t": "frozenset", "v": same_hash_ints(300)[::-1]}))
@@ -77,8 +90,10 @@ def test_a_set_of_same_hash_integers_is_decoded_compared_and_shown_in_linear_tim
 
 
 def test_same_hash_dict_keys_and_duplicates_are_judged_without_hashing() -> None:
-    pairs = [[key, {"t": "none"}] for key in same_hash_ints((MAX_NODES - 1) // 2)]
-    assert timed(lambda: same({}, decode({"t": "dict", "v": pairs}))) < 0.3
+    count = (MAX_NODES - 1) // 2
+    colliding = timed(judged({"t": "dict", "v": [[key, {"t": "none"}] for key in same_hash_ints(count)]}))
+    spread = timed(judged({"t": "dict", "v": [[key, {"t": "none"}] for key in distinct_ints(count)]}))
+    assert colliding < 5 * spread
     duplicated = {"t": "set", "v": [*same_hash_ints(3), *same_hash_ints(3)]}
     assert same({SAME_HASH, 2 * SAME_HASH, 3 * SAME_HASH}, decode(duplicated))  # a set holds each item once
     twice = {"t": "dict", "v": [[{"t": "str", "v": "a"}, {"t": "int", "v": "1"}]] * 2}
@@ -170,7 +185,9 @@ def test_huge_or_pathological_frames_are_refused_quickly() -> None:
              b"[" + b"[]," * (room // 3 - 1) + b"[]]"]
     for bomb in bombs:
         outcome = RunOutcome(sandbox="bwrap")
-        assert timed(lambda bomb=bomb, outcome=outcome: read_frames(outcome, bomb + b"\n" + honest(case(0)), 2)) < 0.3
+        started = time.perf_counter()
+        read_frames(outcome, bomb + b"\n" + honest(case(0)), 2)
+        assert time.perf_counter() - started < 1.0  # the reported frame took 80 s
         assert outcome.bad_frame and not outcome.cases
 
 
@@ -183,6 +200,15 @@ def test_the_largest_valid_frame_is_decoded_within_bounds() -> None:
     started = time.perf_counter()
     read_frames(outcome, data, 2)
     check = grade("coding.f", TASK, outcome, Limits())
-    assert time.perf_counter() - started < 0.3 and outcome.bad_frame is None and len(outcome.cases) == 2
+    assert time.perf_counter() - started < 1.0 and outcome.bad_frame is None and len(outcome.cases) == 2
     assert (check.examples_passed, check.hidden_passed) == (0, 1)
     assert check.first_failure is not None and len(check.first_failure.got) <= 300
+
+
+def test_a_rejection_never_repeats_the_sandboxs_text() -> None:
+    # the reason reaches terminals and Discord as it is, so it is built from the decoder's own words only
+    flood = "\x1b[2J\u202e" * 5_000
+    outcome = outcome_of(honest(case(0, value={"t": flood, "v": flood}), case(1)))
+    assert outcome.bad_frame == "a value of an unknown kind"
+    outcome = outcome_of(honest({**case(0), flood: 1}, case(1)))
+    assert outcome.bad_frame == "a case frame with a field the harness never writes"

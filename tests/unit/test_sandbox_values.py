@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections import Counter, OrderedDict, namedtuple
 
 import pytest
 
-from bot.sandbox.harness import encode
+from bot.sandbox.harness import MAX_FRAME_BYTES, Channel, encode
+from bot.sandbox.outcome import RunOutcome, read_frames
 from bot.sandbox.values import BadFrame, Value, decode, same, show
 
 
@@ -71,7 +73,8 @@ def test_values_too_big_deep_or_cyclic_are_refused_without_hanging() -> None:
     deep: list = []
     for _ in range(200):
         deep = [deep]
-    for value in (cyclic, deep, list(range(100_000)), "x" * 1_000_000, 10**20_000, ["x" * 20_000] * 20):
+    escaped = ["\x00" * 20_000] * 2  # within every count, but six bytes a character once written as JSON
+    for value in (cyclic, deep, list(range(100_000)), "x" * 1_000_000, 10**20_000, ["x" * 20_000] * 20, escaped):
         assert show(round_trip(value)) == "<a value too big to send back>"
 
 
@@ -115,3 +118,20 @@ def test_malformed_values_from_the_sandbox_are_rejected(node) -> None:
 def test_show_is_one_bounded_line() -> None:
     shown = show(round_trip(list(range(3_000))))
     assert len(shown) <= 300 and shown.startswith("[0, 1") and shown.endswith("2999]") and "\n" not in shown
+
+
+def test_the_harness_never_writes_a_frame_the_bot_would_refuse() -> None:
+    read, write = os.pipe()
+    wide = "\U0001f600" * 30_000  # twelve bytes a character as ASCII JSON
+    try:
+        Channel(write).send({"kind": "case", "index": 0, "ok": True, "value": encode(wide[:20_000]), "ms": 1.0,
+                             "output": wide})
+        data = os.read(read, MAX_FRAME_BYTES * 2)
+    finally:
+        os.close(read)
+        os.close(write)
+    outcome = RunOutcome(sandbox="bwrap")
+    read_frames(outcome, data, 1)
+    assert len(data) <= MAX_FRAME_BYTES and outcome.bad_frame is None
+    assert show(outcome.cases[0].value) == "<a value too big to send back>"
+    assert outcome.cases[0].output == "[the output was too long to send back]"
