@@ -10,7 +10,8 @@ the right value means knowing the answer.
 Protocol: one JSON job on stdin; newline-delimited JSON frames on the file descriptor the job
 names (never stdout, which belongs to the candidate):
 ``hello`` (limits applied), ``load`` (module executed or not), one ``case`` per case, ``done``.
-Returned values travel as a tagged, bounded, repr-free encoding (see ``encode``).
+Returned values travel as a tagged, bounded, repr-free encoding (see ``encode``), and no frame
+is longer than ``MAX_FRAME_BYTES``: the bot refuses a longer one, and the whole run with it.
 """
 
 from __future__ import annotations

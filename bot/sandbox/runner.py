@@ -240,7 +240,12 @@ class SandboxRunner:
         outcome.wall_ms = (time.perf_counter() - started) * 1000
         outcome.stdout, outcome.stderr = sinks[0].text(), sinks[1].text()
         # up to result_bytes of candidate-controlled frames: decoded off the event loop (the bot's, or the runner's)
-        await asyncio.to_thread(read_frames, outcome, bytes(sinks[2].data), len(cases))
+        try:
+            await asyncio.to_thread(read_frames, outcome, bytes(sinks[2].data), len(cases))
+        except Exception:  # a decoder bug the frames reached still fails the run closed
+            log.exception("reading a run's result frames failed")
+            outcome.bad_frame = "a frame the bot could not read"
+            outcome.cases.clear()
         return outcome
 
 

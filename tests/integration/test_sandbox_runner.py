@@ -179,13 +179,20 @@ def flatten(data, sep="."):
     assert "0 of 12 passed" in out.getvalue() and "not a valid result" in out.getvalue()
 
 
-async def test_a_grading_error_fails_the_run_instead_of_leaving_it_unrun(bank, monkeypatch) -> None:
+async def test_a_decoding_or_grading_error_fails_the_run_instead_of_leaving_it_unrun(bank, monkeypatch) -> None:
     runner = await working_runner()
+    task = bank.get("coding.flatten-dict").coding
+    source = "def flatten(d, sep='.'):\n    return d\n"
 
-    def broken(*args: object) -> None:
+    def broken(*args: object) -> None:  # stands for any bug a forged result could reach
         raise OverflowError("cannot convert float infinity to integer")
 
-    monkeypatch.setattr(runner_module, "grade", broken)  # stands for any bug a forged result could reach
-    task = bank.get("coding.flatten-dict").coding
-    check = await runner.check("coding.flatten-dict", task, "def flatten(d, sep='.'):\n    return d\n")
+    monkeypatch.setattr(runner_module, "read_frames", broken)
+    check = await runner.check("coding.flatten-dict", task, source)
+    assert check.ran and check.passed == 0
+    assert check.error == ("The run wrote something that is not a valid result (a frame the bot could not read), "
+                           "so no case counts as passed.")
+    monkeypatch.undo()
+    monkeypatch.setattr(runner_module, "grade", broken)
+    check = await runner.check("coding.flatten-dict", task, source)
     assert check.ran and check.passed == 0 and check.error == "The run's result could not be read, so no case counts as passed."
