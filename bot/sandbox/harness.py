@@ -10,7 +10,8 @@ the right value means knowing the answer.
 Protocol: one JSON job on stdin; newline-delimited JSON frames on the file descriptor the job
 names (never stdout, which belongs to the candidate):
 ``hello`` (limits applied), ``load`` (module executed or not), one ``case`` per case, ``done``.
-Returned values travel as a tagged, bounded, repr-free encoding (see ``encode``).
+Returned values travel as a tagged, bounded, repr-free encoding (see ``encode``), and no frame
+is longer than ``MAX_FRAME_BYTES``: the bot refuses a longer one, and the whole run with it.
 """
 
 from __future__ import annotations
@@ -28,10 +29,14 @@ import traceback
 import types
 from typing import Any
 
-MAX_NODES = 20_000  # values bigger than this are reported as too big rather than sent
+MAX_NODES = 10_000  # values bigger than this are reported as too big rather than sent
 MAX_DEPTH = 60
 MAX_TEXT = 20_000  # characters (or bytes) kept of any one string
 MAX_INT_DIGITS = 4_000
+# The bot refuses a longer frame unread, so its decoding time stays bounded (bot/sandbox/values.py);
+# a value is kept to half of that, which leaves room for the output and an error's text.
+MAX_FRAME_BYTES = 256 * 1024
+MAX_VALUE_BYTES = 128 * 1024
 SOLUTION = "solution.py"
 
 _dumps = json.JSONEncoder(ensure_ascii=True, allow_nan=False).encode  # bound now: later patches cannot reach it
@@ -58,17 +63,27 @@ def encode(value: Any) -> dict[str, Any]:
     read through the base type's own methods, so an overridden ``__eq__``, ``__iter__`` or
     ``__repr__`` cannot change what is reported.  Any other object becomes its type name only.
     """
-    budget = [MAX_NODES]
+    budget = [MAX_NODES, MAX_VALUE_BYTES]  # nodes, and a lower bound on the JSON's size
     try:
-        return _encode(value, budget, 0)
+        encoded = _encode(value, budget, 0)
+        if len(_dumps(encoded)) > MAX_VALUE_BYTES:  # escapes can make the text several times longer
+            raise TooBig
+        return encoded
     except (TooBig, RecursionError, MemoryError, ValueError):
         return {"t": "too_big"}
+
+
+def _spend(budget: list[int], size: int) -> None:
+    budget[1] -= size
+    if budget[1] < 0:  # stop early: building a huge picture only to refuse it would waste the run's time
+        raise TooBig
 
 
 def _encode(value: Any, budget: list[int], depth: int) -> dict[str, Any]:
     budget[0] -= 1
     if budget[0] < 0 or depth > MAX_DEPTH:
         raise TooBig
+    _spend(budget, 12)  # the smallest node, {"t":"none"}
     if value is None:
         return {"t": "none"}
     if isinstance(value, bool):
@@ -77,18 +92,22 @@ def _encode(value: Any, budget: list[int], depth: int) -> dict[str, Any]:
         number = int.__index__(value)
         if abs(number).bit_length() > MAX_INT_DIGITS * 3:
             raise TooBig
-        return {"t": "int", "v": int.__repr__(number)}
+        digits = int.__repr__(number)
+        _spend(budget, len(digits))
+        return {"t": "int", "v": digits}
     if isinstance(value, float):
         return {"t": "float", "v": float.__repr__(float(value))}
     if isinstance(value, str):
         text = str.__str__(value)
         if len(text) > MAX_TEXT:
             raise TooBig
+        _spend(budget, len(text))
         return {"t": "str", "v": text}
     if isinstance(value, bytes | bytearray):
         raw = bytes(memoryview(value))  # the buffer itself, never a __bytes__ override
         if len(raw) > MAX_TEXT:
             raise TooBig
+        _spend(budget, 2 * len(raw))
         return {"t": "bytes", "v": raw.hex()}
     if isinstance(value, dict):
         pairs = [[_encode(k, budget, depth + 1), _encode(v, budget, depth + 1)] for k, v in dict.items(value)]
@@ -141,7 +160,7 @@ def describe(exc: BaseException) -> dict[str, str]:
         text += "".join(traceback.format_exception_only(type(exc), exc))
     except _BaseException:
         text = f"{type(exc).__name__}: {message}\n"
-    return {"type": type(exc).__name__, "message": message, "traceback": text[-3000:]}
+    return {"type": type(exc).__name__[:100], "message": message, "traceback": text[-3000:]}
 
 
 def apply_limits(limits: dict[str, int]) -> None:
@@ -168,7 +187,11 @@ class Channel:
 
     def send(self, frame: dict[str, Any]) -> None:
         frame["rss_kb"] = rss_kb()
-        data = (_dumps(frame) + "\n").encode("ascii")
+        text = _dumps(frame)
+        if len(text) > MAX_FRAME_BYTES:  # the value and an error are bounded; only a large output_chars gets here
+            frame["output"] = "[the output was too long to send back]"
+            text = _dumps(frame)
+        data = (text + "\n").encode("ascii")
         while data:
             data = data[_write(self.fd, data):]
 

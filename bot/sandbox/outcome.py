@@ -1,9 +1,13 @@
 """What came back from one run, read from the result channel and the process's exit.
 
 Everything here was produced by (or under the control of) the candidate's process, so it is
-parsed defensively: a frame that is not valid JSON of the expected shape ends the parse and
-every case without a valid frame counts as failed.  Nothing here decides pass or fail; that is
-:mod:`bot.sandbox.results`, against the expected values that never left the bot.
+parsed defensively and in time proportional to its bytes: a line longer than the harness ever
+writes is refused unread, and every field must have exactly the type and range the harness
+gives it (a time of ``1e999`` ms is ``inf``, which no later arithmetic survives).  A frame
+that breaks any rule ends the parse and the whole run counts as failed, since only tampering
+with the channel produces one; a cut-off last line (a run killed mid-write) is just ignored.
+Nothing here decides pass or fail; that is :mod:`bot.sandbox.results`, against the expected
+values that never left the bot.
 """
 
 from __future__ import annotations
@@ -13,7 +17,13 @@ import signal
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.values import BadFrame, decode
+from bot.sandbox.harness import MAX_FRAME_BYTES
+from bot.sandbox.values import BadFrame, Value, decode
+
+MAX_STEP_MS = 3_600_000  # an hour: beyond any wall-clock limit, so only a forged time is longer
+MAX_RSS_KB = 1 << 40
+MAX_OUTPUT_CHARS = 16_000  # twice the harness's default per step; the bot shows 2,000 at most
+_STEP_FIELDS = ("kind", "ok", "ms", "output", "rss_kb")
 
 
 @dataclass
@@ -21,7 +31,7 @@ class StepRun:
     """One step inside the sandbox: loading the module, or one case."""
 
     ok: bool
-    value: Any = None
+    value: Value | None = None
     error_type: str = ""
     message: str = ""
     traceback: str = ""
@@ -42,7 +52,7 @@ class RunOutcome:
     finished: bool = False  # the harness reached its end
     timed_out: bool = False
     overflowed: bool = False  # the result channel was flooded
-    bad_frame: bool = False
+    bad_frame: str | None = None  # why the result channel was rejected; then no case counts
     exit_code: int | None = None
     stdout: str = ""
     stderr: str = ""
@@ -56,51 +66,89 @@ class RunOutcome:
         return sum(s.ms for s in steps if s is not None)
 
 
+def _no_constant(name: str) -> Any:
+    raise BadFrame(f"{name} in a frame")  # the harness writes JSON with allow_nan=False
+
+
+_JSON = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def _fields(frame: dict[str, Any], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
+    missing = [name for name in required if name not in frame]
+    if missing:
+        raise BadFrame(f"a {frame['kind']} frame without {missing[0]!r}")
+    if len(frame) > len(required) + sum(name in frame for name in optional):
+        raise BadFrame(f"a {frame['kind']} frame with a field the harness never writes")
+
+
+def _whole(frame: dict[str, Any], name: str, high: int) -> int:
+    value = frame[name]
+    if type(value) is not int or not 0 <= value <= high:  # type(): True is an int to isinstance
+        raise BadFrame(f"a frame's {name!r} is not a whole number from 0 to {high:,}")
+    return value
+
+
 def _step(frame: dict[str, Any]) -> StepRun:
-    ms = frame.get("ms")
-    output = frame.get("output")
-    step = StepRun(ok=frame.get("ok") is True, ms=float(ms) if isinstance(ms, int | float) else 0.0,
-                   output=output if isinstance(output, str) else "", timeout=frame.get("timeout") is True)
-    if step.ok:
-        step.value = decode(frame.get("value"))
-    else:
-        error = frame.get("error")
-        if not isinstance(error, dict):
-            raise BadFrame("a failed step without an error")
-        step.error_type = str(error.get("type", "Error"))[:100]
-        step.message = str(error.get("message", ""))[:500]
-        step.traceback = str(error.get("traceback", ""))[:4000]
+    ok = frame.get("ok")
+    if type(ok) is not bool:
+        raise BadFrame("a step whose 'ok' is not true or false")
+    extra = ("index",) if frame["kind"] == "case" else ()
+    _fields(frame, (*_STEP_FIELDS, *extra, "value" if ok else "error"), () if ok else ("timeout",))
+    ms, output, timeout = frame["ms"], frame["output"], frame.get("timeout", False)
+    if type(ms) not in (int, float) or not 0 <= ms <= MAX_STEP_MS:  # NaN fails both comparisons
+        raise BadFrame(f"a step's 'ms' is not a number from 0 to {MAX_STEP_MS:,}")
+    if type(output) is not str or type(timeout) is not bool:
+        raise BadFrame("a step's output is not text, or its timeout not true or false")
+    step = StepRun(ok=ok, ms=float(ms), output=output[:MAX_OUTPUT_CHARS], timeout=timeout)
+    if ok:
+        step.value = decode(frame["value"])
+        return step
+    error = frame["error"]
+    if (type(error) is not dict or len(error) != 3
+            or any(type(error.get(name)) is not str for name in ("type", "message", "traceback"))):
+        raise BadFrame("a failed step's error is not a type, a message and a traceback")
+    step.error_type = error["type"][:100] or "Error"
+    step.message = error["message"][:500]
+    step.traceback = error["traceback"][:4000]
     return step
 
 
+def _frame(outcome: RunOutcome, line: bytes, cases: int) -> None:
+    if len(line) > MAX_FRAME_BYTES:
+        raise BadFrame(f"a frame longer than {MAX_FRAME_BYTES:,} bytes")
+    frame = _JSON.decode(line.decode("ascii"))  # the harness writes ASCII only
+    if type(frame) is not dict or frame.get("kind") not in ("hello", "load", "case", "done"):
+        raise BadFrame("a frame that is not one of hello, load, case or done")
+    kind = frame["kind"]
+    if kind in ("hello", "done"):
+        _fields(frame, ("kind", "rss_kb"))
+    step = _step(frame) if kind in ("load", "case") else None
+    outcome.max_rss_kb = max(outcome.max_rss_kb, _whole(frame, "rss_kb", MAX_RSS_KB))
+    if kind == "hello":
+        outcome.started = True
+    elif kind == "done":
+        outcome.finished = True
+    elif kind == "load" and outcome.load is None:
+        outcome.load = step
+    elif kind == "case" and step is not None:
+        index = _whole(frame, "index", cases - 1)
+        outcome.cases.setdefault(index, step)  # the first report of a case is the one that counts
+
+
 def read_frames(outcome: RunOutcome, data: bytes, cases: int) -> None:
-    """Fill ``outcome`` from the result channel's bytes (a cut-off last line is ignored)."""
-    lines = data.split(b"\n")
-    for line in lines[:-1]:  # the part after the last newline is an incomplete frame
+    """Fill ``outcome`` from the result channel's bytes (a cut-off last line is ignored).
+
+    Time and memory grow with ``len(data)`` only; the runner calls this off the event loop.
+    """
+    for line in data.split(b"\n")[:-1]:  # the part after the last newline is an incomplete frame
         try:
-            frame = json.loads(line)
-            if not isinstance(frame, dict):
-                raise BadFrame("a frame is not an object")
-            rss = frame.get("rss_kb")
-            if isinstance(rss, int) and 0 <= rss < 1 << 40:
-                outcome.max_rss_kb = max(outcome.max_rss_kb, rss)
-            kind = frame.get("kind")
-            if kind == "hello":
-                outcome.started = True
-            elif kind == "load" and outcome.load is None:
-                outcome.load = _step(frame)
-            elif kind == "case":
-                index = frame.get("index")
-                if not isinstance(index, int) or not 0 <= index < cases:
-                    raise BadFrame("a case index out of range")
-                if index not in outcome.cases:  # the first report of a case is the one that counts
-                    outcome.cases[index] = _step(frame)
-            elif kind == "done":
-                outcome.finished = True
-            else:
-                raise BadFrame("an unknown frame")
-        except (ValueError, RecursionError):  # json errors and BadFrame are ValueErrors
-            outcome.bad_frame = True
+            _frame(outcome, line, cases)
+        except BadFrame as exc:
+            outcome.bad_frame = str(exc)
+        except (ValueError, RecursionError):  # not JSON, not ASCII, nested too deeply for the parser
+            outcome.bad_frame = "a frame that is not valid JSON"
+        if outcome.bad_frame:
+            outcome.cases.clear()  # only tampering produces a bad frame: nothing the run reported counts
             return
 
 
@@ -119,7 +167,8 @@ def stop_reason(outcome: RunOutcome, wall_seconds: float, cpu_seconds: int) -> s
     if outcome.overflowed:
         return "The run flooded the result channel and was stopped."
     if outcome.bad_frame:
-        return "The run wrote something that is not a valid result; the cases after it count as failed."
+        return (f"The run wrote something that is not a valid result ({outcome.bad_frame}), so no case counts "
+                "as passed.")
     if outcome.finished:
         return None
     code = outcome.exit_code

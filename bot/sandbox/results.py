@@ -35,8 +35,20 @@ def refused(question_id: str, task: CodingTask, reason: str, sandbox: str = "non
                      hidden_total=len(task.hidden))
 
 
-def _got(step: StepRun | None, loaded: bool) -> str:
+def failed_run(question_id: str, task: CodingTask, reason: str, sandbox: str) -> CodeCheck:
+    """The result when the code ran but what came back could not be judged: every case failed, never "not run".
+
+    "Not run" would grade the answer on its rubric alone, so a run that broke the grading
+    would skip the tests half of the grade.
+    """
+    return refused(question_id, task, reason, sandbox).model_copy(update={"ran": True})
+
+
+def _got(step: StepRun | None, outcome: RunOutcome) -> str:
     if step is None:
+        if outcome.bad_frame:
+            return "(not counted: the run wrote an invalid result)"
+        loaded = outcome.load is not None and outcome.load.ok
         return "(not run: the code did not load)" if not loaded else "(not run: the run ended before this example)"
     if step.ok:
         return neutralise(show(step.value))
@@ -51,7 +63,6 @@ def grade(question_id: str, task: CodingTask, outcome: RunOutcome, limits: Limit
     """Compare every returned value with its expected literal and summarise, revealing only visible examples."""
     cases = [*task.examples, *task.hidden]
     visible = len(task.examples)
-    loaded = outcome.load is not None and outcome.load.ok
     verdicts = [_passes(case, outcome.cases.get(i)) for i, case in enumerate(cases)]
     first: FirstFailure | None = None
     traceback: str | None = None
@@ -59,13 +70,13 @@ def grade(question_id: str, task: CodingTask, outcome: RunOutcome, limits: Limit
         if verdicts[i]:
             continue
         step = outcome.cases.get(i)
-        first = FirstFailure(example=neutralise(case.call), expected=case.expected, got=_got(step, loaded),
+        first = FirstFailure(example=neutralise(case.call), expected=case.expected, got=_got(step, outcome),
                              label=case.label)
         if step is not None and not step.ok and step.traceback:
             traceback = for_display(step.traceback, tail=True)
         break
     error = stop_reason(outcome, limits.wall_seconds, limits.cpu_seconds)
-    if outcome.load is not None and not outcome.load.ok:
+    if outcome.load is not None and not outcome.load.ok and not outcome.bad_frame:
         load = outcome.load
         error = neutralise(f"Your code did not load: {load.error_type}: {load.message}"[:400].rstrip(": "))
         traceback = for_display(load.traceback, tail=True) if load.traceback else None
@@ -75,7 +86,8 @@ def grade(question_id: str, task: CodingTask, outcome: RunOutcome, limits: Limit
     printed += [outcome.stdout, outcome.stderr]
     output = for_display("\n".join(p.rstrip("\n") for p in printed if p.strip()))
     passed = sum(verdicts)
-    elapsed = outcome.step_ms if outcome.finished else outcome.wall_ms  # a run cut short: what it cost in real time
+    # a run cut short, or one whose report was rejected: what it cost in real time
+    elapsed = outcome.step_ms if outcome.finished and not outcome.bad_frame else outcome.wall_ms
     return CodeCheck(
         question=question_id, sandbox=outcome.sandbox, passed=passed, failed=len(cases) - passed, total=len(cases),
         error=error, first_failure=first, time_ms=round(elapsed), max_rss_kb=outcome.max_rss_kb,

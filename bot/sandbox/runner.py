@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import signal
 import time
@@ -30,9 +31,11 @@ from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.bwrap import Launch, build_launcher
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome, read_frames
-from bot.sandbox.results import grade, refused
+from bot.sandbox.results import failed_run, grade, refused
+from bot.sandbox.values import same
 
 SETTLE_SECONDS = 1.0  # after the process exits, how long to wait for its pipes to drain
+log = logging.getLogger(__name__)
 
 
 class Launcher(Protocol):
@@ -140,7 +143,7 @@ class SandboxRunner:
             outcome = await self._run(self._launcher, "", [CodeCase(call="6 * 7", expected="42")], wall=10.0)
             python = str(self._launcher.python)
             step = outcome.cases.get(0)
-            if step is not None and step.ok and step.value == 42:
+            if step is not None and step.ok and same(42, step.value):
                 self._probe = Probe(self._launcher.name, None, python, self._launcher.filtered)
             else:
                 self._probe = Probe(None, _why_not(outcome), python)
@@ -156,7 +159,13 @@ class SandboxRunner:
                                               f"{self.limits.source_chars:,}.", sandbox=probe.sandbox)
         assert self._launcher is not None
         outcome = await self.run(source, [*task.examples, *task.hidden])
-        return grade(question_id, task, outcome, self.limits)
+        try:
+            # comparing and rendering the values costs time in proportion to them: off the event loop
+            return await asyncio.to_thread(grade, question_id, task, outcome, self.limits)
+        except Exception:  # a result the checks above let through must still fail the run, never skip its tests
+            log.exception("grading a run of %s failed", question_id)
+            return failed_run(question_id, task, "The run's result could not be read, so no case counts as passed.",
+                              probe.sandbox)
 
     async def run(self, source: str, cases: Sequence[CodeCase]) -> RunOutcome:
         """One sandboxed run, waiting for a free slot first."""
@@ -230,7 +239,13 @@ class SandboxRunner:
         outcome.exit_code = proc.returncode
         outcome.wall_ms = (time.perf_counter() - started) * 1000
         outcome.stdout, outcome.stderr = sinks[0].text(), sinks[1].text()
-        read_frames(outcome, bytes(sinks[2].data), len(cases))
+        # up to result_bytes of candidate-controlled frames: decoded off the event loop (the bot's, or the runner's)
+        try:
+            await asyncio.to_thread(read_frames, outcome, bytes(sinks[2].data), len(cases))
+        except Exception:  # a decoder bug the frames reached still fails the run closed
+            log.exception("reading a run's result frames failed")
+            outcome.bad_frame = "a frame the bot could not read"
+            outcome.cases.clear()
         return outcome
 
 

@@ -11,14 +11,18 @@ import json
 import os
 import shutil
 import socket
+import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.engine.models import CodeCase, CodingTask
 from bot.sandbox import CodeCheck, Limits, SandboxRunner
+from bot.sandbox import runner as runner_module
+from bot.sandbox.outcome import read_frames as real_read_frames
 
 PROJECT = Path(__file__).resolve().parents[2]
 SECRET = "sekrit-" + uuid.uuid4().hex[:8]
@@ -292,3 +296,82 @@ async def test_ansi_and_unicode_floods_are_rendered_inert() -> None:
         assert raw not in text
     assert "\u0301\u0301\u0301" not in check.output
     assert len(check.output) < 3000 and len(got(check)) < 400
+
+
+# The result channel: a submission can write its own frames to the pipe (its descriptor is open
+# in the harness's process).  A forged frame that reports the expected 'fine' would be a false
+# pass if it were read as it stands.
+FORGE = r'''
+import os
+N = 2**61 - 1  # every multiple of it hashes to 0
+FINE = '{"t":"str","v":"fine"}'
+DONE = '{"kind":"done","rss_kb":1}\n'
+
+def same_hash_set(count):
+    return '{"t":"set","v":[' + ",".join('{"t":"int","v":"%d"}' % (N * k) for k in range(1, count)) + "]}"
+
+def case(index, value, ms="1", extra=""):  # JSON keeps the last of two equal keys: extra replaces a field
+    return '{"kind":"case","index":%d,"ok":true,"ms":%s,"output":"","rss_kb":1,"value":%s%s}\n' % (index, ms, value, extra)
+
+def forge(text):
+    for fd in range(3, 32):  # the result channel is one of these
+        try:
+            os.write(fd, text.encode())
+        except OSError:
+            pass
+    os._exit(0)  # before the harness reports anything
+'''
+
+
+async def test_a_returned_set_of_same_hash_integers_is_judged_without_hashing() -> None:
+    # the candidate pays the quadratic cost of building the set, within its own CPU limit; the host must not
+    check = await run("def f():\n    return {(2**61 - 1) * k for k in range(1, 2500)}\n")  # just fits a frame
+    assert check.passed == 0 and got(check).startswith("{2305843009213693951, ")
+
+
+async def test_one_forged_frame_of_same_hash_integers_is_refused_unread() -> None:
+    # as reported: a 407-byte submission writing one 3.9 MB frame froze `mockloop runner` for 80 s
+    started = time.perf_counter()
+    check = await run(FORGE + "def f():\n    forge(case(0, same_hash_set(90_000)))\n")
+    assert time.perf_counter() - started < 2.5 and check.passed == 0
+    assert check.error is not None and "not a valid result (a frame longer than" in check.error
+
+
+async def test_a_channel_full_of_the_largest_valid_forged_frames_is_decoded_off_the_event_loop(monkeypatch) -> None:
+    decoders: list[int] = []
+
+    def read_frames(*args: Any) -> None:  # the real decoder, noting which thread runs it
+        decoders.append(threading.get_ident())
+        real_read_frames(*args)
+
+    monkeypatch.setattr(runner_module, "read_frames", read_frames)
+    gaps: list[float] = []
+
+    async def tick() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            gaps.append(time.perf_counter() - last)
+            last = time.perf_counter()
+
+    ticker = asyncio.ensure_future(tick())
+    try:  # 16 frames of 250 KB, each as costly to decode as a frame can be: about 4 MB, the channel's limit
+        check = await run(FORGE + "def f():\n    big = same_hash_set(6000)\n"
+                                  "    forge(case(0, big) * 15 + case(1, big) + DONE)\n")
+    finally:
+        ticker.cancel()
+    assert check.passed == 0 and check.error is None  # valid frames, all decoded and compared: wrong values
+    assert got(check).startswith("{2305843009213693951, ")
+    assert decoders and threading.get_ident() not in decoders
+    # about 50 ms at most on an idle machine, 200-350 ms when decoding ran on the loop; this bound allows for load
+    assert max(gaps) < 1.0
+
+
+@pytest.mark.parametrize(("ms", "extra"), [
+    ("1e999", ""), ("NaN", ""), ("-5", ""), ("1", ',"rss_kb":1e999'), ("1", ',"index":true'), ("1", ',"ok":"yes"'),
+], ids=["infinite time", "NaN time", "negative time", "infinite memory", "boolean index", "string ok"])
+async def test_a_forged_frame_with_a_bad_field_fails_the_run_instead_of_crashing(ms, extra) -> None:
+    forged = f"case(%d, FINE, {ms!r}, {extra!r})"
+    check = await run(FORGE + f"def f():\n    forge({forged % 0} + {forged % 1} + DONE)\n")
+    assert check.ran and check.passed == 0 and check.time_ms >= 0
+    assert check.error is not None and check.error.startswith("The run wrote something that is not a valid result (")

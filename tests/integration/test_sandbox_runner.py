@@ -18,6 +18,7 @@ from bot.bootstrap import load_bank
 from bot.content.bank import QuestionBank
 from bot.engine.models import CodeCase, CodingTask
 from bot.sandbox import Limits, SandboxRunner
+from bot.sandbox import runner as runner_module
 from bot.sandbox.command import check_code
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "fixtures" / "coding_solutions"
@@ -156,3 +157,42 @@ async def test_check_code_unknown_id_is_a_usage_error_with_suggestions() -> None
     assert "coding.flatten-dict" in err.getvalue() and out.getvalue() == ""
     assert await check_code("core.gil", "x = 1", as_json=True, out=out, err=err) == 2
     assert "not a coding question" in err.getvalue()
+
+
+async def test_check_code_reports_a_forged_result_as_a_failed_run(bank) -> None:
+    await working_runner()
+    out, err = io.StringIO(), io.StringIO()
+    source = r'''
+import os
+
+def flatten(data, sep="."):
+    frame = b'{"kind":"case","index":0,"ok":true,"ms":1e999,"output":"","rss_kb":1,"value":{"t":"none"}}\n'
+    for fd in range(3, 32):
+        try:
+            os.write(fd, frame)
+        except OSError:
+            pass
+    return {}
+'''
+    code = await check_code("coding.flatten-dict", source, as_json=False, out=out, err=err)
+    assert code == 0 and err.getvalue() == ""
+    assert "0 of 12 passed" in out.getvalue() and "not a valid result" in out.getvalue()
+
+
+async def test_a_decoding_or_grading_error_fails_the_run_instead_of_leaving_it_unrun(bank, monkeypatch) -> None:
+    runner = await working_runner()
+    task = bank.get("coding.flatten-dict").coding
+    source = "def flatten(d, sep='.'):\n    return d\n"
+
+    def broken(*args: object) -> None:  # stands for any bug a forged result could reach
+        raise OverflowError("cannot convert float infinity to integer")
+
+    monkeypatch.setattr(runner_module, "read_frames", broken)
+    check = await runner.check("coding.flatten-dict", task, source)
+    assert check.ran and check.passed == 0
+    assert check.error == ("The run wrote something that is not a valid result (a frame the bot could not read), "
+                           "so no case counts as passed.")
+    monkeypatch.undo()
+    monkeypatch.setattr(runner_module, "grade", broken)
+    check = await runner.check("coding.flatten-dict", task, source)
+    assert check.ran and check.passed == 0 and check.error == "The run's result could not be read, so no case counts as passed."

@@ -11,6 +11,7 @@ from bot.sandbox.harness import encode
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome, read_frames
 from bot.sandbox.results import grade, refused
+from bot.sandbox.values import same
 
 TASK = CodingTask(
     function="double", signature="def double(x):", statement="Return twice the number you are given.",
@@ -22,7 +23,8 @@ INTERFACE_KEYS = {"question", "sandbox", "passed", "failed", "total", "error", "
 
 
 def frames(*items: dict) -> bytes:
-    return b"".join(json.dumps(item).encode() + b"\n" for item in items)
+    """Result-channel bytes; like the harness, every frame reports the peak memory so far."""
+    return b"".join(json.dumps({"rss_kb": 1000, **item}).encode() + b"\n" for item in items)
 
 
 def returned(index: int, value, **extra) -> dict:
@@ -105,7 +107,7 @@ def test_a_run_cut_short_explains_why_and_counts_the_rest_as_failed() -> None:
 def test_frames_are_parsed_defensively() -> None:
     outcome = RunOutcome(sandbox="bwrap")
     read_frames(outcome, frames({"kind": "hello"}, returned(0, 2), returned(0, 99)) + b'{"kind": "case", "ind', 4)
-    assert outcome.cases[0].value == 2 and 1 not in outcome.cases  # the first report counts; a cut line is ignored
+    assert same(2, outcome.cases[0].value) and 1 not in outcome.cases  # the first report counts; a cut line is ignored
     outcome = RunOutcome(sandbox="bwrap")
     read_frames(outcome, frames({"kind": "hello"}, returned(7, 2), returned(1, 10)), 4)
     assert outcome.bad_frame and not outcome.cases
