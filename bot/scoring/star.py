@@ -12,9 +12,10 @@ caught by ``star_text`` before anything is scored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.scoring.star_cues import ACTION_PAST, VAGUE, Cues, read
+from bot.scoring.star_discourse import continues, flashback, imagined, states, unknown_outcome
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
     COMPONENTS,
@@ -33,6 +34,7 @@ from bot.scoring.star_text import ENGLISH, MAX_CHARS, MAX_WORDS, Unit, cap, is_t
 
 MIN_LABEL = 1.0  # below this a unit carries no part and continues the one before it
 MIN_CUES = 1.5  # one weak cue (weight 1) is not enough for a setting, a task or an outcome: it needs company
+TASK_DECISIVE = 2.0  # one clear goal, duty or commitment
 DECISIVE = 2.5  # evidence strong enough to count a part as present even when another label wins
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
@@ -48,20 +50,51 @@ class _Weighed:
     label: str | None
 
 
+def _read(all_units: list[Unit]) -> list[Cues]:
+    """Each unit's cues, with a subject-less clause ("..., then rewrote the parser") acting for its sentence's actor."""
+    read_all = [read(unit.text) for unit in all_units]
+    for i in range(1, len(all_units)):
+        cues, before = read_all[i], read_all[i - 1]
+        if (cues.actor is None and before.actor and not cues.general
+                and all_units[i].sentence == all_units[i - 1].sentence and continues(all_units[i].text)):
+            read_all[i] = replace(cues, actor=before.actor, action=max(cues.action, 2.5))
+    return read_all
+
+
 def _weigh(all_units: list[Unit]) -> list[_Weighed]:
     out: list[_Weighed] = []
     n = len(all_units)
-    read_all = [read(unit.text) for unit in all_units]
+    texts = [unit.text for unit in all_units]
+    read_all = _read(all_units)
+    # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
+    back = flashback(texts)
+    told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
-    first_action = next((i for i, c in enumerate(read_all) if c.actor and not c.general and c.situation < MIN_CUES), n)
+    first_action = next((i for i, c in enumerate(read_all)
+                         if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first), n)
+    last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
-        found = quantities(unit.text) if not cues.general else []
-        change = has_change(unit.text) and not cues.general
-        outcome = cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
+        unknown = unknown_outcome(unit.text)
+        found = quantities(unit.text, action=cues.actor is not None) if not cues.general and not unknown else []
+        change = has_change(unit.text) and not cues.general and not unknown
+        outcome = 0.0 if unknown else cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
-        symptom = outcome if i < first_action < n else 0.0
+        symptom = outcome if told_first <= i < first_action < n else 0.0
+        # After the speaker has acted, a clause where nobody acts reports what came of it: a measure is an
+        # outcome wherever it sits, and the closing statements are the outcome unless only imagined.
+        reports = (first_action < i and cues.actor is None and not cues.general and not unknown
+                   and states(unit.text) and not symptom)
+        if reports and found:
+            outcome += 1.5
+        if reports and i > last_action and (found or not imagined(unit.text)):
+            outcome += 1.5
         setting = _enough((cues.situation + symptom) * (0.5 if i > first_action else 1.0))
+        # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
+        # marker, sets the scene even without a time or place in it.
+        if (not setting and not cues.actor and not cues.general and not outcome and states(unit.text)
+                and (i < first_action or (back is not None and i >= back))):
+            setting = MIN_CUES
         scores = {
             # The scene is normally set first and the outcome told last; position only tips a unit that has enough cues.
             # Once the speaker has started acting, a time or place mentioned in passing is not the scene being set.
@@ -106,7 +139,9 @@ def _members(weighed: list[_Weighed], part: str) -> list[_Weighed]:
     """Units that make ``part`` present: labelled with it, or carrying decisive evidence for it."""
     if part == "action":
         return [w for w in weighed if w.label == "action" or w.cues.actor is not None]
-    return [w for w in weighed if w.label == part or (w.scores[part] >= DECISIVE and not w.cues.general)]
+    # A goal or a commitment is often told inside an action ("I took it on and rewrote ..."): it still states the task.
+    decisive = TASK_DECISIVE if part == "task" else DECISIVE
+    return [w for w in weighed if w.label == part or (w.scores[part] >= decisive and not w.cues.general)]
 
 
 def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: float | None,

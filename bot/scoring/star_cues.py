@@ -52,6 +52,15 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were)\s+(?:asked|tasked|told|expected"
          r"|supposed|assigned|brought\s+in|hired)\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+for\b"
          r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
+    # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
+    (_rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:job|task|responsibility|call|duty)\b"
+         r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
+         r"|\bi\s+(?:said|told\s+\w+|say|tell\s+\w+)\s+(?:that\s+)?i(?:'d|'ll|\s+would|\s+will)\s+(?:own|take|fix|handle|sort|look|make)\b"
+         r"|\bi'?ll\s+own\b|\bi\s+(?:took|take)\s+it\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
+         r"|\bi\s+(?:offered|volunteered)\s+to\b|\b(?:i|we)\s+decided\s+(?:to|i'?d|we'?d)\b|\b(?:i|we)\s+must\b"
+         r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){1,2}to\s+(?!the\b|a\b)\w+"
+         r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"), 2.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
@@ -60,13 +69,13 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"), 1.0),
 )
 
-_PAST_IRREGULAR = (
+PAST_IRREGULAR = (
     "took|made|wrote|rewrote|built|rebuilt|ran|reran|set|put|got|went|found|led|met|sat|spoke|told|brought|drew|dug|chose"
     "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
     "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
 )
 # Verbs that report a state, a wish or a thought rather than something done.
-_NOT_DOING = (
+NOT_DOING = (
     "was|were|had|needed|wanted|wished|liked|loved|hated|hoped|feared|seemed|used|supposed|owned|felt|thought|knew"
     "|believed|guessed|meant|remembered|learned|learnt|realised|realized|joined|worked|happened|enjoyed|agreed|"
     "disagreed|expected|assumed|figured"
@@ -81,7 +90,7 @@ _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|a
            r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
            r"|like\s+to)\s+)")
 _ACTOR = r"\b(i|we|i'd|we'd|i\s+would|we\s+would)\s+"
-ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{_NOT_DOING})\b)(\w+ed|{_PAST_IRREGULAR})\b")
+ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\s+(?:decided|proposed|suggested)\b")
 
@@ -142,11 +151,19 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float
     return sum(weight * min(2, len(pattern.findall(text))) for pattern, weight in table)
 
 
+# Words that open a clause inside another one: "before we started", "the people I mentored".
+_SUBORDINATE = re.compile(r"(?:\b(?:before|until|once|whatever|whichever|which|who|whom|if|unless|whenever|than"
+                          r"|(?<!after\s)that)|\b(?:the|a|an|every|all|each|any|those|these)\s+[\w-]+)\s*,?\s*$",
+                          re.IGNORECASE)
+
+
 def _actor(text: str) -> str | None:
-    match = ACTION_PAST.search(text) or ACTION_PRESENT.search(text)
-    if match is None:
-        return None
-    return "we" if match.group(1).lower().startswith("we") else "I"
+    """Who acts in the clause's own verb: a verb inside a subordinate or relative clause is background."""
+    for pattern in (ACTION_PAST, ACTION_PRESENT):
+        for match in pattern.finditer(text):
+            if not _SUBORDINATE.search(text[max(0, match.start() - 30): match.start()]):
+                return "we" if match.group(1).lower().startswith("we") else "I"
+    return None
 
 
 def read(text: str) -> Cues:
@@ -165,4 +182,4 @@ def read(text: str) -> Cues:
         situation = task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(SITUATION[0][0].search(text) or SITUATION[2][0].search(text) or SITUATION[3][0].search(text)),
-                stakes=bool(TASK[3][0].search(text)))
+                stakes=bool(TASK[-1][0].search(text)))

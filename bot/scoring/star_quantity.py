@@ -52,6 +52,8 @@ _NOT_A_MEASURE = re.compile(
     r"^(?:(?:19|20)\d\d|\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm)|\d+\.\d+(?:\.\d+)?)$|^(?:python|version|v)\s",
     re.IGNORECASE,
 )
+# Words that make the number after them the length or rhythm of an effort: "for (about) three months".
+_SPAN = re.compile(r"\b(?:for|every|each|once\s+a|over)\b(?:\W+\w+){0,4}?\W*$", re.IGNORECASE)
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many)\b",
@@ -66,8 +68,12 @@ def _with_lead_in(sentence: str, start: int, end: int) -> str:
     return " ".join([*lead, sentence[start:end].strip()]).strip(" ,.;")
 
 
-def quantities(sentence: str) -> list[str]:
-    """Quantified statements in one sentence, changes first, each as the candidate said it."""
+def quantities(sentence: str, action: bool = False) -> list[str]:
+    """Quantified statements in one sentence, changes first, each as the candidate said it.
+
+    In a clause where the speaker acts (``action``), how long or how often they did it ("for three
+    months", "every week") measures the effort, not an outcome, so those spans are left out.
+    """
     if not _ANY_NUMBER.search(sentence):
         return []
     found: list[str] = []
@@ -79,6 +85,8 @@ def quantities(sentence: str) -> list[str]:
                 continue
             core = match.group().strip()
             if pattern is _SINGLE and _NOT_A_MEASURE.search(core.lower().lstrip("~ ").strip()):
+                continue
+            if action and pattern is _SINGLE and _SPAN.search(sentence[max(0, start - 40):start]):
                 continue
             taken.append((start, end))
             found.append(_with_lead_in(sentence, start, end))

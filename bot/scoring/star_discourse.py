@@ -1,0 +1,71 @@
+"""What a sentence does in the story, read from its grammar and discourse markers, not its place.
+
+Cue words alone tie a part to the wording it was tuned on, and position alone breaks on stories
+told out of order ("we cut recovery time in half ... it all started one night").  These tests
+read the function a clause has wherever it sits:
+
+- a clause with no subject that continues its sentence ("..., and then rewrote the parser")
+  keeps the actor of the clause before it: spoken English drops the repeated "I";
+- a marker that takes the listener back ("it started when", "the background is", "here is how")
+  means what came before it was the outcome told first, not a symptom;
+- a clause that states facts with no one acting in it (a finite verb, no "I"/"we" doing
+  something) sets the scene before the speaker acts and reports an outcome after;
+- a clause that says the speaker never learned how it ended, or only imagines an outcome
+  ("could", "would", "if"), reports no outcome.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.scoring.star_cues import NOT_DOING, PAST_IRREGULAR
+
+_LEAD = r"^\W*(?:(?:and|or|but|plus|then|so|also|later|finally|eventually|personally|quickly|just|afterwards)\s*,?\s+)+"
+CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})\b", re.IGNORECASE)
+
+FLASHBACK = re.compile(
+    r"\b(?:it\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because)|let\s+me\s+(?:explain|tell\s+you\s+how|back\s+up)"
+    r"|here'?s\s+(?:how|what\s+happened)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
+    r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory|reason\s+i)\b"
+    r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
+    r"|(?:go|going|went)\s+back\s+(?:to|a\s+bit)|rewind)",
+    re.IGNORECASE,
+)
+
+# The speaker never saw the end, or the outcome is only imagined.
+UNKNOWN = re.compile(
+    r"\b(?:didn'?t|did\s+not|never|don'?t|do\s+not)\s+(?:really\s+|actually\s+|get\s+to\s+)?(?:see|know|find\s+out|hear"
+    r"|learn)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b",
+    re.IGNORECASE,
+)
+HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)
+
+# A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
+FINITE = re.compile(
+    rf"\b(?:was|were|is|are|am|'s|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told"
+    rf"|{PAST_IRREGULAR}|\w{{3,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
+    re.IGNORECASE,
+)
+
+
+def continues(text: str) -> bool:
+    """A clause that drops its subject and goes on doing things: "and then rewrote the parser"."""
+    return bool(CONTINUES.search(text))
+
+
+def flashback(texts: list[str]) -> int | None:
+    """Index of the first clause that takes the listener back to how the story started, if any."""
+    return next((i for i, text in enumerate(texts) if i and FLASHBACK.search(text)), None)
+
+
+def unknown_outcome(text: str) -> bool:
+    return bool(UNKNOWN.search(text))
+
+
+def states(text: str) -> bool:
+    """The clause states a fact with a verb of its own."""
+    return bool(FINITE.search(text))
+
+
+def imagined(text: str) -> bool:
+    return bool(HYPOTHETICAL.search(text))
