@@ -222,6 +222,11 @@ def analyse(story: str) -> StarAnalysis:
     past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0))
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)
+    if not specific:
+        # A habit has no setting, goal or outcome of its own: its numbers are the rule's, not a measured result.
+        weighed = [w if w.label == "action" or w.cues.actor else replace(w, label=None) for w in weighed]
+        weighed = [replace(w, scores={**w.scores, "situation": 0.0, "task": 0.0, "result": 0.0}) for w in weighed]
+        metrics, vague = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
     findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated),
                         ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=vague,

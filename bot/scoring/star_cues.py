@@ -85,6 +85,9 @@ _PRESENT_DOING = (
     "|focus|go|grab|help|investigate|look|make|measure|meet|move|open|pair|pick|profile|propose|pull|push|put|reach"
     "|refactor|review|rewrite|roll|run|schedule|send|set|share|show|sit|split|start|suggest|take|talk|test|trace|try|walk"
     "|write|listen|collect|read|reproduce|monitor|batch|cache|migrate|ship|prototype|benchmark|understand|adapt|coach"
+    "|wait|treat|keep|page|tell|give|connect|delete|configure|install|replace|remove|restart|lend|teach|organi[sz]e|book"
+    "|email|post|prepare|plan|record|sketch|assign|mentor|invite|hand|close|merge|rename|update|upgrade|clear|kill|stop"
+    "|ping|raise|flag|note|log|label|tag|triage|patch|revert|rebuild|turn|switch|use|encourage|block|answer|join|drop"
 )
 _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|actually|basically|personally|myself|even"
            r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
@@ -125,7 +128,56 @@ GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+g
               r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
               # Hypotheticals describe what one would do, not what happened.
               r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
-              r"(?:situation|case)s?)\b")
+              r"(?:situation|case)s?"
+              # A standing rule of one's own is a habit, whatever it is about.
+              r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
+              r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
+              r"|principle|practice))\b")
+# A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
+# is a rule for every such case; a past condition ("when I was working there, we get ...") is one event.
+_CONDITION = _rx(r"^\W*(?:if|whenever|once|as\s+soon\s+as)\b")
+_PAST_VERB = _rx(rf"\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b")
+_RESPONSE = _rx(r"^\W*(?:then\s+)?(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?([a-z]+)\b")
+
+
+def _present_rule(text: str) -> bool:
+    if not _CONDITION.search(text):
+        return False
+    comma = text.find(",")
+    if comma >= 0:
+        condition, response = text[:comma], text[comma + 1:]
+    else:
+        speaker = re.search(r"\s(?:i|we)\s", text[3:], re.IGNORECASE)
+        if speaker is None:
+            return False
+        condition, response = text[: speaker.start() + 3], text[speaker.start() + 3:]
+    verb = _RESPONSE.search(response)
+    return bool(verb and not _PAST_VERB.search(condition) and not _PAST_VERB.fullmatch(verb.group(1))
+                and verb.group(1).lower() not in ("would", "could", "might", "should"))
+
+
+LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
+             r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
+             r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
+
+# Habits told in general rather than one event.
+GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general|tend\s+to|every\s+time"
+              r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
+              # Hypotheticals describe what one would do, not what happened.
+              r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
+              r"(?:situation|case)s?"
+              # A standing rule of one's own is a habit, whatever it is about.
+              r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
+              r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
+              r"|principle|practice))\b")
+# A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
+# is a rule for every such case; a past condition ("when I was working there, we get ...") is one event.
+_PRESENT_CONDITION = _rx(
+    rf"^\W*(?:if|when|whenever|once|as\s+soon\s+as)\b(?:(?!\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b)[^.;])*?"
+    r"\b(?:i|we)(?:'re|\s+am|\s+are)?\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?"
+    rf"(?!(?:was|were|had|did|would|could|\w+ed|{PAST_IRREGULAR})\b)[a-z]+\b[^.]*?,?\s*(?:i|we)\s+"
+    rf"(?!(?:was|were|had|did|would|could|\w+ed|{PAST_IRREGULAR})\b)[a-z]+"
+)
 
 SUBJECT_I = _rx(r"\bi(?:'m|'ve|'d|'ll)?\b")
 SUBJECT_WE = _rx(r"\bwe(?:'re|'ve|'d|'ll)?\b")
@@ -168,7 +220,7 @@ def _actor(text: str) -> str | None:
 
 def read(text: str) -> Cues:
     """Weigh one sentence (or clause) for every part."""
-    general = bool(GENERAL.search(text)) and not LESSON.search(text)
+    general = bool(GENERAL.search(text) or _present_rule(text)) and not LESSON.search(text)
     actor = _actor(text)
     action = 2.5 if actor else 0.0
     if actor and ACTION_HELPERS.search(text):
