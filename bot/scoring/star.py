@@ -70,8 +70,10 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
     back = flashback(texts)
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
+    # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
     first_action = next((i for i, c in enumerate(read_all)
-                         if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first), n)
+                         if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
+                         and c.result < DECISIVE and not has_change(texts[i])), n)
     last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n

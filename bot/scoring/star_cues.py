@@ -55,12 +55,16 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
     (_rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:job|task|responsibility|call|duty)\b"
          r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
-         r"|\bi\s+(?:said|told\s+\w+|say|tell\s+\w+)\s+(?:that\s+)?i(?:'d|'ll|\s+would|\s+will)\s+(?:own|take|fix|handle|sort|look|make)\b"
+         r"|\bi\s+(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+(?:own|take|fix|handle|sort|look|make|do)\b"
          r"|\bi'?ll\s+own\b|\bi\s+(?:took|take)\s+it\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\b(?:i|we)\s+decided\s+(?:to|i'?d|we'?d)\b|\b(?:i|we)\s+must\b"
          r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
-         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){1,2}to\s+(?!the\b|a\b)\w+"
-         r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"), 2.0),
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){0,2}to\s+(?!the\b|a\b)\w+"
+         r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"
+         r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|job|task|call|problem|remit|domain"
+         r"|decision|patch)\b"), 2.0),
+    # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
+    (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need)\s+(?!to\b)\w+"), 1.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
@@ -95,6 +99,9 @@ _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|a
 _ACTOR = r"\b(i|we|i'd|we'd|i\s+would|we\s+would)\s+"
 ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
+# Getting others to do something is the speaker acting: "I had the team scale the pods down".
+ACTION_CAUSATIVE = _rx(r"\b(i|we)\s+(?:had|got|made|let)\s+(?:the\s+|my\s+|our\s+)?(?:team|him|her|them|everyone|everybody"
+                       r"|each\s+\w+|\w+s)\s+(?!to\b)[a-z]+\b")
 ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\s+(?:decided|proposed|suggested)\b")
 
 # Outcome: markers, directions of change, things that were delivered or stopped.
@@ -211,7 +218,7 @@ _SUBORDINATE = re.compile(r"(?:\b(?:before|until|once|whatever|whichever|which|w
 
 def _actor(text: str) -> str | None:
     """Who acts in the clause's own verb: a verb inside a subordinate or relative clause is background."""
-    for pattern in (ACTION_PAST, ACTION_PRESENT):
+    for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE):
         for match in pattern.finditer(text):
             if not _SUBORDINATE.search(text[max(0, match.start() - 30): match.start()]):
                 return "we" if match.group(1).lower().startswith("we") else "I"
