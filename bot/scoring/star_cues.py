@@ -211,7 +211,7 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float
 
 
 # Words that open a clause inside another one: "before we started", "the people I mentored".
-_SUBORDINATE = re.compile(r"(?:\b(?:before|until|once|whatever|whichever|which|who|whom|if|unless|whenever|than"
+_SUBORDINATE = re.compile(r"(?:\b(?:before|until|once|whatever|whichever|which|who|whom|what|if|unless|whenever|than"
                           r"|(?<!after\s)that)|\b(?:the|a|an|every|all|each|any|those|these)\s+[\w-]+)\s*,?\s*$",
                           re.IGNORECASE)
 

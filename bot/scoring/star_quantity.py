@@ -26,6 +26,7 @@ _UNIT = (
 )
 _QUANTITY = rf"{_APPROX}{_NUMBER}(?:\s?-?\s?{_UNIT})?"
 
+_FRACTION = r"(?:(?:a|an|one|two|three|four)\s+(?:third|quarter|fifth|tenth)s?|(?:two|three)[\s-]+(?:thirds|quarters))"
 # A change stated as two values: "from X to Y", "X -> Y", "X instead of Y", "X compared to Y".
 _CHANGE = re.compile(
     rf"\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
@@ -38,13 +39,24 @@ _RELATIVE = re.compile(
     rf"\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:faster|slower|fewer|less|more|cheaper|quicker|smaller|bigger)\b"
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
     r"|\b(?:halved|doubled|tripled|quadrupled)\b"
-    rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|a\s+third|a\s+quarter|a\s+factor\s+of\s+\w+)",
+    rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
+    r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b",
     re.IGNORECASE,
 )
+# A span of time said in words: "a few minutes", "most of a day", "within a year", "half an hour".
+_DURATION = (r"\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
+             r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
+# A count of people or things said in words: "two of the people", "all six engineers", "every single team".
+_COUNT = (rf"\b(?:{_WORD_NUMBER}|both)\s+of\s+(?:the|my|our|his|her|their|them|those|these)\b|\ball\s+{_WORD_NUMBER}\b"
+          r"|\bevery\s+single\b")
+# None left where there had been some: "no missed deploys since", "not a single page after that".
+_ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
+         r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+)?"
+         r"(?:nothing|none|zero)\b")
 # One value with a unit, or a percentage or sum of money on its own.
 _SINGLE = re.compile(
     rf"{_APPROX}(?:{_DIGITS}\s?-?\s?{_UNIT}|\b{_WORD_NUMBER}\s+{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
-    rf"|\bzero\b|\bno\s+more\b)",
+    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO})",
     re.IGNORECASE,
 )
 # Numbers that date or label the setting rather than measure an outcome.
@@ -54,9 +66,11 @@ _NOT_A_MEASURE = re.compile(
 )
 # Words that make the number after them the length or rhythm of an effort: "for (about) three months".
 _SPAN = re.compile(r"\b(?:for|every|each|once\s+a|over)\b(?:\W+\w+){0,4}?\W*$", re.IGNORECASE)
+_WHEN = re.compile(r"\s+(?:later|ago|earlier|before|after|into|on\b|in\b)", re.IGNORECASE)
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
-_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many)\b",
+_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
+                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|all|no|not|nothing)\b",
                          re.IGNORECASE)
 
 
@@ -88,6 +102,8 @@ def quantities(sentence: str, action: bool = False) -> list[str]:
                 continue
             if action and pattern is _SINGLE and _SPAN.search(sentence[max(0, start - 40):start]):
                 continue
+            if pattern is _SINGLE and _WHEN.match(sentence, end):
+                continue  # "a few months later" dates the next event; it does not measure anything
             taken.append((start, end))
             found.append(_with_lead_in(sentence, start, end))
     return found
