@@ -120,11 +120,31 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
     (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
 )
-# Words that claim an improvement without measuring it.
-VAGUE = _rx(r"\b(?:(?:much|a\s+lot|way|far|significantly|really|so\s+much|pretty|a\s+bit|hugely|massively|more|lot\s+more)"
-            r"\s+(?:\w+er|better|more\s+\w+|happier|faster|easier|smoother|quicker|stable|reliable|confident)"
-            r"|improved\s+(?:a\s+lot|massively|significantly|greatly)|went\s+(?:pretty\s+|really\s+|very\s+)?well|huge\s+(?:impact|win|success)"
-            r"|positive\s+(?:feedback|impact)|really\s+good|very\s+happy|happier)\b")
+# Words that judge an outcome without measuring it: a comparison with no number, a feeling, approval.
+_BETTER = (r"(?:better|faster|quicker|smoother|easier|calmer|happier|cleaner|simpler|safer|healthier|nicer|clearer|tidier"
+           r"|more\s+(?:stable|reliable|confident|productive|comfortable|independent|consistent|robust|predictable|\w+ful)"
+           r"|less\s+(?:stressful|painful|noisy|fragile|flaky|chaotic)|fewer\s+\w+)")
+# Cheap test first: most clauses hold none of the judging words the full pattern needs.
+_JUDGING = _rx(r"er\b|improved|well|smooth|calmed|settled|liked|loved|appreciated|enjoyed|seemed|difference|success|win\b"
+               r"|feedback|impact|response|result|happy|pleased|satisfied|glad|relieved|thrilled|impressed|grateful|thankful"
+               r"|comfortable|confident|good|great|fine|nicely|more\s|less\s|fewer\s")
+_VAGUE = _rx(rf"\b(?:(?:much|a\s+lot|way|far|significantly|noticeably|really|so\s+much|pretty|quite|a\s+bit|hugely|massively|even"
+            rf"|lot|got|felt|seemed|was|were|is|are|became|become|looked)\s+{_BETTER}"
+            r"|improved\s+(?:a\s+lot|massively|significantly|greatly|things|a\s+bit)|improved\b(?!\s+(?:by|from|to))"
+            r"|went\s+(?:pretty\s+|really\s+|very\s+|quite\s+)?(?:well|smoothly|fine|great)|huge\s+(?:impact|win|success)"
+            r"|worked\s+(?:out\s+)?(?:well|fine|great|nicely)|calmed\s+down|settled\s+down|(?:liked|loved|appreciated|enjoyed)\s+(?:it|that|the)"
+            r"|seemed\s+to\s+(?:like|enjoy|appreciate|help|work)|well[\s-]received|(?:a|the)\s+(?:big|huge|real|clear)\s+"
+            r"(?:difference|improvement|success|win)|(?:positive|good|great)\s+(?:feedback|impact|response|results?)"
+            r"|(?:was|were|is|are|felt|seemed)\s+(?:very\s+|really\s+|quite\s+|pretty\s+|so\s+|much\s+)?"
+            r"(?:happy|pleased|satisfied|glad|relieved|thrilled|impressed|grateful|thankful|comfortable|confident|better)"
+            r"|really\s+good|very\s+happy|happier)\b")
+
+
+
+def vague(text: str) -> bool:
+    """An outcome judged in words ("much faster", "the team was happy") rather than measured."""
+    return bool(_JUDGING.search(text) and _VAGUE.search(text))
+
 
 LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
              r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
@@ -235,7 +255,7 @@ def read(text: str) -> Cues:
     lesson = 2.5 if LESSON.search(text) else 0.0
     situation = _weigh(SITUATION, text)
     task = _weigh(TASK, text)
-    result = _weigh(RESULT, text) + (1.0 if VAGUE.search(text) else 0.0)  # an unmeasured claim is still an outcome
+    result = _weigh(RESULT, text) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
     if general:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.
         situation = task = result = 0.0

@@ -70,7 +70,8 @@ _WHEN = re.compile(r"\s+(?:later|ago|earlier|before|after|into|on\b|in\b)", re.I
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
-                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|all|no|not|nothing)\b",
+                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every\s+single|since|nothing"
+                         r"|not\s+(?:a\s+single|one)|thirds?|quarters?)\b",
                          re.IGNORECASE)
 
 
