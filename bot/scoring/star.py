@@ -82,7 +82,7 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         change = has_change(unit.text) and not cues.general and not unknown
         outcome = 0.0 if unknown else cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
-        symptom = outcome if told_first <= i < first_action < n else 0.0
+        symptom = outcome if told_first <= i < first_action < n and not cues.concluding else 0.0
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure is an
         # outcome wherever it sits, and the closing statements are the outcome unless only imagined.
         reports = (first_action < i and cues.actor is None and not cues.general and not unknown

@@ -42,6 +42,9 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
 )
 
+# A scene woven into the sentence that acts: "When I noticed the quota was running out, I took it on".
+SITUATION = (*SITUATION, (_rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,},\s*(?:so\s+|then\s+)?(?:i|we)\s"), 2.0))
+
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:my|our|the)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority|challenge"
@@ -64,11 +67,11 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|job|task|call|problem|remit|domain"
          r"|decision|patch)\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
-    (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need)\s+(?!to\b)\w+"), 1.0),
+    (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
-         r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
+         r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
          r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"
          r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"), 1.0),
 )
@@ -96,7 +99,7 @@ _PRESENT_DOING = (
 _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|actually|basically|personally|myself|even"
            r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
            r"|like\s+to)\s+)")
-_ACTOR = r"\b(i|we|i'd|we'd|i\s+would|we\s+would)\s+"
+_ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
 ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 # Getting others to do something is the speaker acting: "I had the team scale the pods down".
@@ -111,7 +114,7 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
          r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to)|(?:was|is|were|are)\s+back\b|working\s+again)\b"), 1.5),
     (_rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
-         r"|by\s+the\s+(?:end\s+of|time)|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|now)\b"), 1.0),
+         r"|by\s+the\s+(?:end\s+of|time)|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
     # Said almost only of outcomes.
     (_rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
@@ -162,7 +165,7 @@ GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+g
               r"|principle|practice))\b")
 # A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
 # is a rule for every such case; a past condition ("when I was working there, we get ...") is one event.
-_CONDITION = _rx(r"^\W*(?:if|whenever|once|as\s+soon\s+as)\b")
+_CONDITION = _rx(r"^\W*(?:if|when|whenever|once|as\s+soon\s+as)\b")
 _PAST_VERB = _rx(rf"\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b")
 _RESPONSE = _rx(r"^\W*(?:then\s+)?(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?([a-z]+)\b")
 
@@ -206,6 +209,7 @@ _PRESENT_CONDITION = _rx(
     rf"(?!(?:was|were|had|did|would|could|\w+ed|{PAST_IRREGULAR})\b)[a-z]+"
 )
 
+IMAGINED_OUTCOME = _rx(r"\b(?:could|would|might)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
 SUBJECT_I = _rx(r"\bi(?:'m|'ve|'d|'ll)?\b")
 SUBJECT_WE = _rx(r"\bwe(?:'re|'ve|'d|'ll)?\b")
 
@@ -223,6 +227,7 @@ class Cues:
     actor: str | None  # "I" or "we": who does the action, when there is one
     anchored: bool  # a time or place pins the setting down
     stakes: bool
+    concluding: bool = False  # told as the end of the story ("in the end", "ended up"), wherever it sits
 
 
 def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float:
@@ -256,9 +261,15 @@ def read(text: str) -> Cues:
     situation = _weigh(SITUATION, text)
     task = _weigh(TASK, text)
     result = _weigh(RESULT, text) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
+    concluding = bool(RESULT[0][0].search(text))
+    if concluding:
+        # "In the end we decided to ..." reports where things ended, not a goal or a scene.
+        situation = task = 0.0
+    if IMAGINED_OUTCOME.search(text):
+        result = 0.0  # "so it could be swapped later if it grew" imagines an outcome; nothing has happened
     if general:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.
         situation = task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(SITUATION[0][0].search(text) or SITUATION[2][0].search(text) or SITUATION[3][0].search(text)),
-                stakes=bool(TASK[-1][0].search(text)))
+                stakes=bool(TASK[-1][0].search(text)), concluding=concluding)
