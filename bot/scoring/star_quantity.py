@@ -38,7 +38,7 @@ _CHANGE = re.compile(
 _RELATIVE = re.compile(
     rf"\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:faster|slower|fewer|less|more|cheaper|quicker|smaller|bigger)\b"
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
-    r"|\b(?:halved|doubled|tripled|quadrupled)\b"
+    r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
     rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
     r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b",
     re.IGNORECASE,
@@ -53,10 +53,12 @@ _COUNT = (rf"\b(?:{_WORD_NUMBER}|both)\s+of\s+(?:the|my|our|his|her|their|them|t
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+)?"
          r"(?:nothing|none|zero)\b")
+# How soon, counted in days or weeks: "on day two".
+_POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
 # One value with a unit, or a percentage or sum of money on its own.
 _SINGLE = re.compile(
     rf"{_APPROX}(?:{_DIGITS}\s?-?\s?{_UNIT}|\b{_WORD_NUMBER}\s+{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
-    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO})",
+    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT})",
     re.IGNORECASE,
 )
 # Numbers that date or label the setting rather than measure an outcome.
@@ -67,6 +69,8 @@ _NOT_A_MEASURE = re.compile(
 # Words that make the number after them the length or rhythm of an effort: "for (about) three months".
 _SPAN = re.compile(r"\b(?:for|every|each|once\s+a|over)\b(?:\W+\w+){0,4}?\W*$", re.IGNORECASE)
 _WHEN = re.compile(r"\s+(?:later|ago|earlier|before|after|into|on\b|in\b)", re.IGNORECASE)
+_VERSION = re.compile(r"\b(?:python|py|version|v|release|django|node|java|postgres(?:ql)?|ubuntu|debian)\s*\d+\.\d",
+                      re.IGNORECASE)
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
@@ -101,6 +105,8 @@ def quantities(sentence: str, action: bool = False) -> list[str]:
             core = match.group().strip()
             if pattern is _SINGLE and _NOT_A_MEASURE.search(core.lower().lstrip("~ ").strip()):
                 continue
+            if pattern is _CHANGE and _version(sentence, start, end):
+                continue
             if action and pattern is _SINGLE and _SPAN.search(sentence[max(0, start - 40):start]):
                 continue
             if pattern is _SINGLE and _WHEN.match(sentence, end):
@@ -110,6 +116,13 @@ def quantities(sentence: str, action: bool = False) -> list[str]:
     return found
 
 
+def _version(sentence: str, start: int, end: int) -> bool:
+    """ "from Python 3.8 to 3.11" names releases; it measures nothing."""
+    return bool(_VERSION.search(sentence[max(0, start - 12):end]))
+
+
 def has_change(sentence: str) -> bool:
     """A before -> after change or a relative change ("twice as fast")."""
-    return bool(_ANY_NUMBER.search(sentence) and (_CHANGE.search(sentence) or _RELATIVE.search(sentence)))
+    if not _ANY_NUMBER.search(sentence):
+        return False
+    return any(not _version(sentence, *m.span()) for p in (_CHANGE, _RELATIVE) for m in p.finditer(sentence))
