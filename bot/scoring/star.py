@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, Cues, read, vague
+from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, Cues, read, vague
 from bot.scoring.star_discourse import continues, flashback, imagined, states, unknown_outcome
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
@@ -166,6 +166,15 @@ def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: floa
     return Component(present=True, score=min(3, points), excerpt=_excerpt(best.unit.text))
 
 
+def _timeless(text: str, actions: int) -> bool:
+    """Told all in the present with no occasion named: a routine, even without "usually" in it.
+
+    A story of one event told in the present (as non-native speakers often do) still names its
+    occasion ("one day", "in my previous company") or slips into the past somewhere.
+    """
+    return actions >= 2 and not PAST.search(text) and not ONE_TIME.search(text)
+
+
 def _verdict(seconds: int) -> LengthVerdict:
     low, high = TARGET_SECONDS
     if seconds == 0:
@@ -222,7 +231,8 @@ def analyse(story: str) -> StarAnalysis:
     judged = [_excerpt(w.unit.text) for w in result_units if vague(w.unit.text) and not quantities(w.unit.text)]
     general = [w for w in weighed if w.cues.general]
     past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
-    specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0))
+    specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
+                    or _timeless(text, len(actions)))
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)
     if not specific:
         # A habit has no setting, goal or outcome of its own: its numbers are the rule's, not a measured result.

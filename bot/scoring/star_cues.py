@@ -158,7 +158,8 @@ GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+g
               r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
               # Hypotheticals describe what one would do, not what happened.
               r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
-              r"(?:situation|case)s?"
+              r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
+              r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
               # A standing rule of one's own is a habit, whatever it is about.
               r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
               r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
@@ -195,7 +196,8 @@ GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+g
               r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
               # Hypotheticals describe what one would do, not what happened.
               r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
-              r"(?:situation|case)s?"
+              r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
+              r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
               # A standing rule of one's own is a habit, whatever it is about.
               r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
               r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
@@ -212,6 +214,11 @@ _PRESENT_CONDITION = _rx(
 _OTHERS = r"(?:he|she|they|others|everyone\s+else|(?:my|our|the|his|her)\s+[\w-]+(?:\s+[\w-]+)?)"
 _POSITIONS = _rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
 IMAGINED_OUTCOME = _rx(r"\b(?:could|would|might)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
+# Marks of one occasion: a past point in time or a particular workplace ("one night", "at my previous job").
+ONE_TIME = _rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b|\b{_MONTHS}\b|\bago\b"
+               r"|\b(?:in|back\s+in|during)\s+(?:19|20)\d\d\b|\b(?:at|in|with|for)\s+(?:my|a|an|our)\s+(?:previous|last|old|former"
+               r"|first|current)\b|\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bonce\b(?!\s+(?:a|every|per)\b)")
+PAST = _rx(r"\b(?:was|were|had|did|went|got|came|took|said|told)\b|\w+ed\s+(?:the|a|an|it|to|him|her|them|us|me|our|my)\b")
 SUBJECT_I = _rx(r"\bi(?:'m|'ve|'d|'ll)?\b")
 SUBJECT_WE = _rx(r"\bwe(?:'re|'ve|'d|'ll)?\b")
 
@@ -239,8 +246,8 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float
 
 # Words that open a clause inside another one: "before we started", "the people I mentored".
 _SUBORDINATE = re.compile(r"(?:\b(?:before|until|once|whatever|whichever|which|who|whom|what|if|unless|whenever|than"
-                          r"|(?<!after\s)that)|\b(?:the|a|an|every|all|each|any|those|these)\s+[\w-]+)\s*,?\s*$",
-                          re.IGNORECASE)
+                          rf"|(?<!after\s)that)|\b(?:the|a|an|every|all|each|any|those|these)\s+(?!{_TIME_UNITS}s?\b|{_MONTHS}\b)[\w-]+)"
+                          r"\s*,?\s*$", re.IGNORECASE)
 
 
 def _actor(text: str) -> str | None:
