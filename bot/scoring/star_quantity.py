@@ -39,6 +39,7 @@ _RELATIVE = re.compile(
     rf"\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:faster|slower|fewer|less|more|cheaper|quicker|smaller|bigger)\b"
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
     r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
+    rf"|\b(?:to|by|at)\s+(?:about\s+|around\s+|roughly\s+|only\s+)?{_FRACTION}\b|\b{_FRACTION}\s+of\s+(?:the|what|its|their)\b"
     rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
     r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b",
     re.IGNORECASE,
@@ -51,7 +52,8 @@ _COUNT = (rf"\b(?:{_WORD_NUMBER}|both)\s+of\s+(?:the|my|our|his|her|their|them|t
           r"|\bevery\s+single\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
-         r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+)?"
+         r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
+         r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+)?"
          r"(?:nothing|none|zero)\b")
 # How soon, counted in days or weeks: "on day two".
 _POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
@@ -68,9 +70,11 @@ _NOT_A_MEASURE = re.compile(
 )
 # Words that make the number after them the length or rhythm of an effort: "for (about) three months".
 _SPAN = re.compile(r"\b(?:for|every|each|once\s+a|over)\b(?:\W+\w+){0,4}?\W*$", re.IGNORECASE)
-_WHEN = re.compile(r"\s+(?:later|ago|earlier|before|after|into|on\b|in\b)", re.IGNORECASE)
+_WHEN = re.compile(r"\s+(?:later|ago|earlier(?!\s+than)|before\s+(?:the|a|our|we|i|it)|after\s+(?:the|a|our|we|i|it)|into)\b",
+                   re.IGNORECASE)
 _VERSION = re.compile(r"\b(?:python|py|version|v|release|django|node|java|postgres(?:ql)?|ubuntu|debian)\s*\d+\.\d",
                       re.IGNORECASE)
+_TIME = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?)\b", re.IGNORECASE)
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
@@ -109,7 +113,7 @@ def quantities(sentence: str, action: bool = False) -> list[str]:
                 continue
             if action and pattern is _SINGLE and _SPAN.search(sentence[max(0, start - 40):start]):
                 continue
-            if pattern is _SINGLE and _WHEN.match(sentence, end):
+            if pattern is _SINGLE and _WHEN.match(sentence, end) and _TIME.search(core):
                 continue  # "a few months later" dates the next event; it does not measure anything
             taken.append((start, end))
             found.append(_with_lead_in(sentence, start, end))
