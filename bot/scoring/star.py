@@ -83,11 +83,12 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         outcome = 0.0 if unknown else cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         symptom = outcome if told_first <= i < first_action < n and not cues.concluding else 0.0
-        # After the speaker has acted, a clause where nobody acts reports what came of it: a measure is an
-        # outcome wherever it sits, and the closing statements are the outcome unless only imagined.
+        # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
+        # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
+        # imagined.  A bare number between two actions is more often a finding ("30% of calls came from one client").
         reports = (first_action < i and cues.actor is None and not cues.general and not unknown
                    and states(unit.text) and not symptom)
-        if reports and found:
+        if reports and found and (i > last_action or cues.result or change):
             outcome += 1.5
         if reports and i > last_action and (found or not imagined(unit.text)):
             outcome += 1.5

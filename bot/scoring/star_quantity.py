@@ -75,6 +75,8 @@ _WHEN = re.compile(r"\s+(?:later|ago|earlier(?!\s+than)|before\s+(?:the|a|our|we
 _VERSION = re.compile(r"\b(?:python|py|version|v|release|django|node|java|postgres(?:ql)?|ubuntu|debian)\s*\d+\.\d",
                       re.IGNORECASE)
 _TIME = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?)\b", re.IGNORECASE)
+_EFFORT = re.compile(r"\b(?:took|takes|take|taking)\s+(?:me|us|him|her|them|the\s+team)\b(?:\W+\w+){0,2}?\W*$"
+                     r"|\b(?:spent|spend|spending|invested)\b(?:\W+\w+){0,3}?\W*$", re.IGNORECASE)
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
@@ -111,7 +113,9 @@ def quantities(sentence: str, action: bool = False) -> list[str]:
                 continue
             if pattern is _CHANGE and _version(sentence, start, end):
                 continue
-            if action and pattern is _SINGLE and _SPAN.search(sentence[max(0, start - 40):start]):
+            if pattern is _SINGLE and _TIME.search(core) and _EFFORT.search(sentence[max(0, start - 40):start]):
+                continue  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
+            if action and pattern is _SINGLE and _TIME.search(core) and _SPAN.search(sentence[max(0, start - 40):start]):
                 continue
             if pattern is _SINGLE and _WHEN.match(sentence, end) and _TIME.search(core):
                 continue  # "a few months later" dates the next event; it does not measure anything
