@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, Cues, read, vague
+from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, Cues, judged, read
 from bot.scoring.star_discourse import continues, flashback, imagined, states, unknown_outcome
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
@@ -163,7 +163,7 @@ def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: floa
         if ratio is not None and ratio < 0.5:
             points = 1
     else:
-        points = 3 if metrics else 2 if any(not vague(w.unit.text) for w in members) else 1
+        points = 3 if metrics else 2 if any(not judged(w.unit.text) for w in members) else 1
     return Component(present=True, score=min(3, points), excerpt=_excerpt(best.unit.text))
 
 
@@ -229,7 +229,7 @@ def analyse(story: str) -> StarAnalysis:
     ratio = round(1 - we_actions / len(actions), 2) if actions else None
     result_units = _members(weighed, "result")
     metrics = [q for w in result_units for q in quantities(w.unit.text)]
-    judged = [_excerpt(w.unit.text) for w in result_units if vague(w.unit.text) and not quantities(w.unit.text)]
+    claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not quantities(w.unit.text)]
     general = [w for w in weighed if w.cues.general]
     past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
@@ -239,10 +239,10 @@ def analyse(story: str) -> StarAnalysis:
         # A habit has no setting, goal or outcome of its own: its numbers are the rule's, not a measured result.
         weighed = [w if w.label == "action" or w.cues.actor else replace(w, label=None) for w in weighed]
         weighed = [replace(w, scores={**w.scores, "situation": 0.0, "task": 0.0, "result": 0.0}) for w in weighed]
-        metrics, judged = [], []
+        metrics, claims = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
     findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated),
-                        ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=judged,
+                        ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=claims,
                         specific=specific, general=[_excerpt(w.unit.text) for w in general],
                         lesson=_excerpt(lesson.unit.text) if lesson else None)
     feedback = coach(findings)
@@ -263,4 +263,4 @@ def analyse(story: str) -> StarAnalysis:
     return StarAnalysis(components=components, metrics=metrics, first_person_ratio=ratio, score=verdict,
                         feedback=feedback, status=status, time_split=split, length=findings.length,
                         specific_event=specific, generalisations=findings.general, lesson=findings.lesson,
-                        vague_results=judged)
+                        vague_results=claims)

@@ -149,6 +149,21 @@ def vague(text: str) -> bool:
     return bool(_JUDGING.search(text) and _VAGUE.search(text))
 
 
+# Words that judge rather than measure; in a clause already known to report the outcome, any of them
+# without a number makes that outcome a claim the listener has to take on trust.
+_EVALUATIVE = _rx(
+    r"\b(?:good|great|fine|okay|ok|well|positive|better|best|success\w*|smooth\w*|happ\w+|pleased|satisf\w+|glad|relieved"
+    r"|stable|reliable|nice|solid|excellent|amazing|awesome|impress\w*|grateful|thank\w*|prais\w+|valu\w+|confident"
+    r"|comfortable|calm\w*|easier|simpler|cleaner|healthier|faster|quicker|safer|clearer|improv\w+|help\w*|solved"
+    r"|difference|paid\s+off|trust\w*|liked|loved|appreciat\w+|enjoy\w*|complain\w*|fewer|less|scary|stress\w*"
+    r"|pain\w*|worse|proud|recogni[sz]\w+|impact)\b")
+
+
+def judged(text: str) -> bool:
+    """An outcome told as a judgement ("it went fine", "people trust it") rather than a measure."""
+    return vague(text) or bool(_EVALUATIVE.search(text))
+
+
 LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
              r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
              r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
