@@ -92,7 +92,13 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
             outcome += 1.5
         if reports and i > last_action and (found or not imagined(unit.text)):
             outcome += 1.5
-        setting = _enough((cues.situation + symptom) * (0.5 if i > first_action else 1.0))
+        # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first.
+        told_before = i < told_first and cues.actor is None and not cues.general and not unknown and states(unit.text)
+        if told_before:
+            outcome += 1.5
+        if not found and not states(unit.text):
+            outcome = 0.0  # "store the data now" names a proposal; an outcome is stated with a verb or a measure
+        setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > first_action else 1.0))
         # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
         # marker, sets the scene even without a time or place in it.
         if (not setting and not cues.actor and not cues.general and not outcome and states(unit.text)

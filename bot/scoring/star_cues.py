@@ -231,8 +231,10 @@ IMAGINED_OUTCOME = _rx(r"\b(?:could|would|might)\s+(?:\w+\s+)?(?:be|have)\b|\bif
 # Marks of one occasion: a past point in time or a particular workplace ("one night", "at my previous job").
 ONE_TIME = _rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b|\b{_MONTHS}\b|\bago\b"
                r"|\b(?:in|back\s+in|during)\s+(?:19|20)\d\d\b|\b(?:at|in|with|for)\s+(?:my|a|an|our)\s+(?:previous|last|old|former"
-               r"|first|current)\b|\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bonce\b(?!\s+(?:a|every|per)\b)")
-PAST = _rx(r"\b(?:was|were|had|did|went|got|came|took|said|told)\b|\w+ed\s+(?:the|a|an|it|to|him|her|them|us|me|our|my)\b")
+               r"|first|current)\b|\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bonce\b(?!\s+(?:a|every|per)\b)"
+               rf"|\b(?:my|our)\s+(?:first|second|third|\w+th)\s+{_TIME_UNITS}\b|\b(?:at|in|with|for|joined)\s+(?:a|an)\s+"
+               rf"(?:[\w-]+\s+){{0,2}}?{_PLACES}\b")
+PAST = _rx(r"\b(?:was|were|had|did|went|got|came|took|said|told)\b")
 SUBJECT_I = _rx(r"\bi(?:'m|'ve|'d|'ll)?\b")
 SUBJECT_WE = _rx(r"\bwe(?:'re|'ve|'d|'ll)?\b")
 
@@ -259,16 +261,28 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float
 
 
 # Words that open a clause inside another one: "before we started", "the people I mentored".
-_SUBORDINATE = re.compile(r"(?:\b(?:before|until|once|whatever|whichever|which|who|whom|what|if|unless|whenever|than"
-                          rf"|(?<!after\s)that)|\b(?:the|a|an|every|all|each|any|those|these)\s+(?!{_TIME_UNITS}s?\b|{_MONTHS}\b)[\w-]+)"
-                          r"\s*,?\s*$", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"\b(?:before|until|once|whatever|whichever|which|who|whom|what|if|unless|whenever|than"
+                          r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
+# "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase
+# hangs on a preposition ("after the meeting I profiled ...") or names a time ("a month later we ...").
+_NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+(?!{_TIME_UNITS}s?\b|{_MONTHS}\b)"
+                          r"[\w-]+\s*,?\s*$", re.IGNORECASE)
+_PREPOSITIONS = frozenset("after before during in at on by from with for over within since until through into".split())
+
+
+def _inside(before: str) -> bool:
+    """The words before a pronoun put its verb inside another clause."""
+    if _SUBORDINATE.search(before):
+        return True
+    noun = _NOUN_BEFORE.search(before)
+    return bool(noun and (noun.group(1) or "").lower() not in _PREPOSITIONS)
 
 
 def _actor(text: str) -> str | None:
     """Who acts in the clause's own verb: a verb inside a subordinate or relative clause is background."""
     for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE):
         for match in pattern.finditer(text):
-            if not _SUBORDINATE.search(text[max(0, match.start() - 30): match.start()]):
+            if not _inside(text[max(0, match.start() - 40): match.start()]):
                 return "we" if match.group(1).lower().startswith("we") else "I"
     return None
 

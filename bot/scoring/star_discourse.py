@@ -26,7 +26,7 @@ CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})
 FLASHBACK = re.compile(
     r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|let\s+me\s+(?:explain|tell\s+you\s+how|back\s+up)"
     r"|here'?s\s+(?:how|what\s+happened)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
-    r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory|reason\s+i)\b"
+    r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
     r"|(?:go|going|went)\s+back\s+(?:to|a\s+bit)|rewind)",
     re.IGNORECASE,
@@ -35,7 +35,7 @@ FLASHBACK = re.compile(
 # The speaker never saw the end, or the outcome is only imagined.
 UNKNOWN = re.compile(
     r"\b(?:didn'?t|did\s+not|never|don'?t|do\s+not)\s+(?:really\s+|actually\s+|get\s+to\s+)?(?:see|know|find\s+out|hear"
-    r"|learn)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b",
+    r"|learn|saw|knew|found\s+out|heard|learned|learnt)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b",
     re.IGNORECASE,
 )
 HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)

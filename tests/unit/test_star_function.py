@@ -1,0 +1,202 @@
+"""STAR parts read by what a sentence does in the story, wherever it sits.
+
+Each story here was written for the rule it checks (result told first, scene after the result,
+scene woven into the first action, we-heavy goals, measures said in words, numbers that only
+set the scene, habits with numbers, vague outcomes), in domains the benchmark stories do not use.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.scoring.star import analyse
+from bot.scoring.star_measure import GENERAL, what_to_measure
+from bot.scoring.star_models import StarAnalysis
+from bot.scoring.star_quantity import has_change, quantities
+
+
+def parts(a: StarAnalysis) -> dict[str, bool]:
+    c = a.components
+    return {"S": c.situation.present, "T": c.task.present, "A": c.action.present, "R": c.result.present}
+
+
+ALL = {"S": True, "T": True, "A": True, "R": True}
+
+RESULT_FIRST = (
+    "We halved the time it takes a new library branch to go live on our booking site. "
+    "It all started with a branch that waited three weeks for its opening hours to show up. "
+    "The import script for branch data ran by hand and nobody trusted it. "
+    "My lead asked me to make branch launches boring. "
+    "I wrote a validation step for the branch spreadsheet, moved the import into the nightly job "
+    "and added a preview page the branch managers could check themselves."
+)
+
+SCENE_AFTER_RESULT = (
+    "I ended up saving our warehouse team about four hours a week of label printing. "
+    "What I did was replace the manual export with a small Flask endpoint, test it against last month's orders "
+    "and then train the two shift leads on it. "
+    "The background is that every label was printed from a spreadsheet someone copied by hand. "
+    "I was the only developer near the warehouse, so when the manager asked for help I said I'd own it."
+)
+
+WOVEN_SCENE = (
+    "When I saw that our museum ticket kiosks were freezing every Saturday because the card reader driver leaked "
+    "memory, I took it on myself to fix the kiosks before the summer exhibition. "
+    "I reproduced the leak on a spare kiosk, pinned the driver to the last good version and added a nightly restart. "
+    "and then wrote a short runbook for the front desk. "
+    "The kiosks stayed up through the whole exhibition with zero freezes."
+)
+
+WE_HEAVY = (
+    "At a regional newspaper, our paywall started letting everyone read for free one Sunday. "
+    "We needed it closed again before the Monday morning edition went out. "
+    "We checked the CDN rules, we found a cache key that ignored the login cookie and we fixed the rule. "
+    "We also added a test that logs in and out against staging. "
+    "By Monday morning subscriptions were back to the usual 300 a day."
+)
+
+VAGUE = (
+    "Last winter our school's homework portal kept logging students out in the middle of an assignment. "
+    "The head teacher asked me to sort it out before exams. "
+    "I traced it to a session timeout that was shorter than the upload, raised it and added autosave. "
+    "After that the students were much happier and the teachers felt more confident using it."
+)
+
+HABIT_NUMBER = (
+    "My rule for code reviews is strict. "
+    "I answer every review request within four hours, and I never approve a change over 400 lines without a call. "
+    "If a review goes past three rounds, I book a thirty-minute pairing session instead."
+)
+
+
+def test_result_told_first_keeps_every_part() -> None:
+    a = analyse(RESULT_FIRST)
+    assert parts(a) == ALL
+    assert a.metrics and "halved" in a.metrics[0]
+
+
+def test_scene_told_after_the_result_is_still_the_situation() -> None:
+    a = analyse(SCENE_AFTER_RESULT)
+    assert parts(a) == ALL
+    assert "four hours a week" in " ".join(a.metrics)
+
+
+def test_scene_woven_into_the_first_action_and_subjectless_steps() -> None:
+    a = analyse(WOVEN_SCENE)
+    assert parts(a) == ALL
+    assert a.first_person_ratio == 1.0
+    assert any("zero" in m for m in a.metrics)
+
+
+def test_we_heavy_story_states_its_goal_and_is_told_as_we() -> None:
+    a = analyse(WE_HEAVY)
+    assert parts(a) == ALL
+    assert a.first_person_ratio is not None and a.first_person_ratio < 0.5
+
+
+def test_vague_result_is_present_flagged_and_coached_with_a_measure() -> None:
+    a = analyse(VAGUE)
+    assert a.components.result.present and not a.metrics
+    assert a.vague_results and "happier" in a.vague_results[0]
+    advice = next(f for f in a.feedback if "no number yet" in f)
+    assert "count" in advice  # a claim about people is backed by something those people did
+
+
+def test_habit_with_numbers_has_no_setting_goal_or_measured_result() -> None:
+    a = analyse(HABIT_NUMBER)
+    assert a.specific_event is False
+    assert parts(a) == {"S": False, "T": False, "A": True, "R": False}
+    assert a.metrics == []
+
+
+def test_present_tense_routine_without_an_occasion_is_a_habit() -> None:
+    a = analyse("I open every one-on-one by asking what blocked them this week. I write it down in our shared doc. "
+                "Then I pick one blocker and I fix it or hand it to the right person before the next meeting.")
+    assert a.specific_event is False
+
+
+def test_one_event_told_in_the_present_is_still_one_event() -> None:
+    a = analyse("In my previous company one day the payment page is down because the certificate is expired. "
+                "I am on call so I must fix it quickly. I renew the certificate and I add an alert for expiry. "
+                "After this the page works again in five minutes.")
+    assert a.specific_event is True
+    assert parts(a) == ALL and a.metrics
+
+
+def test_numbers_in_the_setting_do_not_quantify_the_result() -> None:
+    a = analyse("Our travel search served 2,000 requests a second from 30 servers and about 5% of searches timed out. "
+                "I was asked to fix the timeouts before the holiday season. "
+                "I added a cache for airport lookups and moved the slowest supplier call behind a circuit breaker. "
+                "Searches stopped timing out and the product team was pleased.")
+    assert a.components.result.present
+    assert a.metrics == []
+
+
+def test_a_story_that_never_learns_its_outcome_has_no_result() -> None:
+    a = analyse("At my last job our nightly backups to tape kept failing. I had to get them working before an audit. "
+                "I rewrote the backup script, added checksums and scheduled a weekly restore test. "
+                "Then I moved to another team, so I never found out how the audit went.")
+    assert not a.components.result.present
+
+
+def test_an_imagined_outcome_is_not_a_result() -> None:
+    a = analyse("Our team disagreed about storing invoices as PDFs or as data. I had to pick before the sprint ended. "
+                "I built both prototypes and showed them to finance, and proposed a compromise: "
+                "store the data now, so PDFs could be generated later if the auditors asked.")
+    assert not a.components.result.present
+
+
+def test_positions_in_a_disagreement_are_not_a_task() -> None:
+    a = analyse("There was a disagreement between our team and the data team about event formats. "
+                "They wanted Avro and we wanted to keep JSON. We wrote a benchmark and we compared both. "
+                "In the end we agreed on JSON with a schema registry.")
+    assert not a.components.task.present
+
+
+def test_verb_in_a_relative_clause_is_not_the_speakers_action() -> None:
+    a = analyse("Three of the interns I coached were hired full time that autumn. It started when our intern "
+                "programme had no mentors. My manager asked me to run it. I set weekly goals with each intern "
+                "and reviewed their pull requests with them.")
+    assert parts(a) == ALL
+    assert any("Three of the" in m for m in a.metrics)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The report build went from most of a day to a few minutes.",
+    "Our cloud bill tripled? No: it dropped by two thirds.",
+    "Support tickets fell to zero.",
+    "It has run cleanly every night since.",
+    "The nightly export now takes a quarter of the time.",
+    "Cold starts got ten times faster.",
+    "Search latency dropped by an order of magnitude.",
+])
+def test_measures_said_in_words_are_measures(sentence: str) -> None:
+    assert quantities(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "action"), [
+    ("A few months later she led the migration herself.", False),  # dates the next event
+    ("It took me two weeks to write the importer.", False),  # the cost of the work
+    ("We met for an hour every Friday for three months.", True),  # how long the effort lasted
+])
+def test_spans_of_time_that_measure_no_outcome(sentence: str, action: bool) -> None:
+    assert not quantities(sentence, action=action)
+
+
+def test_versions_are_not_a_change() -> None:
+    assert not has_change("I upgraded the service from Python 3.8 to 3.12.")
+    assert has_change("Build time went from 40 minutes to 6.")
+
+
+@pytest.mark.parametrize(("claim", "word"), [
+    ("the page felt much faster", "time"),
+    ("the service was more stable", "how often"),
+    ("the juniors were more confident", "count"),
+    ("the bill was a lot cheaper", "money"),
+])
+def test_what_to_measure_follows_the_kind_of_claim(claim: str, word: str) -> None:
+    assert word in what_to_measure(claim)
+
+
+def test_a_claim_with_no_kind_gets_the_general_measures() -> None:
+    assert what_to_measure("it was a success") == GENERAL
