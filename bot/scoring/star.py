@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, Cues, judged, read
+from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, judged, read
 from bot.scoring.star_discourse import continues, flashback, imagined, states, unknown_outcome
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
@@ -174,12 +174,12 @@ def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: floa
 
 
 def _timeless(text: str, actions: int) -> bool:
-    """Told all in the present with no occasion named: a routine, even without "usually" in it.
+    """Told all in the present, with a rhythm and no occasion named: a routine, even without "usually" in it.
 
     A story of one event told in the present (as non-native speakers often do) still names its
     occasion ("one day", "in my previous company") or slips into the past somewhere.
     """
-    return actions >= 2 and not PAST.search(text) and not ONE_TIME.search(text)
+    return actions >= 2 and not PAST.search(text) and not ONE_TIME.search(text) and bool(ROUTINE.search(text))
 
 
 def _verdict(seconds: int) -> LengthVerdict:
