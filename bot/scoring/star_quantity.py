@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 _WORD_NUMBER = (
-    r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
-    r"|sixty|hundred|hundreds|thousand|thousands|million|millions|a\s+dozen|dozens|half|a\s+third|a\s+quarter)"
+    r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand"
+    r"|thousands|million|millions|a\s+dozen|dozens|a\s+handful|half|a\s+third|a\s+quarter)"
 )
 _DIGITS = r"(?:[$€£]\s?)?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
 _APPROX = r"(?:(?:about|around|roughly|nearly|almost|over|under|below|above|less\s+than|more\s+than|basically|just|only|~)\s+)*"
@@ -27,9 +28,14 @@ _UNIT = (
 _QUANTITY = rf"{_APPROX}{_NUMBER}(?:\s?-?\s?{_UNIT})?"
 
 _FRACTION = r"(?:(?:a|an|one|two|three|four)\s+(?:third|quarter|fifth|tenth)s?|(?:two|three)[\s-]+(?:thirds|quarters))"
+_SCALE = (r"(?:(?:a|an|one|a\s+few|several|many)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?"
+          r"|hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually)")
 # A change stated as two values: "from X to Y", "X -> Y", "X instead of Y", "X compared to Y".
 _CHANGE = re.compile(
     rf"\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
+    # A change of time scale said without numbers: "from days to hours", "used to take hours, now takes seconds".
+    rf"|\bfrom\s+{_SCALE}\s+to\s+(?:\w+\s+){{0,2}}?{_SCALE}\b"
+    rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
     rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY}",
     re.IGNORECASE,
@@ -49,8 +55,10 @@ _RELATIVE = re.compile(
 _DURATION = (r"\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
              r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
 # A count of people or things said in words: "two of the people", "all six engineers", "every single team".
-_COUNT = (rf"\b(?:{_WORD_NUMBER}|both)\s+of\s+(?:the|my|our|his|her|their|them|those|these)\b|\ball\s+{_WORD_NUMBER}\b"
-          r"|\bevery\s+single\b")
+_COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|these)\b|\ball\s+{_WORD_NUMBER}\b"
+          r"|\bevery\s+(?:single\s+|one\s+of\s+(?:the|our|their)\s+)?(?!(?:time|day|week|month|year|morning|night|evening"
+          r"|sprint|quarter|now|so|other|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|release"
+          r"|deploy|standup|meeting|call)s?\b)[\w-]+|\bnot\s+(?:a\s+single|one)\s+[\w-]+|\ba\s+handful\s+of\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
@@ -81,7 +89,8 @@ _EFFORT = re.compile(r"\b(?:took|takes|take|taking)\s+(?:me|us|him|her|them|the\
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
-                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every\s+single|since|nothing"
+                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|hourly|daily|weekly|monthly|quarterly|yearly"
+                         r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|thirds?|quarters?)\b",
                          re.IGNORECASE)
 
