@@ -108,7 +108,11 @@ ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\
 
 # Outcome: markers, directions of change, things that were delivered or stopped.
 RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
-    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|ended\s+up)\b"), 2.5),
+    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|ended\s+up|net\s+effect"
+         r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is))\b"), 2.5),
+    # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
+    (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
+         r"(?:down|up|under|below|above)\b"), 1.5),
     (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
          r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to)|(?:was|is|were|are)\s+back\b|working\s+again)\b"), 1.5),
