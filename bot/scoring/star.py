@@ -48,6 +48,7 @@ class _Weighed:
     cues: Cues
     scores: dict[str, float]
     label: str | None
+    found: tuple[str, ...] = ()  # the clause's quantities, read once per analysis
 
 
 def _read(all_units: list[Unit]) -> list[Cues]:
@@ -71,15 +72,16 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
+    changes = [has_change(t) for t in texts]
     first_action = next((i for i, c in enumerate(read_all)
                          if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
-                         and c.result < DECISIVE and not has_change(texts[i])), n)
+                         and c.result < DECISIVE and not changes[i]), n)
     last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
         unknown = unknown_outcome(unit.text)
         found = quantities(unit.text, action=cues.actor is not None) if not cues.general and not unknown else []
-        change = has_change(unit.text) and not cues.general and not unknown
+        change = changes[i] and not cues.general and not unknown
         outcome = 0.0 if unknown else cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         symptom = outcome if told_first <= i < first_action < n and not cues.concluding else 0.0
@@ -120,7 +122,7 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         previous = out[-1] if out else None
         if cues.result and previous and previous.label == "result" and previous.unit.sentence == unit.sentence:
             label = "result"  # ", and we sold out in an hour" carries on the outcome its sentence began
-        out.append(_Weighed(unit, cues, scores, label))
+        out.append(_Weighed(unit, cues, scores, label, tuple(found)))
     return out
 
 
@@ -234,8 +236,8 @@ def analyse(story: str) -> StarAnalysis:
     we_actions = sum(1 for w in actions if w.cues.actor == "we")
     ratio = round(1 - we_actions / len(actions), 2) if actions else None
     result_units = _members(weighed, "result")
-    metrics = [q for w in result_units for q in quantities(w.unit.text)]
-    claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not quantities(w.unit.text)]
+    metrics = [q for w in result_units for q in w.found]
+    claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not w.found]
     general = [w for w in weighed if w.cues.general]
     past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
