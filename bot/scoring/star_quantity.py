@@ -86,6 +86,10 @@ _VERSION = re.compile(r"\b(?:python|py|version|v|release|django|node|java|postgr
 _TIME = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?)\b", re.IGNORECASE)
 _EFFORT = re.compile(r"\b(?:took|takes|take|taking)\s+(?:me|us|him|her|them|the\s+team)\b(?:\W+\w+){0,2}?\W*$"
                      r"|\b(?:spent|spend|spending|invested)\b(?:\W+\w+){0,3}?\W*$", re.IGNORECASE)
+# An imprecise span ("a few weeks") after a word that frames time ("after", "within", "over the next").
+_VAGUE_SPAN = re.compile(r"(?:a\s+few|a\s+couple\s+of|several|some)\s", re.IGNORECASE)
+_FRAME = re.compile(r"\b(?:after|over|within|during|for\s+the\s+(?:next|following)|in\s+the\s+(?:next|following))"
+                    r"(?:\s+the\s+(?:next|following))?\s*$", re.IGNORECASE)
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
@@ -127,6 +131,8 @@ def quantities(sentence: str, action: bool = False) -> list[str]:
                 continue  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
             if action and pattern is _SINGLE and _TIME.search(core) and _SPAN.search(sentence[max(0, start - 40):start]):
                 continue
+            if pattern is _SINGLE and _VAGUE_SPAN.match(core) and _FRAME.search(sentence[max(0, start - 30):start]):
+                continue  # "after a few weeks the team was happier" says when it was noticed, not how much changed
             if pattern is _SINGLE and _WHEN.match(sentence, end) and _TIME.search(core):
                 continue  # "a few months later" dates the next event; it does not measure anything
             taken.append((start, end))
