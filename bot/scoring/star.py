@@ -84,7 +84,8 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         change = changes[i] and not cues.general and not unknown
         outcome = 0.0 if unknown else cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
-        symptom = outcome if told_first <= i < first_action < n and not cues.concluding else 0.0
+        # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
+        symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
         # imagined.  A bare number between two actions is more often a finding ("30% of calls came from one client").

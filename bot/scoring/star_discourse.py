@@ -24,7 +24,7 @@ _LEAD = r"^\W*(?:(?:and|or|but|plus|then|so|also|later|finally|eventually|person
 CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})\b", re.IGNORECASE)
 
 FLASHBACK = re.compile(
-    r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|let\s+me\s+(?:explain|tell\s+you\s+how|back\s+up)"
+    r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:explain|tell\s+you\s+how|back\s+up|give\s+(?:some\s+)?context)"
     r"|here'?s\s+(?:how|what\s+happened)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
     r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
