@@ -114,7 +114,10 @@ ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\
 # Outcome: markers, directions of change, things that were delivered or stopped.
 RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|ended\s+up|net\s+effect"
-         r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is))\b"), 2.5),
+         r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is)"
+         # Connectives of consequence open an outcome wherever it sits.
+         r"|(?:which|that|this)\s+meant|meaning\s+that|as\s+a\s+consequence|consequently|thanks\s+to\s+(?:that|this|it)"
+         r"|that'?s\s+why|because\s+of\s+(?:that|this))\b"), 2.5),
     # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
     (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:down|up|under|below|above)\b"), 1.5),
@@ -273,7 +276,8 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float
 
 
 # Words that open a clause inside another one: "before we started", "the people I mentored".
-_SUBORDINATE = re.compile(r"\b(?:before|until|once|whatever|whichever|which|who|whom|what|if|unless|whenever|than"
+_SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|if"
+                          r"|unless|whenever|than"
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
 # "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase
 # hangs on a preposition ("after the meeting I profiled ...") or names a time ("a month later we ...").

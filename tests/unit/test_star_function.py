@@ -205,3 +205,34 @@ def test_what_to_measure_follows_the_kind_of_claim(claim: str, word: str) -> Non
 
 def test_a_claim_with_no_kind_gets_the_general_measures() -> None:
     assert what_to_measure("it was a success") == GENERAL
+
+
+def test_a_change_the_speaker_made_is_the_result_told_first() -> None:
+    a = analyse("We cut our hosting bill by 35%. I should explain. Our agency had grown fast and nobody had looked at "
+                "the servers in two years. The director gave me the job of getting costs down before the new budget. "
+                "I tagged every machine, shut down the idle ones and moved the batch jobs to cheaper instances.")
+    assert parts(a) == ALL
+    assert any("35%" in m for m in a.metrics)
+
+
+def test_scene_hung_on_the_first_action_sentence() -> None:
+    a = analyse("I paused the ticket sales at 8pm after our payment provider started declining every card. "
+                "Then I switched the checkout to the backup provider and told the box office. "
+                "Sales resumed within ten minutes.")
+    assert a.components.situation.present
+
+
+@pytest.mark.parametrize("opener", ["Which meant", "As a consequence,", "Thanks to that,", "That's why"])
+def test_a_connective_of_consequence_opens_a_measured_outcome(opener: str) -> None:
+    a = analyse("At my last job the support inbox overflowed before every release. I was asked to get it under control. "
+                "I wrote a triage bot that routed tickets by product area. "
+                f"{opener} the team answered 25% more tickets per week. I also documented the routing rules.")
+    assert a.components.result.present
+    assert any("25%" in m for m in a.metrics)
+
+
+def test_a_verb_in_a_time_clause_is_background() -> None:
+    a = analyse("The old wiki went stale after we moved to Kubernetes, and half the commands in it stopped working. "
+                "I rewrote every runbook and ran a walkthrough with the rotation. "
+                "New people handled their first pages without escalating.")
+    assert a.metrics == []
