@@ -29,7 +29,7 @@ from bot.scoring.star_models import (
     Status,
     TimeSplit,
 )
-from bot.scoring.star_quantity import has_change, quantities
+from bot.scoring.star_quantity import scan
 from bot.scoring.star_text import ENGLISH, MAX_CHARS, MAX_WORDS, Unit, cap, is_term_list, not_english, sentences, units, words
 
 MIN_LABEL = 1.0  # below this a unit carries no part and continues the one before it
@@ -72,7 +72,8 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
-    changes = [has_change(t) for t in texts]
+    scans = [scan(t, action=c.actor is not None) for t, c in zip(texts, read_all, strict=True)]
+    changes = [change for _, change in scans]
     first_action = next((i for i, c in enumerate(read_all)
                          if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
                          and c.result < DECISIVE and not changes[i]), n)
@@ -80,7 +81,7 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
         unknown = unknown_outcome(unit.text)
-        found = quantities(unit.text, action=cues.actor is not None) if not cues.general and not unknown else []
+        found = scans[i][0] if not cues.general and not unknown else []
         change = changes[i] and not cues.general and not unknown
         outcome = 0.0 if unknown else cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.

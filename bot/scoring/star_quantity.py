@@ -32,23 +32,23 @@ _SCALE = (r"(?:(?:a|an|one|a\s+few|several|many)\s+)?(?:seconds?|minutes?|hours?
           r"|hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually)")
 # A change stated as two values: "from X to Y", "X -> Y", "X instead of Y", "X compared to Y".
 _CHANGE = re.compile(
-    rf"\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
+    rf"(?<!\w)(?:\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
     # A change of time scale said without numbers: "from days to hours", "used to take hours, now takes seconds".
     rf"|\bfrom\s+{_SCALE}\s+to\s+(?:\w+\s+){{0,2}}?{_SCALE}\b"
     rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
-    rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY}",
+    rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY})",
     re.IGNORECASE,
 )
 # A relative change said in words.
 _RELATIVE = re.compile(
-    rf"\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:faster|slower|fewer|less|more|cheaper|quicker|smaller|bigger)\b"
+    rf"(?<!\w)(?:\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:faster|slower|fewer|less|more|cheaper|quicker|smaller|bigger)\b"
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
     rf"|\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:the|as\s+(?:many|much))\b|\btwice\s+(?:the|as\s+(?:many|much))\b"
     r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
     rf"|\b(?:to|by|at)\s+(?:about\s+|around\s+|roughly\s+|only\s+)?{_FRACTION}\b|\b{_FRACTION}\s+of\s+(?:the|what|its|their)\b"
     rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
-    r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b",
+    r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b)",
     re.IGNORECASE,
 )
 # A span of time said in words: "a few minutes", "most of a day", "within a year", "half an hour".
@@ -69,7 +69,7 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
 _POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
 # One value with a unit, or a percentage or sum of money on its own.
 _SINGLE = re.compile(
-    rf"{_APPROX}(?:{_DIGITS}\s?-?\s?{_UNIT}|\b{_WORD_NUMBER}\s+{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
+    rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?{_UNIT}|\b{_WORD_NUMBER}\s+{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
     rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT})",
     re.IGNORECASE,
 )
@@ -114,13 +114,26 @@ def quantities(sentence: str, action: bool = False) -> list[str]:
     In a clause where the speaker acts (``action``), how long or how often they did it ("for three
     months", "every week") measures the effort, not an outcome, so those spans are left out.
     """
+    return scan(sentence, action)[0]
+
+
+def has_change(sentence: str) -> bool:
+    """A before -> after change or a relative change ("twice as fast")."""
+    return scan(sentence)[1]
+
+
+def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
+    """:func:`quantities` and :func:`has_change` in one pass: the patterns are the costly part of an analysis."""
     if not _ANY_NUMBER.search(sentence):
-        return []
+        return [], False
     found: list[str] = []
     taken: list[tuple[int, int]] = []
+    change = False
     for pattern in (_CHANGE, _RELATIVE, _SINGLE):
         for match in pattern.finditer(sentence):
             start, end = match.span()
+            if pattern is not _SINGLE and not _version(sentence, start, end):
+                change = True
             if any(start < e and s < end for s, e in taken):
                 continue
             core = match.group().strip()
@@ -138,16 +151,10 @@ def quantities(sentence: str, action: bool = False) -> list[str]:
                 continue  # "a few months later" dates the next event; it does not measure anything
             taken.append((start, end))
             found.append(_with_lead_in(sentence, start, end))
-    return found
+    return found, change
 
 
 def _version(sentence: str, start: int, end: int) -> bool:
     """ "from Python 3.8 to 3.11" names releases; it measures nothing."""
     return bool(_VERSION.search(sentence[max(0, start - 12):end]))
 
-
-def has_change(sentence: str) -> bool:
-    """A before -> after change or a relative change ("twice as fast")."""
-    if not _ANY_NUMBER.search(sentence):
-        return False
-    return any(not _version(sentence, *m.span()) for p in (_CHANGE, _RELATIVE) for m in p.finditer(sentence))
