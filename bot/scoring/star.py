@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, judged, read
-from bot.scoring.star_discourse import continues, flashback, imagined, states, unknown_outcome
+from bot.scoring.star_discourse import backdrop, continues, flashback, imagined, states, unknown_outcome
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
     COMPONENTS,
@@ -90,8 +90,9 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
         # imagined.  A bare number between two actions is more often a finding ("30% of calls came from one client").
+        scenery = backdrop(unit.text) and not change and not cues.concluding
         reports = (first_action < i and cues.actor is None and not cues.general and not unknown
-                   and states(unit.text) and not symptom)
+                   and states(unit.text) and not symptom and not scenery)
         if reports and found and (i > last_action or cues.result or change):
             outcome += 1.5
         if reports and i > last_action and (found or not imagined(unit.text)):
@@ -106,7 +107,7 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
         # marker, sets the scene even without a time or place in it.
         if (not setting and not cues.actor and not cues.general and not outcome and states(unit.text)
-                and (i < first_action or (back is not None and i >= back))):
+                and (i < first_action or (back is not None and i >= back) or scenery)):
             setting = MIN_CUES
         scores = {
             # The scene is normally set first and the outcome told last; position only tips a unit that has enough cues.

@@ -10,6 +10,8 @@ read the function a clause has wherever it sits:
   means what came before it was the outcome told first, not a symptom;
 - a clause that states facts with no one acting in it (a finite verb, no "I"/"we" doing
   something) sets the scene before the speaker acts and reports an outcome after;
+- a clause in the grammar of the backdrop ("had been", "used to", "at the time") sets the scene
+  even when it is told after the actions;
 - a clause that says the speaker never learned how it ended, or only imagines an outcome
   ("could", "would", "if"), reports no outcome.
 """
@@ -36,6 +38,12 @@ FLASHBACK = re.compile(
 UNKNOWN = re.compile(
     r"\b(?:didn'?t|did\s+not|never|don'?t|do\s+not)\s+(?:really\s+|actually\s+|get\s+to\s+)?(?:see|know|find\s+out|hear"
     r"|learn|saw|knew|found\s+out|heard|learned|learnt)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b",
+    re.IGNORECASE,
+)
+# Grammar of the backdrop: what had been going on, what used to be, what it was like at the time.
+BACKDROP = re.compile(
+    r"\bhad\s+(?:been|\w+ed|\w+en|grown|run|gone|become)\b|\bused\s+to\b|\b(?:at\s+the\s+time|back\s+then|in\s+those\s+days"
+    r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)
@@ -65,6 +73,11 @@ def unknown_outcome(text: str) -> bool:
 def states(text: str) -> bool:
     """The clause states a fact with a verb of its own."""
     return bool(FINITE.search(text))
+
+
+def backdrop(text: str) -> bool:
+    """The clause describes the background ("the CI had been red for months"), wherever it is told."""
+    return bool(BACKDROP.search(text))
 
 
 def imagined(text: str) -> bool:

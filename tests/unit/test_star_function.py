@@ -236,3 +236,11 @@ def test_a_verb_in_a_time_clause_is_background() -> None:
                 "I rewrote every runbook and ran a walkthrough with the rotation. "
                 "New people handled their first pages without escalating.")
     assert a.metrics == []
+
+
+def test_backdrop_told_after_the_actions_is_scene_not_outcome() -> None:
+    a = analyse("I fixed our flaky test pipeline at a travel startup. I quarantined the flaky tests, fixed the shared "
+                "fixtures and added retries for network tests only. It was 2019, we were maybe 25 engineers, and the "
+                "pipeline had been red for about 40% of runs for months. After that people trusted the pipeline again.")
+    assert a.components.situation.present and a.components.result.present
+    assert a.metrics == []
