@@ -91,6 +91,15 @@ _EFFORT = re.compile(r"\b(?:took|takes|take|taking)\s+(?:me|us|him|her|them|the\
 _VAGUE_SPAN = re.compile(r"(?:a\s+few|a\s+couple\s+of|several|some)\s", re.IGNORECASE)
 _FRAME = re.compile(r"\b(?:after|over|within|during|for\s+the\s+(?:next|following)|in\s+the\s+(?:next|following))"
                     r"(?:\s+the\s+(?:next|following))?\s*$", re.IGNORECASE)
+# Adjusting a setting: a verb of setting, then a parameter of the system, then its new value.
+_TUNING = re.compile(
+    r"\b(?:set|sets|setting|raised|raise|bumped|bump|lowered|lower|changed|change|scaled|scale|increased|increase|reduced|reduce"
+    r"|resized|tuned|tune|adjusted|configured|capped|cap|limited|limit|gave|give|pinned|allowed)\s+(?:(?:the|our|its|each|every"
+    r"|their|a|per)\s+)?(?:[\w-]+\s+){0,2}?(?:pool|pools|size|limit|limits|timeout|timeouts|ttl|replicas|pods|workers|threads"
+    r"|retries|concurrency|batch|interval|cap|quota|memory|heap|cpu|instances|nodes|shards|partitions|connections|max_\w+"
+    r"|min_\w+|buffer|cache|window|rate)\b",
+    re.IGNORECASE,
+)
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
@@ -132,6 +141,8 @@ def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
     for pattern in (_CHANGE, _RELATIVE, _SINGLE):
         for match in pattern.finditer(sentence):
             start, end = match.span()
+            if action and _TUNING.search(sentence[max(0, start - 50):start + 5]):
+                continue  # "I raised the pool from 8 to 32": a setting the speaker chose, not an effect measured
             if pattern is not _SINGLE and not _version(sentence, start, end):
                 change = True
             if any(start < e and s < end for s, e in taken):

@@ -244,3 +244,9 @@ def test_backdrop_told_after_the_actions_is_scene_not_outcome() -> None:
                 "pipeline had been red for about 40% of runs for months. After that people trusted the pipeline again.")
     assert a.components.situation.present and a.components.result.present
     assert a.metrics == []
+
+
+def test_a_setting_the_speaker_chose_is_not_a_measured_outcome() -> None:
+    assert not quantities("I increased the heap from 4 GB to 8 GB and set the refresh interval to 30 seconds.",
+                          action=True)
+    assert quantities("I cut the build time from 40 minutes to 6.", action=True)
