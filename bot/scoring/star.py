@@ -68,7 +68,7 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
     texts = [unit.text for unit in all_units]
     read_all = _read(all_units)
     # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
-    back = flashback(texts)
+    back = flashback(texts, [unit.sentence for unit in all_units])
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
@@ -83,7 +83,8 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         unknown = unknown_outcome(unit.text)
         found = scans[i][0] if not cues.general and not unknown else []
         change = changes[i] and not cues.general and not unknown
-        outcome = 0.0 if unknown else cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
+        # A before -> after change is decisive for an outcome even inside a clause where the speaker acts.
+        outcome = 0.0 if unknown else cues.result + (DECISIVE if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
         symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0

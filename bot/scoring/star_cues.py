@@ -117,7 +117,10 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is)"
          # Connectives of consequence open an outcome wherever it sits.
          r"|(?:which|that|this)\s+meant|meaning\s+that|as\s+a\s+consequence|consequently|thanks\s+to\s+(?:that|this|it)"
-         r"|that'?s\s+why|because\s+of\s+(?:that|this))\b"), 2.5),
+         r"|that'?s\s+why|because\s+of\s+(?:that|this)"
+         # Pride in an outcome names it as the outcome, however early it is told.
+         r"|(?:my|our)\s+(?:\w+\s+)?(?:proudest|favourite|favorite|biggest|best)\s+(?:result|outcome|achievement|win|project"
+         r"|moment)|(?:my|our)\s+(?:proudest|biggest)\s+(?:result|outcome|achievement|win))\b"), 2.5),
     # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
     (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:down|up|under|below|above)\b"), 1.5),

@@ -27,12 +27,17 @@ CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})
 
 FLASHBACK = re.compile(
     r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:explain|tell\s+you\s+how|back\s+up|give\s+(?:some\s+)?context)"
-    r"|here'?s\s+(?:how|what\s+happened)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
+    r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)"
+    r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
     r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
     r"|(?:go|going|went)\s+back\s+(?:to|a\s+bit)|rewind)",
     re.IGNORECASE,
 )
+
+# A summary announced up front: the sentence that carries it is the outcome told first.
+SUMMARY = re.compile(r"\b(?:(?:the\s+)?short\s+version|long\s+story\s+short|in\s+a\s+nutshell|to\s+sum\s+(?:it\s+)?up"
+                     r"|the\s+headline\s+is|bottom\s+line)\b", re.IGNORECASE)
 
 # The speaker never saw the end, or the outcome is only imagined.
 UNKNOWN = re.compile(
@@ -61,8 +66,15 @@ def continues(text: str) -> bool:
     return bool(CONTINUES.search(text))
 
 
-def flashback(texts: list[str]) -> int | None:
-    """Index of the first clause that takes the listener back to how the story started, if any."""
+def flashback(texts: list[str], sentence_of: list[int] | None = None) -> int | None:
+    """Index of the first clause that takes the listener back to how the story started, if any.
+
+    A summary announced in the opening sentence ("the short version is ...") is that outcome told
+    first, so the story goes back at the next sentence.
+    """
+    sentence_of = sentence_of or list(range(len(texts)))
+    if texts and SUMMARY.search(texts[0]):
+        return next((i for i, s in enumerate(sentence_of) if s != sentence_of[0]), None)
     return next((i for i, text in enumerate(texts) if i and FLASHBACK.search(text)), None)
 
 

@@ -250,3 +250,20 @@ def test_a_setting_the_speaker_chose_is_not_a_measured_outcome() -> None:
     assert not quantities("I increased the heap from 4 GB to 8 GB and set the refresh interval to 30 seconds.",
                           action=True)
     assert quantities("I cut the build time from 40 minutes to 6.", action=True)
+
+
+BODY = (" Our deploy pipeline at a fintech ran every test one after another and blocked merges for most of the "
+        "afternoon. My manager asked me to fix it before the next quarter. I split the tests into shards, cached "
+        "the dependencies and moved the slow integration suite to a nightly run.")
+
+
+@pytest.mark.parametrize("opening", [
+    "My proudest result: deploys got 5x faster.",
+    "Deploy time dropped from 45 minutes to 9, and here is how.",
+    "The short version is that merges stopped waiting: median pipeline time went down 80%.",
+    "I got our pipeline from 45 minutes down to 9.",
+])
+def test_an_outcome_told_first_without_it_started_when(opening: str) -> None:
+    a = analyse(opening + BODY)
+    assert parts(a) == ALL
+    assert a.metrics
