@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, judged, read
-from bot.scoring.star_discourse import backdrop, continues, flashback, imagined, states, unknown_outcome
+from bot.scoring.star_discourse import backdrop, continues, flashback, imagined, states, unknown_outcome, worsening
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
     COMPONENTS,
@@ -62,7 +62,9 @@ def _read(all_units: list[Unit]) -> list[Cues]:
     return read_all
 
 
-def _weigh(all_units: list[Unit]) -> list[_Weighed]:
+def _weigh(all_units: list[Unit], opening: bool = False) -> list[_Weighed]:
+    """Each unit's scores and label.  With ``opening``, a change told before the first action that
+    does not describe things getting worse is taken as the outcome told first (see :func:`_told_first`)."""
     out: list[_Weighed] = []
     n = len(all_units)
     texts = [unit.text for unit in all_units]
@@ -88,6 +90,8 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
         symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0
+        if opening and symptom and (change or found) and not worsening(unit.text):
+            symptom, outcome = 0.0, max(outcome, DECISIVE)
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
         # imagined.  A bare number between two actions is more often a finding ("30% of calls came from one client").
@@ -128,6 +132,19 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
             label = "result"  # ", and we sold out in an hour" carries on the outcome its sentence began
         out.append(_Weighed(unit, cues, scores, label, tuple(found)))
     return out
+
+
+def _told_first(all_units: list[Unit]) -> list[_Weighed]:
+    """The units weighed, reading an opening change as the outcome when nothing after the actions is one.
+
+    A story has an outcome somewhere; when none follows the actions, a change told at the start that is
+    not things getting worse ("our pipeline went from 45 minutes to 9") is that outcome, told first.
+    """
+    weighed = _weigh(all_units)
+    if _members(weighed, "result"):
+        return weighed
+    again = _weigh(all_units, opening=True)
+    return again if _members(again, "result") else weighed
 
 
 def _enough(cues: float) -> float:
@@ -233,7 +250,7 @@ def analyse(story: str) -> StarAnalysis:
                          "sentences: what was going on, what you did, and how it ended.", total)
     all_units = units(text)
     analysed_words = sum(u.words for u in all_units)
-    weighed = _weigh(all_units)
+    weighed = _told_first(all_units)
     split = _split(weighed, analysed_words)
     actions = [w for w in weighed if w.cues.actor is not None and (w.label == "action" or not w.label)]
     actions = actions or [w for w in weighed if w.cues.actor is not None]

@@ -51,6 +51,12 @@ BACKDROP = re.compile(
     r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+# Things getting worse: the wording of a symptom, not of an outcome.
+WORSENING = re.compile(
+    r"\b(?:jump(?:ed|s)?|spik(?:ed|es)|ros[e]|climb(?:ed|s)|gr[eo]w(?:s|n)?|increas(?:ed|es)|went\s+up|shot\s+up|start(?:ed|s)"
+    r"|beg[au]n|kept|broke|fail(?:ed|ing|s)|explod(?:ed|es)|balloon(?:ed|s)|crash(?:ed|es|ing)|worse|slower|down\s+for)\b",
+    re.IGNORECASE,
+)
 HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)
 
 # A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
@@ -90,6 +96,10 @@ def states(text: str) -> bool:
 def backdrop(text: str) -> bool:
     """The clause describes the background ("the CI had been red for months"), wherever it is told."""
     return bool(BACKDROP.search(text))
+
+
+def worsening(text: str) -> bool:
+    return bool(WORSENING.search(text))
 
 
 def imagined(text: str) -> bool:

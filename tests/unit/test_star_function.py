@@ -267,3 +267,14 @@ def test_an_outcome_told_first_without_it_started_when(opening: str) -> None:
     a = analyse(opening + BODY)
     assert parts(a) == ALL
     assert a.metrics
+
+
+def test_an_opening_change_is_the_outcome_when_nothing_after_the_actions_is() -> None:
+    a = analyse("Our pipeline went from 45 minutes to 9." + BODY)
+    assert a.components.result.present and a.metrics
+
+
+def test_a_symptom_that_gets_worse_stays_the_situation() -> None:
+    a = analyse("Last spring our checkout error rate jumped from 1% to 18% during a sale. I was on call, so I had to "
+                "stop it. I rolled back the release, found a bad config flag and fixed it. I also added a check to CI.")
+    assert not a.components.result.present and a.metrics == []
