@@ -42,7 +42,8 @@ _CHANGE = re.compile(
 )
 # A relative change said in words.
 _RELATIVE = re.compile(
-    rf"(?<!\w)(?:\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:faster|slower|fewer|less|more|cheaper|quicker|smaller|bigger)\b"
+    rf"(?<!\w)(?:\b(?:{_NUMBER}|several|many)\s*(?:x|times?)\s+(?:more\s+|less\s+)?(?:faster|slower|fewer|less|more|cheaper"
+    r"|quicker|smaller|bigger|fast|quick|cheap|small|big)\b|\b(?:double|triple|quadruple)\s+(?:the|what)\b"
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
     rf"|\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:the|as\s+(?:many|much))\b|\btwice\s+(?:the|as\s+(?:many|much))\b"
     r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
@@ -103,7 +104,7 @@ _TUNING = re.compile(
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
-                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|hourly|daily|weekly|monthly|quarterly|yearly"
+                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|thirds?|quarters?)\b",
                          re.IGNORECASE)

@@ -168,6 +168,8 @@ def test_verb_in_a_relative_clause_is_not_the_speakers_action() -> None:
     "It has run cleanly every night since.",
     "The nightly export now takes a quarter of the time.",
     "Cold starts got ten times faster.",
+    "Now the page is 3 time more fast.",
+    "It handled double the load.",
     "Search latency dropped by an order of magnitude.",
     "The nightly import now finishes in a few minutes.",
     "Deploys went from weekly to several times a day.",
