@@ -57,7 +57,10 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:my|our|the)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority|challenge"
-         r"|ask|mandate|brief|assignment)\s+(?:was|is|were)\b"), 2.0),
+         r"|ask|mandate|brief|assignment|plan|idea|target|deadline)\s+(?:was|is|were)\b"
+         # Setting out to do something, or a budget of time to do it in, states the goal and its stake.
+         r"|\b(?:i|we)\s+set\s+out\s+to\b|\b(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?:only\s+|just\s+)?(?:a|an|one|two|three|four|five"
+         r"|six|\d+|a\s+few|a\s+couple\s+of)\s+(?:hours?|days?|weeks?|months?|sprints?)\s+to\b"), 2.0),
     (_rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
          r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:me\s+)?(?:if|whether)\s+(?:i|we)\b"
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
@@ -82,7 +85,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
          r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
          r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"
-         r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"), 1.0),
+         r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"
+         rf"|\bby\s+(?:the\s+end\s+of|tomorrow|next\s+\w+|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|{_MONTHS})"
+         r"|\basked\s+(?:me\s+|us\s+)?for\b"), 1.0),
 )
 
 # Verbs that report a state, a wish or a thought rather than something done.

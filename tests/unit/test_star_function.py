@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.scoring.star import analyse
+from bot.scoring.star_cues import read
 from bot.scoring.star_measure import GENERAL, what_to_measure
 from bot.scoring.star_models import StarAnalysis
 from bot.scoring.star_quantity import has_change, quantities
@@ -280,3 +281,16 @@ def test_a_symptom_that_gets_worse_stays_the_situation() -> None:
     a = analyse("Last spring our checkout error rate jumped from 1% to 18% during a sale. I was on call, so I had to "
                 "stop it. I rolled back the release, found a bad config flag and fixed it. I also added a check to CI.")
     assert not a.components.result.present and a.metrics == []
+
+
+@pytest.mark.parametrize(("sentence", "is_task"), [
+    ("The plan was to migrate before the contract ended.", True),
+    ("We set out to make onboarding take a day.", True),
+    ("I had two weeks to make it work.", True),
+    ("It was on me to keep the shop open.", True),
+    ("I say to my manager I will take it.", True),
+    ("He wanted raw SQL and I wanted the ORM.", False),  # two positions, not a goal
+    ("It was my second job.", False),  # a workplace, not a duty
+])
+def test_goals_duties_and_commitments_in_any_grammar(sentence: str, is_task: bool) -> None:
+    assert (read(sentence).task >= 2.0) is is_task
