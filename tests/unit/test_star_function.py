@@ -294,3 +294,14 @@ def test_a_symptom_that_gets_worse_stays_the_situation() -> None:
 ])
 def test_goals_duties_and_commitments_in_any_grammar(sentence: str, is_task: bool) -> None:
     assert (read(sentence).task >= 2.0) is is_task
+
+
+@pytest.mark.parametrize("opening", [
+    "Picture a team of four supporting a legacy PHP app with no tests.",
+    "The context: a logistics company, twenty developers, one ancient Django monolith.",
+    "A customer called us because their invoices were wrong.",
+])
+def test_scene_announced_or_told_without_a_time_or_place(opening: str) -> None:
+    a = analyse(opening + " I was asked to fix it before the next release. I traced the problem, rewrote the slow "
+                "part and added a test. Afterwards the errors stopped.")
+    assert a.components.situation.present
