@@ -31,6 +31,8 @@ PAST_IRREGULAR = (
     "took|made|wrote|rewrote|built|rebuilt|ran|reran|set|put|got|went|found|led|met|sat|spoke|told|brought|drew|dug|chose"
     "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
     "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
+    "|dealt|lent|froze|hid|fed|bent|bled|bound|dove|flew|hung|laid|lit|meant|rebuilt|rewrote|sank|shed|sped|spread|strove"
+    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld"
 )
 
 # Setting: when, where, who and what was going on.
@@ -107,6 +109,8 @@ _PRESENT_DOING = (
     "|wait|treat|keep|page|tell|give|connect|delete|configure|install|replace|remove|restart|lend|teach|organi[sz]e|book"
     "|email|post|prepare|plan|record|sketch|assign|mentor|invite|hand|close|merge|rename|update|upgrade|clear|kill|stop"
     "|ping|raise|flag|note|log|label|tag|triage|patch|revert|rebuild|turn|switch|use|encourage|block|answer|join|drop"
+    "|chase|agree|kick|nudge|walk|loop|escalate|sketch|draw|sync|align|plan|map|pin|freeze|unblock|demo|present|pitch"
+    "|negotiate|mediate|facilitate|timebox|prioriti[sz]e|rotate|shadow|onboard|delegate|hire|interview|recruit|refine"
 )
 _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|actually|basically|personally|myself|even"
            r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
