@@ -97,7 +97,7 @@ def _weigh(all_units: list[Unit], opening: bool = False) -> list[_Weighed]:
         # imagined.  A bare number between two actions is more often a finding ("30% of calls came from one client").
         scenery = backdrop(unit.text) and not change and not cues.concluding
         reports = (first_action < i and cues.actor is None and not cues.general and not unknown
-                   and states(unit.text) and not symptom and not scenery)
+                   and states(unit.text) and not symptom and not scenery and (cues.task < TASK_DECISIVE or cues.concluding))
         if reports and found and (i > last_action or cues.result or change):
             outcome += 1.5
         if reports and i > last_action and (found or not imagined(unit.text)):

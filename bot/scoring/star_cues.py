@@ -32,7 +32,7 @@ PAST_IRREGULAR = (
     "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
     "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
     "|dealt|lent|froze|hid|fed|bent|bled|bound|dove|flew|hung|laid|lit|meant|rebuilt|rewrote|sank|shed|sped|spread|strove"
-    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld"
+    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit"
 )
 
 # Setting: when, where, who and what was going on.

@@ -31,7 +31,7 @@ FLASHBACK = re.compile(
     r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
     r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
-    r"|(?:go|going|went)\s+back\s+(?:to|a\s+bit)|rewind)",
+    r"|(?:go|going)\s+back\s+(?:a\s+bit|to\s+(?:the\s+)?(?:start|beginning)|in\s+time)|rewind)",
     re.IGNORECASE,
 )
 
@@ -42,7 +42,10 @@ SUMMARY = re.compile(r"\b(?:(?:the\s+)?short\s+version|long\s+story\s+short|in\s
 # The speaker never saw the end, or the outcome is only imagined.
 UNKNOWN = re.compile(
     r"\b(?:didn'?t|did\s+not|never|don'?t|do\s+not)\s+(?:really\s+|actually\s+|get\s+to\s+)?(?:see|know|find\s+out|hear"
-    r"|learn|saw|knew|found\s+out|heard|learned|learnt)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b",
+    r"|learn|saw|knew|found\s+out|heard|learned|learnt)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b"
+    # Still under way, or only planned: nothing has come of it yet.
+    r"|\bstill\s+(?:rolling|in\s+progress|being|waiting|ongoing|under\s+way|pending)\b|\b(?:was|were)\s+going\s+to\b"
+    r"|\bin\s+progress\b|\bnot\s+(?:yet|live\s+yet)\b|\bhaven'?t\s+(?:seen|measured|got|had\s+the)\b",
     re.IGNORECASE,
 )
 # Grammar of the backdrop: what had been going on, what used to be, what it was like at the time.

@@ -305,3 +305,23 @@ def test_scene_announced_or_told_without_a_time_or_place(opening: str) -> None:
     a = analyse(opening + " I was asked to fix it before the next release. I traced the problem, rewrote the slow "
                 "part and added a test. Afterwards the errors stopped.")
     assert a.components.situation.present
+
+
+@pytest.mark.parametrize("ending", [
+    "The fix is still rolling out to older app versions.",
+    "I left the company before the campaign started.",
+    "The plan was to monitor it for a month.",
+    "My manager was going to present it at the all-hands.",
+])
+def test_pending_or_planned_endings_are_no_outcome(ending: str) -> None:
+    a = analyse("Last year our mobile app's login was failing for some users at my previous company. I was asked to fix "
+                "it before the holiday campaign. I added logging, found a race in the token refresh and rewrote it "
+                f"with a lock. {ending}")
+    assert not a.components.result.present
+
+
+def test_going_back_to_a_level_is_an_outcome_not_a_flashback() -> None:
+    a = analyse("Two of our three on-call engineers quit in the same month last year. I was the team lead, so it was "
+                "on me to fix the rotation. I recruited two volunteers and wrote a runbook for the top ten alerts. "
+                "The rotation went back to four people and pages per person fell by half.")
+    assert parts(a) == ALL
