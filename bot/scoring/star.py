@@ -90,7 +90,7 @@ def _weigh(all_units: list[Unit], opening: bool = False) -> list[_Weighed]:
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
         symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0
-        if opening and symptom and (change or found) and not worsening(unit.text):
+        if opening and symptom and (change or found) and not worsening(unit.text) and cues.task < TASK_DECISIVE:
             symptom, outcome = 0.0, max(outcome, DECISIVE)
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only

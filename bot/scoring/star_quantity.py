@@ -13,7 +13,7 @@ import re
 _WORD_NUMBER = (
     r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand"
-    r"|thousands|million|millions|a\s+dozen|dozens|a\s+handful|half|a\s+third|a\s+quarter)"
+    r"|thousands|million|millions|tens|a\s+dozen|dozens|a\s+handful|half|a\s+third|a\s+quarter)"
 )
 _DIGITS = r"(?:[$€£]\s?)?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
 _APPROX = r"(?:(?:about|around|roughly|nearly|almost|over|under|below|above|less\s+than|more\s+than|basically|just|only|~)\s+)*"
@@ -53,7 +53,8 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 # A span of time said in words: "a few minutes", "most of a day", "within a year", "half an hour".
-_DURATION = (r"\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
+_DURATION = (r"\b(?:(?:within|in)\s+the\s+hour|(?:two|three|four|five)\s+nines)\b"
+             r"|\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
              r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
 # A count of people or things said in words: "two of the people", "all six engineers", "every single team".
 _COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|these)\b|\ball\s+{_WORD_NUMBER}\b"
@@ -71,7 +72,8 @@ _POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
 # One value with a unit, or a percentage or sum of money on its own.
 _SINGLE = re.compile(
     rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?{_UNIT}|\b{_WORD_NUMBER}\s+{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
-    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT})",
+    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}"
+    rf"|\b{_WORD_NUMBER}(?:\s+of\s+{_WORD_NUMBER})?\s+of\s+(?:dollars|euros|pounds|users|customers|requests|rows|tickets|hours)\b)",
     re.IGNORECASE,
 )
 # Numbers that date or label the setting rather than measure an outcome.
@@ -106,7 +108,7 @@ _LEAD_WORDS = 3
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
                          r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
-                         r"|not\s+(?:a\s+single|one)|thirds?|quarters?)\b",
+                         r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour)\b",
                          re.IGNORECASE)
 
 
