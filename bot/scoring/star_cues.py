@@ -77,7 +77,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
          r"|\bi\s+(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+(?:own|take|fix|handle|sort|look|make|do)\b"
          r"|\bi'?ll\s+own\b|\bi\s+(?:took|take)\s+it\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
-         r"|\bi\s+(?:offered|volunteered)\s+to\b|\b(?:i|we)\s+decided\s+(?:to|i'?d|we'?d)\b|\b(?:i|we)\s+must\b"
+         r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
          r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
          r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){0,2}to\s+(?!the\b|a\b)\w+"
          r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"

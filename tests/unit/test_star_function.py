@@ -328,3 +328,11 @@ def test_going_back_to_a_level_is_an_outcome_not_a_flashback() -> None:
                 "on me to fix the rotation. I recruited two volunteers and wrote a runbook for the top ten alerts. "
                 "The rotation went back to four people and pages per person fell by half.")
     assert parts(a) == ALL
+
+
+def test_a_team_decision_mid_story_is_a_step_not_the_task() -> None:
+    a = analyse("At a games studio our two backend teams disagreed about moving from REST to gRPC. We decided to run a "
+                "two-week spike, we rewrote one service both ways and we load-tested them. We also compared the "
+                "client code. In the end we kept REST, and p95 latency stayed within 5% of the gRPC version.")
+    assert not a.components.task.present
+    assert a.first_person_ratio == 0.0
