@@ -8,6 +8,11 @@ makes the time split add up; a part counts as present when a unit is labelled wi
 a unit carries decisive evidence for it next to another label ("I rewrote it, and deploys
 stopped failing").  Quantities come from ``star_quantity``; input that is not a story is
 caught by ``star_text`` before anything is scored.
+
+Cues alone fit the stories they were written against, so each unit is also read for what it
+does in the story (``star_discourse``): stories told result-first, scenes told after the
+result or woven into the first action, outcomes reported by clauses where nobody acts, and
+habits that have no setting, goal or outcome of their own are all normal shapes, not errors.
 """
 
 from __future__ import annotations
