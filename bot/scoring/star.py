@@ -67,19 +67,18 @@ def _read(all_units: list[Unit]) -> list[Cues]:
     return read_all
 
 
-def _weigh(all_units: list[Unit], opening: bool = False) -> list[_Weighed]:
+def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[str], bool]],
+           opening: bool = False) -> list[_Weighed]:
     """Each unit's scores and label.  With ``opening``, a change told before the first action that
     does not describe things getting worse is taken as the outcome told first (see :func:`_told_first`)."""
     out: list[_Weighed] = []
     n = len(all_units)
     texts = [unit.text for unit in all_units]
-    read_all = _read(all_units)
     # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
     back = flashback(texts, [unit.sentence for unit in all_units])
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
-    scans = [scan(t, action=c.actor is not None) for t, c in zip(texts, read_all, strict=True)]
     changes = [change for _, change in scans]
     first_action = next((i for i, c in enumerate(read_all)
                          if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
@@ -145,10 +144,12 @@ def _told_first(all_units: list[Unit]) -> list[_Weighed]:
     A story has an outcome somewhere; when none follows the actions, a change told at the start that is
     not things getting worse ("our pipeline went from 45 minutes to 9") is that outcome, told first.
     """
-    weighed = _weigh(all_units)
+    read_all = _read(all_units)
+    scans = [scan(unit.text, action=c.actor is not None) for unit, c in zip(all_units, read_all, strict=True)]
+    weighed = _weigh(all_units, read_all, scans)
     if _members(weighed, "result"):
         return weighed
-    again = _weigh(all_units, opening=True)
+    again = _weigh(all_units, read_all, scans, opening=True)
     return again if _members(again, "result") else weighed
 
 
