@@ -285,9 +285,13 @@ class Cues:
     concluding: bool = False  # told as the end of the story ("in the end", "ended up"), wherever it sits
 
 
-def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float:
+def _hits(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> list[int]:
     # Two hits of one kind ("worried ... could charge") are company for each other; more add little.
-    return sum(weight * min(2, len(pattern.findall(text))) for pattern, weight in table)
+    return [min(2, len(pattern.findall(text))) for pattern, _ in table]
+
+
+def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], hits: list[int]) -> float:
+    return sum(weight * hit for (_, weight), hit in zip(table, hits, strict=True))
 
 
 # Words that open a clause inside another one: "before we started", "the people I mentored".
@@ -320,26 +324,26 @@ def _actor(text: str) -> str | None:
 
 def read(text: str) -> Cues:
     """Weigh one sentence (or clause) for every part."""
-    general = bool(GENERAL.search(text) or _present_rule(text)) and not LESSON.search(text)
+    lesson_said = bool(LESSON.search(text))
+    general = bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
     actor = _actor(text)
     action = 2.5 if actor else 0.0
     if actor and ACTION_HELPERS.search(text):
         action += 0.5
-    lesson = 2.5 if LESSON.search(text) else 0.0
-    situation = _weigh(SITUATION, text)
-    task = _weigh(TASK, text)
-    result = _weigh(RESULT, text) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
-    if _POSITIONS.search(text):
+    lesson = 2.5 if lesson_said else 0.0
+    setting, goal, outcome = _hits(SITUATION, text), _hits(TASK, text), _hits(RESULT, text)
+    situation, task = _weigh(SITUATION, setting), _weigh(TASK, goal)
+    result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
+    if task and _POSITIONS.search(text):
         task = 0.0  # "they wanted GraphQL and we wanted REST" states two positions, not a goal
-    concluding = bool(RESULT[0][0].search(text))
+    concluding = bool(outcome[0])
     if concluding:
         # "In the end we decided to ..." reports where things ended, not a goal or a scene.
         situation = task = 0.0
-    if IMAGINED_OUTCOME.search(text):
+    if result and IMAGINED_OUTCOME.search(text):
         result = 0.0  # "so it could be swapped later if it grew" imagines an outcome; nothing has happened
     if general:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.
         situation = task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
-                anchored=bool(SITUATION[0][0].search(text) or SITUATION[2][0].search(text) or SITUATION[3][0].search(text)),
-                stakes=bool(TASK[-1][0].search(text)), concluding=concluding)
+                anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding)
