@@ -103,6 +103,7 @@ _TUNING = re.compile(
     r"|min_\w+|buffer|cache|window|rate)\b",
     re.IGNORECASE,
 )
+_OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE)  # "In a few weeks, ..."
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
@@ -159,7 +160,8 @@ def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
                 continue  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
             if action and pattern is _SINGLE and _TIME.search(core) and _SPAN.search(sentence[max(0, start - 40):start]):
                 continue
-            if pattern is _SINGLE and _VAGUE_SPAN.match(core) and _FRAME.search(sentence[max(0, start - 30):start]):
+            if pattern is _SINGLE and _VAGUE_SPAN.match(core) and (_FRAME.search(sentence[max(0, start - 30):start])
+                                                                  or _OPENING_IN.match(sentence[:start])):
                 continue  # "after a few weeks the team was happier" says when it was noticed, not how much changed
             if pattern is _SINGLE and _WHEN.match(sentence, end) and _TIME.search(core):
                 continue  # "a few months later" dates the next event; it does not measure anything

@@ -189,6 +189,7 @@ def test_measures_said_in_words_are_measures(sentence: str) -> None:
     ("It took me two weeks to write the importer.", False),  # the cost of the work
     ("We met for an hour every Friday for three months.", True),  # how long the effort lasted
     ("After a few weeks the juniors asked fewer questions.", False),  # when it was noticed, not how much
+    ("In a couple of months she led the reviews herself.", False),
 ])
 def test_spans_of_time_that_measure_no_outcome(sentence: str, action: bool) -> None:
     assert not quantities(sentence, action=action)
