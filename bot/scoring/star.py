@@ -132,8 +132,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         best = max(scores, key=lambda k: (scores[k], _PRIORITY[k]))
         label = best if scores[best] >= MIN_LABEL else None
         previous = out[-1] if out else None
-        if cues.result and previous and previous.label == "result" and previous.unit.sentence == unit.sentence:
-            label = "result"  # ", and we sold out in an hour" carries on the outcome its sentence began
+        if ((cues.result or (found and not cues.actor)) and previous and previous.label == "result"
+                and previous.unit.sentence == unit.sentence):
+            label = "result"  # ", and we sold out in an hour" (or ": 99.95% last quarter") carries on its sentence's outcome
         out.append(_Weighed(unit, cues, scores, label, tuple(found)))
     return out
 

@@ -337,3 +337,13 @@ def test_a_team_decision_mid_story_is_a_step_not_the_task() -> None:
                 "client code. In the end we kept REST, and p95 latency stayed within 5% of the gRPC version.")
     assert not a.components.task.present
     assert a.first_person_ratio == 0.0
+
+
+@pytest.mark.parametrize("ending", [
+    "What I learned is to distrust vendors; checkout has stayed up through three vendor outages since.",
+    "Now our error budget is healthy: 99.95% availability last quarter.",
+])
+def test_a_measure_beside_a_lesson_or_after_a_colon_still_quantifies_the_result(ending: str) -> None:
+    a = analyse("Last year at a ticketing startup our checkout froze whenever the tax vendor was slow. I was on call, "
+                f"so I had to stop the freezes. I added a two-second timeout and a cached fallback rate. {ending}")
+    assert a.components.result.present and a.metrics
