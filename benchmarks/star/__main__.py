@@ -1,17 +1,23 @@
 """STAR eval: does the offline analysis see the parts of a story a human coach would see?
 
-    python -m benchmarks.star [--set benchmarks/star/dev] [--verbose]
+    python -m benchmarks.star                      # blind dev, blind held-out and the older dev set
+    python -m benchmarks.star --set FOLDER [--verbose]
 
 Reads one TOML file per story (``text`` plus human labels: ``situation``, ``task``, ``action``,
 ``result`` present or not, ``result_quantified``, ``majority`` "I"/"we"/"none",
-``specific_event``) and prints one JSON line:
+``specific_event``, and optionally ``kind``) and prints one JSON line per set:
 
 - component_accuracy: share of story x part labels the analysis gets right (present or not);
-- quantified_f1: F1 for "the result is quantified" (quantified = at least one metric found);
+- quantified_accuracy: share of stories whose "the result is quantified" verdict matches;
+- quantified_f1: F1 for that verdict (quantified = at least one metric found);
 - i_we_accuracy: share of stories labelled "I" or "we" whose first-person ratio lands on that side;
 - specific_accuracy: share of stories whose one-event-or-habit call matches the label;
+- vague_flagged: share of stories whose ``kind`` names a vague result for which the analysis
+  reports the result present and flagged vague (None when the set has no such story);
 - p50/p99 ms for one analysis.
-A held-out set in the same format can be passed with ``--set``.
+
+The held-out part is read in aggregate only, so ``--verbose`` lists misses for the sets it is
+given but never for the blind held-out folder: the point of that folder is that nobody tunes on it.
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ from statistics import median
 from bot.scoring.star import analyse
 from bot.scoring.star_models import COMPONENTS
 
-DEV = Path(__file__).parent / "dev"
+HERE = Path(__file__).parent
+DEV = HERE / "dev"
+BLIND_DEV = HERE / "blind" / "dev"
+HELDOUT = HERE / "blind" / "heldout"
 REPEATS = 5  # each story is timed several times; the first call also pays for regex compilation
 
 
@@ -36,11 +45,18 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _share(right: int, total: int) -> float | None:
+    return round(right / total, 3) if total else None
+
+
 def evaluate(folder: Path, verbose: bool = False) -> dict[str, object]:
     paths = sorted(folder.glob("*.toml"))
+    verbose = verbose and folder.resolve() != HELDOUT.resolve()
     right = total = 0
     tp = fp = fn = 0
+    quantified_right = 0
     iwe_right = iwe_total = 0
+    vague_right = vague_total = 0
     specific_right = 0
     latencies: list[float] = []
     for path in paths:
@@ -60,8 +76,15 @@ def evaluate(folder: Path, verbose: bool = False) -> dict[str, object]:
         tp += quantified and story["result_quantified"]
         fp += quantified and not story["result_quantified"]
         fn += not quantified and story["result_quantified"]
+        quantified_right += quantified == story["result_quantified"]
         if quantified != story["result_quantified"]:
             misses.append(f"quantified={quantified} {result.metrics}")
+        if "vague-result" in story.get("kind", ""):
+            vague_total += 1
+            flagged = result.components.result.present and bool(result.vague_results)
+            vague_right += flagged
+            if not flagged:
+                misses.append("vague not flagged")
         if story["majority"] in ("I", "we"):
             iwe_total += 1
             side = None if result.first_person_ratio is None else ("I" if result.first_person_ratio >= 0.5 else "we")
@@ -75,14 +98,17 @@ def evaluate(folder: Path, verbose: bool = False) -> dict[str, object]:
             print(f"{path.name}: {', '.join(misses)}", file=sys.stderr)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
+    name = f"blind/{folder.name}" if folder.parent.name == "blind" else folder.name
     return {
         "benchmark": "star",
-        "set": folder.name,
+        "set": name,
         "stories": len(paths),
-        "component_accuracy": round(right / total, 3) if total else None,
+        "component_accuracy": _share(right, total),
+        "quantified_accuracy": _share(quantified_right, len(paths)),
         "quantified_f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
-        "i_we_accuracy": round(iwe_right / iwe_total, 3) if iwe_total else None,
-        "specific_accuracy": round(specific_right / len(paths), 3) if paths else None,
+        "i_we_accuracy": _share(iwe_right, iwe_total),
+        "specific_accuracy": _share(specific_right, len(paths)),
+        "vague_flagged": _share(vague_right, vague_total),
         "p50_ms": round(median(latencies), 2) if latencies else None,
         "p99_ms": round(_percentile(latencies, 0.99), 2) if latencies else None,
     }
@@ -90,10 +116,13 @@ def evaluate(folder: Path, verbose: bool = False) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.star")
-    parser.add_argument("--set", type=Path, default=DEV, help="folder of labelled stories")
-    parser.add_argument("--verbose", action="store_true", help="list each story's misses on stderr")
+    parser.add_argument("--set", type=Path, action="append",
+                        help="folder of labelled stories (repeatable); default: blind dev, blind held-out, older dev")
+    parser.add_argument("--verbose", action="store_true",
+                        help="list each story's misses on stderr (never for the blind held-out folder)")
     args = parser.parse_args()
-    print(json.dumps(evaluate(args.set, args.verbose)))
+    for folder in args.set or [BLIND_DEV, HELDOUT, DEV]:
+        print(json.dumps(evaluate(folder, args.verbose)))
 
 
 if __name__ == "__main__":

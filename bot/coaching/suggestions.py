@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.coaching.models import Suggestion
+from bot.scoring.star_measure import GENERAL, what_to_measure
 from bot.scoring.star_models import TARGET_SECONDS, StarAnalysis
 
 WE_MAJORITY = 0.5  # below this share of "I" actions, the candidate's own part is hidden
@@ -68,9 +69,10 @@ def _measure(a: StarAnalysis) -> Suggestion | None:
     if not a.components.result.present or a.metrics:
         return None
     said = f" ({_quote(a.vague_results[0])})" if a.vague_results else ""
+    measure = what_to_measure(a.vague_results[0]) if a.vague_results else GENERAL
     return Suggestion(key="measure", question="What did you measure afterwards?",
-                      why=f"The outcome has no number yet{said}. A before and after, a percentage, time or money saved "
-                          "makes it believable; if it is still going on, name the early signs you watched.")
+                      why=f"The outcome has no number yet{said}. A measure makes it believable: {measure}; "
+                          "if it is still going on, name the early signs you watched.")
 
 
 def _context(a: StarAnalysis) -> Suggestion | None:

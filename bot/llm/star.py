@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.llm.client import FormatRejected, LLMClient, LLMUnavailable, Messages, describe
-from bot.llm.judge import quoted
+from bot.llm.client import Completion, FormatRejected, LLMClient, LLMUnavailable, Messages, describe
+from bot.llm.judge import FORMATS, quoted
 from bot.llm.prompts import Prompts
 from bot.scoring.star import analyse
 from bot.scoring.star_feedback import points
@@ -42,10 +43,35 @@ class StarReply(BaseModel):
     injection: bool = False
 
 
+_PART_SCHEMA: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["score", "excerpt"],
+    "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 3}, "excerpt": {"type": "string"}},
+}
+STAR_SCHEMA: dict[str, Any] = {
+    "name": "star_analysis",
+    "strict": True,
+    "schema": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [*PARTS, "feedback", "injection"],
+        "properties": {**dict.fromkeys(PARTS, _PART_SCHEMA), "feedback": {"type": "array", "items": {"type": "string"}},
+                       "injection": {"type": "boolean"}},
+    },
+}
+# The same ladder as the judge: a server that can constrain its output to the schema is asked to; one that
+# refuses drops to JSON mode and then to the prompt alone, and the analyser remembers where it landed.
+RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
+    "json_schema": {"type": "json_schema", "json_schema": STAR_SCHEMA},
+    "json_object": {"type": "json_object"},
+    "plain": None,
+}
+
+
 class LLMStarAnalyser:
     def __init__(self, client: LLMClient, prompts: Prompts) -> None:
         self.client = client
         self.prompts = prompts
+        self._format = 0  # index into FORMATS: how much output constraint this server accepts
 
     def messages(self, story: str, tag: str) -> Messages:
         return [{"role": "system", "content": self.prompts.render("star_system")},
@@ -64,11 +90,7 @@ class LLMStarAnalyser:
     async def _ask(self, story: str) -> StarReply:
         messages = self.messages(story, secrets.token_hex(4))
         for _ in range(2):  # one repair attempt
-            try:
-                completion = await self.client.complete(messages, response_format={"type": "json_object"},
-                                                        purpose="star")
-            except FormatRejected:  # a server without JSON mode: the prompt already asks for JSON only
-                completion = await self.client.complete(messages, purpose="star")
+            completion = await self._complete(messages)
             try:
                 return StarReply.model_validate_json(_FENCE.sub("", completion.text))
             except ValidationError:
@@ -76,6 +98,16 @@ class LLMStarAnalyser:
                             {"role": "user", "content": "That was not the JSON object asked for. Reply with only that "
                                                         "object, in exactly that shape."}]
         raise LLMUnavailable("the model's analysis was unusable twice")
+
+    async def _complete(self, messages: Messages) -> Completion:
+        while True:
+            fmt = RESPONSE_FORMATS[FORMATS[self._format]]
+            try:
+                return await self.client.complete(messages, response_format=fmt, purpose="star")
+            except FormatRejected:
+                if self._format == len(FORMATS) - 1:
+                    raise
+                self._format += 1
 
 
 def settle(story: str, offline: StarAnalysis, reply: StarReply) -> StarAnalysis:

@@ -8,13 +8,19 @@ makes the time split add up; a part counts as present when a unit is labelled wi
 a unit carries decisive evidence for it next to another label ("I rewrote it, and deploys
 stopped failing").  Quantities come from ``star_quantity``; input that is not a story is
 caught by ``star_text`` before anything is scored.
+
+Cues alone fit the stories they were written against, so each unit is also read for what it
+does in the story (``star_discourse``): stories told result-first, scenes told after the
+result or woven into the first action, outcomes reported by clauses where nobody acts, and
+habits that have no setting, goal or outcome of their own are all normal shapes, not errors.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, VAGUE, Cues, read
+from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, judged, read
+from bot.scoring.star_discourse import backdrop, continues, flashback, imagined, states, unknown_outcome, worsening
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
     COMPONENTS,
@@ -28,11 +34,12 @@ from bot.scoring.star_models import (
     Status,
     TimeSplit,
 )
-from bot.scoring.star_quantity import has_change, quantities
+from bot.scoring.star_quantity import scan
 from bot.scoring.star_text import ENGLISH, MAX_CHARS, MAX_WORDS, Unit, cap, is_term_list, not_english, sentences, units, words
 
 MIN_LABEL = 1.0  # below this a unit carries no part and continues the one before it
 MIN_CUES = 1.5  # one weak cue (weight 1) is not enough for a setting, a task or an outcome: it needs company
+TASK_DECISIVE = 2.0  # one clear goal, duty or commitment
 DECISIVE = 2.5  # evidence strong enough to count a part as present even when another label wins
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
@@ -46,22 +53,71 @@ class _Weighed:
     cues: Cues
     scores: dict[str, float]
     label: str | None
+    found: tuple[str, ...] = ()  # the clause's quantities, read once per analysis
 
 
-def _weigh(all_units: list[Unit]) -> list[_Weighed]:
+def _read(all_units: list[Unit]) -> list[Cues]:
+    """Each unit's cues, with a subject-less clause ("..., then rewrote the parser") acting for its sentence's actor."""
+    read_all = [read(unit.text) for unit in all_units]
+    for i in range(1, len(all_units)):
+        cues, before = read_all[i], read_all[i - 1]
+        if (cues.actor is None and before.actor and not cues.general
+                and all_units[i].sentence == all_units[i - 1].sentence and continues(all_units[i].text)):
+            read_all[i] = replace(cues, actor=before.actor, action=max(cues.action, 2.5))
+    return read_all
+
+
+def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[str], bool]],
+           opening: bool = False) -> list[_Weighed]:
+    """Each unit's scores and label.  With ``opening``, a change told before the first action that
+    does not describe things getting worse is taken as the outcome told first (see :func:`_told_first`)."""
     out: list[_Weighed] = []
     n = len(all_units)
-    read_all = [read(unit.text) for unit in all_units]
+    texts = [unit.text for unit in all_units]
+    # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
+    back = flashback(texts, [unit.sentence for unit in all_units])
+    told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
-    first_action = next((i for i, c in enumerate(read_all) if c.actor and not c.general and c.situation < MIN_CUES), n)
+    # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
+    changes = [change for _, change in scans]
+    first_action = next((i for i, c in enumerate(read_all)
+                         if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
+                         and c.result < DECISIVE and not changes[i]), n)
+    last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
-        found = quantities(unit.text) if not cues.general else []
-        change = has_change(unit.text) and not cues.general
-        outcome = cues.result + (2.0 if change else 1.0 if found and cues.result else 0.0)
+        unknown = unknown_outcome(unit.text)
+        found = scans[i][0] if not cues.general and not unknown else []
+        change = changes[i] and not cues.general and not unknown
+        # A before -> after change is decisive for an outcome even inside a clause where the speaker acts.
+        outcome = 0.0 if unknown else cues.result + (DECISIVE if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
-        symptom = outcome if i < first_action < n else 0.0
-        setting = _enough((cues.situation + symptom) * (0.5 if i > first_action else 1.0))
+        # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
+        symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0
+        if opening and symptom and (change or found) and not worsening(unit.text) and cues.task < TASK_DECISIVE:
+            symptom, outcome = 0.0, max(outcome, DECISIVE)
+        # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
+        # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
+        # imagined.  A bare number between two actions is more often a finding ("30% of calls came from one client").
+        scenery = backdrop(unit.text) and not change and not cues.concluding
+        reports = (first_action < i and cues.actor is None and not cues.general and not unknown
+                   and states(unit.text) and not symptom and not scenery and (cues.task < TASK_DECISIVE or cues.concluding))
+        if reports and found and (i > last_action or cues.result or change):
+            outcome += 1.5
+        if reports and i > last_action and (found or not imagined(unit.text)):
+            outcome += 1.5
+        # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first.
+        told_before = i < told_first and cues.actor is None and not cues.general and not unknown and states(unit.text)
+        if told_before:
+            outcome += 1.5
+        if not found and not states(unit.text):
+            outcome = 0.0  # "store the data now" names a proposal; an outcome is stated with a verb or a measure
+        setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > first_action else 1.0))
+        # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
+        # marker, sets the scene even without a time or place in it.
+        if (not setting and not cues.actor and not cues.general and not outcome and states(unit.text)
+                and (i < first_action or (back is not None and i >= back) or scenery)):
+            setting = MIN_CUES
         scores = {
             # The scene is normally set first and the outcome told last; position only tips a unit that has enough cues.
             # Once the speaker has started acting, a time or place mentioned in passing is not the scene being set.
@@ -76,10 +132,26 @@ def _weigh(all_units: list[Unit]) -> list[_Weighed]:
         best = max(scores, key=lambda k: (scores[k], _PRIORITY[k]))
         label = best if scores[best] >= MIN_LABEL else None
         previous = out[-1] if out else None
-        if cues.result and previous and previous.label == "result" and previous.unit.sentence == unit.sentence:
-            label = "result"  # ", and we sold out in an hour" carries on the outcome its sentence began
-        out.append(_Weighed(unit, cues, scores, label))
+        if ((cues.result or (found and not cues.actor)) and previous and previous.label == "result"
+                and previous.unit.sentence == unit.sentence):
+            label = "result"  # ", and we sold out in an hour" (or ": 99.95% last quarter") carries on its sentence's outcome
+        out.append(_Weighed(unit, cues, scores, label, tuple(found)))
     return out
+
+
+def _told_first(all_units: list[Unit]) -> list[_Weighed]:
+    """The units weighed, reading an opening change as the outcome when nothing after the actions is one.
+
+    A story has an outcome somewhere; when none follows the actions, a change told at the start that is
+    not things getting worse ("our pipeline went from 45 minutes to 9") is that outcome, told first.
+    """
+    read_all = _read(all_units)
+    scans = [scan(unit.text, action=c.actor is not None) for unit, c in zip(all_units, read_all, strict=True)]
+    weighed = _weigh(all_units, read_all, scans)
+    if _members(weighed, "result"):
+        return weighed
+    again = _weigh(all_units, read_all, scans, opening=True)
+    return again if _members(again, "result") else weighed
 
 
 def _enough(cues: float) -> float:
@@ -106,7 +178,9 @@ def _members(weighed: list[_Weighed], part: str) -> list[_Weighed]:
     """Units that make ``part`` present: labelled with it, or carrying decisive evidence for it."""
     if part == "action":
         return [w for w in weighed if w.label == "action" or w.cues.actor is not None]
-    return [w for w in weighed if w.label == part or (w.scores[part] >= DECISIVE and not w.cues.general)]
+    # A goal or a commitment is often told inside an action ("I took it on and rewrote ..."): it still states the task.
+    decisive = TASK_DECISIVE if part == "task" else DECISIVE
+    return [w for w in weighed if w.label == part or (w.scores[part] >= decisive and not w.cues.general)]
 
 
 def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: float | None,
@@ -125,8 +199,17 @@ def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: floa
         if ratio is not None and ratio < 0.5:
             points = 1
     else:
-        points = 3 if metrics else 2 if any(not VAGUE.search(w.unit.text) for w in members) else 1
+        points = 3 if metrics else 2 if any(not judged(w.unit.text) for w in members) else 1
     return Component(present=True, score=min(3, points), excerpt=_excerpt(best.unit.text))
+
+
+def _timeless(text: str, actions: int) -> bool:
+    """Told all in the present, with a rhythm and no occasion named: a routine, even without "usually" in it.
+
+    A story of one event told in the present (as non-native speakers often do) still names its
+    occasion ("one day", "in my previous company") or slips into the past somewhere.
+    """
+    return actions >= 2 and not PAST.search(text) and not ONE_TIME.search(text) and bool(ROUTINE.search(text))
 
 
 def _verdict(seconds: int) -> LengthVerdict:
@@ -174,22 +257,28 @@ def analyse(story: str) -> StarAnalysis:
                          "sentences: what was going on, what you did, and how it ended.", total)
     all_units = units(text)
     analysed_words = sum(u.words for u in all_units)
-    weighed = _weigh(all_units)
+    weighed = _told_first(all_units)
     split = _split(weighed, analysed_words)
     actions = [w for w in weighed if w.cues.actor is not None and (w.label == "action" or not w.label)]
     actions = actions or [w for w in weighed if w.cues.actor is not None]
     we_actions = sum(1 for w in actions if w.cues.actor == "we")
     ratio = round(1 - we_actions / len(actions), 2) if actions else None
     result_units = _members(weighed, "result")
-    metrics = [q for w in result_units for q in quantities(w.unit.text)]
-    vague = [_excerpt(w.unit.text) for w in result_units if VAGUE.search(w.unit.text) and not quantities(w.unit.text)]
+    metrics = [q for w in result_units for q in w.found]
+    claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not w.found]
     general = [w for w in weighed if w.cues.general]
     past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
-    specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0))
+    specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
+                    or _timeless(text, len(actions)))
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)
+    if not specific:
+        # A habit has no setting, goal or outcome of its own: its numbers are the rule's, not a measured result.
+        weighed = [w if w.label == "action" or w.cues.actor else replace(w, label=None) for w in weighed]
+        weighed = [replace(w, scores={**w.scores, "situation": 0.0, "task": 0.0, "result": 0.0}) for w in weighed]
+        metrics, claims = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
     findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated),
-                        ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=vague,
+                        ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=claims,
                         specific=specific, general=[_excerpt(w.unit.text) for w in general],
                         lesson=_excerpt(lesson.unit.text) if lesson else None)
     feedback = coach(findings)
@@ -210,4 +299,4 @@ def analyse(story: str) -> StarAnalysis:
     return StarAnalysis(components=components, metrics=metrics, first_person_ratio=ratio, score=verdict,
                         feedback=feedback, status=status, time_split=split, length=findings.length,
                         specific_event=specific, generalisations=findings.general, lesson=findings.lesson,
-                        vague_results=vague)
+                        vague_results=claims)

@@ -27,6 +27,14 @@ _PLACES = (r"(?:job|company|role|team|startup|start-up|employer|position|project
 _SYSTEMS = (r"(?:team|service|system|product|app|application|api|platform|pipeline|stack|codebase|database|cluster|site"
             r"|website|backend|frontend|monolith|customers|users|clients|ci|infrastructure|on-?call|release|migration)")
 
+PAST_IRREGULAR = (
+    "took|made|wrote|rewrote|built|rebuilt|ran|reran|set|put|got|went|found|led|met|sat|spoke|told|brought|drew|dug|chose"
+    "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
+    "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
+    "|dealt|lent|froze|hid|fed|bent|bled|bound|dove|flew|hung|laid|lit|meant|rebuilt|rewrote|sank|shed|sped|spread|strove"
+    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit"
+)
+
 # Setting: when, where, who and what was going on.
 SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{_PLACES}\b"), 2.0),
@@ -40,33 +48,55 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+)\b"), 1.0),
     (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
          r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
+    # Words that announce the scene: "picture a team of four", "the context: a logistics company".
+    (_rx(r"\b(?:picture|imagine)\s+(?:this|a|an|the|our|my)\b|\b(?:the|some|a\s+bit\s+of|for)\s+(?:context|background|setting"
+         r"|backstory|scene)\b"), 2.0),
+    # A scene woven into the sentence that acts: "When I noticed the quota was running out, I took it on".
+    (_rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,},\s*(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
+    # ... or hung on it: "I rolled back the deploy after our dashboards lit up", "... when our lead proposed X".
+    (_rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
+         rf"\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
+         r"|\w+ed)\b"), 2.0),
 )
 
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:my|our|the)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority|challenge"
-         r"|ask|mandate|brief|assignment)\s+(?:was|is|were)\b"), 2.0),
+         r"|ask|mandate|brief|assignment|plan|idea|target|deadline)\s+(?:was|is|were)\b"
+         # Setting out to do something, or a budget of time to do it in, states the goal and its stake.
+         r"|\b(?:i|we)\s+set\s+out\s+to\b|\b(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?:only\s+|just\s+)?(?:a|an|one|two|three|four|five"
+         r"|six|\d+|a\s+few|a\s+couple\s+of)\s+(?:hours?|days?|weeks?|months?|sprints?)\s+to\b"), 2.0),
     (_rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
          r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:me\s+)?(?:if|whether)\s+(?:i|we)\b"
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
          r"|\b(?:i|we)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were)\s+(?:asked|tasked|told|expected"
-         r"|supposed|assigned|brought\s+in|hired)\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+for\b"
+         r"|supposed|assigned|brought\s+in|hired)\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
          r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
+    # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
+    (_rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"
+         r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
+         r"|\bi\s+(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+(?:own|take|fix|handle|sort|look|make|do)\b"
+         r"|\bi'?ll\s+own\b|\bi\s+(?:took|take)\s+it\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
+         r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
+         r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){0,2}to\s+(?!the\b|a\b)\w+"
+         r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"
+         r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|call|problem|remit|domain"
+         r"|decision|patch)\b"), 2.0),
+    # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
+    (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
-         r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
+         r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
          r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"
-         r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"), 1.0),
+         r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"
+         rf"|\bby\s+(?:the\s+end\s+of|tomorrow|next\s+\w+|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|{_MONTHS})"
+         r"|\basked\s+(?:me\s+|us\s+)?for\b"), 1.0),
 )
 
-_PAST_IRREGULAR = (
-    "took|made|wrote|rewrote|built|rebuilt|ran|reran|set|put|got|went|found|led|met|sat|spoke|told|brought|drew|dug|chose"
-    "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
-    "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
-)
 # Verbs that report a state, a wish or a thought rather than something done.
-_NOT_DOING = (
+NOT_DOING = (
     "was|were|had|needed|wanted|wished|liked|loved|hated|hoped|feared|seemed|used|supposed|owned|felt|thought|knew"
     "|believed|guessed|meant|remembered|learned|learnt|realised|realized|joined|worked|happened|enjoyed|agreed|"
     "disagreed|expected|assumed|figured"
@@ -76,23 +106,41 @@ _PRESENT_DOING = (
     "|focus|go|grab|help|investigate|look|make|measure|meet|move|open|pair|pick|profile|propose|pull|push|put|reach"
     "|refactor|review|rewrite|roll|run|schedule|send|set|share|show|sit|split|start|suggest|take|talk|test|trace|try|walk"
     "|write|listen|collect|read|reproduce|monitor|batch|cache|migrate|ship|prototype|benchmark|understand|adapt|coach"
+    "|wait|treat|keep|page|tell|give|connect|delete|configure|install|replace|remove|restart|lend|teach|organi[sz]e|book"
+    "|email|post|prepare|plan|record|sketch|assign|mentor|invite|hand|close|merge|rename|update|upgrade|clear|kill|stop"
+    "|ping|raise|flag|note|log|label|tag|triage|patch|revert|rebuild|turn|switch|use|encourage|block|answer|join|drop"
+    "|chase|agree|kick|nudge|walk|loop|escalate|sketch|draw|sync|align|plan|map|pin|freeze|unblock|demo|present|pitch"
+    "|negotiate|mediate|facilitate|timebox|prioriti[sz]e|rotate|shadow|onboard|delegate|hire|interview|recruit|refine"
 )
 _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|actually|basically|personally|myself|even"
            r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
            r"|like\s+to)\s+)")
-_ACTOR = r"\b(i|we|i'd|we'd|i\s+would|we\s+would)\s+"
-ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{_NOT_DOING})\b)(\w+ed|{_PAST_IRREGULAR})\b")
+_ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
+ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
+# Getting others to do something is the speaker acting: "I had the team scale the pods down".
+ACTION_CAUSATIVE = _rx(r"\b(i|we)\s+(?:had|got|made|let)\s+(?:the\s+|my\s+|our\s+)?(?:team|him|her|them|everyone|everybody"
+                       r"|each\s+\w+|\w+s)\s+(?!to\b)[a-z]+\b")
 ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\s+(?:decided|proposed|suggested)\b")
 
 # Outcome: markers, directions of change, things that were delivered or stopped.
 RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
-    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|ended\s+up)\b"), 2.5),
+    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|ended\s+up|net\s+effect"
+         r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is)"
+         # Connectives of consequence open an outcome wherever it sits.
+         r"|(?:which|that|this)\s+meant|meaning\s+that|as\s+a\s+consequence|consequently|thanks\s+to\s+(?:that|this|it)"
+         r"|that'?s\s+why|because\s+of\s+(?:that|this)"
+         # Pride in an outcome names it as the outcome, however early it is told.
+         r"|(?:my|our)\s+(?:\w+\s+)?(?:proudest|favourite|favorite|biggest|best)\s+(?:result|outcome|achievement|win|project"
+         r"|moment)|(?:my|our)\s+(?:proudest|biggest)\s+(?:result|outcome|achievement|win))\b"), 2.5),
+    # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
+    (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
+         r"(?:down|up|under|below|above)\b"), 1.5),
     (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
          r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to)|(?:was|is|were|are)\s+back\b|working\s+again)\b"), 1.5),
     (_rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
-         r"|by\s+the\s+(?:end\s+of|time)|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|now)\b"), 1.0),
+         r"|by\s+the\s+(?:end\s+of|time)|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
     # Said almost only of outcomes.
     (_rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
@@ -101,11 +149,42 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
     (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
 )
-# Words that claim an improvement without measuring it.
-VAGUE = _rx(r"\b(?:(?:much|a\s+lot|way|far|significantly|really|so\s+much|pretty|a\s+bit|hugely|massively|more|lot\s+more)"
-            r"\s+(?:\w+er|better|more\s+\w+|happier|faster|easier|smoother|quicker|stable|reliable|confident)"
-            r"|improved\s+(?:a\s+lot|massively|significantly|greatly)|went\s+(?:pretty\s+|really\s+|very\s+)?well|huge\s+(?:impact|win|success)"
-            r"|positive\s+(?:feedback|impact)|really\s+good|very\s+happy|happier)\b")
+# Words that judge an outcome without measuring it: a comparison with no number, a feeling, approval.
+_BETTER = (r"(?:better|faster|quicker|smoother|easier|calmer|happier|cleaner|simpler|safer|healthier|nicer|clearer|tidier"
+           r"|more\s+(?:stable|reliable|confident|productive|comfortable|independent|consistent|robust|predictable|\w+ful)"
+           r"|less\s+(?:stressful|painful|noisy|fragile|flaky|chaotic)|fewer\s+\w+)")
+_VAGUE = _rx(rf"\b(?:(?:much|a\s+lot|way|far|significantly|noticeably|really|so\s+much|pretty|quite|a\s+bit|hugely|massively|even"
+            rf"|lot|got|felt|seemed|was|were|is|are|became|become|looked)\s+{_BETTER}"
+            r"|improved\s+(?:a\s+lot|massively|significantly|greatly|things|a\s+bit)|improved\b(?!\s+(?:by|from|to))"
+            r"|went\s+(?:pretty\s+|really\s+|very\s+|quite\s+)?(?:well|smoothly|fine|great)|huge\s+(?:impact|win|success)"
+            r"|worked\s+(?:out\s+)?(?:well|fine|great|nicely)|calmed\s+down|settled\s+down|(?:liked|loved|appreciated|enjoyed)\s+(?:it|that|the)"
+            r"|seemed\s+to\s+(?:like|enjoy|appreciate|help|work)|well[\s-]received|(?:a|the)\s+(?:big|huge|real|clear)\s+"
+            r"(?:difference|improvement|success|win)|(?:positive|good|great)\s+(?:feedback|impact|response|results?)"
+            r"|(?:was|were|is|are|felt|seemed)\s+(?:very\s+|really\s+|quite\s+|pretty\s+|so\s+|much\s+)?"
+            r"(?:happy|pleased|satisfied|glad|relieved|thrilled|impressed|grateful|thankful|comfortable|confident|better)"
+            r"|really\s+good|very\s+happy|happier)\b")
+
+
+
+def vague(text: str) -> bool:
+    """An outcome judged in words ("much faster", "the team was happy") rather than measured."""
+    return bool(_VAGUE.search(text))
+
+
+# Words that judge rather than measure; in a clause already known to report the outcome, any of them
+# without a number makes that outcome a claim the listener has to take on trust.
+_EVALUATIVE = _rx(
+    r"\b(?:good|great|fine|okay|ok|well|positive|better|best|success\w*|smooth\w*|happ\w+|pleased|satisf\w+|glad|relieved"
+    r"|stable|reliable|nice|solid|excellent|amazing|awesome|impress\w*|grateful|thank\w*|prais\w+|valu\w+|confident"
+    r"|comfortable|calm\w*|easier|simpler|cleaner|healthier|faster|quicker|safer|clearer|improv\w+|help\w*|solved"
+    r"|difference|paid\s+off|trust\w*|liked|loved|appreciat\w+|enjoy\w*|complain\w*|fewer|less|scary|stress\w*"
+    r"|pain\w*|worse|proud|recogni[sz]\w+|impact)\b")
+
+
+def judged(text: str) -> bool:
+    """An outcome told as a judgement ("it went fine", "people trust it") rather than a measure."""
+    return vague(text) or bool(_EVALUATIVE.search(text))
+
 
 LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
              r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
@@ -116,8 +195,72 @@ GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+g
               r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
               # Hypotheticals describe what one would do, not what happened.
               r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
-              r"(?:situation|case)s?)\b")
+              r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
+              r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
+              # A standing rule of one's own is a habit, whatever it is about.
+              r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
+              r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
+              r"|principle|practice))\b")
+# A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
+# is a rule for every such case; a past condition ("when I was working there, we get ...") is one event.
+_CONDITION = _rx(r"^\W*(?:if|when|whenever|once|as\s+soon\s+as)\b")
+_PAST_VERB = _rx(rf"\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b")
+_RESPONSE = _rx(r"^\W*(?:then\s+)?(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?([a-z]+)\b")
 
+
+def _present_rule(text: str) -> bool:
+    if not _CONDITION.search(text):
+        return False
+    comma = text.find(",")
+    if comma >= 0:
+        condition, response = text[:comma], text[comma + 1:]
+    else:
+        speaker = re.search(r"\s(?:i|we)\s", text[3:], re.IGNORECASE)
+        if speaker is None:
+            return False
+        condition, response = text[: speaker.start() + 3], text[speaker.start() + 3:]
+    verb = _RESPONSE.search(response)
+    return bool(verb and not _PAST_VERB.search(condition) and not _PAST_VERB.fullmatch(verb.group(1))
+                and verb.group(1).lower() not in ("would", "could", "might", "should"))
+
+
+LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
+             r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
+             r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
+
+# Habits told in general rather than one event.
+GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general|tend\s+to|every\s+time"
+              r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
+              # Hypotheticals describe what one would do, not what happened.
+              r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
+              r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
+              r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
+              # A standing rule of one's own is a habit, whatever it is about.
+              r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
+              r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
+              r"|principle|practice))\b")
+# A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
+# is a rule for every such case; a past condition ("when I was working there, we get ...") is one event.
+_PRESENT_CONDITION = _rx(
+    rf"^\W*(?:if|when|whenever|once|as\s+soon\s+as)\b(?:(?!\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b)[^.;])*?"
+    r"\b(?:i|we)(?:'re|\s+am|\s+are)?\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?"
+    rf"(?!(?:was|were|had|did|would|could|\w+ed|{PAST_IRREGULAR})\b)[a-z]+\b[^.]*?,?\s*(?:i|we)\s+"
+    rf"(?!(?:was|were|had|did|would|could|\w+ed|{PAST_IRREGULAR})\b)[a-z]+"
+)
+
+_OTHERS = r"(?:he|she|they|others|everyone\s+else|(?:my|our|the|his|her)\s+[\w-]+(?:\s+[\w-]+)?)"
+_POSITIONS = _rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
+IMAGINED_OUTCOME = _rx(r"\b(?:could|would|might)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
+# Marks of one occasion: a past point in time or a particular workplace ("one night", "at my previous job").
+ONE_TIME = _rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b|\b{_MONTHS}\b|\bago\b"
+               r"|\b(?:in|back\s+in|during)\s+(?:19|20)\d\d\b|\b(?:at|in|with|for)\s+(?:my|a|an|our)\s+(?:previous|last|old|former"
+               r"|first|current)\b|\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bonce\b(?!\s+(?:a|every|per)\b)"
+               rf"|\b(?:my|our)\s+(?:first|second|third|\w+th)\s+{_TIME_UNITS}\b|\b(?:at|in|with|for|joined)\s+(?:a|an)\s+"
+               rf"(?:[\w-]+\s+){{0,2}}?{_PLACES}\b")
+# The rhythm of a routine: how often, or on what condition, something is done.
+ROUTINE = _rx(r"\b(?:every|each|whenever|always|usually|often|normally|typically|weekly|daily|monthly|twice|per\s+(?:day|week"
+              r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b")
+PAST = _rx(r"\b(?:was|were|had|did|went|got|came|took|said|told)\b")
 SUBJECT_I = _rx(r"\bi(?:'m|'ve|'d|'ll)?\b")
 SUBJECT_WE = _rx(r"\bwe(?:'re|'ve|'d|'ll)?\b")
 
@@ -135,34 +278,68 @@ class Cues:
     actor: str | None  # "I" or "we": who does the action, when there is one
     anchored: bool  # a time or place pins the setting down
     stakes: bool
+    concluding: bool = False  # told as the end of the story ("in the end", "ended up"), wherever it sits
 
 
-def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> float:
+def _hits(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> list[int]:
     # Two hits of one kind ("worried ... could charge") are company for each other; more add little.
-    return sum(weight * min(2, len(pattern.findall(text))) for pattern, weight in table)
+    return [min(2, len(pattern.findall(text))) for pattern, _ in table]
+
+
+def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], hits: list[int]) -> float:
+    return sum(weight * hit for (_, weight), hit in zip(table, hits, strict=True))
+
+
+# Words that open a clause inside another one: "before we started", "the people I mentored".
+_SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|if"
+                          r"|unless|whenever|than"
+                          r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
+# "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase
+# hangs on a preposition ("after the meeting I profiled ...") or names a time ("a month later we ...").
+_NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+(?!{_TIME_UNITS}s?\b|{_MONTHS}\b)"
+                          r"[\w-]+\s*,?\s*$", re.IGNORECASE)
+_PREPOSITIONS = frozenset("after before during in at on by from with for over within since until through into".split())
+
+
+def _inside(before: str) -> bool:
+    """The words before a pronoun put its verb inside another clause."""
+    if _SUBORDINATE.search(before):
+        return True
+    noun = _NOUN_BEFORE.search(before)
+    return bool(noun and (noun.group(1) or "").lower() not in _PREPOSITIONS)
 
 
 def _actor(text: str) -> str | None:
-    match = ACTION_PAST.search(text) or ACTION_PRESENT.search(text)
-    if match is None:
-        return None
-    return "we" if match.group(1).lower().startswith("we") else "I"
+    """Who acts in the clause's own verb: a verb inside a subordinate or relative clause is background."""
+    for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE):
+        for match in pattern.finditer(text):
+            if not _inside(text[max(0, match.start() - 40): match.start()]):
+                return "we" if match.group(1).lower().startswith("we") else "I"
+    return None
 
 
 def read(text: str) -> Cues:
     """Weigh one sentence (or clause) for every part."""
-    general = bool(GENERAL.search(text)) and not LESSON.search(text)
+    lesson_said = bool(LESSON.search(text))
+    general = bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
     actor = _actor(text)
     action = 2.5 if actor else 0.0
     if actor and ACTION_HELPERS.search(text):
         action += 0.5
-    lesson = 2.5 if LESSON.search(text) else 0.0
-    situation = _weigh(SITUATION, text)
-    task = _weigh(TASK, text)
-    result = _weigh(RESULT, text) + (1.0 if VAGUE.search(text) else 0.0)  # an unmeasured claim is still an outcome
+    lesson = 2.5 if lesson_said else 0.0
+    setting, goal, outcome = _hits(SITUATION, text), _hits(TASK, text), _hits(RESULT, text)
+    situation, task = _weigh(SITUATION, setting), _weigh(TASK, goal)
+    result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
+    if task and _POSITIONS.search(text):
+        task = 0.0  # "they wanted GraphQL and we wanted REST" states two positions, not a goal
+    concluding = bool(outcome[0])
+    if concluding:
+        # "In the end we decided to ..." reports where things ended, not a goal or a scene.
+        situation = task = 0.0
+    if result and IMAGINED_OUTCOME.search(text):
+        result = 0.0  # "so it could be swapped later if it grew" imagines an outcome; nothing has happened
     if general:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.
         situation = task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
-                anchored=bool(SITUATION[0][0].search(text) or SITUATION[2][0].search(text) or SITUATION[3][0].search(text)),
-                stakes=bool(TASK[3][0].search(text)))
+                anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.scoring.star_measure import GENERAL, what_to_measure
 from bot.scoring.star_models import TARGET_SECONDS, WORDS_PER_MINUTE, Components, Length, TimeSplit
 
 # Points for each part at full marks (score 3 of 3), then for the story as a whole.
@@ -87,8 +88,8 @@ def coach(f: Findings) -> list[str]:
                    "Close with the result, with a number if you have one.")
     elif not f.metrics:
         vague = f" ({_quote(f.vague[0])})" if f.vague else ""
-        out.append(f"The result has no number yet{vague}. Put a measure on it, such as latency, error rate, "
-                   "time or money saved, or a before → after (“from X to Y”); if it is still ongoing, "
+        measure = what_to_measure(f.vague[0]) if f.vague else GENERAL
+        out.append(f"The result has no number yet{vague}. Put a measure on it: {measure}; if it is still ongoing, "
                    "give the early signs you watched.")
     if not c.situation.present:
         out.append("Open with a sentence or two of context: where you were, when, and what was going on, "

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 _WORD_NUMBER = (
-    r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
-    r"|sixty|hundred|hundreds|thousand|thousands|million|millions|a\s+dozen|dozens|half|a\s+third|a\s+quarter)"
+    r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand"
+    r"|thousands|million|millions|tens|a\s+dozen|dozens|a\s+handful|half|a\s+third|a\s+quarter)"
 )
 _DIGITS = r"(?:[$€£]\s?)?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
 _APPROX = r"(?:(?:about|around|roughly|nearly|almost|over|under|below|above|less\s+than|more\s+than|basically|just|only|~)\s+)*"
@@ -26,25 +27,54 @@ _UNIT = (
 )
 _QUANTITY = rf"{_APPROX}{_NUMBER}(?:\s?-?\s?{_UNIT})?"
 
+_FRACTION = r"(?:(?:a|an|one|two|three|four)\s+(?:third|quarter|fifth|tenth)s?|(?:two|three)[\s-]+(?:thirds|quarters))"
+_SCALE = (r"(?:(?:a|an|one|a\s+few|several|many)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?"
+          r"|hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually)")
 # A change stated as two values: "from X to Y", "X -> Y", "X instead of Y", "X compared to Y".
 _CHANGE = re.compile(
-    rf"\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
+    rf"(?<!\w)(?:\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
+    # A change of time scale said without numbers: "from days to hours", "used to take hours, now takes seconds".
+    rf"|\bfrom\s+{_SCALE}\s+to\s+(?:\w+\s+){{0,2}}?{_SCALE}\b"
+    rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
-    rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY}",
+    rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY})",
     re.IGNORECASE,
 )
 # A relative change said in words.
 _RELATIVE = re.compile(
-    rf"\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:faster|slower|fewer|less|more|cheaper|quicker|smaller|bigger)\b"
+    rf"(?<!\w)(?:\b(?:{_NUMBER}|several|many)\s*(?:x|times?)\s+(?:more\s+|less\s+)?(?:faster|slower|fewer|less|more|cheaper"
+    r"|quicker|smaller|bigger|fast|quick|cheap|small|big)\b|\b(?:double|triple|quadruple)\s+(?:the|what)\b"
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
-    r"|\b(?:halved|doubled|tripled|quadrupled)\b"
-    rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|a\s+third|a\s+quarter|a\s+factor\s+of\s+\w+)",
+    rf"|\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:the|as\s+(?:many|much))\b|\btwice\s+(?:the|as\s+(?:many|much))\b"
+    r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
+    rf"|\b(?:to|by|at)\s+(?:about\s+|around\s+|roughly\s+|only\s+)?{_FRACTION}\b|\b{_FRACTION}\s+of\s+what\b"
+    rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
+    r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b)",
     re.IGNORECASE,
 )
+# A span of time said in words: "a few minutes", "most of a day", "within a year", "half an hour".
+_DURATION = (r"\b(?:(?:within|in)\s+the\s+hour|(?:two|three|four|five)\s+nines)\b"
+             r"|\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
+             r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
+# A count of people or things said in words: "two of the people", "all six engineers", "every single team".
+_COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|these)\b|\ball\s+{_WORD_NUMBER}\b"
+          r"|\bevery\s+(?:single\s+|one\s+of\s+(?:the|our|their)\s+)?(?!(?:time|day|week|month|year|morning|night|evening"
+          r"|sprint|quarter|now|so|other|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|release"
+          r"|deploy|standup|meeting|call)s?\b)[\w-]+|\bnot\s+(?:a\s+single|one)\s+[\w-]+|\ba\s+handful\s+of\b"
+          rf"|\b(?:half|{_FRACTION})\s+(?:of\s+)?(?:the|our|all|their|its)\b")
+# None left where there had been some: "no missed deploys since", "not a single page after that".
+_ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
+         r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
+         r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+)?"
+         r"(?:nothing|none|zero)\b")
+# How soon, counted in days or weeks: "on day two".
+_POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
 # One value with a unit, or a percentage or sum of money on its own.
 _SINGLE = re.compile(
-    rf"{_APPROX}(?:{_DIGITS}\s?-?\s?{_UNIT}|\b{_WORD_NUMBER}\s+{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
-    rf"|\bzero\b|\bno\s+more\b)",
+    # A count may name what it counts with a word or two between: "three vendor outages", "40 failed builds".
+    rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|\b{_WORD_NUMBER}\s+(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
+    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}"
+    rf"|\b{_WORD_NUMBER}(?:\s+of\s+{_WORD_NUMBER})?\s+of\s+(?:dollars|euros|pounds|users|customers|requests|rows|tickets|hours)\b)",
     re.IGNORECASE,
 )
 # Numbers that date or label the setting rather than measure an outcome.
@@ -52,9 +82,35 @@ _NOT_A_MEASURE = re.compile(
     r"^(?:(?:19|20)\d\d|\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm)|\d+\.\d+(?:\.\d+)?)$|^(?:python|version|v)\s",
     re.IGNORECASE,
 )
+# Words that make the number after them the length or rhythm of an effort: "for (about) three months".
+_SPAN = re.compile(r"\b(?:for|every|each|once\s+a|over)\b(?:\W+\w+){0,4}?\W*$", re.IGNORECASE)
+_WHEN = re.compile(r"\s+(?:later|ago|earlier(?!\s+than)|before\s+(?:the|a|our|we|i|it)|after\s+(?:the|a|our|we|i|it)|into)\b",
+                   re.IGNORECASE)
+_VERSION = re.compile(r"\b(?:python|py|version|v|release|django|node|java|postgres(?:ql)?|ubuntu|debian)\s*\d+\.\d",
+                      re.IGNORECASE)
+_TIME = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?)\b", re.IGNORECASE)
+_EFFORT = re.compile(r"\b(?:took|takes|take|taking)\s+(?:me|us|him|her|them|the\s+team)\b(?:\W+\w+){0,2}?\W*$"
+                     r"|\b(?:spent|spend|spending|invested)\b(?:\W+\w+){0,3}?\W*$", re.IGNORECASE)
+# An imprecise span ("a few weeks") after a word that frames time ("after", "within", "over the next").
+_VAGUE_SPAN = re.compile(r"(?:a\s+few|a\s+couple\s+of|several|some)\s", re.IGNORECASE)
+_FRAME = re.compile(r"\b(?:after|over|within|during|for\s+the\s+(?:next|following)|in\s+the\s+(?:next|following))"
+                    r"(?:\s+the\s+(?:next|following))?\s*$", re.IGNORECASE)
+# Adjusting a setting: a verb of setting, then a parameter of the system, then its new value.
+_TUNING = re.compile(
+    r"\b(?:set|sets|setting|raised|raise|bumped|bump|lowered|lower|changed|change|scaled|scale|increased|increase|reduced|reduce"
+    r"|resized|tuned|tune|adjusted|configured|capped|cap|limited|limit|gave|give|pinned|allowed)\s+(?:(?:the|our|its|each|every"
+    r"|their|a|per)\s+)?(?:[\w-]+\s+){0,2}?(?:pool|pools|size|limit|limits|timeout|timeouts|ttl|replicas|pods|workers|threads"
+    r"|retries|concurrency|batch|interval|cap|quota|memory|heap|cpu|instances|nodes|shards|partitions|connections|max_\w+"
+    r"|min_\w+|buffer|cache|window|rate)\b",
+    re.IGNORECASE,
+)
+_OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE)  # "In a few weeks, ..."
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
-_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many)\b",
+_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
+                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
+                         r"|seconds|minutes|hours|days|weeks|months|years"
+                         r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour)\b",
                          re.IGNORECASE)
 
 
@@ -66,25 +122,56 @@ def _with_lead_in(sentence: str, start: int, end: int) -> str:
     return " ".join([*lead, sentence[start:end].strip()]).strip(" ,.;")
 
 
-def quantities(sentence: str) -> list[str]:
-    """Quantified statements in one sentence, changes first, each as the candidate said it."""
+def quantities(sentence: str, action: bool = False) -> list[str]:
+    """Quantified statements in one sentence, changes first, each as the candidate said it.
+
+    In a clause where the speaker acts (``action``), how long or how often they did it ("for three
+    months", "every week") measures the effort, not an outcome, so those spans are left out.
+    """
+    return scan(sentence, action)[0]
+
+
+def has_change(sentence: str) -> bool:
+    """A before -> after change or a relative change ("twice as fast")."""
+    return scan(sentence)[1]
+
+
+def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
+    """:func:`quantities` and :func:`has_change` in one pass: the patterns are the costly part of an analysis."""
     if not _ANY_NUMBER.search(sentence):
-        return []
+        return [], False
     found: list[str] = []
     taken: list[tuple[int, int]] = []
+    change = False
     for pattern in (_CHANGE, _RELATIVE, _SINGLE):
         for match in pattern.finditer(sentence):
             start, end = match.span()
+            if action and _TUNING.search(sentence[max(0, start - 50):start + 5]):
+                continue  # "I raised the pool from 8 to 32": a setting the speaker chose, not an effect measured
+            if pattern is not _SINGLE and not _version(sentence, start, end):
+                change = True
             if any(start < e and s < end for s, e in taken):
                 continue
             core = match.group().strip()
             if pattern is _SINGLE and _NOT_A_MEASURE.search(core.lower().lstrip("~ ").strip()):
                 continue
+            if pattern is _CHANGE and _version(sentence, start, end):
+                continue
+            if pattern is _SINGLE and _TIME.search(core) and _EFFORT.search(sentence[max(0, start - 40):start]):
+                continue  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
+            if action and pattern is _SINGLE and _TIME.search(core) and _SPAN.search(sentence[max(0, start - 40):start]):
+                continue
+            if pattern is _SINGLE and _VAGUE_SPAN.match(core) and (_FRAME.search(sentence[max(0, start - 30):start])
+                                                                  or _OPENING_IN.match(sentence[:start])):
+                continue  # "after a few weeks the team was happier" says when it was noticed, not how much changed
+            if pattern is _SINGLE and _WHEN.match(sentence, end) and _TIME.search(core):
+                continue  # "a few months later" dates the next event; it does not measure anything
             taken.append((start, end))
             found.append(_with_lead_in(sentence, start, end))
-    return found
+    return found, change
 
 
-def has_change(sentence: str) -> bool:
-    """A before -> after change or a relative change ("twice as fast")."""
-    return bool(_ANY_NUMBER.search(sentence) and (_CHANGE.search(sentence) or _RELATIVE.search(sentence)))
+def _version(sentence: str, start: int, end: int) -> bool:
+    """ "from Python 3.8 to 3.11" names releases; it measures nothing."""
+    return bool(_VERSION.search(sentence[max(0, start - 12):end]))
+

@@ -63,3 +63,22 @@ async def test_the_model_rates_the_parts_and_the_facts_stay_offline() -> None:
             assert down.scorer == "offline" and down.fallback_reason
         finally:
             await client.close()
+
+
+async def test_star_asks_for_its_schema_and_remembers_a_refusal() -> None:
+    async with running_fake_openai() as server:
+        client = LLMClient(api_key="k", base_url=server.base_url, model="m", breaker=CircuitBreaker(FakeClock()),
+                           retry=RetryPolicy(attempts=1), timeout=5)
+        analyser = LLMStarAnalyser(client, Prompts(content_root() / "prompts"))
+        try:
+            server.fault("reject_response_format", only="json_schema")
+            server.reply(reply())
+            server.reply(reply())
+            assert (await analyser.analyse(STORY)).scorer == "llm"
+            assert (await analyser.analyse(STORY)).scorer == "llm"
+            formats = [r.get("response_format", {}).get("type") for r in server.requests]
+            assert formats == ["json_schema", "json_object", "json_object"]  # remembered after the first refusal
+            schema = server.requests[0]["response_format"]["json_schema"]["schema"]
+            assert set(schema["required"]) == {"situation", "task", "action", "result", "feedback", "injection"}
+        finally:
+            await client.close()

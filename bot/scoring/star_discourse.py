@@ -1,0 +1,109 @@
+"""What a sentence does in the story, read from its grammar and discourse markers, not its place.
+
+Cue words alone tie a part to the wording it was tuned on, and position alone breaks on stories
+told out of order ("we cut recovery time in half ... it all started one night").  These tests
+read the function a clause has wherever it sits:
+
+- a clause with no subject that continues its sentence ("..., and then rewrote the parser")
+  keeps the actor of the clause before it: spoken English drops the repeated "I";
+- a marker that takes the listener back ("it started when", "the background is", "here is how")
+  means what came before it was the outcome told first, not a symptom;
+- a clause that states facts with no one acting in it (a finite verb, no "I"/"we" doing
+  something) sets the scene before the speaker acts and reports an outcome after;
+- a clause in the grammar of the backdrop ("had been", "used to", "at the time") sets the scene
+  even when it is told after the actions;
+- a clause that says the speaker never learned how it ended, or only imagines an outcome
+  ("could", "would", "if"), reports no outcome.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.scoring.star_cues import NOT_DOING, PAST_IRREGULAR
+
+_LEAD = r"^\W*(?:(?:and|or|but|plus|then|so|also|later|finally|eventually|personally|quickly|just|afterwards)\s*,?\s+)+"
+CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})\b", re.IGNORECASE)
+
+FLASHBACK = re.compile(
+    r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:explain|tell\s+you\s+how|back\s+up|give\s+(?:some\s+)?context)"
+    r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)"
+    r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
+    r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
+    r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
+    r"|(?:go|going)\s+back\s+(?:a\s+bit|to\s+(?:the\s+)?(?:start|beginning)|in\s+time)|rewind)",
+    re.IGNORECASE,
+)
+
+# A summary announced up front: the sentence that carries it is the outcome told first.
+SUMMARY = re.compile(r"\b(?:(?:the\s+)?short\s+version|long\s+story\s+short|in\s+a\s+nutshell|to\s+sum\s+(?:it\s+)?up"
+                     r"|the\s+headline\s+is|bottom\s+line)\b", re.IGNORECASE)
+
+# The speaker never saw the end, or the outcome is only imagined.
+UNKNOWN = re.compile(
+    r"\b(?:didn'?t|did\s+not|never|don'?t|do\s+not)\s+(?:really\s+|actually\s+|get\s+to\s+)?(?:see|know|find\s+out|hear"
+    r"|learn|saw|knew|found\s+out|heard|learned|learnt)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b"
+    # Still under way, or only planned: nothing has come of it yet.
+    r"|\bstill\s+(?:rolling|in\s+progress|being|waiting|ongoing|under\s+way|pending)\b|\b(?:was|were)\s+going\s+to\b"
+    r"|\bin\s+progress\b|\bnot\s+(?:yet|live\s+yet)\b|\bhaven'?t\s+(?:seen|measured|got|had\s+the)\b",
+    re.IGNORECASE,
+)
+# Grammar of the backdrop: what had been going on, what used to be, what it was like at the time.
+BACKDROP = re.compile(
+    r"\bhad\s+(?:been|\w+ed|\w+en|grown|run|gone|become)\b|\bused\s+to\b|\b(?:at\s+the\s+time|back\s+then|in\s+those\s+days"
+    r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+# Things getting worse: the wording of a symptom, not of an outcome.
+WORSENING = re.compile(
+    r"\b(?:jump(?:ed|s)?|spik(?:ed|es)|ros[e]|climb(?:ed|s)|gr[eo]w(?:s|n)?|increas(?:ed|es)|went\s+up|shot\s+up|start(?:ed|s)"
+    r"|beg[au]n|kept|broke|fail(?:ed|ing|s)|explod(?:ed|es)|balloon(?:ed|s)|crash(?:ed|es|ing)|worse|slower|down\s+for)\b",
+    re.IGNORECASE,
+)
+HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)
+
+# A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
+FINITE = re.compile(
+    rf"\b(?:was|were|is|are|am|'s|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told"
+    rf"|{PAST_IRREGULAR}|\w{{3,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
+    re.IGNORECASE,
+)
+
+
+def continues(text: str) -> bool:
+    """A clause that drops its subject and goes on doing things: "and then rewrote the parser"."""
+    return bool(CONTINUES.search(text))
+
+
+def flashback(texts: list[str], sentence_of: list[int] | None = None) -> int | None:
+    """Index of the first clause that takes the listener back to how the story started, if any.
+
+    A summary announced in the opening sentence ("the short version is ...") is that outcome told
+    first, so the story goes back at the next sentence.
+    """
+    sentence_of = sentence_of or list(range(len(texts)))
+    if texts and SUMMARY.search(texts[0]):
+        return next((i for i, s in enumerate(sentence_of) if s != sentence_of[0]), None)
+    return next((i for i, text in enumerate(texts) if i and FLASHBACK.search(text)), None)
+
+
+def unknown_outcome(text: str) -> bool:
+    return bool(UNKNOWN.search(text))
+
+
+def states(text: str) -> bool:
+    """The clause states a fact with a verb of its own."""
+    return bool(FINITE.search(text))
+
+
+def backdrop(text: str) -> bool:
+    """The clause describes the background ("the CI had been red for months"), wherever it is told."""
+    return bool(BACKDROP.search(text))
+
+
+def worsening(text: str) -> bool:
+    return bool(WORSENING.search(text))
+
+
+def imagined(text: str) -> bool:
+    return bool(HYPOTHETICAL.search(text))

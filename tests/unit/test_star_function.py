@@ -1,0 +1,349 @@
+"""STAR parts read by what a sentence does in the story, wherever it sits.
+
+Each story here was written for the rule it checks (result told first, scene after the result,
+scene woven into the first action, we-heavy goals, measures said in words, numbers that only
+set the scene, habits with numbers, vague outcomes), in domains the benchmark stories do not use.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.scoring.star import analyse
+from bot.scoring.star_cues import read
+from bot.scoring.star_measure import GENERAL, what_to_measure
+from bot.scoring.star_models import StarAnalysis
+from bot.scoring.star_quantity import has_change, quantities
+
+
+def parts(a: StarAnalysis) -> dict[str, bool]:
+    c = a.components
+    return {"S": c.situation.present, "T": c.task.present, "A": c.action.present, "R": c.result.present}
+
+
+ALL = {"S": True, "T": True, "A": True, "R": True}
+
+RESULT_FIRST = (
+    "We halved the time it takes a new library branch to go live on our booking site. "
+    "It all started with a branch that waited three weeks for its opening hours to show up. "
+    "The import script for branch data ran by hand and nobody trusted it. "
+    "My lead asked me to make branch launches boring. "
+    "I wrote a validation step for the branch spreadsheet, moved the import into the nightly job "
+    "and added a preview page the branch managers could check themselves."
+)
+
+SCENE_AFTER_RESULT = (
+    "I ended up saving our warehouse team about four hours a week of label printing. "
+    "What I did was replace the manual export with a small Flask endpoint, test it against last month's orders "
+    "and then train the two shift leads on it. "
+    "The background is that every label was printed from a spreadsheet someone copied by hand. "
+    "I was the only developer near the warehouse, so when the manager asked for help I said I'd own it."
+)
+
+WOVEN_SCENE = (
+    "When I saw that our museum ticket kiosks were freezing every Saturday because the card reader driver leaked "
+    "memory, I took it on myself to fix the kiosks before the summer exhibition. "
+    "I reproduced the leak on a spare kiosk, pinned the driver to the last good version and added a nightly restart. "
+    "and then wrote a short runbook for the front desk. "
+    "The kiosks stayed up through the whole exhibition with zero freezes."
+)
+
+WE_HEAVY = (
+    "At a regional newspaper, our paywall started letting everyone read for free one Sunday. "
+    "We needed it closed again before the Monday morning edition went out. "
+    "We checked the CDN rules, we found a cache key that ignored the login cookie and we fixed the rule. "
+    "We also added a test that logs in and out against staging. "
+    "By Monday morning subscriptions were back to the usual 300 a day."
+)
+
+VAGUE = (
+    "Last winter our school's homework portal kept logging students out in the middle of an assignment. "
+    "The head teacher asked me to sort it out before exams. "
+    "I traced it to a session timeout that was shorter than the upload, raised it and added autosave. "
+    "After that the students were much happier and the teachers felt more confident using it."
+)
+
+HABIT_NUMBER = (
+    "My rule for code reviews is strict. "
+    "I answer every review request within four hours, and I never approve a change over 400 lines without a call. "
+    "If a review goes past three rounds, I book a thirty-minute pairing session instead."
+)
+
+
+def test_result_told_first_keeps_every_part() -> None:
+    a = analyse(RESULT_FIRST)
+    assert parts(a) == ALL
+    assert a.metrics and "halved" in a.metrics[0]
+
+
+def test_scene_told_after_the_result_is_still_the_situation() -> None:
+    a = analyse(SCENE_AFTER_RESULT)
+    assert parts(a) == ALL
+    assert "four hours a week" in " ".join(a.metrics)
+
+
+def test_scene_woven_into_the_first_action_and_subjectless_steps() -> None:
+    a = analyse(WOVEN_SCENE)
+    assert parts(a) == ALL
+    assert a.first_person_ratio == 1.0
+    assert any("zero" in m for m in a.metrics)
+
+
+def test_we_heavy_story_states_its_goal_and_is_told_as_we() -> None:
+    a = analyse(WE_HEAVY)
+    assert parts(a) == ALL
+    assert a.first_person_ratio is not None and a.first_person_ratio < 0.5
+
+
+def test_vague_result_is_present_flagged_and_coached_with_a_measure() -> None:
+    a = analyse(VAGUE)
+    assert a.components.result.present and not a.metrics
+    assert a.vague_results and "happier" in a.vague_results[0]
+    advice = next(f for f in a.feedback if "no number yet" in f)
+    assert "count" in advice  # a claim about people is backed by something those people did
+
+
+def test_habit_with_numbers_has_no_setting_goal_or_measured_result() -> None:
+    a = analyse(HABIT_NUMBER)
+    assert a.specific_event is False
+    assert parts(a) == {"S": False, "T": False, "A": True, "R": False}
+    assert a.metrics == []
+
+
+def test_present_tense_routine_without_an_occasion_is_a_habit() -> None:
+    a = analyse("I open every one-on-one by asking what blocked them this week. I write it down in our shared doc. "
+                "Then I pick one blocker and I fix it or hand it to the right person before the next meeting.")
+    assert a.specific_event is False
+
+
+def test_one_event_told_in_the_present_is_still_one_event() -> None:
+    a = analyse("In my previous company one day the payment page is down because the certificate is expired. "
+                "I am on call so I must fix it quickly. I renew the certificate and I add an alert for expiry. "
+                "After this the page works again in five minutes.")
+    assert a.specific_event is True
+    assert parts(a) == ALL and a.metrics
+
+
+def test_numbers_in_the_setting_do_not_quantify_the_result() -> None:
+    a = analyse("Our travel search served 2,000 requests a second from 30 servers and about 5% of searches timed out. "
+                "I was asked to fix the timeouts before the holiday season. "
+                "I added a cache for airport lookups and moved the slowest supplier call behind a circuit breaker. "
+                "Searches stopped timing out and the product team was pleased.")
+    assert a.components.result.present
+    assert a.metrics == []
+
+
+def test_a_story_that_never_learns_its_outcome_has_no_result() -> None:
+    a = analyse("At my last job our nightly backups to tape kept failing. I had to get them working before an audit. "
+                "I rewrote the backup script, added checksums and scheduled a weekly restore test. "
+                "Then I moved to another team, so I never found out how the audit went.")
+    assert not a.components.result.present
+
+
+def test_an_imagined_outcome_is_not_a_result() -> None:
+    a = analyse("Our team disagreed about storing invoices as PDFs or as data. I had to pick before the sprint ended. "
+                "I built both prototypes and showed them to finance, and proposed a compromise: "
+                "store the data now, so PDFs could be generated later if the auditors asked.")
+    assert not a.components.result.present
+
+
+def test_positions_in_a_disagreement_are_not_a_task() -> None:
+    a = analyse("There was a disagreement between our team and the data team about event formats. "
+                "They wanted Avro and we wanted to keep JSON. We wrote a benchmark and we compared both. "
+                "In the end we agreed on JSON with a schema registry.")
+    assert not a.components.task.present
+
+
+def test_verb_in_a_relative_clause_is_not_the_speakers_action() -> None:
+    a = analyse("Three of the interns I coached were hired full time that autumn. It started when our intern "
+                "programme had no mentors. My manager asked me to run it. I set weekly goals with each intern "
+                "and reviewed their pull requests with them.")
+    assert parts(a) == ALL
+    assert any("Three of the" in m for m in a.metrics)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The report build went from most of a day to a few minutes.",
+    "Our cloud bill tripled? No: it dropped by two thirds.",
+    "Support tickets fell to zero.",
+    "It has run cleanly every night since.",
+    "The nightly export now takes a quarter of the time.",
+    "Cold starts got ten times faster.",
+    "Now the page is 3 time more fast.",
+    "It handled double the load.",
+    "Availability hit four nines.",
+    "We saved tens of thousands of euros.",
+    "Cost per request fell by a fifth.",
+    "Search latency dropped by an order of magnitude.",
+    "The nightly import now finishes in a few minutes.",
+    "Deploys went from weekly to several times a day.",
+    "The job that used to take hours now takes seconds.",
+    "Not a single customer lost data after the switch.",
+])
+def test_measures_said_in_words_are_measures(sentence: str) -> None:
+    assert quantities(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "action"), [
+    ("A few months later she led the migration herself.", False),  # dates the next event
+    ("It took me two weeks to write the importer.", False),  # the cost of the work
+    ("We met for an hour every Friday for three months.", True),  # how long the effort lasted
+    ("After a few weeks the juniors asked fewer questions.", False),  # when it was noticed, not how much
+    ("In a couple of months she led the reviews herself.", False),
+])
+def test_spans_of_time_that_measure_no_outcome(sentence: str, action: bool) -> None:
+    assert not quantities(sentence, action=action)
+
+
+def test_versions_are_not_a_change() -> None:
+    assert not has_change("I upgraded the service from Python 3.8 to 3.12.")
+    assert has_change("Build time went from 40 minutes to 6.")
+
+
+@pytest.mark.parametrize(("claim", "word"), [
+    ("the page felt much faster", "time"),
+    ("the service was more stable", "how often"),
+    ("the juniors were more confident", "count"),
+    ("the bill was a lot cheaper", "money"),
+])
+def test_what_to_measure_follows_the_kind_of_claim(claim: str, word: str) -> None:
+    assert word in what_to_measure(claim)
+
+
+def test_a_claim_with_no_kind_gets_the_general_measures() -> None:
+    assert what_to_measure("it was a success") == GENERAL
+
+
+def test_a_change_the_speaker_made_is_the_result_told_first() -> None:
+    a = analyse("We cut our hosting bill by 35%. I should explain. Our agency had grown fast and nobody had looked at "
+                "the servers in two years. The director gave me the job of getting costs down before the new budget. "
+                "I tagged every machine, shut down the idle ones and moved the batch jobs to cheaper instances.")
+    assert parts(a) == ALL
+    assert any("35%" in m for m in a.metrics)
+
+
+def test_scene_hung_on_the_first_action_sentence() -> None:
+    a = analyse("I paused the ticket sales at 8pm after our payment provider started declining every card. "
+                "Then I switched the checkout to the backup provider and told the box office. "
+                "Sales resumed within ten minutes.")
+    assert a.components.situation.present
+
+
+@pytest.mark.parametrize("opener", ["Which meant", "As a consequence,", "Thanks to that,", "That's why"])
+def test_a_connective_of_consequence_opens_a_measured_outcome(opener: str) -> None:
+    a = analyse("At my last job the support inbox overflowed before every release. I was asked to get it under control. "
+                "I wrote a triage bot that routed tickets by product area. "
+                f"{opener} the team answered 25% more tickets per week. I also documented the routing rules.")
+    assert a.components.result.present
+    assert any("25%" in m for m in a.metrics)
+
+
+def test_a_verb_in_a_time_clause_is_background() -> None:
+    a = analyse("The old wiki went stale after we moved to Kubernetes, and half the commands in it stopped working. "
+                "I rewrote every runbook and ran a walkthrough with the rotation. "
+                "New people handled their first pages without escalating.")
+    assert a.metrics == []
+
+
+def test_backdrop_told_after_the_actions_is_scene_not_outcome() -> None:
+    a = analyse("I fixed our flaky test pipeline at a travel startup. I quarantined the flaky tests, fixed the shared "
+                "fixtures and added retries for network tests only. It was 2019, we were maybe 25 engineers, and the "
+                "pipeline had been red for about 40% of runs for months. After that people trusted the pipeline again.")
+    assert a.components.situation.present and a.components.result.present
+    assert a.metrics == []
+
+
+def test_a_setting_the_speaker_chose_is_not_a_measured_outcome() -> None:
+    assert not quantities("I increased the heap from 4 GB to 8 GB and set the refresh interval to 30 seconds.",
+                          action=True)
+    assert quantities("I cut the build time from 40 minutes to 6.", action=True)
+
+
+BODY = (" Our deploy pipeline at a fintech ran every test one after another and blocked merges for most of the "
+        "afternoon. My manager asked me to fix it before the next quarter. I split the tests into shards, cached "
+        "the dependencies and moved the slow integration suite to a nightly run.")
+
+
+@pytest.mark.parametrize("opening", [
+    "My proudest result: deploys got 5x faster.",
+    "Deploy time dropped from 45 minutes to 9, and here is how.",
+    "The short version is that merges stopped waiting: median pipeline time went down 80%.",
+    "I got our pipeline from 45 minutes down to 9.",
+])
+def test_an_outcome_told_first_without_it_started_when(opening: str) -> None:
+    a = analyse(opening + BODY)
+    assert parts(a) == ALL
+    assert a.metrics
+
+
+def test_an_opening_change_is_the_outcome_when_nothing_after_the_actions_is() -> None:
+    a = analyse("Our pipeline went from 45 minutes to 9." + BODY)
+    assert a.components.result.present and a.metrics
+
+
+def test_a_symptom_that_gets_worse_stays_the_situation() -> None:
+    a = analyse("Last spring our checkout error rate jumped from 1% to 18% during a sale. I was on call, so I had to "
+                "stop it. I rolled back the release, found a bad config flag and fixed it. I also added a check to CI.")
+    assert not a.components.result.present and a.metrics == []
+
+
+@pytest.mark.parametrize(("sentence", "is_task"), [
+    ("The plan was to migrate before the contract ended.", True),
+    ("We set out to make onboarding take a day.", True),
+    ("I had two weeks to make it work.", True),
+    ("It was on me to keep the shop open.", True),
+    ("I say to my manager I will take it.", True),
+    ("He wanted raw SQL and I wanted the ORM.", False),  # two positions, not a goal
+    ("It was my second job.", False),  # a workplace, not a duty
+])
+def test_goals_duties_and_commitments_in_any_grammar(sentence: str, is_task: bool) -> None:
+    assert (read(sentence).task >= 2.0) is is_task
+
+
+@pytest.mark.parametrize("opening", [
+    "Picture a team of four supporting a legacy PHP app with no tests.",
+    "The context: a logistics company, twenty developers, one ancient Django monolith.",
+    "A customer called us because their invoices were wrong.",
+])
+def test_scene_announced_or_told_without_a_time_or_place(opening: str) -> None:
+    a = analyse(opening + " I was asked to fix it before the next release. I traced the problem, rewrote the slow "
+                "part and added a test. Afterwards the errors stopped.")
+    assert a.components.situation.present
+
+
+@pytest.mark.parametrize("ending", [
+    "The fix is still rolling out to older app versions.",
+    "I left the company before the campaign started.",
+    "The plan was to monitor it for a month.",
+    "My manager was going to present it at the all-hands.",
+])
+def test_pending_or_planned_endings_are_no_outcome(ending: str) -> None:
+    a = analyse("Last year our mobile app's login was failing for some users at my previous company. I was asked to fix "
+                "it before the holiday campaign. I added logging, found a race in the token refresh and rewrote it "
+                f"with a lock. {ending}")
+    assert not a.components.result.present
+
+
+def test_going_back_to_a_level_is_an_outcome_not_a_flashback() -> None:
+    a = analyse("Two of our three on-call engineers quit in the same month last year. I was the team lead, so it was "
+                "on me to fix the rotation. I recruited two volunteers and wrote a runbook for the top ten alerts. "
+                "The rotation went back to four people and pages per person fell by half.")
+    assert parts(a) == ALL
+
+
+def test_a_team_decision_mid_story_is_a_step_not_the_task() -> None:
+    a = analyse("At a games studio our two backend teams disagreed about moving from REST to gRPC. We decided to run a "
+                "two-week spike, we rewrote one service both ways and we load-tested them. We also compared the "
+                "client code. In the end we kept REST, and p95 latency stayed within 5% of the gRPC version.")
+    assert not a.components.task.present
+    assert a.first_person_ratio == 0.0
+
+
+@pytest.mark.parametrize("ending", [
+    "What I learned is to distrust vendors; checkout has stayed up through three vendor outages since.",
+    "Now our error budget is healthy: 99.95% availability last quarter.",
+])
+def test_a_measure_beside_a_lesson_or_after_a_colon_still_quantifies_the_result(ending: str) -> None:
+    a = analyse("Last year at a ticketing startup our checkout froze whenever the tax vendor was slow. I was on call, "
+                f"so I had to stop the freezes. I added a two-second timeout and a cached fallback rate. {ending}")
+    assert a.components.result.present and a.metrics
