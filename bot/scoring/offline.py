@@ -1,15 +1,23 @@
-"""The deterministic offline scorer: rubric indicators found in explanatory sentences.
+"""The deterministic offline scorer: what an answer's explanatory sentences claim, per criterion.
 
 How a grade is reached, so it can be explained to the candidate:
-1. The answer is split into sentences; sentences that only repeat the question, and runs of
-   bare terms (keyword lists), are set aside: they cannot earn credit.
-2. Each criterion's level is how many of its distinct indicators appear (``needs``), quoting
-   the sentence that first evidences it.  A hinted criterion is capped.
-3. Red flags (misconceptions) cap the score, and halve what the cap leaves, unless the
-   sentence negates or refutes them; a hedge ("I might be wrong, but ...") does neither.
+1. The answer is split into sentences; sentences that only repeat the question, runs of bare
+   terms (keyword lists, but not terse notes that relate their terms), generic talk with nothing
+   concrete in it, questions (unless the prompt asks for them) and sentences that state a
+   misconception are set aside: they cannot earn credit.
+2. Each criterion's level is the best of: how many of its distinct indicators appear (``needs``),
+   in words or in the code's syntax tree; how much of the criterion's reference vocabulary the
+   explanations cover (:mod:`bot.scoring.reference`); and, for stories, the STAR analysis of the
+   part the criterion names (:mod:`bot.scoring.story_levels`).  Each level quotes its evidence.
+   A hinted criterion is capped.
+3. Red flags (misconceptions), found by phrase or as claims however worded
+   (:mod:`bot.scoring.misclaims`), cap the score and halve what the cap leaves, unless the
+   sentence negates, quotes or refutes them; a hedge ("I might be wrong, but ...") does neither.
 4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
 5. Answers that reach the same levels are told apart by breadth: a point or so for using
    more of the topic's terms in sentences that already earned credit (see ``_breadth``).
+6. A long, on-topic answer in which little is recognised is marked unsure rather than given a
+   verdict: the scorer says it could not read it, instead of calling it weak.
 Levels become a number in :mod:`bot.engine.signals`; steps 3 and 5 then adjust that number by
 a few points, so both scorers agree on levels while the offline one can still break ties.
 """
@@ -29,7 +37,16 @@ from bot.engine.signals import HINTED_CEILING, combine, signal_for
 from bot.scoring.claims import is_vague
 from bot.scoring.code_facts import CodeFact, code_facts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
-from bot.scoring.matcher import CompiledCriterion, Located, Phrase, compile_rubric, find, locate, negated
+from bot.scoring.matcher import (
+    CompiledCriterion,
+    CompiledRubric,
+    Located,
+    Phrase,
+    compile_rubric,
+    find,
+    locate,
+    negated,
+)
 from bot.scoring.misclaims import Claim, asserted, compile_claim, held_up
 from bot.scoring.reference import coverage, coverage_level, reference
 from bot.scoring.story_levels import story_levels
@@ -100,82 +117,19 @@ class OfflineScorer:
         if not text.strip():
             return Assessment(blank_result(question, rubric, "no answer"), False, (), False)
         compiled = compile_rubric(rubric)
+        reading = _read(question, compiled, text)
         notes: list[str] = []
-        echo = echo_filter(question.prompt)
-        # Where the prompt asks what the candidate would ask or assume, their questions are the answer.
-        invited = _INVITES_QUESTIONS.search(question.prompt) is not None
-        fixes: dict[str, str] = {}
-        usable: list[Located] = []
-        everything: list[Located] = []
-        claims: list[Located] = []  # every sentence, echoes too: agreeing with a wrong premise is a claim
-        for sentence in sentences(text):
-            located = locate(sentence, compiled, fixes, text)
-            claims.append(located)
-            if echo.echoes(sentence):
-                continue
-            everything.append(located)
-            if (not is_listy(sentence, text, located.vocabulary_share) and (invited or not is_question(text, sentence))
-                    and not is_vague(sentence, text)):
-                usable.append(located)
-        claimed = {stem for where in claims for stem in where.stems}
-        asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) | _claimed(flag.flag.claims, claims)
-                     for flag in compiled.red_flags}
-        # A sentence that states a misconception is never evidence for a criterion, however
-        # many of the rubric's words it uses ("retries are safe for any error, so ...").
-        wrong = {start for starts in asserting.values() for start in starts}
-        usable = [where for where in usable if where.sentence.start not in wrong]
-        present = {stem for where in everything for stem in where.stems}
-        hits = _hits_by_sentence(compiled.criteria, usable, present)
-        # A short sentence hitting many indicators at once is a term list in disguise.
-        dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
-        stuffing = bool(everything) and len(dense) == len(usable)
-        if stuffing:
+        if reading.stuffing:
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
-
-        facts = code_facts(text) if "```" in text or question.answer_format == "code" else {}
-        explained = [w for i, w in enumerate(usable) if i not in dense]
-        ref = reference(question, rubric)
-        explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(present) else []
-        told = story_levels(rubric, text) if question.answer_format == "story" and not stuffing else {}
-        recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
-        criteria: list[CriterionScore] = []
-        levels: list[tuple[float, int]] = []
-        missed: list[str] = []
-        for crit in compiled.criteria:
-            found = _criterion_hits(crit, hits, dense, facts)
-            count = len(found)
-            level = sum(1 for need in crit.criterion.needs if count >= need)
-            covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
-            # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
-            by_words = min(coverage_level(covered), 3 if recognised else 1)
-            if by_words > level and best is not None:
-                # Explained in other words than the rubric's: the sentence that covers most is the evidence.
-                level = by_words
-                where = explained[best].sentence
-                found = [_Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
-            story = told.get(crit.criterion.id)
-            if story is not None and story.level > level:
-                level, found, quote = story.level, [], story.quote
-            else:
-                quote = None
-            ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
-            if level > ceiling:
-                notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
-            level = min(level, ceiling)
-            evidence = (quote or (_quote(text, found[0]) if found else None)) if level > 0 else None
-            criteria.append(CriterionScore(id=crit.criterion.id, score=level, max=ceiling, evidence=evidence))
-            levels.append((crit.criterion.weight, level))
-            if level < 2:
-                missed.append(crit.criterion.name)
-
+        criteria, levels, missed = _criterion_levels(question, rubric, compiled, text, hinted, reading, notes)
         caps: list[int] = []
         flags: list[str] = []
         for flag in compiled.red_flags:
-            if asserting[flag.flag.id]:
+            if reading.asserting[flag.flag.id]:
                 flags.append(flag.flag.text)
                 caps.append(flag.flag.cap)
                 notes.append(f"misconception: {flag.flag.correction}")
-        misconceptions = len(caps)
+        misconceptions = tuple(flags)
         injected = injection_attempt(text)
         if injected is not None:
             flags.append(INJECTION_FLAG)
@@ -189,20 +143,111 @@ class OfflineScorer:
             # must still rank under an honest answer that knows less.
             score = round(score * MISCONCEPTION_FACTOR)
         elif not caps and score > 0:
-            bonus = _breadth(compiled.vocabulary, echo.stems, [w for i, w in enumerate(usable) if hits[i] and i not in dense])
+            explaining = [w for i, w in enumerate(reading.usable) if reading.hits[i] and i not in reading.dense]
+            bonus = _breadth(compiled.vocabulary, echo_filter(question.prompt).stems, explaining)
             if bonus:
                 score = min(100, score + bonus)
                 notes.append(f"+{bonus} for breadth: the explanations use many of the topic's terms")
-        unsure = None
-        if (score < UNSURE_BELOW and not flags and not stuffing and len(text.split()) >= UNSURE_WORDS
-                and ref.on_topic(present) and len({k for h in hits for k in h}) <= UNSURE_RECOGNISED):
-            unsure = ("the offline grader could not judge this answer well: it is long and on the topic, but few of "
-                      "its sentences say what this rubric recognises; an LLM grader would read it in full")
+        unsure = _unsure(question, rubric, text, reading, score) if not flags else None
+        if unsure:
             notes.append(unsure)
         result = ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
                              criteria=criteria, red_flags=flags, missed=missed, notes=notes, unsure=unsure)
-        asserted = tuple(f for f in flags if f != INJECTION_FLAG)
-        return Assessment(result, stuffing, asserted, injected is not None)
+        return Assessment(result, reading.stuffing, misconceptions, injected is not None)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The answer's sentences, sorted by what each can do for the grade."""
+
+    asserting: dict[str, set[int]]  # red flag id -> starts of the sentences that state it
+    usable: list[Located]  # explanatory sentences that state no misconception
+    present: set[str]  # every stem outside echoes of the question
+    hits: list[dict[str, _Hit]]  # per usable sentence, the indicators it evidences
+    dense: set[int]  # usable sentences that are term lists in disguise
+    stuffing: bool  # nothing but listed terms and echoes
+
+
+def _read(question: Question, compiled: CompiledRubric, text: str) -> _Reading:
+    echo = echo_filter(question.prompt)
+    # Where the prompt asks what the candidate would ask or assume, their questions are the answer.
+    invited = _INVITES_QUESTIONS.search(question.prompt) is not None
+    fixes: dict[str, str] = {}
+    usable: list[Located] = []
+    everything: list[Located] = []
+    claims: list[Located] = []  # every sentence, echoes too: agreeing with a wrong premise is a claim
+    for sentence in sentences(text):
+        located = locate(sentence, compiled, fixes, text)
+        claims.append(located)
+        if echo.echoes(sentence):
+            continue
+        everything.append(located)
+        if (not is_listy(sentence, text, located.vocabulary_share) and (invited or not is_question(text, sentence))
+                and not is_vague(sentence, text)):
+            usable.append(located)
+    claimed = {stem for where in claims for stem in where.stems}
+    asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) | _claimed(flag.flag.claims, claims)
+                 for flag in compiled.red_flags}
+    # A sentence that states a misconception is never evidence for a criterion, however
+    # many of the rubric's words it uses ("retries are safe for any error, so ...").
+    wrong = {start for starts in asserting.values() for start in starts}
+    usable = [where for where in usable if where.sentence.start not in wrong]
+    present = {stem for where in everything for stem in where.stems}
+    hits = _hits_by_sentence(compiled.criteria, usable, present)
+    # A short sentence hitting many indicators at once is a term list in disguise.
+    dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
+    return _Reading(asserting, usable, present, hits, dense, bool(everything) and len(dense) == len(usable))
+
+
+def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubric, text: str,
+                      hinted: frozenset[str], reading: _Reading,
+                      notes: list[str]) -> tuple[list[CriterionScore], list[tuple[float, int]], list[str]]:
+    """Each criterion's level: the best of its indicators (and code facts), coverage and the story's STAR part."""
+    hits, dense = reading.hits, reading.dense
+    facts = code_facts(text) if "```" in text or question.answer_format == "code" else {}
+    explained = [w for i, w in enumerate(reading.usable) if i not in dense]
+    ref = reference(question, rubric)
+    explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(reading.present) else []
+    told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else {}
+    recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
+    criteria: list[CriterionScore] = []
+    levels: list[tuple[float, int]] = []
+    missed: list[str] = []
+    for crit in compiled.criteria:
+        found = _criterion_hits(crit, hits, dense, facts)
+        level = sum(1 for need in crit.criterion.needs if len(found) >= need)
+        covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
+        # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
+        by_words = min(coverage_level(covered), 3 if recognised else 1)
+        if by_words > level and best is not None:
+            # Explained in other words than the rubric's: the sentence that covers most is the evidence.
+            level = by_words
+            where = explained[best].sentence
+            found = [_Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
+        story = told.get(crit.criterion.id)
+        quote = None
+        if story is not None and story.level > level:
+            level, found, quote = story.level, [], story.quote
+        ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
+        if level > ceiling:
+            notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
+        level = min(level, ceiling)
+        evidence = (quote or (_quote(text, found[0]) if found else None)) if level > 0 else None
+        criteria.append(CriterionScore(id=crit.criterion.id, score=level, max=ceiling, evidence=evidence))
+        levels.append((crit.criterion.weight, level))
+        if level < 2:
+            missed.append(crit.criterion.name)
+    return criteria, levels, missed
+
+
+def _unsure(question: Question, rubric: Rubric, text: str, reading: _Reading, score: int) -> str | None:
+    """Why the grade should not be read as a verdict: a long on-topic answer the scorer barely read."""
+    recognised = len({k for h in reading.hits for k in h})
+    if (score < UNSURE_BELOW and not reading.stuffing and len(text.split()) >= UNSURE_WORDS
+            and reference(question, rubric).on_topic(reading.present) and recognised <= UNSURE_RECOGNISED):
+        return ("the offline grader could not judge this answer well: it is long and on the topic, but few of "
+                "its sentences say what this rubric recognises; an LLM grader would read it in full")
+    return None
 
 
 def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Located],
