@@ -224,30 +224,6 @@ def _present_rule(text: str) -> bool:
                 and verb.group(1).lower() not in ("would", "could", "might", "should"))
 
 
-LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
-             r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
-             r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
-
-# Habits told in general rather than one event.
-GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general|tend\s+to|every\s+time"
-              r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
-              # Hypotheticals describe what one would do, not what happened.
-              r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
-              r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
-              r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
-              # A standing rule of one's own is a habit, whatever it is about.
-              r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
-              r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
-              r"|principle|practice))\b")
-# A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
-# is a rule for every such case; a past condition ("when I was working there, we get ...") is one event.
-_PRESENT_CONDITION = _rx(
-    rf"^\W*(?:if|when|whenever|once|as\s+soon\s+as)\b(?:(?!\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b)[^.;])*?"
-    r"\b(?:i|we)(?:'re|\s+am|\s+are)?\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?"
-    rf"(?!(?:was|were|had|did|would|could|\w+ed|{PAST_IRREGULAR})\b)[a-z]+\b[^.]*?,?\s*(?:i|we)\s+"
-    rf"(?!(?:was|were|had|did|would|could|\w+ed|{PAST_IRREGULAR})\b)[a-z]+"
-)
-
 _OTHERS = r"(?:he|she|they|others|everyone\s+else|(?:my|our|the|his|her)\s+[\w-]+(?:\s+[\w-]+)?)"
 _POSITIONS = _rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
 IMAGINED_OUTCOME = _rx(r"\b(?:could|would|might)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
