@@ -5,10 +5,7 @@ the bot's process or with its environment, files, network or uid.  ``harness.py`
 and reports returned values; ``runner.py`` starts, bounds and kills the sandbox;
 ``results.py`` compares the values with expected ones outside and decides what the candidate
 may see.  Without a working sandbox nothing runs and the result says why.
+
+Nothing is imported or re-exported here: importing one submodule (the code scorer needs only
+``results``) must not load the others.  Import from the submodule that defines the name.
 """
-
-from bot.engine.models import CodeCheck, FirstFailure
-from bot.sandbox.limits import Limits
-from bot.sandbox.runner import Probe, SandboxRunner
-
-__all__ = ["CodeCheck", "FirstFailure", "Limits", "Probe", "SandboxRunner"]

@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.sandbox import seccomp
+import bot.sandbox.seccomp as seccomp
 from bot.sandbox.limits import MB, Limits
 
 HARNESS = Path(__file__).with_name("harness.py")

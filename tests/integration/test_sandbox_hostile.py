@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 
-from bot.engine.models import CodeCase, CodingTask
-from bot.sandbox import CodeCheck, Limits, SandboxRunner
-from bot.sandbox import runner as runner_module
+import bot.sandbox.runner as runner_module
+from bot.engine.models import CodeCase, CodeCheck, CodingTask
+from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import read_frames as real_read_frames
+from bot.sandbox.runner import SandboxRunner
 
 PROJECT = Path(__file__).resolve().parents[2]
 SECRET = "sekrit-" + uuid.uuid4().hex[:8]

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
+import bot.sandbox.runner as runner_module
 from bot.bootstrap import load_bank
 from bot.content.bank import QuestionBank
 from bot.engine.models import CodeCase, CodingTask
-from bot.sandbox import Limits, SandboxRunner
-from bot.sandbox import runner as runner_module
 from bot.sandbox.command import check_code
+from bot.sandbox.limits import Limits
+from bot.sandbox.runner import SandboxRunner
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "fixtures" / "coding_solutions"
 INTERFACE_KEYS = {"question", "sandbox", "passed", "failed", "total", "error", "first_failure", "time_ms", "max_rss_kb"}

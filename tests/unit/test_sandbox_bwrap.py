@@ -7,10 +7,11 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+import bot.sandbox.seccomp as seccomp
 from bot.engine.models import CodeCase, CodingTask
-from bot.sandbox import SandboxRunner, seccomp
 from bot.sandbox.bwrap import BwrapLauncher, Launch, find_python, python_prefix
 from bot.sandbox.limits import Limits
+from bot.sandbox.runner import SandboxRunner
 
 PROJECT = Path(__file__).resolve().parents[2]
 

@@ -19,6 +19,7 @@ import discord
 from bot.adapters.discord.ports import Group
 from bot.adapters.discord.scheduling import user_zone
 from bot.adapters.discord.services import Services, services_of
+from bot.adapters.discord.starting import open_round
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
 from bot.scheduling.ports import Due
@@ -104,8 +105,6 @@ class GroupStarter:
         self.client = client
 
     async def __call__(self, due: Due) -> None:
-        from bot.adapters.discord.cogs.mock import open_round  # the cog module imports this one
-
         s = self.services
         group = await s.groups.get(str(due.payload.get("group", "")))
         if group is None or group.state != "open":

@@ -1,10 +1,16 @@
-"""What the Discord adapter needs stored, as Protocols (storage implements them; tests may fake them)."""
+"""What the Discord adapter needs stored or done, as Protocols (storage implements them; tests may fake them).
+
+The session notifier and timers are described here too, so that ``services`` (which buttons and
+cogs import) need not import the notifier module, which imports the buttons: no import cycle.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from bot.engine.events import Event
 
 
 @dataclass(frozen=True)
@@ -79,3 +85,25 @@ class CoachRooms(Protocol):
     async def put(self, thread_id: int, user_id: str, discord_user_id: int, state: dict[str, Any]) -> None: ...
 
     async def get(self, thread_id: int) -> tuple[str, int, dict[str, Any]] | None: ...
+
+
+class SessionNotifier(Protocol):
+    """The engine's notifier on Discord, as the cogs and buttons use it."""
+
+    def register(self, room: Room) -> None:
+        """The session's thread exists: its events can be posted there."""
+        ...
+
+    async def publish(self, session_id: str, event: Event) -> None: ...
+
+    async def close(self, grace: float = 5.0) -> None:
+        """Post what is queued (waiting at most ``grace`` seconds), then stop."""
+        ...
+
+
+class SessionWatch(Protocol):
+    """Each running session's next deadline, kept as a database timer."""
+
+    async def watch(self, session_id: str, guild_id: int | None) -> None: ...
+
+    async def stop(self, session_id: str) -> None: ...

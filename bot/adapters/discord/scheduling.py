@@ -20,6 +20,7 @@ from discord import app_commands
 
 from bot.adapters.discord.ports import GuildSettingsStore
 from bot.adapters.discord.services import Services, services_of
+from bot.adapters.discord.starting import open_round
 from bot.adapters.discord.views import ConfirmView, OwnedItem
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
@@ -57,8 +58,6 @@ class StartButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(match["schedule"], int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        from bot.adapters.discord.cogs.mock import open_round  # the cog module imports this one
-
         await interaction.response.defer(ephemeral=True, thinking=True)
         s = services_of(interaction.client)
         row = await s.scheduler.store.get(self.schedule_id)

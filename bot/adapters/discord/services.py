@@ -9,21 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import discord
 
 from bot.adapters.discord.chart_worker import ChartRenderer
-from bot.adapters.discord.ports import CoachRooms, Groups, GuildSettingsStore, Rooms
+from bot.adapters.discord.ports import CoachRooms, Groups, GuildSettingsStore, Rooms, SessionNotifier, SessionWatch
 from bot.coaching.ports import StoryStore
 from bot.engine.ports import Clock, QuestionBank, Repository, UserData
 from bot.engine.session import InterviewEngine
 from bot.scheduling.schedules import Scheduler
 from bot.scoring.star_models import StarAnalysis
-
-if TYPE_CHECKING:  # the notifier's buttons reach back here; only the types are needed
-    from bot.adapters.discord.notifier import DiscordNotifier
-    from bot.adapters.discord.timers import SessionTimers
 
 START_COOLDOWN = timedelta(seconds=30)
 
@@ -40,8 +36,8 @@ class Services:
     rooms: Rooms
     guilds: GuildSettingsStore
     user_data: UserData
-    notifier: DiscordNotifier
-    timers: SessionTimers
+    notifier: SessionNotifier  # a protocol: the notifier module imports the buttons, which import this one
+    timers: SessionWatch
     charts: ChartRenderer
     scheduler: Scheduler
     groups: Groups

@@ -11,43 +11,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import render, scheduling
-from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
+from bot.adapters.discord.starting import open_round
 from bot.engine.errors import EngineError
 from bot.engine.loop import LOOP_ORDER, ROUNDS
 from bot.engine.models import Level, RoundKind, Track
 from bot.engine.review import attempts, due_for_review, progress, weak_spots
-from bot.engine.session import SessionRequest
 
 log = logging.getLogger(__name__)
 ROUND_CHOICES = [app_commands.Choice(name=f"{k.value} ({ROUNDS[k].default_minutes} min)", value=k.value) for k in RoundKind]
 LEVEL_CHOICES = [app_commands.Choice(name=lv.value, value=lv.value) for lv in Level]
 TRACK_CHOICES = [app_commands.Choice(name=t.value, value=t.value) for t in Track]
 NO_SESSION = "You have no session running; start one with `/mock start`."
-
-
-async def open_round(s: Services, channel: discord.TextChannel, member: discord.abc.User, user_id: str,
-                     kinds: tuple[RoundKind, ...], level: Level, track: Track, minutes: int | None,
-                     focus: frozenset[str] = frozenset(), weak: bool = False) -> tuple[str, str]:
-    """Open a private thread in ``channel`` for ``member`` and start the session there; returns
-    the sentence saying where it is, and the session's id."""
-    what = "loop" if len(kinds) > 1 else kinds[0].value
-    thread = await channel.create_thread(name=f"mock {what} · {member.display_name}"[:100],
-                                         type=discord.ChannelType.private_thread, invitable=False,
-                                         auto_archive_duration=1440)
-    await thread.add_user(member)
-    try:
-        state = await s.engine.start(SessionRequest(user_id=user_id, rounds=kinds, level=level, track=track,
-                                                    minutes=minutes, guild_id=str(channel.guild.id), focus=focus,
-                                                    weak=weak))
-    except EngineError:
-        await thread.delete()
-        raise
-    room = Room(state.id, thread.id, channel.guild.id, member.id)
-    await s.rooms.add(room)
-    s.notifier.register(room)
-    await s.timers.watch(state.id, channel.guild.id)
-    return f"Your {what} round is in {thread.mention}.", state.id
 
 
 class MockCog(commands.GroupCog, group_name="mock", group_description="Timed mock interview rounds"):
