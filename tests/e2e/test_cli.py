@@ -171,3 +171,12 @@ def test_a_behavioral_round_can_be_answered_with_a_saved_story(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert "No saved story of yours starts with that id" in done.stdout and "Answering with your saved story" in done.stdout
     assert rows(tmp_path, "select text from answers") == [(story,)]
+
+
+def test_star_on_a_too_short_story_prints_its_analysis_and_exits_0(tmp_path: Path) -> None:
+    as_json = mockloop(tmp_path, "star", "--answer", "I fixed the outage.", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert data["status"] == "too_short" and data["score"] is None
+    report = mockloop(tmp_path, "star", "-", stdin="I fixed the outage.\n")
+    assert report.returncode == 0 and "not scored" in report.stdout and report.stderr == ""
