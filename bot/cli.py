@@ -201,7 +201,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         found = asyncio.run(commands.star_analysis(settings, text, args.scorer))
         if found.fallback_reason and not args.json:
             print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
-        return star(text, as_json=args.json, out=sys.stdout, err=sys.stderr, analysis=found)
+        return star(text, as_json=args.json, out=sys.stdout, analysis=found)
     if args.command == "check-code":
         from bot.sandbox.command import check_code, read_source
 
