@@ -172,6 +172,19 @@ class Located:
         return REFUTING_PHRASES.search(self.text, self.sentence.start, self.sentence.end) is not None
 
     @cached_property
+    def clauses(self) -> tuple[tuple[int, int], ...]:
+        """Token ranges of the sentence's clauses, split at clause-breaking words, semicolons and dashes."""
+        tokens = self.sentence.tokens
+        bounds, start = [], 0
+        for i in range(1, len(tokens)):
+            gap = self.text[tokens[i - 1].end : tokens[i].start]
+            if tokens[i].norm in CLAUSE_BREAKS or ";" in gap or "\u2014" in gap or " - " in gap:
+                bounds.append((start, i))
+                start = i
+        bounds.append((start, len(tokens)))
+        return tuple(bounds)
+
+    @cached_property
     def hedged(self) -> frozenset[int]:
         """Indices of tokens inside a hedge ("I might be wrong, but"): doubt, not denial."""
         spans = [m.span() for m in HEDGES.finditer(self.text, self.sentence.start, self.sentence.end)]

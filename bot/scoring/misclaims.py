@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from bot.scoring.matcher import Located, Phrase, negated
-from bot.scoring.text import CLAUSE_BREAKS, negator_count, phrase_stems
+from bot.scoring.text import negator_count, phrase_stems
 
 MAX_SPREAD = 14  # tokens between a claim's first and last word
 PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
@@ -72,6 +72,10 @@ class Wording:
 class Claim:
     groups: tuple[tuple[Wording, ...], ...]  # each group: the ways to say that part of the claim
 
+    def possible(self, present: set[str]) -> bool:
+        """Whether every group has a wording whose words all occur somewhere in the answer."""
+        return all(any(all(s in present for s in w.stems) for w in group) for group in self.groups)
+
 
 def compile_claim(text: str) -> Claim:
     groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt))
@@ -80,17 +84,6 @@ def compile_claim(text: str) -> Claim:
     return Claim(tuple(g for g in groups if g))
 
 
-def _clauses(where: Located) -> list[tuple[int, int]]:
-    """Token ranges of the sentence's clauses, split at clause-breaking words and semicolons."""
-    tokens = where.sentence.tokens
-    bounds, start = [], 0
-    for i in range(1, len(tokens)):
-        gap = where.text[tokens[i - 1].end : tokens[i].start]
-        if tokens[i].norm in CLAUSE_BREAKS or ";" in gap or "\u2014" in gap or " - " in gap:
-            bounds.append((start, i))
-            start = i
-    bounds.append((start, len(tokens)))
-    return bounds
 
 
 def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
@@ -119,7 +112,7 @@ def _group(where: Located, group: tuple[Wording, ...], lo: int, hi: int) -> tupl
 
 def asserted(claim: Claim, where: Located, before: Located | None, after: Located | None) -> bool:
     """Whether ``where`` states the claim (its subject possibly carried over from ``before``)."""
-    for lo, hi in _clauses(where):
+    for lo, hi in where.clauses:
         spans = [_group(where, g, lo, hi) for g in claim.groups]
         # "It also swallows the value": a sentence that opens with a pronoun takes its subject from
         # the sentence before, when at least two more groups pin the claim down in this one.
