@@ -1,1 +1,1 @@
-"""Scorers: the deterministic offline scorer (and, later, the LLM judge and STAR analysis)."""
+"""Scorers: the offline scorer (claims, coverage, code facts, misconception claims), the STAR analysis, and their helpers; the LLM judge lives in ``bot.llm``."""
