@@ -1,1 +1,4 @@
-"""Scorers: the offline scorer (claims, coverage, code facts, misconception claims), the STAR analysis, and their helpers; the LLM judge lives in ``bot.llm``."""
+"""Scorers: the offline scorer and the STAR analysis, with their helpers.
+
+The LLM judge, which uses the offline scorer as its cross-check, lives in ``bot.llm``.
+"""
