@@ -83,14 +83,14 @@ def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore 
     )
 
 
-# One per process: every judge built here learns from the others which format a server refuses.
-JUDGE_FORMATS = FormatMemory(FORMATS)
+# One per process: every judge and STAR analyser built here learns from the others which format a server refuses.
+SERVER_FORMATS = FormatMemory(FORMATS)
 
 
 def build_judge(client: LLMClient, grades: GradeStore | None = None) -> FallbackScorer:
     """The LLM judge with the offline scorer as its safety net (and a lasting grade cache if given)."""
     offline = OfflineScorer()
-    return FallbackScorer(LLMJudge(client, prompts(), offline, grades, JUDGE_FORMATS), offline)
+    return FallbackScorer(LLMJudge(client, prompts(), offline, grades, SERVER_FORMATS), offline)
 
 
 def build_engine(
@@ -135,4 +135,4 @@ def prompts() -> Prompts:
 
 def build_star_analyser(llm: LLMClient | None) -> LLMStarAnalyser | None:
     """The model's STAR ratings when an LLM is configured; ``None`` means the offline analysis."""
-    return None if llm is None else LLMStarAnalyser(llm, prompts())
+    return None if llm is None else LLMStarAnalyser(llm, prompts(), SERVER_FORMATS)

@@ -7,7 +7,10 @@ new process asks once more, which costs one request that the server rejects befo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.llm.client import Completion, FormatRejected, LLMClient, Messages
 
 Server = tuple[str, str]  # (base URL, model)
 
@@ -27,3 +30,17 @@ class FormatMemory:
         """Note that this server turned ``choice`` down; it and anything richer are skipped from now on."""
         # max(): two grades refused at once must not step back over a format already ruled out
         self._refused[server] = max(self._refused.get(server, 0), self.choices.index(choice) + 1)
+
+
+async def complete_in_format(client: LLMClient, messages: Messages, formats: FormatMemory,
+                             response_formats: Mapping[str, dict[str, Any] | None], purpose: str) -> Completion:
+    """One completion in the richest format this server has not refused; a refusal is remembered."""
+    server = client.server
+    for name in formats.remaining(server):
+        try:
+            return await client.complete(messages, response_format=response_formats[name], purpose=purpose)
+        except FormatRejected:
+            if name == formats.choices[-1]:
+                raise
+            formats.refused(server, name)
+    raise AssertionError("unreachable: the last format is always tried")

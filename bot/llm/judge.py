@@ -30,8 +30,8 @@ from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
-from bot.llm.client import Completion, FormatRejected, LLMClient, LLMUnavailable, Messages
-from bot.llm.formats import FormatMemory
+from bot.llm.client import Completion, LLMClient, LLMUnavailable, Messages
+from bot.llm.formats import FormatMemory, complete_in_format
 from bot.llm.prompts import Prompts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG
 from bot.scoring.offline import OfflineScorer
@@ -161,15 +161,7 @@ class LLMJudge:
         return _parse(completion.text)
 
     async def _complete(self, messages: Messages) -> Completion:
-        server = self.client.server
-        for name in self.formats.remaining(server):
-            try:
-                return await self.client.complete(messages, response_format=RESPONSE_FORMATS[name])
-            except FormatRejected:
-                if name == self.formats.choices[-1]:
-                    raise
-                self.formats.refused(server, name)
-        raise AssertionError("unreachable: the last format is always tried")
+        return await complete_in_format(self.client, messages, self.formats, RESPONSE_FORMATS, "grade")
 
     def _settle(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str],
                 reply: JudgeReply) -> ScoreResult:

@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.llm.client import Completion, FormatRejected, LLMClient, LLMUnavailable, Messages, describe
+from bot.llm.client import Completion, LLMClient, LLMUnavailable, Messages, describe
+from bot.llm.formats import FormatMemory, complete_in_format
 from bot.llm.judge import FORMATS, quoted
 from bot.llm.prompts import Prompts
 from bot.scoring.star import analyse
@@ -59,7 +60,8 @@ STAR_SCHEMA: dict[str, Any] = {
     },
 }
 # The same ladder as the judge: a server that can constrain its output to the schema is asked to; one that
-# refuses drops to JSON mode and then to the prompt alone, and the analyser remembers where it landed.
+# refuses drops to JSON mode and then to the prompt alone.  Refusals are remembered per server, in the
+# same memory the judge uses.
 RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
     "json_schema": {"type": "json_schema", "json_schema": STAR_SCHEMA},
     "json_object": {"type": "json_object"},
@@ -68,10 +70,10 @@ RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
 
 
 class LLMStarAnalyser:
-    def __init__(self, client: LLMClient, prompts: Prompts) -> None:
+    def __init__(self, client: LLMClient, prompts: Prompts, formats: FormatMemory | None = None) -> None:
         self.client = client
         self.prompts = prompts
-        self._format = 0  # index into FORMATS: how much output constraint this server accepts
+        self.formats = formats or FormatMemory(FORMATS)
 
     def messages(self, story: str, tag: str) -> Messages:
         return [{"role": "system", "content": self.prompts.render("star_system")},
@@ -100,14 +102,7 @@ class LLMStarAnalyser:
         raise LLMUnavailable("the model's analysis was unusable twice")
 
     async def _complete(self, messages: Messages) -> Completion:
-        while True:
-            fmt = RESPONSE_FORMATS[FORMATS[self._format]]
-            try:
-                return await self.client.complete(messages, response_format=fmt, purpose="star")
-            except FormatRejected:
-                if self._format == len(FORMATS) - 1:
-                    raise
-                self._format += 1
+        return await complete_in_format(self.client, messages, self.formats, RESPONSE_FORMATS, "star")
 
 
 def settle(story: str, offline: StarAnalysis, reply: StarReply) -> StarAnalysis:
