@@ -31,6 +31,7 @@ _INJECTION = re.compile(
 INJECTION_CAP = 30
 INJECTION_FLAG = "instructions to the grader inside the answer"
 ECHO_SIMILARITY = 0.6
+_INVITES_QUESTIONS = re.compile(r"\bwould you ask\b|\bquestions? (?:would|do) you\b|\bclarif|\bassum", re.IGNORECASE)
 
 
 def injection_attempt(text: str) -> str | None:
@@ -44,13 +45,15 @@ def _content(stems: list[str]) -> set[str]:
 
 
 class EchoFilter:
-    """Recognises sentences that repeat the question back rather than answer it."""
+    """What the question itself says: sentences that repeat it back, and whether it asks for questions."""
 
     def __init__(self, prompt: str) -> None:
         self._sentences = [_content([t.stem for t in tokens(part)]) for part in re.split(r"[.?!\n]+", prompt)]
         self._sentences = [s for s in self._sentences if len(s) >= 3]
         # Every word the question used: repeating them shows no extra knowledge (see offline._breadth).
         self.stems = frozenset(t.stem for t in tokens(prompt))
+        # Where the prompt asks what the candidate would ask or assume, their questions are the answer.
+        self.invites_questions = _INVITES_QUESTIONS.search(prompt) is not None
 
     def echoes(self, sentence: Sentence) -> bool:
         own = _content([t.stem for t in sentence.tokens])

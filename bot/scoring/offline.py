@@ -67,7 +67,6 @@ RECOGNISED = 2
 UNSURE_WORDS, UNSURE_BELOW, UNSURE_RECOGNISED = 60, 50, 2
 # What is left of a score, after its cap, when the answer states a misconception.
 MISCONCEPTION_FACTOR = 0.5
-_INVITES_QUESTIONS = re.compile(r"\bwould you ask\b|\bquestions? (?:would|do) you\b|\bclarif|\bassum", re.IGNORECASE)
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.DOTALL)
 
 
@@ -170,8 +169,7 @@ class _Reading:
 
 def _read(question: Question, compiled: CompiledRubric, text: str) -> _Reading:
     echo = echo_filter(question.prompt)
-    # Where the prompt asks what the candidate would ask or assume, their questions are the answer.
-    invited = _INVITES_QUESTIONS.search(question.prompt) is not None
+    invited = echo.invites_questions
     fixes: dict[str, str] = {}
     usable: list[Located] = []
     everything: list[Located] = []
