@@ -120,13 +120,14 @@ def evaluate(folder: Path) -> dict[str, object]:
     unstable = 0
     for a in answers:
         question, rubric = bank.get(a.question), bank.rubric(a.question)
-        times = []
+        times, results = [], []
         for _ in range(REPEATS):
             start = time.perf_counter()
-            result = scorer.grade(question, rubric, a.text)
+            results.append(scorer.grade(question, rubric, a.text))
             times.append(time.perf_counter() - start)
-            unstable += scorer.grade(question, rubric, a.text) != result
         latencies.append(min(times))
+        unstable += sum(r != results[0] for r in results[1:])
+        result = results[0]
         scored.append((a, float(result.score)))
     latencies.sort()
     scorer_figures = figures(scored)
