@@ -17,7 +17,7 @@ from typing import Any
 from benchmarks.scoring.__main__ import DEV, evaluate
 from benchmarks.scoring.blind import BLIND, Answer, figures, load
 from bot.bootstrap import load_bank
-from bot.scoring import claims, reference
+from bot.scoring import reference, vagueness
 from bot.scoring.offline import OfflineScorer
 
 GRID: dict[str, list[Any]] = {
@@ -25,7 +25,7 @@ GRID: dict[str, list[Any]] = {
     "ANCHORS": [2, 3],
     "TOPIC_ANCHORS": [3, 5],
 }
-OWNER = {"VAGUE_SHARE": claims}
+OWNER = {"VAGUE_SHARE": vagueness}
 
 
 def _score(answers: list[Answer]) -> list[tuple[Answer, float]]:

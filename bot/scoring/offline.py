@@ -34,7 +34,6 @@ from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
-from bot.scoring.claims import is_vague
 from bot.scoring.code_facts import CodeFact, code_facts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import (
@@ -51,6 +50,7 @@ from bot.scoring.misclaims import Claim, asserted, compile_claim, held_up
 from bot.scoring.reference import coverage, coverage_level, reference
 from bot.scoring.story_levels import story_levels
 from bot.scoring.text import is_listy, is_question, relates, sentences
+from bot.scoring.vagueness import is_vague
 
 EVIDENCE_CHARS = 240
 # A sentence that hits this many indicators while being this short is a term list in disguise.
