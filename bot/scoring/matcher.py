@@ -32,6 +32,9 @@ STOP_STEMS = frozenset(stem(w) for w in STOPWORDS) | STOPWORDS
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SIMILARITY = 0.8
 NEGATION_LOOKBACK = 6
+# Word pairs and verbs before a claim that set it aside as the alternative not chosen.
+SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
+AVOIDING = frozenset({"avoid", "avoids", "avoiding", "avoided"})
 REPAIR_CACHE = 20000  # per rubric; arbitrary text must not grow it without bound
 
 
@@ -298,4 +301,7 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     denials = sum(1 for w in window[: span[1] + 1 - start] if w in NEGATORS)
     # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
     denials += sum(1 for w, after in pairwise(window) if w == "none" and after == "of")
+    # "instead of reading it all", "rather than retry", "avoid loading": the claim is the road not taken.
+    denials += sum(1 for w, after in pairwise(window[: span[0] + 1 - start]) if (w, after) in SET_ASIDE)
+    denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
     return (denials - phrase.negators) % 2 == 1

@@ -214,3 +214,13 @@ def test_comma_runs_and_crowded_sentences_of_rubric_phrases_earn_nothing() -> No
     phrases = [p for c in rubric.criteria for i in c.indicators for p in i.phrases[:2]]
     assert SCORER.grade(incident, rubric, ", ".join(phrases)).score == 0
     assert SCORER.grade(incident, rubric, " ".join(phrases)).score == 0
+
+
+def test_the_road_not_taken_is_not_a_claim() -> None:
+    """ "Instead of X", "rather than X" and "avoid X" name X in order to reject it."""
+    stated = "I would read the whole file into memory first and then loop over the list."
+    assert _grade("core.generators", stated).red_flags
+    for turned_down in ("Instead of reading the whole file into memory first, I would loop over the file object.",
+                        "Rather than read the whole file into memory first, I'd iterate the file lazily.",
+                        "I avoid loading the whole log into memory and iterate it line by line."):
+        assert not _grade("core.generators", turned_down).red_flags, turned_down
