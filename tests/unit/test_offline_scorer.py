@@ -224,3 +224,16 @@ def test_the_road_not_taken_is_not_a_claim() -> None:
                         "Rather than read the whole file into memory first, I'd iterate the file lazily.",
                         "I avoid loading the whole log into memory and iterate it line by line."):
         assert not _grade("core.generators", turned_down).red_flags, turned_down
+
+
+def test_a_long_chain_of_notes_is_judged_stage_by_stage() -> None:
+    """Terse notes joined by arrows state one claim per stage; only a crowded stage is a list."""
+    chain = ("Apps post events to a thin collector that checks the HMAC signature and a JSON schema, answering 202 "
+             "after a durable write -> Kafka, partitioned by account id, with a week of retention for replay "
+             "-> consumers dedupe on the event id and upsert in batches, with poison events in a dead letter topic "
+             "-> a schema registry keeps old app versions readable, and we alert on consumer lag.")
+    crammed = ("Kafka partition retention replay backpressure bounded queue 429 idempotent event id dedupe upsert "
+               "batch dead letter schema registry avro consumer lag -> done.")
+    chain_score = _grade("design.ingestion-service", chain).score
+    assert chain_score >= 60
+    assert _grade("design.ingestion-service", crammed).score < chain_score / 2
