@@ -84,8 +84,6 @@ def compile_claim(text: str) -> Claim:
     return Claim(tuple(g for g in groups if g))
 
 
-
-
 def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
     """Where one wording occurs inside [lo, hi): its words in order, at most one other word between each."""
     for start in where.positions.get(wording.stems[0], ()):
@@ -127,7 +125,8 @@ def asserted(claim: Claim, where: Located, before: Located | None, after: Locate
             continue
         if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))):
             continue
-        if held_up(where, first, last):
+        # A part of the claim in quotation marks is mentioned, not used: "`is` asks "same thing?"".
+        if held_up(where, first, last) or any(_quoted(where, s[0], s[1]) for s in found):
             continue
         if after is not None and _REJECTS.match(after.text, after.sentence.start, after.sentence.end):
             continue

@@ -237,3 +237,9 @@ def test_a_long_chain_of_notes_is_judged_stage_by_stage() -> None:
     chain_score = _grade("design.ingestion-service", chain).score
     assert chain_score >= 60
     assert _grade("design.ingestion-service", crammed).score < chain_score / 2
+
+
+def test_words_of_a_claim_inside_quotation_marks_are_mentioned_not_claimed() -> None:
+    mentioned = 'With `is` you ask "is this the same thing?", and with == you ask whether the values are equal.'
+    assert not _grade("core.is-vs-eq", mentioned).red_flags
+    assert _grade("core.is-vs-eq", "In practice is and == are interchangeable, they mean the same thing.").red_flags
