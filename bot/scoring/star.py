@@ -20,7 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, judged, read
-from bot.scoring.star_discourse import backdrop, continues, flashback, imagined, states, unknown_outcome, worsening
+from bot.scoring.star_discourse import (
+    backdrop,
+    continues,
+    flashback,
+    imagined,
+    states,
+    unknown_outcome,
+    wish,
+    worsening,
+)
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
     COMPONENTS,
@@ -94,7 +103,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
         symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0
-        if opening and symptom and (change or found) and not worsening(unit.text) and cues.task < TASK_DECISIVE:
+        if (opening and symptom and (change or found) and not worsening(unit.text) and not wish(unit.text)
+                and cues.task < TASK_DECISIVE):
             symptom, outcome = 0.0, max(outcome, DECISIVE)
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
@@ -266,7 +276,10 @@ def analyse(story: str) -> StarAnalysis:
     result_units = _members(weighed, "result")
     metrics = [q for w in result_units for q in w.found]
     claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not w.found]
-    general = [w for w in weighed if w.cues.general]
+    # Someone else's routine told before the speaker's first concrete step is the problem being set up
+    # ("every time, he asked me to deploy for him"), not the story being a habit.
+    concrete = next((i for i, w in enumerate(weighed) if w.cues.actor and not w.cues.general), len(weighed))
+    general = [w for i, w in enumerate(weighed) if w.cues.general and (w.cues.actor or i > concrete)]
     past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
                     or _timeless(text, len(actions)))

@@ -37,7 +37,8 @@ FLASHBACK = re.compile(
 
 # A summary announced up front: the sentence that carries it is the outcome told first.
 SUMMARY = re.compile(r"\b(?:(?:the\s+)?short\s+version|long\s+story\s+short|in\s+a\s+nutshell|to\s+sum\s+(?:it\s+)?up"
-                     r"|the\s+headline\s+is|bottom\s+line)\b", re.IGNORECASE)
+                     r"|the\s+headline\s+is|bottom\s+line|(?:the\s+)?(?:result|outcome|ending|end)\s+first"
+                     r"|(?:start|starting|begin|beginning)\s+with\s+(?:the\s+)?(?:result|outcome|ending|end))\b", re.IGNORECASE)
 
 # The speaker never saw the end, or the outcome is only imagined.
 UNKNOWN = re.compile(
@@ -54,6 +55,9 @@ BACKDROP = re.compile(
     r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+# A wish or a stance ("she wanted every test investigated"): a position in the story, not something that happened.
+WISH = re.compile(r"\b(?:wanted|wants|wished|thought|thinks|believed|preferred|hoped|insisted|argued|suggested|proposed)\b",
+                  re.IGNORECASE)
 # Things getting worse: the wording of a symptom, not of an outcome.
 WORSENING = re.compile(
     r"\b(?:jump(?:ed|s)?|spik(?:ed|es)|ros[e]|climb(?:ed|s)|gr[eo]w(?:s|n)?|increas(?:ed|es)|went\s+up|shot\s+up|start(?:ed|s)"
@@ -65,6 +69,7 @@ HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s
 # A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
 FINITE = re.compile(
     rf"\b(?:was|were|is|are|am|'s|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told"
+    rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
     rf"|{PAST_IRREGULAR}|\w{{3,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
     re.IGNORECASE,
 )
@@ -99,6 +104,10 @@ def states(text: str) -> bool:
 def backdrop(text: str) -> bool:
     """The clause describes the background ("the CI had been red for months"), wherever it is told."""
     return bool(BACKDROP.search(text))
+
+
+def wish(text: str) -> bool:
+    return bool(WISH.search(text))
 
 
 def worsening(text: str) -> bool:

@@ -347,3 +347,78 @@ def test_a_measure_beside_a_lesson_or_after_a_colon_still_quantifies_the_result(
     a = analyse("Last year at a ticketing startup our checkout froze whenever the tax vendor was slow. I was on call, "
                 f"so I had to stop the freezes. I added a two-second timeout and a cached fallback rate. {ending}")
     assert a.components.result.present and a.metrics
+
+
+@pytest.mark.parametrize("sentence", [
+    "So I made it my job to get the flaky payroll export under control.",
+    "Getting the new tester productive was part of my role.",
+    "I took the lead on cleaning up the shipping rules.",
+    "My manager came over and asked, can you own the billing migration.",
+    "At my review I'd promised to get him shipping on his own.",
+    "It was, um, sort of on me to make the call.",
+])
+def test_duties_taken_on_or_handed_over_are_the_task(sentence: str) -> None:
+    assert read(sentence).task >= 2.0
+
+
+def test_hedges_and_fillers_do_not_hide_a_part() -> None:
+    plain, hedged = read("It was on me to fix the importer."), read("It was, you know, kind of on me to fix the importer.")
+    assert plain.task == hedged.task >= 2.0
+
+
+PRESENT_WITH_PROGRESS = (
+    "So there's a new analyst on our data team who keeps copying SQL results into spreadsheets by hand. "
+    "I'm her buddy for the first quarter, so it's on me to get her automating the boring parts. "
+    "I set up a weekly half hour where we turn one of her manual steps into a small pandas script. "
+    "I also ask her to demo each script to the team. "
+    "By the fourth week her Monday report takes ten minutes instead of half a day."
+)
+
+
+def test_a_story_told_in_the_present_that_moves_on_in_time_is_one_event() -> None:
+    a = analyse(PRESENT_WITH_PROGRESS)
+    assert a.specific_event and parts(a) == ALL and a.metrics
+
+
+def test_someone_elses_routine_before_the_first_step_sets_the_scene_not_a_habit() -> None:
+    a = analyse("Last spring a new colleague in our Lisbon office was scared of the release train. "
+                "Every week he is asking me to press the deploy button for him. "
+                "As his mentor I must fix this, because he cannot grow like that. "
+                "I wrote him a short release checklist and we did two releases side by side. "
+                "After that his changes went out the same day instead of waiting for me.")
+    assert a.specific_event and parts(a) == ALL
+
+
+def test_a_scene_dated_by_what_had_just_happened() -> None:
+    a = analyse("I rewrote the nightly invoice job the week our finance lead found two customers billed twice. "
+                "I was the one who owned billing, so I had to stop it before month end. "
+                "I added an idempotency key per invoice and a dry-run report for finance. "
+                "Month end went through with no double bills.")
+    assert a.components.situation.present
+
+
+@pytest.mark.parametrize("ending", [
+    "and we haven't lost a single order since launch.",
+    "and nobody has paged anyone since.",
+])
+def test_nothing_lost_since_is_a_measured_outcome(ending: str) -> None:
+    assert quantities(ending)
+
+
+def test_status_codes_in_the_plural_are_not_a_measure() -> None:
+    assert not quantities("and users kept seeing random 502s.")
+
+
+def test_a_wish_told_first_is_not_the_outcome_told_first() -> None:
+    a = analyse("Our designer and I disagreed about the signup form. She wanted every optional field removed before "
+                "launch. I thought the marketing fields mattered. It was my call as the owner of the form. "
+                "I pulled last quarter's signup data and showed her which fields people actually filled in.")
+    assert not a.components.result.present and not a.metrics
+
+
+def test_the_result_announced_first_then_the_situation() -> None:
+    a = analyse("The result first: we cut our cloud bill by a quarter. This started from a script I wrote on my own. "
+                "The situation was that our build agents ran all night with nothing to build. "
+                "I felt responsible because I had set them up, so I decided to fix it. "
+                "I measured their load for two weeks and moved them to an autoscaling group.")
+    assert parts(a) == ALL
