@@ -93,6 +93,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
                          if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
                          and c.result < DECISIVE and not changes[i]), n)
     last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
+    # A goal stated after the first step ("We hired Priya, who ... I was her buddy and my goal was ...") means
+    # the story was still setting the scene: what nobody does before the goal is scene, not a finding.
+    goal = next((i for i, c in enumerate(read_all) if c.task >= TASK_DECISIVE and not c.general and not c.actor), n)
+    scene_ends = goal if first_action < goal < n else first_action
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
         unknown = unknown_outcome(unit.text)
@@ -122,11 +126,11 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
             outcome += 1.5
         if not found and not states(unit.text):
             outcome = 0.0  # "store the data now" names a proposal; an outcome is stated with a verb or a measure
-        setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > first_action else 1.0))
+        setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > scene_ends else 1.0))
         # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
         # marker, sets the scene even without a time or place in it.
         if (not setting and not cues.actor and not cues.general and not outcome and states(unit.text)
-                and (i < first_action or (back is not None and i >= back) or scenery)):
+                and (i < scene_ends or (back is not None and i >= back) or scenery)):
             setting = MIN_CUES
         scores = {
             # The scene is normally set first and the outcome told last; position only tips a unit that has enough cues.

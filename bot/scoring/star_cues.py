@@ -32,7 +32,7 @@ PAST_IRREGULAR = (
     "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
     "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
     "|dealt|lent|froze|hid|fed|bent|bled|bound|dove|flew|hung|laid|lit|meant|rebuilt|rewrote|sank|shed|sped|spread|strove"
-    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit|lost"
+    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit|lost|grew|felt|rose|shrank|fell|became"
 )
 
 # Setting: when, where, who and what was going on.
@@ -48,6 +48,9 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+)\b"), 1.0),
     (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
          r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
+    # Noticing how things stood: "I noticed nobody maintained our Dockerfiles".
+    (_rx(r"\b(?:i|we)\s+(?:noticed|realised|realized|saw|found\s+out|discovered)\s+(?:that\s+)?(?:nobody|no\s+one|none\s+of"
+         r"|our|the|we|they|it|there|every|most|half)\b"), 1.5),
     # Words that announce the scene: "picture a team of four", "the context: a logistics company".
     (_rx(r"\b(?:picture|imagine)\s+(?:this|a|an|the|our|my)\b|\b(?:the|some|a\s+bit\s+of|for)\s+(?:context|background|setting"
          r"|backstory|scene|situation)\b"), 2.0),
@@ -72,13 +75,18 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
          r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:me\s+)?(?:if|whether)\s+(?:i|we)\b"
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
-         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were)\s+(?:asked|tasked|told|expected"
-         r"|supposed|assigned|brought\s+in|hired)\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
+         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were|been)\s+(?:asked|tasked|told|expected"
+         r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
          r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
     # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
     (_rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"
          r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
-         r"|\bi\s+(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+(?:own|take|fix|handle|sort|look|make|do)\b"
+         r"|\b(?:i(?:'d|\s+had)?\s+)?(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+"
+         r"(?:\w+\s+){0,2}?(?:own|take|fix|handle|sort|look|make|do|help)\b"
+         # An agreement or a promise about what the speaker would do, and a duty nobody else would take.
+         r"|\b(?:agreed|promised|committed)\b[^.]{0,40}?\b(?:i|we)(?:'d|'ll|\s+would|\s+will)\b"
+         r"|\b(?:someone|somebody)\s+(?:had|needed)\s+to\b|\b(?:going\s+to\s+be|would\s+be|became|was)\s+mine\b"
+         r"|\b(?:landed|fell)\s+(?:on|to)\s+(?:me|us)\b"
          r"|\bi'?ll\s+own\b|\bi\s+(?:took|take)\s+it\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
          r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
@@ -94,6 +102,10 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|look\s+into|sort)\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
+    # Being the one on call is a duty; what could not be left broken is its stake.
+    (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the\s+)?on[\s-]?call\b"), 1.5),
+    (_rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
+         r"|slip)\b"), 1.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
@@ -156,6 +168,10 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
          r"|still\s+(?:running|in\s+use|used|working|going)|(?:didn't|did\s+not|never)\s+notice|sold\s+out)\b"), 1.5),
+    # How a disagreement ended: the other side agreeing, or the choice both sides settled on.
+    (_rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
+         r"|signed\s+off|was\s+convinced|were\s+convinced)\b|\bwe\s+(?:finally\s+|eventually\s+)?(?:agreed\s+on|settled\s+on"
+         r"|went\s+with|picked|chose)\b"), 2.5),
     (_rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
     (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
@@ -217,6 +233,12 @@ GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+g
 _CONDITION = _rx(r"^\W*(?:if|when|whenever|once|as\s+soon\s+as)\b")
 _PAST_VERB = _rx(rf"\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b")
 _RESPONSE = _rx(r"^\W*(?:then\s+)?(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?([a-z]+)\b")
+
+
+# "We decided we would take it on", "I agreed I would help her": what was decided then, not a hypothetical.
+COMMITTED = _rx(r"\b(?:agreed|decided|promised|committed|said|told\s+\w+|offered)\s+(?:\w+\s+){0,4}?(?:that\s+)?"
+                r"(?:i|we)\s+would\b")
+ROUTINE_WORDS = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|every\s+time|each\s+time)\b")
 
 
 def _present_rule(text: str) -> bool:
@@ -316,7 +338,8 @@ def read(text: str) -> Cues:
     """
     text = _HEDGES.sub(" ", text)
     lesson_said = bool(LESSON.search(text))
-    general = bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
+    general = (bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
+               and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)))
     actor = _actor(text)
     action = 2.5 if actor else 0.0
     if actor and ACTION_HELPERS.search(text):

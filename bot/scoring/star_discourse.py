@@ -27,7 +27,7 @@ CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})
 
 FLASHBACK = re.compile(
     r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:explain|tell\s+you\s+how|back\s+up|give\s+(?:some\s+)?context)"
-    r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)"
+    r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)|what\s+(?:had\s+)?happened\s+(?:was|is)"
     r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
     r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
@@ -61,7 +61,8 @@ WISH = re.compile(r"\b(?:wanted|wants|wished|thought|thinks|believed|preferred|h
 # Things getting worse: the wording of a symptom, not of an outcome.
 WORSENING = re.compile(
     r"\b(?:jump(?:ed|s)?|spik(?:ed|es)|ros[e]|climb(?:ed|s)|gr[eo]w(?:s|n)?|increas(?:ed|es)|went\s+up|shot\s+up|start(?:ed|s)"
-    r"|beg[au]n|kept|broke|fail(?:ed|ing|s)|explod(?:ed|es)|balloon(?:ed|s)|crash(?:ed|es|ing)|worse|slower|down\s+for)\b",
+    r"|beg[au]n|kept|broke|fail(?:ed|ing|s)|explod(?:ed|es)|balloon(?:ed|s)|crash(?:ed|es|ing)|worse|slower|down\s+for)\b"
+    r"|\bto\s+(?:over|more\s+than|above)\s+\d",
     re.IGNORECASE,
 )
 HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)

@@ -422,3 +422,62 @@ def test_the_result_announced_first_then_the_situation() -> None:
                 "I felt responsible because I had set them up, so I decided to fix it. "
                 "I measured their load for two weeks and moved them to an autoscaling group.")
     assert parts(a) == ALL
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nobody else knew the scheduler, so it landed on me.",
+    "It wasn't my service, but someone had to keep the upgrade from stalling.",
+    "I decided the cleanup was going to be mine for a sprint.",
+    "I'd told my lead I'd own the release notes that quarter.",
+    "So I told my manager I'd like to take the flaky suite for two sprints.",
+    "I'd been asked by my director to cut our build times.",
+    "I agreed with our manager that I would help him prepare for the promotion panel.",
+    "I was the on-call engineer, and payments is the one thing you can't leave broken.",
+])
+def test_duties_promised_reported_or_left_to_the_speaker(sentence: str) -> None:
+    cues = read(sentence)
+    assert cues.task >= 2.0 and not cues.general, sentence
+
+
+def test_a_decision_reported_with_would_is_not_a_hypothetical() -> None:
+    assert not read("We decided we would take the migration on as a side project.").general
+    assert read("In that situation I would always roll back first.").general
+
+
+def test_noticing_how_things_stood_sets_the_scene() -> None:
+    a = analyse("I noticed nobody maintained our shared Terraform modules, so I made it my job to fix them. "
+                "I pinned the providers, added a plan check to CI and wrote a short guide. "
+                "Plans stopped failing on Mondays.")
+    assert a.components.situation.present
+
+
+def test_what_had_happened_goes_back_to_the_scene() -> None:
+    a = analyse("I got our search page back under a second in one morning. What had happened was that a nightly "
+                "reindex job started running during business hours and our cache had no expiry set. "
+                "I was the one on call, so I had to fix it fast. I moved the job to the night, added an expiry "
+                "and put an alert on the cache hit rate.")
+    assert parts(a) == ALL
+
+
+def test_the_scene_lasts_until_the_goal_is_stated() -> None:
+    a = analyse("We hired a data engineer, Tomas, who knew Spark but had never used Airflow. His first two DAGs "
+                "were rolled back and he was losing confidence. I was his onboarding buddy and my goal was to have "
+                "him shipping DAGs alone within a quarter. I paired with him on the next DAG and reviewed it line by "
+                "line. By the end of the quarter he had shipped six DAGs without a rollback.")
+    assert parts(a) == ALL
+
+
+def test_a_figure_climbing_to_over_a_number_is_a_symptom() -> None:
+    a = analyse("Our API handles about 900 requests a second, and one evening error rates went from 0.1% to over 6%. "
+                "I was on call so I had to find out why. I found a bad connection pool setting and reverted it. "
+                "Things went back to normal and we added an alert.")
+    assert not a.metrics
+
+
+@pytest.mark.parametrize("story", [
+    "We disagreed on Celery versus RQ. I ran both on our real jobs and showed the numbers, and she agreed.",
+    "A colleague wanted one big settings file and I wanted one per environment. I wrote up both and we settled "
+    "on per-environment files.",
+])
+def test_a_disagreement_that_ends_in_agreement_has_an_outcome(story: str) -> None:
+    assert analyse(story).components.result.present
