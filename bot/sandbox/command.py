@@ -31,9 +31,10 @@ async def check_code(question_id: str, source: str, *, as_json: bool, out: TextI
     non-coding question id, 1 when nothing could be run (no working sandbox here, or the
     submission is too long); the reason is one sentence on stderr.
     """
-    from bot.bootstrap import load_bank  # imported here so `mockloop --help` stays light
+    from bot.content import cache  # imported here so `mockloop --help` stays light
+    from bot.content.paths import content_root
 
-    bank = load_bank()
+    bank = cache.load(content_root())
     if question_id not in bank:
         near = bank.nearest(question_id)
         hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions --round coding` lists them."
