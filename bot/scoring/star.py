@@ -283,7 +283,8 @@ def analyse(story: str) -> StarAnalysis:
     # Someone else's routine told before the speaker's first concrete step is the problem being set up
     # ("every time, he asked me to deploy for him"), not the story being a habit.
     concrete = next((i for i, w in enumerate(weighed) if w.cues.actor and not w.cues.general), len(weighed))
-    general = [w for i, w in enumerate(weighed) if w.cues.general and (w.cues.actor or i > concrete)]
+    general = [w for i, w in enumerate(weighed)
+               if w.cues.general and (w.cues.actor or i > concrete or concrete == len(weighed))]
     past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
                     or _timeless(text, len(actions)))

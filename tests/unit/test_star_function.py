@@ -481,3 +481,10 @@ def test_a_figure_climbing_to_over_a_number_is_a_symptom() -> None:
 ])
 def test_a_disagreement_that_ends_in_agreement_has_an_outcome(story: str) -> None:
     assert analyse(story).components.result.present
+
+
+def test_advice_with_no_step_of_the_speakers_is_not_one_event() -> None:
+    a = analyse("Learning to bake bread is mostly patience. Most beginners knead every dough the same way, which is "
+                "too rough for soft loaves. About two thirds of your bakes should be simple white loaves at first. "
+                "You will usually over-proof the first few, and that is normal. Keep notes and trust the recipe.")
+    assert a.specific_event is False
