@@ -30,11 +30,13 @@ _REJECTS = re.compile(
 )
 
 
-# Claims held up for inspection rather than made: hypotheses, others' advice, "you might think".
+# Claims held up for inspection rather than made: hypotheses, others' advice, "you might think", questions.
 _REPORTED = re.compile(
     r"\bif\b[^.;]{0,80}\b(?:were|was|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
-    r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought",
+    r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
+    # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".
+    r"|\bwhether\b",
     re.IGNORECASE,
 )
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})

@@ -243,3 +243,9 @@ def test_words_of_a_claim_inside_quotation_marks_are_mentioned_not_claimed() -> 
     mentioned = 'With `is` you ask "is this the same thing?", and with == you ask whether the values are equal.'
     assert not _grade("core.is-vs-eq", mentioned).red_flags
     assert _grade("core.is-vs-eq", "In practice is and == are interchangeable, they mean the same thing.").red_flags
+
+
+def test_a_claim_inside_an_embedded_question_is_weighed_not_made() -> None:
+    weighed = "Before writing it I'd ask the partner whether their charge endpoint is idempotent."
+    assert not _grade("coding.retry-decorator", weighed).red_flags
+    assert _grade("coding.retry-decorator", "Payment calls are idempotent, so retry them freely.").red_flags
