@@ -83,6 +83,9 @@ class CompiledRubric:
     red_flags: tuple[CompiledRedFlag, ...]
     by_initial: dict[str, tuple[str, ...]]  # rubric vocabulary by first letter, for typo repair
     vocabulary: frozenset[str]
+    # What counts towards a sentence's share of rubric terms: the credit phrases' words.  A rubric with
+    # many misconceptions spelt out would otherwise make honest sentences near them look like term lists.
+    terms: frozenset[str] = frozenset()
     # Repairs already worked out for this rubric; answers reuse most of their words.
     repairs: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -134,7 +137,8 @@ def _compile(rubric: Rubric) -> CompiledRubric:
     buckets: dict[str, list[str]] = defaultdict(list)
     for word in vocab:
         buckets[word[0]].append(word)
-    return CompiledRubric(criteria, flags, {k: tuple(v) for k, v in buckets.items()}, frozenset(vocab))
+    terms = {s for crit in criteria for ind in crit.indicators for phrase in ind.phrases for s in phrase.stems} - STOP_STEMS
+    return CompiledRubric(criteria, flags, {k: tuple(v) for k, v in buckets.items()}, frozenset(vocab), frozenset(terms))
 
 
 def repair(stem: str, rubric: CompiledRubric) -> str:
@@ -209,7 +213,7 @@ def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], te
     positions: dict[str, list[int]] = defaultdict(list)
     for index, value in enumerate(stems):
         positions[value].append(index)
-    known = sum(1 for value in stems if value in rubric.vocabulary)
+    known = sum(1 for value in stems if value in rubric.terms)
     reach: list[int] = []
     content = 0
     for token in sentence.tokens:
