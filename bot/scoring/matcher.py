@@ -180,12 +180,14 @@ class Located:
 
     @cached_property
     def clauses(self) -> tuple[tuple[int, int], ...]:
-        """Token ranges of the sentence's clauses, split at clause-breaking words, semicolons and dashes."""
+        """Token ranges of the sentence's clauses, split at clause-breaking words, ", and", semicolons and dashes."""
         tokens = self.sentence.tokens
         bounds, start = [], 0
         for i in range(1, len(tokens)):
             gap = self.text[tokens[i - 1].end : tokens[i].start]
-            if tokens[i].norm in CLAUSE_BREAKS or ";" in gap or "\u2014" in gap or " - " in gap:
+            # ", and" / ", or" join two clauses ("select_related joins, and prefetch_related runs a query").
+            joined = tokens[i].norm in ("and", "or") and "," in gap
+            if tokens[i].norm in CLAUSE_BREAKS or joined or ";" in gap or "\u2014" in gap or " - " in gap:
                 bounds.append((start, i))
                 start = i
         bounds.append((start, len(tokens)))

@@ -249,3 +249,21 @@ def test_a_claim_inside_an_embedded_question_is_weighed_not_made() -> None:
     weighed = "Before writing it I'd ask the partner whether their charge endpoint is idempotent."
     assert not _grade("coding.retry-decorator", weighed).red_flags
     assert _grade("coding.retry-decorator", "Payment calls are idempotent, so retry them freely.").red_flags
+
+
+def test_a_claim_lives_in_one_clause_and_takes_its_nearest_words() -> None:
+    # ", and" starts a new clause: the second half says nothing about the first half's subject.
+    two = ("select_related does a SQL JOIN for the customer, and prefetch_related runs one extra query for the items "
+           "with an IN list.")
+    assert not _grade("framework.django-n-plus-one", two).red_flags
+    # The claim words nearest each other decide, so an earlier use of a word does not stretch the claim
+    # over another part's negation.
+    nearest = "n += 1 can't change the number 5 into 6, numbers can't be changed in place, so Python makes a new one."
+    assert not _grade("core.argument-passing", nearest).red_flags
+    assert _grade("core.argument-passing", "The number is changed in place by n += 1.").red_flags
+
+
+def test_a_plus_inside_a_claims_wording_is_part_of_the_wording() -> None:
+    from bot.scoring.misclaims import compile_claim
+
+    assert len(compile_claim("n += 1|augmented assignment + mutates + int").groups) == 3
