@@ -85,12 +85,19 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"(?:\w+\s+){0,2}?(?:own|take|fix|handle|sort|look|make|do|help)\b"
          # An agreement or a promise about what the speaker would do, and a duty nobody else would take.
          r"|\b(?:agreed|promised|committed)\b[^.]{0,40}?\b(?:i|we)(?:'d|'ll|\s+would|\s+will)\b"
-         r"|\b(?:someone|somebody)\s+(?:had|needed)\s+to\b|\b(?:going\s+to\s+be|would\s+be|became|was)\s+mine\b"
+         r"|\b(?:someone|somebody)\s+(?:had|needed)\s+to\b|\b(?:it'?s|it\s+is|going\s+to\s+be|would\s+be|became|was)\s+mine\b"
+         r"|\bon\s+the\s+hook\b|\b(?:was|is|were)\s+(?:my|our)\s+(?:whole\s+|main\s+|real\s+|only\s+)?(?:job|duty|task)\b"
+         r"|\b(?:i|we)\s+(?:\w+ly\s+|just\s+)?(?:decide|decided)\s+(?:that\s+)?(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+was\s+going\s+to"
+         r"|\s+were\s+going\s+to)\b|\bi\s+(?:\w+ly\s+|just\s+)?agreed\s+to\b"
+         r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+(?:one|person|people|team)\s+(?:who'?d|who\s+would|who\s+had\s+to"
+         r"|getting|dealing|stuck|left|expected)\b|\bi'?d\s+be\s+the\s+one\b"
          r"|\b(?:landed|fell)\s+(?:on|to)\s+(?:me|us)\b"
          r"|\bi'?ll\s+own\b|\bi\s+(?:took|take)\s+it\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
          r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
-         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){0,2}to\s+(?!the\b|a\b)\w+"
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){0,3}to\s+(?!the\b|a\b)\w+"
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:it|this|that|them)\s+(?:gone|fixed|done|stopped|sorted|solved"
+         r"|over|dead|automated)\b"
          r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"
          r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|call|problem|remit|domain"
          r"|decision|patch)\b"
@@ -103,7 +110,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
     # Being the one on call is a duty; what could not be left broken is its stake.
-    (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the\s+)?on[\s-]?call\b"), 1.5),
+    (_rx(r"\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+(?:the\s+)?(?:\w+\s+)?on[\s-]?call\b"), 1.5),
     (_rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
          r"|slip)\b"), 1.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
@@ -238,6 +245,9 @@ _RESPONSE = _rx(r"^\W*(?:then\s+)?(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|then\s+
 # "We decided we would take it on", "I agreed I would help her": what was decided then, not a hypothetical.
 COMMITTED = _rx(r"\b(?:agreed|decided|promised|committed|said|told\s+\w+|offered)\s+(?:\w+\s+){0,4}?(?:that\s+)?"
                 r"(?:i|we)\s+would\b")
+# A change reported ("went from an afternoon of reruns to one green run almost every time") is an outcome,
+# whatever rhythm words it carries.
+CHANGED = _rx(r"\b(?:went|gone|dropped|fell|rose|came|got)\s+(?:down\s+|up\s+)?from\b")
 ROUTINE_WORDS = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|every\s+time|each\s+time)\b")
 
 
@@ -339,7 +349,7 @@ def read(text: str) -> Cues:
     text = _HEDGES.sub(" ", text)
     lesson_said = bool(LESSON.search(text))
     general = (bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
-               and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)))
+               and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text))
     actor = _actor(text)
     action = 2.5 if actor else 0.0
     if actor and ACTION_HELPERS.search(text):

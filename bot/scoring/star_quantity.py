@@ -49,7 +49,9 @@ _RELATIVE = re.compile(
     r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
     rf"|\b(?:to|by|at)\s+(?:about\s+|around\s+|roughly\s+|only\s+)?{_FRACTION}\b|\b{_FRACTION}\s+of\s+what\b"
     rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
-    r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b)",
+    r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b"
+    # Against what it was before: "half of before", "a fraction of the time it used to take".
+    rf"|\b(?:half|{_FRACTION}|a\s+fraction)\s+(?:of\s+)?(?:before|what\s+it\s+(?:was|used\s+to)|the\s+time\s+it\s+(?:took|used\s+to))\b)",
     re.IGNORECASE,
 )
 # A span of time said in words: "a few minutes", "most of a day", "within a year", "half an hour".
@@ -69,14 +71,16 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          r"(?:nothing|none|zero)\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
-         r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b")
+         r"|anyone\s+|anybody\s+|anything\s+)since\b|\bwithout\s+a\s+single\s+[\w-]+|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b")
+# A mark or a rating: "she scored 82 on the retake", "an NPS of 41".
+_MARK = r"\b(?:scored|score\s+of|rated|rating\s+of|nps\s+(?:of|went\s+to|is|was))\s+\d+(?:[.,]\d+)?\b"
 # How soon, counted in days or weeks: "on day two".
 _POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
 # One value with a unit, or a percentage or sum of money on its own.
 _SINGLE = re.compile(
     # A count may name what it counts with a word or two between: "three vendor outages", "40 failed builds".
     rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|\b{_WORD_NUMBER}\s+(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
-    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}"
+    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}|{_MARK}"
     rf"|\b{_WORD_NUMBER}(?:\s+of\s+{_WORD_NUMBER})?\s+of\s+(?:dollars|euros|pounds|users|customers|requests|rows|tickets|hours)\b)",
     re.IGNORECASE,
 )
@@ -108,13 +112,19 @@ _TUNING = re.compile(
     r"|min_\w+|buffer|cache|window|rate)\b",
     re.IGNORECASE,
 )
+_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:i|we)\b", re.IGNORECASE)
+_ONE = re.compile(r"one\b", re.IGNORECASE)
+_ONLY = re.compile(r"\b(?:only|just|to|down\s+to|exactly)\s*$", re.IGNORECASE)
+_FINDING = re.compile(r"\b(?:saw|see|sees|found|find|noticed|discovered|realised|realized|spotted|showed|shows)\b",
+                      re.IGNORECASE)
 _OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE)  # "In a few weeks, ..."
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
                          r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
-                         r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour)\b",
+                         r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
+                         r"|without\s+a\s+single)\b",
                          re.IGNORECASE)
 
 
@@ -163,8 +173,15 @@ def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
                 continue
             if pattern is _SINGLE and _TIME.search(core) and _EFFORT.search(sentence[max(0, start - 40):start]):
                 continue  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
-            if action and pattern is _SINGLE and _TIME.search(core) and _SPAN.search(sentence[max(0, start - 40):start]):
-                continue
+            if ((action or _SPEAKER.match(sentence)) and pattern is _SINGLE and _TIME.search(core)
+                    and _SPAN.search(sentence[max(0, start - 40):start])):
+                continue  # "I was on the call for about six hours": how long the speaker worked at it
+            if pattern is _SINGLE and start and sentence[start - 1] in "+/":
+                continue  # part of a name ("the N+1 query problem", "24/7"), not a count
+            if pattern is _SINGLE and _ONE.match(core) and not _ONLY.search(sentence[max(0, start - 12):start]):
+                continue  # "one team took ages", "the one explaining it": someone picked out, not a count
+            if action and pattern is _SINGLE and _FINDING.search(sentence[max(0, start - 60):start]):
+                continue  # "I saw a scan over eighty million rows": what the speaker found, not what changed
             if pattern is _SINGLE and _VAGUE_SPAN.match(core) and (_FRAME.search(sentence[max(0, start - 30):start])
                                                                   or _OPENING_IN.match(sentence[:start])):
                 continue  # "after a few weeks the team was happier" says when it was noticed, not how much changed

@@ -488,3 +488,45 @@ def test_advice_with_no_step_of_the_speakers_is_not_one_event() -> None:
                 "too rough for soft loaves. About two thirds of your bakes should be simple white loaves at first. "
                 "You will usually over-proof the first few, and that is normal. Keep notes and trust the recipe.")
     assert a.specific_event is False
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'm on call, so it's mine.",
+    "We were both on the hook for the launch date.",
+    "I was the engineer on call, so restoring service was my job.",
+    "I didn't ask anyone, I just decided I was going to make releases boring.",
+    "She asked me for help and I agreed to get her ready for the exam in two months.",
+    "I was the one getting paged every night, and I wanted it gone for good.",
+    "It wasn't my job, but I wanted the next hire to have an easier first week.",
+])
+def test_duties_claimed_in_passing(sentence: str) -> None:
+    assert read(sentence).task >= 2.0, sentence
+
+
+def test_a_joint_agreement_mid_story_is_not_a_duty() -> None:
+    assert read("Eventually we agreed to run a small trial of both.").task < 2.0
+
+
+def test_a_change_reported_with_a_rhythm_word_is_not_a_habit() -> None:
+    assert not read("By the end, a release went from a day of manual checks to one green run almost every time.").general
+
+
+@pytest.mark.parametrize("sentence", [
+    "and the auditors signed off on the control without a single finding.",
+    "After this the queue for small changes is maybe half of before.",
+    "Our nightly import now finishes in a fraction of the time it used to.",
+    "She scored 88 on the second attempt and got the role.",
+])
+def test_more_outcomes_measured_in_words(sentence: str) -> None:
+    assert quantities(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "action"), [
+    ("I was on the incident call for about five hours in total.", False),
+    ("Some teams moved fast, one team took ages because of local patches.", False),
+    ("and now he's the one explaining N+1 queries to new joiners.", False),
+    ("I ran EXPLAIN and saw a full scan over about forty million rows.", True),
+    ("The cut-over went through without any drama.", False),
+])
+def test_numbers_that_measure_no_outcome(sentence: str, action: bool) -> None:
+    assert not quantities(sentence, action=action)
