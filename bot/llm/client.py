@@ -25,7 +25,7 @@ take a healthy server offline.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -147,7 +147,7 @@ class LLMClient:
         return completion
 
     async def stream(self, messages: Messages, *, max_tokens: int = 400, purpose: str = "debrief",
-                     actor: Actor | None = None) -> AsyncIterator[str]:
+                     actor: Actor | None = None) -> AsyncGenerator[str, None]:
         """Text pieces as they arrive, counted against the budget like any call.  A stream cut
         half-way raises ``LLMUnavailable`` after the pieces already sent, so callers can keep
         what was shown and fall back for the rest."""

@@ -1,0 +1,60 @@
+"""A live "waiting for the model… 12 s" line while the bot waits on a model.
+
+A local model can take tens of seconds to grade an answer; a silent terminal looks hung.  The
+engine stops the question's clock meanwhile, and this line says both things: that the bot is
+waiting and that the wait is not the candidate's time.  Quick replies (under a second) show
+nothing.  On a terminal the line counts up in place and is replaced by a one-line summary; piped
+output gets one line when the wait starts and one when it ends, never a line per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from rich.console import Console
+
+GRACE_SECONDS = 1.0
+
+
+class Waiting:
+    def __init__(self, console: Console, grace: float = GRACE_SECONDS) -> None:
+        self.console = console
+        self.grace = grace
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[None]:
+        """Show the line for as long as the body runs (only if it runs past the grace period)."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        shown = asyncio.Event()
+        task = asyncio.create_task(self._count(started, shown), name="waiting-line")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            if shown.is_set():
+                self._line(f"The model took {loop.time() - started:.0f} s; your clock was paused meanwhile.", final=True)
+
+    async def _count(self, started: float, shown: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(self.grace)
+        shown.set()
+        if not self.console.is_terminal:
+            self.console.print("[dim]Waiting for the model… (your clock is paused)[/dim]")
+            return
+        while True:
+            self._line(f"waiting for the model… {loop.time() - started:.0f} s (your clock is paused)", final=False)
+            await asyncio.sleep(1.0)
+
+    def _line(self, text: str, *, final: bool) -> None:
+        if self.console.is_terminal:
+            # Rewritten in place: carriage return and erase-line, then the text; a newline only at the end.
+            self.console.file.write(f"\r\x1b[2K\x1b[2m{text}\x1b[0m" + ("\n" if final else ""))
+            self.console.file.flush()
+        elif final:
+            self.console.print(f"[dim]{text}[/dim]")
