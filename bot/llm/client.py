@@ -106,6 +106,7 @@ class LLMClient:
     async def fit(self, build: Callable[[str], Messages], text: str, max_tokens: int) -> tuple[Messages, bool]:
         """The messages ``build`` makes around the candidate's ``text``, cut to fit the model's context when
         the server says how large it is; the flag says whether the text was cut."""
+        await self._check_budget(current_actor.get())  # a spent budget (or a server's 0) means no request at all
         try:
             return await self.window.fit(build, text, max_tokens)
         except ContextTooSmall as exc:

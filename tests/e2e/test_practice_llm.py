@@ -102,3 +102,27 @@ async def test_waiting_for_a_slow_model_costs_the_candidate_no_time(tmp_path: Pa
     assert abs(question_after - question_before) <= 1 and abs(round_after - round_before) <= 1, out
     assert "Waiting for the model… (your clock is paused)" in out
     assert re.search(r"The model took [34] s; your clock was paused meanwhile\.", out), out
+
+
+async def test_fallbacks_are_said_once_in_the_uis_words_without_log_lines(tmp_path: Path) -> None:
+    async with running_fake_openai() as server:
+        for _ in range(40):
+            server.fault("server_error")
+        env = env_for(tmp_path, OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=server.base_url, MOCKLOOP_LLM_TIMEOUT="2",
+                      MOCKLOOP_LLM_ATTEMPTS="1")
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "practice", "--round", "core", "--minutes", "20", "--questions", "2",
+            "--seed", "4", cwd=tmp_path, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(
+            b"Memory stays flat with a generator.\n/send\n/skip\nA list is built at once; a generator is lazy.\n/send\n/end\n"),
+            90)
+        assert proc.returncode == 0 and err.decode().strip() == "", err.decode()
+        assert out.decode().count("Graded offline: the model's server answered with an error (500)") == 1
+
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "score", "--question", "core.gil", "--answer", "Threads wait on I/O.",
+            "--scorer", "llm", cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 0 and err.decode().strip() == "", err.decode()
+        assert out.decode().count("Scored offline: the model's server answered with an error (500)") == 1
