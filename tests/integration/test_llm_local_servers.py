@@ -13,7 +13,7 @@ from bot.content.paths import content_root
 from bot.engine.clock import FakeClock
 from bot.engine.ports import AnswerText
 from bot.llm.breaker import CircuitBreaker
-from bot.llm.client import LLMClient, LLMUnavailable
+from bot.llm.client import LLMClient, LLMUnavailable, Messages
 from bot.llm.fallback import FallbackScorer
 from bot.llm.judge import LLMJudge
 from bot.llm.prompts import Prompts
@@ -26,7 +26,7 @@ from tests.servers.llama_cpp import LLAMA_CPP, LLAMA_CPP_PYTHON
 from tests.servers.openai_server import FakeOpenAI, running_fake_openai
 
 PROMPTS = Prompts(content_root() / "prompts")
-GO = [{"role": "user", "content": "go"}]
+GO: Messages = [{"role": "user", "content": "go"}]
 
 
 def client_for(server: FakeOpenAI, **options: object) -> LLMClient:
