@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     llm_connect_timeout: float = Field(default=3.0, gt=0, le=120, validation_alias="MOCKLOOP_LLM_CONNECT_TIMEOUT")
     llm_reply_timeout: float = Field(default=180.0, gt=0, le=3600, validation_alias="MOCKLOOP_LLM_REPLY_TIMEOUT")
     llm_retry_timeouts: bool = Field(default=False, validation_alias="MOCKLOOP_LLM_RETRY_TIMEOUTS")
+    llm_fold_system: bool = Field(default=False, validation_alias="MOCKLOOP_LLM_FOLD_SYSTEM")
     llm_attempts: int = Field(default=3, ge=1, le=10, validation_alias="MOCKLOOP_LLM_ATTEMPTS")
     daily_tokens_per_user: int | None = Field(default=200_000, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_USER")
     daily_tokens_per_guild: int | None = Field(default=None, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_GUILD")

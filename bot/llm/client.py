@@ -84,8 +84,9 @@ class LLMClient:
     def __init__(self, *, api_key: str, base_url: str | None, model: str, breaker: CircuitBreaker,
                  retry: RetryPolicy | None = None, timeout: float = 60.0, connect_timeout: float = 3.0,
                  reply_timeout: float = 180.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 meter: UsageMeter | None = None) -> None:
+                 meter: UsageMeter | None = None, fold_system: bool = False) -> None:
         self.model = model
+        self.fold_system = fold_system  # for chat templates that drop the system message (see fold_system())
         self.breaker = breaker
         self.meter = meter
         self.retry = retry or RetryPolicy()
@@ -118,7 +119,8 @@ class LLMClient:
         (by default the current actor's)."""
         actor = actor or current_actor.get()
         await self._check_budget(actor)
-        options: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0, "max_tokens": max_tokens,
+        sent = fold_system(messages) if self.fold_system else messages
+        options: dict[str, Any] = {"model": self.model, "messages": sent, "temperature": 0, "max_tokens": max_tokens,
                                    "stream": True, "stream_options": {"include_usage": True}}
         if response_format is not None:
             options["response_format"] = response_format
@@ -161,7 +163,7 @@ class LLMClient:
         model = self.model
         try:
             stream = await self._client.chat.completions.create(
-                model=self.model, messages=messages, temperature=0, max_tokens=max_tokens, stream=True,
+                model=self.model, messages=fold_system(messages) if self.fold_system else messages, temperature=0, max_tokens=max_tokens, stream=True,
                 stream_options={"include_usage": True})
             async for chunk in self._chunks(stream):
                 model = chunk.model or model
@@ -246,6 +248,21 @@ class LLMClient:
             self.breaker.success(purpose)
             return result
         raise AssertionError("unreachable")
+
+
+def fold_system(messages: Messages) -> Messages:
+    """The system message moved to the start of the first user turn.
+
+    Some chat templates drop system messages without a word (llama-cpp-python's ``gemma`` chat
+    format keeps only user and model turns), so the model would grade with no rubric and write
+    a debrief with no instructions.  Sent inside the user's turn, the instructions survive any
+    template; the candidate's text stays after them, between its tagged markers."""
+    system = "\n\n".join(str(m.get("content", "")) for m in messages if m["role"] == "system")
+    rest = [m for m in messages if m["role"] != "system"]
+    if not system or not rest or rest[0]["role"] != "user":
+        return messages
+    first = rest[0]
+    return [{"role": "user", "content": f"{system}\n\n{first.get('content', '')}"}, *rest[1:]]
 
 
 def _usage(chunk: ChatCompletionChunk) -> Usage | None:

@@ -142,3 +142,19 @@ async def test_the_star_analysis_keeps_the_real_reason(server: FakeOpenAI) -> No
         assert down.scorer == "offline" and down.fallback_reason == "the model's server answered with an error (503)"
     finally:
         await client.close()
+
+
+async def test_instructions_can_travel_in_the_users_turn_for_templates_that_drop_the_system_message() -> None:
+    async with running_fake_openai(LLAMA_CPP_PYTHON) as server:
+        client = client_for(server, fold_system=True)
+        offline = OfflineScorer()
+        scorer = FallbackScorer(LLMJudge(client, PROMPTS, offline), offline)
+        try:
+            server.reply_json(grade_json({"evaluated-once": 3, "fix": 3, "proof": 2}))
+            result = await scorer.score(QUESTION, RUBRIC, AnswerText([ANSWER]), frozenset())
+            assert result.scorer == "llm"
+            [only] = server.requests[-1]["messages"]  # what a gemma template keeps: user turns only
+            assert only["role"] == "user" and RUBRIC.criteria[0].id in only["content"]  # the rubric survives
+            assert only["content"].index("<<<ANSWER") > only["content"].index(RUBRIC.criteria[0].id)
+        finally:
+            await client.close()
