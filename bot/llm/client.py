@@ -163,8 +163,8 @@ class LLMClient:
         model = self.model
         try:
             stream = await self._client.chat.completions.create(
-                model=self.model, messages=fold_system(messages) if self.fold_system else messages, temperature=0, max_tokens=max_tokens, stream=True,
-                stream_options={"include_usage": True})
+                model=self.model, messages=fold_system(messages) if self.fold_system else messages, temperature=0,
+                max_tokens=max_tokens, stream=True, stream_options={"include_usage": True})
             async for chunk in self._chunks(stream):
                 model = chunk.model or model
                 usage = _usage(chunk) or usage
