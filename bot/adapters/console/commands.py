@@ -110,7 +110,8 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         if finished:
             final = await engine.state(state.id)
             render.scorecard(console, final, bank)
-            await render.debrief(console, build_debriefer(bank, llm).debrief(final))
+            parts = build_debriefer(bank, llm).debrief(final)
+            await render.debrief(console, waiting.first(parts) if waiting is not None else parts)
             console.print(f"[dim]Saved as session {state.id[:8]}; `mockloop history` lists your sessions.[/dim]")
             return 0
         return 130

@@ -13,10 +13,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from rich.console import Console
 
 GRACE_SECONDS = 1.0
+T = TypeVar("T")
 
 
 class Waiting:
@@ -25,12 +27,13 @@ class Waiting:
         self.grace = grace
 
     @asynccontextmanager
-    async def __call__(self) -> AsyncIterator[None]:
+    async def __call__(self, clock_paused: bool = True) -> AsyncIterator[None]:
         """Show the line for as long as the body runs (only if it runs past the grace period)."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         shown = asyncio.Event()
-        task = asyncio.create_task(self._count(started, shown), name="waiting-line")
+        note = " (your clock is paused)" if clock_paused else ""
+        task = asyncio.create_task(self._count(started, shown, note), name="waiting-line")
         try:
             yield
         finally:
@@ -38,17 +41,28 @@ class Waiting:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             if shown.is_set():
-                self._line(f"The model took {loop.time() - started:.0f} s; your clock was paused meanwhile.", final=True)
+                took = f"The model took {loop.time() - started:.0f} s"
+                self._line(f"{took}; your clock was paused meanwhile." if clock_paused else f"{took}.", final=True)
 
-    async def _count(self, started: float, shown: asyncio.Event) -> None:
+    async def first(self, items: AsyncIterator[T]) -> AsyncIterator[T]:
+        """``items`` with the line shown until the first one arrives (a streamed debrief's first words)."""
+        async with self(clock_paused=False):
+            head = await anext(items, None)
+        if head is None:
+            return
+        yield head
+        async for item in items:
+            yield item
+
+    async def _count(self, started: float, shown: asyncio.Event, note: str) -> None:
         loop = asyncio.get_running_loop()
         await asyncio.sleep(self.grace)
         shown.set()
         if not self.console.is_terminal:
-            self.console.print("[dim]Waiting for the model… (your clock is paused)[/dim]")
+            self.console.print(f"[dim]Waiting for the model…{note}[/dim]")
             return
         while True:
-            self._line(f"waiting for the model… {loop.time() - started:.0f} s (your clock is paused)", final=False)
+            self._line(f"waiting for the model… {loop.time() - started:.0f} s{note}", final=False)
             await asyncio.sleep(1.0)
 
     def _line(self, text: str, *, final: bool) -> None:
