@@ -103,6 +103,12 @@ async def test_waiting_for_a_slow_model_costs_the_candidate_no_time(tmp_path: Pa
     assert "Waiting for the model… (your clock is paused)" in out
     assert re.search(r"The model took [34] s; your clock was paused meanwhile\.", out), out
 
+    # Every call, the debrief after the session's end included, is charged to the candidate.
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "usage", "--json", cwd=tmp_path,
+                                                env=env_for(tmp_path), stdout=asyncio.subprocess.PIPE)
+    rows = json.loads((await proc.communicate())[0])
+    assert {r["purpose"] for r in rows} >= {"grade", "followup", "debrief"} and all(r["user_id"] for r in rows), rows
+
 
 async def test_fallbacks_are_said_once_in_the_uis_words_without_log_lines(tmp_path: Path) -> None:
     async with running_fake_openai() as server:
