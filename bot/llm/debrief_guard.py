@@ -27,7 +27,9 @@ _TEMPLATE = re.compile(r"<\|[^|>]{0,40}\|>|</?(?:start_of_turn|end_of_turn|s|eos
 _INSTRUCTION_WORDS = ("rubric", "criterion", "criteria", "system prompt", "system message", "my instructions",
                       "as an ai", "language model", "<<<", ">>>", "110 words", "results at the")
 _OUT_OF_100 = re.compile(r"\b(\d{1,3})\s*(?:/\s*100|out of (?:a )?100|%|percent|points? out of 100)", re.I)
-_LEVEL = re.compile(r"\b([0-3])\s*(?:/|out of|of)\s*([1-3])\b", re.I)
+# "2/3" or "2 of 3" states a level, unless it counts something else ("2 of 3 questions")
+_COUNTED = r"(?!\s*(?:questions?|answers?|rounds?|hints?|times|tries|attempts|stories|follow-ups?)\b)"
+_LEVEL = re.compile(rf"\b([0-3])\s*(?:/\s*([1-3])\b|(?:out of|of)\s*([1-3])\b{_COUNTED})", re.I)
 _SIGNALS = {"strong yes": "strong_yes", "lean yes": "lean_yes", "strong no": "strong_no"}
 
 
@@ -129,7 +131,7 @@ class DebriefGuard:
             return Rejected("its debrief stated a score that is not the scorecard's")
         named = [(level, top) for name, level, top in self._levels if name in lowered]
         allowed = set(named or [(level, top) for _, level, top in self._levels])
-        if any((int(a), int(b)) not in allowed for a, b in _LEVEL.findall(sentence)):
+        if any((int(a), int(b or c)) not in allowed for a, b, c in _LEVEL.findall(sentence)):
             return Rejected("its debrief stated a score that is not the scorecard's")
         signal = signal_for(self._overall).value if self._overall is not None else None
         if any(phrase in lowered and value != signal for phrase, value in _SIGNALS.items()):
