@@ -47,3 +47,18 @@ async def test_a_streamed_debrief_shows_the_line_until_its_first_words() -> None
 
     assert [w async for w in waiting.first(slow_words())] == ["You explained it well.", " Next, measure it."]
     assert out.getvalue().splitlines() == ["Waiting for the model…", "The model took 0 s."]
+
+
+async def test_output_during_the_wait_takes_the_live_line_off_first() -> None:
+    out = io.StringIO()
+    waiting = Waiting(Console(file=out, force_terminal=True, width=100), grace=0.05)
+    async with waiting():
+        await asyncio.sleep(0.2)
+        waiting.interrupt()
+        out.write("Follow-up: what would you measure?\n")
+        await asyncio.sleep(1.1)  # no redraw after other output
+    text = out.getvalue()
+    assert "(your clock is paused)\x1b[0m\r\x1b[2KFollow-up:" in text
+    assert text.count("waiting for the model…") == 1
+    assert text.endswith("Follow-up: what would you measure?\n\r\x1b[2K\x1b[2mThe model took 1 s; your clock was paused "
+                         "meanwhile.\x1b[0m\n")

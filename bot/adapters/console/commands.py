@@ -85,6 +85,8 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         lines: LineSource = PromptLines(ui.status) if interactive else PlainLines()
         waiting = Waiting(console) if llm is not None else None
+        if waiting is not None:
+            ui.before_output = waiting.interrupt
         if resume is not None:
             session_id = await repo.resumable_session(user_id) if resume == "latest" else resume
             found = await repo.load_session(session_id) if session_id else None

@@ -43,6 +43,7 @@ class ConsoleUI:
         self.round_deadline: datetime | None = None
         self.confirm_skip = False
         self.last_fallback: str | None = None  # said once while it stays the same; the scorecard keeps each
+        self.before_output: Callable[[], None] = lambda: None  # e.g. takes a live "waiting" line off the screen
 
     def status(self) -> str:
         """The live toolbar text: time left on the question and in the round."""
@@ -54,6 +55,7 @@ class ConsoleUI:
 
     async def publish(self, session_id: str, event: ev.Event) -> None:
         c = self.console
+        self.before_output()
         match event:
             case ev.RoundStarted():
                 c.rule(f"[bold]Round {event.round_pos + 1} of {event.rounds_total}: {event.kind.value}[/bold] "

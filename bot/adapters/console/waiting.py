@@ -25,6 +25,16 @@ class Waiting:
     def __init__(self, console: Console, grace: float = GRACE_SECONDS) -> None:
         self.console = console
         self.grace = grace
+        self._drawn = False  # the live line is on screen, without a newline after it
+        self._quiet = False  # other output came during this wait: stop redrawing until it ends
+
+    def interrupt(self) -> None:
+        """Other output is about to be printed: take the live line off the screen so it does not run into it."""
+        self._quiet = True
+        if self._drawn:
+            self.console.file.write("\r\x1b[2K")
+            self.console.file.flush()
+            self._drawn = False
 
     @asynccontextmanager
     async def __call__(self, clock_paused: bool = True) -> AsyncIterator[None]:
@@ -33,6 +43,7 @@ class Waiting:
         started = loop.time()
         shown = asyncio.Event()
         note = " (your clock is paused)" if clock_paused else ""
+        self._quiet = False
         task = asyncio.create_task(self._count(started, shown, note), name="waiting-line")
         try:
             yield
@@ -62,7 +73,8 @@ class Waiting:
             self.console.print(f"[dim]Waiting for the model…{note}[/dim]")
             return
         while True:
-            self._line(f"waiting for the model… {loop.time() - started:.0f} s{note}", final=False)
+            if not self._quiet:
+                self._line(f"waiting for the model… {loop.time() - started:.0f} s{note}", final=False)
             await asyncio.sleep(1.0)
 
     def _line(self, text: str, *, final: bool) -> None:
@@ -70,5 +82,6 @@ class Waiting:
             # Rewritten in place: carriage return and erase-line, then the text; a newline only at the end.
             self.console.file.write(f"\r\x1b[2K\x1b[2m{text}\x1b[0m" + ("\n" if final else ""))
             self.console.file.flush()
+            self._drawn = not final
         elif final:
             self.console.print(f"[dim]{text}[/dim]")
