@@ -84,8 +84,9 @@ def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore 
                                                   settings.daily_tokens_per_guild, member_budget)
     return LLMClient(
         api_key=settings.openai_api_key.get_secret_value(), base_url=settings.openai_base_url, model=settings.model,
-        breaker=CircuitBreaker(clock), retry=RetryPolicy(attempts=settings.llm_attempts),
-        timeout=settings.llm_timeout, connect_timeout=settings.llm_connect_timeout, meter=meter,
+        breaker=CircuitBreaker(clock), retry=RetryPolicy(attempts=settings.llm_attempts, timeouts=settings.llm_retry_timeouts),
+        timeout=settings.llm_timeout, connect_timeout=settings.llm_connect_timeout,
+        reply_timeout=settings.llm_reply_timeout, meter=meter, fold_system=settings.llm_fold_system,
     )
 
 

@@ -167,6 +167,12 @@ def _fail(message: str) -> None:
     sys.stderr.write(f"mockloop: {message}\n")
 
 
+def _terminal_logging() -> None:
+    """In the terminal the UI says what happened in its own words (e.g. "Graded offline: ..." once); the
+    log lines behind it are for servers, so only errors (a bug) reach the screen here."""
+    logging.basicConfig(level=logging.ERROR, format="mockloop: %(message)s")
+
+
 def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     import asyncio  # here, not at the top: `--help` and `questions` never start a loop
 
@@ -182,6 +188,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.adapters.console import grading
         from bot.config import load_settings
 
+        _terminal_logging()
         return _run(lambda: grading.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
                                           args.json))
     if args.command == "check-code":
@@ -205,6 +212,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         return _run(lambda: discord_root.run(settings))
+    if args.command in ("practice", "score", "star"):
+        _terminal_logging()
     if args.command == "practice":
         kinds = LOOP_ORDER if args.round == "loop" else (RoundKind(args.round),)
         return _run(lambda: commands.practice(

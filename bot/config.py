@@ -36,8 +36,13 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     model: str = Field(default="gpt-4.1-mini", validation_alias=AliasChoices("MOCKLOOP_MODEL"))
-    llm_timeout: float = Field(default=30.0, gt=0, le=600, validation_alias="MOCKLOOP_LLM_TIMEOUT")
-    llm_connect_timeout: float = Field(default=5.0, gt=0, le=120, validation_alias="MOCKLOOP_LLM_CONNECT_TIMEOUT")
+    # Defaults fit a local server: connecting is instant or it is down; the first token may wait for the
+    # prompt to be read (tens of seconds on a CPU), then text streams; the clock is paused meanwhile.
+    llm_timeout: float = Field(default=60.0, gt=0, le=600, validation_alias="MOCKLOOP_LLM_TIMEOUT")
+    llm_connect_timeout: float = Field(default=3.0, gt=0, le=120, validation_alias="MOCKLOOP_LLM_CONNECT_TIMEOUT")
+    llm_reply_timeout: float = Field(default=180.0, gt=0, le=3600, validation_alias="MOCKLOOP_LLM_REPLY_TIMEOUT")
+    llm_retry_timeouts: bool = Field(default=False, validation_alias="MOCKLOOP_LLM_RETRY_TIMEOUTS")
+    llm_fold_system: bool = Field(default=False, validation_alias="MOCKLOOP_LLM_FOLD_SYSTEM")
     llm_attempts: int = Field(default=3, ge=1, le=10, validation_alias="MOCKLOOP_LLM_ATTEMPTS")
     daily_tokens_per_user: int | None = Field(default=200_000, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_USER")
     daily_tokens_per_guild: int | None = Field(default=None, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_GUILD")

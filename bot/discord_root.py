@@ -103,7 +103,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
                         scheduler=scheduler, groups=SqlGroups(repo.database), coach_rooms=SqlCoachRooms(repo.database),
                         stories=SqlStories(repo.database), clock=clock,
-                        star_analyser=build_star_analyser(llm))
+                        star_analyser=build_star_analyser(llm), model=llm is not None)
     bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
                       message_content=settings.message_content if message_content is None else message_content,
                       shard_ids=settings.shard_ids, shard_count=settings.shard_count,

@@ -115,6 +115,18 @@ class CodeChecked:
     check: CodeCheck
 
 
+@dataclass(frozen=True)
+class ClockPaused:
+    """The bot waited ``seconds`` on the model (or another slow grader); the clock was stopped meanwhile,
+    so the deadlines moved by that much.  Adapters showing a countdown take the new ones."""
+
+    round_pos: int
+    question_pos: int | None
+    seconds: float
+    deadline_at: datetime | None  # the current question's, if one is open
+    round_deadline_at: datetime
+
+
 Event = (
     RoundStarted
     | QuestionAsked
@@ -130,4 +142,5 @@ Event = (
     | SessionEnded
     | Notice
     | CodeChecked
+    | ClockPaused
 )

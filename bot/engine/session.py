@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from bot.engine import events as ev
 from bot.engine.context import Actor, current_actor
@@ -22,6 +23,7 @@ from bot.engine.flow import RoundFlow, Step
 from bot.engine.limits import MAX_ANSWER_CHARS, MAX_FOLLOWUPS, MIN_FOLLOWUP_SECONDS, clean_text
 from bot.engine.loop import ROUNDS, choose_questions, question_count
 from bot.engine.models import Level, RoundKind, Track
+from bot.engine.pause import paused
 from bot.engine.ports import AnswerText, Clock, Interviewer, Notifier, QuestionBank, Repository, Scorer
 from bot.engine.review import HISTORY_SESSIONS, due_for_review, weak_spots
 from bot.engine.signals import mean_score
@@ -37,6 +39,7 @@ from bot.engine.state import (
 )
 from bot.engine.timing import next_wakeup, warnings_due
 
+T = TypeVar("T")
 RECENT_SESSIONS = 3  # questions seen in this many recent sessions are asked again only when needed
 
 
@@ -263,7 +266,7 @@ class InterviewEngine:
         step.emit(ev.AnswerRecorded(round_.position, current.position, late=False))
         if current.result is not None and current.result.tests is not None:
             step.emit(ev.CodeChecked(round_.position, current.position, current.result.tests))
-        follow = await self._maybe_follow_up(round_, current, step.state.level)
+        follow = await self._maybe_follow_up(step, round_, current)
         if follow is not None:
             current.followups.append(follow)
             step.emit(ev.FollowUpAsked(round_.position, current.position, follow.text, follow.criterion))
@@ -291,8 +294,8 @@ class InterviewEngine:
             round_, current = self._require_current(step)
             question = self.bank.get(current.question_id)
             said = AnswerText([a.text for a in current.answers])
-            hint = await self.interviewer.hint(question, self.bank.rubric(question.id), said, current.result, current.hints,
-                                              level=step.state.level)
+            hint = await self._waiting(step, self.interviewer.hint(
+                question, self.bank.rubric(question.id), said, current.result, current.hints, level=step.state.level))
             if hint is None:
                 step.save = False
                 step.emit(ev.NoHintLeft(round_.position, current.position))
@@ -407,19 +410,24 @@ class InterviewEngine:
     async def _grade(self, step: Step, round_pos: int, asked: AskedQuestion) -> None:
         question = self.bank.get(asked.question_id)
         parts = AnswerText([a.text for a in asked.answers])
-        asked.result = await self.scorer.score(question, self.bank.rubric(question.id), parts, frozenset(asked.hints))
+        asked.result = await self._waiting(step, self.scorer.score(question, self.bank.rubric(question.id), parts,
+                                                                    frozenset(asked.hints)))
         asked.draft = None
         step.changes.touch(round_pos, asked.position)
 
-    async def _maybe_follow_up(self, round_: RoundState, asked: AskedQuestion, level: Level) -> FollowUpAsked | None:
+    async def _waiting(self, step: Step, work: Awaitable[T]) -> T:
+        """Slow collaborators (a model) are waited on with the clock stopped; instant ones need no pause."""
+        return await (work if self.scorer.instant else paused(step, self.clock, work))
+
+    async def _maybe_follow_up(self, step: Step, round_: RoundState, asked: AskedQuestion) -> FollowUpAsked | None:
         if len(asked.followups) >= MAX_FOLLOWUPS or asked.result is None or asked.deadline_at is None:
             return None
         if (asked.deadline_at - self.clock.now()).total_seconds() < MIN_FOLLOWUP_SECONDS:
             return None
         question = self.bank.get(asked.question_id)
         parts = AnswerText([a.text for a in asked.answers])
-        return await self.interviewer.follow_up(question, self.bank.rubric(question.id), parts, asked.result, asked.followups,
-                                                level=level)
+        return await self._waiting(step, self.interviewer.follow_up(
+            question, self.bank.rubric(question.id), parts, asked.result, asked.followups, level=step.state.level))
 
     async def _late_answer(self, step: Step, ref: tuple[int, int], text: str) -> None:
         """An answer that arrived after its question closed: kept, graded, and marked late."""

@@ -33,12 +33,14 @@ class FormatMemory:
 
 
 async def complete_in_format(client: LLMClient, messages: Messages, formats: FormatMemory,
-                             response_formats: Mapping[str, dict[str, Any] | None], purpose: str) -> Completion:
+                             response_formats: Mapping[str, dict[str, Any] | None], purpose: str,
+                             max_tokens: int = 800) -> Completion:
     """One completion in the richest format this server has not refused; a refusal is remembered."""
     server = client.server
     for name in formats.remaining(server):
         try:
-            return await client.complete(messages, response_format=response_formats[name], purpose=purpose)
+            return await client.complete(messages, response_format=response_formats[name], purpose=purpose,
+                                         max_tokens=max_tokens)
         except FormatRejected:
             if name == formats.choices[-1]:
                 raise

@@ -72,8 +72,8 @@ class LLMInterviewer:
     async def _phrase(self, system: str, purpose: str, answer: str, max_tokens: int, question_id: str) -> str | None:
         user_prompt = "followup_user" if purpose == "followup" else "hint_user"
         try:
-            completion = await self.client.complete(self.messages(system, user_prompt, answer), max_tokens=max_tokens,
-                                                    purpose=purpose)
+            messages, _ = await self.client.fit(lambda said: self.messages(system, user_prompt, said), answer, max_tokens)
+            completion = await self.client.complete(messages, max_tokens=max_tokens, purpose=purpose)
         except LLMUnavailable as exc:
             log.info("the model could not phrase the %s for %s: %s", purpose, question_id, exc)
             return None

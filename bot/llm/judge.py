@@ -39,6 +39,7 @@ from bot.scoring.offline import OfflineScorer
 SHOWN_GAP = 40  # a disagreement this large is explained in the notes
 CACHE_SIZE = 4096
 FORMATS = ("json_schema", "json_object", "plain")
+MAX_TOKENS = 800  # a grade of four or five criteria with short quotes needs about half of this
 
 
 class JudgedCriterion(BaseModel):
@@ -125,8 +126,11 @@ class LLMJudge:
         if cached is not None:
             self._remember(key, cached)
             return cached.model_copy(deep=True)
-        reply = await self._ask(question, rubric, text)
+        reply, cut = await self._ask(question, rubric, text)
         result = self._settle(question, rubric, text, hinted, reply)
+        if cut:
+            result.notes.append("the answer was longer than the model's context allows, so the model read its beginning "
+                                "and end only")
         if self.store is not None:
             await self.store.put(key, result)
         self._remember(key, result)
@@ -146,22 +150,23 @@ class LLMJudge:
         user = self.prompts.render("judge_user", tag=tag, answer=text)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    async def _ask(self, question: Question, rubric: Rubric, text: str) -> JudgeReply:
-        messages = self.messages(question, rubric, text, secrets.token_hex(4))
+    async def _ask(self, question: Question, rubric: Rubric, text: str) -> tuple[JudgeReply, bool]:
+        tag = secrets.token_hex(4)
+        messages, cut = await self.client.fit(lambda said: self.messages(question, rubric, said, tag), text, MAX_TOKENS)
         completion = await self._complete(messages)
         problem = _problem(completion.text, rubric)
         if problem is None:
-            return _parse(completion.text)
+            return _parse(completion.text), cut
         repair: Messages = [*messages, {"role": "assistant", "content": completion.text},
                             {"role": "user", "content": self.prompts.render("judge_repair", problem=problem)}]
         completion = await self._complete(repair)
         problem = _problem(completion.text, rubric)
         if problem is not None:
             raise LLMUnavailable(f"the model's grade was unusable twice ({problem})")
-        return _parse(completion.text)
+        return _parse(completion.text), cut
 
     async def _complete(self, messages: Messages) -> Completion:
-        return await complete_in_format(self.client, messages, self.formats, RESPONSE_FORMATS, "grade")
+        return await complete_in_format(self.client, messages, self.formats, RESPONSE_FORMATS, "grade", MAX_TOKENS)
 
     def _settle(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str],
                 reply: JudgeReply) -> ScoreResult:

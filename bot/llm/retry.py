@@ -14,6 +14,9 @@ class RetryPolicy:
     attempts: int = 3  # tries in all, the first included
     base: float = 0.5  # seconds before the first retry, before jitter
     cap: float = 20.0  # no single wait is longer than this
+    # A timed-out request is not sent again by default: a local server is still busy with the abandoned
+    # one, so a retry queues behind it.  Servers that run requests in parallel can turn this on.
+    timeouts: bool = False
     rng: random.Random = field(default_factory=random.Random)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:

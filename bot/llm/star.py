@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.llm.client import Completion, LLMClient, LLMUnavailable, Messages, describe
+from bot.llm.client import Completion, LLMClient, LLMUnavailable, Messages
 from bot.llm.formats import FormatMemory, complete_in_format
 from bot.llm.judge import FORMATS, quoted
 from bot.llm.prompts import Prompts
@@ -26,6 +26,7 @@ from bot.scoring.star_models import Component, Components, StarAnalysis
 
 STORY_CHARS = 12_000  # the offline analysis reads 800 words; the model gets the same and a little more
 FEEDBACK = 3
+MAX_TOKENS = 800
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 PARTS = ("situation", "task", "action", "result")
 
@@ -86,11 +87,12 @@ class LLMStarAnalyser:
         try:
             reply = await self._ask(story)
         except LLMUnavailable as exc:
-            return offline.model_copy(update={"fallback_reason": describe(exc)})
+            return offline.model_copy(update={"fallback_reason": str(exc)})  # the client's reason names the cause
         return settle(story, offline, reply)
 
     async def _ask(self, story: str) -> StarReply:
-        messages = self.messages(story, secrets.token_hex(4))
+        tag = secrets.token_hex(4)
+        messages, _ = await self.client.fit(lambda told: self.messages(told, tag), story[:STORY_CHARS], MAX_TOKENS)
         for _ in range(2):  # one repair attempt
             completion = await self._complete(messages)
             try:
@@ -102,7 +104,7 @@ class LLMStarAnalyser:
         raise LLMUnavailable("the model's analysis was unusable twice")
 
     async def _complete(self, messages: Messages) -> Completion:
-        return await complete_in_format(self.client, messages, self.formats, RESPONSE_FORMATS, "star")
+        return await complete_in_format(self.client, messages, self.formats, RESPONSE_FORMATS, "star", MAX_TOKENS)
 
 
 def settle(story: str, offline: StarAnalysis, reply: StarReply) -> StarAnalysis:

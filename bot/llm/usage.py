@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Protocol
 
-from bot.engine.context import current_actor
+from bot.engine.context import Actor, current_actor
 from bot.engine.ports import Clock
 
 
@@ -47,9 +47,9 @@ class UsageMeter:
     def _midnight(self) -> datetime:
         return datetime.combine(self.clock.now().astimezone(UTC).date(), time(0), tzinfo=UTC)
 
-    async def refusal(self) -> str | None:
-        """Why the current actor may not use the LLM now, or None if they may."""
-        actor = current_actor.get()
+    async def refusal(self, actor: Actor | None = None) -> str | None:
+        """Why ``actor`` (by default the current one) may not use the LLM now, or None if they may."""
+        actor = actor or current_actor.get()
         if actor is None:
             return None
         since = self._midnight()
@@ -68,8 +68,8 @@ class UsageMeter:
         return None
 
     async def record(self, purpose: str, model: str, prompt_chars: int, completion_chars: int,
-                     prompt_tokens: int | None, completion_tokens: int | None) -> None:
-        actor = current_actor.get()
+                     prompt_tokens: int | None, completion_tokens: int | None, actor: Actor | None = None) -> None:
+        actor = actor or current_actor.get()
         estimated = prompt_tokens is None or completion_tokens is None
         await self.store.add(UsageRecord(
             at=self.clock.now(), user_id=actor.user_id if actor else None, guild_id=actor.guild_id if actor else None,

@@ -37,11 +37,11 @@ async def test_streamed_then_cut_then_over_budget() -> None:
             assert "alpha point: 3 of 3" in prompt and "because we retry" not in prompt  # scores only, no answer text
             assert [(r.purpose, r.prompt_tokens, r.estimated) for r in usage.records] == [("debrief", 300, False)]
 
-            server.fault("stream_cut", after=2)
+            server.fault("stream_cut", after=4)  # the first sentence and three words of the second
             server.reply(SPOKEN)
             parts = [p async for p in debriefer.debrief(state)]
             *shown, last = parts
-            assert shown and SPOKEN.startswith("".join(p.text for p in shown))
+            assert "".join(p.text for p in shown).strip() == SPOKEN.split(". ")[0] + "."  # whole sentences only
             assert last.source == "offline" and last.text.strip() == offline and last.fallback_reason
 
             usage.records[0] = usage.records[0].__class__(**{**usage.records[0].__dict__, "prompt_tokens": 6000})

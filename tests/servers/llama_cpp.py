@@ -17,6 +17,14 @@ What the real servers do (read in their source and bug reports, September 2024 t
 Both accept ``{"type": "json_object", "schema": {...}}``: llama-server copies ``schema`` into the
 request's JSON schema and llama-cpp-python builds a grammar from it (``_grammar_for_response_format``),
 so generation is constrained to that shape; with no schema the output is constrained to JSON at best.
+Context: llama.cpp's server publishes its runtime context at ``GET /props`` (server root, not
+``/v1``) as ``default_generation_settings.n_ctx``, and refuses a longer prompt with **400**
+``{"error": {"code": 400, "message": "request (N tokens) exceeds the available context size (M tokens),
+try increasing it", "type": "exceed_context_size_error", "n_prompt_tokens": N, "n_ctx": M}}``.
+llama-cpp-python has no ``/props``; its ``RouteErrorHandler`` turns the "Requested tokens exceed
+context window" error into **400** ``invalid_request_error``, ``param: "messages"``,
+``code: "context_length_exceeded"`` (llama_cpp/server/errors.py, ``ErrorResponseFormatters``).
+
 A fake cannot constrain generation, so it does the next best thing: the scripted reply is what the
 model "would say", and the fake lets through only the JSON in it, and only if it fits the schema.
 """
@@ -59,6 +67,27 @@ class Dialect:
             return 500, {"error": {"message": message, "type": "internal_server_error", "param": None, "code": None}}
         message = f'response_format type must be one of "text" or "json_object", but got: {asked}'
         return 500, {"error": {"code": 500, "message": message, "type": "server_error"}}
+
+    def overflow(self, prompt_tokens: int, n_ctx: int, max_tokens: int) -> tuple[int, dict[str, Any]]:
+        """The status and body this server refuses a prompt longer than its context with."""
+        if self.python:
+            message = (f"This model's maximum context length is {n_ctx} tokens. However, you requested "
+                       f"{prompt_tokens + max_tokens} tokens ({prompt_tokens} in the messages, {max_tokens} in the "
+                       "completion). Please reduce the length of the messages or completion.")
+            return 400, {"error": {"message": message, "type": "invalid_request_error", "param": "messages",
+                                   "code": "context_length_exceeded"}}
+        message = f"request ({prompt_tokens} tokens) exceeds the available context size ({n_ctx} tokens), try increasing it"
+        return 400, {"error": {"code": 400, "message": message, "type": "exceed_context_size_error",
+                               "n_prompt_tokens": prompt_tokens, "n_ctx": n_ctx}}
+
+    def props(self, n_ctx: int) -> dict[str, Any] | None:
+        """llama.cpp's ``GET /props`` (trimmed to what clients read); llama-cpp-python has none."""
+        if self.python:
+            return None
+        return {"default_generation_settings": {"id": 0, "id_task": -1, "n_ctx": n_ctx, "is_processing": False,
+                                                "params": {"n_predict": -1, "temperature": 0.8}},
+                "total_slots": 1, "model_path": "/models/small-model-Q4_K_M.gguf", "chat_template": "",
+                "build_info": "fake"}
 
     def constrain(self, body: dict[str, Any], content: str) -> str:
         """What generation under the request's grammar lets through of the scripted ``content``."""

@@ -112,6 +112,12 @@ class FakeOpenAI:
 
     words_per_chunk = 3
     chunk_delay = 0.0  # seconds between streamed chunks, for tests of how text is shown as it arrives
+    # Seconds each reply takes before its first token, like a slow local model reading the prompt.
+    delay = 0.0
+    # The model's context in tokens (a token is a word here).  A longer prompt is refused the way the
+    # dialect's server refuses it (OpenAI's context_length_exceeded without one).  llama.cpp's dialect
+    # publishes it at /props, with 4096 (a common -c) when none is set.
+    n_ctx: int | None = None
 
     def __init__(self, dialect: Dialect | None = None) -> None:
         self.dialect = dialect
@@ -135,6 +141,7 @@ class FakeOpenAI:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat_completions)
         app.router.add_get("/v1/models", self._models)
+        app.router.add_get("/props", self._props)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         # handler_cancellation: when a client gives up (timeout), its handler is
         # cancelled instead of running on. shutdown_timeout: never let a test's
@@ -217,6 +224,29 @@ class FakeOpenAI:
         model = {"id": MODEL_ID, "object": "model", "created": 1_700_000_000, "owned_by": "mockloop-tests"}
         return _json_response({"object": "list", "data": [model]})
 
+    def _context(self) -> int | None:
+        if self.n_ctx is None and self.dialect is not None and not self.dialect.python:
+            return 4096
+        return self.n_ctx
+
+    async def _props(self, request: web.Request) -> web.Response:
+        props = self.dialect.props(self._context() or 4096) if self.dialect is not None else None
+        if props is None:
+            return await self._not_found(request)
+        return _json_response(props)
+
+    def _overflow(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        n_ctx = self._context()
+        prompt = sum(_word_count(_message_text(message)) for message in body["messages"])
+        if n_ctx is None or prompt < n_ctx:
+            return None
+        max_tokens = int(body.get("max_tokens") or 0)
+        if self.dialect is not None:
+            return self.dialect.overflow(prompt, n_ctx, max_tokens)
+        message = (f"This model's maximum context length is {n_ctx} tokens. However, your messages resulted in "
+                   f"{prompt} tokens. Please reduce the length of the messages.")
+        return 400, _error_body(message, type_="invalid_request_error", code="context_length_exceeded", param="messages")
+
     async def _chat_completions(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
         self.headers.append({name.lower(): value for name, value in request.headers.items()})
@@ -231,6 +261,7 @@ class FakeOpenAI:
             return _json_response(error, status=400)
         self.requests.append(body)
         refusal = self.dialect.refusal(body) if self.dialect is not None else None
+        refusal = refusal or self._overflow(body)
         if refusal is not None:  # refused while the request is parsed: no entry is consumed
             return _json_response(refusal[1], status=refusal[0])
         return await self._dispatch(request, body, self._next_entry())
@@ -331,6 +362,8 @@ class FakeOpenAI:
 
     async def _answer(self, request: web.Request, body: dict[str, Any], reply: _Reply) -> web.StreamResponse:
         completion_id = f"chatcmpl-fake{next(self._ids)}"
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.dialect is not None:
             reply = replace(reply, content=self.dialect.constrain(body, reply.content))
         if body.get("stream"):

@@ -14,6 +14,7 @@ from rich.table import Table
 from bot.adapters.console import render
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
+from bot.adapters.console.waiting import Waiting
 from bot.bootstrap import (
     build_debriefer,
     build_engine,
@@ -76,6 +77,9 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             console.print(f"[dim]{render.escape(note)}[/dim]")
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         lines: LineSource = PromptLines(ui.status) if interactive else PlainLines()
+        waiting = Waiting(console) if llm is not None else None
+        if waiting is not None:
+            ui.before_output = waiting.interrupt
         if resume is not None:
             session_id = await repo.resumable_session(user_id) if resume == "latest" else resume
             found = await repo.load_session(session_id) if session_id else None
@@ -95,13 +99,14 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             from prompt_toolkit.patch_stdout import patch_stdout
 
             with patch_stdout(raw=True):
-                finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories).run()
+                finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories, waiting).run()
         else:
-            finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories).run()
+            finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories, waiting).run()
         if finished:
             final = await engine.state(state.id)
             render.scorecard(console, final, bank)
-            await render.debrief(console, build_debriefer(bank, llm).debrief(final))
+            parts = build_debriefer(bank, llm).debrief(final)
+            await render.debrief(console, waiting.first(parts) if waiting is not None else parts)
             console.print(f"[dim]Saved as session {state.id[:8]}; `mockloop history` lists your sessions.[/dim]")
             return 0
         return 130

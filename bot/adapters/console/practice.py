@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from rich.console import Console
 
 from bot.adapters.console import render
 from bot.adapters.console.reader import InputInterrupted, LineSource
+from bot.adapters.console.waiting import Waiting
 from bot.coaching.recall import story_id
 from bot.engine import events as ev
 from bot.engine.clock import SystemClock
@@ -41,6 +43,7 @@ class ConsoleUI:
         self.round_deadline: datetime | None = None
         self.confirm_skip = False
         self.last_fallback: str | None = None  # said once while it stays the same; the scorecard keeps each
+        self.before_output: Callable[[], None] = lambda: None  # e.g. takes a live "waiting" line off the screen
 
     def status(self) -> str:
         """The live toolbar text: time left on the question and in the round."""
@@ -52,6 +55,7 @@ class ConsoleUI:
 
     async def publish(self, session_id: str, event: ev.Event) -> None:
         c = self.console
+        self.before_output()
         match event:
             case ev.RoundStarted():
                 c.rule(f"[bold]Round {event.round_pos + 1} of {event.rounds_total}: {event.kind.value}[/bold] "
@@ -96,6 +100,9 @@ class ConsoleUI:
                 score = "no questions answered" if event.score is None else f"{event.score}/100"
                 why = {"timed_out": "time is up", "ended": "ended", "completed": "all questions done"}[event.reason]
                 c.print(f"\n[bold]{event.kind.value} round over ({why}): {score}[/bold]")
+            case ev.ClockPaused():
+                # The bot waited on the model with the clock stopped: the countdown continues from the moved deadlines.
+                self.deadline, self.round_deadline = event.deadline_at or self.deadline, event.round_deadline_at
             case ev.SessionEnded():
                 self.current = None
                 self.ended.set()
@@ -115,8 +122,10 @@ class PracticeRunner:
 
     def __init__(self, engine: InterviewEngine, ui: ConsoleUI, lines: LineSource, session_id: str,
                  draft: str | None = None,
-                 stories: Callable[[str], Awaitable[tuple[str, str] | None]] | None = None) -> None:
+                 stories: Callable[[str], Awaitable[tuple[str, str] | None]] | None = None,
+                 waiting: Waiting | None = None) -> None:
         self.engine = engine
+        self.waiting = waiting  # given when a model is configured: its replies can take a while
         self.stories = stories  # finds a saved story by id prefix, for /story
         self.ui = ui
         self.lines = lines
@@ -145,10 +154,12 @@ class PracticeRunner:
                 line = await self._next_line()
                 if line is None:
                     break
-                await self._handle(line)
+                async with self._waiting():
+                    await self._handle(line)
             if not self.ui.ended.is_set():
                 # Input ran out (a piped script ended): grade what was typed and close the session.
-                await self._submit()
+                async with self._waiting():
+                    await self._submit()
                 await self.engine.end(self.session_id)
             return True
         except (asyncio.CancelledError, KeyboardInterrupt, InputInterrupted):
@@ -158,6 +169,14 @@ class PracticeRunner:
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    @asynccontextmanager
+    async def _waiting(self) -> AsyncIterator[None]:
+        if self.waiting is None:
+            yield
+        else:
+            async with self.waiting():
+                yield
 
     async def _next_line(self) -> str | None:
         """The next line, unless the session ends first (a round timing out while we wait)."""

@@ -210,6 +210,11 @@ class DiscordNotifier:
                 score = "no questions answered" if event.score is None else f"{event.score}/100"
                 why = {"timed_out": "time is up", "ended": "ended", "completed": "all questions done"}[event.reason]
                 await self._say(room, f"**{event.kind.value} round over** ({why}): {score}")
+            case ev.ClockPaused() if event.seconds >= 1:
+                # The bot waited on the model with the clock stopped: the time bar and the timer move with it.
+                await self._status(room)
+                if self.timers is not None:
+                    await self.timers.poke(room.session_id, room.guild_id)
             case ev.SessionEnded():
                 await self._finish(room)
             case ev.Notice():

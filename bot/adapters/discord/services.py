@@ -45,6 +45,7 @@ class Services:
     stories: StoryStore
     clock: Clock
     star_analyser: StarAnalyser | None = None  # the LLM's STAR ratings when configured; offline without
+    model: bool = False  # an LLM is configured: answers and hints may take a while (a typing indicator shows)
     start_cooldown: timedelta = START_COOLDOWN
     last_start: dict[int, datetime] = field(default_factory=dict)  # Discord user id -> when they last started
 

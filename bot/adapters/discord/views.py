@@ -16,6 +16,7 @@ import discord
 
 from bot.adapters.discord import render
 from bot.adapters.discord.services import services_of
+from bot.adapters.discord.waiting import typing_while
 from bot.engine.errors import EngineError
 from bot.engine.events import Notice
 from bot.engine.limits import MAX_ANSWER_CHARS
@@ -66,7 +67,8 @@ class SessionButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         await interaction.response.defer()
         try:
             if self.action == "hint":
-                await services.engine.hint(self.session_id)
+                async with typing_while(interaction.channel, services.model):
+                    await services.engine.hint(self.session_id)
             elif self.action == "skip":
                 await services.engine.skip(self.session_id)
             else:
@@ -93,7 +95,8 @@ class AnswerModal(discord.ui.Modal, title="Your answer"):
         # Through the session's outbox, so the answer shows in the thread before the reply to it.
         await services.notifier.publish(self.session_id, Notice(render.answer_echo(self.text.value)))
         try:
-            await services.engine.answer(self.session_id, self.text.value, question=self.question)
+            async with typing_while(interaction.channel, services.model):
+                await services.engine.answer(self.session_id, self.text.value, question=self.question)
         except EngineError as exc:
             await interaction.followup.send(str(exc), ephemeral=True)
             return

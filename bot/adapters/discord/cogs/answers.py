@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.adapters.discord import render
 from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
+from bot.adapters.discord.waiting import typing_while
 from bot.coaching.recall import recall, story_id
 from bot.engine.errors import EngineError
 from bot.engine.limits import MAX_ANSWER_CHARS
@@ -73,7 +74,8 @@ class AnswersCog(commands.Cog):
                                 allowed_mentions=NONE)
             text = found[1]
         try:
-            await self.services.engine.answer(room.session_id, text)
+            async with typing_while(message.channel, self.services.model):
+                await self.services.engine.answer(room.session_id, text)
         except EngineError as exc:
             await message.reply(str(exc), allowed_mentions=NONE)
             return
