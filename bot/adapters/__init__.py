@@ -1,1 +1,1 @@
-"""Thin adapters between people and the engine: the terminal now, Discord later."""
+"""Thin adapters between people and the engine: the terminal (``console``) and Discord (``discord``)."""

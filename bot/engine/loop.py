@@ -18,22 +18,20 @@ class RoundSpec:
     real_length: str  # what real interviews take, shown for reference
     default_minutes: int
     minutes_per_question: float
-    probes: str
 
 
 ROUNDS: dict[RoundKind, RoundSpec] = {
     spec.kind: spec
     for spec in (
-        RoundSpec(RoundKind.SCREEN, "30 min", 15, 5, "background, stack, projects, motivation"),
-        RoundSpec(RoundKind.CORE, "45-60 min", 30, 5, "types, functions, OOP, generators, concurrency, errors, tests"),
-        RoundSpec(RoundKind.FRAMEWORK, "45-60 min", 30, 6, "Django ORM, FastAPI async, Flask patterns, SQL, deployment"),
-        RoundSpec(RoundKind.CODING, "45-90 min", 45, 22, "parsing, transforms, small API code, debugging"),
-        RoundSpec(RoundKind.DESIGN, "45-60 min", 30, 30, "services, queues, caching, scale"),
-        RoundSpec(RoundKind.BEHAVIORAL, "30-45 min", 20, 6, "ownership, incidents, mentoring, told as STAR stories"),
+        RoundSpec(RoundKind.SCREEN, "30 min", 15, 5),
+        RoundSpec(RoundKind.CORE, "45-60 min", 30, 5),
+        RoundSpec(RoundKind.FRAMEWORK, "45-60 min", 30, 6),
+        RoundSpec(RoundKind.CODING, "45-90 min", 45, 22),
+        RoundSpec(RoundKind.DESIGN, "45-60 min", 30, 30),
+        RoundSpec(RoundKind.BEHAVIORAL, "30-45 min", 20, 6),
     )
 }
 LOOP_ORDER: tuple[RoundKind, ...] = tuple(ROUNDS)
-DRILL_MINUTES = 10
 
 
 def question_count(kind: RoundKind, minutes: int, requested: int | None = None) -> int:

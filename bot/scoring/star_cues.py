@@ -283,8 +283,6 @@ ONE_TIME = _rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b
 ROUTINE = _rx(r"\b(?:every|each|whenever|always|usually|often|normally|typically|weekly|daily|monthly|twice|per\s+(?:day|week"
               r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b")
 PAST = _rx(r"\b(?:was|were|had|did|went|got|came|took|said|told)\b")
-SUBJECT_I = _rx(r"\bi(?:'m|'ve|'d|'ll)?\b")
-SUBJECT_WE = _rx(r"\bwe(?:'re|'ve|'d|'ll)?\b")
 
 
 @dataclass(frozen=True)
