@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import openai
 from openai import AsyncOpenAI
@@ -35,13 +34,14 @@ from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
 
 from bot.engine.context import Actor, current_actor
 from bot.llm.breaker import CircuitBreaker
+from bot.llm.model import BudgetExhausted, Completion, FormatRejected, LLMUnavailable, Messages, Usage
 from bot.llm.reasons import Cut, Stalled, describe, overflow_window
 from bot.llm.retry import RetryPolicy, parse_retry_after
 from bot.llm.usage import UsageMeter
 from bot.llm.window import ContextTooSmall, ContextWindow
 
 T = TypeVar("T")
-Messages = list[ChatCompletionMessageParam]
+__all__ = ["BudgetExhausted", "Completion", "FormatRejected", "LLMClient", "LLMUnavailable", "Messages", "Usage"]
 # The SDK's HTTP stack (httpx2 in openai 3.x) can raise its own errors mid-stream.
 TRANSPORT_MODULES = {"httpx", "httpx2", "httpcore", "h11", "anyio"}
 # A body that is not JSON (the SDK raises json's ValueError) is a transient glitch too.
@@ -51,36 +51,9 @@ TIMEOUTS = (openai.APITimeoutError, Stalled)
 REFUSAL_STATUSES = {400, 422, 500}
 
 
-class LLMUnavailable(Exception):
-    """The model could not be used for this call; the message says why in one short phrase."""
-
-
-class FormatRejected(LLMUnavailable):
-    """The server refused the requested ``response_format`` (it does not support it)."""
-
-
-class BudgetExhausted(LLMUnavailable):
-    """The user's (or server's) daily token budget is spent: a policy, not a fault of the model."""
-
-
-@dataclass(frozen=True)
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-
-@dataclass(frozen=True)
-class Completion:
-    text: str
-    usage: Usage | None  # None when the server did not report it
-    model: str
-
-
 class LLMClient:
+    """The OpenAI-compatible implementation of :class:`bot.llm.model.ChatModel`."""
+
     def __init__(self, *, api_key: str, base_url: str | None, model: str, breaker: CircuitBreaker,
                  retry: RetryPolicy | None = None, timeout: float = 60.0, connect_timeout: float = 3.0,
                  reply_timeout: float = 180.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -119,7 +92,7 @@ class LLMClient:
         (by default the current actor's)."""
         actor = actor or current_actor.get()
         await self._check_budget(actor)
-        sent = fold_system(messages) if self.fold_system else messages
+        sent = _sdk(fold_system(messages) if self.fold_system else messages)
         options: dict[str, Any] = {"model": self.model, "messages": sent, "temperature": 0, "max_tokens": max_tokens,
                                    "stream": True, "stream_options": {"include_usage": True}}
         if response_format is not None:
@@ -163,7 +136,7 @@ class LLMClient:
         model = self.model
         try:
             stream = await self._client.chat.completions.create(
-                model=self.model, messages=fold_system(messages) if self.fold_system else messages, temperature=0,
+                model=self.model, messages=_sdk(fold_system(messages) if self.fold_system else messages), temperature=0,
                 max_tokens=max_tokens, stream=True, stream_options={"include_usage": True})
             async for chunk in self._chunks(stream):
                 model = chunk.model or model
@@ -263,6 +236,11 @@ def fold_system(messages: Messages) -> Messages:
         return messages
     first = rest[0]
     return [{"role": "user", "content": f"{system}\n\n{first.get('content', '')}"}, *rest[1:]]
+
+
+def _sdk(messages: Messages) -> list[ChatCompletionMessageParam]:
+    """Our messages as the SDK types them: the same dicts, role and text only."""
+    return cast("list[ChatCompletionMessageParam]", messages)
 
 
 def _usage(chunk: ChatCompletionChunk) -> Usage | None:

@@ -20,13 +20,13 @@ from bot.engine.context import Actor
 from bot.engine.ports import DebriefPart, QuestionBank
 from bot.engine.state import SessionState
 from bot.interviewer.debrief import Facts, facts, offline_debrief
-from bot.llm.client import LLMClient, LLMUnavailable, Messages
 from bot.llm.debrief_guard import DebriefGuard, Rejected
+from bot.llm.model import ChatModel, LLMUnavailable, Messages
 from bot.llm.prompts import Prompts
 
 
 class LLMDebriefer:
-    def __init__(self, client: LLMClient, prompts: Prompts, bank: QuestionBank) -> None:
+    def __init__(self, client: ChatModel, prompts: Prompts, bank: QuestionBank) -> None:
         self.client = client
         self.prompts = prompts
         self.bank = bank

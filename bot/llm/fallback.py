@@ -6,8 +6,8 @@ import logging
 
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
-from bot.llm.client import LLMUnavailable
 from bot.llm.judge import LLMJudge
+from bot.llm.model import LLMUnavailable
 from bot.scoring.offline import OfflineScorer
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.llm.client import Completion, FormatRejected, LLMClient, Messages
+from bot.llm.model import ChatModel, Completion, FormatRejected, Messages
 
 Server = tuple[str, str]  # (base URL, model)
 
@@ -32,7 +32,7 @@ class FormatMemory:
         self._refused[server] = max(self._refused.get(server, 0), self.choices.index(choice) + 1)
 
 
-async def complete_in_format(client: LLMClient, messages: Messages, formats: FormatMemory,
+async def complete_in_format(client: ChatModel, messages: Messages, formats: FormatMemory,
                              response_formats: Mapping[str, dict[str, Any] | None], purpose: str,
                              max_tokens: int = 800) -> Completion:
     """One completion in the richest format this server has not refused; a refusal is remembered."""

@@ -17,7 +17,7 @@ from bot.engine.models import Level, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, Hint
 from bot.engine.state import FollowUpAsked
 from bot.interviewer.offline import OfflineInterviewer
-from bot.llm.client import LLMClient, LLMUnavailable, Messages
+from bot.llm.model import ChatModel, LLMUnavailable, Messages
 from bot.llm.prompts import Prompts
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ LEAKS = ("rubric", "criterion", "criteria", "score", "<<<", ">>>")
 
 
 class LLMInterviewer:
-    def __init__(self, client: LLMClient, prompts: Prompts, offline: OfflineInterviewer | None = None) -> None:
+    def __init__(self, client: ChatModel, prompts: Prompts, offline: OfflineInterviewer | None = None) -> None:
         self.client = client
         self.prompts = prompts
         self.offline = offline or OfflineInterviewer()

@@ -30,8 +30,8 @@ from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
-from bot.llm.client import Completion, LLMClient, LLMUnavailable, Messages
 from bot.llm.formats import FormatMemory, complete_in_format
+from bot.llm.model import ChatModel, Completion, LLMUnavailable, Messages
 from bot.llm.prompts import Prompts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG
 from bot.scoring.offline import OfflineScorer
@@ -102,7 +102,7 @@ class LLMJudge:
     name = "llm"
     instant = False
 
-    def __init__(self, client: LLMClient, prompts: Prompts, offline: OfflineScorer | None = None,
+    def __init__(self, client: ChatModel, prompts: Prompts, offline: OfflineScorer | None = None,
                  store: GradeStore | None = None, formats: FormatMemory | None = None) -> None:
         self.client = client
         self.prompts = prompts

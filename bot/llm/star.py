@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.llm.client import Completion, LLMClient, LLMUnavailable, Messages
 from bot.llm.formats import FormatMemory, complete_in_format
 from bot.llm.judge import FORMATS, quoted
+from bot.llm.model import ChatModel, Completion, LLMUnavailable, Messages
 from bot.llm.prompts import Prompts
 from bot.scoring.star import analyse
 from bot.scoring.star_feedback import points
@@ -71,7 +71,7 @@ RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
 
 
 class LLMStarAnalyser:
-    def __init__(self, client: LLMClient, prompts: Prompts, formats: FormatMemory | None = None) -> None:
+    def __init__(self, client: ChatModel, prompts: Prompts, formats: FormatMemory | None = None) -> None:
         self.client = client
         self.prompts = prompts
         self.formats = formats or FormatMemory(FORMATS)
