@@ -87,14 +87,15 @@ def _indent(text: str) -> str:
 
 async def run_service(socket_path: Path) -> int:
     """``mockloop runner``: serve checks until SIGTERM or Ctrl-C."""
-    from bot.bootstrap import load_bank
+    from bot.content import cache
+    from bot.content.paths import content_root
     from bot.sandbox.runner import describe
     from bot.sandbox.service import serve
 
     runner = SandboxRunner()
     probe = await runner.probe()
     logging.getLogger(__name__).info("%s", describe(probe))
-    task = asyncio.ensure_future(serve(socket_path, runner, load_bank()))
+    task = asyncio.ensure_future(serve(socket_path, runner, cache.load(content_root())))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, task.cancel)
