@@ -106,7 +106,14 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\bpart\s+of\s+(?:my|our)\s+(?:\w+\s+)?(?:job|role|remit|responsibilities|duties)\b"
          r"|\b(?:took|take|takes|taking)\s+(?:the\s+)?(?:lead|ownership|charge)\b"
          r"|\b(?:i|we)(?:'d|\s+had)?\s+promised\b|\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:own|take|fix|handle|lead"
-         r"|look\s+into|sort)\b"), 2.0),
+         r"|look\s+(?:into|at)|sort|help|check|investigate|find|figure|get)\b"
+         # Someone above asking for it, or the speaker being the only one who could.
+         r"|\b(?:manager|lead|director|boss|cto|ceo|vp|head\s+of\s+\w+|client|customer)\s+(?:\w+\s+)?(?:wanted|needed|expected"
+         r"|asked\s+for|says|said)\b[^.]{0,60}?\b(?:by|before|must|had\s+to|has\s+to|needs\s+to|from\s+(?:me|us|the\s+two))\b"
+         r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+only\s+(?:one|person|people)\b"
+         r"|\b(?:it|this|that)\s+(?:must|had\s+to|has\s+to|needed\s+to|needs\s+to)\s+be\s+(?:done|fixed|finished|migrated|shipped"
+         r"|ready|sorted|solved)\b|\b(?:okay|ok|fine|sure|yes),?\s+i(?:'ll)?\s+take\s+it\b"
+         r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
     # Being the one on call is a duty; what could not be left broken is its stake.
@@ -144,7 +151,8 @@ _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|a
            r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
            r"|like\s+to)\s+)")
 # Spoken hedges and fillers, dropped before the cues are read.
-_HEDGES = _rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think)\b,?")
+_HEDGES = _rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think|basically"
+              r"|essentially|honestly|literally|pretty\s+much)\b,?")
 _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
 ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
@@ -245,6 +253,8 @@ _RESPONSE = _rx(r"^\W*(?:then\s+)?(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|then\s+
 # "We decided we would take it on", "I agreed I would help her": what was decided then, not a hypothetical.
 COMMITTED = _rx(r"\b(?:agreed|decided|promised|committed|said|told\s+\w+|offered)\s+(?:\w+\s+){0,4}?(?:that\s+)?"
                 r"(?:i|we)\s+would\b")
+# "I'd made it my goal that a page should always mean a real problem": the goal, whatever it says of always.
+GOAL_MADE = _rx(r"\bmade\s+it\s+(?:my|our)\s+(?:\w+\s+)?(?:goal|mission|job|priority)\b")
 # A change reported ("went from an afternoon of reruns to one green run almost every time") is an outcome,
 # whatever rhythm words it carries.
 CHANGED = _rx(r"\b(?:went|gone|dropped|fell|rose|came|got)\s+(?:down\s+|up\s+)?from\b")
@@ -347,7 +357,8 @@ def read(text: str) -> Cues:
     text = _HEDGES.sub(" ", text)
     lesson_said = bool(LESSON.search(text))
     general = (bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
-               and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text))
+               and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text)
+               and not GOAL_MADE.search(text))
     actor = _actor(text)
     action = 2.5 if actor else 0.0
     if actor and ACTION_HELPERS.search(text):

@@ -23,7 +23,8 @@ _UNIT = (
     r"|weeks?|months?|quarters?|years?|gb|mb|kb|tb|rps|qps|req/s|requests?|users?|customers?|clients?|errors?|queries"
     r"|query|tickets?|incidents?|outages?|alerts?|pages?|builds?|deploys?|deployments?|releases?|restarts?|crashes"
     r"|bugs?|failures?|engineers?|people|developers?|hires?|teams?|services?|rows?|records?|calls?|points?|dollars?"
-    r"|euros?|pounds?|k\b|times|per\s+\w+|a\s+(?:day|week|month|year)|review\s+rounds?|comments?)"
+    r"|euros?|pounds?|k\b|times|per\s+\w+|a\s+(?:day|week|month|year)|review\s+rounds?|comments?|emails?|messages?|orders?"
+    r"|files?|tests?|jobs?|items?|events?|invoices?|payments?|transactions?|documents?|reports?|tasks?)"
 )
 _QUANTITY = rf"{_APPROX}{_NUMBER}(?:\s?-?\s?{_UNIT})?"
 
@@ -37,6 +38,8 @@ _CHANGE = re.compile(
     rf"|\bfrom\s+{_SCALE}\s+to\s+(?:\w+\s+){{0,2}}?{_SCALE}\b"
     rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
+    # From many tries to one: "from several rounds of review to approved on the first pass".
+    r"|\bfrom\s+[^.]{3,60}?\bto\s+[^.]{0,30}?\bthe\s+first\s+(?:pass|try|attempt|round|review|go)\b"
     rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY})",
     re.IGNORECASE,
 )
@@ -54,8 +57,11 @@ _RELATIVE = re.compile(
     rf"|\b(?:half|{_FRACTION}|a\s+fraction)\s+(?:of\s+)?(?:before|what\s+it\s+(?:was|used\s+to)|the\s+time\s+it\s+(?:took|used\s+to))\b)",
     re.IGNORECASE,
 )
-# A span of time said in words: "a few minutes", "most of a day", "within a year", "half an hour".
+# A span of time said in words: "a few minutes", "most of a day", "within a year", "half an hour", and a
+# margin on a deadline: "with a full day to spare", "two days early".
 _DURATION = (r"\b(?:(?:within|in)\s+the\s+hour|(?:two|three|four|five)\s+nines)\b"
+             r"|\bwith\s+(?:a|an|one|two|three|four|five|\d+)\s+(?:full\s+)?(?:minutes?|hours?|days?|weeks?)\s+to\s+spare\b"
+             r"|\b(?:a|an|one|two|three|four|five|\d+)\s+(?:days?|weeks?|hours?)\s+(?:early|ahead\s+of\s+(?:schedule|the\s+deadline))\b"
              r"|\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
              r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
 # A count of people or things said in words: "two of the people", "all six engineers", "every single team".
@@ -81,6 +87,8 @@ _SINGLE = re.compile(
     # A count may name what it counts with a word or two between: "three vendor outages", "40 failed builds".
     rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|\b{_WORD_NUMBER}\s+(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
     rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}|{_MARK}"
+    # A deadline beaten, told by the clock: "back up by 8:20".
+    r"|(?<=\bby\s)\d{1,2}(?::\d\d|\s?[ap]m\b)"
     rf"|\b{_WORD_NUMBER}(?:\s+of\s+{_WORD_NUMBER})?\s+of\s+(?:dollars|euros|pounds|users|customers|requests|rows|tickets|hours)\b)",
     re.IGNORECASE,
 )
@@ -112,6 +120,7 @@ _TUNING = re.compile(
     r"|min_\w+|buffer|cache|window|rate)\b",
     re.IGNORECASE,
 )
+_DEADLINE = re.compile(r"\bby\s+$", re.IGNORECASE)
 _SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:i|we)\b", re.IGNORECASE)
 _ONE = re.compile(r"one\b", re.IGNORECASE)
 _ONLY = re.compile(r"\b(?:only|just|to|down\s+to|exactly)\s*$", re.IGNORECASE)
@@ -124,7 +133,7 @@ _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|t
                          r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|without\s+a\s+single)\b",
+                         r"|without\s+a\s+single|to\s+spare|early)\b",
                          re.IGNORECASE)
 
 
@@ -166,30 +175,34 @@ def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
                 change = True
             if any(start < e and s < end for s, e in taken):
                 continue
-            core = match.group().strip()
-            if pattern is _SINGLE and _NOT_A_MEASURE.search(core.lower().lstrip("~ ").strip()):
-                continue
             if pattern is _CHANGE and _version(sentence, start, end):
                 continue
-            if pattern is _SINGLE and _TIME.search(core) and _EFFORT.search(sentence[max(0, start - 40):start]):
-                continue  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
-            if ((action or _SPEAKER.match(sentence)) and pattern is _SINGLE and _TIME.search(core)
-                    and _SPAN.search(sentence[max(0, start - 40):start])):
-                continue  # "I was on the call for about six hours": how long the speaker worked at it
-            if pattern is _SINGLE and start and sentence[start - 1] in "+/":
-                continue  # part of a name ("the N+1 query problem", "24/7"), not a count
-            if pattern is _SINGLE and _ONE.match(core) and not _ONLY.search(sentence[max(0, start - 12):start]):
-                continue  # "one team took ages", "the one explaining it": someone picked out, not a count
-            if action and pattern is _SINGLE and _FINDING.search(sentence[max(0, start - 60):start]):
-                continue  # "I saw a scan over eighty million rows": what the speaker found, not what changed
-            if pattern is _SINGLE and _VAGUE_SPAN.match(core) and (_FRAME.search(sentence[max(0, start - 30):start])
-                                                                  or _OPENING_IN.match(sentence[:start])):
-                continue  # "after a few weeks the team was happier" says when it was noticed, not how much changed
-            if pattern is _SINGLE and _WHEN.match(sentence, end) and _TIME.search(core):
-                continue  # "a few months later" dates the next event; it does not measure anything
+            if pattern is _SINGLE and _no_outcome(sentence, start, end, match.group().strip(), action):
+                continue
             taken.append((start, end))
             found.append(_with_lead_in(sentence, start, end))
     return found, change
+
+
+def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) -> bool:
+    """Whether a single value, in its place in the sentence, measures something other than an outcome."""
+    before = sentence[:start]
+    if _NOT_A_MEASURE.search(core.lower().lstrip("~ ").strip()) and not _DEADLINE.search(before[-4:]):
+        return True  # a year or a clock time dates the story, unless it is the deadline met ("back by 8:20")
+    if _TIME.search(core) and _EFFORT.search(before[-40:]):
+        return True  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
+    if (action or _SPEAKER.match(sentence)) and _TIME.search(core) and _SPAN.search(before[-40:]):
+        return True  # "I was on the call for about six hours": how long the speaker worked at it
+    if before and (before[-1] in "+/" or (before[-1] == ":" and before[-2:-1].isdigit())):
+        return True  # part of a name ("the N+1 query problem", "24/7") or of a clock time ("7:30"), not a count
+    if _ONE.match(core) and not _ONLY.search(before[-12:]):
+        return True  # "one team took ages", "the one explaining it": someone picked out, not a count
+    if action and _FINDING.search(before[-60:]):
+        return True  # "I saw a scan over eighty million rows": what the speaker found, not what changed
+    if _VAGUE_SPAN.match(core) and (_FRAME.search(before[-30:]) or _OPENING_IN.match(before)):
+        return True  # "after a few weeks the team was happier" says when it was noticed, not how much changed
+    # "a few months later" dates the next event; it does not measure anything
+    return bool(_WHEN.match(sentence, end) and _TIME.search(core))
 
 
 def _version(sentence: str, start: int, end: int) -> bool:

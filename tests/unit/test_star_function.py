@@ -530,3 +530,35 @@ def test_more_outcomes_measured_in_words(sentence: str) -> None:
 ])
 def test_numbers_that_measure_no_outcome(sentence: str, action: bool) -> None:
     assert not quantities(sentence, action=action)
+
+
+@pytest.mark.parametrize("sentence", [
+    'My lead messaged me at six and said, "can you look at why the nightly export is empty?"',
+    "Our director wanted one proposal from the two of us by the planning meeting.",
+    "I was the only one online with access to the DNS account.",
+    "My manager say it must be done before the audit in June.",
+    "So I say okay, I take it.",
+    "Our manager asked the two of us to settle it ourselves by Friday.",
+    "As the senior on the team, unblocking the juniors was basically my job.",
+])
+def test_duties_handed_over_in_dialogue_or_implied_by_being_the_only_one(sentence: str) -> None:
+    assert read(sentence).task >= 2.0, sentence
+
+
+def test_a_goal_made_ones_own_is_not_a_habit_because_it_says_always() -> None:
+    assert not read("and I'd made it my goal that a page should always mean a real problem.").general
+
+
+@pytest.mark.parametrize("sentence", [
+    "The import finished with a full day to spare.",
+    "We shipped the release two days early.",
+    "Her reviews went from needing several rounds of comments to approval on the first pass.",
+    "She has since fixed four more flaky tests on her own.",
+    "The queue was empty again by 8:20 and the campaign went out on time.",
+])
+def test_deadlines_beaten_and_counts_of_work_items_are_measures(sentence: str) -> None:
+    assert quantities(sentence)
+
+
+def test_a_clock_time_that_only_dates_the_scene_is_still_no_measure() -> None:
+    assert not quantities("At 7:30 the alerts started firing.")
