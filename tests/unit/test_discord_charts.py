@@ -93,3 +93,16 @@ def test_topic_chart_shows_each_topic_with_its_earlier_grades() -> None:
     png = charts.topic_chart([("Is vs ==", [40, 55, 72]), ("The GIL", [30]), ("Slots $money$", [90, 88])])
     assert png is not None and png.startswith(charts.PNG_SIGNATURE)
     assert charts.topic_chart([]) is None
+
+
+def test_sessions_on_one_day_are_side_by_side_and_a_zero_shows() -> None:
+    """Two rounds taken an hour apart are two steps on the chart, not a vertical line; a 0 is drawn above the frame."""
+    day = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    points = [(day, 0, "core"), (day + timedelta(hours=1), 64, "core"), (day + timedelta(days=30), 80, "core")]
+    _, axes = charts.trend_axes(points)
+    xs = list(axes.get_lines()[0].get_xdata())
+    assert xs == [0, 1, 2]  # one step per session, in the order taken
+    bottom, top = axes.get_ylim()
+    assert bottom < 0 and top > 100
+    labels = [axes.xaxis.get_major_formatter()(x, None) for x in xs]
+    assert labels == ["Mar 2", "Mar 2", "Apr 1"]

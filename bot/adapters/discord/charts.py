@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.engine.models import Signal
@@ -31,6 +31,7 @@ MAX_HEIGHT_INCHES = 14.0  # a long session grows the criterion chart up to here,
 DPI = 100
 ROW_INCHES = 0.24
 LABEL_CHARS = 40
+SCORE_MARGIN = 4  # points of room beyond 0 and 100 on a score axis
 
 BACKGROUND = "#2b2d31"  # Discord's dark embed background, so the image has no bright frame
 TEXT = "#dbdee1"
@@ -154,36 +155,47 @@ def trend_chart(points: list[tuple[datetime, int, str]]) -> bytes | None:
     shaded signal bands; ``None`` when there is no point to draw."""
     if not points:
         return None
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    figure, _ = trend_axes(points)
+    return _png(figure)
+
+
+def trend_axes(points: list[tuple[datetime, int, str]]) -> tuple[Figure, Axes]:
+    """The trend chart before it is rendered (tests read its lines and limits).
+
+    Sessions sit one step apart in the order they were taken, with their dates as tick labels:
+    on a time axis, two rounds on one day were drawn as a vertical line and a month's gap as a
+    long flat one, which says nothing about progress.  The score axis reaches a little beyond
+    0 and 100 so that a 0 (or a 100) shows as a point instead of vanishing into the frame.
+    """
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
     from matplotlib.transforms import blended_transform_factory
 
+    ordered = sorted(points, key=lambda p: p[0])
     figure, axes = _figure(HEIGHT_INCHES)
     for signal, low, high in signal_bands():
         top = high + 1 if high < 100 else 100  # bands are integer ranges; shade up to the next floor
         axes.axhspan(low, top, color=SIGNAL_COLOURS[signal], alpha=0.12, linewidth=0)
         axes.text(1.01, (low + top) / 2, signal.value.replace("_", " "), color=MUTED, fontsize=7, va="center",
                   transform=blended_transform_factory(axes.transAxes, axes.transData))
-    by_kind: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
-    for when, score, kind in sorted(points, key=lambda p: p[0]):
-        by_kind[kind].append((when, score))
-    for index, (kind, series) in enumerate(sorted(by_kind.items())):
-        axes.plot(date2num([w for w, _ in series]), [s for _, s in series], marker="o", markersize=4, linewidth=1.6,
-                  color=LINE_COLOURS[index % len(LINE_COLOURS)], label=_plain(kind))
-    first, last = min(p[0] for p in points), max(p[0] for p in points)
-    if last - first < timedelta(days=1):  # one day or one point: give the axis some width
-        axes.set_xlim(float(date2num(first - timedelta(days=1))), float(date2num(last + timedelta(days=1))))
-    axes.xaxis_date()
-    locator = AutoDateLocator()
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    axes.set_ylim(0, 100)
+    by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for index, (_, score, kind) in enumerate(ordered):
+        by_kind[kind].append((index, score))
+    for colour, (kind, series) in enumerate(sorted(by_kind.items())):
+        axes.plot([x for x, _ in series], [y for _, y in series], marker="o", markersize=4, linewidth=1.6,
+                  color=LINE_COLOURS[colour % len(LINE_COLOURS)], label=_plain(kind))
+    dates = [when.strftime("%b %d").replace(" 0", " ") for when, _, _ in ordered]
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: dates[int(x)] if 0 <= int(x) < len(dates) else ""))
+    axes.set_xlim(-0.5, max(len(ordered) - 0.5, 1.5))
+    axes.set_ylim(-SCORE_MARGIN, 100 + SCORE_MARGIN)
     axes.set_ylabel("overall score", color=MUTED)
+    axes.set_xlabel("sessions in order", color=MUTED)
     axes.grid(axis="y", color=TRACK, alpha=0.4, linewidth=0.5)
     axes.set_title("Your scores over time", color=TEXT, fontsize=10, loc="left")
     legend = axes.legend(loc="lower left", fontsize=8, facecolor=BACKGROUND, edgecolor=TRACK, labelcolor=TEXT)
     legend.get_frame().set_alpha(0.9)
-    figure.subplots_adjust(left=0.08, right=0.88, top=0.9, bottom=0.12)
-    return _png(figure)
+    figure.subplots_adjust(left=0.08, right=0.88, top=0.9, bottom=0.15)
+    return figure, axes
 
 
 def topic_chart(topics: list[tuple[str, list[int]]]) -> bytes | None:
@@ -199,13 +211,15 @@ def topic_chart(topics: list[tuple[str, list[int]]]) -> bytes | None:
     ys = list(range(len(shown)))[::-1]
     latest = [scores[-1] for _, scores in shown]
     axes.barh(ys, latest, color=[SIGNAL_COLOURS[signal_for(s)] for s in latest], height=0.6)
+    # The latest grade as a mark too: a bar of 0 has no width, and a 0 is the grade most worth seeing.
+    axes.scatter(latest, ys, color=[SIGNAL_COLOURS[signal_for(s)] for s in latest], s=18, zorder=3, marker="|")
     for y, (_, scores) in zip(ys, shown, strict=True):
         if len(scores) > 1:
             axes.scatter(scores[:-1], [y] * (len(scores) - 1), color=TEXT, s=12, zorder=3)
         axes.text(scores[-1] + 1, y, f"{scores[-1]}", va="center", color=TEXT, fontsize=8)
     axes.set_yticks(ys)
     axes.set_yticklabels([_plain(title) for title, _ in shown], color=TEXT, fontsize=8)
-    axes.set_xlim(0, 105)
+    axes.set_xlim(-SCORE_MARGIN, 100 + SCORE_MARGIN + 1)
     axes.set_title("Latest grade per topic (dots: earlier attempts)", color=TEXT, fontsize=10, loc="left")
     figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.45 / figure.get_figheight(), bottom=0.35 / figure.get_figheight())
     return _png(figure)
