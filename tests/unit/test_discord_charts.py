@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import pytest
 
@@ -100,7 +101,7 @@ def test_sessions_on_one_day_are_side_by_side_and_a_zero_shows() -> None:
     day = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     points = [(day, 0, "core"), (day + timedelta(hours=1), 64, "core"), (day + timedelta(days=30), 80, "core")]
     _, axes = charts.trend_axes(points)
-    xs = list(axes.get_lines()[0].get_xdata())
+    xs = [float(x) for x in cast("list[float]", axes.get_lines()[0].get_xdata())]
     assert xs == [0, 1, 2]  # one step per session, in the order taken
     bottom, top = axes.get_ylim()
     assert bottom < 0 and top > 100
