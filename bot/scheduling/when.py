@@ -155,6 +155,11 @@ def parse_days(text: str) -> frozenset[int]:
     return frozenset(chosen)
 
 
+def is_relative(text: str) -> bool:
+    """Whether ``text`` counts from now ("in 2h"): the same instant in every timezone."""
+    return " ".join(text.lower().split()).startswith("in ")
+
+
 def parse(text: str, now: datetime, where: ZoneInfo) -> Rule:
     """Read ``text`` relative to ``now`` (UTC) in timezone ``where``."""
     words = " ".join(text.lower().replace("@", " ").split())

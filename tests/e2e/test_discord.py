@@ -18,6 +18,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -537,13 +538,15 @@ async def test_a_scheduled_round_reminds_then_starts_from_the_dm(tmp_path: Path)
         em = w.emulator
         options = {"when": "in 30m", "round": "screen", "timezone": "europe/berlin"}
         saved = await (await em.slash(w.alice, "mock schedule", options, channel=w.channel)).wait_followup(timeout=10)
-        assert saved.ephemeral and "screen" in saved.content and "Europe/Berlin" in saved.content
+        # times are Discord timestamps: every reader sees them in their own zone
+        at = int((w.clock.now() + timedelta(minutes=30)).timestamp())
+        assert saved.ephemeral and "screen" in saved.content and f"<t:{at}:F> (<t:{at}:R>)" in saved.content
         listed = await (await em.slash(w.alice, "mock schedules", channel=w.channel)).wait_followup(timeout=10)
-        assert "screen" in listed.content and "Europe/Berlin" in listed.content
+        assert "screen" in listed.content and f"<t:{at}:F>" in listed.content
         # the timezone is remembered: no need to give it again
         weekly = {"when": "every mon,thu 19:00", "round": "core"}
         again = await (await em.slash(w.alice, "mock schedule", weekly, channel=w.channel)).wait_followup(timeout=10)
-        assert "Repeating" in again.content
+        assert "Repeating" in again.content and "Europe/Berlin" in again.content
         ident = again.content.split("Id `")[1][:8]
         gone = await (await em.slash(w.alice, "mock unschedule", {"id": ident}, channel=w.channel)).wait_followup()
         assert gone.content.startswith("Removed")
@@ -566,6 +569,11 @@ async def test_a_scheduled_round_reminds_then_starts_from_the_dm(tmp_path: Path)
 async def test_schedule_input_errors_say_what_works(tmp_path: Path) -> None:
     async with world(tmp_path) as w:
         em = w.emulator
+        # a time counted from now needs no timezone; a clock time does, asked once
+        soon = await (await em.slash(w.alice, "mock schedule", {"when": "in 1 minute", "round": "core"},
+                                     channel=w.channel)).wait_followup()
+        assert soon.content.startswith("Once") and "<t:" in soon.content, soon.content
+        before = w.rows("select count(*) from schedules")[0][0]
         cases = [({"when": "tomorrow 18:00", "round": "core"}, "Tell me your timezone once"),
                  ({"when": "every 2h", "round": "core", "timezone": "UTC"}, "at most daily"),
                  ({"when": "yesterday at noon", "round": "core", "timezone": "UTC"}, "Examples that work"),
@@ -573,7 +581,7 @@ async def test_schedule_input_errors_say_what_works(tmp_path: Path) -> None:
         for options, says in cases:
             reply = await (await em.slash(w.alice, "mock schedule", options, channel=w.channel)).wait_followup()
             assert says in reply.content, reply.content
-        assert w.rows("select count(*) from schedules")[0][0] == 0
+        assert w.rows("select count(*) from schedules")[0][0] == before  # nothing saved by a refused request
 
 
 @bounded
@@ -602,7 +610,7 @@ async def test_a_prep_plan_lays_out_drills_that_start_on_their_topics_and_count_
         progress = await (await em.slash(w.alice, "mock plan", channel=w.channel)).wait_followup()
         assert "Week 1 (core refresh + OOP, decorators, generators): 0 done, 0 skipped, 4 to come" in progress.content
         listed = await (await em.slash(w.alice, "mock schedules", channel=w.channel)).wait_followup()
-        assert listed.content.count("Tue 06 Jan 19:00") >= 1
+        assert listed.content.count(f"<t:{int(datetime(2026, 1, 6, 19, 0, tzinfo=UTC).timestamp())}:F>") >= 1
 
         w.clock.advance(hours=34)  # Tuesday 19:00: the first drill
         dm = em.dm_channel_id(w.alice)

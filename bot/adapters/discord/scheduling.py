@@ -27,18 +27,34 @@ from bot.engine.models import Level, RoundKind, Track
 from bot.scheduling.plans import DEFAULT_DAYS, DEFAULT_TIME
 from bot.scheduling.ports import ScheduleRow
 from bot.scheduling.schedules import DEFAULT_REMINDER_MINUTES
-from bot.scheduling.when import DAYS, Once, ScheduleError, Weekly, decode, parse, parse_clock, parse_days, timezone_names, zone
+from bot.scheduling.when import (
+    DAYS,
+    Once,
+    ScheduleError,
+    Weekly,
+    decode,
+    is_relative,
+    parse,
+    parse_clock,
+    parse_days,
+    timezone_names,
+    zone,
+)
 
 log = logging.getLogger(__name__)
 REPEAT_CHOICES = [app_commands.Choice(name=n, value=n) for n in ("daily", "weekdays", "weekly")]
 
 
+def stamp(at: datetime) -> str:
+    """A time as Discord timestamps: every reader sees it in their own zone, and how far off it is."""
+    seconds = int(at.timestamp())
+    return f"<t:{seconds}:F> (<t:{seconds}:R>)"
+
+
 def _when(row: ScheduleRow) -> str:
-    where = zone(row.timezone)
     weekly = decode(row.rule)
-    nxt = row.next_at.astimezone(where).strftime("%a %d %b %H:%M") if row.next_at else "—"
-    rule = weekly.describe(where) if weekly else "once"
-    return f"{nxt} ({row.timezone}; {rule})"
+    nxt = stamp(row.next_at) if row.next_at else "—"
+    return f"{nxt}, {weekly.describe(zone(row.timezone)) + ' (' + row.timezone + ')' if weekly else 'once'}"
 
 
 class StartButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -123,9 +139,7 @@ class DiscordScheduleNotifier:
             everyone=False, roles=False, users=[discord.Object(user_id)]), **extra)
 
     async def remind(self, schedule: ScheduleRow, starts_at: datetime) -> None:
-        local = starts_at.astimezone(zone(schedule.timezone)).strftime("%H:%M")
-        await self._tell(schedule, f"⏰ Your scheduled **{schedule.round}** round starts at {local} "
-                                   f"({schedule.timezone}).")
+        await self._tell(schedule, f"⏰ Your scheduled **{schedule.round}** round starts at {stamp(starts_at)}.")
 
     async def due(self, schedule: ScheduleRow) -> None:
         view = discord.ui.View(timeout=None)
@@ -134,9 +148,8 @@ class DiscordScheduleNotifier:
                                    "Press Start when you are ready.", view)
 
     async def missed(self, schedule: ScheduleRow, was_at: datetime) -> None:
-        local = was_at.astimezone(zone(schedule.timezone)).strftime("%a %d %b %H:%M")
-        await self._tell(schedule, f"Your scheduled **{schedule.round}** round at {local} was missed: the bot was "
-                                   "offline then. Start one any time with `/mock start`.")
+        await self._tell(schedule, f"Your scheduled **{schedule.round}** round at <t:{int(was_at.timestamp())}:F> was "
+                                   "missed: the bot was offline then. Start one any time with `/mock start`.")
 
 
 async def user_zone(s: Services, user_id: str, given: str | None, fallback: str | None = None) -> ZoneInfo:
@@ -157,7 +170,9 @@ async def schedule(s: Services, interaction: discord.Interaction[Any], when: str
     user_id = await s.user_id(interaction.user)
     store = s.scheduler.store
     try:
-        where = await user_zone(s, user_id, timezone)
+        # "in 20 minutes" needs no timezone: it is the same instant everywhere (a repeat still needs one).
+        relative = is_relative(when) and repeat is None
+        where = await user_zone(s, user_id, timezone, fallback="UTC" if relative else None)
         rule = parse(when, s.clock.now(), where)
         if repeat is not None:
             if isinstance(rule, Weekly):
