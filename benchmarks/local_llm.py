@@ -77,9 +77,12 @@ class CountingProxy:
             response = web.StreamResponse(status=upstream.status, headers={
                 k: v for k, v in upstream.headers.items() if k.lower() in ("content-type", "retry-after")})
             await response.prepare(request)
-            async for piece in upstream.content.iter_any():
-                await response.write(piece)
-            await response.write_eof()
+            try:
+                async for piece in upstream.content.iter_any():
+                    await response.write(piece)
+                await response.write_eof()
+            except ConnectionResetError:
+                pass  # the bot hung up first (a timeout, a rejected debrief): the server's leftovers go nowhere
             return response
 
     @asynccontextmanager

@@ -17,6 +17,7 @@ Honesty rules, in order:
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -81,11 +82,29 @@ GRADE_SCHEMA: dict[str, Any] = {
 # in llama_cpp/llama_chat_format.py), so even a small local model can only emit a well-formed grade.
 # Without it, llama.cpp constrains to any JSON at best.  A server that rejects the extra key
 # says so in the same way and gets the plain request next.
-RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
-    "json_schema": {"type": "json_schema", "json_schema": GRADE_SCHEMA},
-    "json_object": {"type": "json_object", "schema": GRADE_SCHEMA["schema"]},
-    "plain": None,  # the prompt itself asks for JSON
-}
+EVIDENCE_CHARS = 240  # a quote, not an essay: bounded so a grammar-constrained small model cannot ramble
+NOTE_CHARS = 300
+
+
+def response_formats(rubric: Rubric) -> dict[str, dict[str, Any] | None]:
+    """The formats for one rubric: its criterion ids as the only ids, each exactly once, and bounded text.
+
+    On servers that turn the schema into a grammar (llama.cpp, llama-cpp-python) this is what a
+    small model can emit at all, so its grade names the right criteria and ends well within the
+    token limit instead of running a quote on until the reply is cut and no longer JSON.
+    """
+    ids = [c.id for c in rubric.criteria]
+    schema = copy.deepcopy(GRADE_SCHEMA["schema"])
+    criteria = schema["properties"]["criteria"]
+    criteria.update({"minItems": len(ids), "maxItems": len(ids)})
+    criteria["items"]["properties"]["id"] = {"type": "string", "enum": ids}
+    criteria["items"]["properties"]["evidence"]["maxLength"] = EVIDENCE_CHARS
+    schema["properties"]["note"]["maxLength"] = NOTE_CHARS
+    return {
+        "json_schema": {"type": "json_schema", "json_schema": {**GRADE_SCHEMA, "schema": schema}},
+        "json_object": {"type": "json_object", "schema": schema},
+        "plain": None,  # the prompt itself asks for JSON
+    }
 
 
 class GradeStore(Protocol):
@@ -153,20 +172,21 @@ class LLMJudge:
     async def _ask(self, question: Question, rubric: Rubric, text: str) -> tuple[JudgeReply, bool]:
         tag = secrets.token_hex(4)
         messages, cut = await self.client.fit(lambda said: self.messages(question, rubric, said, tag), text, MAX_TOKENS)
-        completion = await self._complete(messages)
+        completion = await self._complete(messages, rubric)
         problem = _problem(completion.text, rubric)
         if problem is None:
             return _parse(completion.text), cut
         repair: Messages = [*messages, {"role": "assistant", "content": completion.text},
                             {"role": "user", "content": self.prompts.render("judge_repair", problem=problem)}]
-        completion = await self._complete(repair)
+        completion = await self._complete(repair, rubric)
         problem = _problem(completion.text, rubric)
         if problem is not None:
             raise LLMUnavailable(f"the model's grade was unusable twice ({problem})")
         return _parse(completion.text), cut
 
-    async def _complete(self, messages: Messages) -> Completion:
-        return await complete_in_format(self.client, messages, self.formats, RESPONSE_FORMATS, "grade", MAX_TOKENS)
+    async def _complete(self, messages: Messages, rubric: Rubric) -> Completion:
+        return await complete_in_format(self.client, messages, self.formats, response_formats(rubric), "grade",
+                                        MAX_TOKENS)
 
     def _settle(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str],
                 reply: JudgeReply) -> ScoreResult:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
-from bot.llm.judge import GRADE_SCHEMA
+from bot.llm.judge import response_formats
 from tests.e2e.test_cli import env_for
 from tests.servers.llama_cpp import LLAMA_CPP
 from tests.servers.openai_server import running_fake_openai
@@ -92,6 +92,7 @@ async def test_a_llama_cpp_server_refusing_json_schema_grades_with_the_llm_on_th
             assert graded["criteria"][0]["evidence"] == quote
             sent = server.requests[2 * n:]
             assert [r["response_format"]["type"] for r in sent] == ["json_schema", "json_object"]
-            assert sent[1]["response_format"]["schema"] == GRADE_SCHEMA["schema"]  # llama.cpp builds its grammar from it
+            # llama.cpp builds its grammar from it: only this rubric's criterion ids, each once
+            assert sent[1]["response_format"] == response_formats(RUBRIC)["json_object"]
         # Each `mockloop score` is a new process, and the format is remembered in memory only,
         # so each pays the one instant refusal; within a process (the bot, practice) it is paid once.

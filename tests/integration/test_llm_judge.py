@@ -19,7 +19,7 @@ from bot.llm.breaker import CircuitBreaker
 from bot.llm.client import LLMClient
 from bot.llm.fallback import FallbackScorer
 from bot.llm.formats import FormatMemory
-from bot.llm.judge import FORMATS, GRADE_SCHEMA, LLMJudge
+from bot.llm.judge import FORMATS, LLMJudge, response_formats
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
 from bot.scoring.guards import INJECTION_FLAG
@@ -140,7 +140,9 @@ async def test_a_llama_cpp_server_refusing_json_schema_with_a_500_is_asked_once_
     assert [r.scorer for r in results] == ["llm"] * 3 and results[0].criteria[0].score == 3
     formats = [r.get("response_format", {}).get("type") for r in llama.requests]
     assert formats == ["json_schema", "json_object", "json_object", "json_object"]  # one refusal, one request a grade
-    assert all(r["response_format"]["schema"] == GRADE_SCHEMA["schema"] for r in llama.requests[1:])
+    schema = response_formats(RUBRIC)["json_object"]["schema"]  # type: ignore[index]
+    assert all(r["response_format"]["schema"] == schema for r in llama.requests[1:])
+    assert schema["properties"]["criteria"]["items"]["properties"]["id"]["enum"] == [c.id for c in RUBRIC.criteria]
     assert waits.waits == [] and not breaker.open  # the refusal was neither retried nor counted
 
     # A 500 that says nothing about the format is still a fault: retried, and the format kept.
