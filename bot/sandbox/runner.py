@@ -9,8 +9,9 @@ including anything that called ``setsid`` and forked to escape the group.
 
 Output never grows without bound in the bot: stdout and stderr keep their first
 ``stream_bytes`` and are then closed (the writer gets EPIPE), and the result channel, a pipe
-of its own that stdout cannot reach, stops the run when flooded.  A semaphore bounds how many
-runs share the machine at once.
+of its own that stdout cannot reach, stops the run when flooded.  What is said to the harness
+and when (one case at a time, timed and measured here) is ``exchange.py``.  A semaphore bounds
+how many runs share the machine at once.
 """
 
 from __future__ import annotations
@@ -22,15 +23,16 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.bwrap import Launch, build_launcher
+from bot.sandbox.exchange import Exchange, FrameSink, TextSink
 from bot.sandbox.limits import Limits
-from bot.sandbox.outcome import RunOutcome, read_frames
+from bot.sandbox.outcome import RunOutcome
 from bot.sandbox.results import failed_run, grade, refused
 from bot.sandbox.values import same
 
@@ -67,45 +69,10 @@ class Probe:
     seccomp: bool = False
 
 
-class _Sink(asyncio.Protocol):
-    """Keeps the first ``limit`` bytes of a pipe; past that, closes it and calls ``on_overflow``."""
-
-    def __init__(self, limit: int, on_overflow: Callable[[], None] | None = None) -> None:
-        self.limit = limit
-        self.data = bytearray()
-        self.overflowed = False
-        self.on_overflow = on_overflow
-        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.transport: asyncio.BaseTransport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        room = self.limit - len(self.data)
-        self.data += data[:max(room, 0)]
-        if len(data) > room and not self.overflowed:
-            self.overflowed = True
-            if self.transport is not None:
-                self.transport.close()
-            if self.on_overflow is not None:
-                self.on_overflow()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if not self.closed.done():
-            self.closed.set_result(None)
-
-    def text(self) -> str:
-        return self.data.decode("utf-8", errors="replace")
-
-
-def _kill_sandbox(proc: asyncio.subprocess.Process, info: _Sink) -> None:
+def _kill_sandbox(proc: asyncio.subprocess.Process, info: TextSink) -> None:
     """Kill the sandbox's init (which empties its pid namespace), or bwrap's whole group if its pid is unknown."""
-    try:
-        child = json.loads(bytes(info.data).split(b"}")[0] + b"}")["child-pid"]
-    except (ValueError, KeyError, TypeError):
-        child = None
-    if isinstance(child, int) and child > 1 and proc.returncode is None:
+    child = _init_pid(info)
+    if child is not None and proc.returncode is None:
         try:
             os.kill(child, signal.SIGKILL)
             return
@@ -158,7 +125,7 @@ class SandboxRunner:
             return refused(question_id, task, f"The submission has {len(source):,} characters; the limit is "
                                               f"{self.limits.source_chars:,}.", sandbox=probe.sandbox)
         assert self._launcher is not None
-        outcome = await self.run(source, [*task.examples, *task.hidden])
+        outcome = await self.run(source, [*task.examples, *task.hidden], visible=len(task.examples))
         try:
             # comparing and rendering the values costs time in proportion to them: off the event loop
             return await asyncio.to_thread(grade, question_id, task, outcome, self.limits)
@@ -167,13 +134,14 @@ class SandboxRunner:
             return failed_run(question_id, task, "The run's result could not be read, so no case counts as passed.",
                               probe.sandbox)
 
-    async def run(self, source: str, cases: Sequence[CodeCase]) -> RunOutcome:
-        """One sandboxed run, waiting for a free slot first."""
+    async def run(self, source: str, cases: Sequence[CodeCase], visible: int | None = None) -> RunOutcome:
+        """One sandboxed run, waiting for a free slot first; output from case ``visible`` on is never kept."""
         assert self._launcher is not None
         async with self._slots:
-            return await self._run(self._launcher, source, cases, wall=self.limits.wall_seconds)
+            return await self._run(self._launcher, source, cases, wall=self.limits.wall_seconds, visible=visible)
 
-    async def _run(self, launcher: Launcher, source: str, cases: Sequence[CodeCase], wall: float) -> RunOutcome:
+    async def _run(self, launcher: Launcher, source: str, cases: Sequence[CodeCase], wall: float,
+                   visible: int | None = None) -> RunOutcome:
         outcome = RunOutcome(sandbox=launcher.name)
         started = time.perf_counter()
         pipes = [os.pipe() for _ in range(4)]  # stdout, stderr, results, sandbox info
@@ -185,9 +153,8 @@ class SandboxRunner:
                 os.close(pair[0])
                 os.close(pair[1])
             raise
-        job = {"source": source, "cases": [{"setup": c.setup, "call": c.call} for c in cases],
-               "limits": self.limits.for_harness(), "result_fd": res_w, "case_seconds": self.limits.case_seconds,
-               "output_chars": self.limits.output_chars}
+        job = {"source": source, "limits": self.limits.for_harness(launcher.filtered), "result_fd": res_w,
+               "case_seconds": self.limits.case_seconds, "output_chars": self.limits.output_chars}
         try:
             proc = await asyncio.create_subprocess_exec(
                 *launch.argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
@@ -201,7 +168,7 @@ class SandboxRunner:
                 os.close(fd)
 
         loop = asyncio.get_running_loop()
-        info = _Sink(4096)
+        info = TextSink(4096)
 
         def stop() -> None:
             _kill_sandbox(proc, info)
@@ -210,16 +177,23 @@ class SandboxRunner:
             outcome.overflowed = True
             stop()
 
-        sinks = [_Sink(self.limits.stream_bytes), _Sink(self.limits.stream_bytes), _Sink(self.limits.result_bytes, flooded), info]
+        texts = [TextSink(self.limits.stream_bytes), TextSink(self.limits.stream_bytes)]
+        frames = FrameSink(self.limits.result_bytes, flooded)
+        sinks: list[Any] = [*texts, frames, info]
         files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r)]
         transports = []
+        assert proc.stdin is not None
+        exchange = Exchange(outcome, proc.stdin, frames, texts, lambda: _init_pid(info))
         try:
             for file, sink in zip(files, sinks, strict=True):
                 transport, _ = await loop.connect_read_pipe(lambda s=sink: s, file)  # type: ignore[misc]
                 transports.append(transport)
             try:
                 async with asyncio.timeout(wall):
-                    await asyncio.gather(_feed(proc, json.dumps(job).encode()), proc.wait())
+                    await exchange.run(job, cases, len(cases) if visible is None else visible)
+                    if outcome.bad_frame:
+                        stop()  # nothing more it says can count
+                    await proc.wait()
             except TimeoutError:
                 outcome.timed_out = True
         finally:
@@ -238,26 +212,17 @@ class SandboxRunner:
                 file.close()
         outcome.exit_code = proc.returncode
         outcome.wall_ms = (time.perf_counter() - started) * 1000
-        outcome.stdout, outcome.stderr = sinks[0].text(), sinks[1].text()
-        # up to result_bytes of candidate-controlled frames: decoded off the event loop (the bot's, or the runner's)
-        try:
-            await asyncio.to_thread(read_frames, outcome, bytes(sinks[2].data), len(cases))
-        except Exception:  # a decoder bug the frames reached still fails the run closed
-            log.exception("reading a run's result frames failed")
-            outcome.bad_frame = "a frame the bot could not read"
-            outcome.cases.clear()
+        outcome.stdout, outcome.stderr = texts[0].text(), texts[1].text()
         return outcome
 
 
-async def _feed(proc: asyncio.subprocess.Process, job: bytes) -> None:
-    """Send the job on stdin; a child that died first is reported by its exit, not by this write."""
-    assert proc.stdin is not None
+def _init_pid(info: TextSink) -> int | None:
+    """The host pid of the sandbox's init, as bwrap reported it on the info descriptor."""
     try:
-        proc.stdin.write(job)
-        await proc.stdin.drain()
-        proc.stdin.close()
-    except (BrokenPipeError, ConnectionResetError):
-        pass
+        child = json.loads(bytes(info.data).split(b"}")[0] + b"}")["child-pid"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return child if isinstance(child, int) and child > 1 else None
 
 
 def _why_not(outcome: RunOutcome) -> str:
