@@ -87,6 +87,20 @@ class CodeCase(Strict):
     max_ms: int | None = Field(default=None, gt=0)  # the case's wall-clock time must be below this
     min_ms: int | None = Field(default=None, ge=0)  # ...and at least this
     max_memory_kb: int | None = Field(default=None, gt=0)  # the rise of the process's peak memory during the case
+    # sources the bot itself serves through ``served_fetch_one`` (name -> delay in seconds, negative: down),
+    # so it can count the calls in flight at once and see which sources were really answered
+    upstream: dict[str, float] | None = None
+    max_in_flight: int | None = Field(default=None, gt=0)
+    answered: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _served(self) -> CodeCase:
+        if (self.max_in_flight is not None or self.answered is not None) and self.upstream is None:
+            raise ValueError("max_in_flight and answered need upstream: only served sources can be counted")
+        unknown = set(self.answered or ()) - set(self.upstream or {})
+        if unknown:
+            raise ValueError(f"answered names sources not in upstream: {sorted(unknown)}")
+        return self
 
     @field_validator("expected")
     @classmethod

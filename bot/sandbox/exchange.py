@@ -26,6 +26,7 @@ from bot.engine.models import CodeCase
 from bot.sandbox.harness import MAX_FRAME_BYTES
 from bot.sandbox.meter import ProcessMeter, harness_pid
 from bot.sandbox.outcome import Frame, RunOutcome, expect, parse_frame, reject
+from bot.sandbox.upstream import UpstreamServer
 from bot.sandbox.values import BadFrame
 
 INLINE_FRAME_BYTES = 16 * 1024  # shorter frames decode in well under a millisecond; longer ones go to a thread
@@ -138,8 +139,9 @@ class Exchange:
     """Drives one run: the job, then each case in turn, recording what came back into ``outcome``."""
 
     def __init__(self, outcome: RunOutcome, stdin: asyncio.StreamWriter, frames: FrameSink,
-                 texts: Sequence[TextSink], init_pid: Callable[[], int | None]) -> None:
+                 texts: Sequence[TextSink], init_pid: Callable[[], int | None], upstream: UpstreamServer) -> None:
         self.outcome = outcome
+        self.upstream = upstream
         self.stdin = stdin
         self.frames = frames
         self.texts = texts
@@ -201,13 +203,16 @@ class Exchange:
             for sink in self.texts:
                 sink.cut()
         start_kb = self.meter.start_window() if self.meter is not None else None
+        self.upstream.start(case.upstream)
         sent = time.perf_counter()
         await self._send({"setup": case.setup, "call": case.call})
         got = await self._next("case", total, index)
+        served = self.upstream.finish()
         if got is None:
             return False
         frame, arrived = got
         if frame.step is not None:
+            frame.step.served = served if case.upstream is not None else None
             frame.step.ms = max(arrived - sent, 0.0) * 1000
             frame.step.peak_kb = self.meter.rise_since(start_kb) if self.meter is not None else None
         return True

@@ -17,7 +17,8 @@ Protocol: one JSON line on stdin (the source and the limits), then one JSON line
 each sent after the previous frame arrived; end of input means there are no more cases.
 Newline-delimited JSON frames go to the file descriptor the job names (never stdout, which
 belongs to the candidate): ``hello`` (limits applied), ``load`` (module executed or not), one
-``case`` per case, ``done``.  Returned values travel as a tagged, bounded, repr-free encoding
+``case`` per case, ``done``.  Two more pipes carry the requests of ``served_fetch_one`` to the
+bot and its answers back (``Upstream``).  Returned values travel as a tagged, bounded, repr-free encoding
 (see ``encode``), and no frame is longer than ``MAX_FRAME_BYTES``: the bot refuses a longer
 one, and the whole run with it.
 """
@@ -223,6 +224,62 @@ class Lines:
         return json.loads(line)
 
 
+class Upstream:
+    """``fetch_one`` for cases whose sources the bot serves: each call is a request the bot answers.
+
+    The bot, outside, waits each source's delay on its own clock and counts how many requests
+    are open at once, so a case can check a concurrency limit with something the candidate does
+    not own.  Nothing here needs to be trusted: a request that is never sent, or cancelled early,
+    is simply not answered, and the case checks which sources were answered.  The delay passed in
+    is ignored for that reason.  ``asyncio`` is imported only when a case uses this.
+    """
+
+    def __init__(self, request_fd: int, reply_fd: int) -> None:
+        self.request_fd, self.reply_fd = request_fd, reply_fd
+        self.waiting: dict[int, Any] = {}
+        self.count = 0
+        self.loop: Any = None
+        self.buffer = b""
+
+    async def fetch(self, name: str, delay: float = 0.0) -> str:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # each asyncio.run() has a loop of its own
+            os.set_blocking(self.reply_fd, False)
+            loop.add_reader(self.reply_fd, self._readable)
+            self.loop = loop
+        self.count += 1
+        ident, future = self.count, loop.create_future()
+        self.waiting[ident] = future
+        self._send({"id": ident, "name": str(name)})
+        try:
+            answer = await future
+        except asyncio.CancelledError:
+            self._send({"id": ident, "cancel": True})
+            raise
+        finally:
+            self.waiting.pop(ident, None)
+        if answer != "ok":
+            raise ConnectionError(f"{name} is unreachable")
+        return f"payload:{name}"
+
+    def _send(self, request: dict[str, Any]) -> None:
+        _write(self.request_fd, (_dumps(request) + "\n").encode("ascii"))
+
+    def _readable(self) -> None:
+        try:
+            self.buffer += _read(self.reply_fd, 65536)
+        except BlockingIOError:
+            return
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            reply = json.loads(line)
+            future = self.waiting.get(reply["id"])
+            if future is not None and not future.done():
+                future.set_result(reply["answer"])
+
+
 def _alarm(signum: int, frame: Any) -> None:
     raise CaseTimeout
 
@@ -264,6 +321,7 @@ def main() -> None:
     seconds = float(job["case_seconds"])
 
     source = job["source"]
+    upstream = Upstream(*job["upstream_fds"])
     module = types.ModuleType("solution")
     module.__file__ = SOLUTION
     module.__dict__["__builtins__"] = builtins
@@ -276,11 +334,17 @@ def main() -> None:
     if not run_phase(channel, capture, seconds, {"kind": "load"}, load):
         channel.send({"kind": "done"})
         return
+    loaded = dict(module.__dict__)
     index = 0
     while (case := lines.next()) is not None:
         name = f"<case {index + 1}>"
 
         def step(case: dict[str, str] = case, name: str = name) -> Any:
+            # every case starts from the module as loaded: what an earlier case's setup rebound
+            # (fetch_one = served_fetch_one) must not change what a later case calls
+            module.__dict__.clear()
+            module.__dict__.update(loaded)
+            module.__dict__["served_fetch_one"] = upstream.fetch  # for cases whose sources the bot serves
             if case["setup"]:
                 exec(compile(case["setup"], name, "exec", dont_inherit=True), module.__dict__)
             return eval(compile(case["call"], name, "eval", dont_inherit=True), module.__dict__)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.sandbox.harness import MAX_FRAME_BYTES
+from bot.sandbox.upstream import Served
 from bot.sandbox.values import BadFrame, Value, decode
 
 MAX_OUTPUT_CHARS = 16_000  # twice the harness's default per step; the bot shows 2,000 at most
@@ -39,6 +40,7 @@ class StepRun:
     output: str = ""
     ms: float = 0.0  # wall-clock time from the bot sending the case to its frame arriving, measured by the bot
     peak_kb: int | None = None  # how far the process's peak resident size rose during the case (None: not measured)
+    served: Served | None = None  # what the bot's own upstream saw, for a case whose sources it serves
     timeout: bool = False
 
 

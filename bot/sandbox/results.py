@@ -72,6 +72,21 @@ def _bound(case: CodeCase, step: StepRun) -> str | None:
             return "its memory could not be measured, so the memory bound does not count as met"
         if step.peak_kb > case.max_memory_kb:
             return f"memory rose by {step.peak_kb:,} KB; the limit is {case.max_memory_kb:,} KB"
+    return _served(case, step) if case.upstream is not None else None
+
+
+def _served(case: CodeCase, step: StepRun) -> str | None:
+    """Whether the calls the bot's upstream saw keep the case's limit and got the answers the value claims."""
+    served = step.served
+    if served is None:
+        return "its sources were not served, so the case cannot be judged"
+    if served.refused:
+        return f"sent {served.refused}"
+    if case.max_in_flight is not None and served.max_in_flight > case.max_in_flight:
+        return f"had {served.max_in_flight} calls to fetch_one in flight at once; the limit is {case.max_in_flight}"
+    if case.answered is not None and sorted(served.answered) != sorted(case.answered):
+        got = ", ".join(sorted(set(served.answered))) or "none"
+        return f"was answered by {got}; it should have been answered by {', '.join(sorted(case.answered)) or 'none'}"
     return None
 
 

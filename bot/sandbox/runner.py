@@ -34,6 +34,7 @@ from bot.sandbox.exchange import Exchange, FrameSink, TextSink
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome
 from bot.sandbox.results import failed_run, grade, refused
+from bot.sandbox.upstream import UpstreamServer
 from bot.sandbox.values import same
 
 SETTLE_SECONDS = 1.0  # after the process exits, how long to wait for its pipes to drain
@@ -144,8 +145,8 @@ class SandboxRunner:
                    visible: int | None = None) -> RunOutcome:
         outcome = RunOutcome(sandbox=launcher.name)
         started = time.perf_counter()
-        pipes = [os.pipe() for _ in range(4)]  # stdout, stderr, results, sandbox info
-        (out_r, out_w), (err_r, err_w), (res_r, res_w), (info_r, info_w) = pipes
+        pipes = [os.pipe() for _ in range(6)]  # stdout, stderr, results, sandbox info, upstream requests and replies
+        (out_r, out_w), (err_r, err_w), (res_r, res_w), (info_r, info_w), (ask_r, ask_w), (reply_r, reply_w) = pipes
         try:
             launch = launcher.prepare(info_w)
         except BaseException:
@@ -154,18 +155,20 @@ class SandboxRunner:
                 os.close(pair[1])
             raise
         job = {"source": source, "limits": self.limits.for_harness(launcher.filtered), "result_fd": res_w,
-               "case_seconds": self.limits.case_seconds, "output_chars": self.limits.output_chars}
+               "case_seconds": self.limits.case_seconds, "output_chars": self.limits.output_chars,
+               "upstream_fds": [ask_w, reply_r]}
         try:
             proc = await asyncio.create_subprocess_exec(
                 *launch.argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
-                pass_fds=(res_w, info_w, *launch.pass_fds), start_new_session=True)
+                pass_fds=(res_w, info_w, ask_w, reply_r, *launch.pass_fds), start_new_session=True)
         except BaseException:
-            for fd in (out_r, err_r, res_r, info_r):
+            for fd in (out_r, err_r, res_r, info_r, ask_r, reply_w):
                 os.close(fd)
             raise
         finally:
-            for fd in (out_w, err_w, res_w, info_w, *launch.pass_fds):
+            for fd in (out_w, err_w, res_w, info_w, ask_w, reply_r, *launch.pass_fds):
                 os.close(fd)
+        os.set_blocking(reply_w, False)
 
         loop = asyncio.get_running_loop()
         info = TextSink(4096)
@@ -179,11 +182,12 @@ class SandboxRunner:
 
         texts = [TextSink(self.limits.stream_bytes), TextSink(self.limits.stream_bytes)]
         frames = FrameSink(self.limits.result_bytes, flooded)
-        sinks: list[Any] = [*texts, frames, info]
-        files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r)]
+        upstream = UpstreamServer(reply_w)
+        sinks: list[Any] = [*texts, frames, info, upstream]
+        files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r, ask_r)]
         transports = []
         assert proc.stdin is not None
-        exchange = Exchange(outcome, proc.stdin, frames, texts, lambda: _init_pid(info))
+        exchange = Exchange(outcome, proc.stdin, frames, texts, lambda: _init_pid(info), upstream)
         try:
             for file, sink in zip(files, sinks, strict=True):
                 transport, _ = await loop.connect_read_pipe(lambda s=sink: s, file)  # type: ignore[misc]
@@ -210,6 +214,8 @@ class SandboxRunner:
                 transport.close()
             for file in files[len(transports):]:  # never connected (cancelled or failed on the way)
                 file.close()
+            upstream.finish()
+            os.close(reply_w)
         outcome.exit_code = proc.returncode
         outcome.wall_ms = (time.perf_counter() - started) * 1000
         outcome.stdout, outcome.stderr = texts[0].text(), texts[1].text()
