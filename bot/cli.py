@@ -208,12 +208,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         if (args.file is None) == (args.source is None):
             raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
         source = read_source(args.file or "-")
-        return _run(lambda: check_code(args.question, source, as_json=args.json, out=sys.stdout, err=sys.stderr))
+        cgroup = load_settings().sandbox_cgroup
+        return _run(lambda: check_code(args.question, source, as_json=args.json, out=sys.stdout, err=sys.stderr,
+                                       cgroup=Path(cgroup) if cgroup else None))
     if args.command == "runner":
         from bot.sandbox.command import run_service
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        return _run(lambda: run_service(Path(args.socket)))
+        cgroup = load_settings().sandbox_cgroup
+        return _run(lambda: run_service(Path(args.socket), Path(cgroup) if cgroup else None))
     if args.command == "questions":
         return commands.questions(args.round, args.level, args.track, args.json)
     if args.command == "history":

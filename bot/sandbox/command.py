@@ -24,7 +24,7 @@ def read_source(path: str) -> str:
 
 
 async def check_code(question_id: str, source: str, *, as_json: bool, out: TextIO, err: TextIO,
-                     runner: SandboxRunner | None = None) -> int:
+                     runner: SandboxRunner | None = None, cgroup: Path | None = None) -> int:
     """Run a coding answer in the sandbox against that question's examples and hidden tests.
 
     Exit code 0 when the code was run and graded (whatever the score), 2 for an unknown or
@@ -44,7 +44,7 @@ async def check_code(question_id: str, source: str, *, as_json: bool, out: TextI
         coding = [q.id for q in bank.all() if q.coding is not None]
         err.write(f"mockloop: {question_id} is not a coding question; coding questions are {', '.join(coding)}.\n")
         return EXIT_USAGE
-    result = await (runner or SandboxRunner(Limits())).check(question_id, task, source)
+    result = await (runner or SandboxRunner(Limits(), cgroup=cgroup)).check(question_id, task, source)
     if as_json:
         out.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=True) + "\n")
     else:
@@ -72,6 +72,9 @@ def render(result: CodeCheck) -> str:
     elif result.hidden_passed < result.hidden_total and result.error is None:
         lines.append("Every example passes, but some hidden cases fail; their inputs are not shown. "
                      "Think about edge cases the statement mentions.")
+    failing = [case.label for case in result.hidden if not case.passed]
+    if failing and result.examples_passed == result.examples_total:  # labels only: never a hidden input
+        lines.append("Hidden cases that fail: " + "; ".join(failing[:10]) + ("; ..." if len(failing) > 10 else "") + ".")
     if result.traceback:
         lines += ["Traceback (most recent call last, your code only):", _indent(result.traceback)]
     if result.output:
@@ -84,13 +87,13 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-async def run_service(socket_path: Path) -> int:
+async def run_service(socket_path: Path, cgroup: Path | None = None) -> int:
     """``mockloop runner``: serve checks until SIGTERM or Ctrl-C."""
     from bot.bootstrap import load_bank
     from bot.sandbox.runner import describe
     from bot.sandbox.service import serve
 
-    runner = SandboxRunner()
+    runner = SandboxRunner(cgroup=cgroup)
     probe = await runner.probe()
     logging.getLogger(__name__).info("%s", describe(probe))
     task = asyncio.ensure_future(serve(socket_path, runner, load_bank()))

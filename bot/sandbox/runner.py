@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.bwrap import Launch, build_launcher
+from bot.sandbox.cgroup import RunCgroup, unusable
 from bot.sandbox.exchange import Exchange, FrameSink, TextSink
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome
@@ -68,6 +69,7 @@ class Probe:
     reason: str | None = None
     python: str | None = None
     seccomp: bool = False
+    memory: str = ""  # how the whole run's memory is bounded
 
 
 def _kill_sandbox(proc: asyncio.subprocess.Process, info: TextSink) -> None:
@@ -90,10 +92,16 @@ def _kill_group(pid: int) -> None:
 class SandboxRunner:
     """Checks coding answers in the sandbox; refuses (and says why) when no sandbox works here."""
 
-    def __init__(self, limits: Limits | None = None, concurrency: int = 2, launcher: Launcher | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, concurrency: int = 2, launcher: Launcher | None = None,
+                 cgroup: Path | None = None) -> None:
         self.limits = limits or Limits()
         self._slots = asyncio.Semaphore(concurrency)
         self._launcher = launcher
+        self._cgroup = cgroup
+        self._memory_note = ""
+        if cgroup is not None and (why := unusable(cgroup)) is not None:
+            log.warning("not using a cgroup per run: %s", why)
+            self._cgroup, self._memory_note = None, f" ({why})"
         self._probe: Probe | None = None
         self._probing = asyncio.Lock()  # concurrent first checks share one probe
         if launcher is None:
@@ -112,10 +120,19 @@ class SandboxRunner:
             python = str(self._launcher.python)
             step = outcome.cases.get(0)
             if step is not None and step.ok and same(42, step.value):
-                self._probe = Probe(self._launcher.name, None, python, self._launcher.filtered)
+                self._probe = Probe(self._launcher.name, None, python, self._launcher.filtered, self._memory_bound())
             else:
                 self._probe = Probe(None, _why_not(outcome), python)
             return self._probe
+
+    def _memory_bound(self) -> str:
+        assert self._launcher is not None
+        if self._cgroup is not None:
+            return f"{self.limits.memory_mb} MB per run in a cgroup under {self._cgroup}"
+        if self._launcher.filtered:
+            return f"{self.limits.memory_mb} MB per run, one process{self._memory_note}"
+        share = self.limits.per_process_mb(False)
+        return f"{share} MB for each of up to {self.limits.processes} processes{self._memory_note}"
 
     async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
         """Run ``source`` against the task's examples, then its hidden cases, and grade the returned values."""
@@ -134,6 +151,16 @@ class SandboxRunner:
             log.exception("grading a run of %s failed", question_id)
             return failed_run(question_id, task, "The run's result could not be read, so no case counts as passed.",
                               probe.sandbox)
+
+    def _run_cgroup(self) -> RunCgroup | None:
+        """A fresh cgroup for one run, when one is delegated; a failure to make one leaves the fallback bounds."""
+        if self._cgroup is None:
+            return None
+        try:
+            return RunCgroup.create(self._cgroup, self.limits)
+        except OSError as exc:
+            log.warning("could not create a cgroup for a run under %s: %s", self._cgroup, exc)
+            return None
 
     async def run(self, source: str, cases: Sequence[CodeCase], visible: int | None = None) -> RunOutcome:
         """One sandboxed run, waiting for a free slot first; output from case ``visible`` on is never kept."""
@@ -157,13 +184,17 @@ class SandboxRunner:
         job = {"source": source, "limits": self.limits.for_harness(launcher.filtered), "result_fd": res_w,
                "case_seconds": self.limits.case_seconds, "output_chars": self.limits.output_chars,
                "upstream_fds": [ask_w, reply_r]}
+        group = self._run_cgroup()
+        argv = group.wrap(launch.argv) if group is not None else launch.argv
         try:
             proc = await asyncio.create_subprocess_exec(
-                *launch.argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
+                *argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
                 pass_fds=(res_w, info_w, ask_w, reply_r, *launch.pass_fds), start_new_session=True)
         except BaseException:
             for fd in (out_r, err_r, res_r, info_r, ask_r, reply_w):
                 os.close(fd)
+            if group is not None:
+                group.remove(wait=0)
             raise
         finally:
             for fd in (out_w, err_w, res_w, info_w, ask_w, reply_r, *launch.pass_fds):
@@ -174,6 +205,8 @@ class SandboxRunner:
         info = TextSink(4096)
 
         def stop() -> None:
+            if group is not None:
+                group.kill()
             _kill_sandbox(proc, info)
 
         def flooded() -> None:
@@ -216,6 +249,9 @@ class SandboxRunner:
                 file.close()
             upstream.finish()
             os.close(reply_w)
+            if group is not None:
+                outcome.max_rss_kb = max(outcome.max_rss_kb, group.peak_kb() or 0)
+                await asyncio.to_thread(group.remove)
         outcome.exit_code = proc.returncode
         outcome.wall_ms = (time.perf_counter() - started) * 1000
         outcome.stdout, outcome.stderr = texts[0].text(), texts[1].text()
@@ -247,8 +283,10 @@ def describe(probe: Probe) -> str:
     if probe.sandbox is None:
         return f"Code execution is off: {probe.reason}."
     extra = ", seccomp filter on" if probe.seccomp else ", no seccomp filter"
-    return f"Code runs in {probe.sandbox} with {probe.python}{extra}."
+    memory = f"; memory: {probe.memory}" if probe.memory else ""
+    return f"Code runs in {probe.sandbox} with {probe.python}{extra}{memory}."
 
 
 def as_dict(probe: Probe) -> dict[str, Any]:
-    return {"sandbox": probe.sandbox, "reason": probe.reason, "python": probe.python, "seccomp": probe.seccomp}
+    return {"sandbox": probe.sandbox, "reason": probe.reason, "python": probe.python, "seccomp": probe.seccomp,
+            "memory": probe.memory}

@@ -19,7 +19,7 @@ import bot.sandbox.runner as runner_module
 from bot.bootstrap import load_bank
 from bot.content.bank import QuestionBank
 from bot.engine.models import CodeCase, CodingTask
-from bot.sandbox.command import check_code
+from bot.sandbox.command import check_code, render
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
 
@@ -106,6 +106,7 @@ async def test_passing_examples_but_failing_hidden_cases_reveals_only_counts(ban
     assert check.first_failure is None and check.error is None
     assert [(case.label, case.passed) for case in check.hidden if not case.passed] == [
         ("empty nested dict is kept", False)]
+    assert "Hidden cases that fail: empty nested dict is kept." in render(check)
 
 
 async def test_a_syntax_error_is_reported_with_its_line(bank) -> None:
