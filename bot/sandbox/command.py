@@ -44,7 +44,12 @@ async def check_code(question_id: str, source: str, *, as_json: bool, out: TextI
         coding = [q.id for q in bank.all() if q.coding is not None]
         err.write(f"mockloop: {question_id} is not a coding question; coding questions are {', '.join(coding)}.\n")
         return EXIT_USAGE
-    result = await (runner or SandboxRunner(Limits(), cgroup=cgroup)).check(question_id, task, source)
+    own = runner or SandboxRunner(Limits(), cgroup=cgroup)
+    try:
+        result = await own.check(question_id, task, source)
+    finally:
+        if runner is None:
+            own.close()
     if as_json:
         out.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=True) + "\n")
     else:
@@ -102,4 +107,5 @@ async def run_service(socket_path: Path, cgroup: Path | None = None) -> int:
         loop.add_signal_handler(signum, task.cancel)
     with contextlib.suppress(asyncio.CancelledError):
         await task
+    runner.close()
     return 0

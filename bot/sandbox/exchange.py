@@ -6,7 +6,8 @@ visible examples first.  So a module that walks the stack or scans memory while 
 no hidden input (none has been sent), and anything written after the first hidden case was sent
 (printed, written to the raw descriptors, or put in a frame's output) is never shown.
 
-Each case's time is the bot's own clock from sending the case to its frame arriving, and its
+Each frame is judged the moment it arrives (``judge.py``: large ones in another process).  Each
+case's time is the bot's own clock from sending the case to its frame arriving, and its
 memory the rise of the harness process's kernel high-water mark (``meter.py``): a patched
 ``time.perf_counter`` or ``tracemalloc`` inside changes neither.  Frames must come in turn (a
 case frame only for the case in flight); one out of turn fails the run, like any forged frame.
@@ -24,14 +25,14 @@ from typing import Any
 
 from bot.engine.models import CodeCase
 from bot.sandbox.harness import MAX_FRAME_BYTES
+from bot.sandbox.judge import FrameJudge
 from bot.sandbox.meter import ProcessMeter, harness_pid
-from bot.sandbox.outcome import Frame, RunOutcome, expect, parse_frame, reject
+from bot.sandbox.outcome import Frame, RunOutcome, expect, reject
 from bot.sandbox.upstream import UpstreamServer
 from bot.sandbox.values import BadFrame
 
-INLINE_FRAME_BYTES = 16 * 1024  # shorter frames decode in well under a millisecond; longer ones go to a thread
-_TOO_LONG = b"\0too long"
-log = logging.getLogger(__name__)  # stands for a line past the frame limit, which is dropped unread
+_TOO_LONG = b"\0too long"  # stands for a line past the frame limit, which is dropped unread
+log = logging.getLogger(__name__)
 
 
 class FrameSink(asyncio.Protocol):
@@ -127,20 +128,14 @@ class TextSink(asyncio.Protocol):
         return kept.decode("utf-8", errors="replace")
 
 
-async def _parse(line: bytes, cases: int) -> Frame:
-    if line == _TOO_LONG:
-        raise BadFrame(f"a frame longer than {MAX_FRAME_BYTES:,} bytes")
-    if len(line) <= INLINE_FRAME_BYTES:
-        return parse_frame(line, cases)
-    return await asyncio.to_thread(parse_frame, line, cases)  # up to 256 KB of forged JSON: off the event loop
-
-
 class Exchange:
     """Drives one run: the job, then each case in turn, recording what came back into ``outcome``."""
 
     def __init__(self, outcome: RunOutcome, stdin: asyncio.StreamWriter, frames: FrameSink,
-                 texts: Sequence[TextSink], init_pid: Callable[[], int | None], upstream: UpstreamServer) -> None:
+                 texts: Sequence[TextSink], init_pid: Callable[[], int | None], upstream: UpstreamServer,
+                 judge: FrameJudge) -> None:
         self.outcome = outcome
+        self.judge = judge
         self.upstream = upstream
         self.stdin = stdin
         self.frames = frames
@@ -152,12 +147,15 @@ class Exchange:
         self.stdin.write(json.dumps(item).encode() + b"\n")
         await self.stdin.drain()
 
-    async def _next(self, wanted: str, cases: int, index: int | None = None) -> tuple[Frame, float] | None:
+    async def _next(self, wanted: str, cases: int, index: int | None = None,
+                    expected: str | None = None) -> tuple[Frame, float] | None:
         got = await self.frames.next_line()
         if got is None:
             return None  # the process ended (or was stopped); the exit explains why
         line, arrived = got
-        frame = await _parse(line, cases)
+        if line == _TOO_LONG:
+            raise BadFrame(f"a frame longer than {MAX_FRAME_BYTES:,} bytes")
+        frame = await self.judge(line, cases, expected)
         expect(self.outcome, frame, wanted, index)
         return frame, arrived
 
@@ -206,7 +204,7 @@ class Exchange:
         self.upstream.start(case.upstream)
         sent = time.perf_counter()
         await self._send({"setup": case.setup, "call": case.call})
-        got = await self._next("case", total, index)
+        got = await self._next("case", total, index, case.expected)
         served = self.upstream.finish()
         if got is None:
             return False

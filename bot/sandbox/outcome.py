@@ -41,6 +41,7 @@ class StepRun:
     ms: float = 0.0  # wall-clock time from the bot sending the case to its frame arriving, measured by the bot
     peak_kb: int | None = None  # how far the process's peak resident size rose during the case (None: not measured)
     served: Served | None = None  # what the bot's own upstream saw, for a case whose sources it serves
+    judged: tuple[bool, str] | None = None  # (equals the expected value, how it is shown), once judged on arrival
     timeout: bool = False
 
 

@@ -52,13 +52,16 @@ def _got(case: CodeCase, step: StepRun | None, outcome: RunOutcome) -> str:
         loaded = outcome.load is not None and outcome.load.ok
         return "(not run: the code did not load)" if not loaded else "(not run: the run ended before this example)"
     if step.ok:
-        shown = neutralise(show(step.value))
+        shown = neutralise(step.judged[1] if step.judged is not None else show(step.value))
         return f"{shown}, but it {broken}" if (broken := _bound(case, step)) else shown
     return neutralise((f"{step.error_type}: {step.message}" if step.message else step.error_type)[:300])
 
 
 def _passes(case: CodeCase, step: StepRun | None) -> bool:
-    return step is not None and step.ok and same(_expected(case.expected), step.value) and _bound(case, step) is None
+    if step is None or not step.ok:
+        return False
+    matched = step.judged[0] if step.judged is not None else same(_expected(case.expected), step.value)
+    return matched and _bound(case, step) is None
 
 
 def _bound(case: CodeCase, step: StepRun) -> str | None:

@@ -32,11 +32,11 @@ from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.bwrap import Launch, build_launcher
 from bot.sandbox.cgroup import RunCgroup, unusable
 from bot.sandbox.exchange import Exchange, FrameSink, TextSink
+from bot.sandbox.judge import FrameJudge
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome
 from bot.sandbox.results import failed_run, grade, refused
 from bot.sandbox.upstream import UpstreamServer
-from bot.sandbox.values import same
 
 SETTLE_SECONDS = 1.0  # after the process exits, how long to wait for its pipes to drain
 log = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ class SandboxRunner:
                  cgroup: Path | None = None) -> None:
         self.limits = limits or Limits()
         self._slots = asyncio.Semaphore(concurrency)
+        self._judge = FrameJudge(concurrency)
         self._launcher = launcher
         self._cgroup = cgroup
         self._memory_note = ""
@@ -119,11 +120,15 @@ class SandboxRunner:
             outcome = await self._run(self._launcher, "", [CodeCase(call="6 * 7", expected="42")], wall=10.0)
             python = str(self._launcher.python)
             step = outcome.cases.get(0)
-            if step is not None and step.ok and same(42, step.value):
+            if step is not None and step.ok and step.judged is not None and step.judged[0]:
                 self._probe = Probe(self._launcher.name, None, python, self._launcher.filtered, self._memory_bound())
             else:
                 self._probe = Probe(None, _why_not(outcome), python)
             return self._probe
+
+    def close(self) -> None:
+        """Stop the frame judges' worker processes, if any were started."""
+        self._judge.close()
 
     def _memory_bound(self) -> str:
         assert self._launcher is not None
@@ -220,7 +225,7 @@ class SandboxRunner:
         files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r, ask_r)]
         transports = []
         assert proc.stdin is not None
-        exchange = Exchange(outcome, proc.stdin, frames, texts, lambda: _init_pid(info), upstream)
+        exchange = Exchange(outcome, proc.stdin, frames, texts, lambda: _init_pid(info), upstream, self._judge)
         try:
             for file, sink in zip(files, sinks, strict=True):
                 transport, _ = await loop.connect_read_pipe(lambda s=sink: s, file)  # type: ignore[misc]

@@ -91,6 +91,9 @@ class RemoteRunner:
             raise ValueError("the runner answered something that is not an object")
         return reply
 
+    def close(self) -> None:
+        """Nothing to stop here: the service owns its processes."""
+
     async def probe(self) -> Probe:
         try:
             found = await self._ask({"op": "probe"})

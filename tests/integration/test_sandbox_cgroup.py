@@ -16,7 +16,6 @@ from bot.engine.models import CodeCase
 from bot.sandbox.cgroup import EXTRA_PIDS, RunCgroup, unusable
 from bot.sandbox.limits import MB, Limits
 from bot.sandbox.runner import SandboxRunner, describe
-from bot.sandbox.values import same
 
 
 def delegated(tmp_path: Path, controllers: str = "cpu memory pids") -> Path:
@@ -58,7 +57,7 @@ async def test_a_run_goes_through_the_cgroup_wrapper(tmp_path) -> None:
     assert probe.sandbox == "bwrap" and probe.memory == f"256 MB per run in a cgroup under {tmp_path}"
     assert "memory: 256 MB per run in a cgroup" in describe(probe)
     outcome = await runner.run("def f():\n    return 42\n", [CodeCase(call="f()", expected="42")])
-    assert outcome.finished and same(42, outcome.cases[0].value)
+    assert outcome.finished and outcome.cases[0].judged == (True, "42")
     entered = [p / "cgroup.procs" for p in tmp_path.iterdir() if p.is_dir()]
     assert entered and all(path.read_text() == "0\n" for path in entered)  # the shell moved itself in, then ran bwrap
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.sandbox.exchange as exchange_module
+import bot.sandbox.judge as judge_module
 import bot.sandbox.runner as runner_module
 from bot.bootstrap import load_bank
 from bot.content.bank import QuestionBank
@@ -193,7 +193,7 @@ async def test_a_decoding_or_grading_error_fails_the_run_instead_of_leaving_it_u
     def broken(*args: object) -> None:  # stands for any bug a forged result could reach
         raise OverflowError("cannot convert float infinity to integer")
 
-    monkeypatch.setattr(exchange_module, "parse_frame", broken)
+    monkeypatch.setattr(judge_module, "judge_frame", broken)
     check = await runner.check("coding.flatten-dict", task, source)
     assert check.ran and check.passed == 0
     assert check.error == ("The run wrote something that is not a valid result (a frame the bot could not read), "
