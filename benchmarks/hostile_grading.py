@@ -8,7 +8,9 @@ channel (it finds the harness's descriptor on the stack, keeps a copy and points
 /dev/null) and answers every case with the costliest frame the bot accepts: the largest allowed
 size, a set of tuples sharing a long prefix (the slowest to decode and sort).  Honest reference
 runs are mixed in.  A watcher sleeps 2 ms at a time and records how late it wakes: the longest
-delay while a grading is in flight is the event loop's longest stall (target: 20 ms).
+delay while a grading is in flight is the event loop's longest stall (target: 20 ms).  Since
+that loop may have other work (the Discord emulator's), the result handling the loop does itself
+(reading and splitting the channel, judging small frames) is also timed on its own.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ import json
 import os
 import platform
 import statistics
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import bot.sandbox.judge as judge_module
 from bot.engine.models import CodeCase, CodingTask
+from bot.sandbox.exchange import FrameSink
 from bot.sandbox.harness import MAX_FRAME_BYTES, MAX_NODES
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
@@ -71,6 +76,37 @@ def f():
     "__LAST__", str(CASES - 1))
 
 
+_real_judge_frame = judge_module.judge_frame
+_real_data_received = FrameSink.data_received
+
+
+def timed_judge_frame(line: bytes, cases: int, expected: str | None) -> Any:
+    """The real judge, timed when it runs on the event loop's thread (module level, so the pool can import it)."""
+    started = time.perf_counter()
+    try:
+        return _real_judge_frame(line, cases, expected)
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            ON_LOOP_MS.append((time.perf_counter() - started) * 1000)
+
+
+def timed_data_received(self: FrameSink, data: bytes) -> None:
+    started = time.perf_counter()
+    try:
+        _real_data_received(self, data)
+    finally:
+        ON_LOOP_MS.append((time.perf_counter() - started) * 1000)
+
+
+ON_LOOP_MS: list[float] = []  # each stretch of result handling the event loop did itself: reading, splitting, judging
+
+
+def instrument() -> None:
+    """Time the result handling that runs on the loop (the judging of large frames happens in the pool)."""
+    judge_module.judge_frame = timed_judge_frame
+    FrameSink.data_received = timed_data_received  # type: ignore[method-assign]
+
+
 class StallWatch:
     """Sleeps ``period`` at a time on the loop and records how late each wake-up is, while gradings run."""
 
@@ -95,11 +131,15 @@ class StallWatch:
             ordered = sorted(values)
             return {"max_ms": round(ordered[-1], 1), "p99_ms": round(ordered[int(len(ordered) * 0.99)], 1)}
 
-        return {"while_grading": stats(self.grading), "otherwise": stats(self.otherwise), "target_ms": TARGET_MS}
+        handled = {"result_handling_on_loop_max_ms": round(max(ON_LOOP_MS), 2) if ON_LOOP_MS else None,
+                   "result_handling_calls": len(ON_LOOP_MS)}
+        return {"while_grading": stats(self.grading), "otherwise": stats(self.otherwise), **handled,
+                "target_ms": TARGET_MS}
 
 
 async def grade_hostile(runs: int, concurrent: int, watch: StallWatch, spread: float = 0.0) -> dict[str, Any]:
     """Grade ``runs`` submissions (every other one hostile), ``concurrent`` at a time, spread over ``spread`` s."""
+    instrument()
     runner = SandboxRunner(Limits(), concurrency=concurrent)
     if (await runner.probe()).sandbox is None:
         raise SystemExit("the sandbox does not work here")
@@ -125,7 +165,10 @@ async def grade_hostile(runs: int, concurrent: int, watch: StallWatch, spread: f
             if not hostile and check.passed != check.total:
                 raise SystemExit(f"an honest run failed: {check.model_dump_json()[:300]}")
 
-    await asyncio.gather(*(one(i) for i in range(runs)))
+    try:
+        await asyncio.gather(*(one(i) for i in range(runs)))
+    finally:
+        runner.close()
     return {"gradings": runs, "hostile": (runs + 1) // 2, "false_passes": false_passes,
             "grading_p50_ms": round(statistics.median(seconds) * 1000, 1)}
 
