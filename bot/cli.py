@@ -6,23 +6,19 @@ Exit codes: 0 success, 2 usage error, 1 any other failure; errors are one senten
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from bot import __version__
-from bot.config import ConfigError, load_settings
-from bot.content.bank import ContentError
-from bot.engine.errors import EngineError
 from bot.engine.loop import LOOP_ORDER, MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES
 from bot.engine.models import Level, RoundKind, Track
 from bot.errors import UsageError
-from bot.storage.db import StorageError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
 
 NO_TOKEN = (
     "mockloop run needs a Discord bot token in DISCORD_TOKEN. Create an application at "
@@ -147,24 +143,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _fail(str(exc))
         return EXIT_USAGE
-    except (ConfigError, StorageError, ContentError, EngineError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _known_errors()):
+            raise
         _fail(str(exc))
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
 
 
+# The errors that carry a sentence for the user, by the module that defines each.  A command imports
+# only what it needs (so `--help` and `questions` start at once), and an error can only have been
+# raised by a module that was imported, so the ones not loaded are skipped.
+_ONE_SENTENCE = (("bot.config", "ConfigError"), ("bot.storage.db", "StorageError"),
+                 ("bot.content.bank", "ContentError"), ("bot.engine.errors", "EngineError"))
+
+
+def _known_errors() -> tuple[type[Exception], ...]:
+    return tuple(getattr(sys.modules[module], name) for module, name in _ONE_SENTENCE if module in sys.modules)
+
+
 def _fail(message: str) -> None:
     sys.stderr.write(f"mockloop: {message}\n")
 
 
-def _run(factory: Callable[[], Coroutine[Any, Any, int]]) -> int:
+def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    import asyncio  # here, not at the top: `--help` and `questions` never start a loop
+
     return asyncio.run(factory())
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    # Imported here so `mockloop --help` stays fast and light.
+    if args.command == "questions":
+        from bot.adapters.console import catalogue
+
+        return catalogue.questions(args.round, args.level, args.track, args.json)
+    if args.command == "score":
+        from bot.adapters.console import grading
+        from bot.config import load_settings
+
+        return _run(lambda: grading.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
+                                          args.json))
+    if args.command == "check-code":
+        from bot.sandbox.command import check_code, read_source
+
+        if (args.file is None) == (args.source is None):
+            raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
+        source = read_source(args.file or "-")
+        return _run(lambda: check_code(args.question, source, as_json=args.json, out=sys.stdout, err=sys.stderr))
+    # Imported here so `mockloop --help`, `questions`, `score` and `check-code` stay fast and light.
     from bot.adapters.console import commands
+    from bot.config import load_settings
 
     if args.command == "run":
         settings = load_settings()
@@ -181,9 +210,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run(lambda: commands.practice(
             load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume,
             args.weak))
-    if args.command == "score":
-        return _run(lambda: commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
-                                           args.json))
     if args.command == "star" and (args.coach or args.stories):
         from bot.adapters.console import star_coach
         from bot.coaching.models import Theme
@@ -198,27 +224,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         text = read_story(args.answer, "-" if args.source else args.answer_file)
         settings = load_settings()
-        found = asyncio.run(commands.star_analysis(settings, text, args.scorer))
+        found = _run(lambda: commands.star_analysis(settings, text, args.scorer))
         if found.fallback_reason and not args.json:
             print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
         return star(text, as_json=args.json, out=sys.stdout, analysis=found)
-    if args.command == "check-code":
-        from bot.sandbox.command import check_code, read_source
-
-        if (args.file is None) == (args.source is None):
-            raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
-        source = read_source(args.file or "-")
-        cgroup = load_settings().sandbox_cgroup
-        return _run(lambda: check_code(args.question, source, as_json=args.json, out=sys.stdout, err=sys.stderr,
-                                       cgroup=Path(cgroup) if cgroup else None))
     if args.command == "runner":
         from bot.sandbox.command import run_service
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         cgroup = load_settings().sandbox_cgroup
         return _run(lambda: run_service(Path(args.socket), Path(cgroup) if cgroup else None))
-    if args.command == "questions":
-        return commands.questions(args.round, args.level, args.track, args.json)
     if args.command == "history":
         return _run(lambda: commands.history(load_settings(), args.json, args.limit))
     if args.command == "usage":

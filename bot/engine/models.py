@@ -229,7 +229,7 @@ class RedFlag(Strict):
     @classmethod
     def _claim_shape(cls, claims: list[str]) -> list[str]:
         for claim in claims:
-            groups = [g.strip() for g in claim.split("+")]
+            groups = [g.strip() for g in claim.split(" + ")]
             if len(groups) < 2 or any(not re.search(r"[A-Za-z0-9]", g) for g in groups):
                 raise ValueError(f"claim {claim!r} needs two or more groups of words joined by ' + '")
         return claims

@@ -24,16 +24,17 @@ def read_source(path: str) -> str:
 
 
 async def check_code(question_id: str, source: str, *, as_json: bool, out: TextIO, err: TextIO,
-                     runner: SandboxRunner | None = None, cgroup: Path | None = None) -> int:
+                     runner: SandboxRunner | None = None) -> int:
     """Run a coding answer in the sandbox against that question's examples and hidden tests.
 
     Exit code 0 when the code was run and graded (whatever the score), 2 for an unknown or
     non-coding question id, 1 when nothing could be run (no working sandbox here, or the
     submission is too long); the reason is one sentence on stderr.
     """
-    from bot.bootstrap import load_bank  # imported here so `mockloop --help` stays light
+    from bot.content import cache  # imported here so `mockloop --help` stays light
+    from bot.content.paths import content_root
 
-    bank = load_bank()
+    bank = cache.load(content_root())
     if question_id not in bank:
         near = bank.nearest(question_id)
         hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions --round coding` lists them."
@@ -44,7 +45,7 @@ async def check_code(question_id: str, source: str, *, as_json: bool, out: TextI
         coding = [q.id for q in bank.all() if q.coding is not None]
         err.write(f"mockloop: {question_id} is not a coding question; coding questions are {', '.join(coding)}.\n")
         return EXIT_USAGE
-    own = runner or SandboxRunner(Limits(), cgroup=cgroup)
+    own = runner or SandboxRunner(Limits())  # a developer's command: the one-process bound, no cgroup
     try:
         result = await own.check(question_id, task, source)
     finally:

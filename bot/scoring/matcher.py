@@ -32,6 +32,9 @@ STOP_STEMS = frozenset(stem(w) for w in STOPWORDS) | STOPWORDS
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SIMILARITY = 0.8
 NEGATION_LOOKBACK = 6
+# Word pairs and verbs before a claim that set it aside as the alternative not chosen.
+SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
+AVOIDING = frozenset({"avoid", "avoids", "avoiding", "avoided"})
 REPAIR_CACHE = 20000  # per rubric; arbitrary text must not grow it without bound
 
 
@@ -80,6 +83,9 @@ class CompiledRubric:
     red_flags: tuple[CompiledRedFlag, ...]
     by_initial: dict[str, tuple[str, ...]]  # rubric vocabulary by first letter, for typo repair
     vocabulary: frozenset[str]
+    # What counts towards a sentence's share of rubric terms: the credit phrases' words.  A rubric with
+    # many misconceptions spelt out would otherwise make honest sentences near them look like term lists.
+    terms: frozenset[str] = frozenset()
     # Repairs already worked out for this rubric; answers reuse most of their words.
     repairs: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -131,7 +137,8 @@ def _compile(rubric: Rubric) -> CompiledRubric:
     buckets: dict[str, list[str]] = defaultdict(list)
     for word in vocab:
         buckets[word[0]].append(word)
-    return CompiledRubric(criteria, flags, {k: tuple(v) for k, v in buckets.items()}, frozenset(vocab))
+    terms = {s for crit in criteria for ind in crit.indicators for phrase in ind.phrases for s in phrase.stems} - STOP_STEMS
+    return CompiledRubric(criteria, flags, {k: tuple(v) for k, v in buckets.items()}, frozenset(vocab), frozenset(terms))
 
 
 def repair(stem: str, rubric: CompiledRubric) -> str:
@@ -173,12 +180,14 @@ class Located:
 
     @cached_property
     def clauses(self) -> tuple[tuple[int, int], ...]:
-        """Token ranges of the sentence's clauses, split at clause-breaking words, semicolons and dashes."""
+        """Token ranges of the sentence's clauses, split at clause-breaking words, ", and", semicolons and dashes."""
         tokens = self.sentence.tokens
         bounds, start = [], 0
         for i in range(1, len(tokens)):
             gap = self.text[tokens[i - 1].end : tokens[i].start]
-            if tokens[i].norm in CLAUSE_BREAKS or ";" in gap or "\u2014" in gap or " - " in gap:
+            # ", and" / ", or" join two clauses ("select_related joins, and prefetch_related runs a query").
+            joined = tokens[i].norm in ("and", "or") and "," in gap
+            if tokens[i].norm in CLAUSE_BREAKS or joined or ";" in gap or "\u2014" in gap or " - " in gap:
                 bounds.append((start, i))
                 start = i
         bounds.append((start, len(tokens)))
@@ -206,7 +215,7 @@ def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], te
     positions: dict[str, list[int]] = defaultdict(list)
     for index, value in enumerate(stems):
         positions[value].append(index)
-    known = sum(1 for value in stems if value in rubric.vocabulary)
+    known = sum(1 for value in stems if value in rubric.terms)
     reach: list[int] = []
     content = 0
     for token in sentence.tokens:
@@ -298,4 +307,7 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     denials = sum(1 for w in window[: span[1] + 1 - start] if w in NEGATORS)
     # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
     denials += sum(1 for w, after in pairwise(window) if w == "none" and after == "of")
+    # "instead of reading it all", "rather than retry", "avoid loading": the claim is the road not taken.
+    denials += sum(1 for w, after in pairwise(window[: span[0] + 1 - start]) if (w, after) in SET_ASIDE)
+    denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
     return (denials - phrase.negators) % 2 == 1

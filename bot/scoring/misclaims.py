@@ -30,11 +30,13 @@ _REJECTS = re.compile(
 )
 
 
-# Claims held up for inspection rather than made: hypotheses, others' advice, "you might think".
+# Claims held up for inspection rather than made: hypotheses, others' advice, "you might think", questions.
 _REPORTED = re.compile(
     r"\bif\b[^.;]{0,80}\b(?:were|was|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
-    r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought",
+    r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
+    # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".
+    r"|\bwhether\b",
     re.IGNORECASE,
 )
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
@@ -80,10 +82,8 @@ class Claim:
 def compile_claim(text: str) -> Claim:
     groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt))
                          for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
-                   for group in text.split("+"))
+                   for group in text.split(" + "))
     return Claim(tuple(g for g in groups if g))
-
-
 
 
 def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
@@ -110,10 +110,29 @@ def _group(where: Located, group: tuple[Wording, ...], lo: int, hi: int) -> tupl
     return None
 
 
+def _closest(where: Located, claim: Claim, spans: list[tuple[int, int, int] | None]) -> list[tuple[int, int, int] | None]:
+    """Each group moved to its last occurrence before the other groups' words.
+
+    "n += 1 can't change the number 5, numbers can't be changed in place": the claim is in the
+    second part, and the first "number" would stretch it over the other part's negation.
+    """
+    out = list(spans)
+    for k, group in enumerate(claim.groups):
+        others = [s[0] for j, s in enumerate(out) if j != k and s is not None]
+        current = out[k]
+        if current is None or not others or current[0] > min(others):
+            continue
+        later = _group(where, group, current[0] + 1, min(others))
+        while later is not None:
+            current, later = later, _group(where, group, later[0] + 1, min(others))
+        out[k] = current
+    return out
+
+
 def asserted(claim: Claim, where: Located, before: Located | None, after: Located | None) -> bool:
     """Whether ``where`` states the claim (its subject possibly carried over from ``before``)."""
     for lo, hi in where.clauses:
-        spans = [_group(where, g, lo, hi) for g in claim.groups]
+        spans = _closest(where, claim, [_group(where, g, lo, hi) for g in claim.groups])
         # "It also swallows the value": a sentence that opens with a pronoun takes its subject from
         # the sentence before, when at least two more groups pin the claim down in this one.
         if (spans[0] is None and lo == 0 and before is not None and len(spans) >= 3 and _opens_with_pronoun(where)
@@ -127,7 +146,8 @@ def asserted(claim: Claim, where: Located, before: Located | None, after: Locate
             continue
         if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))):
             continue
-        if held_up(where, first, last):
+        # A part of the claim in quotation marks is mentioned, not used: "`is` asks "same thing?"".
+        if held_up(where, first, last) or any(_quoted(where, s[0], s[1]) for s in found):
             continue
         if after is not None and _REJECTS.match(after.text, after.sentence.start, after.sentence.end):
             continue

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,6 +69,8 @@ UNSURE_WORDS, UNSURE_BELOW, UNSURE_RECOGNISED = 60, 50, 2
 # What is left of a score, after its cap, when the answer states a misconception.
 MISCONCEPTION_FACTOR = 0.5
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.DOTALL)
+# Where one note of a chain ends and the next begins ("collectors -> Kafka -> stream job; alert on lag").
+_STAGE_BREAK = re.compile(r"->|=>|\u2192|;|\(|\)")
 
 
 @dataclass(frozen=True)
@@ -295,13 +298,24 @@ def _dense(found: dict[str, _Hit], where: Located) -> bool:
     One honest sentence rarely evidences more than five or six indicators; a run of rubric
     phrases glued together with a few small words evidences eight or more.  Terse is not
     stuffing, though: notes that relate their terms ("load once in lifespan -> predict in a
-    thread pool", "retry: timeouts (idempotent) only") state claims, however many.
+    thread pool", "retry: timeouts (idempotent) only") state claims, however many.  A long
+    chain of such notes is judged step by step: each stage between arrows, semicolons or
+    brackets is a note of its own, and only a crowded stage is a list.
     """
     if relates(where.sentence, where.text):
         return False
-    if len(found) >= DENSE_HITS and len(where.sentence.tokens) < len(found) * DENSE_TOKENS_PER_HIT:
-        return True
-    return len(found) >= CROWDED_HITS or (len(found) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6)
+    stages: dict[int, list[_Hit]] = defaultdict(list)
+    cuts = [m.start() for m in _STAGE_BREAK.finditer(where.text, where.sentence.start, where.sentence.end)]
+    for hit in found.values():
+        stages[bisect_right(cuts, hit.focus[0])].append(hit)
+    bounds = [where.sentence.start, *cuts, where.sentence.end]
+    for stage, hits in stages.items():
+        size = sum(1 for t in where.sentence.tokens if bounds[stage] <= t.start < bounds[stage + 1])
+        if len(hits) >= DENSE_HITS and size < len(hits) * DENSE_TOKENS_PER_HIT:
+            return True
+        if len(hits) >= CROWDED_HITS or (len(hits) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6):
+            return True
+    return False
 
 
 def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, _Hit]], dense: set[int],

@@ -20,7 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, judged, read
-from bot.scoring.star_discourse import backdrop, continues, flashback, imagined, states, unknown_outcome, worsening
+from bot.scoring.star_discourse import (
+    backdrop,
+    continues,
+    flashback,
+    imagined,
+    states,
+    unknown_outcome,
+    wish,
+    worsening,
+)
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
 from bot.scoring.star_models import (
     COMPONENTS,
@@ -84,6 +93,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
                          if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
                          and c.result < DECISIVE and not changes[i]), n)
     last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
+    # A goal stated after the first step ("We hired Priya, who ... I was her buddy and my goal was ...") means
+    # the story was still setting the scene: what nobody does before the goal is scene, not a finding.
+    goal = next((i for i, c in enumerate(read_all) if c.task >= TASK_DECISIVE and not c.general and not c.actor), n)
+    scene_ends = goal if first_action < goal < n else first_action
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
         unknown = unknown_outcome(unit.text)
@@ -94,7 +107,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
         symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0
-        if opening and symptom and (change or found) and not worsening(unit.text) and cues.task < TASK_DECISIVE:
+        if (opening and symptom and (change or found) and not worsening(unit.text) and not wish(unit.text)
+                and cues.task < TASK_DECISIVE):
             symptom, outcome = 0.0, max(outcome, DECISIVE)
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
@@ -112,11 +126,11 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
             outcome += 1.5
         if not found and not states(unit.text):
             outcome = 0.0  # "store the data now" names a proposal; an outcome is stated with a verb or a measure
-        setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > first_action else 1.0))
+        setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > scene_ends else 1.0))
         # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
         # marker, sets the scene even without a time or place in it.
         if (not setting and not cues.actor and not cues.general and not outcome and states(unit.text)
-                and (i < first_action or (back is not None and i >= back) or scenery)):
+                and (i < scene_ends or (back is not None and i >= back) or scenery)):
             setting = MIN_CUES
         scores = {
             # The scene is normally set first and the outcome told last; position only tips a unit that has enough cues.
@@ -266,7 +280,11 @@ def analyse(story: str) -> StarAnalysis:
     result_units = _members(weighed, "result")
     metrics = [q for w in result_units for q in w.found]
     claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not w.found]
-    general = [w for w in weighed if w.cues.general]
+    # Someone else's routine told before the speaker's first concrete step is the problem being set up
+    # ("every time, he asked me to deploy for him"), not the story being a habit.
+    concrete = next((i for i, w in enumerate(weighed) if w.cues.actor and not w.cues.general), len(weighed))
+    general = [w for i, w in enumerate(weighed)
+               if w.cues.general and (w.cues.actor or i > concrete or concrete == len(weighed))]
     past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
                     or _timeless(text, len(actions)))

@@ -32,7 +32,7 @@ PAST_IRREGULAR = (
     "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
     "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
     "|dealt|lent|froze|hid|fed|bent|bled|bound|dove|flew|hung|laid|lit|meant|rebuilt|rewrote|sank|shed|sped|spread|strove"
-    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit"
+    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit|lost|grew|felt|rose|shrank|fell|became"
 )
 
 # Setting: when, where, who and what was going on.
@@ -48,15 +48,21 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+)\b"), 1.0),
     (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
          r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
+    # Noticing how things stood: "I noticed nobody maintained our Dockerfiles".
+    (_rx(r"\b(?:i|we)\s+(?:noticed|realised|realized|saw|found\s+out|discovered)\s+(?:that\s+)?(?:nobody|no\s+one|none\s+of"
+         r"|our|the|we|they|it|there|every|most|half)\b"), 1.5),
     # Words that announce the scene: "picture a team of four", "the context: a logistics company".
     (_rx(r"\b(?:picture|imagine)\s+(?:this|a|an|the|our|my)\b|\b(?:the|some|a\s+bit\s+of|for)\s+(?:context|background|setting"
-         r"|backstory|scene)\b"), 2.0),
+         r"|backstory|scene|situation)\b"), 2.0),
     # A scene woven into the sentence that acts: "When I noticed the quota was running out, I took it on".
     (_rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,},\s*(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
     # ... or hung on it: "I rolled back the deploy after our dashboards lit up", "... when our lead proposed X".
     (_rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
-         rf"\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
+         rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
+    # ... or dated by what had just happened: "the week he pushed a change", "the morning after I noticed".
+    (_rx(rf"\b(?:the|that)\s+{_TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
+         rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,2}}?(?:had|was|were|{PAST_IRREGULAR}|\w+ed)\b"), 2.0),
 )
 
 # Task: the goal, the duty, and what was at stake.
@@ -69,26 +75,41 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
          r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:me\s+)?(?:if|whether)\s+(?:i|we)\b"
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
-         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were)\s+(?:asked|tasked|told|expected"
-         r"|supposed|assigned|brought\s+in|hired)\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
+         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were|been)\s+(?:asked|tasked|told|expected"
+         r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
          r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
     # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
     (_rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"
          r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
-         r"|\bi\s+(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+(?:own|take|fix|handle|sort|look|make|do)\b"
+         r"|\b(?:i(?:'d|\s+had)?\s+)?(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+"
+         r"(?:\w+\s+){0,2}?(?:own|take|fix|handle|sort|look|make|do|help)\b"
+         # An agreement or a promise about what the speaker would do, and a duty nobody else would take.
+         r"|\b(?:agreed|promised|committed)\b[^.]{0,40}?\b(?:i|we)(?:'d|'ll|\s+would|\s+will)\b"
+         r"|\b(?:someone|somebody)\s+(?:had|needed)\s+to\b|\b(?:going\s+to\s+be|would\s+be|became|was)\s+mine\b"
+         r"|\b(?:landed|fell)\s+(?:on|to)\s+(?:me|us)\b"
          r"|\bi'?ll\s+own\b|\bi\s+(?:took|take)\s+it\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
          r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
          r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){0,2}to\s+(?!the\b|a\b)\w+"
          r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"
          r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|call|problem|remit|domain"
-         r"|decision|patch)\b"), 2.0),
+         r"|decision|patch)\b"
+         # Taking a duty on, or being handed one: "made it my job to", "part of my role", "can you own this".
+         r"|\b(?:made|make|makes)\s+it\s+(?:my|our)\s+(?:\w+\s+)?(?:job|mission|priority|responsibility|goal|business)\b"
+         r"|\bpart\s+of\s+(?:my|our)\s+(?:\w+\s+)?(?:job|role|remit|responsibilities|duties)\b"
+         r"|\b(?:took|take|takes|taking)\s+(?:the\s+)?(?:lead|ownership|charge)\b"
+         r"|\b(?:i|we)(?:'d|\s+had)?\s+promised\b|\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:own|take|fix|handle|lead"
+         r"|look\s+into|sort)\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
+    # Being the one on call is a duty; what could not be left broken is its stake.
+    (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the\s+)?on[\s-]?call\b"), 1.5),
+    (_rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
+         r"|slip)\b"), 1.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
-         r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
+         r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it|her|his|my|its)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
          r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"
          r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"
          rf"|\bby\s+(?:the\s+end\s+of|tomorrow|next\s+\w+|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|{_MONTHS})"
@@ -115,6 +136,8 @@ _PRESENT_DOING = (
 _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|actually|basically|personally|myself|even"
            r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
            r"|like\s+to)\s+)")
+# Spoken hedges and fillers, dropped before the cues are read.
+_HEDGES = _rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think)\b,?")
 _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
 ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
@@ -145,6 +168,10 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
          r"|still\s+(?:running|in\s+use|used|working|going)|(?:didn't|did\s+not|never)\s+notice|sold\s+out)\b"), 1.5),
+    # How a disagreement ended: the other side agreeing, or the choice both sides settled on.
+    (_rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
+         r"|signed\s+off|was\s+convinced|were\s+convinced)\b|\bwe\s+(?:finally\s+|eventually\s+)?(?:agreed\s+on|settled\s+on"
+         r"|went\s+with|picked|chose)\b"), 2.5),
     (_rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
     (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
@@ -208,6 +235,12 @@ _PAST_VERB = _rx(rf"\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b")
 _RESPONSE = _rx(r"^\W*(?:then\s+)?(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?([a-z]+)\b")
 
 
+# "We decided we would take it on", "I agreed I would help her": what was decided then, not a hypothetical.
+COMMITTED = _rx(r"\b(?:agreed|decided|promised|committed|said|told\s+\w+|offered)\s+(?:\w+\s+){0,4}?(?:that\s+)?"
+                r"(?:i|we)\s+would\b")
+ROUTINE_WORDS = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|every\s+time|each\s+time)\b")
+
+
 def _present_rule(text: str) -> bool:
     if not _CONDITION.search(text):
         return False
@@ -232,7 +265,10 @@ ONE_TIME = _rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b
                r"|\b(?:in|back\s+in|during)\s+(?:19|20)\d\d\b|\b(?:at|in|with|for)\s+(?:my|a|an|our)\s+(?:previous|last|old|former"
                r"|first|current)\b|\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bonce\b(?!\s+(?:a|every|per)\b)"
                rf"|\b(?:my|our)\s+(?:first|second|third|\w+th)\s+{_TIME_UNITS}\b|\b(?:at|in|with|for|joined)\s+(?:a|an)\s+"
-               rf"(?:[\w-]+\s+){{0,2}}?{_PLACES}\b")
+               rf"(?:[\w-]+\s+){{0,2}}?{_PLACES}\b"
+               # Time moving on from one occasion: "by the third week", "a month later", "two sprints later".
+               rf"|\bby\s+the\s+(?:first|second|third|fourth|fifth|sixth|\w+th|\d+(?:st|nd|rd|th))\s+{_TIME_UNITS}\b"
+               rf"|\b(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|several|\d+)\s+(?:{_TIME_UNITS}|sprint)s?\s+later\b")
 # The rhythm of a routine: how often, or on what condition, something is done.
 ROUTINE = _rx(r"\b(?:every|each|whenever|always|usually|often|normally|typically|weekly|daily|monthly|twice|per\s+(?:day|week"
               r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b")
@@ -295,9 +331,15 @@ def _actor(text: str) -> str | None:
 
 
 def read(text: str) -> Cues:
-    """Weigh one sentence (or clause) for every part."""
+    """Weigh one sentence (or clause) for every part.
+
+    Hedges and fillers ("it was sort of on me", "so I, um, built") are read through: they soften
+    how a part is told, not which part it is.
+    """
+    text = _HEDGES.sub(" ", text)
     lesson_said = bool(LESSON.search(text))
-    general = bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
+    general = (bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
+               and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)))
     actor = _actor(text)
     action = 2.5 if actor else 0.0
     if actor and ACTION_HELPERS.search(text):

@@ -27,7 +27,7 @@ CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})
 
 FLASHBACK = re.compile(
     r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:explain|tell\s+you\s+how|back\s+up|give\s+(?:some\s+)?context)"
-    r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)"
+    r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)|what\s+(?:had\s+)?happened\s+(?:was|is)"
     r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
     r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
@@ -37,7 +37,8 @@ FLASHBACK = re.compile(
 
 # A summary announced up front: the sentence that carries it is the outcome told first.
 SUMMARY = re.compile(r"\b(?:(?:the\s+)?short\s+version|long\s+story\s+short|in\s+a\s+nutshell|to\s+sum\s+(?:it\s+)?up"
-                     r"|the\s+headline\s+is|bottom\s+line)\b", re.IGNORECASE)
+                     r"|the\s+headline\s+is|bottom\s+line|(?:the\s+)?(?:result|outcome|ending|end)\s+first"
+                     r"|(?:start|starting|begin|beginning)\s+with\s+(?:the\s+)?(?:result|outcome|ending|end))\b", re.IGNORECASE)
 
 # The speaker never saw the end, or the outcome is only imagined.
 UNKNOWN = re.compile(
@@ -54,10 +55,14 @@ BACKDROP = re.compile(
     r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+# A wish or a stance ("she wanted every test investigated"): a position in the story, not something that happened.
+WISH = re.compile(r"\b(?:wanted|wants|wished|thought|thinks|believed|preferred|hoped|insisted|argued|suggested|proposed)\b",
+                  re.IGNORECASE)
 # Things getting worse: the wording of a symptom, not of an outcome.
 WORSENING = re.compile(
     r"\b(?:jump(?:ed|s)?|spik(?:ed|es)|ros[e]|climb(?:ed|s)|gr[eo]w(?:s|n)?|increas(?:ed|es)|went\s+up|shot\s+up|start(?:ed|s)"
-    r"|beg[au]n|kept|broke|fail(?:ed|ing|s)|explod(?:ed|es)|balloon(?:ed|s)|crash(?:ed|es|ing)|worse|slower|down\s+for)\b",
+    r"|beg[au]n|kept|broke|fail(?:ed|ing|s)|explod(?:ed|es)|balloon(?:ed|s)|crash(?:ed|es|ing)|worse|slower|down\s+for)\b"
+    r"|\bto\s+(?:over|more\s+than|above)\s+\d",
     re.IGNORECASE,
 )
 HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)
@@ -65,6 +70,7 @@ HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s
 # A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
 FINITE = re.compile(
     rf"\b(?:was|were|is|are|am|'s|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told"
+    rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
     rf"|{PAST_IRREGULAR}|\w{{3,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
     re.IGNORECASE,
 )
@@ -99,6 +105,10 @@ def states(text: str) -> bool:
 def backdrop(text: str) -> bool:
     """The clause describes the background ("the CI had been red for months"), wherever it is told."""
     return bool(BACKDROP.search(text))
+
+
+def wish(text: str) -> bool:
+    return bool(WISH.search(text))
 
 
 def worsening(text: str) -> bool:

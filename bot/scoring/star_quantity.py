@@ -28,7 +28,7 @@ _UNIT = (
 _QUANTITY = rf"{_APPROX}{_NUMBER}(?:\s?-?\s?{_UNIT})?"
 
 _FRACTION = r"(?:(?:a|an|one|two|three|four)\s+(?:third|quarter|fifth|tenth)s?|(?:two|three)[\s-]+(?:thirds|quarters))"
-_SCALE = (r"(?:(?:a|an|one|a\s+few|several|many)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?"
+_SCALE = (r"(?:(?:a|an|one|a\s+few|few|several|many)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?"
           r"|hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually)")
 # A change stated as two values: "from X to Y", "X -> Y", "X instead of Y", "X compared to Y".
 _CHANGE = re.compile(
@@ -66,7 +66,10 @@ _COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|thes
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
          r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+)?"
-         r"(?:nothing|none|zero)\b")
+         r"(?:nothing|none|zero)\b"
+         # "we haven't lost a message since launch", "nobody has paged anyone since".
+         r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
+         r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b")
 # How soon, counted in days or weeks: "on day two".
 _POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
 # One value with a unit, or a percentage or sum of money on its own.
@@ -79,7 +82,8 @@ _SINGLE = re.compile(
 )
 # Numbers that date or label the setting rather than measure an outcome.
 _NOT_A_MEASURE = re.compile(
-    r"^(?:(?:19|20)\d\d|\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm)|\d+\.\d+(?:\.\d+)?)$|^(?:python|version|v)\s",
+    # years, clock times, versions, and HTTP status codes in the plural ("random 502s")
+    r"^(?:(?:19|20)\d\d|\d{1,2}(?:[.:]\d\d)?\s?(?:am|pm)|\d+\.\d+(?:\.\d+)?|[1-5]\d\ds)$|^(?:python|version|v)\s",
     re.IGNORECASE,
 )
 # Words that make the number after them the length or rhythm of an effort: "for (about) three months".

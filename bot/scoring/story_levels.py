@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.engine.models import Rubric
-from bot.scoring.star import analyse
 from bot.scoring.text import tokens
 
 LESSON_LEVEL = 2
@@ -60,6 +59,10 @@ def story_levels(rubric: Rubric, text: str) -> dict[str, StoryLevel]:
     parts = {c.id: c.star for c in rubric.criteria if c.star is not None}
     if not parts or not fits_theme(rubric.question, text):
         return {}
+    # Imported on the first story: the analyser's patterns cost a fifth of a second to build, and a
+    # command that grades one technical answer should not pay for them.
+    from bot.scoring.star import analyse
+
     analysis = analyse(text)
     # Only a story about one event earns levels this way; talk about how one usually works does not.
     if analysis.status not in ("analysed", "too_short") or not analysis.specific_event:

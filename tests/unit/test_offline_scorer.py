@@ -214,3 +214,56 @@ def test_comma_runs_and_crowded_sentences_of_rubric_phrases_earn_nothing() -> No
     phrases = [p for c in rubric.criteria for i in c.indicators for p in i.phrases[:2]]
     assert SCORER.grade(incident, rubric, ", ".join(phrases)).score == 0
     assert SCORER.grade(incident, rubric, " ".join(phrases)).score == 0
+
+
+def test_the_road_not_taken_is_not_a_claim() -> None:
+    """ "Instead of X", "rather than X" and "avoid X" name X in order to reject it."""
+    stated = "I would read the whole file into memory first and then loop over the list."
+    assert _grade("core.generators", stated).red_flags
+    for turned_down in ("Instead of reading the whole file into memory first, I would loop over the file object.",
+                        "Rather than read the whole file into memory first, I'd iterate the file lazily.",
+                        "I avoid loading the whole log into memory and iterate it line by line."):
+        assert not _grade("core.generators", turned_down).red_flags, turned_down
+
+
+def test_a_long_chain_of_notes_is_judged_stage_by_stage() -> None:
+    """Terse notes joined by arrows state one claim per stage; only a crowded stage is a list."""
+    chain = ("Apps post events to a thin collector that checks the HMAC signature and a JSON schema, answering 202 "
+             "after a durable write -> Kafka, partitioned by account id, with a week of retention for replay "
+             "-> consumers dedupe on the event id and upsert in batches, with poison events in a dead letter topic "
+             "-> a schema registry keeps old app versions readable, and we alert on consumer lag.")
+    crammed = ("Kafka partition retention replay backpressure bounded queue 429 idempotent event id dedupe upsert "
+               "batch dead letter schema registry avro consumer lag -> done.")
+    chain_score = _grade("design.ingestion-service", chain).score
+    assert chain_score >= 60
+    assert _grade("design.ingestion-service", crammed).score < chain_score / 2
+
+
+def test_words_of_a_claim_inside_quotation_marks_are_mentioned_not_claimed() -> None:
+    mentioned = 'With `is` you ask "is this the same thing?", and with == you ask whether the values are equal.'
+    assert not _grade("core.is-vs-eq", mentioned).red_flags
+    assert _grade("core.is-vs-eq", "In practice is and == are interchangeable, they mean the same thing.").red_flags
+
+
+def test_a_claim_inside_an_embedded_question_is_weighed_not_made() -> None:
+    weighed = "Before writing it I'd ask the partner whether their charge endpoint is idempotent."
+    assert not _grade("coding.retry-decorator", weighed).red_flags
+    assert _grade("coding.retry-decorator", "Payment calls are idempotent, so retry them freely.").red_flags
+
+
+def test_a_claim_lives_in_one_clause_and_takes_its_nearest_words() -> None:
+    # ", and" starts a new clause: the second half says nothing about the first half's subject.
+    two = ("select_related does a SQL JOIN for the customer, and prefetch_related runs one extra query for the items "
+           "with an IN list.")
+    assert not _grade("framework.django-n-plus-one", two).red_flags
+    # The claim words nearest each other decide, so an earlier use of a word does not stretch the claim
+    # over another part's negation.
+    nearest = "n += 1 can't change the number 5 into 6, numbers can't be changed in place, so Python makes a new one."
+    assert not _grade("core.argument-passing", nearest).red_flags
+    assert _grade("core.argument-passing", "The number is changed in place by n += 1.").red_flags
+
+
+def test_a_plus_inside_a_claims_wording_is_part_of_the_wording() -> None:
+    from bot.scoring.misclaims import compile_claim
+
+    assert len(compile_claim("n += 1|augmented assignment + mutates + int").groups) == 3

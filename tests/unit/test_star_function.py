@@ -347,3 +347,144 @@ def test_a_measure_beside_a_lesson_or_after_a_colon_still_quantifies_the_result(
     a = analyse("Last year at a ticketing startup our checkout froze whenever the tax vendor was slow. I was on call, "
                 f"so I had to stop the freezes. I added a two-second timeout and a cached fallback rate. {ending}")
     assert a.components.result.present and a.metrics
+
+
+@pytest.mark.parametrize("sentence", [
+    "So I made it my job to get the flaky payroll export under control.",
+    "Getting the new tester productive was part of my role.",
+    "I took the lead on cleaning up the shipping rules.",
+    "My manager came over and asked, can you own the billing migration.",
+    "At my review I'd promised to get him shipping on his own.",
+    "It was, um, sort of on me to make the call.",
+])
+def test_duties_taken_on_or_handed_over_are_the_task(sentence: str) -> None:
+    assert read(sentence).task >= 2.0
+
+
+def test_hedges_and_fillers_do_not_hide_a_part() -> None:
+    plain, hedged = read("It was on me to fix the importer."), read("It was, you know, kind of on me to fix the importer.")
+    assert plain.task == hedged.task >= 2.0
+
+
+PRESENT_WITH_PROGRESS = (
+    "So there's a new analyst on our data team who keeps copying SQL results into spreadsheets by hand. "
+    "I'm her buddy for the first quarter, so it's on me to get her automating the boring parts. "
+    "I set up a weekly half hour where we turn one of her manual steps into a small pandas script. "
+    "I also ask her to demo each script to the team. "
+    "By the fourth week her Monday report takes ten minutes instead of half a day."
+)
+
+
+def test_a_story_told_in_the_present_that_moves_on_in_time_is_one_event() -> None:
+    a = analyse(PRESENT_WITH_PROGRESS)
+    assert a.specific_event and parts(a) == ALL and a.metrics
+
+
+def test_someone_elses_routine_before_the_first_step_sets_the_scene_not_a_habit() -> None:
+    a = analyse("Last spring a new colleague in our Lisbon office was scared of the release train. "
+                "Every week he is asking me to press the deploy button for him. "
+                "As his mentor I must fix this, because he cannot grow like that. "
+                "I wrote him a short release checklist and we did two releases side by side. "
+                "After that his changes went out the same day instead of waiting for me.")
+    assert a.specific_event and parts(a) == ALL
+
+
+def test_a_scene_dated_by_what_had_just_happened() -> None:
+    a = analyse("I rewrote the nightly invoice job the week our finance lead found two customers billed twice. "
+                "I was the one who owned billing, so I had to stop it before month end. "
+                "I added an idempotency key per invoice and a dry-run report for finance. "
+                "Month end went through with no double bills.")
+    assert a.components.situation.present
+
+
+@pytest.mark.parametrize("ending", [
+    "and we haven't lost a single order since launch.",
+    "and nobody has paged anyone since.",
+])
+def test_nothing_lost_since_is_a_measured_outcome(ending: str) -> None:
+    assert quantities(ending)
+
+
+def test_status_codes_in_the_plural_are_not_a_measure() -> None:
+    assert not quantities("and users kept seeing random 502s.")
+
+
+def test_a_wish_told_first_is_not_the_outcome_told_first() -> None:
+    a = analyse("Our designer and I disagreed about the signup form. She wanted every optional field removed before "
+                "launch. I thought the marketing fields mattered. It was my call as the owner of the form. "
+                "I pulled last quarter's signup data and showed her which fields people actually filled in.")
+    assert not a.components.result.present and not a.metrics
+
+
+def test_the_result_announced_first_then_the_situation() -> None:
+    a = analyse("The result first: we cut our cloud bill by a quarter. This started from a script I wrote on my own. "
+                "The situation was that our build agents ran all night with nothing to build. "
+                "I felt responsible because I had set them up, so I decided to fix it. "
+                "I measured their load for two weeks and moved them to an autoscaling group.")
+    assert parts(a) == ALL
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nobody else knew the scheduler, so it landed on me.",
+    "It wasn't my service, but someone had to keep the upgrade from stalling.",
+    "I decided the cleanup was going to be mine for a sprint.",
+    "I'd told my lead I'd own the release notes that quarter.",
+    "So I told my manager I'd like to take the flaky suite for two sprints.",
+    "I'd been asked by my director to cut our build times.",
+    "I agreed with our manager that I would help him prepare for the promotion panel.",
+    "I was the on-call engineer, and payments is the one thing you can't leave broken.",
+])
+def test_duties_promised_reported_or_left_to_the_speaker(sentence: str) -> None:
+    cues = read(sentence)
+    assert cues.task >= 2.0 and not cues.general, sentence
+
+
+def test_a_decision_reported_with_would_is_not_a_hypothetical() -> None:
+    assert not read("We decided we would take the migration on as a side project.").general
+    assert read("In that situation I would always roll back first.").general
+
+
+def test_noticing_how_things_stood_sets_the_scene() -> None:
+    a = analyse("I noticed nobody maintained our shared Terraform modules, so I made it my job to fix them. "
+                "I pinned the providers, added a plan check to CI and wrote a short guide. "
+                "Plans stopped failing on Mondays.")
+    assert a.components.situation.present
+
+
+def test_what_had_happened_goes_back_to_the_scene() -> None:
+    a = analyse("I got our search page back under a second in one morning. What had happened was that a nightly "
+                "reindex job started running during business hours and our cache had no expiry set. "
+                "I was the one on call, so I had to fix it fast. I moved the job to the night, added an expiry "
+                "and put an alert on the cache hit rate.")
+    assert parts(a) == ALL
+
+
+def test_the_scene_lasts_until_the_goal_is_stated() -> None:
+    a = analyse("We hired a data engineer, Tomas, who knew Spark but had never used Airflow. His first two DAGs "
+                "were rolled back and he was losing confidence. I was his onboarding buddy and my goal was to have "
+                "him shipping DAGs alone within a quarter. I paired with him on the next DAG and reviewed it line by "
+                "line. By the end of the quarter he had shipped six DAGs without a rollback.")
+    assert parts(a) == ALL
+
+
+def test_a_figure_climbing_to_over_a_number_is_a_symptom() -> None:
+    a = analyse("Our API handles about 900 requests a second, and one evening error rates went from 0.1% to over 6%. "
+                "I was on call so I had to find out why. I found a bad connection pool setting and reverted it. "
+                "Things went back to normal and we added an alert.")
+    assert not a.metrics
+
+
+@pytest.mark.parametrize("story", [
+    "We disagreed on Celery versus RQ. I ran both on our real jobs and showed the numbers, and she agreed.",
+    "A colleague wanted one big settings file and I wanted one per environment. I wrote up both and we settled "
+    "on per-environment files.",
+])
+def test_a_disagreement_that_ends_in_agreement_has_an_outcome(story: str) -> None:
+    assert analyse(story).components.result.present
+
+
+def test_advice_with_no_step_of_the_speakers_is_not_one_event() -> None:
+    a = analyse("Learning to bake bread is mostly patience. Most beginners knead every dough the same way, which is "
+                "too rough for soft loaves. About two thirds of your bakes should be simple white loaves at first. "
+                "You will usually over-proof the first few, and that is normal. Keep notes and trust the recipe.")
+    assert a.specific_event is False

@@ -1,4 +1,5 @@
-"""The console commands: practice, score, questions, history and db upgrade."""
+"""The console commands: practice, history, usage and db upgrade (`questions` and `score` start light: see
+``catalogue`` and ``grading``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
 from bot.bootstrap import (
     build_debriefer,
     build_engine,
-    build_judge,
     build_llm,
     build_runner,
     build_star_analyser,
@@ -28,22 +28,15 @@ from bot.config import Settings
 from bot.engine.clock import SystemClock
 from bot.engine.context import Actor, current_actor
 from bot.engine.errors import EngineError
-from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Level, RoundKind, Track
-from bot.engine.ports import AnswerText, Scorer
 from bot.engine.review import HISTORY_SESSIONS, due_for_review, progress, weak_spots
 from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
-from bot.engine.state import QuestionStatus
-from bot.errors import UsageError
 from bot.sandbox.runner import describe
-from bot.scoring.offline import OfflineScorer
 from bot.scoring.star import analyse as analyse_story
 from bot.scoring.star_models import StarAnalysis
-from bot.storage.grades import SqlGradeCache
 from bot.storage.stories import SqlStories
 from bot.storage.usage import SqlUsageStore
-from bot.textin import read_text
 
 
 def _console() -> Console:
@@ -59,7 +52,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
                    minutes: int | None, questions: int | None, seed: int | None, resume: str | None,
                    weak: bool = False) -> int:
     """Run a timed mock round (or the full loop) in this terminal, saving every answer as it goes."""
-    bank = load_bank()
+    bank = load_bank(warm=False)
     repo = await open_repository(settings)
     console = _console()
     llm = None
@@ -118,71 +111,6 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         await repo.close()
 
 
-def _read_answer(answer: str | None, answer_file: str | None) -> str:
-    if answer is not None:
-        return answer
-    assert answer_file is not None
-    return read_text(answer_file, "answer")
-
-
-async def score(settings: Settings, question_id: str, answer: str | None, answer_file: str | None,
-                scorer_name: str, as_json: bool) -> int:
-    """Score one answer against its question's rubric and print the grade."""
-    bank = load_bank()
-    if question_id not in bank:
-        near = bank.nearest(question_id)
-        hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions` lists them."
-        raise UsageError(f"unknown question id {question_id!r}.{hint}")
-    text = _read_answer(answer, answer_file)
-    if len(text) > MAX_ANSWER_CHARS:
-        raise UsageError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
-    question = bank.get(question_id)
-    wants_llm = scorer_name != "offline" and settings.openai_api_key is not None
-    repo = await open_repository(settings) if wants_llm else None
-    client = None
-    try:
-        if repo is not None:
-            external, name = local_user(settings)
-            current_actor.set(Actor(await repo.ensure_user(external, name)))
-            client = build_llm(settings, usage=SqlUsageStore(repo.database))
-        grades = SqlGradeCache(repo.database) if repo is not None else None
-        scorer: Scorer = build_judge(client, grades) if client is not None else OfflineScorer()
-        result = await scorer.score(question, bank.rubric(question_id), AnswerText([text]), frozenset())
-    finally:
-        if client is not None:
-            await client.close()
-        if repo is not None:
-            await repo.close()
-    if scorer_name == "llm" and client is None:
-        result.fallback_reason = "no LLM is configured (OPENAI_API_KEY is not set)"
-    if as_json:
-        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
-        return 0
-    console = _console()
-    render.question_card(console, QuestionStatus.ANSWERED, question.title, result, bank, question_id, late=False, hints=0)
-    if result.fallback_reason:
-        console.print(f"[yellow]Scored offline: {render.escape(result.fallback_reason)}.[/yellow]")
-    return 0
-
-
-def questions(round_: str | None, level: str | None, track: str | None, as_json: bool) -> int:
-    """List the question bank, optionally filtered."""
-    bank = load_bank()
-    found = bank.filter(RoundKind(round_) if round_ else None, Level(level) if level else None, Track(track) if track else None)
-    if as_json:
-        print(json.dumps([
-            {"id": q.id, "round": q.round.value, "title": q.title, "levels": [lv.value for lv in q.levels],
-             "tracks": [t.value for t in q.tracks], "format": q.answer_format}
-            for q in found
-        ]))
-        return 0
-    table = Table("id", "round", "title", "levels", "tracks")
-    for q in found:
-        table.add_row(q.id, q.round.value, q.title, ", ".join(lv.value for lv in q.levels), ", ".join(t.value for t in q.tracks))
-    _console().print(table)
-    return 0
-
-
 async def history(settings: Settings, as_json: bool, limit: int) -> int:
     """Your past sessions, newest first, with their scores."""
     repo = await open_repository(settings)
@@ -218,7 +146,7 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
                       s.status.value.replace("_", " "), str(row["answers"]), score)
     console.print(table)
     if topics:
-        bank = load_bank()
+        bank = load_bank(warm=False)
         by_topic = Table("topic", "grades, oldest first", "key points missed (times)")
         for topic in topics:
             names = {c.id: c.name for c in bank.rubric(topic.question_id).criteria}

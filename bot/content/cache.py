@@ -1,0 +1,94 @@
+"""A validated copy of the question bank, so a command line that only lists or scores starts at once.
+
+Reading 108 TOML files and cross-checking them costs a few hundred milliseconds on every start,
+which the terminal commands pay before they say anything.  After a full load has passed every
+check, the questions and rubrics are written as one JSON file; the next start validates that file
+with the same models (a fraction of the cost: pydantic parses JSON natively) instead of parsing
+TOML.  JSON rather than pickle, so the file is data and nothing in it can run.
+
+The file's name carries a key made of every content file's path, size and modification time,
+plus the model and loader source files, so editing a question or upgrading MockLoop makes a new
+key and the stale file is replaced.  Any problem with the cache (unwritable directory, corrupt
+or foreign file) falls back to the full load: the cache can make a start faster, never wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from bot.content.bank import QuestionBank
+from bot.engine.models import Question, Rubric
+
+PREFIX = "bank-"
+# Code whose changes alter what a loaded bank holds: a new key when either is edited.
+_SOURCES = (Path(__file__).parent / "bank.py", Path(__file__).parents[1] / "engine" / "models.py")
+
+
+class _Snapshot(BaseModel):
+    questions: list[Question]
+    rubrics: list[Rubric]
+
+
+def cache_dir() -> Path:
+    """``MOCKLOOP_CACHE_DIR``, else the user's cache directory (``XDG_CACHE_HOME`` or ``~/.cache``)."""
+    explicit = os.environ.get("MOCKLOOP_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mockloop"
+
+
+def _key(root: Path) -> str:
+    digest = hashlib.sha256()
+    files = sorted([*(root / "data" / "questions").rglob("*.toml"), *(root / "rubrics").rglob("*.toml")])
+    for path in [*files, *_SOURCES]:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def load(root: Path, directory: Path | None = None) -> QuestionBank:
+    """The bank under ``root``: from the cache when it matches the files, else loaded in full (and cached)."""
+    directory = directory or cache_dir()
+    try:
+        path = directory / f"{PREFIX}{_key(root)}.json"
+    except OSError:
+        return QuestionBank.load(root)
+    cached = _read(path)
+    if cached is not None:
+        return cached
+    bank = QuestionBank.load(root)
+    _write(path, bank)
+    return bank
+
+
+def _read(path: Path) -> QuestionBank | None:
+    try:
+        if path.stat().st_uid != os.getuid():
+            return None  # only a file this user wrote
+        snapshot = _Snapshot.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return None
+    return QuestionBank({q.id: q for q in snapshot.questions}, {r.question: r for r in snapshot.rubrics})
+
+
+def _write(path: Path, bank: QuestionBank) -> None:
+    snapshot = _Snapshot(questions=bank.all(), rubrics=[bank.rubric(q.id) for q in bank.all()])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for stale in path.parent.glob(f"{PREFIX}*.json"):
+            stale.unlink(missing_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".bank-", delete=False) as tmp:
+            try:
+                tmp.write(snapshot.model_dump_json().encode())
+            except OSError:
+                os.unlink(tmp.name)
+                raise
+        os.replace(tmp.name, path)  # readers see the old file or the whole new one, never half
+    except OSError:
+        return  # no cache here; the next start loads in full again

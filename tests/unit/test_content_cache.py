@@ -1,0 +1,76 @@
+"""The validated content cache: the same bank as a full load, rebuilt when a file changes, never trusted blindly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content import cache
+from bot.content.bank import ContentError, QuestionBank
+from bot.content.paths import content_root
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A private copy of the shipped content, safe to edit."""
+    root = tmp_path / "content"
+    for part in ("data", "rubrics"):
+        shutil.copytree(content_root() / part, root / part)
+    return root
+
+
+def _same(a: QuestionBank, b: QuestionBank) -> bool:
+    return a.all() == b.all() and all(a.rubric(q.id) == b.rubric(q.id) for q in a.all())
+
+
+def test_a_cached_bank_is_the_bank_a_full_load_gives(content: Path, tmp_path: Path) -> None:
+    first = cache.load(content, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("bank-*.json"))) == 1
+    again = cache.load(content, tmp_path / "cache")
+    assert _same(again, QuestionBank.load(content)) and _same(first, again)
+
+
+def test_editing_a_question_replaces_the_cached_copy(content: Path, tmp_path: Path) -> None:
+    cache.load(content, tmp_path / "cache")
+    path = next((content / "data" / "questions").rglob("core.gil.toml"))
+    path.write_text(path.read_text().replace('title = "', 'title = "Edited: ', 1))
+    bank = cache.load(content, tmp_path / "cache")
+    assert bank.get("core.gil").title.startswith("Edited: ")
+    assert len(list((tmp_path / "cache").glob("bank-*.json"))) == 1  # the stale copy is gone
+
+
+def test_an_invalid_edit_is_reported_not_hidden_by_the_cache(content: Path, tmp_path: Path) -> None:
+    cache.load(content, tmp_path / "cache")
+    path = next((content / "rubrics").rglob("core.gil.toml"))
+    path.write_text(path.read_text().replace("version = ", "version = -", 1))
+    with pytest.raises(ContentError, match=r"core\.gil\.toml"):
+        cache.load(content, tmp_path / "cache")
+
+
+def test_a_corrupt_or_unwritable_cache_falls_back_to_a_full_load(content: Path, tmp_path: Path) -> None:
+    cache.load(content, tmp_path / "cache")
+    for stored in (tmp_path / "cache").glob("bank-*.json"):
+        stored.write_text('{"questions": [{"id": "nonsense"}], "rubrics": []}')
+    assert _same(cache.load(content, tmp_path / "cache"), QuestionBank.load(content))
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory should be")
+    assert _same(cache.load(content, blocked / "cache"), QuestionBank.load(content))
+
+
+def test_listing_and_offline_grading_load_no_database_model_or_chart_library(tmp_path: Path) -> None:
+    """`questions` and `score --scorer offline` need the content only: they start without the heavy libraries."""
+    heavy = ("sqlalchemy", "alembic", "openai", "discord", "matplotlib", "aiosqlite", "asyncpg")
+    probe = (
+        "import sys\nfrom bot.cli import main\n"
+        "main(sys.argv[1:])\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(heavy)!r}))\n"
+    )
+    env = {**os.environ, "MOCKLOOP_CACHE_DIR": str(tmp_path / "cache"), "OPENAI_API_KEY": ""}
+    for argv in (["questions", "--json"], ["score", "--question", "core.gil", "--answer", "One thread at a time.", "--json"]):
+        done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env, check=True)
+        assert done.stdout.strip().splitlines()[-1] == "[]", (argv, done.stdout[-300:], done.stderr[-500:])
