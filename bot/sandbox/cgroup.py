@@ -21,7 +21,6 @@ import contextlib
 import errno
 import os
 import time
-import uuid
 from pathlib import Path
 
 from bot.sandbox.limits import MB, Limits
@@ -52,7 +51,7 @@ class RunCgroup:
 
     @classmethod
     def create(cls, parent: Path, limits: Limits) -> RunCgroup:
-        path = parent / f"run-{uuid.uuid4().hex[:12]}"
+        path = parent / f"run-{os.urandom(6).hex()}"
         path.mkdir()
         group = cls(path)
         try:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.outcome import Frame, parse_frame
 from bot.sandbox.values import same, show
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 INLINE_FRAME_BYTES = 16 * 1024  # an honest frame is far smaller; judging this much takes under a millisecond
 
@@ -63,6 +64,9 @@ class FrameJudge:
             self._starting = asyncio.Lock()
         async with self._starting:
             if self._pool is None:
+                import multiprocessing  # here: most runs never need the pool, and every start would pay for it
+                from concurrent.futures import ProcessPoolExecutor
+
                 # spawn, not fork: the bot has threads, and a forked copy of it would hold their locks
                 pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
                 # starting a worker runs an interpreter: done from a thread, never on the event loop
