@@ -209,6 +209,8 @@ class Exchange:
         if got is None:
             return False
         frame, arrived = got
+        if arrived < sent:  # written before the case existed: only a forger knows a case in advance
+            raise BadFrame(f"a case {index + 1} frame written before the case was sent")
         if frame.step is not None:
             frame.step.served = served if case.upstream is not None else None
             frame.step.ms = max(arrived - sent, 0.0) * 1000

@@ -26,9 +26,19 @@ def harness_pid(init_pid: int) -> int | None:
     path = PROC / str(init_pid) / "task" / str(init_pid) / "children"
     try:
         children = path.read_text().split()
-    except OSError:
-        return None
+    except OSError:  # a kernel without CONFIG_PROC_CHILDREN: look for processes whose parent it is
+        children = [entry.name for entry in PROC.iterdir() if entry.name.isdigit() and _parent(entry) == init_pid]
     return int(children[0]) if len(children) == 1 else None
+
+
+def _parent(entry: Path) -> int | None:
+    try:
+        for line in (entry / "status").read_text().splitlines():
+            if line.startswith("PPid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 class ProcessMeter:

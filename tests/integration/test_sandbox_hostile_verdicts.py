@@ -317,3 +317,29 @@ async def test_two_hostile_runs_at_once_do_not_disturb_each_other(bank) -> None:
     first, second = await asyncio.gather(check("coding.log-pipeline", WHOLE_FILE_READER, bank),
                                          check("coding.flatten-dict", AGREEABLE, bank))
     assert first.passed == first.total - 1 and second.passed == 0
+
+
+AHEAD_OF_TIME = r'''
+import os, sys
+_frame = sys._getframe()
+while _frame is not None and "channel" not in _frame.f_locals:
+    _frame = _frame.f_back
+RESULT = os.dup(_frame.f_locals["channel"].fd)
+os.dup2(os.open("/dev/null", os.O_WRONLY), _frame.f_locals["channel"].fd)
+del _frame
+os.write(RESULT, b'{"kind":"load","ok":true,"value":{"t":"none"},"output":""}\n')
+
+def f(x):  # reports the second example too, before the bot has even sent it
+    for index in (0, 1):
+        os.write(RESULT, b'{"kind":"case","index":%d,"ok":true,"output":"","value":{"t":"str","v":"fine"}}\n' % index)
+    return "fine"
+'''
+
+
+async def test_a_frame_written_before_its_case_was_sent_fails_the_run() -> None:
+    task = CodingTask(function="f", signature="def f(x):", statement="Return 'fine' for whatever you are given.",
+                      examples=[CodeCase(call="f(1)", expected="'fine'"), CodeCase(call="f(2)", expected="'fine'")],
+                      hidden=[CodeCase(call="f(3)", expected="'fine'")])
+    result = await check(task, AHEAD_OF_TIME, limits=Limits(wall_seconds=5.0))
+    assert result.passed == 0 and result.error is not None
+    assert "a case 2 frame written before the case was sent" in result.error
