@@ -137,8 +137,9 @@ class StallWatch:
                 "target_ms": TARGET_MS}
 
 
-async def grade_hostile(runs: int, concurrent: int, watch: StallWatch, spread: float = 0.0) -> dict[str, Any]:
-    """Grade ``runs`` submissions (every other one hostile), ``concurrent`` at a time, spread over ``spread`` s."""
+async def grade_hostile(runs: int, concurrent: int, watch: StallWatch, spread: float = 0.0,
+                        hostile_share: int = 2) -> dict[str, Any]:
+    """Grade ``runs`` submissions (one in ``hostile_share`` hostile; 0: none), ``concurrent`` at a time, over ``spread`` s."""
     instrument()
     runner = SandboxRunner(Limits(), concurrency=concurrent)
     if (await runner.probe()).sandbox is None:
@@ -154,11 +155,11 @@ async def grade_hostile(runs: int, concurrent: int, watch: StallWatch, spread: f
             watch.in_flight += 1
             started = time.perf_counter()
             try:
-                check = await runner.check("benchmark.hostile", TASK, HOSTILE if index % 2 == 0 else HONEST)
+                hostile = bool(hostile_share) and index % hostile_share == 0
+                check = await runner.check("benchmark.hostile", TASK, HOSTILE if hostile else HONEST)
             finally:
                 watch.in_flight -= 1
             seconds.append(time.perf_counter() - started)
-            hostile = index % 2 == 0
             if hostile and (check.passed or check.error):  # valid frames, wrong values: a clean failure
                 false_passes += check.passed
                 raise SystemExit(f"a hostile run was not judged as expected: {check.model_dump_json()[:300]}")
@@ -169,19 +170,24 @@ async def grade_hostile(runs: int, concurrent: int, watch: StallWatch, spread: f
         await asyncio.gather(*(one(i) for i in range(runs)))
     finally:
         runner.close()
-    return {"gradings": runs, "hostile": (runs + 1) // 2, "false_passes": false_passes,
+    return {"gradings": runs, "hostile": len(range(0, runs, hostile_share)) if hostile_share else 0,
+            "false_passes": false_passes,
             "grading_p50_ms": round(statistics.median(seconds) * 1000, 1)}
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    watch = StallWatch()
-    watcher = asyncio.ensure_future(watch.run())
-    try:
-        await asyncio.sleep(0.5)  # a baseline before any grading
-        graded = await grade_hostile(args.runs, args.concurrent, watch)
-    finally:
-        watcher.cancel()
-    return {"benchmark": "hostile_grading", **graded, "loop_stall": watch.summary(),
+    phases = {}
+    for name, share in (("honest_only", 0), ("half_hostile", 2)):  # the same loop, without and with the attack
+        watch = StallWatch()
+        ON_LOOP_MS.clear()
+        watcher = asyncio.ensure_future(watch.run())
+        try:
+            await asyncio.sleep(0.5)  # a baseline before any grading
+            graded = await grade_hostile(args.runs, args.concurrent, watch, hostile_share=share)
+        finally:
+            watcher.cancel()
+        phases[name] = {**graded, "loop_stall": watch.summary()}
+    return {"benchmark": "hostile_grading", **phases,
             "frame_bytes": MAX_FRAME_BYTES, "frames_per_run": CASES, "source_chars": len(HOSTILE),
             "python": platform.python_version(), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             "load_1m": round(os.getloadavg()[0], 2), "cwd": Path.cwd().name}

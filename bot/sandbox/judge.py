@@ -6,14 +6,18 @@ dropped.  Small frames (all an honest run writes) cost well under a millisecond 
 in place.  A large one costs up to tens of milliseconds whatever its bytes (``values.py`` keeps
 that linear), and a thread is no help there: the decoder holds the GIL, and on a busy machine
 the event loop sharing it stalled for 50 ms or more behind one.  So frames above
-``INLINE_FRAME_BYTES`` go to a small process pool, and only a verdict and a line of text come
-back.  The pool is started on first use, from a worker thread, and closed with the runner.
+``INLINE_FRAME_BYTES`` go to another process, and only a verdict and a line of text come back.
+One process, at a lower priority: decoding forged frames still takes CPU, and on a two-core
+machine two busy judges left the event loop waiting for a core (stalls of 40-60 ms under load,
+against 13-22 ms with one niced judge, the same as with no judging at all).  It is started on
+first use, from a worker thread, and closed with the runner.
 """
 
 from __future__ import annotations
 
 import ast
 import asyncio
+import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +49,11 @@ def _ready() -> None:
     """Run in a new worker: importing this module is the start-up cost, paid before the first real frame."""
 
 
+def _lower_priority() -> None:
+    """Judging a forged frame is the attacker's cost: on a small machine the event loop must win the CPU."""
+    os.nice(10)
+
+
 class FrameJudge:
     """Judges frames in place or in the pool; one per runner."""
 
@@ -68,7 +77,8 @@ class FrameJudge:
                 from concurrent.futures import ProcessPoolExecutor
 
                 # spawn, not fork: the bot has threads, and a forked copy of it would hold their locks
-                pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_lower_priority)
                 # starting a worker runs an interpreter: done from a thread, never on the event loop
                 await asyncio.to_thread(lambda: [f.result() for f in [pool.submit(_ready) for _ in range(self.workers)]])
                 self._pool = pool

@@ -96,7 +96,7 @@ class SandboxRunner:
                  cgroup: Path | None = None) -> None:
         self.limits = limits or Limits()
         self._slots = asyncio.Semaphore(concurrency)
-        self._judge = FrameJudge(concurrency)
+        self._judge = FrameJudge(1)  # one low-priority process: the event loop keeps a core (judge.py)
         self._launcher = launcher
         self._cgroup = cgroup
         self._memory_note = ""

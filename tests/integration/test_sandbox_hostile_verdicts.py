@@ -342,4 +342,6 @@ async def test_a_frame_written_before_its_case_was_sent_fails_the_run() -> None:
                       hidden=[CodeCase(call="f(3)", expected="'fine'")])
     result = await check(task, AHEAD_OF_TIME, limits=Limits(wall_seconds=5.0))
     assert result.passed == 0 and result.error is not None
-    assert "a case 2 frame written before the case was sent" in result.error
+    # usually the early frame is already in when case 2 is sent; if the bot read it a moment later, the
+    # next report (f(2) writes both frames again) is out of turn instead: either way the run fails
+    assert "a case 2 frame written before the case was sent" in result.error or "frame out of turn" in result.error
