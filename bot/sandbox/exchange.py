@@ -200,7 +200,9 @@ class Exchange:
             self.outcome.hidden_from = index
             for sink in self.texts:
                 sink.cut()
-        start_kb = self.meter.start_window() if self.meter is not None else None
+        # resetting the kernel's high-water mark walks the process's pages: only for a case with a memory bound
+        measured = self.meter if case.max_memory_kb is not None else None
+        start_kb = measured.start_window() if measured is not None else None
         self.upstream.start(case.upstream)
         sent = time.perf_counter()
         await self._send({"setup": case.setup, "call": case.call})
@@ -214,5 +216,5 @@ class Exchange:
         if frame.step is not None:
             frame.step.served = served if case.upstream is not None else None
             frame.step.ms = max(arrived - sent, 0.0) * 1000
-            frame.step.peak_kb = self.meter.rise_since(start_kb) if self.meter is not None else None
+            frame.step.peak_kb = measured.rise_since(start_kb) if measured is not None else None
         return True

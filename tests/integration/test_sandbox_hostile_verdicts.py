@@ -290,13 +290,14 @@ async def test_reading_the_harness_stdin_shows_nothing_and_ends_in_time() -> Non
 # --- item 5: the memory bound is the whole run's, and the reported peak is the real one
 
 async def test_the_memory_bound_holds_for_the_whole_run_and_the_peak_is_real() -> None:
-    hoard = ("import os, threading\nheld = []\ndef grab():\n    try:\n        while True:\n"
-             "            held.append(bytearray(16 * 1024 * 1024))\n    except MemoryError:\n        pass\n"
+    hoard = ("import os, threading\nheld = []\nready = threading.Barrier(8)\ndef grab():\n    ready.wait()\n"
+             "    try:\n        while True:\n            held.append(bytearray(16 * 1024 * 1024))\n"
+             "    except MemoryError:\n        pass\n"
              "def f():\n    try:\n        os.fork()\n    except OSError as exc:\n        forked = exc.strerror\n"
              "    workers = [threading.Thread(target=grab) for _ in range(8)]\n    for w in workers:\n        w.start()\n"
              "    for w in workers:\n        w.join()\n    return (forked, sum(len(b) for b in held) // 2**20)\n")
     task = CodingTask(function="f", signature="def f():", statement="Hold as much memory as you can get, then say so.",
-                      examples=[CodeCase(call="f()", expected="None")], hidden=[CodeCase(call="f()", expected="None")])
+                      examples=[CodeCase(call="f()", expected="None")], hidden=[CodeCase(call="len(held)", expected="-1")])
     result = await check(task, hoard, limits=Limits(wall_seconds=10.0, memory_mb=256))
     assert result.first_failure is not None
     forked, held_mb = result.first_failure.got.strip("()").split(", ")
