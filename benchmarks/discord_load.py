@@ -13,6 +13,13 @@ Reported: acknowledgement latency (INTERACTION_CREATE sent to the callback recei
 the emulator), missed 3-second deadlines, messages the bot created or edited per second while
 members were active, the bot process's resident memory when idle and at its peak, and the peak of
 its child processes (the chart worker) separately.  Prints one JSON line.
+
+With ``--hostile N``, this process (whose event loop also serves the Discord emulator to every
+member) grades N coding submissions while the members play, every other one hostile: it takes
+over the result channel and answers each case with the costliest frame of the largest allowed
+size (``benchmarks.hostile_grading``).  The JSON then has ``hostile``: the gradings, any false
+pass, and the longest event-loop stall while a grading was in flight (target: 20 ms) next to the
+longest otherwise.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.engine import answer_pool
+from benchmarks.hostile_grading import StallWatch, grade_hostile
 from tests.servers.discord import DiscordEmulator, bot_process_env, running_discord
 from tests.servers.discord.state import StoredMessage, walk_components
 
@@ -140,9 +148,15 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     first_request = len(em.requests)
                     done: list[float] = []
                     began = time.perf_counter()
-                    results = await asyncio.wait_for(asyncio.gather(
-                        *(member(em, user, rng.uniform(0, args.ramp), args, pool, random.Random(user), done)
-                          for user in users), return_exceptions=True), args.limit)
+                    watch = StallWatch()
+                    watcher = asyncio.ensure_future(watch.run())
+                    graded = grade_hostile(args.hostile, 2, watch, spread=args.ramp) if args.hostile else None
+                    try:
+                        results, hostile = await asyncio.wait_for(asyncio.gather(asyncio.gather(
+                            *(member(em, user, rng.uniform(0, args.ramp), args, pool, random.Random(user), done)
+                              for user in users), return_exceptions=True), graded or asyncio.sleep(0)), args.limit)
+                    finally:
+                        watcher.cancel()
                     finished = max(done) if done else time.perf_counter()
                     while time.perf_counter() - finished < 60:  # the last charts may still be on their way
                         if all(m.attachments for m in scorecards(em)):
@@ -177,6 +191,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 "bot_idle_rss_mb": round(idle_rss, 1) if idle_rss else None,
                 "bot_peak_rss_mb": round(rss, 1) if rss else None,
                 "chart_worker_peak_rss_mb": round(sum(helpers), 1),
+                "hostile": {**hostile} if args.hostile else None,
+                "loop_stall": watch.summary(),  # this process's loop: the Discord emulator's, and the gradings' if any
                 "python": platform.python_version(), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             }
 
@@ -190,6 +206,7 @@ def cli() -> None:
     parser.add_argument("--limit", type=float, default=600.0, help="give up after this many seconds")
     parser.add_argument("--env", action="append", default=[], help="NAME=value for the bot process (experiments)")
     parser.add_argument("--show-log", type=int, default=4000, help="characters of the bot's log shown on failures")
+    parser.add_argument("--hostile", type=int, default=0, help="coding submissions graded here meanwhile (half hostile)")
     print(json.dumps(asyncio.run(main(parser.parse_args()))))
 
 

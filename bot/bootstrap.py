@@ -132,7 +132,12 @@ def build_runner(settings: Settings) -> SandboxRunner | RemoteRunner:
     """Where coding answers run: a runner service on a socket when configured, else bubblewrap here."""
     if settings.runner_socket:
         return RemoteRunner(Path(settings.runner_socket))
-    return SandboxRunner()
+    return SandboxRunner(cgroup=sandbox_cgroup(settings))
+
+
+def sandbox_cgroup(settings: Settings) -> Path | None:
+    """The cgroup v2 directory the host delegates for the sandbox's runs, if any (see bot/sandbox/cgroup.py)."""
+    return Path(settings.sandbox_cgroup) if settings.sandbox_cgroup else None
 
 
 def prompts() -> Prompts:

@@ -241,7 +241,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.sandbox.command import run_service
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        return _run(lambda: run_service(Path(args.socket)))
+        cgroup = load_settings().sandbox_cgroup
+        return _run(lambda: run_service(Path(args.socket), Path(cgroup) if cgroup else None))
     if args.command == "history":
         return _run(lambda: commands.history(load_settings(), args.json, args.limit))
     if args.command == "usage":

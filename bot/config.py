@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     discord_dev_guild_id: int | None = Field(default=None, validation_alias="DISCORD_DEV_GUILD_ID")
     message_content: bool = Field(default=True, validation_alias="MOCKLOOP_MESSAGE_CONTENT")
     runner_socket: str | None = Field(default=None, validation_alias="MOCKLOOP_RUNNER_SOCKET")
+    sandbox_cgroup: str | None = Field(default=None, validation_alias="MOCKLOOP_SANDBOX_CGROUP")
     shard_ids: Annotated[list[int] | None, NoDecode] = Field(default=None, validation_alias="MOCKLOOP_SHARD_IDS")
     shard_count: int | None = Field(default=None, ge=1, le=1024, validation_alias="MOCKLOOP_SHARD_COUNT")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")

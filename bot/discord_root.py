@@ -84,6 +84,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     resources.callback(charts.close)
     notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm), charts)
     runner = build_runner(settings)
+    resources.callback(runner.close)  # the frame judges' worker processes, if any were started
 
     async def code_allowed() -> str | None:
         actor = current_actor.get()

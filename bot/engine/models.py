@@ -75,12 +75,32 @@ class CodeCase(Strict):
 
     ``setup`` runs first in the candidate's module namespace, then ``call`` is evaluated
     and its value compared, outside the sandbox, with ``expected`` (a Python literal).
+    Anything the candidate's code can reach can be patched (``time``, ``tracemalloc``, a value's
+    ``__eq__``), so a case never compares or measures inside: time and memory bounds are
+    declared here and measured by the bot around the whole case (setup and call).
     """
 
     call: str = Field(min_length=1)
     expected: str
     setup: str = ""
     label: str = ""
+    max_ms: int | None = Field(default=None, gt=0)  # the case's wall-clock time must be below this
+    min_ms: int | None = Field(default=None, ge=0)  # ...and at least this
+    max_memory_kb: int | None = Field(default=None, gt=0)  # the rise of the process's peak memory during the case
+    # sources the bot itself serves through ``served_fetch_one`` (name -> delay in seconds, negative: down),
+    # so it can count the calls in flight at once and see which sources were really answered
+    upstream: dict[str, float] | None = None
+    max_in_flight: int | None = Field(default=None, gt=0)
+    answered: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _served(self) -> CodeCase:
+        if (self.max_in_flight is not None or self.answered is not None) and self.upstream is None:
+            raise ValueError("max_in_flight and answered need upstream: only served sources can be counted")
+        unknown = set(self.answered or ()) - set(self.upstream or {})
+        if unknown:
+            raise ValueError(f"answered names sources not in upstream: {sorted(unknown)}")
+        return self
 
     @field_validator("expected")
     @classmethod
@@ -253,6 +273,13 @@ class CriterionScore(BaseModel):
     evidence: str | None = None
 
 
+class HiddenCase(BaseModel):
+    """A hidden case as the candidate may see it: its label and whether it passed, never its input."""
+
+    label: str
+    passed: bool
+
+
 class FirstFailure(BaseModel):
     """The first visible example that did not return the expected value."""
 
@@ -284,6 +311,7 @@ class CodeCheck(BaseModel):
     hidden_total: int = 0
     traceback: str | None = None  # of the load error or the first failing example, candidate frames only
     output: str = ""  # what the code printed while loading and in the visible examples
+    hidden: list[HiddenCase] = Field(default_factory=list)  # each hidden case's label and verdict, in order
 
 
 class ScoreResult(BaseModel):

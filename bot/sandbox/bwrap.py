@@ -124,7 +124,9 @@ class BwrapLauncher:
                          "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
             argv += [self.bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
                      "--new-session", "--clearenv", "--info-fd", str(info_fd), "--uid", str(NOBODY), "--gid", str(NOBODY),
-                     "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
+                     "--hostname", "sandbox", "--ro-bind", "/usr", "/usr",
+                     # one malloc arena per thread would reserve 64 MB of the run's address space each
+                     "--setenv", "MALLOC_ARENA_MAX", "2"]
             for name in ("/bin", "/lib", "/lib32", "/lib64", "/libx32"):
                 if os.path.islink(name):
                     argv += ["--symlink", os.readlink(name), name]

@@ -45,7 +45,12 @@ async def check_code(question_id: str, source: str, *, as_json: bool, out: TextI
         coding = [q.id for q in bank.all() if q.coding is not None]
         err.write(f"mockloop: {question_id} is not a coding question; coding questions are {', '.join(coding)}.\n")
         return EXIT_USAGE
-    result = await (runner or SandboxRunner(Limits())).check(question_id, task, source)
+    own = runner or SandboxRunner(Limits())  # a developer's command: the one-process bound, no cgroup
+    try:
+        result = await own.check(question_id, task, source)
+    finally:
+        if runner is None:
+            own.close()
     if as_json:
         out.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=True) + "\n")
     else:
@@ -73,6 +78,9 @@ def render(result: CodeCheck) -> str:
     elif result.hidden_passed < result.hidden_total and result.error is None:
         lines.append("Every example passes, but some hidden cases fail; their inputs are not shown. "
                      "Think about edge cases the statement mentions.")
+    failing = [case.label for case in result.hidden if not case.passed]
+    if failing and result.examples_passed == result.examples_total:  # labels only: never a hidden input
+        lines.append("Hidden cases that fail: " + "; ".join(failing[:10]) + ("; ..." if len(failing) > 10 else "") + ".")
     if result.traceback:
         lines += ["Traceback (most recent call last, your code only):", _indent(result.traceback)]
     if result.output:
@@ -85,14 +93,14 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-async def run_service(socket_path: Path) -> int:
+async def run_service(socket_path: Path, cgroup: Path | None = None) -> int:
     """``mockloop runner``: serve checks until SIGTERM or Ctrl-C."""
     from bot.content import cache
     from bot.content.paths import content_root
     from bot.sandbox.runner import describe
     from bot.sandbox.service import serve
 
-    runner = SandboxRunner()
+    runner = SandboxRunner(cgroup=cgroup)
     probe = await runner.probe()
     logging.getLogger(__name__).info("%s", describe(probe))
     task = asyncio.ensure_future(serve(socket_path, runner, cache.load(content_root())))
@@ -101,4 +109,5 @@ async def run_service(socket_path: Path) -> int:
         loop.add_signal_handler(signum, task.cancel)
     with contextlib.suppress(asyncio.CancelledError):
         await task
+    runner.close()
     return 0

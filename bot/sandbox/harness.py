@@ -1,22 +1,32 @@
-"""Runs INSIDE the sandbox: loads the candidate's module and runs each case, one frame per case.
+"""Runs INSIDE the sandbox: loads the candidate's module, then runs each case the bot sends it.
 
 This file is copied into the sandbox as data and run by a bare interpreter (``-I -S``), so
-it imports nothing from ``bot`` and only the standard library.  It never sees an expected
-value: it reports what each call *returned*, and the bot compares that with the expected
-literal outside.  That is why printing "PASS", exiting early or patching this file earns
-nothing: the worst a candidate can do to the result channel is report a value, and reporting
-the right value means knowing the answer.
+it imports nothing from ``bot`` and only the standard library.  Everything in this process is
+within the candidate's reach (their code runs here and can patch any module, walk any frame,
+write to any descriptor), so nothing that decides a verdict happens here:
 
-Protocol: one JSON job on stdin; newline-delimited JSON frames on the file descriptor the job
-names (never stdout, which belongs to the candidate):
-``hello`` (limits applied), ``load`` (module executed or not), one ``case`` per case, ``done``.
-Returned values travel as a tagged, bounded, repr-free encoding (see ``encode``), and no frame
-is longer than ``MAX_FRAME_BYTES``: the bot refuses a longer one, and the whole run with it.
+* it never sees an expected value: it reports what each call *returned*, as plain data, and
+  the bot compares that with the expected literal outside;
+* it never measures anything the verdict depends on: the bot times each case and reads the
+  process's memory from the kernel, outside;
+* it never holds a case before that case runs: the bot sends one case at a time on stdin,
+  after the previous one reported, so while the module loads (and during the visible
+  examples) no hidden input exists in this process for the candidate's code to find.
+
+Protocol: one JSON line on stdin (the source and the limits), then one JSON line per case,
+each sent after the previous frame arrived; end of input means there are no more cases.
+Newline-delimited JSON frames go to the file descriptor the job names (never stdout, which
+belongs to the candidate): ``hello`` (limits applied), ``load`` (module executed or not), one
+``case`` per case, ``done``.  Two more pipes carry the requests of ``served_fetch_one`` to the
+bot and its answers back (``Upstream``).  Returned values travel as a tagged, bounded, repr-free encoding
+(see ``encode``), and no frame is longer than ``MAX_FRAME_BYTES``: the bot refuses a longer
+one, and the whole run with it.
 """
 
 from __future__ import annotations
 
 import builtins
+import collections
 import io
 import json
 import linecache
@@ -24,7 +34,6 @@ import os
 import resource
 import signal
 import sys
-import time
 import traceback
 import types
 from typing import Any
@@ -41,7 +50,7 @@ SOLUTION = "solution.py"
 
 _dumps = json.JSONEncoder(ensure_ascii=True, allow_nan=False).encode  # bound now: later patches cannot reach it
 _write = os.write
-_perf = time.perf_counter
+_read = os.read
 _BaseException = BaseException
 
 
@@ -56,12 +65,20 @@ class TooBig(Exception):
     """The value exceeds the encoding's size or depth bounds."""
 
 
+# Standard-library subclasses an honest answer returns (a Counter of status codes): read through
+# their base type's storage like the exact types.  Captured before any candidate code exists, so
+# identity, not a name the candidate could copy, decides; and their methods are never called.
+_STORAGE_OF = {collections.Counter: dict, collections.OrderedDict: dict, collections.defaultdict: dict}
+_EXACT = (type(None), bool, int, float, str, bytes, bytearray, list, tuple, set, frozenset, dict)
+
+
 def encode(value: Any) -> dict[str, Any]:
     """A JSON-safe, bounded, tagged picture of ``value`` built from plain data only.
 
-    Subclasses of the built-in containers and scalars (Counter, namedtuple, IntEnum...) are
-    read through the base type's own methods, so an overridden ``__eq__``, ``__iter__`` or
-    ``__repr__`` cannot change what is reported.  Any other object becomes its type name only.
+    Only the built-in types themselves (and the few standard subclasses above) are sent as
+    data, read through the base type's own C methods; a subclass of ``dict`` or ``str`` the
+    candidate wrote, with an ``__eq__`` that always says yes, is sent as ``other`` with its
+    name and never equals anything.  Any other object becomes its type name only.
     """
     budget = [MAX_NODES, MAX_VALUE_BYTES]  # nodes, and a lower bound on the JSON's size
     try:
@@ -84,40 +101,38 @@ def _encode(value: Any, budget: list[int], depth: int) -> dict[str, Any]:
     if budget[0] < 0 or depth > MAX_DEPTH:
         raise TooBig
     _spend(budget, 12)  # the smallest node, {"t":"none"}
+    kind = type(value)  # type(), not isinstance() or __class__: neither can be faked by the value
+    if kind not in _EXACT and kind not in _STORAGE_OF:
+        name = type.__getattribute__(kind, "__name__")
+        return {"t": "other", "type": name[:80] if type(name) is str else "?"}
     if value is None:
         return {"t": "none"}
-    if isinstance(value, bool):
-        return {"t": "bool", "v": value is True}  # bool cannot be subclassed
-    if isinstance(value, int):
-        number = int.__index__(value)
-        if abs(number).bit_length() > MAX_INT_DIGITS * 3:
+    if kind is bool:
+        return {"t": "bool", "v": value is True}
+    if kind is int:
+        if abs(value).bit_length() > MAX_INT_DIGITS * 3:
             raise TooBig
-        digits = int.__repr__(number)
+        digits = int.__repr__(value)
         _spend(budget, len(digits))
         return {"t": "int", "v": digits}
-    if isinstance(value, float):
-        return {"t": "float", "v": float.__repr__(float(value))}
-    if isinstance(value, str):
-        text = str.__str__(value)
-        if len(text) > MAX_TEXT:
+    if kind is float:
+        return {"t": "float", "v": float.__repr__(value)}
+    if kind is str:
+        if len(value) > MAX_TEXT:
             raise TooBig
-        _spend(budget, len(text))
-        return {"t": "str", "v": text}
-    if isinstance(value, bytes | bytearray):
-        raw = bytes(memoryview(value))  # the buffer itself, never a __bytes__ override
+        _spend(budget, len(value))
+        return {"t": "str", "v": value}
+    if kind in (bytes, bytearray):
+        raw = bytes(memoryview(value))
         if len(raw) > MAX_TEXT:
             raise TooBig
         _spend(budget, 2 * len(raw))
         return {"t": "bytes", "v": raw.hex()}
-    if isinstance(value, dict):
+    if kind is dict or kind in _STORAGE_OF:
         pairs = [[_encode(k, budget, depth + 1), _encode(v, budget, depth + 1)] for k, v in dict.items(value)]
         return {"t": "dict", "v": pairs}
-    bases: tuple[tuple[str, Any], ...] = (("tuple", tuple), ("list", list), ("set", set), ("frozenset", frozenset))
-    for kind, base in bases:
-        if isinstance(value, base):
-            items = list(base.__iter__(value))  # the base type's iterator, never an override
-            return {"t": kind, "v": [_encode(item, budget, depth + 1) for item in items]}
-    return {"t": "other", "type": type.__getattribute__(type(value), "__qualname__")[:80]}
+    items = list(kind.__iter__(value))  # an exact list, tuple, set or frozenset: its own C iterator
+    return {"t": kind.__name__, "v": [_encode(item, budget, depth + 1) for item in items]}
 
 
 class Capture(io.TextIOBase):
@@ -177,16 +192,11 @@ def apply_limits(limits: dict[str, int]) -> None:
         resource.setrlimit(which, pair)
 
 
-def rss_kb() -> int:
-    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-
-
 class Channel:
     def __init__(self, fd: int) -> None:
         self.fd = fd
 
     def send(self, frame: dict[str, Any]) -> None:
-        frame["rss_kb"] = rss_kb()
         text = _dumps(frame)
         if len(text) > MAX_FRAME_BYTES:  # the value and an error are bounded; only a large output_chars gets here
             frame["output"] = "[the output was too long to send back]"
@@ -194,6 +204,80 @@ class Channel:
         data = (text + "\n").encode("ascii")
         while data:
             data = data[_write(self.fd, data):]
+
+
+class Lines:
+    """Reads the job from stdin one line at a time, as the bot sends it (never ahead of it)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def next(self) -> Any:
+        """The next JSON line, or None at the end of input."""
+        while b"\n" not in self.buffer:
+            chunk = _read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return json.loads(line)
+
+
+class Upstream:
+    """``fetch_one`` for cases whose sources the bot serves: each call is a request the bot answers.
+
+    The bot, outside, waits each source's delay on its own clock and counts how many requests
+    are open at once, so a case can check a concurrency limit with something the candidate does
+    not own.  Nothing here needs to be trusted: a request that is never sent, or cancelled early,
+    is simply not answered, and the case checks which sources were answered.  The delay passed in
+    is ignored for that reason.  ``asyncio`` is imported only when a case uses this.
+    """
+
+    def __init__(self, request_fd: int, reply_fd: int) -> None:
+        self.request_fd, self.reply_fd = request_fd, reply_fd
+        self.waiting: dict[int, Any] = {}
+        self.count = 0
+        self.loop: Any = None
+        self.buffer = b""
+
+    async def fetch(self, name: str, delay: float = 0.0) -> str:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # each asyncio.run() has a loop of its own
+            os.set_blocking(self.reply_fd, False)
+            loop.add_reader(self.reply_fd, self._readable)
+            self.loop = loop
+        self.count += 1
+        ident, future = self.count, loop.create_future()
+        self.waiting[ident] = future
+        self._send({"id": ident, "name": str(name)})
+        try:
+            answer = await future
+        except asyncio.CancelledError:
+            self._send({"id": ident, "cancel": True})
+            raise
+        finally:
+            self.waiting.pop(ident, None)
+        if answer != "ok":
+            raise ConnectionError(f"{name} is unreachable")
+        return f"payload:{name}"
+
+    def _send(self, request: dict[str, Any]) -> None:
+        _write(self.request_fd, (_dumps(request) + "\n").encode("ascii"))
+
+    def _readable(self) -> None:
+        try:
+            self.buffer += _read(self.reply_fd, 65536)
+        except BlockingIOError:
+            return
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            reply = json.loads(line)
+            future = self.waiting.get(reply["id"])
+            if future is not None and not future.done():
+                future.set_result(reply["answer"])
 
 
 def _alarm(signum: int, frame: Any) -> None:
@@ -204,7 +288,6 @@ def run_phase(channel: Channel, capture: Capture, seconds: float, frame: dict[st
     """Run one step under the per-case alarm with output captured; send its frame."""
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = capture
-    started = _perf()
     ok = False
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -221,15 +304,14 @@ def run_phase(channel: Channel, capture: Capture, seconds: float, frame: dict[st
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.stdout, sys.stderr = stdout, stderr
-    frame["ms"] = round((_perf() - started) * 1000, 2)
     frame["output"] = capture.take()
     channel.send(frame)
     return ok
 
 
 def main() -> None:
-    job = json.loads(sys.stdin.read())
-    sys.stdin.close()
+    lines = Lines(0)
+    job = lines.next()
     apply_limits(job["limits"])
     channel = Channel(job["result_fd"])
     os.set_inheritable(channel.fd, False)  # a shell the candidate spawns does not get it
@@ -239,6 +321,7 @@ def main() -> None:
     seconds = float(job["case_seconds"])
 
     source = job["source"]
+    upstream = Upstream(*job["upstream_fds"])
     module = types.ModuleType("solution")
     module.__file__ = SOLUTION
     module.__dict__["__builtins__"] = builtins
@@ -251,15 +334,23 @@ def main() -> None:
     if not run_phase(channel, capture, seconds, {"kind": "load"}, load):
         channel.send({"kind": "done"})
         return
-    for index, case in enumerate(job["cases"]):
+    loaded = dict(module.__dict__)
+    index = 0
+    while (case := lines.next()) is not None:
         name = f"<case {index + 1}>"
 
         def step(case: dict[str, str] = case, name: str = name) -> Any:
+            # every case starts from the module as loaded: what an earlier case's setup rebound
+            # (fetch_one = served_fetch_one) must not change what a later case calls
+            module.__dict__.clear()
+            module.__dict__.update(loaded)
+            module.__dict__["served_fetch_one"] = upstream.fetch  # for cases whose sources the bot serves
             if case["setup"]:
                 exec(compile(case["setup"], name, "exec", dont_inherit=True), module.__dict__)
             return eval(compile(case["call"], name, "eval", dont_inherit=True), module.__dict__)
 
         run_phase(channel, capture, seconds, {"kind": "case", "index": index}, step)
+        index += 1
     channel.send({"kind": "done"})
 
 

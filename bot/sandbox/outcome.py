@@ -2,10 +2,13 @@
 
 Everything here was produced by (or under the control of) the candidate's process, so it is
 parsed defensively and in time proportional to its bytes: a line longer than the harness ever
-writes is refused unread, and every field must have exactly the type and range the harness
-gives it (a time of ``1e999`` ms is ``inf``, which no later arithmetic survives).  A frame
-that breaks any rule ends the parse and the whole run counts as failed, since only tampering
-with the channel produces one; a cut-off last line (a run killed mid-write) is just ignored.
+writes is refused unread, and every field must have exactly the type the harness gives it.
+Frames carry no time or memory figures at all: a forged ``"ms": 1e999`` once crashed grading,
+and a figure the candidate's process reports is one it can choose, so the bot measures both
+itself (``StepRun.ms``, ``StepRun.peak_kb``, ``RunOutcome.max_rss_kb``).  A frame that breaks
+any rule, or arrives out of turn, ends the parse and the whole run counts as failed, since only
+tampering with the channel produces one; a cut-off last line (a run killed mid-write) is just
+ignored.
 Nothing here decides pass or fail; that is :mod:`bot.sandbox.results`, against the expected
 values that never left the bot.
 """
@@ -18,12 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.sandbox.harness import MAX_FRAME_BYTES
+from bot.sandbox.upstream import Served
 from bot.sandbox.values import BadFrame, Value, decode
 
-MAX_STEP_MS = 3_600_000  # an hour: beyond any wall-clock limit, so only a forged time is longer
-MAX_RSS_KB = 1 << 40
 MAX_OUTPUT_CHARS = 16_000  # twice the harness's default per step; the bot shows 2,000 at most
-_STEP_FIELDS = ("kind", "ok", "ms", "output", "rss_kb")
+_STEP_FIELDS = ("kind", "ok", "output")
 
 
 @dataclass
@@ -36,7 +38,10 @@ class StepRun:
     message: str = ""
     traceback: str = ""
     output: str = ""
-    ms: float = 0.0
+    ms: float = 0.0  # wall-clock time from the bot sending the case to its frame arriving, measured by the bot
+    peak_kb: int | None = None  # how far the process's peak resident size rose during the case (None: not measured)
+    served: Served | None = None  # what the bot's own upstream saw, for a case whose sources it serves
+    judged: tuple[bool, str] | None = None  # (equals the expected value, how it is shown), once judged on arrival
     timeout: bool = False
 
 
@@ -57,11 +62,12 @@ class RunOutcome:
     stdout: str = ""
     stderr: str = ""
     wall_ms: float = 0.0
-    max_rss_kb: int = 0
+    max_rss_kb: int = 0  # the run's peak resident memory, read from the kernel by the bot
+    hidden_from: int | None = None  # index of the first hidden case: output from then on is never shown
 
     @property
     def step_ms(self) -> float:
-        """Time the candidate's code ran (module load plus cases), as measured inside."""
+        """Time the candidate's code ran (module load plus cases), as measured by the bot."""
         steps = [self.load, *self.cases.values()]
         return sum(s.ms for s in steps if s is not None)
 
@@ -81,25 +87,16 @@ def _fields(frame: dict[str, Any], required: tuple[str, ...], optional: tuple[st
         raise BadFrame(f"a {frame['kind']} frame with a field the harness never writes")
 
 
-def _whole(frame: dict[str, Any], name: str, high: int) -> int:
-    value = frame[name]
-    if type(value) is not int or not 0 <= value <= high:  # type(): True is an int to isinstance
-        raise BadFrame(f"a frame's {name!r} is not a whole number from 0 to {high:,}")
-    return value
-
-
 def _step(frame: dict[str, Any]) -> StepRun:
     ok = frame.get("ok")
     if type(ok) is not bool:
         raise BadFrame("a step whose 'ok' is not true or false")
     extra = ("index",) if frame["kind"] == "case" else ()
     _fields(frame, (*_STEP_FIELDS, *extra, "value" if ok else "error"), () if ok else ("timeout",))
-    ms, output, timeout = frame["ms"], frame["output"], frame.get("timeout", False)
-    if type(ms) not in (int, float) or not 0 <= ms <= MAX_STEP_MS:  # NaN fails both comparisons
-        raise BadFrame(f"a step's 'ms' is not a number from 0 to {MAX_STEP_MS:,}")
+    output, timeout = frame["output"], frame.get("timeout", False)
     if type(output) is not str or type(timeout) is not bool:
         raise BadFrame("a step's output is not text, or its timeout not true or false")
-    step = StepRun(ok=ok, ms=float(ms), output=output[:MAX_OUTPUT_CHARS], timeout=timeout)
+    step = StepRun(ok=ok, output=output[:MAX_OUTPUT_CHARS], timeout=timeout)
     if ok:
         step.value = decode(frame["value"])
         return step
@@ -113,42 +110,84 @@ def _step(frame: dict[str, Any]) -> StepRun:
     return step
 
 
-def _frame(outcome: RunOutcome, line: bytes, cases: int) -> None:
+@dataclass(frozen=True)
+class Frame:
+    """One parsed frame: its kind, the case it reports (for ``case``), and the step (``load``, ``case``)."""
+
+    kind: str
+    index: int | None = None
+    step: StepRun | None = None
+
+
+def parse_frame(line: bytes, cases: int) -> Frame:
+    """One line of the result channel as a :class:`Frame`; :class:`BadFrame` for anything the harness never writes.
+
+    Time grows with ``len(line)`` only; the runner calls this off the event loop for long lines.
+    """
     if len(line) > MAX_FRAME_BYTES:
         raise BadFrame(f"a frame longer than {MAX_FRAME_BYTES:,} bytes")
-    frame = _JSON.decode(line.decode("ascii"))  # the harness writes ASCII only
+    try:
+        frame = _JSON.decode(line.decode("ascii"))  # the harness writes ASCII only
+    except BadFrame:
+        raise
+    except (ValueError, RecursionError) as exc:  # not JSON, not ASCII, nested too deeply for the parser
+        raise BadFrame("a frame that is not valid JSON") from exc
     if type(frame) is not dict or frame.get("kind") not in ("hello", "load", "case", "done"):
         raise BadFrame("a frame that is not one of hello, load, case or done")
     kind = frame["kind"]
     if kind in ("hello", "done"):
-        _fields(frame, ("kind", "rss_kb"))
-    step = _step(frame) if kind in ("load", "case") else None
-    outcome.max_rss_kb = max(outcome.max_rss_kb, _whole(frame, "rss_kb", MAX_RSS_KB))
-    if kind == "hello":
+        _fields(frame, ("kind",))
+        return Frame(kind)
+    step = _step(frame)
+    if kind == "load":
+        return Frame(kind, None, step)
+    index = frame["index"]
+    if type(index) is not int or not 0 <= index < cases:  # type(): True is an int to isinstance
+        raise BadFrame(f"a frame's 'index' is not a whole number from 0 to {cases - 1:,}")
+    return Frame(kind, index, step)
+
+
+def expect(outcome: RunOutcome, frame: Frame, wanted: str, index: int | None = None) -> None:
+    """Record ``frame`` if it is the one the protocol expects now; :class:`BadFrame` if it is out of turn."""
+    if frame.kind != wanted or (index is not None and frame.index != index):
+        shown = f"{frame.kind} {frame.index + 1}" if frame.index is not None else frame.kind
+        raise BadFrame(f"a {shown} frame out of turn")
+    if frame.kind == "hello":
         outcome.started = True
-    elif kind == "done":
+    elif frame.kind == "done":
         outcome.finished = True
-    elif kind == "load" and outcome.load is None:
-        outcome.load = step
-    elif kind == "case" and step is not None:
-        index = _whole(frame, "index", cases - 1)
-        outcome.cases.setdefault(index, step)  # the first report of a case is the one that counts
+    elif frame.kind == "load":
+        outcome.load = frame.step
+    elif frame.step is not None and index is not None:
+        outcome.cases[index] = frame.step
+
+
+def reject(outcome: RunOutcome, reason: str) -> None:
+    """A tampered channel: nothing the run reported counts."""
+    outcome.bad_frame = reason
+    outcome.cases.clear()
 
 
 def read_frames(outcome: RunOutcome, data: bytes, cases: int) -> None:
-    """Fill ``outcome`` from the result channel's bytes (a cut-off last line is ignored).
+    """Fill ``outcome`` from a whole channel's bytes, in protocol order (a cut-off last line is ignored).
 
-    Time and memory grow with ``len(data)`` only; the runner calls this off the event loop.
+    The runner reads frames one at a time as they arrive; this is the same rule for bytes at rest.
     """
-    for line in data.split(b"\n")[:-1]:  # the part after the last newline is an incomplete frame
+    order = ["hello", "load", *(["case"] * cases), "done"]
+    index = 0
+    for position, line in enumerate(data.split(b"\n")[:-1]):
         try:
-            _frame(outcome, line, cases)
+            if position >= len(order):
+                raise BadFrame("a frame after the run's end")
+            wanted = order[position]
+            frame = parse_frame(line, cases)
+            expect(outcome, frame, wanted, index if wanted == "case" else None)
+            if wanted == "case":
+                index += 1
+            elif wanted == "load" and frame.step is not None and not frame.step.ok:
+                order = ["hello", "load", "done"]  # a module that did not load runs no case
         except BadFrame as exc:
-            outcome.bad_frame = str(exc)
-        except (ValueError, RecursionError):  # not JSON, not ASCII, nested too deeply for the parser
-            outcome.bad_frame = "a frame that is not valid JSON"
-        if outcome.bad_frame:
-            outcome.cases.clear()  # only tampering produces a bad frame: nothing the run reported counts
+            reject(outcome, str(exc))
             return
 
 

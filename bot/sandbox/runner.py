@@ -9,8 +9,9 @@ including anything that called ``setsid`` and forked to escape the group.
 
 Output never grows without bound in the bot: stdout and stderr keep their first
 ``stream_bytes`` and are then closed (the writer gets EPIPE), and the result channel, a pipe
-of its own that stdout cannot reach, stops the run when flooded.  A semaphore bounds how many
-runs share the machine at once.
+of its own that stdout cannot reach, stops the run when flooded.  What is said to the harness
+and when (one case at a time, timed and measured here) is ``exchange.py``.  A semaphore bounds
+how many runs share the machine at once.
 """
 
 from __future__ import annotations
@@ -22,17 +23,20 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.bwrap import Launch, build_launcher
+from bot.sandbox.cgroup import RunCgroup, unusable
+from bot.sandbox.exchange import Exchange, FrameSink, TextSink
+from bot.sandbox.judge import FrameJudge
 from bot.sandbox.limits import Limits
-from bot.sandbox.outcome import RunOutcome, read_frames
+from bot.sandbox.outcome import RunOutcome
 from bot.sandbox.results import failed_run, grade, refused
-from bot.sandbox.values import same
+from bot.sandbox.upstream import UpstreamServer
 
 SETTLE_SECONDS = 1.0  # after the process exits, how long to wait for its pipes to drain
 log = logging.getLogger(__name__)
@@ -65,47 +69,13 @@ class Probe:
     reason: str | None = None
     python: str | None = None
     seccomp: bool = False
+    memory: str = ""  # how the whole run's memory is bounded
 
 
-class _Sink(asyncio.Protocol):
-    """Keeps the first ``limit`` bytes of a pipe; past that, closes it and calls ``on_overflow``."""
-
-    def __init__(self, limit: int, on_overflow: Callable[[], None] | None = None) -> None:
-        self.limit = limit
-        self.data = bytearray()
-        self.overflowed = False
-        self.on_overflow = on_overflow
-        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.transport: asyncio.BaseTransport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        room = self.limit - len(self.data)
-        self.data += data[:max(room, 0)]
-        if len(data) > room and not self.overflowed:
-            self.overflowed = True
-            if self.transport is not None:
-                self.transport.close()
-            if self.on_overflow is not None:
-                self.on_overflow()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if not self.closed.done():
-            self.closed.set_result(None)
-
-    def text(self) -> str:
-        return self.data.decode("utf-8", errors="replace")
-
-
-def _kill_sandbox(proc: asyncio.subprocess.Process, info: _Sink) -> None:
+def _kill_sandbox(proc: asyncio.subprocess.Process, info: TextSink) -> None:
     """Kill the sandbox's init (which empties its pid namespace), or bwrap's whole group if its pid is unknown."""
-    try:
-        child = json.loads(bytes(info.data).split(b"}")[0] + b"}")["child-pid"]
-    except (ValueError, KeyError, TypeError):
-        child = None
-    if isinstance(child, int) and child > 1 and proc.returncode is None:
+    child = _init_pid(info)
+    if child is not None and proc.returncode is None:
         try:
             os.kill(child, signal.SIGKILL)
             return
@@ -122,10 +92,17 @@ def _kill_group(pid: int) -> None:
 class SandboxRunner:
     """Checks coding answers in the sandbox; refuses (and says why) when no sandbox works here."""
 
-    def __init__(self, limits: Limits | None = None, concurrency: int = 2, launcher: Launcher | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, concurrency: int = 2, launcher: Launcher | None = None,
+                 cgroup: Path | None = None) -> None:
         self.limits = limits or Limits()
         self._slots = asyncio.Semaphore(concurrency)
+        self._judge = FrameJudge(1)  # one low-priority process: the event loop keeps a core (judge.py)
         self._launcher = launcher
+        self._cgroup = cgroup
+        self._memory_note = ""
+        if cgroup is not None and (why := unusable(cgroup)) is not None:
+            log.warning("not using a cgroup per run: %s", why)
+            self._cgroup, self._memory_note = None, f" ({why})"
         self._probe: Probe | None = None
         self._probing = asyncio.Lock()  # concurrent first checks share one probe
         if launcher is None:
@@ -143,11 +120,24 @@ class SandboxRunner:
             outcome = await self._run(self._launcher, "", [CodeCase(call="6 * 7", expected="42")], wall=10.0)
             python = str(self._launcher.python)
             step = outcome.cases.get(0)
-            if step is not None and step.ok and same(42, step.value):
-                self._probe = Probe(self._launcher.name, None, python, self._launcher.filtered)
+            if step is not None and step.ok and step.judged is not None and step.judged[0]:
+                self._probe = Probe(self._launcher.name, None, python, self._launcher.filtered, self._memory_bound())
             else:
                 self._probe = Probe(None, _why_not(outcome), python)
             return self._probe
+
+    def close(self) -> None:
+        """Stop the frame judges' worker processes, if any were started."""
+        self._judge.close()
+
+    def _memory_bound(self) -> str:
+        assert self._launcher is not None
+        if self._cgroup is not None:
+            return f"{self.limits.memory_mb} MB per run in a cgroup under {self._cgroup}"
+        if self._launcher.filtered:
+            return f"{self.limits.memory_mb} MB per run, one process{self._memory_note}"
+        share = self.limits.per_process_mb(False)
+        return f"{share} MB for each of up to {self.limits.processes} processes{self._memory_note}"
 
     async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
         """Run ``source`` against the task's examples, then its hidden cases, and grade the returned values."""
@@ -158,7 +148,7 @@ class SandboxRunner:
             return refused(question_id, task, f"The submission has {len(source):,} characters; the limit is "
                                               f"{self.limits.source_chars:,}.", sandbox=probe.sandbox)
         assert self._launcher is not None
-        outcome = await self.run(source, [*task.examples, *task.hidden])
+        outcome = await self.run(source, [*task.examples, *task.hidden], visible=len(task.examples))
         try:
             # comparing and rendering the values costs time in proportion to them: off the event loop
             return await asyncio.to_thread(grade, question_id, task, outcome, self.limits)
@@ -167,17 +157,28 @@ class SandboxRunner:
             return failed_run(question_id, task, "The run's result could not be read, so no case counts as passed.",
                               probe.sandbox)
 
-    async def run(self, source: str, cases: Sequence[CodeCase]) -> RunOutcome:
-        """One sandboxed run, waiting for a free slot first."""
+    def _run_cgroup(self) -> RunCgroup | None:
+        """A fresh cgroup for one run, when one is delegated; a failure to make one leaves the fallback bounds."""
+        if self._cgroup is None:
+            return None
+        try:
+            return RunCgroup.create(self._cgroup, self.limits)
+        except OSError as exc:
+            log.warning("could not create a cgroup for a run under %s: %s", self._cgroup, exc)
+            return None
+
+    async def run(self, source: str, cases: Sequence[CodeCase], visible: int | None = None) -> RunOutcome:
+        """One sandboxed run, waiting for a free slot first; output from case ``visible`` on is never kept."""
         assert self._launcher is not None
         async with self._slots:
-            return await self._run(self._launcher, source, cases, wall=self.limits.wall_seconds)
+            return await self._run(self._launcher, source, cases, wall=self.limits.wall_seconds, visible=visible)
 
-    async def _run(self, launcher: Launcher, source: str, cases: Sequence[CodeCase], wall: float) -> RunOutcome:
+    async def _run(self, launcher: Launcher, source: str, cases: Sequence[CodeCase], wall: float,
+                   visible: int | None = None) -> RunOutcome:
         outcome = RunOutcome(sandbox=launcher.name)
         started = time.perf_counter()
-        pipes = [os.pipe() for _ in range(4)]  # stdout, stderr, results, sandbox info
-        (out_r, out_w), (err_r, err_w), (res_r, res_w), (info_r, info_w) = pipes
+        pipes = [os.pipe() for _ in range(6)]  # stdout, stderr, results, sandbox info, upstream requests and replies
+        (out_r, out_w), (err_r, err_w), (res_r, res_w), (info_r, info_w), (ask_r, ask_w), (reply_r, reply_w) = pipes
         try:
             launch = launcher.prepare(info_w)
         except BaseException:
@@ -185,41 +186,56 @@ class SandboxRunner:
                 os.close(pair[0])
                 os.close(pair[1])
             raise
-        job = {"source": source, "cases": [{"setup": c.setup, "call": c.call} for c in cases],
-               "limits": self.limits.for_harness(), "result_fd": res_w, "case_seconds": self.limits.case_seconds,
-               "output_chars": self.limits.output_chars}
+        job = {"source": source, "limits": self.limits.for_harness(launcher.filtered), "result_fd": res_w,
+               "case_seconds": self.limits.case_seconds, "output_chars": self.limits.output_chars,
+               "upstream_fds": [ask_w, reply_r]}
+        group = self._run_cgroup()
+        argv = group.wrap(launch.argv) if group is not None else launch.argv
         try:
             proc = await asyncio.create_subprocess_exec(
-                *launch.argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
-                pass_fds=(res_w, info_w, *launch.pass_fds), start_new_session=True)
+                *argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
+                pass_fds=(res_w, info_w, ask_w, reply_r, *launch.pass_fds), start_new_session=True)
         except BaseException:
-            for fd in (out_r, err_r, res_r, info_r):
+            for fd in (out_r, err_r, res_r, info_r, ask_r, reply_w):
                 os.close(fd)
+            if group is not None:
+                group.remove(wait=0)
             raise
         finally:
-            for fd in (out_w, err_w, res_w, info_w, *launch.pass_fds):
+            for fd in (out_w, err_w, res_w, info_w, ask_w, reply_r, *launch.pass_fds):
                 os.close(fd)
+        os.set_blocking(reply_w, False)
 
         loop = asyncio.get_running_loop()
-        info = _Sink(4096)
+        info = TextSink(4096)
 
         def stop() -> None:
+            if group is not None:
+                group.kill()
             _kill_sandbox(proc, info)
 
         def flooded() -> None:
             outcome.overflowed = True
             stop()
 
-        sinks = [_Sink(self.limits.stream_bytes), _Sink(self.limits.stream_bytes), _Sink(self.limits.result_bytes, flooded), info]
-        files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r)]
+        texts = [TextSink(self.limits.stream_bytes), TextSink(self.limits.stream_bytes)]
+        frames = FrameSink(self.limits.result_bytes, flooded)
+        upstream = UpstreamServer(reply_w)
+        sinks: list[Any] = [*texts, frames, info, upstream]
+        files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r, ask_r)]
         transports = []
+        assert proc.stdin is not None
+        exchange = Exchange(outcome, proc.stdin, frames, texts, lambda: _init_pid(info), upstream, self._judge)
         try:
             for file, sink in zip(files, sinks, strict=True):
                 transport, _ = await loop.connect_read_pipe(lambda s=sink: s, file)  # type: ignore[misc]
                 transports.append(transport)
             try:
                 async with asyncio.timeout(wall):
-                    await asyncio.gather(_feed(proc, json.dumps(job).encode()), proc.wait())
+                    await exchange.run(job, cases, len(cases) if visible is None else visible)
+                    if outcome.bad_frame:
+                        stop()  # nothing more it says can count
+                    await proc.wait()
             except TimeoutError:
                 outcome.timed_out = True
         finally:
@@ -236,28 +252,24 @@ class SandboxRunner:
                 transport.close()
             for file in files[len(transports):]:  # never connected (cancelled or failed on the way)
                 file.close()
+            upstream.finish()
+            os.close(reply_w)
+            if group is not None:
+                outcome.max_rss_kb = max(outcome.max_rss_kb, group.peak_kb() or 0)
+                await asyncio.to_thread(group.remove)
         outcome.exit_code = proc.returncode
         outcome.wall_ms = (time.perf_counter() - started) * 1000
-        outcome.stdout, outcome.stderr = sinks[0].text(), sinks[1].text()
-        # up to result_bytes of candidate-controlled frames: decoded off the event loop (the bot's, or the runner's)
-        try:
-            await asyncio.to_thread(read_frames, outcome, bytes(sinks[2].data), len(cases))
-        except Exception:  # a decoder bug the frames reached still fails the run closed
-            log.exception("reading a run's result frames failed")
-            outcome.bad_frame = "a frame the bot could not read"
-            outcome.cases.clear()
+        outcome.stdout, outcome.stderr = texts[0].text(), texts[1].text()
         return outcome
 
 
-async def _feed(proc: asyncio.subprocess.Process, job: bytes) -> None:
-    """Send the job on stdin; a child that died first is reported by its exit, not by this write."""
-    assert proc.stdin is not None
+def _init_pid(info: TextSink) -> int | None:
+    """The host pid of the sandbox's init, as bwrap reported it on the info descriptor."""
     try:
-        proc.stdin.write(job)
-        await proc.stdin.drain()
-        proc.stdin.close()
-    except (BrokenPipeError, ConnectionResetError):
-        pass
+        child = json.loads(bytes(info.data).split(b"}")[0] + b"}")["child-pid"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return child if isinstance(child, int) and child > 1 else None
 
 
 def _why_not(outcome: RunOutcome) -> str:
@@ -276,8 +288,10 @@ def describe(probe: Probe) -> str:
     if probe.sandbox is None:
         return f"Code execution is off: {probe.reason}."
     extra = ", seccomp filter on" if probe.seccomp else ", no seccomp filter"
-    return f"Code runs in {probe.sandbox} with {probe.python}{extra}."
+    memory = f"; memory: {probe.memory}" if probe.memory else ""
+    return f"Code runs in {probe.sandbox} with {probe.python}{extra}{memory}."
 
 
 def as_dict(probe: Probe) -> dict[str, Any]:
-    return {"sandbox": probe.sandbox, "reason": probe.reason, "python": probe.python, "seccomp": probe.seccomp}
+    return {"sandbox": probe.sandbox, "reason": probe.reason, "python": probe.python, "seccomp": probe.seccomp,
+            "memory": probe.memory}

@@ -6,6 +6,12 @@ namespaces and mounts, keyrings, eBPF, perf, userfaultfd, io_uring, module loadi
 closes one memory side door (``memfd_create`` files are not counted by RLIMIT_AS).  A denied
 call fails with EPERM, which Python reports as an ordinary ``PermissionError``.
 
+It also keeps a run to ONE process: ``fork``, ``vfork`` and a ``clone`` without
+``CLONE_THREAD`` are refused (threads are allowed; ``clone3``, whose flags a classic filter
+cannot read, answers ENOSYS, and the C library then falls back to ``clone``).  RLIMIT_AS is per
+process, so with one process it bounds the whole run, and that process's peak resident size,
+which the bot reads from the kernel, is the run's real peak (see ``limits.py``).
+
 No dependency is needed: a filter is an array of 8-byte ``sock_filter`` instructions.  Only
 x86_64 and aarch64 are known here; on any other machine :func:`program` returns None and the
 sandbox runs without the filter (the probe says so).
@@ -20,11 +26,17 @@ import struct
 _LOAD_WORD = 0x20  # BPF_LD | BPF_W | BPF_ABS
 _JUMP_EQ = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
 _JUMP_GE = 0x35  # BPF_JMP | BPF_JGE | BPF_K
+_JUMP_SET = 0x45  # BPF_JMP | BPF_JSET | BPF_K
+_ARG0_LOW = 16  # seccomp_data.args[0], its low 32 bits on a little-endian machine
+CLONE_THREAD = 0x00010000
 _RETURN = 0x06  # BPF_RET | BPF_K
 _ALLOW = 0x7FFF0000
 _ERRNO = 0x00050000
 _KILL_PROCESS = 0x80000000
 _X32_BIT = 0x40000000  # x86_64 syscalls made through the x32 ABI carry this bit
+
+_CLONE = {"x86_64": 56, "aarch64": 220}
+_CLONE3 = 435  # the same number on both
 
 # (audit arch, {syscall: number})
 _TABLES: dict[str, tuple[int, dict[str, int]]] = {
@@ -37,6 +49,7 @@ _TABLES: dict[str, tuple[int, dict[str, int]]] = {
         "memfd_create": 319, "kexec_file_load": 320, "bpf": 321, "userfaultfd": 323,
         "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "open_tree": 428,
         "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "pidfd_getfd": 438,
+        "fork": 57, "vfork": 58,
     }),
     "aarch64": (0xC00000B7, {
         "umount2": 39, "mount": 40, "pivot_root": 41, "acct": 89, "unshare": 97, "kexec_load": 104,
@@ -57,7 +70,8 @@ def _op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
 
 def program(machine: str | None = None) -> bytes | None:
     """The compiled filter for this machine, or None when its syscall table is not known here."""
-    table = _TABLES.get(machine or platform.machine())
+    machine = machine or platform.machine()
+    table = _TABLES.get(machine)
     if table is None:
         return None
     arch, numbers = table
@@ -72,7 +86,14 @@ def program(machine: str | None = None) -> bytes | None:
         code += [_op(_JUMP_GE, _X32_BIT, jf=1), _op(*deny)]
     for number in sorted(numbers.values()):
         code += [_op(_JUMP_EQ, number, jf=1), _op(*deny)]
-    code.append(_op(_RETURN, _ALLOW))
+    code += [_op(_JUMP_EQ, _CLONE3, jf=1), _op(_RETURN, _ERRNO | errno.ENOSYS)]
+    code += [
+        _op(_JUMP_EQ, _CLONE[machine], jf=3),  # not clone: allowed
+        _op(_LOAD_WORD, _ARG0_LOW),  # clone's flags
+        _op(_JUMP_SET, CLONE_THREAD, jt=1),  # a thread: allowed
+        _op(*deny),  # a new process: refused
+        _op(_RETURN, _ALLOW),
+    ]
     return b"".join(code)
 
 

@@ -91,12 +91,16 @@ class RemoteRunner:
             raise ValueError("the runner answered something that is not an object")
         return reply
 
+    def close(self) -> None:
+        """Nothing to stop here: the service owns its processes."""
+
     async def probe(self) -> Probe:
         try:
             found = await self._ask({"op": "probe"})
         except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
             return Probe(None, f"the code runner at {self.socket_path} is not reachable ({type(exc).__name__})")
-        return Probe(found.get("sandbox"), found.get("reason"), found.get("python"), bool(found.get("seccomp")))
+        return Probe(found.get("sandbox"), found.get("reason"), found.get("python"), bool(found.get("seccomp")),
+                     str(found.get("memory") or ""))
 
     async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
         try:

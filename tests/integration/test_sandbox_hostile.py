@@ -7,11 +7,11 @@ test FAILS without a working bubblewrap: CI installs it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
 import socket
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -19,10 +19,9 @@ from typing import Any
 
 import pytest
 
-import bot.sandbox.runner as runner_module
+import bot.sandbox.judge as judge_module
 from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.limits import Limits
-from bot.sandbox.outcome import read_frames as real_read_frames
 from bot.sandbox.runner import SandboxRunner
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -41,7 +40,7 @@ def fake_secrets(monkeypatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
 
 
-async def run(source: str, limits: Limits = LIMITS) -> CodeCheck:
+async def run(source: str, limits: Limits = LIMITS, task: CodingTask = TASK) -> CodeCheck:
     if shutil.which("bwrap") is None:
         pytest.fail("bubblewrap is not installed: apt-get install bubblewrap")
     runner = SandboxRunner(limits)
@@ -49,7 +48,7 @@ async def run(source: str, limits: Limits = LIMITS) -> CodeCheck:
     if probe.sandbox != "bwrap":
         pytest.fail(f"the sandbox does not work here: {probe.reason}")
     started = time.perf_counter()
-    check = await runner.check("coding.hostile", TASK, source)
+    check = await runner.check("coding.hostile", task, source)
     assert time.perf_counter() - started < limits.wall_seconds + 2.5  # the bot got its answer on time
     text = check.model_dump_json()
     assert SECRET not in text and "hidden-input-7a1" not in text
@@ -88,13 +87,15 @@ async def test_fork_bomb() -> None:
     assert leftovers("/sandbox/harness.py") == []
 
 
-async def test_the_process_limit_is_per_run_so_one_bomb_cannot_starve_another() -> None:
-    source = ("import os, time\ndef f():\n    children = 0\n    try:\n        for _ in range(100):\n"
-              "            if os.fork() == 0:\n                time.sleep(0.5)\n                os._exit(0)\n"
-              "            children += 1\n    except OSError as exc:\n        return (children, exc.strerror)\n")
+async def test_a_run_is_one_process_and_its_threads_are_limited_per_run() -> None:
+    # one process, so its address-space limit bounds the whole run; threads share it and count per run
+    source = ("import os, threading, time\ndef f():\n    try:\n        os.fork()\n        forked = 'forked'\n"
+              "    except OSError as exc:\n        forked = exc.strerror\n    threads = 0\n    try:\n"
+              "        for _ in range(100):\n            threading.Thread(target=time.sleep, args=(0.5,), daemon=True).start()\n"
+              "            threads += 1\n    except RuntimeError:\n        pass\n    return (forked, threads)\n")
     first, second = await asyncio.gather(run(source), run(source))
-    # 16 processes per run: the sandbox's init and the harness, then 14 children, in each run at once
-    assert got(first) == got(second) == "(14, 'Resource temporarily unavailable')"
+    # 16 tasks per run: the sandbox's init, the harness's main thread, then 14 threads, in each run at once
+    assert got(first) == got(second) == "('Operation not permitted', 14)"
 
 
 async def test_memory_bomb() -> None:
@@ -103,7 +104,8 @@ async def test_memory_bomb() -> None:
 
 
 async def test_busy_loop_is_stopped_by_the_cpu_limit() -> None:
-    check = await run("def f():\n    while True:\n        pass\n")
+    # wall-clock room for a loaded machine, where 1 s of CPU can take more than the usual 2 s to spend
+    check = await run("def f():\n    while True:\n        pass\n", dataclasses.replace(LIMITS, wall_seconds=6.0))
     assert check.passed == 0 and check.error is not None and "CPU time" in check.error
 
 
@@ -226,7 +228,7 @@ async def test_setsid_and_fork_cannot_outlive_the_run() -> None:
     check = await run(f"import os\ndef f():\n    if os.fork() == 0:\n        os.setsid()\n        if os.fork() == 0:\n"
                       f"            os.execv('/usr/bin/sleep', ['sleep', '{marker}'])\n        os._exit(0)\n"
                       f"    return 'fine'\n")
-    assert check.examples_passed == 1
+    assert got(check) == "PermissionError: [Errno 1] Operation not permitted"  # no second process at all
     assert leftovers(f"sleep {marker}") == []
 
 
@@ -241,11 +243,16 @@ async def test_a_cancelled_run_leaves_nothing_behind() -> None:
     assert leftovers(f"sleep {marker}") == []
 
 
-async def test_a_spawned_shell_is_inside_the_sandbox_too() -> None:
-    check = await run("import subprocess\ndef f():\n    done = subprocess.run(['/bin/sh', '-c', 'id; echo \"$DISCORD_TOKEN\"; "
-                      "cat /work/main/.env; ls /home /root'], capture_output=True, text=True)\n"
-                      "    return done.stdout + done.stderr\n")
-    assert "uid=65534" in got(check) and "No such file" in got(check)
+async def test_a_shell_cannot_be_spawned_and_exec_stays_inside() -> None:
+    check = await run("import subprocess\ndef f():\n    done = subprocess.run(['/bin/sh', '-c', 'id; echo \"$DISCORD_TOKEN\"'],"
+                      " capture_output=True, text=True)\n    return done.stdout + done.stderr\n")
+    assert got(check) == "PermissionError: [Errno 1] Operation not permitted"
+    # replacing the harness with a shell keeps the filter: it cannot fork either, and sees nothing of the host
+    shell = "echo token=[$DISCORD_TOKEN] >&2; echo /home/* /root/* /work/* >&2; read x < /work/main/.env; ls"
+    check = await run(f"import os\ndef f():\n    os.execv('/bin/sh', ['sh', '-c', {shell!r}])\n")
+    assert check.output.splitlines()[:3] == ["token=[]", "/home/* /root/* /work/*",
+                                             "sh: 1: cannot open /work/main/.env: No such file"]
+    assert "Cannot fork" in check.output and check.passed == 0
 
 
 @pytest.mark.parametrize("source", [
@@ -306,13 +313,13 @@ FORGE = r'''
 import os
 N = 2**61 - 1  # every multiple of it hashes to 0
 FINE = '{"t":"str","v":"fine"}'
-DONE = '{"kind":"done","rss_kb":1}\n'
+DONE = '{"kind":"done"}\n'
 
 def same_hash_set(count):
     return '{"t":"set","v":[' + ",".join('{"t":"int","v":"%d"}' % (N * k) for k in range(1, count)) + "]}"
 
-def case(index, value, ms="1", extra=""):  # JSON keeps the last of two equal keys: extra replaces a field
-    return '{"kind":"case","index":%d,"ok":true,"ms":%s,"output":"","rss_kb":1,"value":%s%s}\n' % (index, ms, value, extra)
+def case(index, value, extra=""):  # JSON keeps the last of two equal keys: extra replaces a field
+    return '{"kind":"case","index":%d,"ok":true,"output":"","value":%s%s}\n' % (index, value, extra)
 
 def forge(text):
     for fd in range(3, 32):  # the result channel is one of these
@@ -338,14 +345,34 @@ async def test_one_forged_frame_of_same_hash_integers_is_refused_unread() -> Non
     assert check.error is not None and "not a valid result (a frame longer than" in check.error
 
 
+# Taking the channel over: the module finds the harness's channel on the stack, keeps a copy of its
+# descriptor and points the original at /dev/null, then writes every frame itself, each in turn.
+DIVERT = FORGE + r'''
+import sys
+_frame = sys._getframe()
+while _frame is not None and "channel" not in _frame.f_locals:
+    _frame = _frame.f_back
+RESULT = os.dup(_frame.f_locals["channel"].fd)
+os.dup2(os.open("/dev/null", os.O_WRONLY), _frame.f_locals["channel"].fd)  # the harness's own frames go nowhere
+del _frame
+SENT = [0]
+
+def send_case(value, last):  # the frame for the case in flight, then "done" after the last one
+    os.write(RESULT, (case(SENT[0], value) + (DONE if SENT[0] == last else "")).encode())
+    SENT[0] += 1
+'''
+LOADED = "\nos.write(RESULT, b'{\"kind\":\"load\",\"ok\":true,\"value\":{\"t\":\"none\"},\"output\":\"\"}\\n')\n"
+
+
 async def test_a_channel_full_of_the_largest_valid_forged_frames_is_decoded_off_the_event_loop(monkeypatch) -> None:
-    decoders: list[int] = []
+    pooled: list[int] = []
+    real_started = judge_module.FrameJudge._started
 
-    def read_frames(*args: Any) -> None:  # the real decoder, noting which thread runs it
-        decoders.append(threading.get_ident())
-        real_read_frames(*args)
+    async def started(self: judge_module.FrameJudge) -> Any:  # the pool of judging processes, noting each use
+        pooled.append(1)
+        return await real_started(self)
 
-    monkeypatch.setattr(runner_module, "read_frames", read_frames)
+    monkeypatch.setattr(judge_module.FrameJudge, "_started", started)
     gaps: list[float] = []
 
     async def tick() -> None:
@@ -355,24 +382,24 @@ async def test_a_channel_full_of_the_largest_valid_forged_frames_is_decoded_off_
             gaps.append(time.perf_counter() - last)
             last = time.perf_counter()
 
+    many = TASK.model_copy(update={"hidden": [CodeCase(call="f()", expected="'fine'")] * 14})
     ticker = asyncio.ensure_future(tick())
-    try:  # 16 frames of 250 KB, each as costly to decode as a frame can be: about 4 MB, the channel's limit
-        check = await run(FORGE + "def f():\n    big = same_hash_set(6000)\n"
-                                  "    forge(case(0, big) * 15 + case(1, big) + DONE)\n")
+    try:  # 15 frames of 250 KB, each as costly to decode as a frame can be: about 3.8 MB, under the channel's limit
+        check = await run(DIVERT + "BIG = same_hash_set(6000)\ndef f():\n    send_case(BIG, 14)\n" + LOADED, task=many)
     finally:
         ticker.cancel()
     assert check.passed == 0 and check.error is None  # valid frames, all decoded and compared: wrong values
     assert got(check).startswith("{2305843009213693951, ")
-    assert decoders and threading.get_ident() not in decoders
-    # about 50 ms at most on an idle machine, 200-350 ms when decoding ran on the loop; this bound allows for load
+    assert len(pooled) == 15  # every large frame was judged in another process, none on the event loop's thread
+    # a few ms on an idle machine (the benchmark measures it); this bound allows for a loaded CI machine
     assert max(gaps) < 1.0
 
 
-@pytest.mark.parametrize(("ms", "extra"), [
-    ("1e999", ""), ("NaN", ""), ("-5", ""), ("1", ',"rss_kb":1e999'), ("1", ',"index":true'), ("1", ',"ok":"yes"'),
+@pytest.mark.parametrize("extra", [
+    ',"ms":1e999', ',"ms":NaN', ',"ms":-5', ',"rss_kb":1e999', ',"index":true', ',"ok":"yes"',
 ], ids=["infinite time", "NaN time", "negative time", "infinite memory", "boolean index", "string ok"])
-async def test_a_forged_frame_with_a_bad_field_fails_the_run_instead_of_crashing(ms, extra) -> None:
-    forged = f"case(%d, FINE, {ms!r}, {extra!r})"
+async def test_a_forged_frame_with_a_bad_field_fails_the_run_instead_of_crashing(extra) -> None:
+    forged = f"case(%d, FINE, {extra!r})"
     check = await run(FORGE + f"def f():\n    forge({forged % 0} + {forged % 1} + DONE)\n")
     assert check.ran and check.passed == 0 and check.time_ms >= 0
     assert check.error is not None and check.error.startswith("The run wrote something that is not a valid result (")

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+import bot.sandbox.judge as judge_module
 import bot.sandbox.runner as runner_module
 from bot.bootstrap import load_bank
 from bot.content.bank import QuestionBank
 from bot.engine.models import CodeCase, CodingTask
-from bot.sandbox.command import check_code
+from bot.sandbox.command import check_code, render
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
 
@@ -75,7 +76,8 @@ def flatten(data, sep="."):
 
 
 def hidden_text(task: CodingTask) -> list[str]:
-    return [text for case in task.hidden for text in (case.call, case.setup, case.label) if text.strip()]
+    """What a hidden case must never show: its input (its label and verdict are shown on purpose)."""
+    return [text for case in task.hidden for text in (case.call, case.setup) if text.strip()]
 
 
 async def test_a_wrong_solution_shows_the_first_failing_visible_example_and_no_hidden_input(bank) -> None:
@@ -102,6 +104,9 @@ async def test_passing_examples_but_failing_hidden_cases_reveals_only_counts(ban
     check = await runner.check("coding.flatten-dict", task, source)
     assert check.examples_passed == check.examples_total and check.hidden_passed < check.hidden_total
     assert check.first_failure is None and check.error is None
+    assert [(case.label, case.passed) for case in check.hidden if not case.passed] == [
+        ("empty nested dict is kept", False)]
+    assert "Hidden cases that fail: empty nested dict is kept." in render(check)
 
 
 async def test_a_syntax_error_is_reported_with_its_line(bank) -> None:
@@ -188,7 +193,7 @@ async def test_a_decoding_or_grading_error_fails_the_run_instead_of_leaving_it_u
     def broken(*args: object) -> None:  # stands for any bug a forged result could reach
         raise OverflowError("cannot convert float infinity to integer")
 
-    monkeypatch.setattr(runner_module, "read_frames", broken)
+    monkeypatch.setattr(judge_module, "judge_frame", broken)
     check = await runner.check("coding.flatten-dict", task, source)
     assert check.ran and check.passed == 0
     assert check.error == ("The run wrote something that is not a valid result (a frame the bot could not read), "

@@ -39,13 +39,12 @@ def line(item: dict[str, Any]) -> bytes:
 
 def case(index: int, **fields: Any) -> dict[str, Any]:
     """A case frame exactly as the harness writes one, reporting the expected value."""
-    return {"kind": "case", "index": index, "ok": True, "value": encode("fine"), "ms": 1.5, "output": "", "rss_kb": 9000,
-            **fields}
+    return {"kind": "case", "index": index, "ok": True, "value": encode("fine"), "output": "", **fields}
 
 
 def honest(*middle: dict[str, Any]) -> bytes:
-    load = {"kind": "load", "ok": True, "value": encode(None), "ms": 2.0, "output": "", "rss_kb": 8000}
-    items = [{"kind": "hello", "rss_kb": 7000}, load, *middle, {"kind": "done", "rss_kb": 9000}]
+    load = {"kind": "load", "ok": True, "value": encode(None), "output": ""}
+    items: list[dict[str, Any]] = [{"kind": "hello"}, load, *middle, {"kind": "done"}]
     return b"".join(line(item) for item in items)
 
 
@@ -75,7 +74,7 @@ def distinct_ints(count: int) -> list[dict[str, str]]:
 
 def test_an_honest_report_passes() -> None:  # the baseline every forged variant below departs from
     check = grade("coding.f", TASK, outcome_of(honest(case(0), case(1))), Limits())
-    assert (check.passed, check.error, check.time_ms, check.max_rss_kb) == (2, None, 5, 9000)
+    assert (check.passed, check.error) == (2, None)
 
 
 def test_a_set_of_same_hash_integers_is_decoded_compared_and_shown_in_linear_time() -> None:
@@ -129,8 +128,9 @@ def test_nodes_the_harness_never_writes_are_rejected(node) -> None:
         decode(node)
 
 
-@pytest.mark.parametrize(("field", "forged"), [
-    ("ms", INF), ("ms", float("inf")), ("ms", float("nan")), ("ms", -1), ("ms", 1e308), ("ms", "5"), ("ms", True), ("ms", None),
+@pytest.mark.parametrize(("field", "forged"), [  # time and memory are measured by the bot: a frame never carries them
+    ("ms", 1.5), ("rss_kb", 9000), ("ms", INF), ("ms", float("inf")), ("ms", float("nan")), ("ms", -1), ("ms", 1e308),
+    ("ms", "5"), ("ms", True), ("ms", None),
     ("rss_kb", INF), ("rss_kb", -1), ("rss_kb", 2**41), ("rss_kb", 1.5), ("rss_kb", True), ("rss_kb", "1"),
     ("index", True), ("index", -1), ("index", 2), ("index", "0"), ("index", 0.0),
     ("ok", "yes"), ("ok", 1), ("output", 5), ("output", None), ("value", {"t": "str", "v": 5}), ("value", "fine"),
@@ -145,7 +145,7 @@ def test_a_forged_field_fails_the_whole_run_with_a_plain_reason(field, forged) -
     assert check.first_failure is not None and check.first_failure.got == "(not counted: the run wrote an invalid result)"
 
 
-@pytest.mark.parametrize("field", ["ms", "rss_kb", "index", "ok", "output", "value"])
+@pytest.mark.parametrize("field", ["index", "ok", "output", "value"])
 def test_a_missing_field_fails_the_run(field) -> None:
     forged = case(0)
     del forged[field]

@@ -23,28 +23,32 @@ INTERFACE_KEYS = {"question", "sandbox", "passed", "failed", "total", "error", "
 
 
 def frames(*items: dict) -> bytes:
-    """Result-channel bytes; like the harness, every frame reports the peak memory so far."""
-    return b"".join(json.dumps({"rss_kb": 1000, **item}).encode() + b"\n" for item in items)
+    """Result-channel bytes, as the harness writes them."""
+    return b"".join(json.dumps(item).encode() + b"\n" for item in items)
 
 
 def returned(index: int, value, **extra) -> dict:
-    return {"kind": "case", "index": index, "ok": True, "value": encode(value), "ms": 1.0, "output": "", **extra}
+    return {"kind": "case", "index": index, "ok": True, "value": encode(value), "output": "", **extra}
 
 
 def raised(index: int, kind: str, message: str, tb: str = "") -> dict:
-    return {"kind": "case", "index": index, "ok": False, "ms": 1.0, "output": "",
+    return {"kind": "case", "index": index, "ok": False, "output": "",
             "error": {"type": kind, "message": message, "traceback": tb}}
 
 
 def outcome_of(*items: dict, **fields) -> RunOutcome:
+    """The outcome of a run whose cases reported ``items`` in order (and then ended, unless ``items`` is short)."""
     outcome = RunOutcome(sandbox="bwrap", **fields)
-    read_frames(outcome, frames({"kind": "hello"}, {"kind": "load", "ok": True, "value": encode(None), "ms": 2.0,
-                                                    "output": ""}, *items), 4)
+    load = {"kind": "load", "ok": True, "value": encode(None), "output": ""}
+    read_frames(outcome, frames({"kind": "hello"}, load, *items), 4)
     return outcome
 
 
 def test_all_passing_has_no_failure_and_matches_the_interface() -> None:
-    run = outcome_of(*(returned(i, v) for i, v in enumerate([2, 10, 62674, 8484])), {"kind": "done", "rss_kb": 9000})
+    run = outcome_of(*(returned(i, v) for i, v in enumerate([2, 10, 62674, 8484])), {"kind": "done"},
+                     max_rss_kb=9000)
+    for step in run.cases.values():
+        step.ms = 1.5  # what the bot measured
     check = grade("coding.double", TASK, run, Limits())
     data = check.model_dump(mode="json")
     assert data.keys() >= INTERFACE_KEYS
@@ -67,13 +71,14 @@ def test_hidden_failures_reveal_nothing_but_their_count() -> None:
     check = grade("coding.double", TASK, run, Limits())
     text = check.model_dump_json()
     assert check.first_failure is None and check.hidden_passed == 0 and check.hidden_total == 2
-    for secret in ("31337", "4242", "secret big", "KeyError"):
+    for secret in ("31337", "4242", "KeyError"):
         assert secret not in text
+    assert [(case.label, case.passed) for case in check.hidden] == [("secret big", False), ("hidden case 2", False)]
 
 
 def test_an_exception_in_an_example_shows_its_type_message_and_traceback() -> None:
     tb = 'File "solution.py", line 2, in double\n    return x / 0\nZeroDivisionError: division by zero\n'
-    run = outcome_of(raised(0, "ZeroDivisionError", "division by zero", tb), {"kind": "done"})
+    run = outcome_of(raised(0, "ZeroDivisionError", "division by zero", tb))
     check = grade("coding.double", TASK, run, Limits())
     assert check.first_failure is not None and check.first_failure.got == "ZeroDivisionError: division by zero"
     assert check.traceback is not None and "solution.py" in check.traceback
@@ -81,7 +86,7 @@ def test_an_exception_in_an_example_shows_its_type_message_and_traceback() -> No
 
 def test_a_module_that_does_not_load_says_so() -> None:
     outcome = RunOutcome(sandbox="bwrap")
-    read_frames(outcome, frames({"kind": "hello"}, {"kind": "load", "ok": False, "ms": 1.0, "output": "", "error": {
+    read_frames(outcome, frames({"kind": "hello"}, {"kind": "load", "ok": False, "output": "", "error": {
         "type": "SyntaxError", "message": "invalid syntax (solution.py, line 3)",
         "traceback": '  File "solution.py", line 3\n    def f(:\n          ^\nSyntaxError: invalid syntax\n'}},
         {"kind": "done"}), 4)
@@ -105,12 +110,14 @@ def test_a_run_cut_short_explains_why_and_counts_the_rest_as_failed() -> None:
 
 
 def test_frames_are_parsed_defensively() -> None:
+    load = {"kind": "load", "ok": True, "value": encode(None), "output": ""}
     outcome = RunOutcome(sandbox="bwrap")
-    read_frames(outcome, frames({"kind": "hello"}, returned(0, 2), returned(0, 99)) + b'{"kind": "case", "ind', 4)
-    assert same(2, outcome.cases[0].value) and 1 not in outcome.cases  # the first report counts; a cut line is ignored
-    outcome = RunOutcome(sandbox="bwrap")
-    read_frames(outcome, frames({"kind": "hello"}, returned(7, 2), returned(1, 10)), 4)
-    assert outcome.bad_frame and not outcome.cases
+    read_frames(outcome, frames({"kind": "hello"}, load, returned(0, 2)) + b'{"kind": "case", "ind', 4)
+    assert same(2, outcome.cases[0].value) and 1 not in outcome.cases  # a cut line is ignored
+    for out_of_turn in (returned(0, 99), returned(7, 2), returned(2, 10)):  # a second report, or not the case in flight
+        outcome = RunOutcome(sandbox="bwrap")
+        read_frames(outcome, frames({"kind": "hello"}, load, returned(0, 2), out_of_turn), 4)
+        assert outcome.bad_frame and not outcome.cases
     outcome = RunOutcome(sandbox="bwrap")
     read_frames(outcome, b"PASS 4/4\n", 4)
     assert outcome.bad_frame and not outcome.started
