@@ -35,6 +35,7 @@ from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
 from bot.storage.discord_rooms import SqlCoachRooms, SqlGuildSettings, SqlRooms
 from bot.storage.groups import SqlGroups
+from bot.storage.outbox import SqlOutbox
 from bot.storage.privacy import SqlUserData
 from bot.storage.schedules import SqlSchedules
 from bot.storage.stories import SqlStories
@@ -82,7 +83,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     rooms = SqlRooms(repo.database)
     charts = ChartRenderer()
     resources.callback(charts.close)
-    notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm), charts)
+    notifier = DiscordNotifier(rooms, SqlOutbox(repo.database), bank, clock, build_debriefer(bank, llm), charts)
     runner = build_runner(settings)
 
     async def code_allowed() -> str | None:
@@ -91,7 +92,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
             return None
         return "an admin switched code execution off on this server"
 
-    engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed)
+    engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed, outbox=True)
     shards = Shards(frozenset(settings.shard_ids) if settings.shard_ids is not None else None,
                     settings.shard_count or 1)
     dispatcher = Dispatcher(SqlTimers(repo.database), clock, shards)  # one timer mechanism for everything

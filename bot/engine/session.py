@@ -28,6 +28,7 @@ from bot.engine.signals import mean_score
 from bot.engine.state import (
     AnswerRecord,
     AskedQuestion,
+    Changes,
     FollowUpAsked,
     QuestionStatus,
     RoundState,
@@ -65,13 +66,18 @@ class InterviewEngine:
         repository: Repository,
         notifier: Notifier,
         clock: Clock,
+        *,
+        outbox: bool = False,
     ) -> None:
+        """With ``outbox`` every step's events are saved in the step's own transaction and the
+        notifier delivers them from storage; ``publish`` then only says that there is something new."""
         self.bank = bank
         self.scorer = scorer
         self.interviewer = interviewer
         self.repo = repository
         self.notifier = notifier
         self.clock = clock
+        self.outbox = outbox
         self.flow = RoundFlow(bank, clock)
         self._states: dict[str, SessionState] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -367,6 +373,10 @@ class InterviewEngine:
                 raise
             finally:
                 current_actor.reset(token)
+            if self.outbox and step.events:
+                if not step.save:  # nothing else changed (a refusal, a notice): store only what to show
+                    step.save, step.changes = True, Changes()
+                step.changes.events = list(step.events)
             if step.save:
                 if step.changes.session:
                     step.state.last_active_at = self.clock.now()

@@ -30,6 +30,7 @@ from bot.engine.state import (
 )
 from bot.storage import tables as t
 from bot.storage.db import Database
+from bot.storage.outbox import insert_events
 
 LIVE = (SessionStatus.ACTIVE.value, SessionStatus.INTERRUPTED.value)
 # Questions that were put to the candidate (AskedQuestion.counted).
@@ -95,6 +96,7 @@ class SqlRepository:
                      for r, q in sorted(changes.questions | changes.final)]
         regraded = [{**key, "k_round": r, "k_question": q} for r, q in sorted(changes.regraded)]
         criteria = [row for r, q in sorted(changes.final) for row in _criterion_rows(state.id, r, state.locate(r, q))]
+        events = list(changes.events)
 
         def work(db: Connection) -> None:
             if session_row is not None:
@@ -110,6 +112,8 @@ class SqlRepository:
             if criteria:
                 # per-criterion rows exist once a grade is settled; the running grade is the question's result
                 db.execute(_INSERT_CRITERIA, criteria)
+            if events:
+                insert_events(db, state.id, events)
 
         await self.database.run(work)
 

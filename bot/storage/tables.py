@@ -323,3 +323,19 @@ class CoachRoom(Base):
     discord_user_id: Mapped[str] = mapped_column(String(32))
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SessionOutbox(Base):
+    """What a session's Discord thread must still show, written in the same transaction as the
+    step that produced it and marked delivered once Discord has accepted it (so a crash in
+    between is repaired by the next process instead of leaving an old question on screen)."""
+
+    __tablename__ = "session_outbox"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_session_outbox_session", "session_id", "id"),)
