@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="drill your weak spots: questions whose key points you missed in your last attempts come first")
     p.add_argument("--resume", nargs="?", const="latest", metavar="SESSION",
                    help="continue your latest interrupted session (or the one named)")
+    p.add_argument("--take-over", action="store_true",
+                   help="with --resume: continue here a session still open in another process (that one stops)")
 
     sub.add_parser("run", help="the Discord bot (needs DISCORD_TOKEN)")
 
@@ -180,7 +182,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         kinds = LOOP_ORDER if args.round == "loop" else (RoundKind(args.round),)
         return _run(lambda: commands.practice(
             load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume,
-            args.weak))
+            args.weak, args.take_over))
     if args.command == "score":
         return _run(lambda: commands.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
                                            args.json))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,6 +55,8 @@ _INSERT_CRITERIA = insert(t.CriterionScore)
 class SqlRepository:
     def __init__(self, database: Database) -> None:
         self.database = database
+        # Checked first in every save's transaction (the terminal's session lease); raising rolls the save back.
+        self.fence: Callable[[Connection, str], None] | None = None
 
     async def close(self) -> None:
         await self.database.close()
@@ -97,8 +100,11 @@ class SqlRepository:
         regraded = [{**key, "k_round": r, "k_question": q} for r, q in sorted(changes.regraded)]
         criteria = [row for r, q in sorted(changes.final) for row in _criterion_rows(state.id, r, state.locate(r, q))]
         events = list(changes.events)
+        fence = self.fence
 
         def work(db: Connection) -> None:
+            if fence is not None:
+                fence(db, state.id)
             if session_row is not None:
                 db.execute(_UPDATE_SESSION, session_row)
             if answers:

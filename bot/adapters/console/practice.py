@@ -1,8 +1,10 @@
 """``mockloop practice``: the terminal as a Notifier, plus the loop that reads the candidate's lines.
 
-Three owned tasks run while a session is open: the line reader (the main loop), the timer
-that sleeps until the engine's next deadline and ticks it, and a checkpoint every few
-seconds so a killed process resumes with the clock where it stopped.
+Owned tasks run while a session is open: the line reader (the main loop), the timer that
+sleeps until the engine's next deadline and ticks it, a checkpoint every few seconds so a
+killed process resumes with the clock where it stopped, and the lease heartbeat (the session
+is held by one process at a time; see :mod:`bot.adapters.console.lease`).  When another
+process takes the session over, this one stops at once and prints what it could not save.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from typing import Any
 from rich.console import Console
 
 from bot.adapters.console import render
+from bot.adapters.console.lease import Heartbeat
 from bot.adapters.console.reader import InputInterrupted, LineSource
 from bot.coaching.recall import story_id
 from bot.engine import events as ev
 from bot.engine.clock import SystemClock
-from bot.engine.errors import EngineError
+from bot.engine.errors import EngineError, SessionTaken
 from bot.engine.session import InterviewEngine
 from bot.sandbox.command import render as report
 
@@ -115,7 +118,8 @@ class PracticeRunner:
 
     def __init__(self, engine: InterviewEngine, ui: ConsoleUI, lines: LineSource, session_id: str,
                  draft: str | None = None,
-                 stories: Callable[[str], Awaitable[tuple[str, str] | None]] | None = None) -> None:
+                 stories: Callable[[str], Awaitable[tuple[str, str] | None]] | None = None,
+                 heartbeat: Heartbeat | None = None) -> None:
         self.engine = engine
         self.stories = stories  # finds a saved story by id prefix, for /story
         self.ui = ui
@@ -125,6 +129,9 @@ class PracticeRunner:
         self.buffer: list[str] = draft.split("\n") if draft else []
         self.buffer_ref: tuple[int, int] | None = ui.current if draft else None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.heartbeat = heartbeat
+        self.taken = heartbeat.taken if heartbeat is not None else asyncio.Event()
+        self.taken_reason = ""
 
     def _own(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -137,20 +144,29 @@ class PracticeRunner:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
     async def run(self) -> bool:
-        """Run to the end; True if the session finished, False if it was interrupted."""
-        self._own(self._timer(), "practice-timer")
-        self._own(self._checkpoints(), "practice-checkpoint")
+        """Run to the end; True if the session finished, False if it was interrupted.
+
+        Raises :class:`SessionTaken` (after printing what was not saved) if another process took it over."""
+        self._own(self._guarded(self._timer()), "practice-timer")
+        self._own(self._guarded(self._checkpoints()), "practice-checkpoint")
+        if self.heartbeat is not None:
+            self._own(self.heartbeat.run(), "practice-lease")
         try:
-            while not self.ui.ended.is_set():
+            while not self.ui.ended.is_set() and not self.taken.is_set():
                 line = await self._next_line()
                 if line is None:
                     break
                 await self._handle(line)
+            if self.taken.is_set():
+                raise SessionTaken(self.heartbeat.reason if self.heartbeat else self.taken_reason)
             if not self.ui.ended.is_set():
                 # Input ran out (a piped script ended): grade what was typed and close the session.
                 await self._submit()
                 await self.engine.end(self.session_id)
             return True
+        except SessionTaken:
+            self._hand_over()
+            raise
         except (asyncio.CancelledError, KeyboardInterrupt, InputInterrupted):
             await self._interrupt()
             return False
@@ -163,10 +179,12 @@ class PracticeRunner:
         """The next line, unless the session ends first (a round timing out while we wait)."""
         reading = asyncio.ensure_future(self.lines.readline())
         ending = asyncio.ensure_future(self.ui.ended.wait())
+        taken = asyncio.ensure_future(self.taken.wait())
         try:
-            done, _ = await asyncio.wait({reading, ending}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({reading, ending, taken}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             ending.cancel()
+            taken.cancel()
         if reading in done:
             return reading.result()
         reading.cancel()
@@ -209,6 +227,8 @@ class PracticeRunner:
                 if not self.buffer:
                     self.buffer_ref = self.ui.current
                 self.buffer.append(line)
+        except SessionTaken:
+            raise
         except EngineError as exc:
             self.ui.console.print(f"[red]{render.escape(str(exc))}[/red]")
 
@@ -218,7 +238,28 @@ class PracticeRunner:
         self._clear()
         if not text.strip() and not require_text:
             return
-        await self.engine.answer(self.session_id, text, question=ref)
+        try:
+            await self.engine.answer(self.session_id, text, question=ref)
+        except SessionTaken:
+            self.buffer, self.buffer_ref = text.split("\n"), ref  # not saved here: handed back below
+            raise
+
+    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+        """A background step that finds the session taken over stops the runner instead of failing."""
+        try:
+            await work
+        except SessionTaken as exc:
+            self.taken_reason = str(exc)
+            if self.heartbeat is not None:
+                self.heartbeat.lost(str(exc))
+            self.taken.set()
+
+    def _hand_over(self) -> None:
+        text = "\n".join(self.buffer).strip()
+        if text:
+            self.ui.console.print("\n[bold]Not saved here[/bold] (the session moved to another process); your "
+                                  "unsent answer, to paste there:")
+            self.ui.console.print(text, markup=False, highlight=False)
 
     def _clear(self) -> None:
         self.buffer.clear()
@@ -243,6 +284,10 @@ class PracticeRunner:
 
     async def _interrupt(self) -> None:
         draft = "\n".join(self.buffer) or None
-        await self.engine.interrupt(self.session_id, draft)
+        try:
+            await self.engine.interrupt(self.session_id, draft)
+        except SessionTaken:
+            self._hand_over()
+            raise
         self.ui.console.print("\n[bold]Session saved.[/bold] Continue it with `mockloop practice --resume`; "
                               "the clock is paused until then.")
