@@ -205,10 +205,17 @@ class InterviewEngine:
                 self.flow.repeat_prompt(step, round_, current)
         return step.state
 
-    async def checkpoint(self, session_id: str) -> None:
-        """Record that the candidate is still here, so a crash pauses the clock at this moment."""
+    async def checkpoint(self, session_id: str, draft: str | None = None, question: tuple[int, int] | None = None) -> None:
+        """Record that the candidate is still here, so a crash pauses the clock at this moment; a
+        ``draft`` (text typed for ``question``, not sent yet) is kept too if that question is still the
+        current one, so even a killed process gives it back on resume."""
         async with self._step(session_id) as step:
             step.save = step.changes.session = not step.state.finished
+            round_ = step.state.current_round()
+            current = round_.current() if round_ else None
+            same = round_ is not None and current is not None and question == (round_.position, current.position)
+            if step.save and same and draft and draft.strip() and current is not None and current.draft != clean_text(draft):
+                self._touch_current(step, draft=clean_text(draft))
 
     # ------------------------------------------------------------------ candidate actions
 

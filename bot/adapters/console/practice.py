@@ -278,9 +278,11 @@ class PracticeRunner:
                 await self._submit()
 
     async def _checkpoints(self) -> None:
+        """Every few seconds: the clock's position, and what is typed so far (a kill -9 loses at most that much)."""
         while not self.ui.ended.is_set():
             await asyncio.sleep(CHECKPOINT_SECONDS)
-            await self.engine.checkpoint(self.session_id)
+            ref = self.buffer_ref or self.ui.current
+            await self.engine.checkpoint(self.session_id, "\n".join(self.buffer) or None, ref)
 
     async def _interrupt(self) -> None:
         draft = "\n".join(self.buffer) or None
