@@ -59,11 +59,17 @@ def _days(text: str) -> int:
     return value
 
 
+MAX_SEED = 2**31 - 1  # stored with the session in a 32-bit column (PostgreSQL integer)
+
+
 def _seed(text: str) -> int:
     try:
-        return int(text)
+        seed = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError("must be a whole number") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}")
+    return seed
 
 
 def build_parser() -> argparse.ArgumentParser:

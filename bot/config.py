@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/mockloop.db"
+MAX_SHARDS = 1024
+MAX_USER_CHARS = 122  # users.external_id holds 128 characters, "local:" included
 
 
 class ConfigError(Exception):
@@ -50,7 +52,10 @@ class Settings(BaseSettings):
                 low, _, high = part.partition("-")
                 if not (low.isdigit() and (not high or high.isdigit())):
                     raise ValueError("must be shard numbers such as 0,1 or a range such as 0-3")
-                ids.extend(range(int(low), int(high or low) + 1))
+                first, last = int(low), int(high or low)
+                if last >= MAX_SHARDS or first > last:  # checked before the range is built: 0-99999999 is 100M ints
+                    raise ValueError(f"must be shard numbers from 0 to {MAX_SHARDS - 1}, each range low-high")
+                ids.extend(range(first, last + 1))
             return ids or None
         return value
 
@@ -63,6 +68,19 @@ class Settings(BaseSettings):
                 raise ValueError("MOCKLOOP_SHARD_IDS must be below MOCKLOOP_SHARD_COUNT (shards count from 0)")
         return self
 
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        """An empty DISCORD_TOKEN is no token (mockloop run then explains how to get one)."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("local_user")
+    @classmethod
+    def _local_user(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > MAX_USER_CHARS:
+            raise ValueError(f"is {len(value)} characters; a user name can have at most {MAX_USER_CHARS}")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: SecretStr) -> SecretStr:
@@ -73,6 +91,9 @@ class Settings(BaseSettings):
             raise ValueError("is not a database URL such as sqlite+aiosqlite:///data/mockloop.db") from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise ValueError("must be a SQLite (sqlite+aiosqlite://) or PostgreSQL (postgresql+asyncpg://) URL")
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise ValueError("names an in-memory SQLite database, which would forget everything when the command ends; "
+                             "give a file such as sqlite+aiosqlite:///data/mockloop.db")
         if url.get_backend_name() == "postgresql" and url.get_driver_name() != "asyncpg":
             raise ValueError("needs the asyncpg driver: postgresql+asyncpg://user:password@host/database")
         return SecretStr(raw)

@@ -14,6 +14,7 @@ import signal
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 import yarl
 
@@ -149,7 +150,17 @@ async def run(settings: Settings) -> int:
         except discord.LoginFailure:
             log.error("Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal")
             return 1
+        except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
+            log.error("cannot reach Discord at %s (%s); check the network, or DISCORD_API_BASE and "
+                      "DISCORD_GATEWAY_URL if set", settings.discord_api_base, _reason(exc))
+            return 1
         finally:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
             await app.close()
+
+
+def _reason(exc: BaseException) -> str:
+    """The last, most specific part of a connection error, without a traceback."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bot.storage import tables as t
-from bot.storage.db import open_database
+from bot.storage.db import StorageError, open_database
 from tests.e2e.test_cli import env_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ async def answers(url: str) -> list[str]:
     query = sa.select(t.Answer.text).order_by(t.Answer.round_pos, t.Answer.question_pos, t.Answer.seq)
     try:
         return await database.run(lambda db: [str(x) for x in db.scalars(query)])
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # the tables are not there yet
+    except (StorageError, sa.exc.ProgrammingError):  # the tables are not there yet
         return []
     finally:
         await database.close()
