@@ -6,7 +6,8 @@ candidate answers in their thread and the process is killed at a random moment: 
 milliseconds after the answer was sent (maybe before it was saved), or some milliseconds after the
 test saw the answer committed in the database (after the next question was saved, usually before
 Discord got it).  The next process must then bring both threads in line with the database: every
-question asked and every follow-up exactly once.  Runs on SQLite and, when reachable, PostgreSQL.
+question asked and every follow-up exactly once, one status line, buttons only under the current
+question.  Runs on SQLite and, when reachable, PostgreSQL.
 """
 
 from __future__ import annotations
@@ -148,6 +149,12 @@ async def test_kill_9_between_an_answer_and_the_next_question_never_loses_or_rep
                     numbers, seen = shown(em, thread_)
                     assert numbers == list(range(1, asked + 1)), (seed, run, numbers, asked)  # each once, in order
                     assert seen == followups, (seed, run, seen, followups)
+                    sent = em.bot_messages(thread_, include_ephemeral=False)
+                    assert sum(m.content.startswith("⏱") for m in sent) == 1, (seed, run)  # one status line, edited
+                    asked_messages = [m for m in sent if m.embeds and QUESTION.match(m.embeds[0].get("title", ""))]
+                    if len(asked_messages) > 1 and asked_messages[-2].components:  # they go just after the new one
+                        await em.wait_for_edit(asked_messages[-2], lambda m: not m.components, timeout=10)
+                    assert asked_messages[-1].components and not any(m.components for m in asked_messages[:-1])
     finally:
         if proc is not None and proc.returncode is None:
             proc.kill()
