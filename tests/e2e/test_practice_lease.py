@@ -5,7 +5,10 @@ SQLite and (when reachable) PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,6 +18,8 @@ import sqlalchemy as sa
 from bot.storage import tables as t
 from bot.storage.db import StorageError, open_database
 from tests.e2e.test_cli import env_for
+from tests.e2e.test_terminal import practice as terminal
+from tests.e2e.test_terminal import read_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = ["First: a generator yields lazily, so memory stays flat.", "Second: the GIL serialises bytecode.",
@@ -87,7 +92,9 @@ async def test_a_second_process_is_told_where_the_session_is_open_and_taking_ove
         first_out, first_err = await asyncio.wait_for(first.communicate(), 30)
         assert first.returncode == 1, (first_out, first_err)
         assert f"taken over by mockloop on {socket.gethostname()} (pid {second.pid})" in first_err.decode()
-        assert "Not saved here" in first_out.decode() and UNSENT in first_out.decode(), (first_out, first_err)
+        # Its unsent text is handed over: printed to paste, or (if a checkpoint had saved it) shown there as the draft.
+        as_draft = "moved with the session" in first_out.decode()
+        assert as_draft or ("Not saved here" in first_out.decode() and UNSENT in first_out.decode()), first_out
         assert "Traceback" not in first_err.decode() + first_out.decode()
 
         second.stdin.write(b"/end\n")
@@ -96,9 +103,47 @@ async def test_a_second_process_is_told_where_the_session_is_open_and_taking_ove
         assert f"Taken over from mockloop on {socket.gethostname()} (pid {first.pid})" in (said + second_out).decode()
         assert "Traceback" not in second_err.decode()
         saved = await answers(database_url)
-        assert saved == [*ANSWERS, "Fourth, answered in the second terminal."]  # each once, none lost
+        fourth = f"{UNSENT}\nFourth, answered in the second terminal." if as_draft else "Fourth, answered in the second terminal."
+        assert saved == [*ANSWERS, fourth]  # each once, none lost
+        assert (UNSENT in (said + second_out).decode()) == as_draft
     finally:
         if first.returncode is None:
             first.kill()
             await first.wait()
 
+
+
+def test_on_a_terminal_the_second_process_asks_before_taking_over(tmp_path: Path) -> None:
+    first = subprocess.Popen([sys.executable, "-m", "bot", "practice", "--questions", "3", "--seed", "4"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             cwd=tmp_path, env=env_for(tmp_path))
+    assert first.stdin is not None
+    try:
+        first.stdin.write(f"{ANSWERS[0]}\n/send\n")
+        first.stdin.flush()
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and not _saved_rows(tmp_path):
+            time.sleep(0.2)
+        with terminal(tmp_path, "--resume") as (second, fd):
+            asked = read_until(fd, "Take it over here (that one stops)? [y/N]")
+            assert f"is open in mockloop on {socket.gethostname()} (pid {first.pid})" in asked
+            os.write(fd, b"y\r")
+            read_until(fd, "Resuming session")
+            _, err = first.communicate(timeout=30)  # stops at its next heartbeat (every 5 s)
+            assert first.returncode == 1 and f"(pid {second.pid})" in err and "Traceback" not in err
+            os.write(fd, b"/end\r")
+            read_until(fd, "Overall:")
+            assert second.wait(timeout=20) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert _saved_rows(tmp_path) == [(ANSWERS[0],)]
+
+
+def _saved_rows(tmp_path: Path) -> list[tuple[str]]:
+    try:
+        with sqlite3.connect(tmp_path / "db" / "m.db") as db:
+            return db.execute("select text from answers").fetchall()
+    except sqlite3.OperationalError:
+        return []

@@ -13,6 +13,7 @@ import sys
 from datetime import timedelta
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot.engine.errors import EngineError, SessionTaken
 from bot.engine.ports import Clock
@@ -59,10 +60,10 @@ async def claim(leases: SqlLeases, session_id: str, clock: Clock, console: Conso
                               "stops and keeps what was saved).")
         await leases.claim(session_id, clock.now(), take_over=True)
     if before is not None and before.owner != leases.me.owner and before.alive(clock.now(), leases.me):
-        console.print(f"[dim]Taken over from {before.where()}; it stops at its next heartbeat or save.[/dim]")
+        console.print(f"[dim]Taken over from {escape(before.where())}; it stops at its next heartbeat or save.[/dim]")
 
 
 async def _confirm(console: Console, question: str) -> bool:
-    console.print(question, end="")
+    console.print(question, end="", markup=False, highlight=False)
     answer = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     return answer.strip().lower() in {"y", "yes"}

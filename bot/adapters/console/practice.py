@@ -24,6 +24,7 @@ from bot.coaching.recall import story_id
 from bot.engine import events as ev
 from bot.engine.clock import SystemClock
 from bot.engine.errors import EngineError, SessionTaken
+from bot.engine.limits import clean_text
 from bot.engine.session import InterviewEngine
 from bot.sandbox.command import render as report
 
@@ -132,6 +133,7 @@ class PracticeRunner:
         self.heartbeat = heartbeat
         self.taken = heartbeat.taken if heartbeat is not None else asyncio.Event()
         self.taken_reason = ""
+        self.kept_draft: str | None = None  # the typed text the last checkpoint saved as the draft
 
     def _own(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -256,7 +258,10 @@ class PracticeRunner:
 
     def _hand_over(self) -> None:
         text = "\n".join(self.buffer).strip()
-        if text:
+        if text and clean_text(text) == self.kept_draft:
+            self.ui.console.print("\n[bold]Your unsent answer moved with the session[/bold] (saved as its draft before "
+                                  "the take-over): the other terminal shows it.")
+        elif text:
             self.ui.console.print("\n[bold]Not saved here[/bold] (the session moved to another process); your "
                                   "unsent answer, to paste there:")
             self.ui.console.print(text, markup=False, highlight=False)
@@ -281,8 +286,10 @@ class PracticeRunner:
         """Every few seconds: the clock's position, and what is typed so far (a kill -9 loses at most that much)."""
         while not self.ui.ended.is_set():
             await asyncio.sleep(CHECKPOINT_SECONDS)
-            ref = self.buffer_ref or self.ui.current
-            await self.engine.checkpoint(self.session_id, "\n".join(self.buffer) or None, ref)
+            ref, typed = self.buffer_ref or self.ui.current, "\n".join(self.buffer) or None
+            await self.engine.checkpoint(self.session_id, typed, ref)
+            if typed and ref == self.ui.current:
+                self.kept_draft = clean_text(typed)  # saved: a take-over hands it on
 
     async def _interrupt(self) -> None:
         draft = "\n".join(self.buffer) or None
