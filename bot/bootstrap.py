@@ -103,11 +103,12 @@ def build_judge(client: LLMClient, grades: GradeStore | None = None) -> Fallback
 def build_engine(
     bank: QuestionBank, repository: SqlRepository, notifier: Notifier, clock: Clock | None = None,
     llm: LLMClient | None = None, runner: CodeRunner | None = None,
-    code_allowed: Callable[[], Awaitable[str | None]] | None = None,
+    code_allowed: Callable[[], Awaitable[str | None]] | None = None, *, outbox: bool = False,
 ) -> InterviewEngine:
     """The engine with the LLM judge and interviewer when ``llm`` is given, else fully offline;
     with a ``runner``, coding answers are also run against their tests (``code_allowed`` can
-    refuse that, e.g. for a server whose admin switched execution off)."""
+    refuse that, e.g. for a server whose admin switched execution off).  ``outbox``: events are
+    stored with each step, for a notifier that delivers them from the database (Discord)."""
     scorer: Scorer = OfflineScorer() if llm is None else build_judge(llm, SqlGradeCache(repository.database))
     scorer = StoryAwareScorer(scorer)
     if runner is not None:
@@ -120,6 +121,7 @@ def build_engine(
         repository=repository,
         notifier=notifier,
         clock=clock or SystemClock(),
+        outbox=outbox,
     )
 
 

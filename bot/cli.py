@@ -55,11 +55,17 @@ def _days(text: str) -> int:
     return value
 
 
+MAX_SEED = 2**31 - 1  # stored with the session in a 32-bit column (PostgreSQL integer)
+
+
 def _seed(text: str) -> int:
     try:
-        return int(text)
+        seed = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError("must be a whole number") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}")
+    return seed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="drill your weak spots: questions whose key points you missed in your last attempts come first")
     p.add_argument("--resume", nargs="?", const="latest", metavar="SESSION",
                    help="continue your latest interrupted session (or the one named)")
+    p.add_argument("--take-over", action="store_true",
+                   help="with --resume: continue here a session still open in another process (that one stops)")
 
     sub.add_parser("run", help="the Discord bot (needs DISCORD_TOKEN)")
 
@@ -218,7 +226,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         kinds = LOOP_ORDER if args.round == "loop" else (RoundKind(args.round),)
         return _run(lambda: commands.practice(
             load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume,
-            args.weak))
+            args.weak, args.take_over))
     if args.command == "star" and (args.coach or args.stories):
         from bot.adapters.console import star_coach
         from bot.coaching.models import Theme

@@ -12,6 +12,8 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/mockloop.db"
+MAX_SHARDS = 1024
+MAX_USER_CHARS = 122  # users.external_id holds 128 characters, "local:" included
 
 
 # backend[+driver]://rest, as SQLAlchemy writes database URLs.
@@ -59,7 +61,10 @@ class Settings(BaseSettings):
                 low, _, high = part.partition("-")
                 if not (low.isdigit() and (not high or high.isdigit())):
                     raise ValueError("must be shard numbers such as 0,1 or a range such as 0-3")
-                ids.extend(range(int(low), int(high or low) + 1))
+                first, last = int(low), int(high or low)
+                if last >= MAX_SHARDS or first > last:  # checked before the range is built: 0-99999999 is 100M ints
+                    raise ValueError(f"must be shard numbers from 0 to {MAX_SHARDS - 1}, each range low-high")
+                ids.extend(range(first, last + 1))
             return ids or None
         return value
 
@@ -71,6 +76,19 @@ class Settings(BaseSettings):
             if max(self.shard_ids) >= self.shard_count:
                 raise ValueError("MOCKLOOP_SHARD_IDS must be below MOCKLOOP_SHARD_COUNT (shards count from 0)")
         return self
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        """An empty DISCORD_TOKEN is no token (mockloop run then explains how to get one)."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("local_user")
+    @classmethod
+    def _local_user(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > MAX_USER_CHARS:
+            raise ValueError(f"is {len(value)} characters; a user name can have at most {MAX_USER_CHARS}")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -84,6 +102,10 @@ class Settings(BaseSettings):
         backend, driver = shape["backend"].lower(), (shape["driver"] or "").lower()
         if backend not in ("sqlite", "postgresql"):
             raise ValueError("must be a SQLite (sqlite+aiosqlite://) or PostgreSQL (postgresql+asyncpg://) URL")
+        database = raw[shape.end():].removeprefix("/").split("?")[0]
+        if backend == "sqlite" and database in ("", ":memory:"):
+            raise ValueError("names an in-memory SQLite database, which would forget everything when the command ends; "
+                             "give a file such as sqlite+aiosqlite:///data/mockloop.db")
         if backend == "postgresql" and driver != "asyncpg":
             raise ValueError("needs the asyncpg driver: postgresql+asyncpg://user:password@host/database")
         return SecretStr(raw)

@@ -14,6 +14,7 @@ import signal
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 import yarl
 
@@ -35,6 +36,7 @@ from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
 from bot.storage.discord_rooms import SqlCoachRooms, SqlGuildSettings, SqlRooms
 from bot.storage.groups import SqlGroups
+from bot.storage.outbox import SqlOutbox
 from bot.storage.privacy import SqlUserData
 from bot.storage.schedules import SqlSchedules
 from bot.storage.stories import SqlStories
@@ -82,7 +84,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     rooms = SqlRooms(repo.database)
     charts = ChartRenderer()
     resources.callback(charts.close)
-    notifier = DiscordNotifier(rooms, bank, clock, build_debriefer(bank, llm), charts)
+    notifier = DiscordNotifier(rooms, SqlOutbox(repo.database), bank, clock, build_debriefer(bank, llm), charts)
     runner = build_runner(settings)
     resources.callback(runner.close)  # the frame judges' worker processes, if any were started
 
@@ -92,7 +94,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
             return None
         return "an admin switched code execution off on this server"
 
-    engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed)
+    engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed, outbox=True)
     shards = Shards(frozenset(settings.shard_ids) if settings.shard_ids is not None else None,
                     settings.shard_count or 1)
     dispatcher = Dispatcher(SqlTimers(repo.database), clock, shards)  # one timer mechanism for everything
@@ -149,7 +151,17 @@ async def run(settings: Settings) -> int:
         except discord.LoginFailure:
             log.error("Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal")
             return 1
+        except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
+            log.error("cannot reach Discord at %s (%s); check the network, or DISCORD_API_BASE and "
+                      "DISCORD_GATEWAY_URL if set", settings.discord_api_base, _reason(exc))
+            return 1
         finally:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
             await app.close()
+
+
+def _reason(exc: BaseException) -> str:
+    """The last, most specific part of a connection error, without a traceback."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]

@@ -11,3 +11,7 @@ class SessionNotFound(EngineError):
 
 class SessionFinished(EngineError):
     pass
+
+
+class SessionTaken(EngineError):
+    """Another process holds the session now; this one must stop without writing to it."""

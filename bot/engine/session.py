@@ -30,6 +30,7 @@ from bot.engine.signals import mean_score
 from bot.engine.state import (
     AnswerRecord,
     AskedQuestion,
+    Changes,
     FollowUpAsked,
     QuestionStatus,
     RoundState,
@@ -68,13 +69,18 @@ class InterviewEngine:
         repository: Repository,
         notifier: Notifier,
         clock: Clock,
+        *,
+        outbox: bool = False,
     ) -> None:
+        """With ``outbox`` every step's events are saved in the step's own transaction and the
+        notifier delivers them from storage; ``publish`` then only says that there is something new."""
         self.bank = bank
         self.scorer = scorer
         self.interviewer = interviewer
         self.repo = repository
         self.notifier = notifier
         self.clock = clock
+        self.outbox = outbox
         self.flow = RoundFlow(bank, clock)
         self._states: dict[str, SessionState] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -202,10 +208,17 @@ class InterviewEngine:
                 self.flow.repeat_prompt(step, round_, current)
         return step.state
 
-    async def checkpoint(self, session_id: str) -> None:
-        """Record that the candidate is still here, so a crash pauses the clock at this moment."""
+    async def checkpoint(self, session_id: str, draft: str | None = None, question: tuple[int, int] | None = None) -> None:
+        """Record that the candidate is still here, so a crash pauses the clock at this moment; a
+        ``draft`` (text typed for ``question``, not sent yet) is kept too if that question is still the
+        current one, so even a killed process gives it back on resume."""
         async with self._step(session_id) as step:
             step.save = step.changes.session = not step.state.finished
+            round_ = step.state.current_round()
+            current = round_.current() if round_ else None
+            same = round_ is not None and current is not None and question == (round_.position, current.position)
+            if step.save and same and draft and draft.strip() and current is not None and current.draft != clean_text(draft):
+                self._touch_current(step, draft=clean_text(draft))
 
     # ------------------------------------------------------------------ candidate actions
 
@@ -370,6 +383,10 @@ class InterviewEngine:
                 raise
             finally:
                 current_actor.reset(token)
+            if self.outbox and step.events:
+                if not step.save:  # nothing else changed (a refusal, a notice): store only what to show
+                    step.save, step.changes = True, Changes()
+                step.changes.events = list(step.events)
             if step.save:
                 if step.changes.session:
                     step.state.last_active_at = self.clock.now()

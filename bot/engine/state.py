@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from bot.engine.events import Event
 from bot.engine.models import Level, RoundKind, ScoreResult, Track
 
 
@@ -139,6 +140,9 @@ class Changes:
     answers: list[tuple[int, int, AnswerRecord]] = field(default_factory=list)
     final: set[tuple[int, int]] = field(default_factory=set)  # questions whose grade is settled
     regraded: set[tuple[int, int]] = field(default_factory=set)  # settled before, settled again (late answers)
+    # What the step announces, stored with it when the notifier delivers from storage (an outbox):
+    # then a crash between saving and showing cannot leave the user looking at an old question.
+    events: list[Event] = field(default_factory=list)
 
     def touch(self, round_pos: int, question_pos: int | None = None) -> None:
         """Mark a round row (no ``question_pos``) or one question row as changed."""

@@ -13,14 +13,15 @@ transaction by a :class:`Database`:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DataError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 T = TypeVar("T")
@@ -36,6 +37,17 @@ def safe_url(url: str | URL) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "<unparseable database URL>"
+
+
+@contextmanager
+def refusals(url: URL) -> Iterator[None]:
+    """A database that refuses work (locked too long, read-only, full, a value out of range) is one
+    sentence naming it; the statement and its parameters (user text) stay out of the message."""
+    try:
+        yield
+    except (OperationalError, DataError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None and str(exc.orig).strip() else type(exc).__name__
+        raise StorageError(f"The database {safe_url(url)} could not be used: {reason.rstrip('.')}.") from exc
 
 
 class Database(Protocol):
@@ -63,7 +75,8 @@ class SqliteDatabase:
             return work(connection)
 
     async def run(self, work: Callable[[Connection], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, self._transaction, work)
+        with refusals(self.url):
+            return await asyncio.get_running_loop().run_in_executor(self._thread, self._transaction, work)
 
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._engine.dispose)
@@ -78,8 +91,9 @@ class AsyncDatabase:
         self._engine = engine
 
     async def run(self, work: Callable[[Connection], T]) -> T:
-        async with self._engine.begin() as connection:
-            return await connection.run_sync(work)
+        with refusals(self.url):
+            async with self._engine.begin() as connection:
+                return await connection.run_sync(work)
 
     async def close(self) -> None:
         await self._engine.dispose()
@@ -101,6 +115,10 @@ def open_database(url: str) -> Database:
                 raise StorageError(f"Cannot create the folder for the database {safe_url(parsed)}: {exc.strerror}.") from exc
         return SqliteDatabase(parsed)
     options: dict[str, Any] = {"pool_pre_ping": True}
+    if "sslmode" in parsed.query and parsed.get_driver_name() == "asyncpg":
+        # libpq's spelling, as hosting providers hand it out; asyncpg takes the same values as ``ssl``.
+        options["connect_args"] = {"ssl": parsed.query["sslmode"]}
+        parsed = parsed.difference_update_query(["sslmode"])
     try:
         return AsyncDatabase(create_async_engine(parsed, **options))
     except (ArgumentError, ImportError) as exc:

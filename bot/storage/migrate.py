@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -36,6 +37,12 @@ async def upgrade(database: Database) -> None:
 
     try:
         await database.run(run)
+    except CommandError as exc:  # the database names a revision this version does not have
+        raise StorageError(f"The database {safe_url(database.url)} was set up by a newer version of MockLoop "
+                           f"({str(exc).rsplit(' ', 1)[-1]}); upgrade MockLoop to use it.") from exc
+    except TypeError as exc:  # an option in the URL the driver does not take
+        raise StorageError(f"Cannot connect to the database {safe_url(database.url)}: the URL has an option the "
+                           f"driver does not take ({str(exc).rsplit(' ', 1)[-1]}).") from exc
     except (DBAPIError, SQLAlchemyError, OSError) as exc:
         reason = getattr(exc, "orig", None) or exc
         text = str(reason).splitlines()[0] if str(reason) else type(reason).__name__

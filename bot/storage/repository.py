@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from bot.engine.state import (
 )
 from bot.storage import tables as t
 from bot.storage.db import Database
+from bot.storage.outbox import insert_events
 
 LIVE = (SessionStatus.ACTIVE.value, SessionStatus.INTERRUPTED.value)
 # Questions that were put to the candidate (AskedQuestion.counted).
@@ -53,6 +55,8 @@ _INSERT_CRITERIA = insert(t.CriterionScore)
 class SqlRepository:
     def __init__(self, database: Database) -> None:
         self.database = database
+        # Checked first in every save's transaction (the terminal's session lease); raising rolls the save back.
+        self.fence: Callable[[Connection, str], None] | None = None
 
     async def close(self) -> None:
         await self.database.close()
@@ -95,8 +99,12 @@ class SqlRepository:
                      for r, q in sorted(changes.questions | changes.final)]
         regraded = [{**key, "k_round": r, "k_question": q} for r, q in sorted(changes.regraded)]
         criteria = [row for r, q in sorted(changes.final) for row in _criterion_rows(state.id, r, state.locate(r, q))]
+        events = list(changes.events)
+        fence = self.fence
 
         def work(db: Connection) -> None:
+            if fence is not None:
+                fence(db, state.id)
             if session_row is not None:
                 db.execute(_UPDATE_SESSION, session_row)
             if answers:
@@ -110,6 +118,8 @@ class SqlRepository:
             if criteria:
                 # per-criterion rows exist once a grade is settled; the running grade is the question's result
                 db.execute(_INSERT_CRITERIA, criteria)
+            if events:
+                insert_events(db, state.id, events)
 
         await self.database.run(work)
 

@@ -253,3 +253,34 @@ async def test_a_code_question_stays_open_for_new_versions_until_the_candidate_m
     await engine.skip(state.id)
     closed = (await engine.state(state.id)).rounds[0].questions[0]
     assert closed.status == QuestionStatus.ANSWERED and closed.result is not None  # moving on keeps the grade
+
+
+async def test_a_checkpoint_keeps_the_typed_draft_of_the_current_question_only(parts) -> None:
+    engine, _clock, repo, _notes = parts
+    sid = await start(engine, minutes=10, questions=2, seed=7)
+    await engine.checkpoint(sid, "typed so far", (0, 0))
+    assert repo.sessions[sid].rounds[0].questions[0].draft == "typed so far"
+    await engine.checkpoint(sid, "meant for another question", (0, 1))  # that question is not on screen
+    assert repo.sessions[sid].rounds[0].questions[0].draft == "typed so far"
+    await engine.answer(sid, FULL)
+    assert repo.sessions[sid].rounds[0].questions[0].draft is None  # sent: no longer a draft
+
+
+class OutboxRepository(MemoryRepository):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stored: list[ev.Event] = []
+
+    async def save(self, state, changes) -> None:
+        await super().save(state, changes)
+        self.stored += changes.events
+
+
+async def test_with_an_outbox_every_event_is_saved_with_its_step_before_it_is_published() -> None:
+    repo, notes = OutboxRepository(), RecordingNotifier()
+    engine = InterviewEngine(synthetic_bank(), OfflineScorer(), OfflineInterviewer(), repo, notes, FakeClock(),
+                             outbox=True)
+    sid = await start(engine, minutes=10, questions=2, seed=7)
+    await engine.answer(sid, "x" * (MAX_ANSWER_CHARS + 1))  # refused: only the refusal is stored
+    await engine.answer(sid, FULL)
+    assert repo.stored == notes.events and any(isinstance(e, ev.AnswerRejected) for e in repo.stored)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.adapters.console import render
+from bot.adapters.console.lease import Heartbeat, claim
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
 from bot.adapters.console.waiting import Waiting
@@ -36,6 +37,7 @@ from bot.engine.signals import signal_for
 from bot.sandbox.runner import describe
 from bot.scoring.star import analyse as analyse_story
 from bot.scoring.star_models import StarAnalysis
+from bot.storage.leases import Holder, LeaseFence, SqlLeases
 from bot.storage.stories import SqlStories
 from bot.storage.usage import SqlUsageStore
 
@@ -51,7 +53,7 @@ def local_user(settings: Settings) -> tuple[str, str]:
 
 async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Level, track: Track,
                    minutes: int | None, questions: int | None, seed: int | None, resume: str | None,
-                   weak: bool = False) -> int:
+                   weak: bool = False, take_over: bool = False) -> int:
     """Run a timed mock round (or the full loop) in this terminal, saving every answer as it goes."""
     bank = load_bank(warm=False)
     repo = await open_repository(settings)
@@ -69,6 +71,8 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         async def stories(prefix: str) -> tuple[str, str] | None:
             return await recall(story_store, user_id, prefix)
 
+        leases = SqlLeases(repo.database, Holder.this_process())
+        repo.fence = LeaseFence(leases.me, clock)  # one process at a time writes a session
         engine = build_engine(bank, repo, ui, clock, llm, runner)
         console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
         if RoundKind.CODING in kinds:
@@ -85,6 +89,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             found = await repo.load_session(session_id) if session_id else None
             if found is None or found.user_id != user_id:
                 raise EngineError("There is no interrupted session of yours to resume; start one with `mockloop practice`.")
+            await claim(leases, found.id, clock, console, take_over=take_over, interactive=interactive)
             console.print(f"[bold]Resuming session {found.id[:8]}[/bold] ({found.mode}, {found.level.value}).")
             console.print(render.SUBMIT_HELP)
             state = await engine.resume(found.id, pause_clock=True)
@@ -95,13 +100,16 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             console.print(render.SUBMIT_HELP)
             state = await engine.start(SessionRequest(user_id, kinds, level, track, minutes, questions, seed, weak=weak))
             draft = None
+        practice = PracticeRunner(engine, ui, lines, state.id, draft, stories, Heartbeat(leases, state.id, clock),
+                                  waiting)
         if interactive:
             from prompt_toolkit.patch_stdout import patch_stdout
 
             with patch_stdout(raw=True):
-                finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories, waiting).run()
+                finished = await practice.run()
         else:
-            finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories, waiting).run()
+            finished = await practice.run()
+        await leases.release(state.id)
         if finished:
             final = await engine.state(state.id)
             render.scorecard(console, final, bank)

@@ -1,8 +1,10 @@
 """``mockloop practice``: the terminal as a Notifier, plus the loop that reads the candidate's lines.
 
-Three owned tasks run while a session is open: the line reader (the main loop), the timer
-that sleeps until the engine's next deadline and ticks it, and a checkpoint every few
-seconds so a killed process resumes with the clock where it stopped.
+Owned tasks run while a session is open: the line reader (the main loop), the timer that
+sleeps until the engine's next deadline and ticks it, a checkpoint every few seconds so a
+killed process resumes with the clock where it stopped, and the lease heartbeat (the session
+is held by one process at a time; see :mod:`bot.adapters.console.lease`).  When another
+process takes the session over, this one stops at once and prints what it could not save.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from typing import Any
 from rich.console import Console
 
 from bot.adapters.console import render
+from bot.adapters.console.lease import Heartbeat
 from bot.adapters.console.reader import InputInterrupted, LineSource
 from bot.adapters.console.waiting import Waiting
 from bot.coaching.recall import story_id
 from bot.engine import events as ev
 from bot.engine.clock import SystemClock
-from bot.engine.errors import EngineError
+from bot.engine.errors import EngineError, SessionTaken
+from bot.engine.limits import clean_text
 from bot.engine.session import InterviewEngine
 from bot.sandbox.command import render as report
 
@@ -123,7 +127,7 @@ class PracticeRunner:
     def __init__(self, engine: InterviewEngine, ui: ConsoleUI, lines: LineSource, session_id: str,
                  draft: str | None = None,
                  stories: Callable[[str], Awaitable[tuple[str, str] | None]] | None = None,
-                 waiting: Waiting | None = None) -> None:
+                 heartbeat: Heartbeat | None = None, waiting: Waiting | None = None) -> None:
         self.engine = engine
         self.waiting = waiting  # given when a model is configured: its replies can take a while
         self.stories = stories  # finds a saved story by id prefix, for /story
@@ -134,6 +138,10 @@ class PracticeRunner:
         self.buffer: list[str] = draft.split("\n") if draft else []
         self.buffer_ref: tuple[int, int] | None = ui.current if draft else None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.heartbeat = heartbeat
+        self.taken = heartbeat.taken if heartbeat is not None else asyncio.Event()
+        self.taken_reason = ""
+        self.kept_draft: str | None = None  # the typed text the last checkpoint saved as the draft
 
     def _own(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -146,22 +154,31 @@ class PracticeRunner:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
     async def run(self) -> bool:
-        """Run to the end; True if the session finished, False if it was interrupted."""
-        self._own(self._timer(), "practice-timer")
-        self._own(self._checkpoints(), "practice-checkpoint")
+        """Run to the end; True if the session finished, False if it was interrupted.
+
+        Raises :class:`SessionTaken` (after printing what was not saved) if another process took it over."""
+        self._own(self._guarded(self._timer()), "practice-timer")
+        self._own(self._guarded(self._checkpoints()), "practice-checkpoint")
+        if self.heartbeat is not None:
+            self._own(self.heartbeat.run(), "practice-lease")
         try:
-            while not self.ui.ended.is_set():
+            while not self.ui.ended.is_set() and not self.taken.is_set():
                 line = await self._next_line()
                 if line is None:
                     break
                 async with self._waiting():
                     await self._handle(line)
+            if self.taken.is_set():
+                raise SessionTaken(self.heartbeat.reason if self.heartbeat else self.taken_reason)
             if not self.ui.ended.is_set():
                 # Input ran out (a piped script ended): grade what was typed and close the session.
                 async with self._waiting():
                     await self._submit()
                 await self.engine.end(self.session_id)
             return True
+        except SessionTaken:
+            self._hand_over()
+            raise
         except (asyncio.CancelledError, KeyboardInterrupt, InputInterrupted):
             await self._interrupt()
             return False
@@ -182,10 +199,12 @@ class PracticeRunner:
         """The next line, unless the session ends first (a round timing out while we wait)."""
         reading = asyncio.ensure_future(self.lines.readline())
         ending = asyncio.ensure_future(self.ui.ended.wait())
+        taken = asyncio.ensure_future(self.taken.wait())
         try:
-            done, _ = await asyncio.wait({reading, ending}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({reading, ending, taken}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             ending.cancel()
+            taken.cancel()
         if reading in done:
             return reading.result()
         reading.cancel()
@@ -228,6 +247,8 @@ class PracticeRunner:
                 if not self.buffer:
                     self.buffer_ref = self.ui.current
                 self.buffer.append(line)
+        except SessionTaken:
+            raise
         except EngineError as exc:
             self.ui.console.print(f"[red]{render.escape(str(exc))}[/red]")
 
@@ -237,7 +258,31 @@ class PracticeRunner:
         self._clear()
         if not text.strip() and not require_text:
             return
-        await self.engine.answer(self.session_id, text, question=ref)
+        try:
+            await self.engine.answer(self.session_id, text, question=ref)
+        except SessionTaken:
+            self.buffer, self.buffer_ref = text.split("\n"), ref  # not saved here: handed back below
+            raise
+
+    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+        """A background step that finds the session taken over stops the runner instead of failing."""
+        try:
+            await work
+        except SessionTaken as exc:
+            self.taken_reason = str(exc)
+            if self.heartbeat is not None:
+                self.heartbeat.lost(str(exc))
+            self.taken.set()
+
+    def _hand_over(self) -> None:
+        text = "\n".join(self.buffer).strip()
+        if text and clean_text(text) == self.kept_draft:
+            self.ui.console.print("\n[bold]Your unsent answer moved with the session[/bold] (saved as its draft before "
+                                  "the take-over): the other terminal shows it.")
+        elif text:
+            self.ui.console.print("\n[bold]Not saved here[/bold] (the session moved to another process); your "
+                                  "unsent answer, to paste there:")
+            self.ui.console.print(text, markup=False, highlight=False)
 
     def _clear(self) -> None:
         self.buffer.clear()
@@ -256,12 +301,20 @@ class PracticeRunner:
                 await self._submit()
 
     async def _checkpoints(self) -> None:
+        """Every few seconds: the clock's position, and what is typed so far (a kill -9 loses at most that much)."""
         while not self.ui.ended.is_set():
             await asyncio.sleep(CHECKPOINT_SECONDS)
-            await self.engine.checkpoint(self.session_id)
+            ref, typed = self.buffer_ref or self.ui.current, "\n".join(self.buffer) or None
+            await self.engine.checkpoint(self.session_id, typed, ref)
+            if typed and ref == self.ui.current:
+                self.kept_draft = clean_text(typed)  # saved: a take-over hands it on
 
     async def _interrupt(self) -> None:
         draft = "\n".join(self.buffer) or None
-        await self.engine.interrupt(self.session_id, draft)
+        try:
+            await self.engine.interrupt(self.session_id, draft)
+        except SessionTaken:
+            self._hand_over()
+            raise
         self.ui.console.print("\n[bold]Session saved.[/bold] Continue it with `mockloop practice --resume`; "
                               "the clock is paused until then.")

@@ -5,8 +5,9 @@ buttons' custom_id template (so old questions' buttons keep working), syncs the 
 commands (to one guild instantly when ``DISCORD_DEV_GUILD_ID`` is set, else globally), starts
 the timer dispatcher (question deadlines, reminders and scheduled rounds are rows in the
 database, so they outlive the process) and takes up every session of its shards that was
-running when the process stopped: deadlines that passed meanwhile close their question or round
-on the first tick, with a note.
+running when the process stopped: whatever its thread had not shown yet is shown from the
+outbox, and deadlines that passed meanwhile close their question or round on the first tick,
+with a note.
 """
 
 from __future__ import annotations
@@ -69,11 +70,21 @@ class MockLoopBot(commands.AutoShardedBot):
         await self._pick_up_running_sessions()
 
     async def _pick_up_running_sessions(self) -> None:
+        """Show what each thread has not shown yet (the outbox), then apply what came due meanwhile."""
         s = self.services
-        for room in await s.rooms.live():
+        live = await s.rooms.live()
+        running = {room.session_id for room in live}
+        finished = [r for r in [await s.rooms.by_session(i) for i in await s.notifier.pending_sessions()
+                                if i not in running] if r is not None]
+        for room in finished:  # ended just before the stop: its scorecard is still to be shown
+            if s.scheduler.dispatcher.shards.owns(room.guild_id):
+                s.notifier.register(room)
+                s.notifier.wake(room.session_id)
+        for room in live:
             if not s.scheduler.dispatcher.shards.owns(room.guild_id):
                 continue  # another process's shard runs it
             s.notifier.register(room)
+            s.notifier.wake(room.session_id)
             try:
                 await s.engine.tick(room.session_id)
             except EngineError as exc:

@@ -1,10 +1,14 @@
 """The engine's Notifier on Discord: each session's events become messages in its private thread.
 
-Events go through one queue per session, drained by one owned task, so messages appear in the
-order the engine produced them even when a timer and the candidate act at the same moment,
-and a slow or rate-limited send never holds up the engine.  The first events of a new session
-arrive before its thread is registered (the engine asks the first question inside ``start``);
-the drain waits for the room, briefly, instead of dropping them.
+The engine saves every step's events in the step's own transaction (the session outbox), so
+what the thread must show can never be lost between "saved" and "sent".  ``publish`` only wakes
+the session's delivery task (:class:`~bot.adapters.discord.relay.Relay`), which reads the
+pending rows in order, shows each and then marks it delivered.  A process killed in between
+shows the row again after its restart; every message is sent with a nonce made from the row,
+which Discord uses to return the message it already created instead of posting a second one,
+so each message appears exactly once.  The first events of a new session arrive before its
+thread is registered (the engine asks the first question inside ``start``); delivery waits for
+the room, briefly, instead of dropping them.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ import asyncio
 import contextlib
 import io
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import discord
 
 from bot.adapters.discord import render
 from bot.adapters.discord.chart_worker import ChartRenderer
-from bot.adapters.discord.ports import Room, Rooms
+from bot.adapters.discord.ports import Outbox, Room, Rooms
+from bot.adapters.discord.relay import Relay
 from bot.adapters.discord.split import split_text
 from bot.adapters.discord.stream import stream_edits
 from bot.adapters.discord.timers import SessionTimers
@@ -34,10 +39,23 @@ ROOM_WAIT_SECONDS = 15.0
 NONE = discord.AllowedMentions.none()
 
 
+@dataclass(frozen=True)
+class Nonce:
+    """Nonces for the messages of one outbox row: the same row and part give the same nonce after
+    a restart, so Discord hands back the message it already posted (at most 25 characters)."""
+
+    session_id: str
+    row_id: int
+
+    def part(self, label: str) -> str:
+        return f"{self.session_id[:10]}{self.row_id:x}.{label}"[:25]
+
+
 class DiscordNotifier:
-    def __init__(self, rooms: Rooms, bank: QuestionBank, clock: Clock, debriefer: Debriefer,
+    def __init__(self, rooms: Rooms, outbox: Outbox, bank: QuestionBank, clock: Clock, debriefer: Debriefer,
                  charts: ChartRenderer) -> None:
         self.rooms = rooms
+        self.outbox = outbox
         self.charts = charts
         self.bank = bank
         self.clock = clock
@@ -47,8 +65,7 @@ class DiscordNotifier:
         self.timers: SessionTimers | None = None
         self._rooms: dict[str, Room] = {}
         self._room_ready: dict[str, asyncio.Event] = {}
-        self._queues: dict[str, asyncio.Queue[ev.Event]] = {}
-        self._drains: dict[str, asyncio.Task[None]] = {}
+        self._relay = Relay(self._deliver)
         self._last_fallback: dict[str, str | None] = {}
 
     def bind(self, client: discord.Client, engine: InterviewEngine, timers: SessionTimers) -> None:
@@ -60,33 +77,26 @@ class DiscordNotifier:
         self._room_ready.setdefault(room.session_id, asyncio.Event()).set()
 
     async def publish(self, session_id: str, event: ev.Event) -> None:
-        queue = self._queues.get(session_id)
-        if queue is None:
-            queue = self._queues[session_id] = asyncio.Queue()
-            task = asyncio.create_task(self._drain(session_id, queue), name=f"outbox-{session_id[:8]}")
-            self._drains[session_id] = task
-            task.add_done_callback(lambda t: self._drained(session_id, t))
-        queue.put_nowait(event)
+        """The engine saved ``event`` in the outbox with its step: deliver it (and anything before it)."""
+        self._relay.wake(session_id)
+
+    async def post(self, session_id: str, event: ev.Event) -> None:
+        await self.outbox.add(session_id, event)
+        self._relay.wake(session_id)
+
+    def wake(self, session_id: str) -> None:
+        self._relay.wake(session_id)
+
+    async def pending_sessions(self) -> list[str]:
+        return await self.outbox.sessions_with_pending()
 
     async def idle(self) -> None:
         """Wait until every queued event has been sent (tests and shutdown)."""
-        await asyncio.gather(*(q.join() for q in list(self._queues.values())))
+        await self._relay.idle()
 
     async def close(self, grace: float = 5.0) -> None:
-        """Send what is queued (for at most ``grace`` seconds), then stop every outbox."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.idle(), grace)
-        tasks = list(self._drains.values())
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    def _drained(self, session_id: str, task: asyncio.Task[None]) -> None:
-        if self._drains.get(session_id) is task:
-            self._drains.pop(session_id, None)
-            self._queues.pop(session_id, None)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("the outbox of session %s failed", session_id[:8], exc_info=task.exception())
+        """Send what is queued (for at most ``grace`` seconds), then stop; the rest is sent after a restart."""
+        await self._relay.close(grace)
 
     async def _room(self, session_id: str) -> Room | None:
         room = self._rooms.get(session_id)
@@ -103,23 +113,26 @@ class DiscordNotifier:
             self._rooms[session_id] = room
         return room
 
-    async def _drain(self, session_id: str, queue: asyncio.Queue[ev.Event]) -> None:
-        while True:
-            event = await queue.get()
-            try:
-                room = await self._room(session_id)
-                if room is None:
-                    log.warning("no Discord thread for session %s; event %s dropped", session_id[:8], type(event).__name__)
-                else:
-                    await self._show(room, event)
-            except discord.HTTPException as exc:
-                log.warning("could not show %s in session %s: %s", type(event).__name__, session_id[:8], exc.status)
-            finally:
-                queue.task_done()
+    async def _deliver(self, session_id: str) -> bool:
+        """Show the session's pending rows in order; True once its end has been shown."""
+        ended = False
+        for row_id, event in await self.outbox.pending(session_id):
+            room = await self._room(session_id)
+            if room is None:
+                log.warning("no Discord thread for session %s; event %s dropped", session_id[:8], type(event).__name__)
+            else:
+                try:
+                    await self._show(room, event, Nonce(session_id, row_id))
+                except discord.HTTPException as exc:  # refused for good (deleted thread, no access): not retried
+                    log.warning("could not show %s in session %s: %s", type(event).__name__, session_id[:8], exc.status)
+            await self.outbox.delivered(row_id)
             if isinstance(event, ev.SessionEnded):
+                ended = True
                 self._rooms.pop(session_id, None)
                 self._room_ready.pop(session_id, None)
-                return
+        if ended:
+            await self.outbox.prune(session_id)
+        return ended
 
     async def _thread(self, room: Room) -> discord.abc.Messageable:
         assert self.client is not None
@@ -127,12 +140,12 @@ class DiscordNotifier:
         assert isinstance(channel, discord.abc.Messageable)
         return channel
 
-    async def _say(self, room: Room, text: str) -> None:
+    async def _say(self, room: Room, nonce: Nonce, text: str, label: str = "t") -> None:
         thread = await self._thread(room)
-        for chunk in split_text(text):
-            await thread.send(chunk, allowed_mentions=NONE)
+        for i, chunk in enumerate(split_text(text)):
+            await thread.send(chunk, allowed_mentions=NONE, nonce=nonce.part(f"{label}{i}"))
 
-    async def _status(self, room: Room, note: str | None = None) -> None:
+    async def _status(self, room: Room, nonce: Nonce, note: str | None = None) -> None:
         """Edit the one status message (time bar) in place: at start, halfway, two minutes, each question."""
         assert self.engine is not None
         state = await self.engine.state(room.session_id)
@@ -151,7 +164,7 @@ class DiscordNotifier:
                 return
             except discord.NotFound:
                 pass
-        message = await thread.send(text, allowed_mentions=NONE)
+        message = await thread.send(text, allowed_mentions=NONE, nonce=nonce.part("s"))
         room = self._remember(room, status=message.id)
         await self.rooms.set_messages(room.session_id, status=message.id)
 
@@ -161,80 +174,83 @@ class DiscordNotifier:
         self._rooms[room.session_id] = updated
         return updated
 
-    async def _retire_buttons(self, room: Room) -> None:
-        if room.question_message_id is None:
+    async def _retire_buttons(self, room: Room, keep: int | None = None) -> None:
+        """Remove the buttons of the last question shown (never of ``keep``, the one now on screen)."""
+        if room.question_message_id is None or room.question_message_id == keep:
             return
         thread = await self._thread(room)
         with contextlib.suppress(discord.NotFound):  # deleted by a moderator: nothing left to disable
             await thread.get_partial_message(room.question_message_id).edit(view=None)  # type: ignore[attr-defined]
 
-    async def _show(self, room: Room, event: ev.Event) -> None:
+    async def _show(self, room: Room, event: ev.Event, nonce: Nonce) -> None:
         match event:
             case ev.RoundStarted():
-                await self._say(room, f"**Round {event.round_pos + 1} of {event.rounds_total}: {event.kind.value}** "
+                await self._say(room, nonce, f"**Round {event.round_pos + 1} of {event.rounds_total}: {event.kind.value}** "
                                       f"({event.minutes} min, {event.questions} question{'s' if event.questions != 1 else ''})")
             case ev.QuestionAsked():
-                await self._retire_buttons(room)
                 now = self.clock.now()
                 embed = render.question_embed(event.number, event.total, event.question, event.deadline_at - now,
                                               event.round_deadline_at - now)
                 thread = await self._thread(room)
+                # Sent before the old buttons go: a crash in between leaves two questions with buttons
+                # (the old one's still work, as late answers), never none.
                 message = await thread.send(embed=embed, view=question_view(room.session_id, room.discord_user_id),
-                                            allowed_mentions=NONE)
+                                            allowed_mentions=NONE, nonce=nonce.part("q"))
+                await self._retire_buttons(room, keep=message.id)
                 room = self._remember(room, question=message.id)
                 await self.rooms.set_messages(room.session_id, question=message.id)
-                await self._status(room)
+                await self._status(room, nonce)
                 if self.timers is not None:
                     await self.timers.poke(room.session_id, room.guild_id)
             case ev.FollowUpAsked():
-                await self._say(room, f"**Follow-up:** {event.text}")
+                await self._say(room, nonce, f"**Follow-up:** {event.text}")
             case ev.HintGiven():
-                await self._say(room, f"**Hint ({event.criterion_name}):** {event.text}\n"
+                await self._say(room, nonce, f"**Hint ({event.criterion_name}):** {event.text}\n"
                                       "-# this point now counts for at most 2 of 3")
             case ev.NoHintLeft():
-                await self._say(room, "No more hints for this question: you have covered or been shown every key point.")
+                await self._say(room, nonce, "No more hints for this question: you have covered or been shown every key point.")
             case ev.AnswerRecorded():
                 if event.late:
-                    await self._say(room, "Saved as a late answer (time had run out on that question).")
+                    await self._say(room, nonce, "Saved as a late answer (time had run out on that question).")
             case ev.SkipConfirmationNeeded():
-                await self._say(room, "That answer is empty. Press **Skip** to move on, or answer again.")
+                await self._say(room, nonce, "That answer is empty. Press **Skip** to move on, or answer again.")
             case ev.AnswerRejected():
-                await self._say(room, event.reason)
+                await self._say(room, nonce, event.reason)
             case ev.TimeWarning():
                 what = "Halfway through the round" if event.kind == "halfway" else "Two minutes left in the round"
-                await self._status(room, what)
-                await self._say(room, f"⏳ {what}: {render.clock(event.remaining_seconds)} remaining.")
+                await self._status(room, nonce, what)
+                await self._say(room, nonce, f"⏳ {what}: {render.clock(event.remaining_seconds)} remaining.")
             case ev.QuestionClosed():
-                await self._closed(room, event)
+                await self._closed(room, event, nonce)
             case ev.RoundEnded():
                 score = "no questions answered" if event.score is None else f"{event.score}/100"
                 why = {"timed_out": "time is up", "ended": "ended", "completed": "all questions done"}[event.reason]
-                await self._say(room, f"**{event.kind.value} round over** ({why}): {score}")
+                await self._say(room, nonce, f"**{event.kind.value} round over** ({why}): {score}")
             case ev.ClockPaused() if event.seconds >= 1:
                 # The bot waited on the model with the clock stopped: the time bar and the timer move with it.
-                await self._status(room)
+                await self._status(room, nonce)
                 if self.timers is not None:
                     await self.timers.poke(room.session_id, room.guild_id)
             case ev.SessionEnded():
-                await self._finish(room)
+                await self._finish(room, nonce)
             case ev.Notice():
-                await self._say(room, event.text)
+                await self._say(room, nonce, event.text)
             case ev.CodeChecked():
                 if event.check.ran:
-                    await self._say(room, render.code_report(report(event.check)))
+                    await self._say(room, nonce, render.code_report(report(event.check)))
                 else:
-                    await self._say(room, f"{event.check.error or 'Code was not run.'} It is graded on the rubric only.")
+                    await self._say(room, nonce, f"{event.check.error or 'Code was not run.'} It is graded on the rubric only.")
 
-    async def _closed(self, room: Room, event: ev.QuestionClosed) -> None:
+    async def _closed(self, room: Room, event: ev.QuestionClosed, nonce: Nonce) -> None:
         reason = event.result.fallback_reason if event.result is not None else None
         if reason and reason != self._last_fallback.get(room.session_id):
-            await self._say(room, f"Graded offline: {reason}.")
+            await self._say(room, nonce, f"Graded offline: {reason}.", "f")
         if event.result is not None and event.result.scorer != "none":
             self._last_fallback[room.session_id] = reason
         if event.reason == "timed_out":
-            await self._say(room, "⏰ Time is up for this question; moving on.")
+            await self._say(room, nonce, "⏰ Time is up for this question; moving on.", "o")
 
-    async def _finish(self, room: Room) -> None:
+    async def _finish(self, room: Room, nonce: Nonce) -> None:
         assert self.engine is not None
         if self.timers is not None:
             await self.timers.stop(room.session_id)
@@ -246,10 +262,10 @@ class DiscordNotifier:
         chart = asyncio.ensure_future(self.charts.criterion(state, self.bank))
         try:
             card: tuple[discord.Message, list[discord.Embed]] | None = None
-            for embeds in render.scorecard_messages(state, self.bank):
-                sent = await thread.send(embeds=embeds, allowed_mentions=NONE)
+            for i, embeds in enumerate(render.scorecard_messages(state, self.bank)):
+                sent = await thread.send(embeds=embeds, allowed_mentions=NONE, nonce=nonce.part(f"c{i}"))
                 card = card or (sent, embeds)
-            await stream_edits(thread, "**Debrief**", self.debriefer.debrief(state), self.clock)
+            await stream_edits(thread, "**Debrief**", self.debriefer.debrief(state), self.clock, nonce.part("d"))
             png = await chart
         finally:
             chart.cancel()

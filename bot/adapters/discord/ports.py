@@ -87,6 +87,20 @@ class CoachRooms(Protocol):
     async def get(self, thread_id: int) -> tuple[str, int, dict[str, Any]] | None: ...
 
 
+class Outbox(Protocol):
+    """Events a session's thread must still show, stored with the step that produced them."""
+
+    async def add(self, session_id: str, event: Event) -> None: ...
+
+    async def pending(self, session_id: str) -> list[tuple[int, Event]]: ...
+
+    async def delivered(self, row_id: int) -> None: ...
+
+    async def prune(self, session_id: str) -> None: ...
+
+    async def sessions_with_pending(self) -> list[str]: ...
+
+
 class SessionNotifier(Protocol):
     """The engine's notifier on Discord, as the cogs and buttons use it."""
 
@@ -95,6 +109,18 @@ class SessionNotifier(Protocol):
         ...
 
     async def publish(self, session_id: str, event: Event) -> None: ...
+
+    async def post(self, session_id: str, event: Event) -> None:
+        """Show an event no engine step produced (it is stored first, then delivered in order)."""
+        ...
+
+    def wake(self, session_id: str) -> None:
+        """Deliver whatever this session has pending (after a restart)."""
+        ...
+
+    async def pending_sessions(self) -> list[str]:
+        """Sessions with something their thread has not shown yet."""
+        ...
 
     async def close(self, grace: float = 5.0) -> None:
         """Post what is queued (waiting at most ``grace`` seconds), then stop."""

@@ -28,19 +28,27 @@ def _cut(body: str, limit: int) -> tuple[str, str]:
 
 
 async def stream_edits(channel: discord.abc.Messageable, heading: str, parts: AsyncIterator[DebriefPart],
-                       clock: Clock) -> str:
-    """Show ``parts`` under ``heading`` as they arrive; returns the whole text received."""
+                       clock: Clock, nonce: str | None = None) -> str:
+    """Show ``parts`` under ``heading`` as they arrive; returns the whole text received.
+
+    With a ``nonce``, each new message gets it plus its number, so showing the same text again
+    after a restart edits the messages already posted instead of adding new ones."""
     received = ""
     reason: str | None = None
     current = heading + "\n"  # the text of the message being written
     message: discord.Message | None = None
     shown = ""
     last_edit: datetime | None = None
+    sent = 0
 
     async def put(body: str) -> None:
-        nonlocal message
+        nonlocal message, sent
         if message is None:
-            message = await channel.send(body, allowed_mentions=NONE)
+            if nonce is None:
+                message = await channel.send(body, allowed_mentions=NONE)
+            else:
+                message = await channel.send(body, allowed_mentions=NONE, nonce=f"{nonce}{sent}"[:25])
+            sent += 1
         else:
             await message.edit(content=body)
 

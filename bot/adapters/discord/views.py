@@ -93,7 +93,7 @@ class AnswerModal(discord.ui.Modal, title="Your answer"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         services = services_of(interaction.client)
         # Through the session's outbox, so the answer shows in the thread before the reply to it.
-        await services.notifier.publish(self.session_id, Notice(render.answer_echo(self.text.value)))
+        await services.notifier.post(self.session_id, Notice(render.answer_echo(self.text.value)))
         try:
             async with typing_while(interaction.channel, services.model):
                 await services.engine.answer(self.session_id, self.text.value, question=self.question)

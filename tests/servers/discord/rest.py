@@ -389,6 +389,14 @@ class RestApi:
         body = await self._body(request)
         self._check_can_send(channel)
         state = self._emu.state
+        nonce = body.payload.get("nonce")
+        if nonce is not None and body.payload.get("enforce_nonce"):
+            # Discord returns the message already created with this nonce instead of a second one.
+            earlier = state.message_by_nonce(state.bot.id, nonce)
+            if earlier is not None and earlier.deleted:
+                raise ApiError(404, 10008, "Unknown Message")
+            if earlier is not None:
+                return json_response(earlier.payload(state))
         message = build_message(
             state,
             channel_id=channel.id,

@@ -12,6 +12,7 @@ member needs ``roles`` and ``flags``, a thread needs ``thread_metadata``,
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,8 @@ Json = dict[str, Any]
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
+
+NONCE_WINDOW_SECONDS = 300.0  # Discord checks an enforced nonce for uniqueness "in the past few minutes"
 
 @dataclass
 class User:
@@ -392,6 +395,7 @@ class State:
         self.channel_messages: dict[int, list[StoredMessage]] = {}
         self.attachments: dict[int, Attachment] = {}
         self.dm_channel_of: dict[int, int] = {}  # user id -> DM channel id
+        self.nonces: dict[tuple[int, str], tuple[int, float]] = {}  # (author, nonce) -> (message id, monotonic time)
 
     # ---- construction --------------------------------------------------------------
 
@@ -461,7 +465,16 @@ class State:
         self.dm_channel_of[user.id] = channel.id
         return channel
 
+    def message_by_nonce(self, author_id: int, nonce: str | int) -> StoredMessage | None:
+        """The message this author created with this nonce in the last few minutes (``enforce_nonce``)."""
+        found = self.nonces.get((author_id, str(nonce)))
+        if found is None or time.monotonic() - found[1] > NONCE_WINDOW_SECONDS:
+            return None
+        return self.messages.get(found[0])
+
     def store_message(self, message: StoredMessage) -> None:
+        if message.nonce is not None:
+            self.nonces[(message.author.id, str(message.nonce))] = (message.id, time.monotonic())
         self.messages[message.id] = message
         self.channel_messages.setdefault(message.channel_id, []).append(message)
         channel = self.channels.get(message.channel_id)
