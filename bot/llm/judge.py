@@ -100,9 +100,15 @@ def response_formats(rubric: Rubric) -> dict[str, dict[str, Any] | None]:
     criteria["items"]["properties"]["id"] = {"type": "string", "enum": ids}
     criteria["items"]["properties"]["evidence"]["maxLength"] = EVIDENCE_CHARS
     schema["properties"]["note"]["maxLength"] = NOTE_CHARS
+    # For a grammar, one slot per criterion in the rubric's order: an enum alone lets a small model
+    # name the same criterion three times.  (OpenAI's strict mode takes no tuples, so it gets the enum.)
+    grammar = copy.deepcopy(schema)
+    item = grammar["properties"]["criteria"].pop("items")
+    grammar["properties"]["criteria"] = {"type": "array", "prefixItems": [
+        {**item, "properties": {**item["properties"], "id": {"const": cid}}} for cid in ids]}
     return {
         "json_schema": {"type": "json_schema", "json_schema": {**GRADE_SCHEMA, "schema": schema}},
-        "json_object": {"type": "json_object", "schema": schema},
+        "json_object": {"type": "json_object", "schema": grammar},
         "plain": None,  # the prompt itself asks for JSON
     }
 

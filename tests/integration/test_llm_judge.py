@@ -142,7 +142,9 @@ async def test_a_llama_cpp_server_refusing_json_schema_with_a_500_is_asked_once_
     assert formats == ["json_schema", "json_object", "json_object", "json_object"]  # one refusal, one request a grade
     schema = response_formats(RUBRIC)["json_object"]["schema"]  # type: ignore[index]
     assert all(r["response_format"]["schema"] == schema for r in llama.requests[1:])
-    assert schema["properties"]["criteria"]["items"]["properties"]["id"]["enum"] == [c.id for c in RUBRIC.criteria]
+    # one slot per criterion, in the rubric's order: the grammar cannot repeat or skip one
+    slots = schema["properties"]["criteria"]["prefixItems"]
+    assert [slot["properties"]["id"]["const"] for slot in slots] == [c.id for c in RUBRIC.criteria]
     assert waits.waits == [] and not breaker.open  # the refusal was neither retried nor counted
 
     # A 500 that says nothing about the format is still a fault: retried, and the format kept.
@@ -287,3 +289,15 @@ async def test_hints_cap_llm_levels_too(server: FakeOpenAI) -> None:
     result = await grade(scorer, hinted=frozenset({"fix"}))
     fix = next(c for c in result.criteria if c.id == "fix")
     assert fix.score == 2 and fix.max == 2
+
+
+def test_the_grade_grammar_admits_each_criterion_once_in_order_with_bounded_quotes() -> None:
+    from tests.servers.llama_cpp import violation
+
+    schema = response_formats(RUBRIC)["json_object"]["schema"]  # type: ignore[index]
+    good = grade_json({"evaluated-once": 3})
+    assert violation(good, schema) is None
+    repeated = {**good, "criteria": [good["criteria"][0]] * len(RUBRIC.criteria)}
+    assert violation(repeated, schema) is not None
+    rambling = {**good, "criteria": [{**good["criteria"][0], "evidence": "x" * 1000}, *good["criteria"][1:]]}
+    assert violation(rambling, schema) is not None

@@ -113,8 +113,12 @@ def violation(value: Any, schema: dict[str, Any], where: str = "$") -> str | Non
         return f"{where} is not of type {kind}"
     if isinstance(value, int) and not schema.get("minimum", value) <= value <= schema.get("maximum", value):
         return f"{where} is out of range"
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return next((p for i, item in enumerate(value) if (p := violation(item, schema["items"], f"{where}[{i}]"))), None)
+    if ("const" in schema and value != schema["const"]) or ("enum" in schema and value not in schema["enum"]):
+        return f"{where} is not one of the allowed values"
+    if isinstance(value, str) and len(value) > schema.get("maxLength", len(value)):
+        return f"{where} is longer than {schema['maxLength']} characters"
+    if isinstance(value, list):
+        return _array_violation(value, schema, where)
     if not isinstance(value, dict):
         return None
     properties: dict[str, Any] = schema.get("properties", {})
@@ -124,6 +128,21 @@ def violation(value: Any, schema: dict[str, Any], where: str = "$") -> str | Non
         return f"{where} misses {missing} or has extra {extra}"
     return next((p for key, sub in properties.items() if key in value and (p := violation(value[key], sub, f"{where}.{key}"))),
                 None)
+
+
+def _array_violation(value: list[Any], schema: dict[str, Any], where: str) -> str | None:
+    """A grammar built from ``prefixItems`` admits exactly those slots; from ``items``, the bounded repeat."""
+    slots = schema.get("prefixItems")
+    if isinstance(slots, list):
+        if len(value) != len(slots):
+            return f"{where} has {len(value)} items, not {len(slots)}"
+        return next((p for i, (item, sub) in enumerate(zip(value, slots, strict=True))
+                     if (p := violation(item, sub, f"{where}[{i}]"))), None)
+    if not schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", len(value)):
+        return f"{where} has {len(value)} items, outside the allowed count"
+    if isinstance(schema.get("items"), dict):
+        return next((p for i, item in enumerate(value) if (p := violation(item, schema["items"], f"{where}[{i}]"))), None)
+    return None
 
 
 LLAMA_CPP = Dialect("llama.cpp server", python=False)
