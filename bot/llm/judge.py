@@ -82,8 +82,9 @@ GRADE_SCHEMA: dict[str, Any] = {
 # in llama_cpp/llama_chat_format.py), so even a small local model can only emit a well-formed grade.
 # Without it, llama.cpp constrains to any JSON at best.  A server that rejects the extra key
 # says so in the same way and gets the plain request next.
-EVIDENCE_CHARS = 240  # a quote, not an essay: bounded so a grammar-constrained small model cannot ramble
-NOTE_CHARS = 300
+EVIDENCE_CHARS = 240  # the longest quote asked for; less when the rubric has many criteria (below)
+NOTE_CHARS = 120
+STRUCTURE_TOKENS = 200  # braces, keys and levels of a five-criterion grade
 
 
 def response_formats(rubric: Rubric) -> dict[str, dict[str, Any] | None]:
@@ -98,7 +99,10 @@ def response_formats(rubric: Rubric) -> dict[str, dict[str, Any] | None]:
     criteria = schema["properties"]["criteria"]
     criteria.update({"minItems": len(ids), "maxItems": len(ids)})
     criteria["items"]["properties"]["id"] = {"type": "string", "enum": ids}
-    criteria["items"]["properties"]["evidence"]["maxLength"] = EVIDENCE_CHARS
+    # Even a model that fills every string to the limit (a small one does: "0.5000…") must close the
+    # JSON within MAX_TOKENS, counting a character as a token at worst.
+    quote = min(EVIDENCE_CHARS, (MAX_TOKENS - STRUCTURE_TOKENS - NOTE_CHARS) // len(ids))
+    criteria["items"]["properties"]["evidence"]["maxLength"] = quote
     schema["properties"]["note"]["maxLength"] = NOTE_CHARS
     # For a grammar, one slot per criterion in the rubric's order: an enum alone lets a small model
     # name the same criterion three times.  (OpenAI's strict mode takes no tuples, so it gets the enum.)
@@ -257,7 +261,13 @@ _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 
 
 def _parse(text: str) -> JudgeReply:
-    return JudgeReply.model_validate_json(_FENCE.sub("", text))
+    body = _FENCE.sub("", text)
+    try:
+        # A raw newline or tab inside a quote is kept: llama-cpp-python's JSON grammar lets them through.
+        data = json.loads(body, strict=False)
+    except ValueError:
+        return JudgeReply.model_validate_json(body)  # raises the "json_invalid" error the caller names
+    return JudgeReply.model_validate(data)
 
 
 def _problem(text: str, rubric: Rubric) -> str | None:

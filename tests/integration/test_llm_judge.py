@@ -301,3 +301,10 @@ def test_the_grade_grammar_admits_each_criterion_once_in_order_with_bounded_quot
     assert violation(repeated, schema) is not None
     rambling = {**good, "criteria": [{**good["criteria"][0], "evidence": "x" * 1000}, *good["criteria"][1:]]}
     assert violation(rambling, schema) is not None
+
+
+def test_a_raw_control_character_inside_a_quote_does_not_spoil_a_grade() -> None:
+    from bot.llm.judge import _problem
+
+    reply = json.dumps(grade_json({"evaluated-once": 3})).replace('"note": "', '"note": "line one\\nline two ')
+    assert _problem(reply.replace("\\n", "\n"), RUBRIC) is None
