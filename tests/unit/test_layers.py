@@ -29,7 +29,8 @@ ALLOWED: dict[str, set[str]] = {
     "bot.interviewer": set(),
     "bot.scheduling": set(),
     "bot.coaching": {"bot.scoring"},
-    "bot.llm": {"bot.scoring", "bot.interviewer"},  # offline fallbacks and the judge's cross-check
+    "bot.llm": {"bot.scoring", "bot.interviewer", "bot.audio"},  # offline fallbacks, the judge's cross-check, audio limits
+    "bot.audio": {"bot.scoring.delivery"},  # a recording's type, length and limits
     "bot.sandbox": {"bot.content"},
     "bot.storage": {"bot.adapters.discord.ports", "bot.scheduling.ports", "bot.coaching.story", "bot.llm.usage"},
     "bot.star_command": {"bot.scoring"},

@@ -14,6 +14,7 @@ from rich.table import Table
 from bot.adapters.console import render
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
+from bot.adapters.console.voice import VoiceAnswers
 from bot.adapters.console.waiting import Waiting
 from bot.bootstrap import (
     build_debriefer,
@@ -21,6 +22,7 @@ from bot.bootstrap import (
     build_llm,
     build_runner,
     build_star_analyser,
+    build_transcriber,
     load_bank,
     open_repository,
 )
@@ -57,6 +59,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
     repo = await open_repository(settings)
     console = _console()
     llm = None
+    transcriber = None
     try:
         external, name = local_user(settings)
         user_id = await repo.ensure_user(external, name)
@@ -70,6 +73,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             return await recall(story_store, user_id, prefix)
 
         engine = build_engine(bank, repo, ui, clock, llm, runner)
+        transcriber = build_transcriber(settings, clock, SqlUsageStore(repo.database))
         console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
         if RoundKind.CODING in kinds:
             probe = await runner.probe()
@@ -95,13 +99,16 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             console.print(render.SUBMIT_HELP)
             state = await engine.start(SessionRequest(user_id, kinds, level, track, minutes, questions, seed, weak=weak))
             draft = None
+        actor = Actor(user_id, state.id)  # the runner calls it between engine steps, so it is named here
+        voice = VoiceAnswers(console, None if transcriber is None else
+                             lambda data, name: transcriber.transcribe(data, name, actor=actor))
         if interactive:
             from prompt_toolkit.patch_stdout import patch_stdout
 
             with patch_stdout(raw=True):
-                finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories, waiting).run()
+                finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories, waiting, voice).run()
         else:
-            finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories, waiting).run()
+            finished = await PracticeRunner(engine, ui, lines, state.id, draft, stories, waiting, voice).run()
         if finished:
             final = await engine.state(state.id)
             render.scorecard(console, final, bank)
@@ -113,6 +120,8 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
     finally:
         if llm is not None:
             await llm.close()
+        if transcriber is not None:
+            await transcriber.close()
         await repo.close()
 
 
@@ -199,12 +208,13 @@ async def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-async def star_analysis(settings: Settings, text: str, scorer_name: str) -> StarAnalysis:
-    """The STAR analysis by the LLM when asked for and configured, else offline (saying why if asked)."""
+async def star_analysis(settings: Settings, text: str, scorer_name: str, spoken_seconds: float | None = None) -> StarAnalysis:
+    """The STAR analysis by the LLM when asked for and configured, else offline (saying why if asked);
+    ``spoken_seconds`` is the recording's length when the story was told aloud."""
     if scorer_name == "offline":
-        return analyse_story(text)
+        return analyse_story(text, spoken_seconds)
     if settings.openai_api_key is None:
-        found = analyse_story(text)
+        found = analyse_story(text, spoken_seconds)
         if scorer_name == "llm":
             found = found.model_copy(update={"fallback_reason": "no LLM is configured (OPENAI_API_KEY is not set)"})
         return found
@@ -215,7 +225,7 @@ async def star_analysis(settings: Settings, text: str, scorer_name: str) -> Star
         client = build_llm(settings, usage=SqlUsageStore(repo.database))
         analyser = build_star_analyser(client)
         assert analyser is not None
-        return await analyser.analyse(text)
+        return await analyser.analyse(text, spoken_seconds)
     finally:
         if client is not None:
             await client.close()
