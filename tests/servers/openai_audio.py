@@ -15,6 +15,7 @@ test can assert what was sent, and that nothing was sent when a file was refused
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections import deque
 from dataclasses import dataclass, field
@@ -106,10 +107,8 @@ class FakeTranscriptions:
         if fault.kind == "server_error":
             status = int(fault.options["status"])
             return _error(f"The server had an error processing your request ({status}).", status, type_="server_error")
-        try:  # hang: answer only after the client has given up (or the server stops)
+        with contextlib.suppress(TimeoutError):  # hang: answer only after the client has given up (or the server stops)
             await asyncio.wait_for(self._closing.wait(), timeout=float(fault.options["seconds"]))
-        except TimeoutError:
-            pass
         return _error("Server shutting down.", 503, type_="server_error")
 
     def _answer(self, entry: Scripted, fmt: str) -> web.Response:
