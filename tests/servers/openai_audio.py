@@ -82,8 +82,8 @@ class FakeTranscriptions:
             return _error(f"Maximum content size limit ({LIMIT}) exceeded.", 413)
         form = await request.post()
         upload = form.get("file")
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        fields["timestamp_granularities[]"] = form.getall("timestamp_granularities[]", [])
+        fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+        fields["timestamp_granularities[]"] = [v for k, v in form.items() if k == "timestamp_granularities[]"]
         if not isinstance(upload, web.FileField):
             self.requests.append(fields)
             return _error("Missing required parameter: 'file'.", 400, param="file")
