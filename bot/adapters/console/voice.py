@@ -19,6 +19,7 @@ from bot.adapters.console import render
 from bot.config import Settings
 from bot.engine.models import Question
 from bot.engine.speech import AudioRejected, Transcript, TranscriptionUnavailable, VoiceError
+from bot.errors import UsageError
 from bot.scoring.delivery import Delivery, clock, measure, target_for
 
 NO_SERVICE = ("Voice answers need a speech-to-text service, and none is configured: set OPENAI_API_KEY to use "
@@ -43,9 +44,19 @@ def read_recording(path: str) -> bytes:
 
 
 async def transcribe_path(settings: Settings, path: str) -> Transcript:
-    """The transcript of the file at ``path``, charged to the local user's voice budget."""
+    """The transcript of the file at ``path``, charged to the local user's voice budget.
+
+    For the commands: a file refused for what it is (unreadable, too large or long, not audio) is a
+    usage error (exit 2), like a bad ``--answer-file``; a service that fails is exit 1."""
     if not settings.speech_configured:
         raise TranscriptionUnavailable(NO_SERVICE)
+    try:
+        return await _transcribe(settings, path)
+    except AudioRejected as exc:
+        raise UsageError(str(exc)) from None
+
+
+async def _transcribe(settings: Settings, path: str) -> Transcript:
     data = read_recording(path)
     from bot.adapters.console.commands import local_user
     from bot.bootstrap import build_transcriber, open_repository
