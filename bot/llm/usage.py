@@ -114,7 +114,8 @@ class AudioMeter:
             used = await self.store.audio_seconds_since(since, **who)
             if used + seconds > budget:
                 left = max(0, round(budget - used))
-                return (f"{whose} daily voice budget of {budget // 60} minutes is nearly used up ({left} s left, this "
+                size = f"{budget // 60} minutes" if budget % 60 == 0 and budget else f"{budget} seconds"
+                return (f"{whose} daily voice budget of {size} is nearly used up ({left} s left, this "
                         f"recording is {round(seconds)} s); it renews at 00:00 UTC")
         return None
 
