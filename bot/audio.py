@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.speech import AudioRejected
+from bot.engine.speech import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, AudioRejected
 from bot.scoring.delivery import clock
 
-MAX_BYTES = 25 * 1024 * 1024
-MAX_SECONDS = 300
+MAX_BYTES = MAX_AUDIO_BYTES
+MAX_SECONDS = MAX_AUDIO_SECONDS
 ACCEPTED = "Ogg/Opus, MP3, M4A, WAV or WebM"
 
 

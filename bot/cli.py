@@ -232,9 +232,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _run(lambda: star_coach.stories(settings, user))
         return _run(lambda: star_coach.coach(settings, user, Theme(args.theme), args.topic))
     if args.command == "star" and args.audio_file:
-        from bot.adapters.console.voice import spoken_star
-
-        return _run(lambda: spoken_star(load_settings(), args.audio_file, args.scorer, args.json))
+        return _run(lambda: commands.spoken_star(load_settings(), args.audio_file, args.scorer, args.json))
     if args.command == "star":
         from bot.star_command import read_story, star
 

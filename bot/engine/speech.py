@@ -14,6 +14,11 @@ from typing import Protocol
 from bot.engine.context import Actor
 from bot.engine.errors import EngineError
 
+# The speech API's limit per file, and ours per answer (a longer one is a monologue and costs minutes of
+# someone's transcription budget).  Adapters check the size before downloading; ``bot.audio`` checks both.
+MAX_AUDIO_BYTES = 25 * 1024 * 1024
+MAX_AUDIO_SECONDS = 300
+
 
 class VoiceError(EngineError):
     """A recording could not become an answer; the message is one sentence saying why."""

@@ -37,7 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "bot.adapters.discord": {"bot.coaching", "bot.sandbox", "bot.scheduling", "bot.scoring"},
     # The terminal's commands still build their own services through bootstrap (issue 16, item 4).
     "bot.adapters.console": {"bot.bootstrap", "bot.coaching", "bot.content", "bot.sandbox", "bot.scoring",
-                             "bot.storage"},
+                             "bot.storage", "bot.audio", "bot.star_command"},  # a recording's limits; `star --audio-file`
 }
 
 

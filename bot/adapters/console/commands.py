@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from rich.console import Console
 from rich.table import Table
 
-from bot.adapters.console import render
+from bot.adapters.console import render, voice
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
 from bot.adapters.console.voice import VoiceAnswers
@@ -230,3 +230,23 @@ async def star_analysis(settings: Settings, text: str, scorer_name: str, spoken_
         if client is not None:
             await client.close()
         await repo.close()
+
+
+async def spoken_star(settings: Settings, path: str, scorer: str, as_json: bool) -> int:
+    """`mockloop star --audio-file`: the STAR analysis of a told story, with its real length and delivery."""
+    from bot.star_command import render as render_star
+
+    transcript = await voice.transcribe_path(settings, path, local_user(settings))
+    found = await star_analysis(settings, transcript.text, scorer, transcript.seconds)
+    delivery = voice.delivery_for(transcript, None)
+    if as_json:
+        out = {**found.model_dump(mode="json"), "transcript": transcript.text, "delivery": delivery.model_dump(mode="json")}
+        print(json.dumps(out, ensure_ascii=True))
+        return 0
+    console = _console()
+    voice.show_transcript(console, transcript)
+    if found.fallback_reason:
+        print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
+    sys.stdout.write(render_star(found))
+    voice.show_delivery(console, delivery)
+    return 0

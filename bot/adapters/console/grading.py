@@ -36,9 +36,10 @@ async def score(settings: Settings, question_id: str, answer: str | None, answer
         raise UsageError(f"unknown question id {question_id!r}.{hint}")
     transcript = None
     if audio_file is not None:
+        from bot.adapters.console.commands import local_user
         from bot.adapters.console.voice import transcribe_path
 
-        transcript = await transcribe_path(settings, audio_file)
+        transcript = await transcribe_path(settings, audio_file, local_user(settings))
         text = transcript.text
     else:
         text = answer if answer is not None else read_text(answer_file or "-", "answer")

@@ -18,14 +18,13 @@ from rich.console import Console
 from bot.adapters.console import render
 from bot.config import Settings
 from bot.engine.models import Question
-from bot.engine.speech import AudioRejected, Transcript, TranscriptionUnavailable, VoiceError
+from bot.engine.speech import MAX_AUDIO_BYTES, AudioRejected, Transcript, TranscriptionUnavailable, VoiceError
 from bot.errors import UsageError
 from bot.scoring.delivery import Delivery, clock, measure, target_for
 
 NO_SERVICE = ("Voice answers need a speech-to-text service, and none is configured: set OPENAI_API_KEY to use "
               "OpenAI's whisper-1, or MOCKLOOP_STT_BASE_URL to a local whisper server that speaks the same API "
               "(e.g. http://127.0.0.1:8000/v1); the README's “Voice answers” section shows both.")
-MAX_BYTES = 25 * 1024 * 1024  # bot.audio.MAX_BYTES, repeated so a missing service costs no import
 PREVIEW_CHARS = 320
 
 
@@ -34,7 +33,7 @@ def read_recording(path: str) -> bytes:
     file = Path(path).expanduser()
     try:
         size = file.stat().st_size
-        if size > MAX_BYTES:
+        if size > MAX_AUDIO_BYTES:
             from bot.audio import too_large
 
             raise AudioRejected(too_large(size) or "The recording is too large.")
@@ -43,29 +42,28 @@ def read_recording(path: str) -> bytes:
         raise AudioRejected(f"Cannot read the recording {path}: {exc.strerror or 'not a readable file'}.") from None
 
 
-async def transcribe_path(settings: Settings, path: str) -> Transcript:
-    """The transcript of the file at ``path``, charged to the local user's voice budget.
+async def transcribe_path(settings: Settings, path: str, user: tuple[str, str]) -> Transcript:
+    """The transcript of the file at ``path``, charged to ``user``'s voice budget (external id, name).
 
     For the commands: a file refused for what it is (unreadable, too large or long, not audio) is a
     usage error (exit 2), like a bad ``--answer-file``; a service that fails is exit 1."""
     if not settings.speech_configured:
         raise TranscriptionUnavailable(NO_SERVICE)
     try:
-        return await _transcribe(settings, path)
+        return await _transcribe(settings, path, user)
     except AudioRejected as exc:
         raise UsageError(str(exc)) from None
 
 
-async def _transcribe(settings: Settings, path: str) -> Transcript:
+async def _transcribe(settings: Settings, path: str, user: tuple[str, str]) -> Transcript:
     data = read_recording(path)
-    from bot.adapters.console.commands import local_user
     from bot.bootstrap import build_transcriber, open_repository
     from bot.engine.context import Actor
     from bot.storage.usage import SqlUsageStore
 
     repo = await open_repository(settings)
     try:
-        actor = Actor(await repo.ensure_user(*local_user(settings)))
+        actor = Actor(await repo.ensure_user(*user))
         transcriber = build_transcriber(settings, usage=SqlUsageStore(repo.database))
         assert transcriber is not None  # speech_configured said so
         try:
@@ -122,26 +120,3 @@ class VoiceAnswers:
         show_delivery(self.console, delivery_for(transcript, question))
         return transcript.text
 
-
-async def spoken_star(settings: Settings, path: str, scorer: str, as_json: bool) -> int:
-    """`mockloop star --audio-file`: the STAR analysis of a told story, with its real length and delivery."""
-    import json
-    import sys
-
-    from bot.adapters.console.commands import star_analysis
-    from bot.star_command import render as render_star
-
-    transcript = await transcribe_path(settings, path)
-    found = await star_analysis(settings, transcript.text, scorer, transcript.seconds)
-    delivery = delivery_for(transcript, None)
-    if as_json:
-        out = {**found.model_dump(mode="json"), "transcript": transcript.text, "delivery": delivery.model_dump(mode="json")}
-        print(json.dumps(out, ensure_ascii=True))
-        return 0
-    console = Console(highlight=False, soft_wrap=True)
-    show_transcript(console, transcript)
-    if found.fallback_reason:
-        print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
-    sys.stdout.write(render_star(found))
-    show_delivery(console, delivery)
-    return 0

@@ -1,0 +1,108 @@
+"""Voice messages in a round's thread, through discord.py against the local Discord server and the
+local OpenAI-compatible server's transcription route (the chat model stays offline)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from bot.discord_root import DiscordApp, build_discord
+from bot.engine.clock import FakeClock
+from tests.e2e.test_discord import CORE_ANSWER, bounded, button_id, is_scorecard, next_bot_text, settings_for
+from tests.servers.discord import DiscordEmulator, running_client, running_discord
+from tests.servers.openai_server import FakeOpenAI, running_fake_openai
+from tests.voice import speak
+
+SEGMENTS = [(0.0, 6.0, CORE_ANSWER[:80]), (10.0, 20.0, CORE_ANSWER[80:])]
+
+
+@pytest.fixture(scope="module")
+def voice_message(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return speak(CORE_ANSWER, tmp_path_factory.mktemp("voice"), "ogg", name="voice-message").read_bytes()
+
+
+@asynccontextmanager
+async def bot_with_speech(tmp_path: Path, speech: bool = True) -> AsyncIterator[tuple[DiscordEmulator, FakeOpenAI, DiscordApp]]:
+    async with running_fake_openai() as server, running_discord() as em:
+        assert em.default_guild_id is not None
+        settings = settings_for(em, tmp_path / "bot.db", em.default_guild_id)
+        if speech:
+            settings = settings.model_copy(update={"stt_base_url": server.base_url, "stt_timeout": 2.0})
+        app = await build_discord(settings, clock=FakeClock(), guild_ready_timeout=0.1)
+        try:
+            async with running_client(em, app.bot, ready_timeout=15):
+                yield em, server, app
+        finally:
+            await app.close()
+
+
+async def open_round(em: DiscordEmulator) -> tuple[int, int]:
+    alice = em.add_user("alice")
+    assert em.default_channel_id is not None
+    handle = await em.slash(alice, "mock start", {"round": "core", "level": "mid"}, channel=em.default_channel_id)
+    await handle.wait_followup(lambda m: "round is in" in m.content, timeout=10)
+    thread = await em.wait_for_thread(em.default_channel_id)
+    return alice, thread.id
+
+
+@bounded
+async def test_a_voice_message_is_transcribed_shown_with_its_delivery_and_graded(tmp_path: Path, voice_message: bytes) -> None:
+    async with bot_with_speech(tmp_path) as (em, server, app):
+        alice, thread = await open_round(em)
+        question = await next_bot_text(em, thread, None, lambda m: "Question 1" in json.dumps(m.embeds))
+        server.audio.transcript(CORE_ANSWER, SEGMENTS)
+        sent = await em.say(alice, thread, "", attachments=[("voice-message.ogg", voice_message)], voice_seconds=9.5)
+        shown = await next_bot_text(em, thread, sent, lambda m: m.content.startswith("**Transcript**"), timeout=15)
+        assert "🎙️" in sent.reactions
+        assert "**Delivery**" in shown.content and "1 long pause (4 s at 0:06)" in shown.content
+        assert "words a minute" in shown.content and shown.message_reference is not None
+        await em.wait_for_gateway(lambda: bool(sent.reactions.get("✅")), timeout=10, what="the ✅ under the answer")
+        assert server.audio.requests[0]["data"] == voice_message  # downloaded from the server's CDN route, sent whole
+        [(text,)] = app_rows(app, tmp_path, "select text from answers")
+        assert text == CORE_ANSWER
+        await (await em.click(alice, question, button_id(question, "ml:end:"))).acked()
+        card = await next_bot_text(em, thread, question, is_scorecard, timeout=20)
+        assert "/100" in json.dumps(card.embeds)
+
+
+def app_rows(app: DiscordApp, tmp_path: Path, sql: str) -> list[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        return db.execute(sql).fetchall()
+
+
+@bounded
+async def test_without_a_service_a_voice_message_is_declined_and_the_round_goes_on(tmp_path: Path,
+                                                                                  voice_message: bytes) -> None:
+    async with bot_with_speech(tmp_path, speech=False) as (em, server, app):
+        alice, thread = await open_round(em)
+        await next_bot_text(em, thread, None, lambda m: "Question 1" in json.dumps(m.embeds))
+        sent = await em.say(alice, thread, "", attachments=[("voice-message.ogg", voice_message)], voice_seconds=9.5)
+        reply = await next_bot_text(em, thread, sent, lambda m: "speech-to-text service" in m.content)
+        assert "The round goes on: type your answer instead." in reply.content and server.audio.requests == []
+        typed = await em.say(alice, thread, CORE_ANSWER)
+        await em.wait_for_gateway(lambda: bool(typed.reactions.get("✅")), timeout=10, what="the typed answer taken")
+
+
+@bounded
+async def test_a_failing_service_or_a_bad_file_is_one_reply_and_typed_words_are_kept(tmp_path: Path,
+                                                                                     voice_message: bytes) -> None:
+    async with bot_with_speech(tmp_path) as (em, server, app):
+        alice, thread = await open_round(em)
+        await next_bot_text(em, thread, None, lambda m: "Question 1" in json.dumps(m.embeds))
+        for _ in range(3):
+            server.audio.fault("server_error")
+        sent = await em.say(alice, thread, "", attachments=[("voice-message.ogg", voice_message)], voice_seconds=9.5)
+        reply = await next_bot_text(em, thread, sent, lambda m: "not transcribed" in m.content, timeout=15)
+        assert "answered with an error (500)" in reply.content and "The round goes on" in reply.content
+
+        fake = await em.say(alice, thread, "Lists are mutable.", attachments=[("answer.mp3", b"not audio at all" * 40)])
+        reply = await next_bot_text(em, thread, fake, lambda m: "not a recording I can read" in m.content)
+        await em.wait_for_gateway(lambda: bool(fake.reactions.get("✅")), timeout=10, what="the typed part taken")
+        assert [t for (t,) in app_rows(app, tmp_path, "select text from answers")] == ["Lists are mutable."]
+        assert len(server.audio.requests) == 3  # the fake file was refused before any upload
