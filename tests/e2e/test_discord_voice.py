@@ -4,6 +4,7 @@ local OpenAI-compatible server's transcription route (the chat model stays offli
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -51,7 +52,7 @@ async def open_round(em: DiscordEmulator) -> tuple[int, int]:
 
 @bounded
 async def test_a_voice_message_is_transcribed_shown_with_its_delivery_and_graded(tmp_path: Path, voice_message: bytes) -> None:
-    async with bot_with_speech(tmp_path) as (em, server, app):
+    async with bot_with_speech(tmp_path) as (em, server, _):
         alice, thread = await open_round(em)
         question = await next_bot_text(em, thread, None, lambda m: "Question 1" in json.dumps(m.embeds))
         server.audio.transcript(CORE_ANSWER, SEGMENTS)
@@ -62,16 +63,14 @@ async def test_a_voice_message_is_transcribed_shown_with_its_delivery_and_graded
         assert "words a minute" in shown.content and shown.message_reference is not None
         await em.wait_for_gateway(lambda: bool(sent.reactions.get("✅")), timeout=10, what="the ✅ under the answer")
         assert server.audio.requests[0]["data"] == voice_message  # downloaded from the server's CDN route, sent whole
-        [(text,)] = app_rows(app, tmp_path, "select text from answers")
+        [(text,)] = app_rows(tmp_path, "select text from answers")
         assert text == CORE_ANSWER
         await (await em.click(alice, question, button_id(question, "ml:end:"))).acked()
         card = await next_bot_text(em, thread, question, is_scorecard, timeout=20)
         assert "/100" in json.dumps(card.embeds)
 
 
-def app_rows(app: DiscordApp, tmp_path: Path, sql: str) -> list[tuple]:
-    import sqlite3
-
+def app_rows(tmp_path: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(tmp_path / "bot.db") as db:
         return db.execute(sql).fetchall()
 
@@ -79,7 +78,7 @@ def app_rows(app: DiscordApp, tmp_path: Path, sql: str) -> list[tuple]:
 @bounded
 async def test_without_a_service_a_voice_message_is_declined_and_the_round_goes_on(tmp_path: Path,
                                                                                   voice_message: bytes) -> None:
-    async with bot_with_speech(tmp_path, speech=False) as (em, server, app):
+    async with bot_with_speech(tmp_path, speech=False) as (em, server, _):
         alice, thread = await open_round(em)
         await next_bot_text(em, thread, None, lambda m: "Question 1" in json.dumps(m.embeds))
         sent = await em.say(alice, thread, "", attachments=[("voice-message.ogg", voice_message)], voice_seconds=9.5)
@@ -92,7 +91,7 @@ async def test_without_a_service_a_voice_message_is_declined_and_the_round_goes_
 @bounded
 async def test_a_failing_service_or_a_bad_file_is_one_reply_and_typed_words_are_kept(tmp_path: Path,
                                                                                      voice_message: bytes) -> None:
-    async with bot_with_speech(tmp_path) as (em, server, app):
+    async with bot_with_speech(tmp_path) as (em, server, _):
         alice, thread = await open_round(em)
         await next_bot_text(em, thread, None, lambda m: "Question 1" in json.dumps(m.embeds))
         for _ in range(3):
@@ -104,5 +103,5 @@ async def test_a_failing_service_or_a_bad_file_is_one_reply_and_typed_words_are_
         fake = await em.say(alice, thread, "Lists are mutable.", attachments=[("answer.mp3", b"not audio at all" * 40)])
         reply = await next_bot_text(em, thread, fake, lambda m: "not a recording I can read" in m.content)
         await em.wait_for_gateway(lambda: bool(fake.reactions.get("✅")), timeout=10, what="the typed part taken")
-        assert [t for (t,) in app_rows(app, tmp_path, "select text from answers")] == ["Lists are mutable."]
+        assert [t for (t,) in app_rows(tmp_path, "select text from answers")] == ["Lists are mutable."]
         assert len(server.audio.requests) == 3  # the fake file was refused before any upload
