@@ -8,15 +8,25 @@ recording (``MediaRecorder``) usually leaves WebM's ``Duration`` out, so then th
 timestamp gives the length.
 
 The limits are the speech API's (25 MB a file) and ours (five minutes: a longer answer is a
-monologue, and it would cost minutes of someone's transcription budget).
+monologue, and it would cost minutes of someone's transcription budget).  This module is imported
+only where a speech-to-text service is configured, so its libraries cost nothing elsewhere.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import ebmlite
+import mutagen
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+from mutagen.wave import WAVE
 
 from bot.engine.speech import MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, AudioRejected
 from bot.scoring.delivery import clock
@@ -83,13 +93,6 @@ def inspect(data: bytes) -> Clip:
 def _duration(kind: str, data: bytes) -> float | None:
     if kind == "webm":
         return _matroska_seconds(data)
-    import mutagen
-    from mutagen.mp3 import MP3
-    from mutagen.mp4 import MP4
-    from mutagen.oggopus import OggOpus
-    from mutagen.oggvorbis import OggVorbis
-    from mutagen.wave import WAVE
-
     readers: dict[str, tuple[Callable[[Any], Any], ...]] = {
         "ogg": (OggOpus, OggVorbis), "mp3": (MP3,), "m4a": (MP4,), "wav": (WAVE,)}
     for reader in readers[kind]:
@@ -103,16 +106,20 @@ def _duration(kind: str, data: bytes) -> float | None:
 
 def _matroska_seconds(data: bytes) -> float | None:
     """WebM's length: the ``Duration`` in its segment info, else the last block's timestamp."""
-    import ebmlite
-
     try:
-        document = ebmlite.loadSchema("matroska.xml").loads(data)
+        document = _matroska().loads(data)
         for segment in document:
             if segment.name == "Segment":
                 return _segment_seconds(segment)
     except (ValueError, KeyError, IndexError, TypeError, OSError, EOFError):
         return None  # ebmlite raises plain errors on a damaged file
     return None
+
+
+@functools.cache
+def _matroska() -> Any:
+    """ebmlite's Matroska schema, parsed from its XML once per process."""
+    return ebmlite.loadSchema("matroska.xml")
 
 
 def _segment_seconds(segment: Any) -> float | None:
