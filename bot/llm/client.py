@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import openai
 from openai import AsyncOpenAI
@@ -42,7 +42,6 @@ from bot.llm.retry import RetryPolicy
 from bot.llm.usage import UsageMeter
 from bot.llm.window import ContextTooSmall, ContextWindow
 
-T = TypeVar("T")
 __all__ = ["BudgetExhausted", "Completion", "FormatRejected", "LLMClient", "LLMUnavailable", "Messages", "Usage"]
 # The SDK's HTTP stack (httpx2 in openai 3.x) can raise its own errors mid-stream.
 TRANSPORT_MODULES = {"httpx", "httpx2", "httpcore", "h11", "anyio"}
@@ -190,6 +189,7 @@ class LLMClient:
             await self.meter.record(purpose, model, sum(len(str(m.get("content", ""))) for m in messages), len(text),
                                     usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None,
                                     actor)
+
 
 def fold_system(messages: Messages) -> Messages:
     """The system message moved to the start of the first user turn.
