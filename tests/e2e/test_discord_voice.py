@@ -16,7 +16,7 @@ from bot.engine.clock import FakeClock
 from tests.e2e.test_discord import CORE_ANSWER, bounded, button_id, is_scorecard, next_bot_text, settings_for
 from tests.servers.discord import DiscordEmulator, running_client, running_discord
 from tests.servers.openai_server import FakeOpenAI, running_fake_openai
-from tests.voice import speak
+from tests.voice import silence, speak
 
 SEGMENTS = [(0.0, 6.0, CORE_ANSWER[:80]), (10.0, 20.0, CORE_ANSWER[80:])]
 
@@ -105,3 +105,29 @@ async def test_a_failing_service_or_a_bad_file_is_one_reply_and_typed_words_are_
         await em.wait_for_gateway(lambda: bool(fake.reactions.get("✅")), timeout=10, what="the typed part taken")
         assert [t for (t,) in app_rows(tmp_path, "select text from answers")] == ["Lists are mutable."]
         assert len(server.audio.requests) == 3  # the fake file was refused before any upload
+
+
+STORY = ("Last spring our checkout API timed out every evening at peak. I was on call, and my goal was p99 under "
+         "300 ms before the sale. I profiled the endpoint, found an N+1 query in the discount lookup and rewrote it "
+         "with a join. Afterwards p99 went from 2.4 s to 180 ms. I learned to profile before guessing.")
+
+
+@bounded
+async def test_a_star_story_told_by_voice_is_judged_on_its_real_length(tmp_path: Path) -> None:
+    told = silence(100, tmp_path, "ogg", name="story")  # 100 s as recorded; the 50 words would read as 21 s
+    async with bot_with_speech(tmp_path) as (em, server, _):
+        alice = em.add_user("alice")
+        assert em.default_channel_id is not None
+        await (await em.slash(alice, "star practice", {"theme": "incident"}, channel=em.default_channel_id)).wait_followup()
+        thread = await em.wait_for_thread(em.default_channel_id, lambda t: alice in t.thread_member_ids)
+        await next_bot_text(em, thread.id, None, lambda m: "production problem" in m.content)
+        server.audio.transcript(STORY)
+        sent = await em.say(alice, thread.id, "", attachments=[("voice-message.ogg", told.read_bytes())], voice_seconds=100)
+        shown = await next_bot_text(em, thread.id, sent, lambda m: m.content.startswith("**Transcript**"), timeout=15)
+        assert "You spoke for 1:40, within the 90-120 s target." in shown.content
+        await next_bot_text(em, thread.id, sent, lambda m: "scores" in m.content, timeout=15)
+        [(state,)] = app_rows(tmp_path, "select state from coach_rooms")
+        [attempt] = json.loads(state)["attempts"]
+        assert attempt["text"] == STORY
+        assert attempt["analysis"]["length"]["measured"] is True and attempt["analysis"]["length"]["seconds"] == 100
+        assert attempt["analysis"]["length"]["verdict"] == "on target"

@@ -26,7 +26,7 @@ START_COOLDOWN = timedelta(seconds=30)
 
 
 class StarAnalyser(Protocol):
-    async def analyse(self, story: str) -> StarAnalysis: ...
+    async def analyse(self, story: str, spoken_seconds: float | None = None) -> StarAnalysis: ...
 
 
 @dataclass

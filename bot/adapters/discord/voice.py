@@ -1,4 +1,4 @@
-"""A voice message (or an audio file) in a round's thread, as an answer.
+"""A voice message (or an audio file) in a round's thread or a STAR rehearsal, as an answer.
 
 The bot reacts at once (🎙️) so the candidate knows it was heard, checks the size before
 downloading, transcribes, shows the transcript (a few lines of it) with the delivery feedback,
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 import discord
 
@@ -37,8 +38,11 @@ def is_audio(attachment: discord.Attachment) -> bool:
     return attachment.is_voice_message() or kind.startswith("audio/") or attachment.filename.lower().endswith(AUDIO_EXTENSIONS)
 
 
-async def heard(services: Services, message: discord.Message, room: Room, attachment: discord.Attachment) -> str | None:
-    """The transcript to answer with, or None after telling the candidate why there is none."""
+async def heard(services: Services, message: discord.Message, attachment: discord.Attachment, actor: Actor,
+                target: Callable[[], Awaitable[tuple[int, int]]]) -> Transcript | None:
+    """The transcript to answer with, or None after telling the candidate why there is none.
+
+    ``target`` gives the spoken length to aim for (the open question's, or a STAR story's)."""
     with contextlib.suppress(discord.HTTPException):  # the reaction is a courtesy
         await message.add_reaction("🎙️")
     if services.transcriber is None:
@@ -48,8 +52,6 @@ async def heard(services: Services, message: discord.Message, room: Room, attach
         await message.reply(f"That recording is {attachment.size / 1024 / 1024:.1f} MB; the limit is "
                             f"{MAX_AUDIO_BYTES // 1024 // 1024} MB. {GOES_ON}", allowed_mentions=NONE)
         return None
-    actor = Actor(await services.user_id(message.author), room.session_id,
-                  str(room.guild_id) if room.guild_id is not None else None)
     try:
         data = await attachment.read()
         transcript = await services.transcriber.transcribe(data, attachment.filename, actor=actor)
@@ -59,19 +61,27 @@ async def heard(services: Services, message: discord.Message, room: Room, attach
     except VoiceError as exc:
         await message.reply(f"{exc} {GOES_ON}", allowed_mentions=NONE)
         return None
-    await message.reply(said(transcript, await delivery(services, room, transcript)), allowed_mentions=NONE)
-    return transcript.text
-
-
-async def delivery(services: Services, room: Room, transcript: Transcript) -> Delivery:
-    """The delivery report against the open question's target."""
-    state = await services.engine.state(room.session_id)
-    round_ = state.current_round()
-    current = round_.current() if round_ else None
-    question = services.bank.get(current.question_id) if current is not None else None
-    target = target_for(question.round.value, question.answer_format) if question else target_for("core")
     segments = [(s.start, s.end) for s in transcript.segments]
-    return measure(transcript.text, transcript.seconds, segments or None, target)
+    report = measure(transcript.text, transcript.seconds, segments or None, await target())
+    await message.reply(said(transcript, report), allowed_mentions=NONE)
+    return transcript
+
+
+async def in_round(services: Services, message: discord.Message, room: Room,
+                   attachment: discord.Attachment) -> str | None:
+    """A recording in a round's thread: its transcript, measured against the open question's target."""
+
+    async def target() -> tuple[int, int]:
+        state = await services.engine.state(room.session_id)
+        round_ = state.current_round()
+        current = round_.current() if round_ else None
+        question = services.bank.get(current.question_id) if current is not None else None
+        return target_for(question.round.value, question.answer_format) if question else target_for("core")
+
+    actor = Actor(await services.user_id(message.author), room.session_id,
+                  str(room.guild_id) if room.guild_id is not None else None)
+    transcript = await heard(services, message, attachment, actor, target)
+    return transcript.text if transcript is not None else None
 
 
 def said(transcript: Transcript, report: Delivery) -> str:

@@ -51,7 +51,7 @@ class AnswersCog(commands.Cog):
         text = message.content
         recording = next((a for a in message.attachments if voice.is_audio(a)), None)
         if recording is not None:
-            spoken = await voice.heard(self.services, message, room, recording)
+            spoken = await voice.in_round(self.services, message, room, recording)
             if spoken is None and not text.strip():
                 return  # told why; the round goes on
             text = f"{text}\n\n{spoken}".strip() if spoken else text  # typed words are never dropped
