@@ -3,8 +3,11 @@ local OpenAI-compatible server's transcription route (the chat model stays offli
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
 import sqlite3
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,8 +16,9 @@ import pytest
 
 from bot.discord_root import DiscordApp, build_discord
 from bot.engine.clock import FakeClock
+from tests.e2e.test_cli import env_for
 from tests.e2e.test_discord import CORE_ANSWER, bounded, button_id, is_scorecard, next_bot_text, settings_for
-from tests.servers.discord import DiscordEmulator, running_client, running_discord
+from tests.servers.discord import DiscordEmulator, bot_process_env, running_client, running_discord
 from tests.servers.openai_server import FakeOpenAI, running_fake_openai
 from tests.voice import silence, speak
 
@@ -131,3 +135,44 @@ async def test_a_star_story_told_by_voice_is_judged_on_its_real_length(tmp_path:
         assert attempt["text"] == STORY
         assert attempt["analysis"]["length"]["measured"] is True and attempt["analysis"]["length"]["seconds"] == 100
         assert attempt["analysis"]["length"]["verdict"] == "on target"
+
+
+@bounded
+async def test_mockloop_run_grades_a_voice_message_as_score_audio_file_grades_the_file(tmp_path: Path,
+                                                                                      voice_message: bytes) -> None:
+    """The real command in its own process, then the same recording through `mockloop score --audio-file`."""
+    recording = tmp_path / "voice-message.ogg"
+    recording.write_bytes(voice_message)
+    async with running_fake_openai() as server, running_discord(point_discord_py=False) as em:
+        alice = em.add_user("alice")
+        assert em.default_channel_id is not None
+        env = bot_process_env(em, f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", MOCKLOOP_STT_BASE_URL=server.base_url)
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        try:
+            await em.wait_until_connected(timeout=30)
+            await em.wait_for_gateway(lambda: bool(em.synced_commands(em.default_guild_id)), timeout=30,
+                                      what="the bot's commands")
+            handle = await em.slash(alice, "mock start", {"round": "core", "level": "mid"}, channel=em.default_channel_id)
+            await handle.wait_followup(lambda m: "round is in" in m.content, timeout=15)
+            thread = await em.wait_for_thread(em.default_channel_id)
+            question = await next_bot_text(em, thread.id, None, lambda m: "Question 1" in json.dumps(m.embeds), timeout=15)
+            server.audio.transcript(CORE_ANSWER, SEGMENTS)
+            sent = await em.say(alice, thread.id, "", attachments=[("voice-message.ogg", voice_message)], voice_seconds=9.5)
+            shown = await next_bot_text(em, thread.id, sent, lambda m: m.content.startswith("**Transcript**"), timeout=20)
+            assert "**Delivery**" in shown.content
+            await em.wait_for_gateway(lambda: bool(sent.reactions.get("✅")), timeout=15, what="the ✅ under the answer")
+            await (await em.click(alice, question, button_id(question, "ml:end:"))).acked()
+            await next_bot_text(em, thread.id, question, is_scorecard, timeout=20)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(proc.communicate(), 20)
+        assert proc.returncode == 0, output.decode()
+        [(question_id, graded)] = app_rows(tmp_path, "select question_id, score from asked_questions where score is not null")
+
+        server.audio.transcript(CORE_ANSWER, SEGMENTS)
+        cli = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "score", "--question", question_id, "--audio-file", str(recording), "--json",
+            cwd=tmp_path, env=env_for(tmp_path, MOCKLOOP_STT_BASE_URL=server.base_url), stdout=asyncio.subprocess.PIPE)
+        out, _ = await asyncio.wait_for(cli.communicate(), 60)
+    assert cli.returncode == 0 and json.loads(out)["score"] == graded  # the same grade either way
