@@ -74,6 +74,22 @@ async def test_a_voice_message_is_transcribed_shown_with_its_delivery_and_graded
         assert "/100" in json.dumps(card.embeds)
 
 
+@bounded
+async def test_a_long_transcript_is_shortened_with_a_button_for_the_full_answer(tmp_path: Path, voice_message: bytes) -> None:
+    long = " ".join([CORE_ANSWER] * 3)  # about 900 characters: the thread shows the first 400
+    async with bot_with_speech(tmp_path) as (em, server, _):
+        alice, thread = await open_round(em)
+        await next_bot_text(em, thread, None, lambda m: "Question 1" in json.dumps(m.embeds))
+        server.audio.transcript(long)
+        sent = await em.say(alice, thread, "", attachments=[("voice-message.ogg", voice_message)], voice_seconds=9.5)
+        shown = await next_bot_text(em, thread, sent, lambda m: m.content.startswith("**Transcript**"), timeout=15)
+        assert "shortened" in shown.content and long not in shown.content
+        await em.wait_for_gateway(lambda: bool(sent.reactions.get("✅")), timeout=10, what="the ✅ under the answer")
+        pressed = await em.click(alice, shown, button_id(shown, "ml:transcript:"))
+        full = await pressed.wait_response(lambda m: "in full" in m.content)
+        assert full.ephemeral and CORE_ANSWER.split(",")[0] in full.content and len(full.content) > len(long)
+
+
 def app_rows(tmp_path: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(tmp_path / "bot.db") as db:
         return db.execute(sql).fetchall()
