@@ -13,6 +13,7 @@ from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
 from bot.engine.ports import Clock, CodeRunner, Debriefer, Interviewer, Notifier, Scorer
 from bot.engine.session import InterviewEngine
+from bot.engine.speech import Transcriber
 from bot.interviewer.debrief import OfflineDebriefer
 from bot.interviewer.offline import OfflineInterviewer
 from bot.llm.breaker import CircuitBreaker
@@ -25,7 +26,7 @@ from bot.llm.judge import FORMATS, GradeStore, LLMJudge
 from bot.llm.prompts import Prompts
 from bot.llm.retry import RetryPolicy
 from bot.llm.star import LLMStarAnalyser
-from bot.llm.usage import UsageMeter, UsageStore
+from bot.llm.usage import AudioMeter, AudioUsageStore, UsageMeter, UsageStore
 from bot.sandbox.runner import SandboxRunner
 from bot.sandbox.service import RemoteRunner
 from bot.scoring.code import CodeAwareScorer
@@ -88,6 +89,27 @@ def build_llm(settings: Settings, clock: Clock | None = None, usage: UsageStore 
         timeout=settings.llm_timeout, connect_timeout=settings.llm_connect_timeout,
         reply_timeout=settings.llm_reply_timeout, meter=meter, fold_system=settings.llm_fold_system,
     )
+
+
+def build_transcriber(settings: Settings, clock: Clock | None = None,
+                      usage: AudioUsageStore | None = None) -> Transcriber | None:
+    """Speech to text for voice answers, or None when no service is configured (voice is then declined).
+
+    Imported here, not at the top: only a voice answer needs it (and ``mutagen`` behind it)."""
+    if not settings.speech_configured:
+        return None
+    from bot.llm.transcriber import SpeechClient
+
+    clock = clock or SystemClock()
+    key = settings.stt_api_key or settings.openai_api_key
+    meter = None if usage is None else AudioMeter(usage, clock, settings.daily_audio_seconds_per_user,
+                                                  settings.daily_audio_seconds_per_guild)
+    return SpeechClient(
+        # A local whisper server needs no key, but the client insists on one.
+        api_key=key.get_secret_value() if key is not None else "no-key",
+        base_url=settings.stt_base_url or settings.openai_base_url, model=settings.stt_model,
+        breaker=CircuitBreaker(clock), retry=RetryPolicy(attempts=settings.llm_attempts),
+        timeout=settings.stt_timeout, connect_timeout=settings.llm_connect_timeout, meter=meter)
 
 
 # One per process: every judge and STAR analyser built here learns from the others which format a server refuses.

@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     group = s.add_mutually_exclusive_group(required=True)
     group.add_argument("--answer", metavar="TEXT")
     group.add_argument("--answer-file", metavar="PATH", help="a file with the answer, or - for standard input")
+    group.add_argument("--audio-file", metavar="PATH", help="a recording of the answer (Ogg/Opus, MP3, M4A, WAV, WebM; "
+                                                            "needs a speech-to-text service)")
     s.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline")
     s.add_argument("--json", action="store_true")
 
@@ -106,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     story.add_argument("--stories", action="store_true", help="list your story bank")
     story.add_argument("--answer", metavar="TEXT")
     story.add_argument("--answer-file", metavar="PATH", help="a file with the story, or - for standard input")
+    story.add_argument("--audio-file", metavar="PATH", help="a recording of the story (needs a speech-to-text service)")
     story.add_argument("source", nargs="?", choices=["-"], metavar="-", help="read the story from standard input")
     t.add_argument("--json", action="store_true")
     t.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline",
@@ -198,7 +201,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         _terminal_logging()
         return _run(lambda: grading.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
-                                          args.json))
+                                          args.json, args.audio_file))
     if args.command == "check-code":
         from bot.sandbox.command import check_code, read_source
 
@@ -236,6 +239,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.stories:
             return _run(lambda: star_coach.stories(settings, user))
         return _run(lambda: star_coach.coach(settings, user, Theme(args.theme), args.topic))
+    if args.command == "star" and args.audio_file:
+        return _run(lambda: commands.spoken_star(load_settings(), args.audio_file, args.scorer, args.json))
     if args.command == "star":
         from bot.star_command import read_story, star
 

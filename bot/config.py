@@ -49,8 +49,22 @@ class Settings(BaseSettings):
     llm_attempts: int = Field(default=3, ge=1, le=10, validation_alias="MOCKLOOP_LLM_ATTEMPTS")
     daily_tokens_per_user: int | None = Field(default=200_000, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_USER")
     daily_tokens_per_guild: int | None = Field(default=None, ge=0, validation_alias="MOCKLOOP_DAILY_TOKENS_PER_GUILD")
+    # Speech-to-text for voice answers: the chat server's URL and key unless set apart (e.g. chat on a local
+    # llama.cpp, speech on a local whisper server, which needs no key).
+    stt_base_url: str | None = Field(default=None, validation_alias="MOCKLOOP_STT_BASE_URL")
+    stt_api_key: SecretStr | None = Field(default=None, validation_alias="MOCKLOOP_STT_API_KEY")
+    stt_model: str = Field(default="whisper-1", validation_alias="MOCKLOOP_STT_MODEL")
+    stt_timeout: float = Field(default=120.0, gt=0, le=900, validation_alias="MOCKLOOP_STT_TIMEOUT")
+    daily_audio_seconds_per_user: int | None = Field(default=1800, ge=0, validation_alias="MOCKLOOP_DAILY_AUDIO_SECONDS_PER_USER")
+    daily_audio_seconds_per_guild: int | None = Field(default=None, ge=0,
+                                                      validation_alias="MOCKLOOP_DAILY_AUDIO_SECONDS_PER_GUILD")
     database_url: SecretStr = Field(default=SecretStr(DEFAULT_DATABASE_URL), validation_alias="DATABASE_URL")
     local_user: str | None = Field(default=None, validation_alias="MOCKLOOP_USER")
+
+    @property
+    def speech_configured(self) -> bool:
+        """Voice answers need a speech-to-text server: OpenAI (a key) or one of our own (a URL)."""
+        return self.openai_api_key is not None or self.stt_api_key is not None or self.stt_base_url is not None
 
     @field_validator("shard_ids", mode="before")
     @classmethod

@@ -25,7 +25,16 @@ from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.scheduling import DiscordScheduleNotifier
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.timers import SessionTimers
-from bot.bootstrap import build_debriefer, build_engine, build_llm, build_runner, build_star_analyser, load_bank, open_repository
+from bot.bootstrap import (
+    build_debriefer,
+    build_engine,
+    build_llm,
+    build_runner,
+    build_star_analyser,
+    build_transcriber,
+    load_bank,
+    open_repository,
+)
 from bot.config import Settings
 from bot.engine.clock import SystemClock
 from bot.engine.context import current_actor
@@ -81,6 +90,9 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     llm = build_llm(settings, clock, SqlUsageStore(repo.database), member_budget)
     if llm is not None:
         resources.push_async_callback(llm.close)
+    transcriber = build_transcriber(settings, clock, SqlUsageStore(repo.database))
+    if transcriber is not None:
+        resources.push_async_callback(transcriber.close)
     rooms = SqlRooms(repo.database)
     charts = ChartRenderer()
     resources.callback(charts.close)
@@ -106,7 +118,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
                         scheduler=scheduler, groups=SqlGroups(repo.database), coach_rooms=SqlCoachRooms(repo.database),
                         stories=SqlStories(repo.database), clock=clock,
-                        star_analyser=build_star_analyser(llm), model=llm is not None)
+                        star_analyser=build_star_analyser(llm), transcriber=transcriber, model=llm is not None)
     bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
                       message_content=settings.message_content if message_content is None else message_content,
                       shard_ids=settings.shard_ids, shard_count=settings.shard_count,

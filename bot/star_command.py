@@ -65,8 +65,9 @@ def render(a: StarAnalysis) -> str:
         lines.append("Vague        " + "; ".join(_clip(_quote(v)) for v in a.vague_results))
     n = a.length
     cut = f", first {n.analysed_words} analysed" if n.truncated else ""
-    lines.append(f"Length       {n.words} words{cut}, about {n.seconds} s spoken at {n.words_per_minute} words a minute "
-                 f"(target {n.target_seconds[0]}-{n.target_seconds[1]} s): {n.verdict}")
+    spoken = "as recorded," if n.measured else "spoken at"
+    lines.append(f"Length       {n.words} words{cut}, {'' if n.measured else 'about '}{n.seconds} s {spoken} "
+                 f"{n.words_per_minute} words a minute (target {n.target_seconds[0]}-{n.target_seconds[1]} s): {n.verdict}")
     if a.specific_event:
         lines.append("Event        one specific event")
     else:

@@ -5,7 +5,8 @@ The SDK's built-in retries are switched off so that one policy (``RetryPolicy``)
 other 4xx are not (they will fail the same way again), and neither is a timeout by default: a
 local server handles one request at a time and keeps working on an abandoned one, so sending the
 same long job again only queues it behind its own leftovers.  Every failure is turned into an
-``LLMUnavailable`` whose message is safe to show a user: it never contains the key.
+``LLMUnavailable`` whose message is safe to show a user: it never contains the key.  That loop
+lives in ``bot.llm.guard``, shared with the speech-to-text client.
 
 Every reply is streamed, even one read whole (a grade): the read timeout then bounds the wait
 for the first token and each pause between tokens, not the whole generation, so a slow but
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import openai
 from openai import AsyncOpenAI
@@ -34,19 +35,16 @@ from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
 
 from bot.engine.context import Actor, current_actor
 from bot.llm.breaker import CircuitBreaker
+from bot.llm.guard import Guard
 from bot.llm.model import BudgetExhausted, Completion, FormatRejected, LLMUnavailable, Messages, Usage
 from bot.llm.reasons import Cut, Stalled, describe, overflow_window
-from bot.llm.retry import RetryPolicy, parse_retry_after
+from bot.llm.retry import RetryPolicy
 from bot.llm.usage import UsageMeter
 from bot.llm.window import ContextTooSmall, ContextWindow
 
-T = TypeVar("T")
 __all__ = ["BudgetExhausted", "Completion", "FormatRejected", "LLMClient", "LLMUnavailable", "Messages", "Usage"]
 # The SDK's HTTP stack (httpx2 in openai 3.x) can raise its own errors mid-stream.
 TRANSPORT_MODULES = {"httpx", "httpx2", "httpcore", "h11", "anyio"}
-# A body that is not JSON (the SDK raises json's ValueError) is a transient glitch too.
-RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError, ValueError, Cut)
-TIMEOUTS = (openai.APITimeoutError, Stalled)
 # Statuses a server uses to refuse a request field: 400 (OpenAI), 422 (FastAPI validation), 500 (above).
 REFUSAL_STATUSES = {400, 422, 500}
 
@@ -64,7 +62,7 @@ class LLMClient:
         self.meter = meter
         self.retry = retry or RetryPolicy()
         self.reply_timeout = reply_timeout
-        self._sleep = sleep
+        self._guard = Guard(breaker, self.retry, sleep, learn=lambda exc: self.window.learn(overflow_window(exc)))
         self._client = AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0,
                                    timeout=openai.Timeout(timeout, connect=connect_timeout))
         self.window = ContextWindow(self._client, model)
@@ -118,7 +116,7 @@ class LLMClient:
                 raise LLMUnavailable("the model returned no text")
             return Completion("".join(pieces), usage, model)
 
-        completion = await self._guarded(call, purpose)
+        completion = await self._guard(call, purpose)
         await self._record(actor, purpose, completion.model, messages, completion.text, completion.usage)
         return completion
 
@@ -191,36 +189,6 @@ class LLMClient:
             await self.meter.record(purpose, model, sum(len(str(m.get("content", ""))) for m in messages), len(text),
                                     usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None,
                                     actor)
-
-    async def _guarded(self, call: Callable[[], Awaitable[T]], purpose: str) -> T:
-        if self.breaker.open_for(purpose):
-            raise LLMUnavailable("the model is paused after repeated failures")
-        for attempt in range(1, self.retry.attempts + 1):
-            try:
-                result = await call()
-            except openai.BadRequestError as exc:
-                # Not the server's health: a request it will never accept.  No retry, no breaker.
-                self.window.learn(overflow_window(exc))
-                raise LLMUnavailable(describe(exc)) from exc
-            except TIMEOUTS as exc:
-                if not self.retry.timeouts or attempt == self.retry.attempts:
-                    self.breaker.failure(purpose)
-                    raise LLMUnavailable(describe(exc)) from exc
-                await self._sleep(self.retry.delay(attempt))
-                continue
-            except RETRYABLE as exc:
-                if attempt == self.retry.attempts:
-                    self.breaker.failure(purpose)
-                    raise LLMUnavailable(describe(exc)) from exc
-                header = exc.response.headers.get("retry-after") if isinstance(exc, openai.APIStatusError) else None
-                await self._sleep(self.retry.delay(attempt, parse_retry_after(header)))
-                continue
-            except openai.OpenAIError as exc:
-                self.breaker.failure(purpose)
-                raise LLMUnavailable(describe(exc)) from exc
-            self.breaker.success(purpose)
-            return result
-        raise AssertionError("unreachable")
 
 
 def fold_system(messages: Messages) -> Messages:

@@ -8,6 +8,8 @@ type with ``n_ctx`` in the body) rather than as a bare status code, since the fi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import openai
 
 OVERFLOW_CODES = {"context_length_exceeded", "exceed_context_size_error"}
@@ -48,7 +50,19 @@ def overflow_window(exc: BaseException) -> int | None:
     return n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None
 
 
-def describe(exc: BaseException) -> str:
+@dataclass(frozen=True)
+class Subject:
+    """Who failed, in the user's words: the chat model, or the speech-to-text service."""
+
+    name: str = "the model"  # also "the model call failed"
+    server: str = "the model's server"
+
+
+MODEL = Subject()
+SPEECH = Subject("the speech-to-text service", "the speech-to-text server")
+
+
+def describe(exc: BaseException, subject: Subject = MODEL) -> str:
     """A short, secret-free reason for a failed call."""
     if is_overflow(exc):
         window = overflow_window(exc)
@@ -58,17 +72,17 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, (Cut, Stalled)):
         return str(exc)
     if isinstance(exc, openai.RateLimitError):
-        return "the model's server is rate-limiting us (429)"
+        return f"{subject.server} is rate-limiting us (429)"
     if isinstance(exc, openai.APITimeoutError):
-        return "the model did not answer in time"
+        return f"{subject.name} did not answer in time"
     if isinstance(exc, openai.APIConnectionError):
-        return "the model's server could not be reached"
+        return f"{subject.server} could not be reached"
     if isinstance(exc, openai.AuthenticationError):
-        return "the model's server rejected the API key (401)"
+        return f"{subject.server} rejected the API key (401)"
     if isinstance(exc, openai.APIStatusError):
-        return f"the model's server answered with an error ({exc.status_code})"
+        return f"{subject.server} answered with an error ({exc.status_code})"
     if isinstance(exc, ValueError):
-        return "the model's server sent a reply that is not valid JSON"
+        return f"{subject.server} sent a reply that is not valid JSON"
     if str(exc) and type(exc).__module__.startswith("bot."):
         return str(exc)  # our own reasons are already in words for the user
-    return "the model call failed"
+    return f"{subject.name} call failed"

@@ -80,8 +80,8 @@ class LLMStarAnalyser:
         return [{"role": "system", "content": self.prompts.render("star_system")},
                 {"role": "user", "content": self.prompts.render("star_user", tag=tag, story=story[:STORY_CHARS])}]
 
-    async def analyse(self, story: str) -> StarAnalysis:
-        offline = analyse(story)
+    async def analyse(self, story: str, spoken_seconds: float | None = None) -> StarAnalysis:
+        offline = analyse(story, spoken_seconds)
         if offline.status != "analysed":
             return offline  # empty, not English, a term list, a one-liner: nothing for a model to add
         try:

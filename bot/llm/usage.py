@@ -1,8 +1,10 @@
-"""Daily token budgets: every LLM call is attributed to the current user and counted.
+"""Daily token and audio budgets: every LLM call is attributed to the current user and counted.
 
 Before a call the meter says whether the user (or their server) has budget left today (UTC);
 past it, the LLM layer answers offline with that reason.  After a call it records the tokens,
 estimating them (4 characters a token, marked as estimated) when the server sent no usage.
+Speech-to-text is priced by the minute, not the token, so recordings have a budget of their own
+in seconds of audio (:class:`AudioMeter`), counted in the same table.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class UsageRecord:
     prompt_tokens: int
     completion_tokens: int
     estimated: bool
+    audio_seconds: float = 0.0  # the length of a transcribed recording (purpose "transcribe")
 
 
 class UsageStore(Protocol):
@@ -78,3 +81,47 @@ class UsageMeter:
             completion_tokens=completion_tokens if completion_tokens is not None else completion_chars // 4,
             estimated=estimated,
         ))
+
+
+class AudioUsageStore(Protocol):
+    async def add(self, record: UsageRecord) -> None: ...
+
+    async def audio_seconds_since(self, since: datetime, *, user_id: str | None = None,
+                                  guild_id: str | None = None) -> float: ...
+
+
+class AudioMeter:
+    """Daily seconds of transcribed audio per user and per server (UTC days)."""
+
+    def __init__(self, store: AudioUsageStore, clock: Clock, per_user: int | None, per_guild: int | None) -> None:
+        self.store = store
+        self.clock = clock
+        self.per_user = per_user
+        self.per_guild = per_guild
+
+    async def refusal(self, seconds: float, actor: Actor | None = None) -> str | None:
+        """Why a recording of ``seconds`` may not be transcribed for ``actor`` today, or None if it may."""
+        actor = actor or current_actor.get()
+        if actor is None:
+            return None
+        since = datetime.combine(self.clock.now().astimezone(UTC).date(), time(0), tzinfo=UTC)
+        checks = [(self.per_user, {"user_id": actor.user_id}, "your")]
+        if actor.guild_id is not None:
+            checks.append((self.per_guild, {"guild_id": actor.guild_id}, "this server's"))
+        for budget, who, whose in checks:
+            if budget is None:
+                continue
+            used = await self.store.audio_seconds_since(since, **who)
+            if used + seconds > budget:
+                left = max(0, round(budget - used))
+                size = f"{budget // 60} minutes" if budget % 60 == 0 and budget else f"{budget} seconds"
+                return (f"{whose} daily voice budget of {size} is nearly used up ({left} s left, this "
+                        f"recording is {round(seconds)} s); it renews at 00:00 UTC")
+        return None
+
+    async def record(self, seconds: float, model: str, actor: Actor | None = None) -> None:
+        actor = actor or current_actor.get()
+        await self.store.add(UsageRecord(
+            at=self.clock.now(), user_id=actor.user_id if actor else None, guild_id=actor.guild_id if actor else None,
+            session_id=actor.session_id if actor else None, purpose="transcribe", model=model, prompt_tokens=0,
+            completion_tokens=0, estimated=False, audio_seconds=round(seconds, 2)))

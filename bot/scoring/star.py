@@ -239,7 +239,13 @@ def _verdict(seconds: int) -> LengthVerdict:
     return "long" if seconds <= high * 1.5 else "much too long"
 
 
-def _length(total: int, analysed: int, truncated: bool) -> Length:
+def _length(total: int, analysed: int, truncated: bool, spoken: float | None = None) -> Length:
+    """The story's length: a recording's real duration when there is one, else its words at an average pace."""
+    if spoken is not None and spoken > 0:
+        seconds = round(spoken)
+        pace = round(total * 60 / spoken)
+        return Length(words=total, analysed_words=analysed, seconds=seconds, words_per_minute=pace,
+                      verdict=_verdict(seconds), truncated=truncated, measured=True)
     seconds = round(total * 60 / WORDS_PER_MINUTE)
     return Length(words=total, analysed_words=analysed, seconds=seconds, verdict=_verdict(seconds), truncated=truncated)
 
@@ -248,27 +254,30 @@ def _empty_components() -> Components:
     return Components(**{p: Component(present=False, score=0) for p in COMPONENTS})
 
 
-def _unscored(status: Status, message: str, total: int) -> StarAnalysis:
+def _unscored(status: Status, message: str, total: int, spoken: float | None) -> StarAnalysis:
     return StarAnalysis(components=_empty_components(), metrics=[], first_person_ratio=None, score=None,
                         feedback=[message], status=status, time_split=TimeSplit(situation=0, task=0, action=0, result=0, other=0),
-                        length=_length(total, 0, False), specific_event=None)
+                        length=_length(total, 0, False, spoken), specific_event=None)
 
 
-def analyse(story: str) -> StarAnalysis:
-    """Analyse one behavioral story told in English; never raises on any text."""
+def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
+    """Analyse one behavioral story told in English; never raises on any text.
+
+    ``spoken_seconds`` is the recording's length when the story was spoken: the length verdict
+    then uses it instead of an estimate from the number of words."""
     text, total, truncated = cap(story.strip())
     if not words(text):
         return _unscored("empty", "There is no story here yet. Tell me about one specific time: where you were, "
-                         "what you had to do, what you did yourself and how it turned out.", 0)
+                         "what you had to do, what you did yourself and how it turned out.", 0, spoken_seconds)
     if not_english(text):
         return _unscored("not_english", "This analysis reads English only, and this story looks mostly written in "
                          "another language, so I have not scored it. If you can, tell it again in English; "
-                         "the coaching works the same way.", total)
+                         "the coaching works the same way.", total, spoken_seconds)
     if is_term_list(text):
         terms = ", ".join([w for w in words(text) if w.lower() not in ENGLISH][:4])
         return _unscored("no_sentences", f"This reads as a list of terms ({terms} …) rather than a story, so there is "
                          "nothing to score yet. Pick one moment where those skills mattered and tell it in full "
-                         "sentences: what was going on, what you did, and how it ended.", total)
+                         "sentences: what was going on, what you did, and how it ended.", total, spoken_seconds)
     all_units = units(text)
     analysed_words = sum(u.words for u in all_units)
     weighed = _told_first(all_units)
@@ -295,7 +304,7 @@ def analyse(story: str) -> StarAnalysis:
         weighed = [replace(w, scores={**w.scores, "situation": 0.0, "task": 0.0, "result": 0.0}) for w in weighed]
         metrics, claims = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
-    findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated),
+    findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated, spoken_seconds),
                         ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=claims,
                         specific=specific, general=[_excerpt(w.unit.text) for w in general],
                         lesson=_excerpt(lesson.unit.text) if lesson else None)

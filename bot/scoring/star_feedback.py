@@ -60,6 +60,8 @@ def points(components: Components, lesson: bool, length: str, specific: bool) ->
 def length_sentence(length: Length) -> str | None:
     low, high = TARGET_SECONDS
     said = f"about {length.seconds} seconds spoken ({length.words} words at {WORDS_PER_MINUTE} words a minute)"
+    if length.measured:
+        said = f"{length.seconds} seconds as recorded ({length.words} words, {length.words_per_minute} words a minute)"
     if length.verdict in ("short", "much too short"):
         return (f"At {said} this is shorter than the {low}-{high} seconds a spoken answer should take; "
                 "add detail to your own steps and to the outcome.")

@@ -50,11 +50,12 @@ class TimeSplit(_Strict):
 class Length(_Strict):
     words: int = Field(ge=0)
     analysed_words: int = Field(ge=0)
-    seconds: int = Field(ge=0, description=f"spoken time at {WORDS_PER_MINUTE} words a minute")
+    seconds: int = Field(ge=0, description=f"the recording's length, or the words spoken at {WORDS_PER_MINUTE} a minute")
     words_per_minute: int = WORDS_PER_MINUTE
     target_seconds: tuple[int, int] = TARGET_SECONDS
     verdict: LengthVerdict
     truncated: bool = False
+    measured: bool = False  # True when ``seconds`` is a recording's real length, not an estimate from the words
 
 
 class StarAnalysis(_Strict):

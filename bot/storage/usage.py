@@ -1,4 +1,4 @@
-"""Storing and summing LLM token usage (the UsageStore the LLM layer's meter needs)."""
+"""Storing and summing LLM token usage and transcribed audio (the stores the LLM layer's meters need)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ class SqlUsageStore:
     async def add(self, record: UsageRecord) -> None:
         row = {"at": record.at, "user_id": record.user_id, "guild_id": record.guild_id, "session_id": record.session_id,
                "purpose": record.purpose, "model": record.model, "prompt_tokens": record.prompt_tokens,
-               "completion_tokens": record.completion_tokens, "estimated": record.estimated}
+               "completion_tokens": record.completion_tokens, "estimated": record.estimated,
+               "audio_seconds": record.audio_seconds}
         await self.database.run(lambda db: db.execute(insert(t.LlmUsage).values(row)))
 
     async def total_since(self, since: datetime, *, user_id: str | None = None, guild_id: str | None = None) -> int:
@@ -33,6 +34,20 @@ class SqlUsageStore:
             query = query.where(t.LlmUsage.guild_id == guild_id)
         def work(db: Connection) -> int:
             return int(db.scalar(query) or 0)
+
+        return await self.database.run(work)
+
+    async def audio_seconds_since(self, since: datetime, *, user_id: str | None = None,
+                                  guild_id: str | None = None) -> float:
+        """Seconds of audio transcribed since ``since`` for a user or a server (the voice budget)."""
+        query = select(func.coalesce(func.sum(t.LlmUsage.audio_seconds), 0.0)).where(t.LlmUsage.at >= since)
+        if user_id is not None:
+            query = query.where(t.LlmUsage.user_id == user_id)
+        if guild_id is not None:
+            query = query.where(t.LlmUsage.guild_id == guild_id)
+
+        def work(db: Connection) -> float:
+            return float(db.scalar(query) or 0.0)
 
         return await self.database.run(work)
 

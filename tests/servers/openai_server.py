@@ -32,6 +32,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.servers.llama_cpp import Dialect
+from tests.servers.openai_audio import FakeTranscriptions
 
 __all__ = ["FAULT_KINDS", "FakeOpenAI", "running_fake_openai"]
 
@@ -132,6 +133,7 @@ class FakeOpenAI:
         # Set on stop() so handlers parked in a "hang" return at once instead of
         # holding shutdown for the full hang duration.
         self._closing = asyncio.Event()
+        self.audio = FakeTranscriptions(self._closing)  # POST /v1/audio/transcriptions, see openai_audio.py
 
     # ---- lifecycle -------------------------------------------------------------
 
@@ -141,6 +143,7 @@ class FakeOpenAI:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat_completions)
         app.router.add_get("/v1/models", self._models)
+        app.router.add_post("/v1/audio/transcriptions", self.audio.handle)
         app.router.add_get("/props", self._props)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         # handler_cancellation: when a client gives up (timeout), its handler is

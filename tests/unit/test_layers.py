@@ -29,14 +29,15 @@ ALLOWED: dict[str, set[str]] = {
     "bot.interviewer": set(),
     "bot.scheduling": set(),
     "bot.coaching": {"bot.scoring"},
-    "bot.llm": {"bot.scoring", "bot.interviewer"},  # offline fallbacks and the judge's cross-check
+    "bot.llm": {"bot.scoring", "bot.interviewer", "bot.audio"},  # offline fallbacks, the judge's cross-check, audio limits
+    "bot.audio": {"bot.scoring.delivery"},  # a recording's type, length and limits
     "bot.sandbox": {"bot.content"},
     "bot.storage": {"bot.adapters.discord.ports", "bot.scheduling.ports", "bot.coaching.story", "bot.llm.usage"},
     "bot.star_command": {"bot.scoring"},
     "bot.adapters.discord": {"bot.coaching", "bot.sandbox", "bot.scheduling", "bot.scoring"},
     # The terminal's commands still build their own services through bootstrap (issue 16, item 4).
     "bot.adapters.console": {"bot.bootstrap", "bot.coaching", "bot.content", "bot.sandbox", "bot.scoring",
-                             "bot.storage"},
+                             "bot.storage", "bot.audio", "bot.star_command"},  # a recording's limits; `star --audio-file`
 }
 
 

@@ -11,7 +11,8 @@ import ast
 from pathlib import Path
 
 LLM = Path(__file__).resolve().parents[2] / "bot" / "llm"
-SDK_SIDE = {"client.py", "window.py", "reasons.py", "__init__.py"}
+# guard.py runs any SDK call under the retry policy; transcriber.py is the speech-to-text client beside the chat one.
+SDK_SIDE = {"client.py", "window.py", "reasons.py", "guard.py", "transcriber.py", "__init__.py"}
 
 
 def _imports(path: Path) -> set[str]:

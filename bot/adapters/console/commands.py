@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from rich.console import Console
 from rich.table import Table
 
-from bot.adapters.console import render
+from bot.adapters.console import render, voice
 from bot.adapters.console.lease import Heartbeat, claim
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
+from bot.adapters.console.voice import VoiceAnswers
 from bot.adapters.console.waiting import Waiting
 from bot.bootstrap import (
     build_debriefer,
@@ -22,6 +23,7 @@ from bot.bootstrap import (
     build_llm,
     build_runner,
     build_star_analyser,
+    build_transcriber,
     load_bank,
     open_repository,
 )
@@ -59,6 +61,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
     repo = await open_repository(settings)
     console = _console()
     llm = None
+    transcriber = None
     try:
         external, name = local_user(settings)
         user_id = await repo.ensure_user(external, name)
@@ -74,6 +77,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         leases = SqlLeases(repo.database, Holder.this_process())
         repo.fence = LeaseFence(leases.me, clock)  # one process at a time writes a session
         engine = build_engine(bank, repo, ui, clock, llm, runner)
+        transcriber = build_transcriber(settings, clock, SqlUsageStore(repo.database))
         console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
         if RoundKind.CODING in kinds:
             probe = await runner.probe()
@@ -100,8 +104,11 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
             console.print(render.SUBMIT_HELP)
             state = await engine.start(SessionRequest(user_id, kinds, level, track, minutes, questions, seed, weak=weak))
             draft = None
+        actor = Actor(user_id, state.id)  # the runner calls it between engine steps, so it is named here
+        voice = VoiceAnswers(console, None if transcriber is None else
+                             lambda data, name: transcriber.transcribe(data, name, actor=actor))
         practice = PracticeRunner(engine, ui, lines, state.id, draft, stories, Heartbeat(leases, state.id, clock),
-                                  waiting)
+                                  waiting, voice)
         if interactive:
             from prompt_toolkit.patch_stdout import patch_stdout
 
@@ -121,6 +128,8 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
     finally:
         if llm is not None:
             await llm.close()
+        if transcriber is not None:
+            await transcriber.close()
         await repo.close()
 
 
@@ -207,12 +216,13 @@ async def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-async def star_analysis(settings: Settings, text: str, scorer_name: str) -> StarAnalysis:
-    """The STAR analysis by the LLM when asked for and configured, else offline (saying why if asked)."""
+async def star_analysis(settings: Settings, text: str, scorer_name: str, spoken_seconds: float | None = None) -> StarAnalysis:
+    """The STAR analysis by the LLM when asked for and configured, else offline (saying why if asked);
+    ``spoken_seconds`` is the recording's length when the story was told aloud."""
     if scorer_name == "offline":
-        return analyse_story(text)
+        return analyse_story(text, spoken_seconds)
     if settings.openai_api_key is None:
-        found = analyse_story(text)
+        found = analyse_story(text, spoken_seconds)
         if scorer_name == "llm":
             found = found.model_copy(update={"fallback_reason": "no LLM is configured (OPENAI_API_KEY is not set)"})
         return found
@@ -223,8 +233,28 @@ async def star_analysis(settings: Settings, text: str, scorer_name: str) -> Star
         client = build_llm(settings, usage=SqlUsageStore(repo.database))
         analyser = build_star_analyser(client)
         assert analyser is not None
-        return await analyser.analyse(text)
+        return await analyser.analyse(text, spoken_seconds)
     finally:
         if client is not None:
             await client.close()
         await repo.close()
+
+
+async def spoken_star(settings: Settings, path: str, scorer: str, as_json: bool) -> int:
+    """`mockloop star --audio-file`: the STAR analysis of a told story, with its real length and delivery."""
+    from bot.star_command import render as render_star
+
+    transcript = await voice.transcribe_path(settings, path, local_user(settings))
+    found = await star_analysis(settings, transcript.text, scorer, transcript.seconds)
+    delivery = voice.delivery_for(transcript, None)
+    if as_json:
+        out = {**found.model_dump(mode="json"), "transcript": transcript.text, "delivery": delivery.model_dump(mode="json")}
+        print(json.dumps(out, ensure_ascii=True))
+        return 0
+    console = _console()
+    voice.show_transcript(console, transcript)
+    if found.fallback_reason:
+        print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
+    sys.stdout.write(render_star(found))
+    voice.show_delivery(console, delivery)
+    return 0

@@ -21,12 +21,14 @@ from rich.console import Console
 from bot.adapters.console import render
 from bot.adapters.console.lease import Heartbeat
 from bot.adapters.console.reader import InputInterrupted, LineSource
+from bot.adapters.console.voice import VoiceAnswers
 from bot.adapters.console.waiting import Waiting
 from bot.coaching.recall import story_id
 from bot.engine import events as ev
 from bot.engine.clock import SystemClock
 from bot.engine.errors import EngineError, SessionTaken
 from bot.engine.limits import clean_text
+from bot.engine.models import Question
 from bot.engine.session import InterviewEngine
 from bot.sandbox.command import render as report
 
@@ -43,6 +45,7 @@ class ConsoleUI:
         self.clock = clock
         self.ended = asyncio.Event()
         self.current: tuple[int, int] | None = None
+        self.question: Question | None = None  # the one asked last: a recorded answer's length target depends on it
         self.deadline: datetime | None = None
         self.round_deadline: datetime | None = None
         self.confirm_skip = False
@@ -66,6 +69,7 @@ class ConsoleUI:
                        f"({event.minutes} min, {event.questions} question{'s' if event.questions != 1 else ''})")
             case ev.QuestionAsked():
                 self.current = (event.round_pos, event.question_pos)
+                self.question = event.question
                 self.deadline, self.round_deadline = event.deadline_at, event.round_deadline_at
                 now = self.clock.now()
                 render.question_header(c, event.number, event.total, event.question.title, event.question.prompt,
@@ -127,8 +131,10 @@ class PracticeRunner:
     def __init__(self, engine: InterviewEngine, ui: ConsoleUI, lines: LineSource, session_id: str,
                  draft: str | None = None,
                  stories: Callable[[str], Awaitable[tuple[str, str] | None]] | None = None,
-                 heartbeat: Heartbeat | None = None, waiting: Waiting | None = None) -> None:
+                 heartbeat: Heartbeat | None = None, waiting: Waiting | None = None,
+                 voice: VoiceAnswers | None = None) -> None:
         self.engine = engine
+        self.voice = voice or VoiceAnswers(ui.console, None)  # without a service, /audio says how to set one up
         self.waiting = waiting  # given when a model is configured: its replies can take a while
         self.stories = stories  # finds a saved story by id prefix, for /story
         self.ui = ui
@@ -232,6 +238,8 @@ class PracticeRunner:
                 await self.engine.end(self.session_id)
             elif command == "/time":
                 self.ui.console.print(f"[dim]{self.ui.status().strip()}[/dim]")
+            elif command == "/audio" or command.startswith("/audio "):
+                await self._recorded(command.removeprefix("/audio").strip())
             elif command == "/help":
                 self.ui.console.print(render.SUBMIT_HELP)
             elif story_id(command) is not None and self.stories is not None:
@@ -251,6 +259,16 @@ class PracticeRunner:
             raise
         except EngineError as exc:
             self.ui.console.print(f"[red]{render.escape(str(exc))}[/red]")
+
+    async def _recorded(self, path: str) -> None:
+        """A recording as the answer: its transcript is added to anything typed so far and submitted."""
+        text = await self.voice.answer(path, self.ui.question)
+        if text is None:
+            return  # said why; the round and the typed lines are as they were
+        if not self.buffer:
+            self.buffer_ref = self.ui.current
+        self.buffer.append(text)
+        await self._submit(require_text=True)
 
     async def _submit(self, require_text: bool = False) -> None:
         text = "\n".join(self.buffer)

@@ -24,7 +24,8 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2
 
 SUBMIT_HELP = (
     "Type your answer over as many lines as you like, then a line with only /send to submit it.\n"
-    "Commands (alone on a line): /send  /hint  /skip  /time  /end  /help.  Ctrl-C saves and quits; "
+    "Commands (alone on a line): /send  /hint  /skip  /time  /end  /help, and /audio PATH to answer with a recording.  "
+    "Ctrl-C saves and quits; "
     "`mockloop practice --resume` continues later."
 )
 

@@ -28,6 +28,7 @@ from bot.adapters.discord.groups import JoinButton
 from bot.adapters.discord.scheduling import StartButton
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.views import SessionButton
+from bot.adapters.discord.voice import TranscriptButton
 from bot.engine.errors import EngineError
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class MockLoopBot(commands.AutoShardedBot):
         s = self.services
         for cog in (MockCog(s), AnswersCog(s), PrivacyCog(s), AdminCog(s), StarCog(s, self)):
             await self.add_cog(cog)
-        self.add_dynamic_items(SessionButton, StartButton, JoinButton, CoachButton)
+        self.add_dynamic_items(SessionButton, StartButton, JoinButton, CoachButton, TranscriptButton)
         s.charts.start()
         s.scheduler.dispatcher.start()
         if self.dev_guild_id is not None:

@@ -18,6 +18,7 @@ from bot.adapters.discord.ports import CoachRooms, Groups, GuildSettingsStore, R
 from bot.coaching.ports import StoryStore
 from bot.engine.ports import Clock, QuestionBank, Repository, UserData
 from bot.engine.session import InterviewEngine
+from bot.engine.speech import Transcriber
 from bot.scheduling.schedules import Scheduler
 from bot.scoring.star_models import StarAnalysis
 
@@ -25,7 +26,7 @@ START_COOLDOWN = timedelta(seconds=30)
 
 
 class StarAnalyser(Protocol):
-    async def analyse(self, story: str) -> StarAnalysis: ...
+    async def analyse(self, story: str, spoken_seconds: float | None = None) -> StarAnalysis: ...
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Services:
     stories: StoryStore
     clock: Clock
     star_analyser: StarAnalyser | None = None  # the LLM's STAR ratings when configured; offline without
+    transcriber: Transcriber | None = None  # speech to text for voice answers; None declines them with how to set one up
     model: bool = False  # an LLM is configured: answers and hints may take a while (a typing indicator shows)
     start_cooldown: timedelta = START_COOLDOWN
     last_start: dict[int, datetime] = field(default_factory=dict)  # Discord user id -> when they last started

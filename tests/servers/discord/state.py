@@ -220,6 +220,8 @@ class Attachment:
     url: str
     content_type: str | None = None
     description: str | None = None
+    duration_secs: float | None = None  # a voice message's length and waveform, as the client sends them
+    waveform: str | None = None
 
     def payload(self) -> Json:
         data: Json = {
@@ -234,6 +236,8 @@ class Attachment:
             data["content_type"] = self.content_type
         if self.description:
             data["description"] = self.description
+        if self.duration_secs is not None:
+            data.update(duration_secs=self.duration_secs, waveform=self.waveform)
         return data
 
 

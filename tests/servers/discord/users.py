@@ -17,10 +17,11 @@ input sent inside an action row comes back as ``{"type": 1, "components": [{"typ
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from .ids import DM, PERM_MANAGE_THREADS
+from .ids import DM, FLAG_IS_VOICE_MESSAGE, PERM_MANAGE_THREADS
 from .interactions import APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT, InteractionHandle
 from .state import Attachment, Channel, StoredMessage, User, walk_components
 
@@ -256,8 +257,12 @@ class SimulatedUserAPI:
         *,
         attachments: Sequence[tuple[str, bytes]] = (),
         reply_to: MessageRef | None = None,
+        voice_seconds: float | None = None,
     ) -> StoredMessage:
-        """Post a message as ``user``; the bot gets MESSAGE_CREATE (if its intents allow)."""
+        """Post a message as ``user``; the bot gets MESSAGE_CREATE (if its intents allow).
+
+        With ``voice_seconds`` it is a voice message, as the Discord client sends one: its one
+        attachment is ``audio/ogg`` with a duration and a waveform, and the message is flagged."""
         author = self._user(user)
         target = self._channel_for(channel)
         self._check_can_see(author, target)
@@ -270,6 +275,10 @@ class SimulatedUserAPI:
         for filename, data in attachments:
             attachment_id = self.state.ids.next()
             attachment = Attachment(attachment_id, filename, data, self.attachment_url(target.id, attachment_id, filename))
+            if voice_seconds is not None:
+                attachment.content_type, attachment.duration_secs = "audio/ogg", voice_seconds
+                attachment.waveform = base64.b64encode(bytes(range(0, 256, 4))).decode()
+                message.flags |= FLAG_IS_VOICE_MESSAGE
             self.state.attachments[attachment_id] = attachment
             message.attachments.append(attachment)
         if reply_to is not None:

@@ -1,7 +1,8 @@
 """Answers typed in a session's thread (needs the message-content intent; the Answer button does not).
 
 Only the candidate's messages count; everyone else's, and the bot's own, are ignored.  A ``.py``
-attachment is read as a code answer, within a size limit that is said out loud when exceeded.
+attachment is read as a code answer, within a size limit that is said out loud when exceeded; a voice
+message or audio file is transcribed and answers like typed text (see ``voice``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import discord
 from discord.ext import commands
 
-from bot.adapters.discord import render
+from bot.adapters.discord import render, voice
 from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.waiting import typing_while
@@ -48,6 +49,12 @@ class AnswersCog(commands.Cog):
         if room is None or message.author.id != room.discord_user_id:
             return
         text = message.content
+        recording = next((a for a in message.attachments if voice.is_audio(a)), None)
+        if recording is not None:
+            spoken = await voice.in_round(self.services, message, room, recording)
+            if spoken is None and not text.strip():
+                return  # told why; the round goes on
+            text = f"{text}\n\n{spoken}".strip() if spoken else text  # typed words are never dropped
         for attachment in message.attachments:
             if not attachment.filename.endswith(".py"):
                 continue

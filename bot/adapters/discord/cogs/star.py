@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord import render
+from bot.adapters.discord import render, voice
 from bot.adapters.discord.services import Services, services_of
 from bot.adapters.discord.split import split_text
 from bot.adapters.discord.views import OwnedItem
@@ -23,6 +23,8 @@ from bot.coaching.bank import StoryBank
 from bot.coaching.coach import StarCoach
 from bot.coaching.models import CoachState, Phase, Theme, Turn
 from bot.engine.context import Actor, current_actor
+from bot.scoring.delivery import target_for
+from bot.scoring.star import analyse as analyse_story
 
 NONE = discord.AllowedMentions.none()
 THEMES = [app_commands.Choice(name=t.value, value=t.value) for t in Theme if t is not Theme.OWN]
@@ -82,8 +84,15 @@ def coach_view(thread_id: int, user_id: int) -> discord.ui.View:
     return view
 
 
-async def advance(s: Services, client: discord.Client, thread_id: int, action: str, text: str | None) -> None:
-    """Apply one step of the loop to the thread's stored state, post the reply, store the new state."""
+async def _story_target() -> tuple[int, int]:
+    return target_for("behavioral", "story")
+
+
+async def advance(s: Services, client: discord.Client, thread_id: int, action: str, text: str | None,
+                  spoken: float | None = None) -> None:
+    """Apply one step of the loop to the thread's stored state, post the reply, store the new state.
+
+    ``spoken`` is the recording's length when the story was told aloud: the length is then measured."""
     found = await s.coach_rooms.get(thread_id)
     thread = client.get_channel(thread_id) or await client.fetch_channel(thread_id)
     if found is None or not isinstance(thread, discord.Thread):
@@ -95,9 +104,11 @@ async def advance(s: Services, client: discord.Client, thread_id: int, action: s
     if action == "tell" and text and s.star_analyser is not None:
         token = current_actor.set(Actor(user_id, None, str(thread.guild.id)))  # the LLM budget is theirs
         try:
-            analysis = await s.star_analyser.analyse(text)
+            analysis = await s.star_analyser.analyse(text, spoken)
         finally:
             current_actor.reset(token)
+    elif action == "tell" and text and spoken is not None:
+        analysis = analyse_story(text, spoken)
     turn = {"tell": lambda: coach.tell(state, text or "", analysis), "more": lambda: coach.more(state),
             "done": lambda: coach.finish(state)}[action]()
     state = turn.state
@@ -174,6 +185,15 @@ class StarCog(commands.GroupCog, group_name="star", group_description="Rehearse 
                 self._other_threads.clear()
             self._other_threads.add(message.channel.id)
             return
-        if found[1] != message.author.id or not message.content.strip():
+        if found[1] != message.author.id:
             return
-        await advance(self.services, self.client, message.channel.id, "tell", message.content)
+        text, spoken = message.content, None
+        recording = next((a for a in message.attachments if voice.is_audio(a)), None)
+        if recording is not None:
+            actor = Actor(found[0], None, str(message.guild.id) if message.guild else None)
+            transcript = await voice.heard(self.services, message, recording, actor, _story_target)
+            if transcript is not None:
+                text, spoken = f"{text}\n\n{transcript.text}".strip(), transcript.seconds
+        if not text.strip():
+            return
+        await advance(self.services, self.client, message.channel.id, "tell", text, spoken)
