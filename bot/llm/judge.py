@@ -231,8 +231,10 @@ class LLMJudge:
         elif abs(score - offline.score) > SHOWN_GAP:
             notes.append(f"the offline rubric check gave {offline.score}; the model's grade stands because "
                          "every level it gave is backed by a quote from the answer")
-        if reply.note.strip():
-            notes.append(reply.note.strip()[:300])
+        note = reply.note.strip()
+        # "<one sentence: ...>" is the prompt's placeholder copied back by a small model, not advice.
+        if note and not (note.startswith("<") and note.endswith(">")):
+            notes.append(note[:300])
         missed = [c.name for c, s in zip(rubric.criteria, criteria, strict=True) if s.score < 2]
         return ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
                            criteria=criteria, red_flags=flags, missed=missed, notes=notes)

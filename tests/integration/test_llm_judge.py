@@ -308,3 +308,10 @@ def test_a_raw_control_character_inside_a_quote_does_not_spoil_a_grade() -> None
 
     reply = json.dumps(grade_json({"evaluated-once": 3})).replace('"note": "', '"note": "line one\\nline two ')
     assert _problem(reply.replace("\\n", "\n"), RUBRIC) is None
+
+
+async def test_the_prompts_placeholder_copied_back_is_not_shown_as_advice(server: FakeOpenAI) -> None:
+    scorer, _, _ = make(server)
+    server.reply_json({**grade_json({"evaluated-once": 3}), "note": "<one sentence: the most useful thing>"})
+    result = await grade(scorer)
+    assert result.scorer == "llm" and not any(n.startswith("<") for n in result.notes)
