@@ -180,12 +180,11 @@ class Exchange:
         hello = await self._next("hello", len(cases))
         if hello is None:
             return
-        init = self.init_pid()
-        pid = harness_pid(init) if init is not None else None
-        self.meter = ProcessMeter(pid) if pid is not None else None
+        self._find_meter()
         loaded = await self._next("load", len(cases))
         if loaded is None:
             return
+        self._find_meter()
         if loaded[0].step is not None:
             loaded[0].step.ms = max(loaded[1] - hello[1], 0.0) * 1000
         if loaded[0].step is not None and loaded[0].step.ok:
@@ -194,6 +193,20 @@ class Exchange:
                     return
         self.stdin.close()  # no more cases
         await self._next("done", len(cases))
+
+    def _find_meter(self) -> None:
+        """Find the harness process if it was not found yet, and sample its memory while it is alive.
+
+        The run's peak is read from the kernel, which knows nothing of a process that has exited, so
+        it is sampled after every frame rather than only at the end (a quick run was gone, and
+        reported 0 KB); a harness not yet visible at hello is looked for again at the next frame.
+        """
+        if self.meter is None:
+            init = self.init_pid()
+            pid = harness_pid(init) if init is not None else None
+            self.meter = ProcessMeter(pid) if pid is not None else None
+        if self.meter is not None:
+            self.meter.sample()
 
     async def _case(self, index: int, case: CodeCase, visible: int, total: int) -> bool:
         if index == visible:
@@ -210,6 +223,7 @@ class Exchange:
         served = self.upstream.finish()
         if got is None:
             return False
+        self._find_meter()  # and sampled: the harness may be gone by the time "done" arrives
         frame, arrived = got
         if arrived < sent:  # written before the case existed: only a forger knows a case in advance
             raise BadFrame(f"a case {index + 1} frame written before the case was sent")
