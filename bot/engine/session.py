@@ -12,7 +12,6 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -21,11 +20,9 @@ from bot.engine.context import Actor, current_actor
 from bot.engine.errors import EngineError, SessionFinished, SessionNotFound
 from bot.engine.flow import RoundFlow, Step
 from bot.engine.limits import MAX_ANSWER_CHARS, MAX_FOLLOWUPS, MIN_FOLLOWUP_SECONDS, clean_text
-from bot.engine.loop import ROUNDS, choose_questions, question_count
-from bot.engine.models import Level, RoundKind, Track
 from bot.engine.pause import paused
+from bot.engine.planning import SessionRequest, opening_notices, plan
 from bot.engine.ports import AnswerText, Clock, Interviewer, Notifier, QuestionBank, Repository, Scorer
-from bot.engine.review import HISTORY_SESSIONS, due_for_review, weak_spots
 from bot.engine.signals import mean_score
 from bot.engine.state import (
     AnswerRecord,
@@ -41,21 +38,6 @@ from bot.engine.state import (
 from bot.engine.timing import next_wakeup, warnings_due
 
 T = TypeVar("T")
-RECENT_SESSIONS = 3  # questions seen in this many recent sessions are asked again only when needed
-
-
-@dataclass(frozen=True)
-class SessionRequest:
-    user_id: str
-    rounds: tuple[RoundKind, ...]
-    level: Level
-    track: Track = Track.ANY
-    minutes: int | None = None  # per round; None means each round's default
-    questions: int | None = None
-    seed: int | None = None
-    guild_id: str | None = None
-    focus: frozenset[str] = frozenset()  # question ids to ask first (a prep plan's drill topics)
-    weak: bool = False  # "drill my weak spots": ask first the questions whose criteria keep being missed
 
 
 class InterviewEngine:
@@ -90,39 +72,7 @@ class InterviewEngine:
     async def start(self, request: SessionRequest) -> SessionState:
         """Plan the rounds, pick their questions, save the session and ask the first question."""
         seed = request.seed if request.seed is not None else random.SystemRandom().randrange(1, 2**31)
-        recent = await self.repo.recent_question_ids(request.user_id, RECENT_SESSIONS)
-        tried = await self.repo.attempts(request.user_id, HISTORY_SESSIONS)
-        reviews = due_for_review(tried, self.clock.now())
-        weak = weak_spots(tried) if request.weak else []
-        focus = request.focus or frozenset(weak) or frozenset(reviews)
-        rounds: list[RoundState] = []
-        skipped: list[str] = []
-        for kind in request.rounds:
-            minutes = request.minutes or ROUNDS[kind].default_minutes
-            eligible = self.bank.eligible(kind, request.level, request.track)
-            if not eligible:
-                if len(request.rounds) > 1:
-                    skipped.append(kind.value)  # a loop leaves out rounds not asked at this level
-                    continue
-                others = [lv.value for lv in Level if self.bank.eligible(kind, lv, request.track)]
-                raise EngineError(
-                    f"There are no {kind.value} questions for level {request.level.value}; "
-                    f"levels with {kind.value} questions: {', '.join(others) or 'none'}."
-                )
-            position = len(rounds)
-            count = question_count(kind, minutes, request.questions)
-            focused = [q for q in eligible if q.id in focus]
-            chosen = choose_questions(focused, count, seed + position, recent)
-            if len(chosen) < count:  # the round's length is kept: other questions fill it up
-                rest = [q for q in eligible if q.id not in focus]
-                chosen += choose_questions(rest, count - len(chosen), seed + position, recent)
-            asked = [
-                AskedQuestion(position=i, question_id=q.id, rubric_version=self.bank.rubric(q.id).version)
-                for i, q in enumerate(chosen)
-            ]
-            rounds.append(RoundState(position=position, kind=kind, minutes=minutes, questions=asked))
-        if not rounds:
-            raise EngineError(f"There are no questions for level {request.level.value} in any of those rounds.")
+        found = await plan(self.bank, self.repo, self.clock, request, seed)
         now = self.clock.now()
         state = SessionState(
             id=uuid.uuid4().hex,
@@ -134,24 +84,14 @@ class InterviewEngine:
             seed=seed,
             created_at=now,
             last_active_at=now,
-            rounds=rounds,
+            rounds=found.rounds,
         )
         await self.repo.create_session(state)
         self._states[state.id] = state
         async with self._step(state.id) as step:
             step.changes.session = True
-            planned = {q.question_id for r in rounds for q in r.questions}
-            if request.weak and not weak:
-                step.emit(ev.Notice("No weak spots yet: they appear once the same key point is missed in a question's "
-                                    "last two attempts. This round picks questions as usual."))
-            elif not request.focus and focus & planned:
-                why = ("your weak spots (key points missed in the last attempts)" if weak else
-                       "back for review (graded under 65 last time)")
-                titles = ", ".join(self.bank.get(q).title for q in sorted(focus & planned))
-                step.emit(ev.Notice(f"Asked first, {why}: {titles}."))
-            if skipped:
-                step.emit(ev.Notice(f"Left out at level {request.level.value}: the {', '.join(skipped)} round "
-                                    "(interviews at this level rarely include it and no questions are written for it)."))
+            for notice in opening_notices(self.bank, request, found):
+                step.emit(notice)
             self.flow.start_round(step, state.rounds[0])
         return state
 

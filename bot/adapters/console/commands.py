@@ -33,8 +33,8 @@ from bot.engine.clock import SystemClock
 from bot.engine.context import Actor, current_actor
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
+from bot.engine.planning import SessionRequest
 from bot.engine.review import HISTORY_SESSIONS, due_for_review, progress, weak_spots
-from bot.engine.session import SessionRequest
 from bot.engine.signals import signal_for
 from bot.sandbox.runner import describe
 from bot.scoring.star import analyse as analyse_story

@@ -13,7 +13,7 @@ from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
-from bot.engine.session import SessionRequest
+from bot.engine.planning import SessionRequest
 
 
 async def open_round(s: Services, channel: discord.TextChannel, member: discord.abc.User, user_id: str,
