@@ -32,6 +32,7 @@ from bot.sandbox.exchange import FrameSink
 from bot.sandbox.harness import MAX_FRAME_BYTES, MAX_NODES
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
+from tests.hostile import TAKE_CHANNEL
 
 TARGET_MS = 20.0
 CASES = 15  # 15 frames of 256 KB: just under the channel's 4 MB
@@ -39,14 +40,7 @@ TASK = CodingTask(function="f", signature="def f():", statement="Return the set 
                   examples=[CodeCase(call="f()", expected="{1, 2}")],
                   hidden=[CodeCase(call="f()", expected="{1, 2}")] * (CASES - 1))
 HONEST = "def f():\n    return {1, 2}\n"
-HOSTILE = r'''
-import os, sys
-_frame = sys._getframe()
-while _frame is not None and "channel" not in _frame.f_locals:
-    _frame = _frame.f_back
-RESULT = os.dup(_frame.f_locals["channel"].fd)
-os.dup2(os.open("/dev/null", os.O_WRONLY), _frame.f_locals["channel"].fd)
-del _frame
+HOSTILE = TAKE_CHANNEL + r'''
 PREFIX = ",".join(['{"t":"int","v":"7"}'] * 150)
 ROOM, NODES = __ROOM__, __NODES__
 

@@ -23,6 +23,7 @@ import bot.sandbox.judge as judge_module
 from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
+from tests.hostile import TAKE_CHANNEL
 
 PROJECT = Path(__file__).resolve().parents[2]
 SECRET = "sekrit-" + uuid.uuid4().hex[:8]
@@ -347,14 +348,7 @@ async def test_one_forged_frame_of_same_hash_integers_is_refused_unread() -> Non
 
 # Taking the channel over: the module finds the harness's channel on the stack, keeps a copy of its
 # descriptor and points the original at /dev/null, then writes every frame itself, each in turn.
-DIVERT = FORGE + r'''
-import sys
-_frame = sys._getframe()
-while _frame is not None and "channel" not in _frame.f_locals:
-    _frame = _frame.f_back
-RESULT = os.dup(_frame.f_locals["channel"].fd)
-os.dup2(os.open("/dev/null", os.O_WRONLY), _frame.f_locals["channel"].fd)  # the harness's own frames go nowhere
-del _frame
+DIVERT = FORGE + TAKE_CHANNEL + r'''
 SENT = [0]
 
 def send_case(value, last):  # the frame for the case in flight, then "done" after the last one

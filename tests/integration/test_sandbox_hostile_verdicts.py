@@ -19,6 +19,7 @@ from bot.content.bank import QuestionBank
 from bot.engine.models import CodeCase, CodeCheck, CodingTask
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
+from tests.hostile import TAKE_CHANNEL
 
 HIDDEN_MARK = "hidden-input-5c9e"
 
@@ -320,14 +321,7 @@ async def test_two_hostile_runs_at_once_do_not_disturb_each_other(bank) -> None:
     assert first.passed == first.total - 1 and second.passed == 0
 
 
-AHEAD_OF_TIME = r'''
-import os, sys
-_frame = sys._getframe()
-while _frame is not None and "channel" not in _frame.f_locals:
-    _frame = _frame.f_back
-RESULT = os.dup(_frame.f_locals["channel"].fd)
-os.dup2(os.open("/dev/null", os.O_WRONLY), _frame.f_locals["channel"].fd)
-del _frame
+AHEAD_OF_TIME = TAKE_CHANNEL + r'''
 os.write(RESULT, b'{"kind":"load","ok":true,"value":{"t":"none"},"output":""}\n')
 
 def f(x):  # reports the second example too, before the bot has even sent it
