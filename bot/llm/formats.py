@@ -7,8 +7,12 @@ new process asks once more, which costs one request that the server rejects befo
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from bot.llm.model import ChatModel, Completion, FormatRejected, Messages
 
@@ -46,3 +50,20 @@ async def complete_in_format(client: ChatModel, messages: Messages, formats: For
                 raise
             formats.refused(server, name)
     raise AssertionError("unreachable: the last format is always tried")
+
+
+M = TypeVar("M", bound=BaseModel)
+_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
+
+
+def parse_reply(text: str, model: type[M]) -> M:
+    """A model's JSON reply as ``model``, without a code fence around it; raises ``ValidationError``.
+
+    A raw newline or tab inside a quote is kept: llama-cpp-python's JSON grammar lets them through.
+    """
+    body = _FENCE.sub("", text)
+    try:
+        data = json.loads(body, strict=False)
+    except ValueError:
+        return model.model_validate_json(body)  # raises the "json_invalid" error callers name
+    return model.model_validate(data)

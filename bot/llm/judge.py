@@ -20,9 +20,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 import secrets
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -31,7 +31,7 @@ from bot.engine.models import CriterionScore, Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
-from bot.llm.formats import FormatMemory, complete_in_format
+from bot.llm.formats import FormatMemory, complete_in_format, parse_reply
 from bot.llm.model import ChatModel, Completion, LLMUnavailable, Messages
 from bot.llm.prompts import Prompts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG
@@ -88,17 +88,22 @@ STRUCTURE_TOKENS = 200  # braces, keys and levels of a five-criterion grade
 
 
 def response_formats(rubric: Rubric) -> dict[str, dict[str, Any] | None]:
+    """The formats for one rubric (see :func:`_formats`); built once per set of criterion ids."""
+    return _formats(tuple(c.id for c in rubric.criteria))
+
+
+@lru_cache(maxsize=256)
+def _formats(ids: tuple[str, ...]) -> dict[str, dict[str, Any] | None]:
     """The formats for one rubric: its criterion ids as the only ids, each exactly once, and bounded text.
 
     On servers that turn the schema into a grammar (llama.cpp, llama-cpp-python) this is what a
     small model can emit at all, so its grade names the right criteria and ends well within the
     token limit instead of running a quote on until the reply is cut and no longer JSON.
     """
-    ids = [c.id for c in rubric.criteria]
     schema = copy.deepcopy(GRADE_SCHEMA["schema"])
     criteria = schema["properties"]["criteria"]
     criteria.update({"minItems": len(ids), "maxItems": len(ids)})
-    criteria["items"]["properties"]["id"] = {"type": "string", "enum": ids}
+    criteria["items"]["properties"]["id"] = {"type": "string", "enum": list(ids)}
     # Even a model that fills every string to the limit (a small one does: "0.5000…") must close the
     # JSON within MAX_TOKENS, counting a character as a token at worst.
     quote = min(EVIDENCE_CHARS, (MAX_TOKENS - STRUCTURE_TOKENS - NOTE_CHARS) // len(ids))
@@ -259,17 +264,8 @@ def _flag_caps(rubric: Rubric, offline: ScoreResult) -> list[int]:
     return [f.cap for f in rubric.red_flags if f.text in offline.red_flags]
 
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
-
-
 def _parse(text: str) -> JudgeReply:
-    body = _FENCE.sub("", text)
-    try:
-        # A raw newline or tab inside a quote is kept: llama-cpp-python's JSON grammar lets them through.
-        data = json.loads(body, strict=False)
-    except ValueError:
-        return JudgeReply.model_validate_json(body)  # raises the "json_invalid" error the caller names
-    return JudgeReply.model_validate(data)
+    return parse_reply(text, JudgeReply)
 
 
 def _problem(text: str, rubric: Rubric) -> str | None:

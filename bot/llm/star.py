@@ -10,13 +10,12 @@ model, an error, JSON in the wrong shape twice) gives the offline analysis with 
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.llm.formats import FormatMemory, complete_in_format
+from bot.llm.formats import FormatMemory, complete_in_format, parse_reply
 from bot.llm.judge import FORMATS, quoted
 from bot.llm.model import ChatModel, Completion, LLMUnavailable, Messages
 from bot.llm.prompts import Prompts
@@ -27,7 +26,6 @@ from bot.scoring.star_models import Component, Components, StarAnalysis
 STORY_CHARS = 12_000  # the offline analysis reads 800 words; the model gets the same and a little more
 FEEDBACK = 3
 MAX_TOKENS = 800
-_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 PARTS = ("situation", "task", "action", "result")
 
 
@@ -96,7 +94,7 @@ class LLMStarAnalyser:
         for _ in range(2):  # one repair attempt
             completion = await self._complete(messages)
             try:
-                return StarReply.model_validate_json(_FENCE.sub("", completion.text))
+                return parse_reply(completion.text, StarReply)
             except ValidationError:
                 messages = [*messages, {"role": "assistant", "content": completion.text},
                             {"role": "user", "content": "That was not the JSON object asked for. Reply with only that "

@@ -45,10 +45,10 @@ log = logging.getLogger(__name__)
 REPEAT_CHOICES = [app_commands.Choice(name=n, value=n) for n in ("daily", "weekdays", "weekly")]
 
 
-def stamp(at: datetime) -> str:
-    """A time as Discord timestamps: every reader sees it in their own zone, and how far off it is."""
+def stamp(at: datetime, relative: bool = True) -> str:
+    """A time as a Discord timestamp that every reader sees in their own zone, and how far off it is."""
     seconds = int(at.timestamp())
-    return f"<t:{seconds}:F> (<t:{seconds}:R>)"
+    return f"<t:{seconds}:F>" + (f" (<t:{seconds}:R>)" if relative else "")
 
 
 def _when(row: ScheduleRow) -> str:
@@ -148,7 +148,7 @@ class DiscordScheduleNotifier:
                                    "Press Start when you are ready.", view)
 
     async def missed(self, schedule: ScheduleRow, was_at: datetime) -> None:
-        await self._tell(schedule, f"Your scheduled **{schedule.round}** round at <t:{int(was_at.timestamp())}:F> was "
+        await self._tell(schedule, f"Your scheduled **{schedule.round}** round at {stamp(was_at, relative=False)} was "
                                    "missed: the bot was offline then. Start one any time with `/mock start`.")
 
 
