@@ -25,6 +25,8 @@ from bot.scoring.star_discourse import (
     continues,
     flashback,
     imagined,
+    positions,
+    recap,
     states,
     unknown_outcome,
     wish,
@@ -73,6 +75,8 @@ def _read(all_units: list[Unit]) -> list[Cues]:
         if (cues.actor is None and before.actor and not cues.general
                 and all_units[i].sentence == all_units[i - 1].sentence and continues(all_units[i].text)):
             read_all[i] = replace(cues, actor=before.actor, action=max(cues.action, 2.5))
+    for i in positions([unit.text for unit in all_units]):
+        read_all[i] = replace(read_all[i], task=0.0)
     return read_all
 
 
@@ -99,7 +103,7 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     scene_ends = goal if first_action < goal < n else first_action
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
-        unknown = unknown_outcome(unit.text)
+        unknown = unknown_outcome(unit.text) or recap(unit.text)
         found = scans[i][0] if not cues.general and not unknown else []
         change = changes[i] and not cues.general and not unknown
         # A before -> after change is decisive for an outcome even inside a clause where the speaker acts.
@@ -116,7 +120,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         scenery = backdrop(unit.text) and not change and not cues.concluding
         reports = (first_action < i and cues.actor is None and not cues.general and not unknown
                    and states(unit.text) and not symptom and not scenery and (cues.task < TASK_DECISIVE or cues.concluding))
-        if reports and found and (i > last_action or cues.result or change):
+        # In the closing sentence, a measured state is the outcome even when a last step follows it
+        # ("by day thirty traffic is under one percent and we remove it").
+        closing = unit.sentence == all_units[-1].sentence
+        if reports and found and (i > last_action or cues.result or change or closing):
             outcome += 1.5
         if reports and i > last_action and (found or not imagined(unit.text)):
             outcome += 1.5

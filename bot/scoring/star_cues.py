@@ -67,10 +67,13 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
 
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
-    (_rx(r"\b(?:my|our|the)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority|challenge"
-         r"|ask|mandate|brief|assignment|plan|idea|target|deadline)\s+(?:was|is|were)\b"
+    # The noun may be followed by when it held ("my job that morning was") or an aside in commas
+    # ("her goal, which we agreed with her manager, was to").
+    (_rx(r"\b(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
+         r"|challenge|ask|mandate|brief|assignment|plan|idea|target|deadline)(?:\s+(?:that|this|for\s+the)\s+\w+|,[^,.]{1,60},)?"
+         r"\s+(?:was|is|were)\b"
          # Setting out to do something, or a budget of time to do it in, states the goal and its stake.
-         r"|\b(?:i|we)\s+set\s+out\s+to\b|\b(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?:only\s+|just\s+)?(?:a|an|one|two|three|four|five"
+         r"|\b(?:i|we)\s+set\s+out\s+to\b|\b(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?:only\s+|just\s+|maybe\s+|about\s+|roughly\s+|less\s+than\s+|under\s+)?(?:a|an|one|two|three|four|five"
          r"|six|\d+|a\s+few|a\s+couple\s+of)\s+(?:hours?|days?|weeks?|months?|sprints?)\s+to\b"), 2.0),
     (_rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
          r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:me\s+)?(?:if|whether)\s+(?:i|we)\b"
@@ -143,6 +146,8 @@ _PRESENT_DOING = (
     "|write|listen|collect|read|reproduce|monitor|batch|cache|migrate|ship|prototype|benchmark|understand|adapt|coach"
     "|wait|treat|keep|page|tell|give|connect|delete|configure|install|replace|remove|restart|lend|teach|organi[sz]e|book"
     "|email|post|prepare|plan|record|sketch|assign|mentor|invite|hand|close|merge|rename|update|upgrade|clear|kill|stop"
+    # "I do a one-on-one every week": doing a thing, not the "do" of "I do think".
+    r"|do(?=\s+(?:a|an|the|one|two|weekly|daily|regular)\b)"
     "|ping|raise|flag|note|log|label|tag|triage|patch|revert|rebuild|turn|switch|use|encourage|block|answer|join|drop"
     "|chase|agree|kick|nudge|walk|loop|escalate|sketch|draw|sync|align|plan|map|pin|freeze|unblock|demo|present|pitch"
     "|negotiate|mediate|facilitate|timebox|prioriti[sz]e|rotate|shadow|onboard|delegate|hire|interview|recruit|refine"
@@ -163,7 +168,7 @@ ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\
 
 # Outcome: markers, directions of change, things that were delivered or stopped.
 RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
-    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|ended\s+up|net\s+effect"
+    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|(?:ended|end|ends)\s+up|net\s+effect"
          r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is)"
          # Connectives of consequence open an outcome wherever it sits.
          r"|(?:which|that|this)\s+meant|meaning\s+that|as\s+a\s+consequence|consequently|thanks\s+to\s+(?:that|this|it)"
@@ -242,7 +247,9 @@ GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+g
               # A standing rule of one's own is a habit, whatever it is about.
               r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
               r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
-              r"|principle|practice))\b")
+              r"|principle|practice)"
+              # Whoever comes along, not one person: "with anyone new I mentor".
+              r"|(?:with|for)\s+(?:anyone|anybody)\s+(?:new|who|that|i|we))\b")
 # A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
 # is a rule for every such case; a past condition ("when I was working there, we get ...") is one event.
 _CONDITION = _rx(r"^\W*(?:if|when|whenever|once|as\s+soon\s+as)\b")

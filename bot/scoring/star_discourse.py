@@ -22,7 +22,8 @@ import re
 
 from bot.scoring.star_cues import NOT_DOING, PAST_IRREGULAR
 
-_LEAD = r"^\W*(?:(?:and|or|but|plus|then|so|also|later|finally|eventually|personally|quickly|just|afterwards)\s*,?\s+)+"
+_LEAD = (r"^\W*(?:(?:and|or|but|plus|then|so|also|later|finally|eventually|personally|quickly|just|afterwards"
+         r"|maybe|probably|perhaps|possibly)\s*,?\s+)+")
 CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})\b", re.IGNORECASE)
 
 FLASHBACK = re.compile(
@@ -69,9 +70,9 @@ HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s
 
 # A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
 FINITE = re.compile(
-    rf"\b(?:was|were|is|are|am|'s|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told"
+    rf"\b(?:was|were|is|are|am|'s|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told|ends?\s+up"
     rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
-    rf"|{PAST_IRREGULAR}|\w{{3,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
+    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
     re.IGNORECASE,
 )
 
@@ -117,3 +118,32 @@ def worsening(text: str) -> bool:
 
 def imagined(text: str) -> bool:
     return bool(HYPOTHETICAL.search(text))
+
+
+# The speaker winding up rather than reporting an outcome: "that's roughly what I did", "so that was most of what I did".
+RECAP = re.compile(r"\b(?:that'?s|that\s+is|that\s+was|this\s+was|so\s+that'?s)\b[^.?!]{0,30}?\bwhat\s+(?:i|we)\s+did\b",
+                   re.IGNORECASE)
+# A side's position in a disagreement: "we wanted the services to own them; they wanted a central registry".
+_POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their)\s+(?:other\s+)?\w+(?:\s+team)?)"
+                       r"\s+(?:really\s+|strongly\s+|still\s+)?(?:wanted|wants|want|preferred|prefers|prefer|insisted"
+                       r"|pushed\s+for|argued\s+for)\b", re.IGNORECASE)
+_SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:i|we)\b", re.IGNORECASE)
+
+
+def recap(text: str) -> bool:
+    """The clause sums up the telling ("that's what I did"); it reports no outcome."""
+    return bool(RECAP.search(text))
+
+
+def positions(texts: list[str]) -> set[int]:
+    """Clauses that state one side's wish in a disagreement, next to the other side's.
+
+    "We wanted X" right beside "they wanted Y" is an opinion being contrasted, not the speaker's goal.
+    """
+    wants = [bool(_POSITION.search(t)) for t in texts]
+    mine = [bool(_SPEAKER.search(t)) for t in texts]
+    out: set[int] = set()
+    for i in range(len(texts) - 1):
+        if wants[i] and wants[i + 1] and mine[i] != mine[i + 1]:
+            out |= {i, i + 1}
+    return out

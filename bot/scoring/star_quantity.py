@@ -77,7 +77,7 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          r"(?:nothing|none|zero)\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
-         r"|anyone\s+|anybody\s+|anything\s+)since\b|\bwithout\s+a\s+single\s+[\w-]+|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b")
+         r"|anyone\s+|anybody\s+|anything\s+)since\b|\bwithout\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b")
 # A mark or a rating: "she scored 82 on the retake", "an NPS of 41".
 _MARK = r"\b(?:scored|score\s+of|rated|rating\s+of|nps\s+(?:of|went\s+to|is|was))\s+\d+(?:[.,]\d+)?\b"
 # How soon, counted in days or weeks: "on day two".
@@ -133,7 +133,7 @@ _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|t
                          r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|without\s+a\s+single|to\s+spare|early)\b",
+                         r"|without\s+a\s+single|with\s+(?:no|zero)|to\s+spare|early)\b",
                          re.IGNORECASE)
 
 
@@ -201,8 +201,13 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # "I saw a scan over eighty million rows": what the speaker found, not what changed
     if _VAGUE_SPAN.match(core) and (_FRAME.search(before[-30:]) or _OPENING_IN.match(before)):
         return True  # "after a few weeks the team was happier" says when it was noticed, not how much changed
+    if _CERTAINTY.match(sentence, end):
+        return True  # "I'm not a hundred percent sure": how certain the speaker is, not a measure
     # "a few months later" dates the next event; it does not measure anything
     return bool(_WHEN.match(sentence, end) and _TIME.search(core))
+
+
+_CERTAINTY = re.compile(r"\s+(?:sure|certain|confident|positive)\b", re.IGNORECASE)
 
 
 def _version(sentence: str, start: int, end: int) -> bool:

@@ -562,3 +562,75 @@ def test_deadlines_beaten_and_counts_of_work_items_are_measures(sentence: str) -
 
 def test_a_clock_time_that_only_dates_the_scene_is_still_no_measure() -> None:
     assert not quantities("At 7:30 the alerts started firing.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "My job that week was to get the invoices flowing again before the month closed.",
+    "His goal, which he had set with his lead in the spring, was to run the release on his own.",
+    "So we had maybe two days to get the new certificates onto every kiosk.",
+])
+def test_a_goal_held_apart_from_its_verb_by_a_time_or_an_aside_is_still_a_goal(sentence: str) -> None:
+    assert read(sentence).task >= 2.0, sentence
+
+
+def test_two_sides_wanting_different_things_is_a_disagreement_not_a_goal() -> None:
+    story = ("At a ticketing company our team and the mobile team argued about pagination. "
+             "We wanted the clients to use cursors. "
+             "They wanted plain page numbers they could jump between. "
+             "I built a small prototype of both against real traffic and we compared the load on the database. "
+             "We went with cursors plus a jump-to-date option, and the mobile team shipped it that month.")
+    assert not analyse(story).components.task.present
+
+
+def test_winding_up_the_telling_is_not_an_outcome() -> None:
+    story = ("Last spring at a travel agency the fare cache started serving stale prices. "
+             "I cleared the cache, traced it to a job that had stopped refreshing, "
+             "and then maybe added an alert on the job's last run. "
+             "That's more or less what I did.")
+    a = analyse(story)
+    assert a.components.action.present and not a.components.result.present
+
+
+def test_certainty_in_percent_is_not_a_measure() -> None:
+    assert not quantities("I'm not a hundred percent sure of the dates any more.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The inspector signed the release off with no findings.",
+    "The migration went through with zero errors.",
+])
+def test_an_outcome_with_none_of_something_is_measured(sentence: str) -> None:
+    assert quantities(sentence), sentence
+
+
+def test_a_present_tense_story_can_end_up_somewhere() -> None:
+    story = ("So I'm on the payments team at a grocery app and my colleague and I disagree about the refund flow. "
+             "She wants refunds in a queue and I want them inline. "
+             "We sit down with the numbers, we look at the failure cases together, "
+             "and we end up agreeing on a queue with an inline fast path for small refunds.")
+    assert analyse(story).components.result.present
+
+
+def test_a_new_subject_after_and_starts_a_clause_of_its_own() -> None:
+    # "I rolled it back and we were selling again in ten minutes": the second clause is the outcome.
+    story = ("Search broke right after a Monday deploy, so I rolled it back myself "
+             "and we were serving results again in about five minutes.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
+
+
+def test_a_measured_state_in_the_closing_sentence_is_the_outcome_even_before_a_last_step() -> None:
+    story = ("It's the month before we retire the old billing export and my lead and I disagree about keeping it. "
+             "The decision is mine as the owner, so I need an answer by the end of the sprint. "
+             "I pull the download logs and show her how few teams still use it, then I propose a sunset banner. "
+             "By week four downloads of the old export are under two percent and we switch it off.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
+
+
+def test_a_routine_for_whoever_comes_along_is_a_habit() -> None:
+    story = ("With anyone new I'm mentoring, I do a code walkthrough every week for the first two months. "
+             "I ask them to bring one question they got stuck on. "
+             "And I try to get a small change of theirs merged in their first 3 days.")
+    a = analyse(story)
+    assert a.specific_event is False and not a.components.result.present
