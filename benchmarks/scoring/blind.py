@@ -4,6 +4,9 @@ Each file of ``blind/dev`` and ``blind/heldout`` holds one question's answers, w
 question's prompt alone by writers who never saw a rubric (one writer per part and question
 group), each with a ``kind`` (see ``KINDS``) and, except for attacks, the writer's grade 0-3.
 The dev part is for tuning; the held-out part is scored only in aggregate, by this report.
+``blind/dev2`` (440 answers over the same 36 questions, by three further writers briefed with the
+prompts only) was scored once before anyone read it (pairwise 0.869, distinct words 0.780), then
+studied like the first dev part.
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):
 - pairwise: within each question, the share of pairs with different grades that are ordered

@@ -180,14 +180,15 @@ class Located:
 
     @cached_property
     def clauses(self) -> tuple[tuple[int, int], ...]:
-        """Token ranges of the sentence's clauses, split at clause-breaking words, ", and", semicolons and dashes."""
+        """Token ranges of the sentence's clauses, split at clause-breaking words, ", and", semicolons, dashes and pluses."""
         tokens = self.sentence.tokens
         bounds, start = [], 0
         for i in range(1, len(tokens)):
             gap = self.text[tokens[i - 1].end : tokens[i].start]
             # ", and" / ", or" join two clauses ("select_related joins, and prefetch_related runs a query").
             joined = tokens[i].norm in ("and", "or") and "," in gap
-            if tokens[i].norm in CLAUSE_BREAKS or joined or ";" in gap or "\u2014" in gap or " - " in gap:
+            # "select_related("customer") + prefetch_related("items")": a plus between notes joins two of them.
+            if tokens[i].norm in CLAUSE_BREAKS or joined or ";" in gap or "\u2014" in gap or " - " in gap or " + " in gap:
                 bounds.append((start, i))
                 start = i
         bounds.append((start, len(tokens)))
@@ -310,4 +311,26 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     # "instead of reading it all", "rather than retry", "avoid loading": the claim is the road not taken.
     denials += sum(1 for w, after in pairwise(window[: span[0] + 1 - start]) if (w, after) in SET_ASIDE)
     denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
+    denials += _elided_denial(where, span[1])
     return (denials - phrase.negators) % 2 == 1
+
+
+# "a list can be changed in place and a number can't": the negated auxiliary stands for the whole claim.
+_ELIDED = frozenset({"cant", "cannot", "doesnt", "dont", "isnt", "arent", "wont", "wasnt", "werent", "didnt",
+                     "couldnt", "wouldnt", "hasnt", "havent"})
+
+
+def _elided_denial(where: Located, last: int) -> bool:
+    """Whether the claim's last word is followed by a bare negated auxiliary that closes the clause."""
+    tokens = where.sentence.tokens
+    nxt = last + 1
+    if nxt >= len(tokens) or tokens[nxt].norm not in _ELIDED:
+        return False
+    return nxt + 1 == len(tokens) or any(mark in where.text[tokens[nxt].end : tokens[nxt + 1].start] for mark in ",;:.)")
+
+
+def compounded(where: Located, last: int) -> bool:
+    """Whether the word at ``last`` is the first half of a hyphenated compound: "keyword-only" is not "keyword"."""
+    tokens = where.sentence.tokens
+    end = tokens[last].end
+    return where.text[end : end + 1] == "-" and where.text[end + 1 : end + 2].isalpha()

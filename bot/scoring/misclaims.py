@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.scoring.matcher import Located, Phrase, negated
+from bot.scoring.matcher import Located, Phrase, compounded, negated
 from bot.scoring.text import negator_count, phrase_stems
 
 MAX_SPREAD = 14  # tokens between a claim's first and last word
@@ -142,7 +142,7 @@ def asserted(claim: Claim, where: Located, before: Located | None, after: Locate
         if not found or len(found) < len(spans):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
-        if last - first + 1 > MAX_SPREAD:
+        if last - first + 1 > MAX_SPREAD or compounded(where, last):
             continue
         if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))):
             continue

@@ -43,6 +43,7 @@ from bot.scoring.matcher import (
     Located,
     Phrase,
     compile_rubric,
+    compounded,
     find,
     locate,
     negated,
@@ -343,7 +344,8 @@ def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[
             continue
         for where in located:
             span = find(phrase, where)
-            if span is not None and not negated(where, span, phrase) and not held_up(where, *span):
+            if (span is not None and not negated(where, span, phrase) and not held_up(where, *span)
+                    and not compounded(where, span[1])):
                 starts.add(where.sentence.start)
     return starts
 

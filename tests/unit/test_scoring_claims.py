@@ -152,3 +152,26 @@ def test_quoted_hypothetical_or_reported_misconceptions_are_not_the_speakers_cla
                  "If yield from were just a loop, send() would never reach the subgenerator; it does reach it."):
         assert not grade(text, "core.yield-from", rubric).red_flags, text
     assert grade("Honestly yield from is just a loop, nothing more to it.", "core.yield-from", rubric).red_flags
+
+
+def test_a_bare_negated_auxiliary_denies_the_claim_it_stands_for() -> None:
+    # "X can be changed in place and Y can't": the elided verb phrase is denied for Y.
+    rubric = with_claims("core.argument-passing", "int-mutated-in-place", ["int|integer + changed in place"])
+    denied = "A dict can be changed in place and an integer can't, so the caller's count stays as it was."
+    assert not grade(denied, "core.argument-passing", rubric).red_flags
+    assert grade("Inside the function the integer is changed in place, so the caller sees 6.",
+                 "core.argument-passing", rubric).red_flags
+
+
+def test_a_hyphenated_compound_is_not_its_first_word() -> None:
+    rubric = with_claims("core.yield-from", "just-sugar", ["yield from + just|only|merely + loop|sugar"])
+    compound = "Yield from is only loop-like on the surface: it also forwards send() and throw() to the subgenerator."
+    assert not grade(compound, "core.yield-from", rubric).red_flags
+    assert grade("Yield from is only a loop with nothing else to it.", "core.yield-from", rubric).red_flags
+
+
+def test_a_plus_between_notes_keeps_their_words_apart() -> None:
+    # Terse notes joined by "+" are separate items: a claim cannot take its subject from one and its verb from the next.
+    rubric = with_claims("core.yield-from", "just-sugar", ["yield from + just|only|merely + loop|sugar"])
+    notes = "Delegation via yield from + a plain for loop only for the simple re-yield case."
+    assert not grade(notes, "core.yield-from", rubric).red_flags
