@@ -43,6 +43,7 @@ BLIND_DEV3 = HERE / "blind" / "dev3"
 BLIND_DEV4 = HERE / "blind" / "dev4"  # written for close calls on whether the outcome is measured
 BLIND_DEV5 = HERE / "blind" / "dev5"  # written for close calls on whether the setting and the goal are told
 BLIND_DEV6 = HERE / "blind" / "dev6"  # a mix of every kind, scored once unseen, then studied
+BLIND_DEV7 = HERE / "blind" / "dev7"  # close calls on whether the outcome is measured, scored once unseen, then studied
 HELDOUT = HERE / "blind" / "heldout"
 # Written by a writer who never saw the analyser, and never studied here: the unbiased figure.  Once its
 # misses are studied, it becomes dev data and a fresh part is written.
@@ -131,7 +132,8 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true",
                         help="list each story's misses on stderr (never for the blind held-out folder)")
     args = parser.parse_args()
-    for folder in args.set or [BLIND_DEV, BLIND_DEV2, BLIND_DEV3, BLIND_DEV4, BLIND_DEV5, BLIND_DEV6, HELDOUT, FRESH, DEV]:
+    parts = [BLIND_DEV, BLIND_DEV2, BLIND_DEV3, BLIND_DEV4, BLIND_DEV5, BLIND_DEV6, BLIND_DEV7, HELDOUT, FRESH, DEV]
+    for folder in args.set or parts:
         print(json.dumps(evaluate(folder, args.verbose)))
 
 

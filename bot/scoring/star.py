@@ -17,6 +17,7 @@ habits that have no setting, goal or outcome of their own are all normal shapes,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, judged, read
@@ -224,13 +225,23 @@ def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: floa
     return Component(present=True, score=min(3, points), excerpt=_excerpt(best.unit.text))
 
 
+# The present perfect ("I've found", "we have never had to") and a regular past after the speaker ("I renewed it").
+_PERFECT = re.compile(r"(?:'ve|\u2019ve|\bhave|\bhas)\s+(?:(?:never|always|not|only|already|just|\w+ly)\s+)*\w+", re.IGNORECASE)
+_REGULAR_PAST = re.compile(r"\b(?:i|we)\s+(?:\w+ly\s+)?[a-z]{2,}ed\b", re.IGNORECASE)
+# The speaker's own routine, even where no step is told in the same clause: "whenever I take over something".
+_OWN_ROUTINE = re.compile(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b|\b(?:i|we)\s+(?:usually|always|typically"
+                          r"|normally|tend\s+to)\b", re.IGNORECASE)
+
+
 def _timeless(text: str, actions: int) -> bool:
     """Told all in the present, with a rhythm and no occasion named: a routine, even without "usually" in it.
 
     A story of one event told in the present (as non-native speakers often do) still names its
     occasion ("one day", "in my previous company") or slips into the past somewhere.
     """
-    return actions >= 2 and not PAST.search(text) and not ONE_TIME.search(text) and bool(ROUTINE.search(text))
+    told = _PERFECT.sub(" ", text)  # "I've never had to roll back" sums up a habit; it narrates nothing
+    past = PAST.search(told) or _REGULAR_PAST.search(told)  # "I renewed it": a regular past tense is past too
+    return actions >= 2 and not past and not ONE_TIME.search(told) and bool(ROUTINE.search(text))
 
 
 def _verdict(seconds: int) -> LengthVerdict:
@@ -299,9 +310,9 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     # Someone else's routine told before the speaker's first concrete step is the problem being set up
     # ("every time, he asked me to deploy for him"), not the story being a habit.
     concrete = next((i for i, w in enumerate(weighed) if w.cues.actor and not w.cues.general), len(weighed))
-    general = [w for i, w in enumerate(weighed)
-               if w.cues.general and (w.cues.actor or i > concrete or concrete == len(weighed))]
-    past = sum(1 for w in weighed if ACTION_PAST.search(w.unit.text) and not w.cues.general)
+    general = [w for i, w in enumerate(weighed) if w.cues.general
+               and (w.cues.actor or i > concrete or concrete == len(weighed) or _OWN_ROUTINE.search(w.unit.text))]
+    past = sum(1 for w in weighed if ACTION_PAST.search(_PERFECT.sub(" ", w.unit.text)) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
                     or _timeless(text, len(actions)))
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)

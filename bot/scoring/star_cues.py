@@ -89,6 +89,11 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          # An agreement or a promise about what the speaker would do, and a duty nobody else would take.
          r"|\b(?:agreed|promised|committed)\b[^.]{0,40}?\b(?:i|we)(?:'d|'ll|\s+would|\s+will)\b"
          r"|\b(?:someone|somebody)\s+(?:had|needed)\s+to\b|\b(?:it'?s|it\s+is|going\s+to\s+be|would\s+be|became|was)\s+mine\b"
+         # A commitment held, a goal pitched, a need passed on: "we had a hard commitment to the client that ...",
+         # "I'd pitched it as a goal for my half-year", "my lead tells me Leo needs to ...".
+         r"|\b(?:i|we)\s+had\s+(?:a|an)\s+(?:\w+\s+)?(?:commitment|obligation|promise|deadline|sla|target)\b"
+         r"|\bas\s+(?:a|my|our)\s+(?:\w+\s+)?(?:goal|objective|okr|target|priority)\b"
+         r"|\b(?:told|tells|said|says)\s+(?:me|us)\s+(?:that\s+)?(?:\w+\s+){1,2}?(?:needs?|needed|had|has|must)\s+to\b"
          r"|\bon\s+the\s+hook\b|\b(?:was|is|were)\s+(?:my|our)\s+(?:whole\s+|main\s+|real\s+|only\s+)?(?:job|duty|task)\b"
          r"|\b(?:i|we)\s+(?:\w+ly\s+|just\s+)?(?:decide|decided)\s+(?:that\s+)?(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+was\s+going\s+to"
          r"|\s+were\s+going\s+to)\b|\bi\s+(?:\w+ly\s+|just\s+)?agreed\s+to\b"
@@ -170,6 +175,8 @@ ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\
 RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|(?:ended|end|ends)\s+up|net\s+effect"
          r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is)"
+         # Looking back from the outcome to the speaker's own step: "every release since we made that change".
+         r"|since\s+(?:we|i)\s+(?:made|shipped|rolled\s+out|introduced|put\s+in|switched|changed|fixed|added|moved)"
          # Connectives of consequence open an outcome wherever it sits.
          r"|(?:which|that|this)\s+meant|meaning\s+that|as\s+a\s+consequence|consequently|thanks\s+to\s+(?:that|this|it)"
          r"|that'?s\s+why|because\s+of\s+(?:that|this)"

@@ -138,12 +138,13 @@ def recap(text: str) -> bool:
 def positions(texts: list[str]) -> set[int]:
     """Clauses that state one side's wish in a disagreement, next to the other side's.
 
-    "We wanted X" right beside "they wanted Y" is an opinion being contrasted, not the speaker's goal.
+    "We wanted X" beside (within two clauses of) "they wanted Y" is an opinion being contrasted, not the speaker's goal.
     """
     wants = [bool(_POSITION.search(t)) for t in texts]
     mine = [bool(_SPEAKER.search(t)) for t in texts]
     out: set[int] = set()
     for i in range(len(texts) - 1):
-        if wants[i] and wants[i + 1] and mine[i] != mine[i + 1]:
-            out |= {i, i + 1}
+        for j in range(i + 1, min(i + 3, len(texts))):  # the other side may come a clause later
+            if wants[i] and wants[j] and mine[i] != mine[j]:
+                out |= {i, j}
     return out

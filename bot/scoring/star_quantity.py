@@ -16,7 +16,8 @@ _WORD_NUMBER = (
     r"|thousands|million|millions|tens|a\s+dozen|dozens|a\s+handful|half|a\s+third|a\s+quarter)"
 )
 _DIGITS = r"(?:[$€£]\s?)?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
-_APPROX = r"(?:(?:about|around|roughly|nearly|almost|over|under|below|above|less\s+than|more\s+than|basically|just|only|~)\s+)*"
+_APPROX = (r"(?:(?:about|around|roughly|nearly|almost|over|under|below|above|less\s+than|more\s+than|basically|just|only|maybe"
+           r"|perhaps|probably|~)\s+)*")
 _NUMBER = rf"(?:{_DIGITS}|\b{_WORD_NUMBER}\b)"
 _UNIT = (
     r"(?:%|percent|per\s+cent|pp|x\b|ms\b|milliseconds?|s\b|secs?\b|seconds?|mins?\b|minutes?|h\b|hrs?\b|hours?|days?"
@@ -36,6 +37,9 @@ _CHANGE = re.compile(
     rf"(?<!\w)(?:\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
     # A change of time scale said without numbers: "from days to hours", "used to take hours, now takes seconds".
     rf"|\bfrom\s+{_SCALE}\s+to\s+(?:\w+\s+){{0,2}}?{_SCALE}\b"
+    # ... or with the span said as part of a day: "from most of a morning to a coffee break".
+    r"|\bfrom\s+(?:most|all|half|much|the\s+better\s+part)\s+of\s+(?:an?|the)\s+(?:morning|afternoon|evening|day|week|sprint"
+    r"|month)\s+(?:down\s+)?to\s+\w+"
     rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
     # From many tries to one: "from several rounds of review to approved on the first pass".
@@ -74,7 +78,7 @@ _COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|thes
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
          r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+)?"
-         r"(?:nothing|none|zero)\b"
+         r"(?:nothing|none|zero)\b|\b(?:not|never)\s+once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
          r"|anyone\s+|anybody\s+|anything\s+)since\b|\bwithout\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b")
@@ -87,6 +91,8 @@ _SINGLE = re.compile(
     # A count may name what it counts with a word or two between: "three vendor outages", "40 failed builds".
     rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|\b{_WORD_NUMBER}\s+(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
     rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}|{_MARK}"
+    # A rate said as a share: "one in fifty PRs", "three out of ten runs".
+    rf"|\b{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b"
     # A deadline beaten, told by the clock: "back up by 8:20".
     r"|(?<=\bby\s)\d{1,2}(?::\d\d|\s?[ap]m\b)"
     rf"|\b{_WORD_NUMBER}(?:\s+of\s+{_WORD_NUMBER})?\s+of\s+(?:dollars|euros|pounds|users|customers|requests|rows|tickets|hours)\b)",
@@ -133,7 +139,8 @@ _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|t
                          r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|without\s+a\s+single|with\s+(?:no|zero)|to\s+spare|early)\b",
+                         r"|without\s+a\s+single|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
+                         r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of)\b",
                          re.IGNORECASE)
 
 
@@ -201,12 +208,16 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # "I saw a scan over eighty million rows": what the speaker found, not what changed
     if _VAGUE_SPAN.match(core) and (_FRAME.search(before[-30:]) or _OPENING_IN.match(before)):
         return True  # "after a few weeks the team was happier" says when it was noticed, not how much changed
+    if _REQUIRED.search(before[-60:]):
+        return True  # "the regulator requires corrections within 48 hours": a deadline set for the work, not a result
     if _CERTAINTY.match(sentence, end):
         return True  # "I'm not a hundred percent sure": how certain the speaker is, not a measure
     # "a few months later" dates the next event; it does not measure anything
     return bool(_WHEN.match(sentence, end) and _TIME.search(core))
 
 
+_REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+to|needs?\s+to|needed\s+to)\b[^.]{0,40}"
+                       r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)
 _CERTAINTY = re.compile(r"\s+(?:sure|certain|confident|positive)\b", re.IGNORECASE)
 
 

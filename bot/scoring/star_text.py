@@ -20,7 +20,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 # A coordinated clause with a subject of its own is its own unit: "I coached her and she got promoted".
 _CLAUSE_BREAK = re.compile(r"[,;]\s+(?=(?:and|so|but|then)\b)|;\s+|\s+[-–—]\s+|:\s+"
-                           r"|\s+(?=and\s+(?:he|she|it|they|we|everyone|everybody|nobody)\s+(?!\w+ly\b)\w+)",
+                           r"|\s+(?=and\s+(?:he|she|it|they|we|i|everyone|everybody|nobody)\s+(?!\w+ly\b)\w+)",
                            re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 

@@ -634,3 +634,50 @@ def test_a_routine_for_whoever_comes_along_is_a_habit() -> None:
              "And I try to get a small change of theirs merged in their first 3 days.")
     a = analyse(story)
     assert a.specific_event is False and not a.components.result.present
+
+
+@pytest.mark.parametrize("sentence", [
+    "Compiling the weekly report went from most of an afternoon to about ten minutes.",
+    "Flaky reruns dropped to maybe one in forty merges.",
+    "We've had the same malformed feed twice since and not once has it blocked the import.",
+])
+def test_more_measures_said_in_words(sentence: str) -> None:
+    assert quantities(sentence), sentence
+
+
+def test_a_deadline_the_rules_set_is_not_a_measured_outcome() -> None:
+    assert not quantities("The card network requires refunds within 72 hours of a dispute.")
+
+
+def test_looking_back_from_the_outcome_to_ones_own_change_is_the_outcome_told_first() -> None:
+    story = ("Every invoice run since we made that change has finished before the office opens. "
+             "Before that it often ran into the afternoon. "
+             "I owned the billing jobs, so the late runs were on me. "
+             "I split the run per region and moved the PDF rendering into a worker pool. "
+             "That is what finally convinced finance to stop asking for manual runs.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
+
+
+def test_a_past_told_in_regular_verbs_is_one_event_even_with_every_in_it() -> None:
+    story = ("A signing key expired on our internal token service and every app that called it started failing. "
+             "I renewed it, restarted the dependents and then scheduled automatic renewal.")
+    assert analyse(story).specific_event is True
+
+
+def test_the_present_perfect_sums_up_a_habit_it_does_not_narrate_one_event() -> None:
+    story = ("Whenever I inherit a service nobody maintains, I have a rule. "
+             "I don't change anything for the first week, I just read the code and watch the dashboards. "
+             "When I do replace a part, I run old and new side by side and wait for a week of matching output. "
+             "I've never had to roll back doing it that way.")
+    a = analyse(story)
+    assert a.specific_event is False and not a.metrics
+
+
+@pytest.mark.parametrize("sentence", [
+    "We had a hard commitment to the venue that ticket scanning would not go down during the concert.",
+    "I'd pitched it to my manager as a goal for my half-year.",
+    "My lead tells me Ana needs to handle the support rota alone by the end of the quarter.",
+])
+def test_commitments_goals_pitched_and_needs_passed_on_are_goals(sentence: str) -> None:
+    assert read(sentence).task >= 2.0, sentence
