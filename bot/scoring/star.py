@@ -233,6 +233,17 @@ _OWN_ROUTINE = re.compile(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?
                           r"|normally|tend\s+to)\b", re.IGNORECASE)
 
 
+# Verbs whose past and present are spelled alike ("I let them drive", "I put my name on it") tell no tense
+# of their own: they are past only in a story told in the past elsewhere ("it was manual ... I put it in CI").
+_SAME_FORMS = frozenset({"let", "put", "set", "cut", "hit", "shut", "split", "spread", "read", "quit", "cost", "hurt"})
+
+
+def _narrates(text: str, told_in_past: bool) -> bool:
+    """The speaker tells a step in the past: "I rewrote", "we shipped" (not "I've found")."""
+    return any(told_in_past or m.groups()[-1].lower() not in _SAME_FORMS
+               for m in ACTION_PAST.finditer(_PERFECT.sub(" ", text)))
+
+
 def _timeless(text: str, actions: int) -> bool:
     """Told all in the present, with a rhythm and no occasion named: a routine, even without "usually" in it.
 
@@ -312,7 +323,8 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     concrete = next((i for i, w in enumerate(weighed) if w.cues.actor and not w.cues.general), len(weighed))
     general = [w for i, w in enumerate(weighed) if w.cues.general
                and (w.cues.actor or i > concrete or concrete == len(weighed) or _OWN_ROUTINE.search(w.unit.text))]
-    past = sum(1 for w in weighed if ACTION_PAST.search(_PERFECT.sub(" ", w.unit.text)) and not w.cues.general)
+    told_in_past = bool(PAST.search(_PERFECT.sub(" ", text)))
+    past = sum(1 for w in weighed if _narrates(w.unit.text, told_in_past) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
                     or _timeless(text, len(actions)))
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)

@@ -91,6 +91,9 @@ _SINGLE = re.compile(
     # A count may name what it counts with a word or two between: "three vendor outages", "40 failed builds".
     rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|\b{_WORD_NUMBER}\s+(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
     rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}|{_MARK}"
+    # A count of things, whatever they are: "eight or nine PRs", "twelve models in production", "down to two".
+    rf"|(?P<count>\b{_NUMBER}(?:\s+or\s+{_NUMBER})?\s+(?:[a-z][\w-]*\s+)?(?!(?:times|years|ago)\b)[a-z]{{2,}}s\b)"
+    rf"|\b(?:down|up)\s+to\s+(?:just\s+|only\s+)?{_NUMBER}\b"
     # A rate said as a share: "one in fifty PRs", "three out of ten runs".
     rf"|\b{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b"
     # A deadline beaten, told by the clock: "back up by 8:20".
@@ -186,6 +189,8 @@ def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
                 continue
             if pattern is _SINGLE and _no_outcome(sentence, start, end, match.group().strip(), action):
                 continue
+            if pattern is _SINGLE and match.group("count") and _NAMED_GROUP.search(sentence[max(0, start - 30):start]):
+                continue  # "our two senior devs", "functions that were three hundred lines": who or what, not how many came of it
             taken.append((start, end))
             found.append(_with_lead_in(sentence, start, end))
     return found, change
@@ -218,6 +223,8 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
 
 _REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+to|needs?\s+to|needed\s+to)\b[^.]{0,40}"
                        r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)
+_NAMED_GROUP = re.compile(rf"\b(?:our|my|the|his|her|their|those|these|was|were|are|is|between)\s+(?:{_WORD_NUMBER}\s+)?$",
+                          re.IGNORECASE)
 _CERTAINTY = re.compile(r"\s+(?:sure|certain|confident|positive)\b", re.IGNORECASE)
 
 

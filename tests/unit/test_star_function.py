@@ -681,3 +681,36 @@ def test_the_present_perfect_sums_up_a_habit_it_does_not_narrate_one_event() -> 
 ])
 def test_commitments_goals_pitched_and_needs_passed_on_are_goals(sentence: str) -> None:
     assert read(sentence).task >= 2.0, sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "By the end of the month he had merged eight or nine PRs on his own.",
+    "By the end of the quarter she had twelve dashboards in production.",
+    "The review backlog, which had been fifteen open proposals, was down to three.",
+])
+def test_a_count_of_things_in_an_outcome_is_a_measure(sentence: str) -> None:
+    assert quantities(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "The argument was between our two senior devs.",
+    "He kept writing functions that were three hundred lines long.",
+])
+def test_a_number_that_names_who_or_what_is_no_count_of_an_outcome(sentence: str) -> None:
+    assert not quantities(sentence), sentence
+
+
+def test_a_present_tense_story_set_on_a_named_day_is_one_event() -> None:
+    story = ("I open the Kafka dashboard on a Sunday night because every consumer of the invoices topic is lagging. "
+             "A schema change breaks our Avro decoder. I'm on call this week, so it's on me to fix it before Monday billing. "
+             "I pin the old schema, redeploy the consumers and replay the dead letters. "
+             "Around two thousand invoices go out within twenty minutes.")
+    assert analyse(story).specific_event is True
+
+
+def test_verbs_spelled_alike_in_past_and_present_tell_no_past_in_a_present_tense_habit() -> None:
+    story = ("When a new tester joins my team, I always do the same thing. "
+             "For the first two weeks I pair with them every day for one hour. "
+             "I give them a real bug from the backlog and I let them drive the keyboard. "
+             "After each session I write down what they learned in a shared doc.")
+    assert analyse(story).specific_event is False
