@@ -1,6 +1,7 @@
 """The ``mockloop`` command: parses arguments and hands over to the console adapter.
 
-Exit codes: 0 success, 2 usage error, 1 any other failure; errors are one sentence on stderr.
+Exit codes (:class:`bot.adapters.console.exits.Exit`): 0 success, 2 usage error, 1 any other failure; errors
+are one sentence on stderr.  The terminal commands are wired in :mod:`bot.console_root`.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from bot import __version__
+from bot.adapters.console.exits import Exit
 from bot.engine.loop import LOOP_ORDER, MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES
 from bot.engine.models import Level, RoundKind, Track
 from bot.errors import UsageError
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from bot.config import Settings
+
 T = TypeVar("T")
 
 NO_TOKEN = (
@@ -31,7 +35,7 @@ NO_TOKEN = (
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"mockloop: {message} (see `{self.prog} --help`).\n")
-        raise SystemExit(EXIT_USAGE)
+        raise SystemExit(Exit.USAGE)
 
 
 def _minutes(text: str) -> int:
@@ -153,14 +157,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except UsageError as exc:
         _fail(str(exc))
-        return EXIT_USAGE
+        return Exit.USAGE
     except Exception as exc:
         if not isinstance(exc, _known_errors()):
             raise
         _fail(str(exc))
-        return EXIT_FAILURE
+        return Exit.FAILURE
     except KeyboardInterrupt:
-        return 130
+        return Exit.INTERRUPTED
 
 
 # The errors that carry a sentence for the user, by the module that defines each.  A command imports
@@ -191,33 +195,27 @@ def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    # Each command imports what it needs and no more, so `--help`, `questions`, `score` and `check-code` start at once.
     if args.command == "questions":
         from bot.adapters.console import catalogue
 
         return catalogue.questions(args.round, args.level, args.track, args.json)
-    if args.command == "score":
-        from bot.adapters.console import grading
-        from bot.config import load_settings
-
-        _terminal_logging()
-        return _run(lambda: grading.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
-                                          args.json, args.audio_file))
     if args.command == "check-code":
-        from bot.sandbox.command import check_code, read_source
+        from bot import console_root
+        from bot.adapters.console.check_code import read_source
 
         if (args.file is None) == (args.source is None):
             raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
         source = read_source(args.file or "-")
-        return _run(lambda: check_code(args.question, source, as_json=args.json, out=sys.stdout, err=sys.stderr))
-    # Imported here so `mockloop --help`, `questions`, `score` and `check-code` stay fast and light.
-    from bot.adapters.console import commands
+        return _run(lambda: console_root.check_code(args.question, source, args.json))
+    from bot import console_root
     from bot.config import load_settings
 
     if args.command == "run":
         settings = load_settings()
         if settings.discord_token is None:
             _fail(NO_TOKEN)
-            return EXIT_FAILURE
+            return Exit.FAILURE
 
         from bot import discord_root
 
@@ -225,41 +223,45 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run(lambda: discord_root.run(settings))
     if args.command in ("practice", "score", "star"):
         _terminal_logging()
+    if args.command == "score":
+        return _run(lambda: console_root.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
+                                               args.json, args.audio_file))
     if args.command == "practice":
         kinds = LOOP_ORDER if args.round == "loop" else (RoundKind(args.round),)
-        return _run(lambda: commands.practice(
+        return _run(lambda: console_root.practice(
             load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume,
             args.weak, args.take_over))
-    if args.command == "star" and (args.coach or args.stories):
-        from bot.adapters.console import star_coach
+    if args.command == "star":
+        return _star(args, load_settings)
+    if args.command == "runner":
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return _run(lambda: console_root.runner_service(load_settings(), Path(args.socket)))
+    if args.command == "history":
+        return _run(lambda: console_root.history(load_settings(), args.json, args.limit))
+    if args.command == "usage":
+        return _run(lambda: console_root.usage(load_settings(), args.days, args.json))
+    if args.command == "db":
+        return _run(lambda: console_root.db_upgrade(load_settings()))
+    raise UsageError(f"unknown command {args.command!r}")
+
+
+def _star(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    """`mockloop star`: the rehearsal loop, the story bank, a told story, or a written one."""
+    from bot import console_root
+
+    if args.coach:
         from bot.coaching.models import Theme
 
-        settings = load_settings()
-        user = commands.local_user(settings)
-        if args.stories:
-            return _run(lambda: star_coach.stories(settings, user))
-        return _run(lambda: star_coach.coach(settings, user, Theme(args.theme), args.topic))
-    if args.command == "star" and args.audio_file:
-        return _run(lambda: commands.spoken_star(load_settings(), args.audio_file, args.scorer, args.json))
-    if args.command == "star":
-        from bot.star_command import read_story, star
+        return _run(lambda: console_root.star_coach(load_settings(), Theme(args.theme), args.topic))
+    if args.stories:
+        return _run(lambda: console_root.star_stories(load_settings()))
+    if args.audio_file:
+        return _run(lambda: console_root.spoken_star(load_settings(), args.audio_file, args.scorer, args.json))
+    from bot.adapters.console.star import read_story, star
 
-        text = read_story(args.answer, "-" if args.source else args.answer_file)
-        settings = load_settings()
-        found = _run(lambda: commands.star_analysis(settings, text, args.scorer))
-        if found.fallback_reason and not args.json:
-            print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
-        return star(text, as_json=args.json, out=sys.stdout, analysis=found)
-    if args.command == "runner":
-        from bot.sandbox.command import run_service
-
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        cgroup = load_settings().sandbox_cgroup
-        return _run(lambda: run_service(Path(args.socket), Path(cgroup) if cgroup else None))
-    if args.command == "history":
-        return _run(lambda: commands.history(load_settings(), args.json, args.limit))
-    if args.command == "usage":
-        return _run(lambda: commands.usage(load_settings(), args.days, args.json))
-    if args.command == "db":
-        return _run(lambda: commands.db_upgrade(load_settings()))
-    raise UsageError(f"unknown command {args.command!r}")
+    text = read_story(args.answer, "-" if args.source else args.answer_file)
+    settings = load_settings()
+    found = _run(lambda: console_root.star_analysis(settings, text, args.scorer))
+    if found.fallback_reason and not args.json:
+        print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
+    return star(text, as_json=args.json, out=sys.stdout, analysis=found)

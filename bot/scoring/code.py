@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, CodeRunner, Scorer
 from bot.engine.signals import signal_for, with_tests
+from bot.engine.wording import rubric_only, tests_share
 from bot.sandbox.results import refused
 
 _FENCE = re.compile(r"```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
@@ -60,9 +61,9 @@ class CodeAwareScorer:
         else:
             check = await self.runner.check(question.id, question.coding, code)
         if not check.ran:
-            note = f"{check.error} Graded on the rubric only."
+            note = rubric_only(check.error)
             return result.model_copy(update={"tests": check, "notes": [*result.notes, note]})
         score = with_tests(result.score, check.passed, check.total)
-        note = f"tests: {check.passed} of {check.total} passed; the score is half tests, half rubric ({result.score})"
+        note = f"tests: {check.passed} of {check.total} passed; the score is {tests_share()} ({result.score})"
         return result.model_copy(update={"score": score, "signal": signal_for(score), "tests": check,
                                          "notes": [*result.notes, note]})

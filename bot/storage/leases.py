@@ -10,52 +10,17 @@ to the candidate.  A lease whose heartbeat stopped (a killed process) is taken w
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from bot.adapters.console.ports import Holder
 from bot.engine.errors import SessionTaken
 from bot.engine.ports import Clock
 from bot.storage import tables as t
 from bot.storage.db import Database
-
-STALE_AFTER = timedelta(seconds=20)  # four missed heartbeats: the holder is gone
-
-
-@dataclass(frozen=True)
-class Holder:
-    owner: str
-    host: str
-    pid: int
-    since: datetime | None = None
-    heartbeat_at: datetime | None = None
-
-    @classmethod
-    def this_process(cls) -> Holder:
-        return cls(uuid.uuid4().hex, socket.gethostname()[:255], os.getpid())
-
-    def where(self) -> str:
-        since = f" since {self.since:%Y-%m-%d %H:%M:%S} UTC" if self.since else ""
-        return f"mockloop on {self.host} (pid {self.pid}){since}"
-
-    def alive(self, now: datetime, me: Holder) -> bool:
-        """Still renewing, and (on this machine) still running."""
-        if self.heartbeat_at is None or now - self.heartbeat_at > STALE_AFTER:
-            return False
-        if self.host == me.host:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                return False
-            except PermissionError:
-                return True
-        return True
 
 
 def _holder(db: Connection, session_id: str) -> Holder | None:

@@ -16,10 +16,11 @@ import pytest
 
 import bot.sandbox.judge as judge_module
 import bot.sandbox.runner as runner_module
+from bot.adapters.console.check_code import check_code
 from bot.bootstrap import load_bank
 from bot.content.bank import QuestionBank
+from bot.engine.code_report import code_report
 from bot.engine.models import CodeCase, CodingTask
-from bot.sandbox.command import check_code, render
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
 
@@ -106,7 +107,7 @@ async def test_passing_examples_but_failing_hidden_cases_reveals_only_counts(ban
     assert check.first_failure is None and check.error is None
     assert [(case.label, case.passed) for case in check.hidden if not case.passed] == [
         ("empty nested dict is kept", False)]
-    assert "Hidden cases that fail: empty nested dict is kept." in render(check)
+    assert "Hidden cases that fail: empty nested dict is kept." in code_report(check)
 
 
 async def test_a_syntax_error_is_reported_with_its_line(bank) -> None:
@@ -138,19 +139,19 @@ async def test_concurrent_runs_are_bounded_by_the_semaphore() -> None:
 
 
 async def test_check_code_json_matches_the_interface() -> None:
-    await working_runner()
+    runner = await working_runner()
     out, err = io.StringIO(), io.StringIO()
     source = (SOLUTIONS / "coding_flatten-dict.py").read_text()
-    code = await check_code("coding.flatten-dict", source, as_json=True, out=out, err=err)
+    code = await check_code("coding.flatten-dict", source, as_json=True, out=out, err=err, runner=runner)
     data = json.loads(out.getvalue())
     assert code == 0 and err.getvalue() == ""
     assert data.keys() >= INTERFACE_KEYS and data["sandbox"] == "bwrap" and data["passed"] == data["total"] == 12
 
 
 async def test_check_code_prints_a_readable_report() -> None:
-    await working_runner()
+    runner = await working_runner()
     out, err = io.StringIO(), io.StringIO()
-    code = await check_code("coding.flatten-dict", WRONG_FLATTEN, as_json=False, out=out, err=err)
+    code = await check_code("coding.flatten-dict", WRONG_FLATTEN, as_json=False, out=out, err=err, runner=runner)
     text = out.getvalue()
     assert code == 0
     assert "5 of 12 passed (examples 1/3, hidden 4/9)" in text and "First failing example (two levels of nesting):" in text
@@ -159,14 +160,15 @@ async def test_check_code_prints_a_readable_report() -> None:
 
 async def test_check_code_unknown_id_is_a_usage_error_with_suggestions() -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert await check_code("coding.flaten-dict", "x = 1", as_json=True, out=out, err=err) == 2
+    runner = SandboxRunner(Limits())  # never reached: the id is refused first
+    assert await check_code("coding.flaten-dict", "x = 1", as_json=True, out=out, err=err, runner=runner) == 2
     assert "coding.flatten-dict" in err.getvalue() and out.getvalue() == ""
-    assert await check_code("core.gil", "x = 1", as_json=True, out=out, err=err) == 2
+    assert await check_code("core.gil", "x = 1", as_json=True, out=out, err=err, runner=runner) == 2
     assert "not a coding question" in err.getvalue()
 
 
 async def test_check_code_reports_a_forged_result_as_a_failed_run(bank) -> None:
-    await working_runner()
+    runner = await working_runner()
     out, err = io.StringIO(), io.StringIO()
     source = r'''
 import os
@@ -180,7 +182,7 @@ def flatten(data, sep="."):
             pass
     return {}
 '''
-    code = await check_code("coding.flatten-dict", source, as_json=False, out=out, err=err)
+    code = await check_code("coding.flatten-dict", source, as_json=False, out=out, err=err, runner=runner)
     assert code == 0 and err.getvalue() == ""
     assert "0 of 12 passed" in out.getvalue() and "not a valid result" in out.getvalue()
 

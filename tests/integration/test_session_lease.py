@@ -9,13 +9,14 @@ from datetime import timedelta
 import pytest
 
 from bot.adapters.console.lease import Heartbeat
+from bot.adapters.console.ports import STALE_AFTER, Holder
 from bot.engine.clock import FakeClock
 from bot.engine.errors import SessionTaken
 from bot.engine.models import Level, RoundKind
 from bot.engine.session import InterviewEngine, SessionRequest
 from bot.interviewer.offline import OfflineInterviewer
 from bot.scoring.offline import OfflineScorer
-from bot.storage.leases import STALE_AFTER, Holder, LeaseFence, SqlLeases
+from bot.storage.leases import LeaseFence, SqlLeases
 from bot.storage.repository import SqlRepository
 from tests.fakes import RecordingNotifier, synthetic_bank
 

@@ -29,9 +29,11 @@ from bot.adapters.discord.split import split_text
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.clock import FakeClock
+from bot.engine.events import QuestionAsked
 from bot.engine.models import CriterionScore, Level, RoundKind
 from bot.engine.session import InterviewEngine, SessionRequest
 from bot.engine.state import SessionState, SessionStatus
+from bot.engine.wording import say
 from bot.interviewer.offline import OfflineInterviewer
 from bot.scoring.offline import OfflineScorer
 from tests.fakes import MemoryRepository, RecordingNotifier
@@ -239,7 +241,9 @@ def test_fit_embed_enforces_every_limit_and_marks_what_it_cut() -> None:
 
 @pytest.mark.parametrize("question", BANK.all(), ids=lambda q: q.id)
 def test_every_question_embed_fits(question) -> None:
-    embed = question_embed(3, 12, question, timedelta(minutes=5), timedelta(minutes=44, seconds=30))
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    asked = QuestionAsked(0, 2, 3, 12, question, now + timedelta(minutes=5), now + timedelta(minutes=44, seconds=30))
+    embed = question_embed(say(asked, now), question)
     assert_embed_fits(embed)
     assert embed.title == f"Question 3 of 12: {question.title}"
     assert embed.footer.text and "5:00" in embed.footer.text and "44:30" in embed.footer.text

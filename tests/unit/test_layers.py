@@ -5,7 +5,7 @@ counts, lazy and ``TYPE_CHECKING`` ones too.  The engine sits at the bottom and 
 ours; the pieces that judge and coach (scoring, interviewer, coaching, content, scheduling) build
 on it; the outer services (storage, llm, sandbox) implement ports; the adapters turn people's
 input into engine calls; only the composition roots wire concrete classes (``bootstrap``, ``cli``,
-``discord_root``).  Storage implements ports that the features define, so it may import their
+``discord_root``, ``console_root``).  Storage implements ports that the features define, so it may import their
 ``ports`` modules (and the records they name), never their behaviour.  Adding an arrow means
 changing this table in the same change, where a reviewer sees it.
 """
@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from tests.unit.test_import_cycles import ROOT, modules, named
 
-ROOTS = {"bot.cli", "bot.discord_root", "bot.bootstrap", "bot.__main__"}
+ROOTS = {"bot.cli", "bot.discord_root", "bot.console_root", "bot.bootstrap", "bot.__main__"}
 # Beside the engine and the small shared modules (errors, textin, config), which anything may use.
 SHARED = {"bot.engine", "bot.errors", "bot.textin", "bot.config"}
 ALLOWED: dict[str, set[str]] = {
@@ -32,12 +32,11 @@ ALLOWED: dict[str, set[str]] = {
     "bot.llm": {"bot.scoring", "bot.interviewer", "bot.audio"},  # offline fallbacks, the judge's cross-check, audio limits
     "bot.audio": {"bot.scoring.delivery"},  # a recording's type, length and limits
     "bot.sandbox": {"bot.content"},
-    "bot.storage": {"bot.adapters.discord.ports", "bot.scheduling.ports", "bot.coaching.story", "bot.llm.usage"},
-    "bot.star_command": {"bot.scoring"},
+    "bot.storage": {"bot.adapters.discord.ports", "bot.adapters.console.ports", "bot.scheduling.ports", "bot.coaching.story",
+                    "bot.llm.usage"},
     "bot.adapters.discord": {"bot.coaching", "bot.sandbox", "bot.scheduling", "bot.scoring"},
-    # The terminal's commands still build their own services through bootstrap (issue 16, item 4).
-    "bot.adapters.console": {"bot.bootstrap", "bot.coaching", "bot.content", "bot.sandbox", "bot.scoring",
-                             "bot.storage", "bot.audio", "bot.star_command"},  # a recording's limits; `star --audio-file`
+    # The terminal's commands get what they need built by bot.console_root; a recording's limits come from bot.audio.
+    "bot.adapters.console": {"bot.coaching", "bot.content", "bot.sandbox", "bot.scoring", "bot.audio"},
 }
 
 
@@ -67,7 +66,7 @@ def test_every_import_follows_the_layer_table() -> None:
     assert not wrong, dict(wrong)
 
 
-def test_nothing_below_the_composition_roots_imports_bootstrap_except_the_listed_debt() -> None:
+def test_nothing_below_the_composition_roots_imports_bootstrap() -> None:
     importers = {_part(m) for m, path in modules(ROOT, "bot").items()
                  if any(t == "bot.bootstrap" or t.startswith("bot.bootstrap.") for t in named(m, path))}
-    assert importers - ROOTS <= {"bot.adapters.console"}
+    assert importers - ROOTS == set()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.adapters.console.render import clock, safe
+from bot.adapters.console.render import safe
+from bot.engine.wording import clock
 
 
 def test_control_and_bidi_characters_are_shown_as_escapes() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.console.star import read_story, star
 from bot.errors import UsageError
-from bot.star_command import read_story, star
 from tests.unit.test_star import CLEAR, HABIT, WE_ONLY
 
 

@@ -1,1 +1,1 @@
-"""The terminal adapter behind ``mockloop practice``, ``score``, ``questions`` and ``history``."""
+"""The terminal adapter: one module per ``mockloop`` command, wired by :mod:`bot.console_root`."""

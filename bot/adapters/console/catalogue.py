@@ -11,6 +11,7 @@ import json
 from rich.console import Console
 from rich.table import Table
 
+from bot.adapters.console.exits import Exit
 from bot.content import cache
 from bot.content.paths import content_root
 from bot.engine.models import Level, RoundKind, Track
@@ -26,9 +27,9 @@ def questions(round_: str | None, level: str | None, track: str | None, as_json:
              "tracks": [t.value for t in q.tracks], "format": q.answer_format}
             for q in found
         ]))
-        return 0
+        return Exit.OK
     table = Table("id", "round", "title", "levels", "tracks")
     for q in found:
         table.add_row(q.id, q.round.value, q.title, ", ".join(lv.value for lv in q.levels), ", ".join(t.value for t in q.tracks))
     Console(highlight=False, soft_wrap=True).print(table)
-    return 0
+    return Exit.OK

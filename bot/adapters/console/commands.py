@@ -1,148 +1,133 @@
 """The console commands: practice, history, usage and db upgrade (`questions` and `score` start light: see
-``catalogue`` and ``grading``)."""
+``catalogue`` and ``grading``).
+
+Each receives what it works with already built (by :mod:`bot.console_root`); here it only asks and prints.
+"""
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from bot.adapters.console import render, voice
+from bot.adapters.console.exits import Exit
 from bot.adapters.console.lease import Heartbeat, claim
+from bot.adapters.console.ports import Leases
 from bot.adapters.console.practice import ConsoleUI, PracticeRunner
 from bot.adapters.console.reader import LineSource, PlainLines, PromptLines
+from bot.adapters.console.star import render as render_star
 from bot.adapters.console.voice import VoiceAnswers
 from bot.adapters.console.waiting import Waiting
-from bot.bootstrap import (
-    build_debriefer,
-    build_engine,
-    build_llm,
-    build_runner,
-    build_star_analyser,
-    build_transcriber,
-    load_bank,
-    open_repository,
-)
+from bot.coaching.ports import StoryStore
 from bot.coaching.recall import recall
-from bot.config import Settings
-from bot.engine.clock import SystemClock
-from bot.engine.context import Actor, current_actor
+from bot.content.bank import QuestionBank
+from bot.engine.context import Actor
 from bot.engine.errors import EngineError
-from bot.engine.models import Level, RoundKind, Track
+from bot.engine.models import RoundKind
 from bot.engine.planning import SessionRequest
+from bot.engine.ports import Debriefer, Repository
 from bot.engine.review import HISTORY_SESSIONS, due_for_review, progress, weak_spots
+from bot.engine.session import InterviewEngine
 from bot.engine.signals import signal_for
-from bot.sandbox.runner import describe
-from bot.scoring.star import analyse as analyse_story
+from bot.engine.speech import Transcript
+from bot.sandbox.runner import SandboxRunner, describe
+from bot.sandbox.service import RemoteRunner
 from bot.scoring.star_models import StarAnalysis
-from bot.storage.leases import Holder, LeaseFence, SqlLeases
-from bot.storage.stories import SqlStories
-from bot.storage.usage import SqlUsageStore
+
+Transcribe = Callable[[bytes, str], Awaitable[Transcript]]
 
 
-def _console() -> Console:
+def terminal() -> Console:
+    """The console every command prints to: no guessing of highlights, long lines left to the terminal."""
     return Console(highlight=False, soft_wrap=True)
 
 
-def local_user(settings: Settings) -> tuple[str, str]:
-    name = settings.local_user or getpass.getuser() or "me"
-    return f"local:{name}", name
+@dataclass
+class Practice:
+    """Everything a practice session in this terminal works with, built by the composition root."""
+
+    console: Console
+    ui: ConsoleUI  # the engine's notifier
+    bank: QuestionBank
+    repo: Repository
+    engine: InterviewEngine
+    leases: Leases  # one process at a time holds a session
+    stories: StoryStore  # for answering with a saved story (/story ID)
+    runner: SandboxRunner | RemoteRunner  # where coding answers run
+    debriefer: Debriefer
+    transcribe_for: Callable[[Actor], Transcribe | None]  # speech to text charged to that actor; None: not configured
+    model: str | None  # the LLM's name when one is configured
+    user_id: str
 
 
-async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Level, track: Track,
-                   minutes: int | None, questions: int | None, seed: int | None, resume: str | None,
-                   weak: bool = False, take_over: bool = False) -> int:
+async def practice(kit: Practice, request: SessionRequest, resume: str | None, take_over: bool = False) -> int:
     """Run a timed mock round (or the full loop) in this terminal, saving every answer as it goes."""
-    bank = load_bank(warm=False)
-    repo = await open_repository(settings)
-    console = _console()
-    llm = None
-    transcriber = None
-    try:
-        external, name = local_user(settings)
-        user_id = await repo.ensure_user(external, name)
-        clock = SystemClock()
-        ui = ConsoleUI(console, clock)
-        llm = build_llm(settings, clock, SqlUsageStore(repo.database))
-        runner = build_runner(settings)
-        story_store = SqlStories(repo.database)
+    console, ui, engine, repo, leases, clock = kit.console, kit.ui, kit.engine, kit.repo, kit.leases, kit.ui.clock
+    user_id, kinds = kit.user_id, request.rounds
 
-        async def stories(prefix: str) -> tuple[str, str] | None:
-            return await recall(story_store, user_id, prefix)
+    async def stories(prefix: str) -> tuple[str, str] | None:
+        return await recall(kit.stories, user_id, prefix)
 
-        leases = SqlLeases(repo.database, Holder.this_process())
-        repo.fence = LeaseFence(leases.me, clock)  # one process at a time writes a session
-        engine = build_engine(bank, repo, ui, clock, llm, runner)
-        transcriber = build_transcriber(settings, clock, SqlUsageStore(repo.database))
-        console.print(f"[dim]Interviewer: {'LLM (' + settings.model + ')' if llm else 'offline'}.[/dim]")
-        if RoundKind.CODING in kinds:
-            probe = await runner.probe()
-            note = describe(probe) if probe.sandbox else f"{describe(probe)} Coding answers are graded on the rubric only."
-            console.print(f"[dim]{render.escape(note)}[/dim]")
-        interactive = sys.stdin.isatty() and sys.stdout.isatty()
-        lines: LineSource = PromptLines(ui.status) if interactive else PlainLines()
-        waiting = Waiting(console) if llm is not None else None
-        if waiting is not None:
-            ui.before_output = waiting.interrupt
-        if resume is not None:
-            session_id = await repo.resumable_session(user_id) if resume == "latest" else resume
-            found = await repo.load_session(session_id) if session_id else None
-            if found is None or found.user_id != user_id:
-                raise EngineError("There is no interrupted session of yours to resume; start one with `mockloop practice`.")
-            await claim(leases, found.id, clock, console, take_over=take_over, interactive=interactive)
-            console.print(f"[bold]Resuming session {found.id[:8]}[/bold] ({found.mode}, {found.level.value}).")
-            console.print(render.SUBMIT_HELP)
-            state = await engine.resume(found.id, pause_clock=True)
-            round_ = state.current_round()
-            current = round_.current() if round_ else None
-            draft = current.draft if current else None
-        else:
-            console.print(render.SUBMIT_HELP)
-            state = await engine.start(SessionRequest(user_id, kinds, level, track, minutes, questions, seed, weak=weak))
-            draft = None
-        actor = Actor(user_id, state.id)  # the runner calls it between engine steps, so it is named here
-        voice = VoiceAnswers(console, None if transcriber is None else
-                             lambda data, name: transcriber.transcribe(data, name, actor=actor))
-        practice = PracticeRunner(engine, ui, lines, state.id, draft, stories, Heartbeat(leases, state.id, clock),
-                                  waiting, voice)
-        if interactive:
-            from prompt_toolkit.patch_stdout import patch_stdout
+    console.print(f"[dim]Interviewer: {'LLM (' + kit.model + ')' if kit.model else 'offline'}.[/dim]")
+    if RoundKind.CODING in kinds:
+        probe = await kit.runner.probe()
+        note = describe(probe) if probe.sandbox else f"{describe(probe)} Coding answers are graded on the rubric only."
+        console.print(f"[dim]{render.escape(note)}[/dim]")
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    lines: LineSource = PromptLines(ui.status) if interactive else PlainLines()
+    waiting = Waiting(console) if kit.model else None
+    if waiting is not None:
+        ui.before_output = waiting.interrupt
+    if resume is not None:
+        session_id = await repo.resumable_session(user_id) if resume == "latest" else resume
+        found = await repo.load_session(session_id) if session_id else None
+        if found is None or found.user_id != user_id:
+            raise EngineError("There is no interrupted session of yours to resume; start one with `mockloop practice`.")
+        await claim(leases, found.id, clock, console, take_over=take_over, interactive=interactive)
+        console.print(f"[bold]Resuming session {found.id[:8]}[/bold] ({found.mode}, {found.level.value}).")
+        console.print(render.SUBMIT_HELP)
+        state = await engine.resume(found.id, pause_clock=True)
+        round_ = state.current_round()
+        current = round_.current() if round_ else None
+        draft = current.draft if current else None
+    else:
+        console.print(render.SUBMIT_HELP)
+        state = await engine.start(request)
+        draft = None
+    actor = Actor(user_id, state.id)  # the runner calls it between engine steps, so it is named here
+    voice = VoiceAnswers(console, kit.transcribe_for(actor))
+    practice = PracticeRunner(engine, ui, lines, state.id, draft, stories, Heartbeat(leases, state.id, clock),
+                              waiting, voice)
+    if interactive:
+        from prompt_toolkit.patch_stdout import patch_stdout
 
-            with patch_stdout(raw=True):
-                finished = await practice.run()
-        else:
+        with patch_stdout(raw=True):
             finished = await practice.run()
-        await leases.release(state.id)
-        if finished:
-            final = await engine.state(state.id)
-            render.scorecard(console, final, bank)
-            parts = build_debriefer(bank, llm).debrief(final)
-            await render.debrief(console, waiting.first(parts) if waiting is not None else parts)
-            console.print(f"[dim]Saved as session {state.id[:8]}; `mockloop history` lists your sessions.[/dim]")
-            return 0
-        return 130
-    finally:
-        if llm is not None:
-            await llm.close()
-        if transcriber is not None:
-            await transcriber.close()
-        await repo.close()
+    else:
+        finished = await practice.run()
+    await leases.release(state.id)
+    if finished:
+        final = await engine.state(state.id)
+        render.scorecard(console, final, kit.bank)
+        parts = kit.debriefer.debrief(final)
+        await render.debrief(console, waiting.first(parts) if waiting is not None else parts)
+        console.print(f"[dim]Saved as session {state.id[:8]}; `mockloop history` lists your sessions.[/dim]")
+        return Exit.OK
+    return Exit.INTERRUPTED
 
 
-async def history(settings: Settings, as_json: bool, limit: int) -> int:
-    """Your past sessions, newest first, with their scores."""
-    repo = await open_repository(settings)
-    try:
-        external, name = local_user(settings)
-        user_id = await repo.ensure_user(external, name)
-        sessions = await repo.list_sessions(user_id, limit)
-        tried = await repo.attempts(user_id, HISTORY_SESSIONS)
-    finally:
-        await repo.close()
+async def history(repo: Repository, user_id: str, load_bank: Callable[[], QuestionBank], as_json: bool,
+                  limit: int) -> int:
+    """Your past sessions, newest first, with their scores (the bank is loaded only to name topics)."""
+    sessions = await repo.list_sessions(user_id, limit)
+    tried = await repo.attempts(user_id, HISTORY_SESSIONS)
     rows = [
         {
             "session": s.id, "started": s.created_at.isoformat(), "mode": s.mode, "level": s.level.value,
@@ -156,11 +141,11 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
     due, weak = due_for_review(tried, datetime.now(UTC)), weak_spots(tried)
     if as_json:
         print(json.dumps(rows))
-        return 0
-    console = _console()
+        return Exit.OK
+    console = terminal()
     if not rows:
         console.print("No sessions yet. Start one with `mockloop practice`.")
-        return 0
+        return Exit.OK
     table = Table("session", "started", "rounds", "level", "status", "answers", "score")
     for s, row in zip(sessions, rows, strict=True):
         score = "-" if s.score is None else f"{s.score} ({render.label(str(row['signal']))})"
@@ -168,7 +153,7 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
                       s.status.value.replace("_", " "), str(row["answers"]), score)
     console.print(table)
     if topics:
-        bank = load_bank(warm=False)
+        bank = load_bank()
         by_topic = Table("topic", "grades, oldest first", "key points missed (times)")
         for topic in topics:
             names = {c.id: c.name for c in bank.rubric(topic.question_id).criteria}
@@ -179,24 +164,18 @@ async def history(settings: Settings, as_json: bool, limit: int) -> int:
             console.print("Back for review next time: " + ", ".join(bank.get(q).title for q in due))
         if weak:
             console.print("Weak spots (`mockloop practice --weak`): " + ", ".join(bank.get(q).title for q in weak))
-    return 0
+    return Exit.OK
 
 
-async def usage(settings: Settings, days: int, as_json: bool) -> int:
-    """LLM calls and tokens per day, user and purpose over the last ``days`` days."""
-    repo = await open_repository(settings)
-    try:
-        since = datetime.now(UTC) - timedelta(days=days)
-        rows = await SqlUsageStore(repo.database).report(since)
-    finally:
-        await repo.close()
+def usage(rows: list[dict[str, Any]], days: int, as_json: bool, configured: bool) -> int:
+    """LLM calls and tokens per day, user and purpose over the last ``days`` days (``configured``: a model is set up)."""
     if as_json:
         print(json.dumps(rows))
-        return 0
-    console = _console()
+        return Exit.OK
+    console = terminal()
     if not rows:
-        console.print(f"No LLM calls in the last {days} day(s){'' if settings.openai_api_key else ' (no LLM is configured)'}.")
-        return 0
+        console.print(f"No LLM calls in the last {days} day(s){'' if configured else ' (no LLM is configured)'}.")
+        return Exit.OK
     table = Table("day (UTC)", "user", "purpose", "calls", "prompt tokens", "completion tokens")
     for row in rows:
         note = " (partly estimated)" if row["estimated"] else ""
@@ -205,56 +184,26 @@ async def usage(settings: Settings, days: int, as_json: bool) -> int:
     console.print(table)
     total = sum(r["prompt_tokens"] + r["completion_tokens"] for r in rows)
     console.print(f"Total: {total:,} tokens.")
-    return 0
+    return Exit.OK
 
 
-async def db_upgrade(settings: Settings) -> int:
-    """Apply pending migrations to DATABASE_URL."""
-    repo = await open_repository(settings)
-    await repo.close()
+def db_upgraded() -> int:
+    """After the database was opened (which applies pending migrations)."""
     print("Database is up to date.")
-    return 0
+    return Exit.OK
 
 
-async def star_analysis(settings: Settings, text: str, scorer_name: str, spoken_seconds: float | None = None) -> StarAnalysis:
-    """The STAR analysis by the LLM when asked for and configured, else offline (saying why if asked);
-    ``spoken_seconds`` is the recording's length when the story was told aloud."""
-    if scorer_name == "offline":
-        return analyse_story(text, spoken_seconds)
-    if settings.openai_api_key is None:
-        found = analyse_story(text, spoken_seconds)
-        if scorer_name == "llm":
-            found = found.model_copy(update={"fallback_reason": "no LLM is configured (OPENAI_API_KEY is not set)"})
-        return found
-    repo = await open_repository(settings)
-    client = None
-    try:
-        current_actor.set(Actor(await repo.ensure_user(*local_user(settings))))
-        client = build_llm(settings, usage=SqlUsageStore(repo.database))
-        analyser = build_star_analyser(client)
-        assert analyser is not None
-        return await analyser.analyse(text, spoken_seconds)
-    finally:
-        if client is not None:
-            await client.close()
-        await repo.close()
-
-
-async def spoken_star(settings: Settings, path: str, scorer: str, as_json: bool) -> int:
+def spoken_star(transcript: Transcript, found: StarAnalysis, as_json: bool) -> int:
     """`mockloop star --audio-file`: the STAR analysis of a told story, with its real length and delivery."""
-    from bot.star_command import render as render_star
-
-    transcript = await voice.transcribe_path(settings, path, local_user(settings))
-    found = await star_analysis(settings, transcript.text, scorer, transcript.seconds)
     delivery = voice.delivery_for(transcript, None)
     if as_json:
         out = {**found.model_dump(mode="json"), "transcript": transcript.text, "delivery": delivery.model_dump(mode="json")}
         print(json.dumps(out, ensure_ascii=True))
-        return 0
-    console = _console()
+        return Exit.OK
+    console = terminal()
     voice.show_transcript(console, transcript)
     if found.fallback_reason:
         print(f"mockloop: analysed offline: {found.fallback_reason}.", file=sys.stderr)
     sys.stdout.write(render_star(found))
     voice.show_delivery(console, delivery)
-    return 0
+    return Exit.OK

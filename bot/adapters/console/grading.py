@@ -8,11 +8,12 @@ when an LLM grade is asked for and configured, and not otherwise.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
 from rich.console import Console
 
 from bot.adapters.console import render
-from bot.config import Settings
+from bot.adapters.console.exits import Exit
 from bot.content import cache
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
@@ -25,10 +26,16 @@ from bot.errors import UsageError
 from bot.scoring.offline import OfflineScorer
 from bot.textin import read_text
 
+Judge = Callable[[Question, Rubric, str], Awaitable[ScoreResult]]
 
-async def score(settings: Settings, question_id: str, answer: str | None, answer_file: str | None,
-                scorer_name: str, as_json: bool, audio_file: str | None = None) -> int:
-    """Score one answer (typed, or a recording transcribed) against its question's rubric and print the grade."""
+
+async def score(question_id: str, answer: str | None, answer_file: str | None, scorer_name: str, as_json: bool,
+                audio_file: str | None = None, *, judge: Judge | None = None,
+                transcribe: Callable[[bytes, str], Awaitable[Transcript]] | None = None) -> int:
+    """Score one answer (typed, or a recording transcribed) against its question's rubric and print the grade.
+
+    ``judge`` is the model's grader when one was asked for and is configured; without it the offline
+    scorer grades (and a ``--scorer llm`` result says why).  ``transcribe`` is speech to text, if set up."""
     bank = cache.load(content_root())
     if question_id not in bank:
         near = bank.nearest(question_id)
@@ -36,18 +43,17 @@ async def score(settings: Settings, question_id: str, answer: str | None, answer
         raise UsageError(f"unknown question id {question_id!r}.{hint}")
     transcript = None
     if audio_file is not None:
-        from bot.adapters.console.commands import local_user
         from bot.adapters.console.voice import transcribe_path
 
-        transcript = await transcribe_path(settings, audio_file, local_user(settings))
+        transcript = await transcribe_path(audio_file, transcribe)
         text = transcript.text
     else:
         text = answer if answer is not None else read_text(answer_file or "-", "answer")
     if len(text) > MAX_ANSWER_CHARS:
         raise UsageError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
     question = bank.get(question_id)
-    if scorer_name != "offline" and settings.openai_api_key is not None:
-        result = await _with_model(settings, question, bank.rubric(question_id), text)
+    if judge is not None:
+        result = await judge(question, bank.rubric(question_id), text)
     else:
         result = await OfflineScorer().score(question, bank.rubric(question_id), AnswerText([text]), frozenset())
         if scorer_name == "llm":
@@ -56,34 +62,12 @@ async def score(settings: Settings, question_id: str, answer: str | None, answer
         return _spoken(question, result, transcript, as_json, bank)
     if as_json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
-        return 0
+        return Exit.OK
     console = Console(highlight=False, soft_wrap=True)
     render.question_card(console, QuestionStatus.ANSWERED, question.title, result, bank, question_id, late=False, hints=0)
     if result.fallback_reason:
         console.print(f"[yellow]Scored offline: {render.escape(result.fallback_reason)}.[/yellow]")
-    return 0
-
-
-async def _with_model(settings: Settings, question: Question, rubric: Rubric, text: str) -> ScoreResult:
-    """The LLM judge's grade (offline when it cannot grade), charged to the local user."""
-    from bot.adapters.console.commands import local_user
-    from bot.bootstrap import build_judge, build_llm, open_repository
-    from bot.engine.context import Actor, current_actor
-    from bot.storage.grades import SqlGradeCache
-    from bot.storage.usage import SqlUsageStore
-
-    repo = await open_repository(settings)
-    client = None
-    try:
-        external, name = local_user(settings)
-        current_actor.set(Actor(await repo.ensure_user(external, name)))
-        client = build_llm(settings, usage=SqlUsageStore(repo.database))
-        scorer = build_judge(client, SqlGradeCache(repo.database)) if client is not None else OfflineScorer()
-        return await scorer.score(question, rubric, AnswerText([text]), frozenset())
-    finally:
-        if client is not None:
-            await client.close()
-        await repo.close()
+    return Exit.OK
 
 
 def _spoken(question: Question, result: ScoreResult, transcript: Transcript, as_json: bool, bank: QuestionBank) -> int:
@@ -94,11 +78,11 @@ def _spoken(question: Question, result: ScoreResult, transcript: Transcript, as_
     if as_json:
         found = {**result.model_dump(mode="json"), "transcript": transcript.text, "delivery": delivery.model_dump(mode="json")}
         print(json.dumps(found, ensure_ascii=False))
-        return 0
+        return Exit.OK
     console = Console(highlight=False, soft_wrap=True)
     voice.show_transcript(console, transcript)
     render.question_card(console, QuestionStatus.ANSWERED, question.title, result, bank, question.id, late=False, hints=0)
     if result.fallback_reason:
         console.print(f"[yellow]Scored offline: {render.escape(result.fallback_reason)}.[/yellow]")
     voice.show_delivery(console, delivery)
-    return 0
+    return Exit.OK

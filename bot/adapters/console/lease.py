@@ -15,9 +15,9 @@ from datetime import timedelta
 from rich.console import Console
 from rich.markup import escape
 
+from bot.adapters.console.ports import Leases
 from bot.engine.errors import EngineError, SessionTaken
 from bot.engine.ports import Clock
-from bot.storage.leases import SqlLeases
 
 HEARTBEAT = timedelta(seconds=5)
 
@@ -25,7 +25,7 @@ HEARTBEAT = timedelta(seconds=5)
 class Heartbeat:
     """Renews the lease every few seconds; ``taken`` is set (with ``reason``) once another process holds it."""
 
-    def __init__(self, leases: SqlLeases, session_id: str, clock: Clock, every: timedelta = HEARTBEAT) -> None:
+    def __init__(self, leases: Leases, session_id: str, clock: Clock, every: timedelta = HEARTBEAT) -> None:
         self.leases = leases
         self.session_id = session_id
         self.clock = clock
@@ -48,7 +48,7 @@ class Heartbeat:
                 return
 
 
-async def claim(leases: SqlLeases, session_id: str, clock: Clock, console: Console, *, take_over: bool,
+async def claim(leases: Leases, session_id: str, clock: Clock, console: Console, *, take_over: bool,
                 interactive: bool) -> None:
     """Hold ``session_id`` for this process, asking first if another live process holds it."""
     before = await leases.current(session_id)

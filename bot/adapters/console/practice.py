@@ -13,8 +13,8 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, assert_never
 
 from rich.console import Console
 
@@ -25,12 +25,12 @@ from bot.adapters.console.voice import VoiceAnswers
 from bot.adapters.console.waiting import Waiting
 from bot.coaching.recall import story_id
 from bot.engine import events as ev
+from bot.engine import wording
 from bot.engine.clock import SystemClock
 from bot.engine.errors import EngineError, SessionTaken
 from bot.engine.limits import clean_text
 from bot.engine.models import Question
 from bot.engine.session import InterviewEngine
-from bot.sandbox.command import render as report
 
 log = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 5.0
@@ -57,72 +57,63 @@ class ConsoleUI:
         if self.deadline is None or self.round_deadline is None:
             return " /send submits  /hint  /skip  /end "
         now = self.clock.now()
-        return (f" {render.clock(self.deadline - now)} left on this question · {render.clock(self.round_deadline - now)} "
+        return (f" {wording.clock(self.deadline - now)} left on this question · {wording.clock(self.round_deadline - now)} "
                 "in the round · /send submits · /hint /skip /time /end ")
 
     async def publish(self, session_id: str, event: ev.Event) -> None:
+        """Frame the engine's words for ``event`` (bold, colours) and keep what the runner needs to know."""
         c = self.console
         self.before_output()
+        said = wording.say(event, self.clock.now())
         match event:
             case ev.RoundStarted():
-                c.rule(f"[bold]Round {event.round_pos + 1} of {event.rounds_total}: {event.kind.value}[/bold] "
-                       f"({event.minutes} min, {event.questions} question{'s' if event.questions != 1 else ''})")
+                c.rule(render.lead(said, "bold"))
             case ev.QuestionAsked():
                 self.current = (event.round_pos, event.question_pos)
                 self.question = event.question
                 self.deadline, self.round_deadline = event.deadline_at, event.round_deadline_at
-                now = self.clock.now()
-                render.question_header(c, event.number, event.total, event.question.title, event.question.prompt,
-                                       event.deadline_at - now, event.round_deadline_at - now)
+                render.question_header(c, said)
                 if event.question.answer_format == "code" and event.question.coding is not None:
                     c.print(f"[dim]Write: {render.escape(event.question.coding.signature)}[/dim]")
             case ev.FollowUpAsked():
-                c.print(f"\n[bold cyan]Follow-up:[/bold cyan] {render.escape(event.text)}")
+                c.print("\n" + render.lead(said, "bold cyan"))
             case ev.HintGiven():
-                c.print(f"[yellow]Hint ({render.escape(event.criterion_name)}):[/yellow] {render.escape(event.text)} "
-                        "[dim](this point now counts for at most 2 of 3)[/dim]")
-            case ev.NoHintLeft():
-                c.print("[dim]No more hints for this question: you have covered or been shown every key point.[/dim]")
-            case ev.AnswerRecorded():
-                late = " as a late answer (time had run out on that question)" if event.late else ""
-                c.print(f"[dim]Saved{late}.[/dim]")
+                c.print(render.lead(said, "yellow") + render.aside(said))
+            case ev.NoHintLeft() | ev.AnswerRecorded() | ev.Notice():
+                c.print(render.styled(said, "dim"))
             case ev.SkipConfirmationNeeded():
                 self.confirm_skip = True
-                c.print("That answer is empty. Skip this question? Type y to skip, or keep typing your answer.")
+                c.print(render.styled(said, "") + " Type y to skip, or keep typing your answer.")
             case ev.AnswerRejected():
-                c.print(f"[red]{render.escape(event.reason)}[/red]")
+                c.print(render.styled(said, "red"))
             case ev.TimeWarning():
-                what = "Halfway through the round" if event.kind == "halfway" else "Two minutes left in the round"
-                c.print(f"\n[yellow]{what}: {render.clock(timedelta(seconds=event.remaining_seconds))} remaining.[/yellow]")
+                c.print("\n" + render.styled(said, "yellow"))
             case ev.QuestionClosed():
-                reason = event.result.fallback_reason if event.result is not None else None
-                if reason and reason != self.last_fallback:
-                    c.print(f"[yellow]Graded offline: {render.escape(reason)}.[/yellow]")
-                if event.result is not None and event.result.scorer != "none":
-                    self.last_fallback = reason
-                if event.reason == "timed_out":
-                    c.print("\n[yellow]Time is up for this question; moving on.[/yellow]")
-                elif event.reason == "skipped":
-                    c.print("[dim]Skipped.[/dim]")
+                self._closed(event, said)
             case ev.RoundEnded():
-                score = "no questions answered" if event.score is None else f"{event.score}/100"
-                why = {"timed_out": "time is up", "ended": "ended", "completed": "all questions done"}[event.reason]
-                c.print(f"\n[bold]{event.kind.value} round over ({why}): {score}[/bold]")
+                c.print("\n" + render.styled(said, "bold"))
             case ev.ClockPaused():
                 # The bot waited on the model with the clock stopped: the countdown continues from the moved deadlines.
                 self.deadline, self.round_deadline = event.deadline_at or self.deadline, event.round_deadline_at
             case ev.SessionEnded():
                 self.current = None
                 self.ended.set()
-            case ev.Notice():
-                c.print(f"[dim]{render.safe(event.text)}[/dim]")
             case ev.CodeChecked():
-                if event.check.ran:
-                    colour = "green" if event.check.passed == event.check.total else "yellow"
-                    c.print(f"[{colour}]{render.escape(report(event.check))}[/{colour}]")
-                else:
-                    c.print(f"[yellow]{render.escape(event.check.error or 'Code was not run.')} "
-                            "It is graded on the rubric only.[/yellow]")
+                passed = event.check.ran and event.check.passed == event.check.total
+                c.print(render.styled(said, "green" if passed else "yellow"))
+            case _:
+                assert_never(event)
+
+    def _closed(self, event: ev.QuestionClosed, said: wording.Words | None) -> None:
+        """The offline-grading reason (once while it stays the same), then how the question closed."""
+        reason = event.result.fallback_reason if event.result is not None else None
+        if reason and reason != self.last_fallback:
+            self.console.print(f"[yellow]{render.escape(wording.graded_offline(reason))}[/yellow]")
+        if event.result is not None and event.result.scorer != "none":
+            self.last_fallback = reason
+        if said is not None:
+            self.console.print(("\n" if event.reason == "timed_out" else "")
+                               + render.styled(said, "yellow" if event.reason == "timed_out" else "dim"))
 
 
 class PracticeRunner:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from rich.console import Console
 from rich.markup import escape
@@ -17,6 +16,7 @@ from bot.engine.ports import DebriefPart
 from bot.engine.results import verdict
 from bot.engine.signals import signal_bands, signal_for
 from bot.engine.state import QuestionStatus, SessionState
+from bot.engine.wording import Words
 
 # C0/C1 controls (but tab and newline) and bidi overrides could rewrite the terminal or
 # disguise text; they are shown as visible escapes instead.
@@ -35,21 +35,37 @@ def safe(text: str) -> str:
     return escape(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-def clock(delta: timedelta) -> str:
-    seconds = max(0, int(delta.total_seconds()))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def label(signal: str) -> str:
     return signal.replace("_", " ")
 
 
-def question_header(console: Console, number: int, total: int, title: str, prompt: str,
-                    left: timedelta, round_left: timedelta) -> None:
+def styled(words: Words | None, style: str) -> str:
+    """The engine's words for an event in one rich ``style`` (none for ""), safe for the terminal."""
+    if words is None:
+        return ""
+    text = safe(words.text)
+    return f"[{style}]{text}[/{style}]" if style else text
+
+
+def lead(words: Words | None, style: str) -> str:
+    """The words with their lead set off in ``style`` and the rest plain."""
+    if words is None:
+        return ""
+    return f"[{style}]{safe(words.lead)}[/{style}]{safe(words.rest)}"
+
+
+def aside(words: Words | None) -> str:
+    """The words' note, dimmed in brackets after them (empty when there is none)."""
+    return f" [dim]({safe(words.note)})[/dim]" if words is not None and words.note else ""
+
+
+def question_header(console: Console, words: Words | None) -> None:
+    """A question as asked: its title with the time left, then its prompt."""
+    if words is None:
+        return
     console.print()
-    console.print(f"[bold]Question {number} of {total}: {escape(title)}[/bold]  "
-                  f"[dim]({clock(left)} for this question, {clock(round_left)} left in the round)[/dim]")
-    console.print(escape(textwrap.dedent(prompt).strip()))
+    console.print(f"[bold]{safe(words.lead)}[/bold] " + aside(words))
+    console.print(safe(words.rest.strip("\n")))
 
 
 def scorecard(console: Console, state: SessionState, bank: QuestionBank) -> None:

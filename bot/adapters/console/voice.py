@@ -16,7 +16,6 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.adapters.console import render
-from bot.config import Settings
 from bot.engine.models import Question
 from bot.engine.speech import MAX_AUDIO_BYTES, AudioRejected, Transcript, TranscriptionUnavailable, VoiceError
 from bot.errors import UsageError
@@ -42,36 +41,17 @@ def read_recording(path: str) -> bytes:
         raise AudioRejected(f"Cannot read the recording {path}: {exc.strerror or 'not a readable file'}.") from None
 
 
-async def transcribe_path(settings: Settings, path: str, user: tuple[str, str]) -> Transcript:
-    """The transcript of the file at ``path``, charged to ``user``'s voice budget (external id, name).
+async def transcribe_path(path: str, transcribe: Callable[[bytes, str], Awaitable[Transcript]] | None) -> Transcript:
+    """The transcript of the file at ``path`` by ``transcribe`` (None: no service is configured).
 
     For the commands: a file refused for what it is (unreadable, too large or long, not audio) is a
     usage error (exit 2), like a bad ``--answer-file``; a service that fails is exit 1."""
-    if not settings.speech_configured:
+    if transcribe is None:
         raise TranscriptionUnavailable(NO_SERVICE)
     try:
-        return await _transcribe(settings, path, user)
+        return await transcribe(read_recording(path), path)
     except AudioRejected as exc:
         raise UsageError(str(exc)) from None
-
-
-async def _transcribe(settings: Settings, path: str, user: tuple[str, str]) -> Transcript:
-    data = read_recording(path)
-    from bot.bootstrap import build_transcriber, open_repository
-    from bot.engine.context import Actor
-    from bot.storage.usage import SqlUsageStore
-
-    repo = await open_repository(settings)
-    try:
-        actor = Actor(await repo.ensure_user(*user))
-        transcriber = build_transcriber(settings, usage=SqlUsageStore(repo.database))
-        assert transcriber is not None  # speech_configured said so
-        try:
-            return await transcriber.transcribe(data, path, actor=actor)
-        finally:
-            await transcriber.close()
-    finally:
-        await repo.close()
 
 
 def delivery_for(transcript: Transcript, question: Question | None) -> Delivery:

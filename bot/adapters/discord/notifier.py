@@ -18,6 +18,7 @@ import contextlib
 import io
 import logging
 from dataclasses import dataclass, replace
+from typing import assert_never
 
 import discord
 
@@ -30,9 +31,9 @@ from bot.adapters.discord.stream import stream_edits
 from bot.adapters.discord.timers import SessionTimers
 from bot.adapters.discord.views import question_view
 from bot.engine import events as ev
+from bot.engine import wording
 from bot.engine.ports import Clock, Debriefer, QuestionBank
 from bot.engine.session import InterviewEngine
-from bot.sandbox.command import render as report
 
 log = logging.getLogger(__name__)
 ROOM_WAIT_SECONDS = 15.0
@@ -183,18 +184,17 @@ class DiscordNotifier:
             await thread.get_partial_message(room.question_message_id).edit(view=None)  # type: ignore[attr-defined]
 
     async def _show(self, room: Room, event: ev.Event, nonce: Nonce) -> None:
+        """Frame the engine's words for ``event`` as Discord messages (bold leads, small notes, a code block)."""
+        said = wording.say(event, self.clock.now())
         match event:
-            case ev.RoundStarted():
-                await self._say(room, nonce, f"**Round {event.round_pos + 1} of {event.rounds_total}: {event.kind.value}** "
-                                      f"({event.minutes} min, {event.questions} question{'s' if event.questions != 1 else ''})")
+            case ev.RoundStarted() | ev.FollowUpAsked() | ev.HintGiven() | ev.RoundEnded():
+                await self._say(room, nonce, render.words_text(said))
             case ev.QuestionAsked():
-                now = self.clock.now()
-                embed = render.question_embed(event.number, event.total, event.question, event.deadline_at - now,
-                                              event.round_deadline_at - now)
                 thread = await self._thread(room)
                 # Sent before the old buttons go: a crash in between leaves two questions with buttons
                 # (the old one's still work, as late answers), never none.
-                message = await thread.send(embed=embed, view=question_view(room.session_id, room.discord_user_id),
+                message = await thread.send(embed=render.question_embed(said, event.question),
+                                            view=question_view(room.session_id, room.discord_user_id),
                                             allowed_mentions=NONE, nonce=nonce.part("q"))
                 await self._retire_buttons(room, keep=message.id)
                 room = self._remember(room, question=message.id)
@@ -202,53 +202,40 @@ class DiscordNotifier:
                 await self._status(room, nonce)
                 if self.timers is not None:
                     await self.timers.poke(room.session_id, room.guild_id)
-            case ev.FollowUpAsked():
-                await self._say(room, nonce, f"**Follow-up:** {event.text}")
-            case ev.HintGiven():
-                await self._say(room, nonce, f"**Hint ({event.criterion_name}):** {event.text}\n"
-                                      "-# this point now counts for at most 2 of 3")
-            case ev.NoHintLeft():
-                await self._say(room, nonce, "No more hints for this question: you have covered or been shown every key point.")
+            case ev.NoHintLeft() | ev.AnswerRejected() | ev.Notice():
+                await self._say(room, nonce, render.words_text(said))
             case ev.AnswerRecorded():
-                if event.late:
-                    await self._say(room, nonce, "Saved as a late answer (time had run out on that question).")
+                if event.late:  # an answer in time needs no receipt: the thread shows it
+                    await self._say(room, nonce, render.words_text(said))
             case ev.SkipConfirmationNeeded():
-                await self._say(room, nonce, "That answer is empty. Press **Skip** to move on, or answer again.")
-            case ev.AnswerRejected():
-                await self._say(room, nonce, event.reason)
+                await self._say(room, nonce, f"{render.words_text(said)} Press **Skip** to move on, or answer again.")
             case ev.TimeWarning():
-                what = "Halfway through the round" if event.kind == "halfway" else "Two minutes left in the round"
-                await self._status(room, nonce, what)
-                await self._say(room, nonce, f"⏳ {what}: {render.clock(event.remaining_seconds)} remaining.")
+                await self._status(room, nonce, said.lead if said is not None else None)
+                await self._say(room, nonce, f"⏳ {render.words_text(said, bold=False)}")
             case ev.QuestionClosed():
-                await self._closed(room, event, nonce)
-            case ev.RoundEnded():
-                score = "no questions answered" if event.score is None else f"{event.score}/100"
-                why = {"timed_out": "time is up", "ended": "ended", "completed": "all questions done"}[event.reason]
-                await self._say(room, nonce, f"**{event.kind.value} round over** ({why}): {score}")
-            case ev.ClockPaused() if event.seconds >= 1:
-                # The bot waited on the model with the clock stopped: the time bar and the timer move with it.
-                await self._status(room, nonce)
-                if self.timers is not None:
-                    await self.timers.poke(room.session_id, room.guild_id)
+                await self._closed(room, event, said, nonce)
+            case ev.ClockPaused():
+                if event.seconds >= 1:
+                    # The bot waited on the model with the clock stopped: the time bar and the timer move with it.
+                    await self._status(room, nonce)
+                    if self.timers is not None:
+                        await self.timers.poke(room.session_id, room.guild_id)
             case ev.SessionEnded():
                 await self._finish(room, nonce)
-            case ev.Notice():
-                await self._say(room, nonce, event.text)
             case ev.CodeChecked():
-                if event.check.ran:
-                    await self._say(room, nonce, render.code_report(report(event.check)))
-                else:
-                    await self._say(room, nonce, f"{event.check.error or 'Code was not run.'} It is graded on the rubric only.")
+                text = render.words_text(said)
+                await self._say(room, nonce, render.code_report(text) if event.check.ran else text)
+            case _:
+                assert_never(event)
 
-    async def _closed(self, room: Room, event: ev.QuestionClosed, nonce: Nonce) -> None:
+    async def _closed(self, room: Room, event: ev.QuestionClosed, said: wording.Words | None, nonce: Nonce) -> None:
         reason = event.result.fallback_reason if event.result is not None else None
         if reason and reason != self._last_fallback.get(room.session_id):
-            await self._say(room, nonce, f"Graded offline: {reason}.", "f")
+            await self._say(room, nonce, wording.graded_offline(reason), "f")
         if event.result is not None and event.result.scorer != "none":
             self._last_fallback[room.session_id] = reason
-        if event.reason == "timed_out":
-            await self._say(room, nonce, "⏰ Time is up for this question; moving on.", "o")
+        if event.reason == "timed_out":  # a skip was the member's own button: its reply says so already
+            await self._say(room, nonce, f"⏰ {render.words_text(said)}", "o")
 
     async def _finish(self, room: Room, nonce: Nonce) -> None:
         assert self.engine is not None

@@ -26,6 +26,7 @@ from bot.engine.ports import QuestionBank
 from bot.engine.results import verdict
 from bot.engine.signals import signal_bands, signal_for
 from bot.engine.state import AskedQuestion, RoundState, SessionState, SessionStatus
+from bot.engine.wording import Words, clock
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 EMBED_TITLE = 256
@@ -114,15 +115,16 @@ def code_report(text: str) -> str:
     return f"**Tests**\n{FENCE}text\n{text.strip().replace(FENCE, f'`{BLANK}`{BLANK}`')}\n{FENCE}"
 
 
+def words_text(words: Words | None, bold: bool = True) -> str:
+    """The engine's words for an event as one message: the lead in bold, a note in small print below."""
+    if words is None:
+        return ""
+    text = f"**{words.lead}**{words.rest}" if bold and words.lead else words.text
+    return f"{text}\n-# {words.note}" if words.note else text
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
-
-
-def clock(seconds: float | timedelta) -> str:
-    """``m:ss``, never negative (a deadline just passed shows 0:00)."""
-    total = seconds.total_seconds() if isinstance(seconds, timedelta) else seconds
-    whole = max(0, int(total))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def time_bar(remaining: timedelta, total: timedelta, width: int = 12) -> str:
@@ -227,12 +229,10 @@ def _code_block(code: str, limit: int) -> str:
     return f"{FENCE}py\n{body}\n{FENCE}"
 
 
-def question_embed(number: int, total: int, question: Question, question_left: timedelta,
-                   round_left: timedelta) -> discord.Embed:
-    """The question as the interviewer asks it, with its time and, for code, what to write."""
-    embed = discord.Embed(title=shorten(f"Question {number} of {total}: {question.title}", EMBED_TITLE),
-                          colour=QUESTION_COLOUR)
-    prompt = textwrap.dedent(question.prompt).strip()
+def question_embed(words: Words | None, question: Question) -> discord.Embed:
+    """The question as the interviewer asks it (the engine's words for it), with its time and, for code, what to write."""
+    embed = discord.Embed(title=shorten(words.lead if words else question.title, EMBED_TITLE), colour=QUESTION_COLOUR)
+    prompt = words.rest.strip("\n") if words else textwrap.dedent(question.prompt).strip()
     if question.coding is None:
         embed.description = shorten(prompt, EMBED_DESCRIPTION)
     else:
@@ -242,8 +242,8 @@ def question_embed(number: int, total: int, question: Question, question_left: t
                         inline=False)
         if question.coding.starter.strip():
             embed.add_field(name="Starting code", value=_code_block(question.coding.starter, FIELD_VALUE), inline=False)
-    embed.set_footer(text=f"⏱ {clock(question_left)} for this question · {clock(round_left)} left in the round\n"
-                          f"{ANSWER_HELP}")
+    time_left = f"⏱ {words.note}\n" if words and words.note else ""
+    embed.set_footer(text=f"{time_left}{ANSWER_HELP}")
     return fit_embed(embed)
 
 

@@ -17,6 +17,7 @@ from bot.engine.errors import EngineError
 from bot.engine.loop import LOOP_ORDER, ROUNDS
 from bot.engine.models import Level, RoundKind, Track
 from bot.engine.review import attempts, due_for_review, progress, weak_spots
+from bot.engine.wording import hint_cap
 
 log = logging.getLogger(__name__)
 ROUND_CHOICES = [app_commands.Choice(name=f"{k.value} ({ROUNDS[k].default_minutes} min)", value=k.value) for k in RoundKind]
@@ -162,9 +163,11 @@ class MockCog(commands.GroupCog, group_name="mock", group_description="Timed moc
         """Skip the current question."""
         await self._control(interaction, "skip")
 
-    @app_commands.command(name="hint")
+    # The description is built from the rule's constants (the docstring would be a second copy of it).
+    @app_commands.command(name="hint", description=f"Get a hint on the current question (that point then counts "
+                                                   f"for {hint_cap()})")
     async def hint(self, interaction: discord.Interaction[Any]) -> None:
-        """Get a hint on the current question (that point then counts for at most 2 of 3)."""
+        """Get a hint on the current question; the point it reveals is capped (see the description)."""
         await self._control(interaction, "hint")
 
     @app_commands.command(name="status")

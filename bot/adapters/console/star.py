@@ -10,11 +10,11 @@ import json
 import textwrap
 from typing import TextIO
 
+from bot.adapters.console.exits import Exit
 from bot.scoring.star import analyse
 from bot.scoring.star_models import COMPONENTS, StarAnalysis
 from bot.textin import read_text
 
-EXIT_OK = 0
 _WIDTH = 100
 
 
@@ -37,7 +37,7 @@ def star(text: str, *, as_json: bool, out: TextIO, analysis: StarAnalysis | None
         out.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=True) + "\n")
     else:
         out.write(render(result))
-    return EXIT_OK
+    return Exit.OK
 
 
 def _quote(text: str | None) -> str:
