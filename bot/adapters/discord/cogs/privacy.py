@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.discord.forgotten import Place, close_threads
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.views import ConfirmView
 
@@ -45,14 +46,22 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
                 await interaction.edit_original_response(content="Nothing was deleted (no answer within a minute).",
                                                          view=None)
             return
-        user_id = await s.user_data.find(f"discord:{interaction.user.id}")
-        if user_id is None:
+        external = f"discord:{interaction.user.id}"
+        user_id = await s.user_data.find(external)
+        # Where the bot posted for this member, read before the rows that say so are deleted.
+        rooms = await s.rooms.of_user(user_id) if user_id is not None else []
+        rehearsals = await s.coach_rooms.threads_of(user_id) if user_id is not None else []
+        running = await s.repo.resumable_session(user_id) if user_id is not None else None
+        count = await s.user_data.forget_external(external)
+        if count is None:
             await interaction.edit_original_response(content="MockLoop stored nothing about you.")
             return
-        running = await s.repo.resumable_session(user_id)
-        count = await s.user_data.forget(user_id)
         if running is not None:
             await s.timers.stop(running)
-            s.engine.forget(running)
+        for session_id in {r.session_id for r in rooms} | ({running} if running is not None else set()):
+            s.engine.forget(session_id)  # its cached state would still answer the old buttons
+        places = [Place(r.thread_id, frozenset(m for m in (r.question_message_id,) if m is not None)) for r in rooms]
+        closed = await close_threads(interaction.client, [*places, *(Place(t) for t in rehearsals)])
+        threads = f" Closed {closed} thread{'s' if closed != 1 else ''}." if closed else ""
         await interaction.edit_original_response(content=f"Done: deleted {count} session(s) and everything else stored "
-                                                         "about you.")
+                                                         f"about you.{threads}")
