@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, Select, select
+from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Connection
 
 from bot.adapters.discord.ports import Group, Room
@@ -143,7 +143,7 @@ async def test_a_forgotten_member_leaves_no_id_or_words_in_any_table(repo: SqlRe
     for member in (ada, bo):
         await _leave_traces(repo, clock, member, guild=913000000000000001)
     # Ada also joined the group round Bo announced: her id sits in a row that is Bo's.
-    bo_group = await repo.database.run(lambda db: db.scalar(_group_of(bo)))
+    bo_group = await _group_of(repo, bo)
     await SqlGroups(repo.database).toggle(bo_group, ada.discord_id, clock.now())
 
     before = await _every_row(repo)
@@ -161,15 +161,19 @@ async def test_a_forgotten_member_leaves_no_id_or_words_in_any_table(repo: SqlRe
     assert await SqlUserData(repo.database).forget_external(f"discord:{ada.discord_id}") is None  # nothing left
 
 
-def _group_of(member: Member) -> Select[tuple[str]]:
-    return select(t.GroupRound.id).where(t.GroupRound.created_by == str(member.discord_id))
+async def _group_of(repo: SqlRepository, member: Member) -> str:
+    """The group round this member announced."""
+    query = select(t.GroupRound.id).where(t.GroupRound.created_by == str(member.discord_id))
+    found = await repo.database.run(lambda db: db.scalar(query))
+    assert found is not None
+    return str(found)
 
 
 async def test_a_member_known_only_from_a_group_round_is_forgotten_too(repo: SqlRepository) -> None:
     clock = FakeClock()
     bo = Member(805598765432109876, "pangolin-reykjavik-9302")
     await _leave_traces(repo, clock, bo, guild=913000000000000001)
-    bo_group = await repo.database.run(lambda db: db.scalar(_group_of(bo)))
+    bo_group = await _group_of(repo, bo)
     joined_only = 806611122233344455  # pressed Join, never used anything else: no user row
     await SqlGroups(repo.database).toggle(bo_group, joined_only, clock.now())
     data = SqlUserData(repo.database)
