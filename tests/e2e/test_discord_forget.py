@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage.db import open_database
+from bot.storage.privacy import SqlUserData
 from tests.e2e.test_discord import (
     CORE_ANSWER,
     TYPING_SECONDS,
@@ -150,6 +152,33 @@ async def test_discord_refusing_the_clean_up_never_stops_the_forget(tmp_path: Pa
     refusals = [r.getMessage() for r in caplog.records if "forgotten member's thread" in r.getMessage()]
     assert refusals, "the refused clean-up was not logged"
     assert all(str(w.alice) not in text and em.token not in text for text in refusals)
+
+
+@bounded
+async def test_a_forget_run_by_another_process_is_answered_politely_here(tmp_path: Path) -> None:
+    """With shards, /privacy forget may run in a process other than the one running the round: this
+    one still holds the session in memory, and learns it is gone from its next write."""
+    async with world(tmp_path) as w:
+        em = w.emulator
+        thread = await w.start_round("core", "mid")
+        await next_bot_text(em, thread.id, None, lambda m: m.content.startswith("⏱"))
+        await answered(em, await em.say(w.alice, thread.id, CORE_ANSWER))
+        [(session_id,)] = w.rows("select id from sessions")
+        elsewhere = open_database(f"sqlite+aiosqlite:///{w.database}")
+        try:
+            assert await SqlUserData(elsewhere).forget_external(f"discord:{w.alice}") == 1
+        finally:
+            await elsewhere.close()
+
+        question = question_messages(em, thread.id)[-1]
+        press = await em.click(w.alice, question, button_id(question, "ml:skip:"))
+        told = await press.wait_response(lambda m: GONE in m.content, timeout=10)
+        assert told.ephemeral and session_id not in told.content
+        await em.wait_for_edit(question, lambda m: m.components == [], timeout=10)
+        typed = await em.say(w.alice, thread.id, "Shall I go on?")
+        reply = await next_bot_text(em, thread.id, typed, lambda m: GONE in m.content)
+        assert session_id not in reply.content
+        assert w.rows("select count(*) from sessions")[0][0] == 0 and w.rows("select count(*) from answers")[0][0] == 0
 
 
 def _raw(database: Path) -> bytes:

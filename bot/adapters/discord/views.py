@@ -61,7 +61,7 @@ class SessionButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             try:
                 state = await services.engine.state(self.session_id)
             except SessionNotFound:
-                await answer_gone(interaction)
+                await deleted(interaction, self.session_id)
                 return
             round_ = state.current_round()
             current = round_.current() if round_ is not None else None
@@ -80,9 +80,16 @@ class SessionButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             else:
                 await services.engine.end(self.session_id)
         except SessionNotFound:  # deleted by /privacy forget: its id means nothing to the member
-            await answer_gone(interaction)
+            await deleted(interaction, self.session_id)
         except EngineError as exc:
             await interaction.followup.send(str(exc), ephemeral=True)
+
+
+async def deleted(interaction: discord.Interaction[Any], session_id: str) -> None:
+    """Answer a control of a deleted session; the forget may have run in another process (another
+    shard), so this one's cached copy of the session is dropped too."""
+    services_of(interaction.client).engine.forget(session_id)
+    await answer_gone(interaction)
 
 
 class AnswerModal(discord.ui.Modal, title="Your answer"):
@@ -102,14 +109,17 @@ class AnswerModal(discord.ui.Modal, title="Your answer"):
         try:  # opened before a forget, sent after it: nothing to save the answer to
             await services.engine.state(self.session_id)
         except SessionNotFound:
-            await answer_gone(interaction)
+            await deleted(interaction, self.session_id)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        # Through the session's outbox, so the answer shows in the thread before the reply to it.
-        await services.notifier.post(self.session_id, Notice(render.answer_echo(self.text.value)))
         try:
+            # Through the session's outbox, so the answer shows in the thread before the reply to it.
+            await services.notifier.post(self.session_id, Notice(render.answer_echo(self.text.value)))
             async with typing_while(interaction.channel, services.model):
                 await services.engine.answer(self.session_id, self.text.value, question=self.question)
+        except SessionNotFound:
+            await deleted(interaction, self.session_id)
+            return
         except EngineError as exc:
             await interaction.followup.send(str(exc), ephemeral=True)
             return

@@ -58,7 +58,7 @@ class AnswersCog(commands.Cog):
         try:  # a thread cached before /privacy forget: its session is gone, and must stay gone
             await self.services.engine.state(room.session_id)
         except SessionNotFound:
-            await self._gone(message)
+            await self._gone(message, room.session_id)
             return
         text = message.content
         recording = next((a for a in message.attachments if voice.is_audio(a)), None)
@@ -95,8 +95,8 @@ class AnswersCog(commands.Cog):
         try:
             async with typing_while(message.channel, self.services.model):
                 await self.services.engine.answer(room.session_id, text)
-        except SessionNotFound:  # forgotten while this answer was on its way
-            await self._gone(message)
+        except SessionNotFound:  # forgotten while this answer was on its way, maybe by another process
+            await self._gone(message, room.session_id)
             return
         except EngineError as exc:
             await message.reply(str(exc), allowed_mentions=NONE)
@@ -114,9 +114,11 @@ class AnswersCog(commands.Cog):
             return
         await self._gone(message)
 
-    async def _gone(self, message: discord.Message) -> None:
+    async def _gone(self, message: discord.Message, session_id: str | None = None) -> None:
         """One plain sentence, the first time only; never the deleted session's id."""
         self._rooms.pop(message.channel.id, None)
+        if session_id is not None:
+            self.services.engine.forget(session_id)  # a copy cached here while another process forgot it
         if message.channel.id in self._told:
             return
         if len(self._told) > 10_000:

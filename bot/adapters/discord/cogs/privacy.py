@@ -38,8 +38,9 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
         """Delete all your sessions, answers, scores and usage records, after you confirm."""
         s = self.services
         view = ConfirmView(interaction.user.id, "Delete everything")
-        await interaction.response.send_message("This deletes all your sessions, answers, scores and usage records, and "
-                                                "ends a running session. It cannot be undone.", view=view, ephemeral=True)
+        await interaction.response.send_message("This deletes all your sessions, answers, stories, scores and usage "
+                                                "records, ends a running session and closes your MockLoop threads. "
+                                                "It cannot be undone.", view=view, ephemeral=True)
         await view.wait()
         if not view.result:
             if view.result is None:
