@@ -83,9 +83,9 @@ async def test_forget_closes_the_threads_and_every_control_left_on_screen_answer
         [(session_id,)] = w.rows("select s.id from sessions s join users u on u.id = s.user_id "
                                  f"where u.external_id = 'discord:{w.alice}'")
 
-        # Reading the round thread is held up by Discord for 3 s: the rows are gone by then, the buttons
+        # Reading the round thread is held up by Discord for 5 s: the rows are gone by then, the buttons
         # are still on screen, and the member presses one (the moment the issue reported).
-        held = em.rate_limit("GET", rf"/channels/{thread.id}/messages", retry_after=3.0, times=1)
+        held = em.rate_limit("GET", rf"/channels/{thread.id}/messages", retry_after=5.0, times=1)
         prompt = await forget(em, w.alice, w.channel)
         async with asyncio.timeout(10):
             while not held.hits:
@@ -95,6 +95,10 @@ async def test_forget_closes_the_threads_and_every_control_left_on_screen_answer
         told = await press.wait_response(lambda m: GONE in m.content)
         assert told.ephemeral and session_id not in told.content
         assert em.message(question.id).components == []  # the pressed message lost its buttons at once
+        coached = next(m for m in em.bot_messages(coach.id, include_ephemeral=False) if m.custom_ids())
+        more = await em.click(w.alice, coached, button_id(coached, "ml:coach:more:"))
+        told = await more.wait_response(lambda m: GONE in m.content)
+        assert told.ephemeral and "rehearsal" in told.content and em.message(coached.id).components == []
         await asyncio.sleep(TYPING_SECONDS)
         sent = await em.submit_modal(w.alice, form, {_modal_input_id(form.modal or {}): CORE_ANSWER})
         told = await sent.wait_response(lambda m: GONE in m.content)
