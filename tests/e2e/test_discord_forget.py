@@ -46,7 +46,8 @@ async def forget(em: DiscordEmulator, user: int, channel: int) -> StoredMessage:
 
 
 async def done(em: DiscordEmulator, prompt: StoredMessage) -> StoredMessage:
-    return await em.wait_for_edit(prompt, lambda m: m.content.startswith("Done: deleted"), timeout=30)
+    return await em.wait_for_edit(prompt, lambda m: m.content.startswith("Done: deleted") and "Closing" not in m.content,
+                                  timeout=30)
 
 
 async def rehearsal(w: World) -> Channel:
@@ -105,7 +106,7 @@ async def test_forget_closes_the_threads_and_every_control_left_on_screen_answer
         assert told.ephemeral and session_id not in told.content
 
         finished = await done(em, prompt)
-        assert "deleted 1 session" in finished.content and "Closed 2 threads." in finished.content
+        assert "deleted 1 session" in finished.content and "Closed 2 of 2 threads." in finished.content
         for closed in (thread.id, coach.id):
             assert em.channel(closed).archived and em.channel(closed).locked
             assert without_buttons(em, closed)
@@ -142,7 +143,7 @@ async def test_discord_refusing_the_clean_up_never_stops_the_forget(tmp_path: Pa
         em.channel(coach.id).deleted = True  # a moderator deleted the rehearsal's thread
 
         finished = await done(em, await forget(em, w.alice, w.channel))
-        assert "deleted 1 session" in finished.content and "Closed 1 thread." in finished.content
+        assert "deleted 1 session" in finished.content and "Closed 1 of 2 threads." in finished.content
         assert w.rows("select count(*) from users")[0][0] == 0
         room = em.channel(thread.id)
         assert room.archived and not room.locked and without_buttons(em, thread.id)
@@ -230,7 +231,7 @@ async def test_mockloop_run_leaves_no_forgotten_words_in_the_sqlite_files(tmp_pa
             assert b"quokka-zanzibar-4471" in on_disk and b"wombat-tbilisi-5583" in on_disk
 
             finished = await done(em, await forget(em, alice, channel))
-            assert "Closed 2 threads." in finished.content
+            assert "Closed 2 of 2 threads." in finished.content
             on_disk = _raw(database)  # read while the bot still runs, as anyone with the disk could
             assert b"quokka-zanzibar-4471" not in on_disk and b"wombat-tbilisi-5583" not in on_disk
             assert str(alice).encode() not in on_disk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from typing import Any
@@ -62,7 +63,12 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
         for session_id in {r.session_id for r in rooms} | ({running} if running is not None else set()):
             s.engine.forget(session_id)  # its cached state would still answer the old buttons
         places = [Place(r.thread_id, frozenset(m for m in (r.question_message_id,) if m is not None)) for r in rooms]
-        closed = await close_threads(interaction.client, [*places, *(Place(t) for t in rehearsals)])
-        threads = f" Closed {closed} thread{'s' if closed != 1 else ''}." if closed else ""
-        await interaction.edit_original_response(content=f"Done: deleted {count} session(s) and everything else stored "
-                                                         f"about you.{threads}")
+        places += [Place(thread) for thread in rehearsals]
+        done = f"Done: deleted {count} session(s) and everything else stored about you."
+        # Said before the threads are closed: that takes a few requests per thread, and the data are gone already.
+        await interaction.edit_original_response(content=done + (" Closing your threads…" if places else ""))
+        if places:
+            closed = await close_threads(interaction.client, places)
+            with contextlib.suppress(discord.HTTPException):  # after 15 minutes the reply can no longer be edited
+                await interaction.edit_original_response(content=f"{done} Closed {closed} of {len(places)} "
+                                                                 f"thread{'s' if len(places) != 1 else ''}.")
