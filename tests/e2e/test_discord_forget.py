@@ -124,7 +124,11 @@ async def test_forget_closes_the_threads_and_every_control_left_on_screen_answer
         again = await em.say(w.alice, thread.id, "hello?")
         await asyncio.sleep(0.5)
         assert not [m for m in em.bot_messages(thread.id, include_ephemeral=False) if m.id > again.id]  # said once
+        em.channel(coach.id).locked = False  # and in the rehearsal's thread: the same sentence, no coaching
+        told_story = await em.say(w.alice, coach.id, STORY)
+        await next_bot_text(em, coach.id, told_story, lambda m: GONE in m.content)
         assert w.rows("select count(*) from users")[0][0] == 1  # typing there made no new user of her
+        assert w.rows("select count(*) from coach_rooms")[0][0] == 0
 
 
 @bounded

@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
 ROUND_GONE = "This round was deleted at the member's request, so its buttons no longer do anything."
 REHEARSAL_GONE = "This rehearsal was deleted at the member's request, so its buttons no longer do anything."
-TYPED_GONE = ("This round was deleted at the member's request, so nothing typed here is saved. "
-              "`/mock start` opens a new one.")
+TYPED_GONE = ("What ran in this thread was deleted at the member's request, so nothing typed here is saved. "
+              "`/mock start` opens a new round.")  # said in round and rehearsal threads alike
 CLOSING_NOTE = "-# Deleted at the member's request: MockLoop no longer stores anything of this thread."
 HISTORY_LIMIT = 200  # a long loop posts about a hundred messages; buttons sit on the last few
 THREAD_SECONDS = 30.0  # per thread, so a slow or rate-limited Discord cannot hold the reply for long
