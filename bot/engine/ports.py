@@ -140,6 +140,11 @@ class UserData(Protocol):
         """Delete everything of this user; returns how many sessions were deleted."""
         ...
 
+    async def forget_external(self, external_id: str) -> int | None:
+        """Delete everything stored about an external identity, with or without a user row (its id
+        may sit in rows no user owns); how many sessions went, or None when nothing was stored."""
+        ...
+
 
 class CodeRunner(Protocol):
     """Runs a coding answer against its task's examples and hidden cases, isolated from the bot."""

@@ -13,6 +13,7 @@ transaction by a :class:`Database`:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, DataError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class StorageError(Exception):
@@ -57,6 +59,10 @@ class Database(Protocol):
         """Run ``work`` in one transaction, committed when it returns, rolled back if it raises."""
         ...
 
+    async def scrub(self) -> None:
+        """Make rows deleted so far unreadable from the database's files (after a privacy request)."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -78,6 +84,19 @@ class SqliteDatabase:
         with refusals(self.url):
             return await asyncio.get_running_loop().run_in_executor(self._thread, self._transaction, work)
 
+    def _checkpoint(self) -> None:
+        # Outside a transaction: the WAL's frames still hold the deleted rows as they were, so they are
+        # copied into the file (where secure_delete has zeroed them) and the WAL is cut to 0 bytes.
+        with self._engine.connect() as connection:
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if busy:
+            log.warning("the SQLite WAL could not be truncated (another connection is reading); "
+                        "deleted rows stay in it until the next checkpoint")
+
+    async def scrub(self) -> None:
+        with refusals(self.url):
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._checkpoint)
+
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._engine.dispose)
         self._thread.shutdown(wait=True)
@@ -94,6 +113,10 @@ class AsyncDatabase:
         with refusals(self.url):
             async with self._engine.begin() as connection:
                 return await connection.run_sync(work)
+
+    async def scrub(self) -> None:
+        """Nothing to do: PostgreSQL's files are not the place a user's data is read back from; deleted
+        tuples are unreachable through SQL at once and their space is reclaimed by (auto)vacuum."""
 
     async def close(self) -> None:
         await self._engine.dispose()
@@ -133,4 +156,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Deleted content is overwritten with zeros, so a forgotten user's answers cannot be read back
+    # from free pages or page slack of the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()

@@ -55,6 +55,11 @@ class SqlRooms:
                  .where(t.Session.status.in_(LIVE)))
         return await self.database.run(lambda db: [_room(r) for r in db.execute(query).mappings().all()])
 
+    async def of_user(self, user_id: str) -> list[Room]:
+        query = (select(t.DiscordRoom.__table__).join(t.Session, t.Session.id == t.DiscordRoom.session_id)
+                 .where(t.Session.user_id == user_id).order_by(t.DiscordRoom.created_at))
+        return await self.database.run(lambda db: [_room(r) for r in db.execute(query).mappings().all()])
+
 
 class SqlGuildSettings:
     def __init__(self, database: Database) -> None:
@@ -108,3 +113,7 @@ class SqlCoachRooms:
         if found is None:
             return None
         return found["user_id"], int(found["discord_user_id"]), dict(found["state"])
+
+    async def threads_of(self, user_id: str) -> list[int]:
+        query = select(t.CoachRoom.thread_id).where(t.CoachRoom.user_id == user_id).order_by(t.CoachRoom.updated_at)
+        return await self.database.run(lambda db: [int(x) for x in db.scalars(query)])

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from bot.engine import events as ev
 from bot.storage import tables as t
 from bot.storage.db import Database
+from bot.storage.deleted import run_on_session
 
 KINDS: dict[str, type[Any]] = {kind.__name__: kind for kind in typing.get_args(ev.Event)}
 
@@ -58,7 +59,7 @@ class SqlOutbox:
 
     async def add(self, session_id: str, event: ev.Event) -> None:
         """Queue one event that no engine step produced (an adapter's own note in the thread)."""
-        await self.database.run(lambda db: insert_events(db, session_id, [event]))
+        await run_on_session(self.database, session_id, lambda db: insert_events(db, session_id, [event]))
 
     async def pending(self, session_id: str) -> list[tuple[int, ev.Event]]:
         """The session's undelivered events, oldest first, with their row ids."""

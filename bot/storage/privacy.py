@@ -1,9 +1,11 @@
 """A user's own data: everything we hold about them as one JSON document, or none of it.
 
 Deleting the user row cascades (foreign keys) to sessions, rounds, questions, answers,
-criterion scores and Discord rooms; usage rows and cached grades carry the user's id
-without a foreign key (they outlive sessions), so they are deleted explicitly, in the
-same transaction.
+criterion scores, Discord rooms, schedules, stories and the rest; usage rows and cached
+grades carry the user's id without a foreign key (they outlive sessions), so they are
+deleted explicitly, in the same transaction, and group rounds know members by their
+Discord id alone.  Then the database's files are scrubbed (see ``Database.scrub``): on
+SQLite the deleted text would otherwise stay readable in the write-ahead log.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from bot.storage import tables as t
@@ -65,15 +67,46 @@ class SqlUserData:
 
     async def forget(self, user_id: str) -> int:
         """Delete every row of this user; returns how many sessions went with them."""
+        external = await self.database.run(lambda db: db.scalar(select(t.User.external_id).where(t.User.id == user_id)))
+        if external is None:
+            return 0
+        return await self.forget_external(external) or 0
 
-        def work(db: Connection) -> int:
-            sessions = db.scalar(select(func.count()).select_from(t.Session).where(t.Session.user_id == user_id)) or 0
+    async def forget_external(self, external_id: str) -> int | None:
+        """Delete everything stored about this identity (``discord:<id>`` or a local name), then scrub
+        the files; returns how many sessions went, or None when nothing at all was stored.
+
+        A Discord member who only joined or announced a group round has no user row, yet their id is
+        stored there, so the identity is forgotten too, not only the user row."""
+
+        def work(db: Connection) -> int | None:
+            user_id = db.scalar(select(t.User.id).where(t.User.external_id == external_id))
+            touched = _forget_identity(db, external_id)
+            if user_id is None:
+                return 0 if touched else None
+            sessions = list(db.scalars(select(t.Session.id).where(t.Session.user_id == user_id)))
             db.execute(delete(t.GradeCache).where(t.GradeCache.user_id == user_id))
             db.execute(delete(t.LlmUsage).where(t.LlmUsage.user_id == user_id))
-            external = db.scalar(select(t.User.external_id).where(t.User.id == user_id)) or ""
-            if external.startswith("discord:"):  # group rounds know members by their Discord id only
-                db.execute(delete(t.GroupMember).where(t.GroupMember.discord_user_id == external.removeprefix("discord:")))
-            db.execute(delete(t.User).where(t.User.id == user_id))
-            return int(sessions)
+            if sessions:  # a call recorded without the user (no actor) still names the session
+                db.execute(delete(t.LlmUsage).where(t.LlmUsage.session_id.in_(sessions)))
+            db.execute(delete(t.User).where(t.User.id == user_id))  # cascades to everything keyed by the user
+            return len(sessions)
 
-        return await self.database.run(work)
+        count = await self.database.run(work)
+        await self.database.scrub()
+        return count
+
+
+FORGOTTEN = "forgotten"  # stands where a forgotten member's Discord id was, in rows that outlive them
+
+
+def _forget_identity(db: Connection, external_id: str) -> bool:
+    """Rows that know a member by their Discord id only (group rounds); True when there were any."""
+    if not external_id.startswith("discord:"):
+        return False
+    discord_id = external_id.removeprefix("discord:")
+    left = db.execute(delete(t.GroupMember).where(t.GroupMember.discord_user_id == discord_id)).rowcount
+    # The round itself belongs to everyone who joined it; only who announced it is forgotten.
+    announced = db.execute(update(t.GroupRound).where(t.GroupRound.created_by == discord_id)
+                           .values(created_by=FORGOTTEN)).rowcount
+    return bool(left or announced)

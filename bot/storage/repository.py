@@ -31,6 +31,7 @@ from bot.engine.state import (
 )
 from bot.storage import tables as t
 from bot.storage.db import Database
+from bot.storage.deleted import run_on_session
 from bot.storage.outbox import insert_events
 
 LIVE = (SessionStatus.ACTIVE.value, SessionStatus.INTERRUPTED.value)
@@ -121,7 +122,7 @@ class SqlRepository:
             if events:
                 insert_events(db, state.id, events)
 
-        await self.database.run(work)
+        await run_on_session(self.database, state.id, work)
 
     async def load_session(self, session_id: str) -> SessionState | None:
         return await self.database.run(lambda db: load_state(db, session_id))

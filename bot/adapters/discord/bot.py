@@ -56,7 +56,7 @@ class MockLoopBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         s = self.services
-        for cog in (MockCog(s), AnswersCog(s), PrivacyCog(s), AdminCog(s), StarCog(s, self)):
+        for cog in (MockCog(s), AnswersCog(s, self), PrivacyCog(s), AdminCog(s), StarCog(s, self)):
             await self.add_cog(cog)
         self.add_dynamic_items(SessionButton, StartButton, JoinButton, CoachButton, TranscriptButton)
         s.charts.start()

@@ -48,6 +48,10 @@ class Rooms(Protocol):
         """Rooms whose session is still running, for picking them up after a restart."""
         ...
 
+    async def of_user(self, user_id: str) -> list[Room]:
+        """Every room of this user's sessions, finished ones included (to close them on a forget)."""
+        ...
+
 
 class GuildSettingsStore(Protocol):
     async def get(self, guild_id: int) -> GuildConfig: ...
@@ -85,6 +89,10 @@ class CoachRooms(Protocol):
     async def put(self, thread_id: int, user_id: str, discord_user_id: int, state: dict[str, Any]) -> None: ...
 
     async def get(self, thread_id: int) -> tuple[str, int, dict[str, Any]] | None: ...
+
+    async def threads_of(self, user_id: str) -> list[int]:
+        """The threads of this user's rehearsals (to close them on a forget)."""
+        ...
 
 
 class Outbox(Protocol):

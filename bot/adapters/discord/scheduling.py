@@ -81,6 +81,9 @@ class StartButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         if row is None or channel is None:
             await interaction.followup.send("That schedule or its channel is gone; start a round with `/mock start`.",
                                             ephemeral=True)
+            if interaction.message is not None:  # unscheduled or forgotten: the button will never work again
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.message.edit(view=None)
             return
         user_id = await s.user_id(interaction.user)
         if await s.repo.resumable_session(user_id) is not None:

@@ -3,7 +3,8 @@
 Each button's custom_id carries the session and the candidate (``ml:<action>:<session>:<user>``),
 so discord.py can rebuild it from the id alone (a ``DynamicItem``) and refuse anyone else's
 press without a database read.  Every press is acknowledged first (Discord allows 3 seconds),
-then handed to the engine.
+then handed to the engine.  A press on a session deleted by ``/privacy forget`` is answered
+politely and loses its buttons (see ``forgotten``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any, ClassVar
 import discord
 
 from bot.adapters.discord import render
+from bot.adapters.discord.forgotten import answer_gone
 from bot.adapters.discord.services import services_of
 from bot.adapters.discord.waiting import typing_while
-from bot.engine.errors import EngineError
+from bot.engine.errors import EngineError, SessionNotFound
 from bot.engine.events import Notice
 from bot.engine.limits import MAX_ANSWER_CHARS
 
@@ -56,7 +58,11 @@ class SessionButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services = services_of(interaction.client)
         if self.action == "answer":
-            state = await services.engine.state(self.session_id)
+            try:
+                state = await services.engine.state(self.session_id)
+            except SessionNotFound:
+                await deleted(interaction, self.session_id)
+                return
             round_ = state.current_round()
             current = round_.current() if round_ is not None else None
             if state.finished or round_ is None or current is None:
@@ -73,8 +79,17 @@ class SessionButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                 await services.engine.skip(self.session_id)
             else:
                 await services.engine.end(self.session_id)
+        except SessionNotFound:  # deleted by /privacy forget: its id means nothing to the member
+            await deleted(interaction, self.session_id)
         except EngineError as exc:
             await interaction.followup.send(str(exc), ephemeral=True)
+
+
+async def deleted(interaction: discord.Interaction[Any], session_id: str) -> None:
+    """Answer a control of a deleted session; the forget may have run in another process (another
+    shard), so this one's cached copy of the session is dropped too."""
+    services_of(interaction.client).engine.forget(session_id)
+    await answer_gone(interaction)
 
 
 class AnswerModal(discord.ui.Modal, title="Your answer"):
@@ -90,13 +105,21 @@ class AnswerModal(discord.ui.Modal, title="Your answer"):
         self.question = question
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
         services = services_of(interaction.client)
-        # Through the session's outbox, so the answer shows in the thread before the reply to it.
-        await services.notifier.post(self.session_id, Notice(render.answer_echo(self.text.value)))
+        try:  # opened before a forget, sent after it: nothing to save the answer to
+            await services.engine.state(self.session_id)
+        except SessionNotFound:
+            await deleted(interaction, self.session_id)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
+            # Through the session's outbox, so the answer shows in the thread before the reply to it.
+            await services.notifier.post(self.session_id, Notice(render.answer_echo(self.text.value)))
             async with typing_while(interaction.channel, services.model):
                 await services.engine.answer(self.session_id, self.text.value, question=self.question)
+        except SessionNotFound:
+            await deleted(interaction, self.session_id)
+            return
         except EngineError as exc:
             await interaction.followup.send(str(exc), ephemeral=True)
             return

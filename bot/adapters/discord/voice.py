@@ -19,11 +19,13 @@ from typing import Any
 import discord
 
 from bot.adapters.discord import render
+from bot.adapters.discord.forgotten import answer_gone
 from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services, services_of
 from bot.adapters.discord.split import split_text
 from bot.adapters.discord.views import OwnedItem
 from bot.engine.context import Actor
+from bot.engine.errors import SessionNotFound
 from bot.engine.speech import MAX_AUDIO_BYTES, Transcript, VoiceError
 from bot.scoring.delivery import Delivery, clock, measure, target_for
 
@@ -115,7 +117,11 @@ class TranscriptButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]]
         return cls(match["session"], int(match["round"]), int(match["question"]), int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        state = await services_of(interaction.client).engine.state(self.session_id)
+        try:
+            state = await services_of(interaction.client).engine.state(self.session_id)
+        except SessionNotFound:
+            await answer_gone(interaction)
+            return
         try:
             answers = state.rounds[self.round_pos].questions[self.question_pos].answers
         except IndexError:

@@ -418,6 +418,8 @@ class RestApi:
         message = self._message(request, channel)
         if message.author.id != self._emu.state.bot.id:
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
+        if channel.is_thread and channel.archived:  # as on Discord: reopen the thread first
+            raise ApiError(400, 50083, "Thread is archived")
         body = await self._body(request)
         apply_edit(self._emu.state, message, body, self._emu.attachment_url)
         self._emu.publish_edited(message)
@@ -527,6 +529,7 @@ class RestApi:
         if "name" in changes:
             channel.name = changes["name"]
         if channel.is_thread:
+            self._check_can_modify_thread(channel, changes)
             if "locked" in changes:
                 channel.locked = bool(changes["locked"])
             if "archived" in changes:
@@ -544,6 +547,16 @@ class RestApi:
                 data = self._emu.state.channel_payload(channel)
                 self._emu.gateway.dispatch_guild(channel.guild_id, "CHANNEL_UPDATE", data, intent=INTENT_GUILDS)
         return json_response(self._emu.state.channel_payload(channel))
+
+    def _check_can_modify_thread(self, thread: Channel, changes: Json) -> None:
+        """Locking (or touching a locked thread) needs Manage Threads; the thread's creator may
+        archive, unarchive and rename it without."""
+        state = self._emu.state
+        guild = state.guild_of(thread)
+        if guild is None or guild.permissions_of(state.bot.id) & PERM_MANAGE_THREADS:
+            return
+        if "locked" in changes or thread.locked or thread.owner_id != state.bot.id:
+            raise ApiError(403, 50013, "Missing Permissions")
 
     async def delete_channel(self, request: web.Request) -> web.Response:
         channel = self._channel(request)

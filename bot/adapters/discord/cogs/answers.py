@@ -2,7 +2,8 @@
 
 Only the candidate's messages count; everyone else's, and the bot's own, are ignored.  A ``.py``
 attachment is read as a code answer, within a size limit that is said out loud when exceeded; a voice
-message or audio file is transcribed and answers like typed text (see ``voice``).
+message or audio file is transcribed and answers like typed text (see ``voice``).  In a thread
+whose round was deleted by ``/privacy forget``, the first message gets one sentence saying so.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import discord
 from discord.ext import commands
 
 from bot.adapters.discord import render, voice
+from bot.adapters.discord.forgotten import TYPED_GONE
 from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.waiting import typing_while
 from bot.coaching.recall import recall, story_id
-from bot.engine.errors import EngineError
+from bot.engine.errors import EngineError, SessionNotFound
 from bot.engine.limits import MAX_ANSWER_CHARS
 
 log = logging.getLogger(__name__)
@@ -27,9 +29,11 @@ NONE = discord.AllowedMentions.none()
 
 
 class AnswersCog(commands.Cog):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, client: discord.Client) -> None:
         self.services = services
+        self.client = client
         self._rooms: dict[int, Room] = {}  # thread id -> room: a candidate's many messages cost one query
+        self._told: set[int] = set()  # forgotten rounds' threads already told so (once per thread is enough)
 
     async def _room(self, channel_id: int) -> Room | None:
         room = self._rooms.get(channel_id)
@@ -46,7 +50,15 @@ class AnswersCog(commands.Cog):
         if message.author.bot or not isinstance(message.channel, discord.Thread):
             return
         room = await self._room(message.channel.id)
-        if room is None or message.author.id != room.discord_user_id:
+        if room is None:
+            await self._orphan(message, message.channel)
+            return
+        if message.author.id != room.discord_user_id:
+            return
+        try:  # a thread cached before /privacy forget: its session is gone, and must stay gone
+            await self.services.engine.state(room.session_id)
+        except SessionNotFound:
+            await self._gone(message, room.session_id)
             return
         text = message.content
         recording = next((a for a in message.attachments if voice.is_audio(a)), None)
@@ -83,8 +95,34 @@ class AnswersCog(commands.Cog):
         try:
             async with typing_while(message.channel, self.services.model):
                 await self.services.engine.answer(room.session_id, text)
+        except SessionNotFound:  # forgotten while this answer was on its way, maybe by another process
+            await self._gone(message, room.session_id)
+            return
         except EngineError as exc:
             await message.reply(str(exc), allowed_mentions=NONE)
             return
         with contextlib.suppress(discord.HTTPException):  # the answer is saved; a missing tick is cosmetic
             await message.add_reaction("✅")
+
+    async def _orphan(self, message: discord.Message, thread: discord.Thread) -> None:
+        """A thread the bot opened that neither a round nor a rehearsal owns: its data were forgotten
+        (the forget closes it, but a moderator may reopen it, or closing may have failed)."""
+        if thread.id in self._told or self.client.user is None or thread.owner_id != self.client.user.id:
+            return
+        if await self.services.coach_rooms.get(thread.id) is not None:
+            self._told.add(thread.id)  # a rehearsal (the star cog answers there): never ask again
+            return
+        await self._gone(message)
+
+    async def _gone(self, message: discord.Message, session_id: str | None = None) -> None:
+        """One plain sentence, the first time only; never the deleted session's id."""
+        self._rooms.pop(message.channel.id, None)
+        if session_id is not None:
+            self.services.engine.forget(session_id)  # a copy cached here while another process forgot it
+        if message.channel.id in self._told:
+            return
+        if len(self._told) > 10_000:
+            self._told.clear()
+        self._told.add(message.channel.id)
+        with contextlib.suppress(discord.HTTPException):  # a closed thread may refuse it; nothing is lost
+            await message.reply(TYPED_GONE, allowed_mentions=NONE)

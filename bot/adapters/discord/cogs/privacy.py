@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from typing import Any
@@ -10,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.discord.forgotten import Place, close_threads
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.views import ConfirmView
 
@@ -37,22 +39,36 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="You
         """Delete all your sessions, answers, scores and usage records, after you confirm."""
         s = self.services
         view = ConfirmView(interaction.user.id, "Delete everything")
-        await interaction.response.send_message("This deletes all your sessions, answers, scores and usage records, and "
-                                                "ends a running session. It cannot be undone.", view=view, ephemeral=True)
+        await interaction.response.send_message("This deletes all your sessions, answers, stories, scores and usage "
+                                                "records, ends a running session and closes your MockLoop threads. "
+                                                "It cannot be undone.", view=view, ephemeral=True)
         await view.wait()
         if not view.result:
             if view.result is None:
                 await interaction.edit_original_response(content="Nothing was deleted (no answer within a minute).",
                                                          view=None)
             return
-        user_id = await s.user_data.find(f"discord:{interaction.user.id}")
-        if user_id is None:
+        external = f"discord:{interaction.user.id}"
+        user_id = await s.user_data.find(external)
+        # Where the bot posted for this member, read before the rows that say so are deleted.
+        rooms = await s.rooms.of_user(user_id) if user_id is not None else []
+        rehearsals = await s.coach_rooms.threads_of(user_id) if user_id is not None else []
+        running = await s.repo.resumable_session(user_id) if user_id is not None else None
+        count = await s.user_data.forget_external(external)
+        if count is None:
             await interaction.edit_original_response(content="MockLoop stored nothing about you.")
             return
-        running = await s.repo.resumable_session(user_id)
-        count = await s.user_data.forget(user_id)
         if running is not None:
             await s.timers.stop(running)
-            s.engine.forget(running)
-        await interaction.edit_original_response(content=f"Done: deleted {count} session(s) and everything else stored "
-                                                         "about you.")
+        for session_id in {r.session_id for r in rooms} | ({running} if running is not None else set()):
+            s.engine.forget(session_id)  # its cached state would still answer the old buttons
+        places = [Place(r.thread_id, frozenset(m for m in (r.question_message_id,) if m is not None)) for r in rooms]
+        places += [Place(thread) for thread in rehearsals]
+        done = f"Done: deleted {count} session(s) and everything else stored about you."
+        # Said before the threads are closed: that takes a few requests per thread, and the data are gone already.
+        await interaction.edit_original_response(content=done + (" Closing your threads…" if places else ""))
+        if places:
+            closed = await close_threads(interaction.client, places)
+            with contextlib.suppress(discord.HTTPException):  # after 15 minutes the reply can no longer be edited
+                await interaction.edit_original_response(content=f"{done} Closed {closed} of {len(places)} "
+                                                                 f"thread{'s' if len(places) != 1 else ''}.")

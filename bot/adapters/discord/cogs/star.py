@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import render, voice
+from bot.adapters.discord.forgotten import REHEARSAL_GONE, answer_gone
 from bot.adapters.discord.services import Services, services_of
 from bot.adapters.discord.split import split_text
 from bot.adapters.discord.views import OwnedItem
@@ -55,11 +56,15 @@ class CoachButton(OwnedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(match["action"], int(match["thread"]), int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        s = services_of(interaction.client)
+        if await s.coach_rooms.get(self.thread_id) is None:  # deleted by /privacy forget
+            await answer_gone(interaction, REHEARSAL_GONE)
+            return
         if self.action == "tell":
             await interaction.response.send_modal(TellModal(self.thread_id))
             return
         await interaction.response.defer()
-        await advance(services_of(interaction.client), interaction.client, self.thread_id, self.action, None)
+        await advance(s, interaction.client, self.thread_id, self.action, None)
 
 
 class TellModal(discord.ui.Modal, title="Your story"):
@@ -72,8 +77,12 @@ class TellModal(discord.ui.Modal, title="Your story"):
         self.thread_id = thread_id
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        s = services_of(interaction.client)
+        if await s.coach_rooms.get(self.thread_id) is None:  # the form was open while the member forgot everything
+            await answer_gone(interaction, REHEARSAL_GONE)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await advance(services_of(interaction.client), interaction.client, self.thread_id, "tell", self.text.value)
+        await advance(s, interaction.client, self.thread_id, "tell", self.text.value)
         await interaction.followup.send("Got it.", ephemeral=True)
 
 
