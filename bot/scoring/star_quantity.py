@@ -54,7 +54,7 @@ _RELATIVE = re.compile(
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
     rf"|\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:the|as\s+(?:many|much))\b|\btwice\s+(?:the|as\s+(?:many|much))\b"
     r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
-    rf"|\b(?:to|by|at)\s+(?:about\s+|around\s+|roughly\s+|only\s+)?{_FRACTION}\b|\b{_FRACTION}\s+of\s+what\b"
+    rf"|\b(?:to|by|at)\s+(?:about\s+|around\s+|roughly\s+|only\s+|almost\s+|nearly\s+)?(?:{_FRACTION}|half)\b|\b{_FRACTION}\s+of\s+what\b"
     rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
     r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b"
     # Against what it was before: "half of before", "a fraction of the time it used to take".
@@ -118,6 +118,7 @@ _EFFORT = re.compile(r"\b(?:took|takes|take|taking)\s+(?:me|us|him|her|them|the\
                      r"|\b(?:spent|spend|spending|invested)\b(?:\W+\w+){0,3}?\W*$", re.IGNORECASE)
 # An imprecise span ("a few weeks") after a word that frames time ("after", "within", "over the next").
 _VAGUE_SPAN = re.compile(r"(?:a\s+few|a\s+couple\s+of|several|some)\s", re.IGNORECASE)
+_FRAMED_SPAN = re.compile(r"(?:over|after|within)\s+(?:a\s+few|a\s+couple\s+of|several|some)\s", re.IGNORECASE)
 _FRAME = re.compile(r"\b(?:after|over|within|during|for\s+the\s+(?:next|following)|in\s+the\s+(?:next|following))"
                     r"(?:\s+the\s+(?:next|following))?\s*$", re.IGNORECASE)
 # Adjusting a setting: a verb of setting, then a parameter of the system, then its new value.
@@ -211,12 +212,16 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # "one team took ages", "the one explaining it": someone picked out, not a count
     if action and _FINDING.search(before[-60:]):
         return True  # "I saw a scan over eighty million rows": what the speaker found, not what changed
+    if _FRAMED_SPAN.match(core) and not before.strip():
+        return True  # "Over a few months he got more confident": when it was noticed, told up front
     if _VAGUE_SPAN.match(core) and (_FRAME.search(before[-30:]) or _OPENING_IN.match(before)):
         return True  # "after a few weeks the team was happier" says when it was noticed, not how much changed
     if _REQUIRED.search(before[-60:]):
         return True  # "the regulator requires corrections within 48 hours": a deadline set for the work, not a result
     if _CERTAINTY.match(sentence, end):
         return True  # "I'm not a hundred percent sure": how certain the speaker is, not a measure
+    if _FROM_ALARM.match(sentence, end):
+        return False  # "about forty minutes after the page, writes work again": how long recovery took
     # "a few months later" dates the next event; it does not measure anything
     return bool(_WHEN.match(sentence, end) and _TIME.search(core))
 
@@ -225,6 +230,8 @@ _REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+t
                        r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)
 _NAMED_GROUP = re.compile(rf"\b(?:our|my|the|his|her|their|those|these|was|were|are|is|between)\s+(?:{_WORD_NUMBER}\s+)?$",
                           re.IGNORECASE)
+_FROM_ALARM = re.compile(r"\s+after\s+(?:the|our|that)\s+(?:first\s+)?(?:page|alert|alarm|outage\s+(?:started|began)|incident"
+                         r"\s+(?:started|began)|first\s+report|call\s+came\s+in)\b", re.IGNORECASE)
 _CERTAINTY = re.compile(r"\s+(?:sure|certain|confident|positive)\b", re.IGNORECASE)
 
 

@@ -714,3 +714,15 @@ def test_verbs_spelled_alike_in_past_and_present_tell_no_past_in_a_present_tense
              "I give them a real bug from the backlog and I let them drive the keyboard. "
              "After each session I write down what they learned in a shared doc.")
     assert analyse(story).specific_event is False
+
+
+@pytest.mark.parametrize("sentence", [
+    "After that, the bugs from the cache layer reaching production were reduced to almost half.",
+    "About forty minutes after the page, checkouts are going through again.",
+])
+def test_a_half_and_a_time_to_recover_counted_from_the_alarm_are_measures(sentence: str) -> None:
+    assert quantities(sentence), sentence
+
+
+def test_a_vague_span_told_up_front_frames_the_outcome_without_measuring_it() -> None:
+    assert not quantities("Over a few months she got a lot more confident in reviews.")
