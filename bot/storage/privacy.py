@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from bot.storage import tables as t
 from bot.storage.db import Database
+from bot.storage.peers import export_peer, forget_peer
 from bot.storage.repository import load_state
 from bot.storage.stories import export_stories  # stories go on forget through the users -> stories cascade
 
@@ -59,6 +60,7 @@ class SqlUserData:
                                      "updated_at": r["updated_at"].isoformat()}
                                     for r in db.execute(select(t.CoachRoom.__table__)
                                                         .where(t.CoachRoom.user_id == user_id)).mappings()],
+                "peer_interviews": export_peer(db, user["external_id"]),
             }
 
         return await self.database.run(work)
@@ -73,6 +75,7 @@ class SqlUserData:
             external = db.scalar(select(t.User.external_id).where(t.User.id == user_id)) or ""
             if external.startswith("discord:"):  # group rounds know members by their Discord id only
                 db.execute(delete(t.GroupMember).where(t.GroupMember.discord_user_id == external.removeprefix("discord:")))
+            forget_peer(db, external)  # peer rows name members by external id, without a foreign key
             db.execute(delete(t.User).where(t.User.id == user_id))
             return int(sessions)
 

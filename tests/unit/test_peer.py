@@ -9,7 +9,7 @@ import pytest
 from bot.engine.clock import FakeClock
 from bot.engine.models import Level, RoundKind, Track
 from bot.engine.peer import QueueEntry, blocked_key, no_show, pick_pairs, requeued
-from bot.engine.peer_grading import PeerGrader, answer_text, as_history, brief_for, compare
+from bot.engine.peer_grading import InterviewerBrief, PeerGrader, answer_text, as_history, brief_for, compare
 from bot.engine.peer_round import (
     answer,
     ask,
@@ -133,7 +133,7 @@ async def test_a_whole_peer_session_both_ways_with_grades_side_by_side() -> None
     history = as_history(session, first, "u-bob", question, rubric)
     assert history.user_id == "u-bob" and history.score == 100 and history.rounds[0].kind == RoundKind.CORE
     asked = history.rounds[0].questions[0]
-    assert [a.kind for a in asked.answers] == ["main", "followup"] and asked.answers[1].prompt.startswith("What about")
+    assert [a.kind for a in asked.answers] == ["main", "followup"] and (asked.answers[1].prompt or "").startswith("What about")
     assert asked.result is not None and asked.result.scorer == "peer" and "Clear and concrete." in asked.result.notes[1]
 
 
@@ -182,7 +182,7 @@ async def test_the_human_scorer_port_supplies_the_interviewers_levels() -> None:
     seen: list[tuple[str, str]] = []
 
     class Human:
-        async def rate(self, brief, answer: AnswerText) -> HumanRating:  # type: ignore[no-untyped-def]
+        async def rate(self, brief: InterviewerBrief, answer: AnswerText) -> HumanRating:
             seen.append((brief.question_id, answer.joined))
             return HumanRating(levels={c.id: 1 for c in brief.criteria}, note=None, rated_at=clock.now())
 
