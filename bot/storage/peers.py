@@ -192,23 +192,23 @@ class SqlPeers:
                       .limit(limit).with_for_update(skip_locked=True))
             entries = [_entry(r) for r in db.execute(picked).mappings().all()]
             pairs = pick_pairs(entries, _blocks_among(db, [e.member for e in entries]), now)
-            sessions: list[PeerSession] = []
-            for pair in pairs:
-                taken = db.execute(delete(Q).where(Q.member.in_(pair.members))).rowcount
-                if taken != 2:  # cannot happen while the rows are locked; refuse rather than pair twice
-                    raise RuntimeError("a queue row vanished during its claim")
-                session = open_session(pair)
-                db.execute(insert(P).values(id=session.id, guild_id=session.guild, first_member=session.members[0],
-                                            second_member=session.members[1], round=session.round.value,
-                                            level=session.level.value, track=session.track.value,
-                                            paired_by=claimer[:32], created_at=now, thread_id=None,
-                                            **_pairing_row(session, 1)))
-                _write_children(db, session)
-                db.execute(insert(t.Timer).values(
-                    id=f"{CONFIRM_TIMER}:{session.id}", kind=CONFIRM_TIMER, due_at=session.confirm_by,
-                    state="pending", guild_id=_guild_number(session.guild),
-                    payload={"pairing": session.id}, claimed_by=None, claimed_at=None))
-                sessions.append(session)
+            members = [m for pair in pairs for m in pair.members]
+            if not members:
+                return []
+            taken = db.execute(delete(Q).where(Q.member.in_(members))).rowcount
+            if taken != len(members):  # cannot happen while the rows are locked; refuse rather than pair twice
+                raise RuntimeError("a queue row vanished during its claim")
+            sessions = [open_session(pair) for pair in pairs]
+            db.execute(insert(P), [{"id": s.id, "guild_id": s.guild, "first_member": s.members[0],
+                                    "second_member": s.members[1], "round": s.round.value, "level": s.level.value,
+                                    "track": s.track.value, "paired_by": claimer[:32], "created_at": now,
+                                    "thread_id": None, **_pairing_row(s, 1)} for s in sessions])
+            db.execute(insert(t.PeerRound), [_round_row(s.id, turn) for s in sessions for turn in s.turns])
+            db.execute(insert(t.Timer), [{"id": f"{CONFIRM_TIMER}:{s.id}", "kind": CONFIRM_TIMER,
+                                          "due_at": s.confirm_by, "state": "pending",
+                                          "guild_id": _guild_number(s.guild), "payload": {"pairing": s.id},
+                                          "schedule_id": None, "session_id": None, "claimed_by": None,
+                                          "claimed_at": None} for s in sessions])
             return sessions
 
         return await self.database.run(work)
