@@ -31,6 +31,7 @@ class QueueEntry:
     not_before: datetime
     guild: str | None = None
     front: bool = False
+    channel: str | None = None  # where the member asked from: the pair's thread opens there
 
     def order(self) -> tuple[int, datetime, str]:
         """Queue position: the front first, then first come, first served (ties by member id)."""
@@ -113,4 +114,4 @@ def no_show(members: Sequence[str], confirmed: Iterable[str]) -> NoShow | None:
 def requeued(entry: QueueEntry) -> QueueEntry:
     """The same request, back in the queue ahead of newcomers."""
     return QueueEntry(entry.member, entry.round, entry.level, entry.track, entry.joined_at, entry.not_before,
-                      entry.guild, front=True)
+                      entry.guild, front=True, channel=entry.channel)

@@ -45,7 +45,8 @@ def new_session(session_id: str, pair: Pair, questions: tuple[str, str], minutes
     first, second = pair.members
     turns = [PeerTurn(position=0, interviewer=first, candidate=second, question_id=questions[0], minutes=minutes),
              PeerTurn(position=1, interviewer=second, candidate=first, question_id=questions[1], minutes=minutes)]
-    return PeerSession(id=session_id, guild=pair.first.guild, members=pair.members, round=pair.first.round,
+    return PeerSession(id=session_id, guild=pair.first.guild, channel=pair.first.channel or pair.second.channel,
+                       members=pair.members, round=pair.first.round,
                        level=pair.first.level, track=pair.track, created_at=now, confirm_by=now + CONFIRM_WITHIN,
                        turns=turns)
 

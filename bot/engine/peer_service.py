@@ -56,13 +56,13 @@ class PeerService:
         self.minutes = minutes
 
     async def join(self, member: str, round_: RoundKind, level: Level, track: Track = Track.ANY,
-                   when: datetime | None = None, guild: str | None = None) -> QueueEntry:
+                   when: datetime | None = None, guild: str | None = None, channel: str | None = None) -> QueueEntry:
         """Queue ``member``, from now or from ``when``; refused if no two questions could be asked."""
         if len(self.bank.eligible(round_, level, track)) < 2:
             raise PeerError("There are not two questions for this round and level; try another level or track.")
         await self.repository.ensure_user(member, member)  # so /privacy export and forget find their rows
         now = self.clock.now()
-        entry = QueueEntry(member, round_, level, track, now, max(now, when) if when else now, guild)
+        entry = QueueEntry(member, round_, level, track, now, max(now, when) if when else now, guild, channel=channel)
         await self.store.join(entry)
         return entry
 
@@ -181,7 +181,7 @@ class PeerService:
                 return ()
             now = self.clock.now()
             return tuple(requeued(QueueEntry(m, session.round, session.level, session.track, session.created_at, now,
-                                             session.guild)) for m in outcome.requeued)
+                                             session.guild, channel=session.channel)) for m in outcome.requeued)
 
         outcome = await self._step(pairing_id, rule, back)
         return outcome, found[0]

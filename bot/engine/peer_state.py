@@ -80,6 +80,7 @@ class PeerTurn(BaseModel):
 class PeerSession(BaseModel):
     id: str
     guild: str | None = None
+    channel: str | None = None  # where the thread opens: the channel the first member asked from
     members: tuple[str, str]  # the first interviews first
     round: RoundKind
     level: Level

@@ -40,23 +40,33 @@ Q = t.PeerQueueEntry
 P = t.PeerPairing
 EXPIRES = timedelta(hours=2)  # a slot this far past with no partner: the member is long gone
 LIVE = (PeerStatus.CONFIRMING.value, PeerStatus.RUNNING.value)
-CONFIRM_TIMER = "peer-confirm"
+CONFIRM_TIMER = "peer-confirm"  # the no-show check, a minute after pairing
+OPEN_TIMER = "peer-open"  # open the pair's thread: due at once, fired by exactly one process
+PAIR_TIMER = "peer-pair"  # a pairing pass when a member's chosen slot begins
+DEADLINE_TIMER = "peer-deadline"  # the open question's time is up (set by the adapter)
+SESSION_TIMERS = (CONFIRM_TIMER, OPEN_TIMER, DEADLINE_TIMER)
 
 
 def _entry(row: RowMapping) -> QueueEntry:
     return QueueEntry(row["member"], RoundKind(row["round"]), Level(row["level"]), Track(row["track"]),
-                      row["joined_at"], row["not_before"], row["guild_id"], bool(row["front"]))
+                      row["joined_at"], row["not_before"], row["guild_id"], bool(row["front"]), row["channel_id"])
 
 
 def _entry_row(entry: QueueEntry) -> dict[str, Any]:
     return {"member": entry.member, "guild_id": entry.guild, "round": entry.round.value, "level": entry.level.value,
             "track": entry.track.value, "joined_at": entry.joined_at, "not_before": entry.not_before,
-            "front": entry.front}
+            "front": entry.front, "channel_id": entry.channel}
 
 
 def _guild_number(guild: str | None) -> int | None:
     """Timers know servers by number (to pick the shard); a pairing outside a server has none."""
     return int(guild) if guild is not None and guild.isdigit() else None
+
+
+def _timer(kind: str, session: PeerSession, due: datetime) -> dict[str, Any]:
+    return {"id": f"{kind}:{session.id}", "kind": kind, "due_at": due, "state": "pending",
+            "guild_id": _guild_number(session.guild), "payload": {"pairing": session.id}, "schedule_id": None,
+            "session_id": None, "claimed_by": None, "claimed_at": None}
 
 
 def _live(db: Connection, member: str) -> str | None:
@@ -132,7 +142,8 @@ def load_session(db: Connection, pairing_id: str) -> tuple[PeerSession, int] | N
         select(t.PeerRating.__table__).where(t.PeerRating.pairing_id == pairing_id)).mappings()}
     reviews = {rater: InterviewerRating(**r["levels"], note=r["note"], rated_at=r["rated_at"])
                for (rater, kind), r in ratings.items() if kind == "interviewer"}
-    session = PeerSession(id=row["id"], guild=row["guild_id"], members=(row["first_member"], row["second_member"]),
+    session = PeerSession(id=row["id"], guild=row["guild_id"], channel=row["channel_id"],
+                          members=(row["first_member"], row["second_member"]),
                           round=RoundKind(row["round"]), level=Level(row["level"]), track=Track(row["track"]),
                           created_at=row["created_at"], confirm_by=row["confirm_by"], confirmed=list(row["confirmed"]),
                           status=PeerStatus(row["status"]), left_by=row["left_by"], ended_at=row["ended_at"],
@@ -153,6 +164,11 @@ class SqlPeers:
             if db.scalar(select(Q.member).where(Q.member == entry.member)) is not None:
                 raise PeerError("You are already in the queue; /peer leave to change your request.")
             db.execute(insert(Q).values(_entry_row(entry)))
+            if entry.not_before > entry.joined_at:  # a later slot: a pairing pass when it begins
+                db.execute(delete(t.Timer).where(t.Timer.id == f"{PAIR_TIMER}:{entry.member}"))
+                db.execute(insert(t.Timer).values(id=f"{PAIR_TIMER}:{entry.member}", kind=PAIR_TIMER,
+                                                  due_at=entry.not_before, state="pending",
+                                                  guild_id=_guild_number(entry.guild), payload={}))
 
         try:
             await self.database.run(work)
@@ -160,8 +176,11 @@ class SqlPeers:
             raise PeerError("You are already in the queue; /peer leave to change your request.") from exc
 
     async def leave_queue(self, member: str) -> bool:
-        gone = await self.database.run(lambda db: db.execute(delete(Q).where(Q.member == member)).rowcount)
-        return bool(gone)
+        def work(db: Connection) -> bool:
+            db.execute(delete(t.Timer).where(t.Timer.id == f"{PAIR_TIMER}:{member}"))
+            return bool(db.execute(delete(Q).where(Q.member == member)).rowcount)
+
+        return await self.database.run(work)
 
     async def queued(self, member: str) -> QueueEntry | None:
         row = await self.database.run(lambda db: db.execute(select(Q.__table__).where(Q.member == member))
@@ -199,16 +218,13 @@ class SqlPeers:
             if taken != len(members):  # cannot happen while the rows are locked; refuse rather than pair twice
                 raise RuntimeError("a queue row vanished during its claim")
             sessions = [open_session(pair) for pair in pairs]
-            db.execute(insert(P), [{"id": s.id, "guild_id": s.guild, "first_member": s.members[0],
+            db.execute(insert(P), [{"id": s.id, "guild_id": s.guild, "channel_id": s.channel, "first_member": s.members[0],
                                     "second_member": s.members[1], "round": s.round.value, "level": s.level.value,
                                     "track": s.track.value, "paired_by": claimer[:32], "created_at": now,
                                     "thread_id": None, **_pairing_row(s, 1)} for s in sessions])
             db.execute(insert(t.PeerRound), [_round_row(s.id, turn) for s in sessions for turn in s.turns])
-            db.execute(insert(t.Timer), [{"id": f"{CONFIRM_TIMER}:{s.id}", "kind": CONFIRM_TIMER,
-                                          "due_at": s.confirm_by, "state": "pending",
-                                          "guild_id": _guild_number(s.guild), "payload": {"pairing": s.id},
-                                          "schedule_id": None, "session_id": None, "claimed_by": None,
-                                          "claimed_at": None} for s in sessions])
+            db.execute(insert(t.Timer), [_timer(kind, s, due) for s in sessions
+                                         for kind, due in ((OPEN_TIMER, now), (CONFIRM_TIMER, s.confirm_by))])
             return sessions
 
         return await self.database.run(work)
@@ -271,10 +287,11 @@ def forget_peer(db: Connection, member: str) -> None:
     """Every peer row naming the member goes: queue, blocks either way, and the interviews they
     were in (the partner keeps their own copy of their turn, in their history)."""
     db.execute(delete(Q).where(Q.member == member))
+    db.execute(delete(t.Timer).where(t.Timer.id == f"{PAIR_TIMER}:{member}"))
     db.execute(delete(t.PeerBlock).where(or_(t.PeerBlock.blocker == member, t.PeerBlock.blocked == member)))
     ids = list(db.scalars(select(P.id).where(or_(P.first_member == member, P.second_member == member))))
     if ids:
-        db.execute(delete(t.Timer).where(t.Timer.id.in_([f"{CONFIRM_TIMER}:{i}" for i in ids])))
+        db.execute(delete(t.Timer).where(t.Timer.id.in_([f"{kind}:{i}" for i in ids for kind in SESSION_TIMERS])))
         db.execute(delete(t.PeerRating).where(t.PeerRating.pairing_id.in_(ids)))
         db.execute(delete(t.PeerRound).where(t.PeerRound.pairing_id.in_(ids)))
         db.execute(delete(P).where(P.id.in_(ids)))

@@ -367,6 +367,7 @@ class PeerQueueEntry(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     not_before: Mapped[datetime] = mapped_column(UTCDateTime())
     front: Mapped[bool] = mapped_column(Boolean, default=False)  # requeued after a partner's no-show
+    channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # where they asked from
 
     __table_args__ = (Index("ix_peer_queue_ready", "not_before"),)
 
@@ -386,6 +387,7 @@ class PeerPairing(Base):
     confirmed: Mapped[list[str]] = mapped_column(JSON, default=list)
     confirm_by: Mapped[datetime] = mapped_column(UTCDateTime())
     left_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     thread_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     paired_by: Mapped[str] = mapped_column(String(32))  # the process whose claim made the pair
     version: Mapped[int] = mapped_column(Integer)  # bumped on every save: two writers cannot both win

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("joined_at", WHEN, nullable=False),
         sa.Column("not_before", WHEN, nullable=False),
         sa.Column("front", sa.Boolean, nullable=False),
+        sa.Column("channel_id", sa.String(32), nullable=True),
     )
     op.create_index("ix_peer_queue_ready", "peer_queue", ["not_before"])
     op.create_table(
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.Column("confirmed", sa.JSON, nullable=False),
         sa.Column("confirm_by", WHEN, nullable=False),
         sa.Column("left_by", sa.String(128), nullable=True),
+        sa.Column("channel_id", sa.String(32), nullable=True),
         sa.Column("thread_id", sa.String(32), nullable=True),
         sa.Column("paired_by", sa.String(32), nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
