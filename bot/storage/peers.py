@@ -257,6 +257,9 @@ class SqlPeers:
     async def thread_of(self, pairing_id: str) -> str | None:
         return await self.database.run(lambda db: db.scalar(select(P.thread_id).where(P.id == pairing_id)))
 
+    async def by_thread(self, thread_id: str) -> str | None:
+        return await self.database.run(lambda db: db.scalar(select(P.id).where(P.thread_id == thread_id)))
+
 
 def _plain(row: RowMapping) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
