@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from bot.discord_root import DiscordApp
 from bot.engine.peer_ports import PeerStore
 from tests.e2e.test_discord import TYPING_SECONDS, World, _modal_input_id, bounded, next_bot_text, world
-from tests.servers.discord import DiscordEmulator, InteractionHandle
+from tests.e2e.test_discord_restart import start_bot
+from tests.servers.discord import DiscordEmulator, InteractionHandle, running_discord
 from tests.servers.discord.state import Channel, StoredMessage
 
 ANSWER = ("A list is mutable, so appending changes the same object every name bound to it sees, while a tuple is "
@@ -41,11 +45,12 @@ async def join(em: DiscordEmulator, user: int, channel: int, **extra: Any) -> St
     return reply
 
 
-async def paired_thread(w: World, *members: int) -> Channel:
+async def paired_thread(w: World | tuple[DiscordEmulator, int], *members: int) -> Channel:
     """The pair's thread once both are in it (members are added after it is created, so poll)."""
-    async with asyncio.timeout(10):
+    em, channel = (w.emulator, w.channel) if isinstance(w, World) else w
+    async with asyncio.timeout(15):
         while True:
-            found = [t for t in w.emulator.threads(w.channel) if set(members) <= set(t.thread_member_ids)]
+            found = [t for t in em.threads(channel) if set(members) <= set(t.thread_member_ids)]
             if found:
                 return found[-1]
             await asyncio.sleep(0.02)
@@ -58,8 +63,7 @@ async def press(em: DiscordEmulator, user: int, message: StoredMessage, prefix: 
     return handle
 
 
-async def confirm_both(w: World, thread: Channel, first: int, second: int) -> StoredMessage:
-    em = w.emulator
+async def confirm_both(em: DiscordEmulator, thread: Channel, first: int, second: int) -> StoredMessage:
     welcome = await next_bot_text(em, thread.id, None, lambda m: "Peer mock interview" in m.content)
     for user in (first, second):
         await (await press(em, user, welcome, "pr:confirm:")).wait_followup(lambda m: "confirmed" in m.content)
@@ -72,12 +76,15 @@ async def open_panel(em: DiscordEmulator, user: int, message: StoredMessage) -> 
 
 
 async def rate(em: DiscordEmulator, user: int, closed: StoredMessage, levels: str, note: str | None) -> None:
-    """Press Rate, pick each criterion's level in turn, and submit (with a note if given)."""
+    """Press Rate, pick each criterion's level in turn (``levels`` in order, repeating its last), and
+    submit (with a note if given)."""
     step = await (await press(em, user, closed, "pr:rate:")).wait_followup(lambda m: "Criterion 1" in m.content)
     assert step.ephemeral
-    for n, level in enumerate(levels):
-        await press(em, user, em.message(step.id), "pr:lv:", values=[level])
-        await em.wait_for_edit(step, min_version=n + 1)  # each pick shows the next criterion, or Submit
+    picked = 0
+    while any(i.startswith("pr:lv:") for i in em.message(step.id).custom_ids()):
+        await press(em, user, em.message(step.id), "pr:lv:", values=[levels[min(picked, len(levels) - 1)]])
+        picked += 1
+        await em.wait_for_edit(step, min_version=picked)  # each pick shows the next criterion, or Submit
     final = em.message(step.id)
     assert "Your levels" in final.content
     if note is None:
@@ -116,7 +123,7 @@ async def test_two_members_interview_each_other_both_ways(tmp_path: Path) -> Non
         await join(em, w.alice, w.channel)
         await join(em, w.bob, w.channel)
         thread = await paired_thread(w, w.alice, w.bob)
-        ready = await confirm_both(w, thread, w.alice, w.bob)
+        ready = await confirm_both(em, thread, w.alice, w.bob)
         assert f"<@{w.alice}> interviews" in ready.content  # the one who waited longer asks first
 
         refused = await press(em, w.bob, ready, "pr:panel:")
@@ -138,7 +145,7 @@ async def test_two_members_interview_each_other_both_ways(tmp_path: Path) -> Non
         await answers_saved(app, pid, 0, 2)
         await press(em, w.alice, panel, "pr:close:")
         closed = await next_bot_text(em, thread.id, asked, lambda m: "moved on" in m.content)
-        await rate(em, w.alice, closed, "3210"[:len(app.services.bank.rubric(first_q.id).criteria)],
+        await rate(em, w.alice, closed, "3210",
                    f"Good structure. @everyone <@{w.bob}>")
         card = await next_bot_text(em, thread.id, closed, lambda m: "Scorecard, turn 1" in json.dumps(m.embeds))
         assert "offline" in json.dumps(card.embeds)
@@ -153,7 +160,7 @@ async def test_two_members_interview_each_other_both_ways(tmp_path: Path) -> Non
         await answers_saved(app, pid, 1, 1)
         w.clock.advance(minutes=11)  # the clock runs out; the deadline timer closes the question
         closed2 = await next_bot_text(em, thread.id, asked2, lambda m: m.content.startswith("Time is up"), timeout=15)
-        await rate(em, w.bob, closed2, "1111"[:len(app.services.bank.rubric(second_q.id).criteria)], None)
+        await rate(em, w.bob, closed2, "1", None)
         done = await next_bot_text(em, thread.id, closed2, lambda m: "Rate your interviewer" in m.content, timeout=15)
         for user in (w.alice, w.bob):
             step = await (await press(em, user, done, "pr:review:")).wait_followup(lambda m: "1 of 3" in m.content)
@@ -213,7 +220,7 @@ async def test_leaving_mid_session_tells_the_partner_and_blocking_keeps_two_apar
         await join(em, w.alice, w.channel)
         await join(em, w.bob, w.channel)
         thread = await paired_thread(w, w.alice, w.bob)
-        ready = await confirm_both(w, thread, w.alice, w.bob)
+        ready = await confirm_both(em, thread, w.alice, w.bob)
         panel = await open_panel(em, w.alice, ready)
         await press(em, w.alice, panel, "pr:ask:")
         reply = await (await em.slash(w.bob, "peer leave", channel=w.channel)).wait_followup(timeout=10)
@@ -233,3 +240,76 @@ async def test_leaving_mid_session_tells_the_partner_and_blocking_keeps_two_apar
 
 async def _queued(app: DiscordApp, user: int) -> bool:
     return await store(app).queued(f"discord:{user}") is not None
+
+
+async def test_a_whole_peer_session_through_mockloop_run_survives_kill_9(tmp_path: Path) -> None:
+    """Real ``mockloop run`` processes and the real clock: the first is killed with SIGKILL after the
+    candidate's first answer; the second carries on from the rows and old buttons keep working."""
+    database, log = tmp_path / "bot.db", tmp_path / "bot.log"
+    async with asyncio.timeout(150), running_discord(point_discord_py=False) as em:
+        alice, bob = em.add_user("alice"), em.add_user("bob")
+        channel = em.default_channel_id
+        assert channel is not None
+        first = await start_bot(em, database, log)
+        second: asyncio.subprocess.Process | None = None
+        try:
+            await em.wait_for_gateway(lambda: em.identify_count >= 1 and em.gateway.sessions.get(0) is not None
+                                      and em.gateway.sessions[0].connection is not None, timeout=30, what="login")
+            await join(em, alice, channel)
+            await join(em, bob, channel)
+            thread = await paired_thread((em, channel), alice, bob)
+            ready = await confirm_both(em, thread, alice, bob)
+            panel = await open_panel(em, alice, ready)
+            await press(em, alice, panel, "pr:ask:")
+            await next_bot_text(em, thread.id, ready, lambda m: "Question 1 of 2" in json.dumps(m.embeds))
+            await em.say(bob, thread.id, ANSWER)
+            await rows_until(database, "select count(*) from peer_rounds where answers like '%tuple%'", 1)
+
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
+            second = await start_bot(em, database, log)
+            await em.wait_for_gateway(lambda: em.identify_count >= 2 and em.gateway.sessions.get(0) is not None
+                                      and em.gateway.sessions[0].connection is not None, timeout=30, what="relogin")
+            await asyncio.sleep(1)  # the new process has synced its commands and registered its buttons
+            await em.say(bob, thread.id, "Strings and ints are immutable too, so += rebinds the name.")
+            await rows_until(database, "select count(*) from peer_rounds where answers like '%rebinds%'", 1)
+            await press(em, alice, em.message(panel.id), "pr:close:")  # a button from the killed process
+            closed = await next_bot_text(em, thread.id, ready, lambda m: "moved on" in m.content, timeout=15)
+            await rate(em, alice, closed, "2", None)
+            swapped = await next_bot_text(em, thread.id, closed, lambda m: m.content.startswith("Roles swap"),
+                                          timeout=15)
+            panel2 = await open_panel(em, bob, swapped)
+            await press(em, bob, panel2, "pr:ask:")
+            await next_bot_text(em, thread.id, swapped, lambda m: "Question 2 of 2" in json.dumps(m.embeds))
+            await em.say(alice, thread.id, ANSWER)
+            await rows_until(database, "select count(*) from peer_rounds where position = 1 and answers like '%tuple%'",
+                             1)
+            await press(em, bob, panel2, "pr:close:")
+            closed2 = await next_bot_text(em, thread.id, swapped, lambda m: "moved on" in m.content, timeout=15)
+            await rate(em, bob, closed2, "1", None)
+            await next_bot_text(em, thread.id, closed2, lambda m: "Rate your interviewer" in m.content, timeout=15)
+            assert rows(database, "select status from peer_pairings") == [("finished",)]
+            assert rows(database, "select count(*) from sessions where status = 'completed'") == [(2,)]
+            [(answers,)] = rows(database, "select answers from peer_rounds where position = 0")
+            assert [a["text"] for a in json.loads(answers)][1].startswith("Strings and ints")  # nothing lost
+        finally:
+            for proc in (first, second):
+                if proc is not None and proc.returncode is None:
+                    proc.kill()
+                    await proc.wait()
+        assert "emulated-bot-token" not in log.read_text()
+
+
+def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
+    engine = sa.create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
+async def rows_until(database: Path, sql: str, count: int) -> None:
+    async with asyncio.timeout(10):
+        while rows(database, sql)[0][0] < count:
+            await asyncio.sleep(0.05)
