@@ -43,7 +43,7 @@ LIVE = (PeerStatus.CONFIRMING.value, PeerStatus.RUNNING.value)
 CONFIRM_TIMER = "peer-confirm"  # the no-show check, a minute after pairing
 OPEN_TIMER = "peer-open"  # open the pair's thread: due at once, fired by exactly one process
 PAIR_TIMER = "peer-pair"  # a pairing pass when a member's chosen slot begins
-DEADLINE_TIMER = "peer-deadline"  # the open question's time is up (set by the adapter)
+DEADLINE_TIMER = "peer-deadline"  # the open question's time is up, kept in step with the session by save()
 SESSION_TIMERS = (CONFIRM_TIMER, OPEN_TIMER, DEADLINE_TIMER)
 
 
@@ -67,6 +67,20 @@ def _timer(kind: str, session: PeerSession, due: datetime) -> dict[str, Any]:
     return {"id": f"{kind}:{session.id}", "kind": kind, "due_at": due, "state": "pending",
             "guild_id": _guild_number(session.guild), "payload": {"pairing": session.id}, "schedule_id": None,
             "session_id": None, "claimed_by": None, "claimed_at": None}
+
+
+def _sync_deadline(db: Connection, session: PeerSession) -> None:
+    """The deadline timer exists exactly while a question is on the clock, written with the step
+    that started or closed it, so a crash in between cannot leave a question without its end."""
+    timer_id = f"{DEADLINE_TIMER}:{session.id}"
+    turn = session.current()
+    due = turn.deadline_at if turn is not None and turn.phase == Phase.ASKED else None
+    current = db.scalar(select(t.Timer.due_at).where(t.Timer.id == timer_id))
+    if due == current:
+        return
+    db.execute(delete(t.Timer).where(t.Timer.id == timer_id))
+    if due is not None:
+        db.execute(insert(t.Timer).values(_timer(DEADLINE_TIMER, session, due)))
 
 
 def _live(db: Connection, member: str) -> str | None:
@@ -244,6 +258,7 @@ class SqlPeers:
             if moved != 1:
                 raise PeerConflict("Your partner's action landed first; please try that again.")
             _write_children(db, session)
+            _sync_deadline(db, session)
             for row in rows:
                 db.execute(delete(Q).where(Q.member == row["member"]))
                 db.execute(insert(Q).values(row))

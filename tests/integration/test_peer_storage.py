@@ -191,3 +191,28 @@ async def test_export_shows_a_members_peer_rows_and_forget_removes_every_one(rep
 
     assert await repo.database.run(naming_bo) == 0
     assert await SqlPeers(repo.database).queued("discord:9") is not None  # others' rows stay
+
+
+async def test_timers_follow_the_session_a_question_on_the_clock_and_a_later_slot(repo: SqlRepository) -> None:
+    clock = FakeClock(START)
+    peers = service(repo, clock)
+
+    def timers(db: Connection) -> dict[str, datetime]:
+        return {row.id.split(":")[0]: row.due_at for row in db.execute(select(t.Timer.id, t.Timer.due_at))}
+
+    await peers.join("discord:1", RoundKind.CORE, Level.MID, when=START + timedelta(hours=1))
+    assert await repo.database.run(timers) == {"peer-pair": START + timedelta(hours=1)}
+    assert await peers.pair("p") == []
+    await peers.leave("discord:1")
+    assert await repo.database.run(timers) == {}  # left the queue: no pass for a slot nobody waits for
+
+    for member in ("discord:1", "discord:2"):
+        await peers.join(member, RoundKind.CORE, Level.MID)
+    [session] = await peers.pair("p")
+    assert set(await repo.database.run(timers)) == {"peer-open", "peer-confirm"}
+    await peers.confirm(session.id, "discord:1")
+    await peers.confirm(session.id, "discord:2")
+    await peers.ask(session.id, "discord:1")
+    assert (await repo.database.run(timers))["peer-deadline"] == START + timedelta(minutes=5)
+    await peers.close(session.id, "discord:1")
+    assert "peer-deadline" not in await repo.database.run(timers)  # closed early: the timer went with it

@@ -145,12 +145,10 @@ class PeerDesk:
                 await self._post(session, words.ready(turn), view=ui.button("panel", session.id))
             elif event.kind == "asked" and turn is not None and turn.deadline_at is not None:
                 await self._post(session, embed=words.question_embed(turn, self.bank.get(turn.question_id)))
-                await self.dispatcher.put(Due(f"peer-deadline:{session.id}", "peer-deadline", turn.deadline_at,
-                                              _guild(session), {"pairing": session.id}))
+                self.dispatcher.wake()  # its deadline timer was saved with the step: sleep until then
             elif event.kind == "followup" and event.text:
                 await self._post(session, words.follow_up(event.text))
             elif event.kind == "closed" and turn is not None:
-                await self.dispatcher.store.cancel(f"peer-deadline:{session.id}")
                 await self._post(session, words.closed(turn, event.text or ""), view=ui.button("rate", session.id))
             elif event.kind == "swapped" and turn is not None:
                 await self._post(session, embed=self.scorecard(session.turns[0]))
@@ -160,7 +158,6 @@ class PeerDesk:
                 await self._post(session, words.finished(session), view=ui.button("review", session.id))
                 await self._send_scorecards(session)
             elif event.kind == "left" and event.member:
-                await self.dispatcher.store.cancel(f"peer-deadline:{session.id}")
                 await self._post(session, words.left(event.member))
 
     def scorecard(self, turn: PeerTurn) -> discord.Embed:
@@ -318,6 +315,3 @@ class PeerDesk:
             return
         await self.tell(outcome.session, outcome.events)
 
-
-def _guild(session: PeerSession) -> int | None:
-    return int(session.guild) if session.guild and session.guild.isdigit() else None
