@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from bot.bootstrap import load_bank
 from bot.discord_root import DiscordApp
 from bot.engine.peer_ports import PeerStore
 from tests.e2e.test_discord import TYPING_SECONDS, World, _modal_input_id, bounded, next_bot_text, world
@@ -292,12 +294,43 @@ async def test_a_whole_peer_session_through_mockloop_run_survives_kill_9(tmp_pat
             assert rows(database, "select count(*) from sessions where status = 'completed'") == [(2,)]
             [(answers,)] = rows(database, "select answers from peer_rounds where position = 0")
             assert [a["text"] for a in json.loads(answers)][1].startswith("Strings and ints")  # nothing lost
+            bank = load_bank(warm=False)
+            for position, candidate in ((0, bob), (1, alice)):
+                [(question_id,)] = rows(database, f"select question_id from peer_rounds where position = {position}")
+                question = bank.get(question_id)
+                for message in visible_to(em, thread.id, candidate):  # the material stayed with the interviewer
+                    assert question.strong_answer[0] not in text_of(message), message.content
+                await next_bot_text(em, em.dm_channel_id(candidate), None, mentions(question.title))
+
+            await join(em, alice, channel)  # again, and this time bob leaves in the middle
+            await join(em, bob, channel)
+            again = await next_thread(em, channel, thread.id)
+            ready = await confirm_both(em, again, alice, bob)
+            await press(em, alice, await open_panel(em, alice, ready), "pr:ask:")
+            reply = await (await em.slash(bob, "peer leave", channel=channel)).wait_followup(timeout=10)
+            assert "left the peer interview" in reply.content
+            await next_bot_text(em, again.id, ready, lambda m: f"<@{bob}> left" in m.content)
+            assert rows(database, "select status, left_by from peer_pairings order by created_at") == [
+                ("finished", None), ("abandoned", f"discord:{bob}")]
         finally:
             for proc in (first, second):
                 if proc is not None and proc.returncode is None:
                     proc.kill()
                     await proc.wait()
         assert "emulated-bot-token" not in log.read_text()
+
+
+async def next_thread(em: DiscordEmulator, channel: int, previous: int) -> Channel:
+    async with asyncio.timeout(15):
+        while True:
+            found = [t for t in em.threads(channel) if t.id != previous and len(t.thread_member_ids) >= 3]
+            if found:
+                return found[-1]
+            await asyncio.sleep(0.02)
+
+
+def mentions(text: str) -> Callable[[StoredMessage], bool]:
+    return lambda message: text in json.dumps(message.embeds)
 
 
 def rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
