@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from bot.bootstrap import load_bank
@@ -23,8 +24,10 @@ from bot.discord_root import DiscordApp
 from bot.engine.peer_ports import PeerStore
 from tests.e2e.test_discord import TYPING_SECONDS, World, _modal_input_id, bounded, next_bot_text, world
 from tests.e2e.test_discord_restart import start_bot
+from tests.e2e.test_discord_voice import bot_with_speech
 from tests.servers.discord import DiscordEmulator, InteractionHandle, running_discord
 from tests.servers.discord.state import Channel, StoredMessage
+from tests.voice import speak
 
 ANSWER = ("A list is mutable, so appending changes the same object every name bound to it sees, while a tuple is "
           "immutable and hashable when its items are, which is why tuples can be dictionary keys.")
@@ -346,3 +349,34 @@ async def rows_until(database: Path, sql: str, count: int) -> None:
     async with asyncio.timeout(10):
         while rows(database, sql)[0][0] < count:
             await asyncio.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A real spoken recording, as a Discord voice message carries it."""
+    return speak(ANSWER, tmp_path_factory.mktemp("voice"), "ogg", name="voice-message").read_bytes()
+
+
+@bounded
+async def test_a_voice_answer_in_a_peer_turn_is_transcribed_and_taken(tmp_path: Path, recording: bytes) -> None:
+    async with bot_with_speech(tmp_path) as (em, server, app):
+        alice, bob = em.add_user("alice"), em.add_user("bob")
+        channel = em.default_channel_id
+        assert channel is not None
+        await join(em, alice, channel)
+        await join(em, bob, channel)
+        thread = await paired_thread((em, channel), alice, bob)
+        ready = await confirm_both(em, thread, alice, bob)
+        panel = await open_panel(em, alice, ready)
+        pid = with_id(panel, "pr:ask:").split(":")[2]
+        await em.say(bob, thread.id, "Before the question: is this thing on?")  # not an answer: nothing asked yet
+        await press(em, alice, panel, "pr:ask:")
+        await next_bot_text(em, thread.id, ready, lambda m: "Question 1 of 2" in json.dumps(m.embeds))
+        server.audio.transcript(ANSWER)
+        sent = await em.say(bob, thread.id, "", attachments=[("voice-message.ogg", recording)], voice_seconds=9.5)
+        shown = await next_bot_text(em, thread.id, sent, lambda m: m.content.startswith("**Transcript**"), timeout=15)
+        assert "**Delivery**" in shown.content
+        await answers_saved(app, pid, 0, 1)
+        loaded = await store(app).load(pid)
+        assert loaded is not None and [a.text for a in loaded[0].turns[0].answers] == [ANSWER]
+        await em.wait_for_gateway(lambda: bool(sent.reactions.get("✅")), timeout=10, what="the ✅ under the answer")

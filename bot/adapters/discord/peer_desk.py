@@ -18,7 +18,7 @@ import discord
 
 from bot.adapters.discord import peer_render as words
 from bot.adapters.discord import peer_views as ui
-from bot.engine.models import Level, RoundKind, Track
+from bot.engine.models import Level, Question, RoundKind, Track
 from bot.engine.peer_grading import brief_for, compare
 from bot.engine.peer_ports import PeerStore
 from bot.engine.peer_round import PeerEvent
@@ -301,17 +301,22 @@ class PeerDesk:
                 self._threads[thread_id] = found
         return found
 
-    async def answered(self, message: discord.Message, pairing_id: str, text: str) -> None:
-        """A message in a pair's thread: the candidate's answer while their question is open."""
-        member = member_of(message.author)
+    async def open_question(self, pairing_id: str, user: discord.abc.User) -> Question | None:
+        """The question ``user`` is answering right now in this pairing, if they are its candidate."""
         loaded = await self.store.load(pairing_id)
         turn = loaded[0].current() if loaded else None
-        if turn is None or turn.candidate != member or turn.phase != Phase.ASKED:
-            return  # conversation between the two, or the interviewer speaking: not an answer
+        if turn is None or turn.candidate != member_of(user) or turn.phase != Phase.ASKED:
+            return None  # conversation between the two, or the interviewer speaking: not an answer
+        return self.bank.get(turn.question_id)
+
+    async def answered(self, message: discord.Message, pairing_id: str, text: str) -> None:
+        """The candidate's words while their question is open; a ✅ says they were taken."""
         try:
-            outcome = await self.service.answer(pairing_id, member, text)
+            outcome = await self.service.answer(pairing_id, member_of(message.author), text)
         except PeerError as exc:
             await message.reply(str(exc), allowed_mentions=NONE)
             return
+        with contextlib.suppress(discord.HTTPException):  # a courtesy
+            await message.add_reaction("✅")
         await self.tell(outcome.session, outcome.events)
 

@@ -10,13 +10,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.discord import voice
 from bot.adapters.discord.peer_desk import PeerDesk, member_of
 from bot.adapters.discord.scheduling import stamp, user_zone
 from bot.adapters.discord.services import Services
+from bot.engine.context import Actor
 from bot.engine.errors import EngineError
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Level, RoundKind, Track
 from bot.scheduling.when import Once, ScheduleError, parse
+from bot.scoring.delivery import target_for
 
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
@@ -96,7 +99,23 @@ class PeerCog(commands.GroupCog, group_name="peer", group_description="Peer mock
         pairing_id = await self.desk.pairing_of_thread(message.channel.id)
         if pairing_id is None:
             return
+        question = await self.desk.open_question(pairing_id, message.author)
+        if question is None:
+            return
         text = message.content
+        recording = next((a for a in message.attachments if voice.is_audio(a)), None)
+        if recording is not None:  # a voice message answers like typed words, once transcribed
+            target = target_for(question.round.value, question.answer_format)
+
+            async def aim() -> tuple[int, int]:
+                return target
+
+            guild = str(message.guild.id) if message.guild else None
+            actor = Actor(await self.services.user_id(message.author), None, guild)
+            heard = await voice.heard(self.services, message, recording, actor, aim)
+            if heard is None and not text.strip():
+                return  # told why; the turn goes on
+            text = f"{text}\n\n{heard.text}".strip() if heard else text
         for attachment in message.attachments:
             if attachment.filename.endswith(".py") and attachment.size <= 32 * 1024:
                 code = (await attachment.read()).decode("utf-8", errors="replace")
