@@ -111,18 +111,18 @@ class PeerGrader:
     async def grade(self, session: PeerSession, member: str, question: Question, rubric: Rubric,
                     levels: dict[str, int], note: str | None, now: datetime) -> list[PeerEvent]:
         """``member`` (the interviewer) submits ``levels``; the offline grade is taken alongside."""
-        offline = await self.scorer.score(question, rubric, answer_text(_turn_of(session, member)), frozenset())
+        offline = await self.scorer.score(question, rubric, answer_text(_turn_of(session)), frozenset())
         return rate(session, member, rubric, levels, note, offline, now)
 
     async def ask_and_grade(self, session: PeerSession, human: HumanScorer, question: Question, rubric: Rubric,
                             now: datetime) -> list[PeerEvent]:
         """The same, with the levels asked of the :class:`HumanScorer` port."""
-        turn = _turn_of(session, None)
+        turn = _turn_of(session)
         rating = await human.rate(brief_for(question, rubric), answer_text(turn))
         return await self.grade(session, turn.interviewer, question, rubric, rating.levels, rating.note, now)
 
 
-def _turn_of(session: PeerSession, _interviewer: str | None) -> PeerTurn:
+def _turn_of(session: PeerSession) -> PeerTurn:
     """The turn being graded; whether this member may grade it is rate()'s call."""
     turn = session.current()
     if turn is None:
