@@ -66,6 +66,10 @@ class PeerService:
         await self.store.join(entry)
         return entry
 
+    async def block(self, member: str, other: str) -> None:
+        """``member`` is never paired with ``other`` again (either way round); ``other`` is not told."""
+        await self.store.block(member, other, self.clock.now())
+
     async def pair(self, claimer: str, limit: int = 1000) -> list[PeerSession]:
         """One pairing pass over the queue (any process may run it at any time)."""
         now = self.clock.now()

@@ -72,6 +72,9 @@ class PeerDesk:
             log.info("peer pairing: %d pair(s) made", len(made))
             self.dispatcher.wake()
 
+    async def block(self, user: discord.abc.User, other: discord.abc.User) -> None:
+        await self.service.block(member_of(user), member_of(other))
+
     async def leave(self, user: discord.abc.User) -> str:
         outcome = await self.service.leave(member_of(user))
         if outcome is None:

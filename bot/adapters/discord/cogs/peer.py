@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import voice
-from bot.adapters.discord.peer_desk import PeerDesk, member_of
+from bot.adapters.discord.peer_desk import PeerDesk
 from bot.adapters.discord.scheduling import stamp, user_zone
 from bot.adapters.discord.services import Services
 from bot.engine.context import Actor
@@ -85,7 +85,7 @@ class PeerCog(commands.GroupCog, group_name="peer", group_description="Peer mock
         """Never be paired with this member again (they are not told)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            await self.desk.store.block(member_of(interaction.user), member_of(member), self.services.clock.now())
+            await self.desk.block(interaction.user, member)
         except EngineError as exc:
             await interaction.followup.send(str(exc), ephemeral=True)
             return
