@@ -174,6 +174,9 @@ async def test_two_members_interview_each_other_both_ways(tmp_path: Path) -> Non
                 if n < 2:
                     await em.wait_for_edit(step, min_version=n + 1)
             await handle.wait_followup(lambda m: "saved" in m.content)
+        for user in (w.alice, w.bob):  # each interviewer hears how they were rated
+            told = await next_bot_text(em, em.dm_channel_id(user), None, lambda m: "as an interviewer" in m.content)
+            assert "clarity 3/3, follow-ups 2/3, time keeping 1/3" in told.content
         for user, question in ((w.bob, first_q), (w.alice, second_q)):  # each got their own scorecard privately
             dm = await next_bot_text(em, em.dm_channel_id(user), None, lambda m: "Scorecard" in json.dumps(m.embeds))
             assert question.title in json.dumps(dm.embeds)

@@ -170,15 +170,18 @@ class PeerDesk:
 
     async def _send_scorecards(self, session: PeerSession) -> None:
         """Each member gets the scorecard of the turn they answered, privately."""
+        for turn in session.turns:
+            await self._dm(turn.candidate, embed=self.scorecard(turn))
+
+    async def _dm(self, member: str, text: str | None = None, **extra: Any) -> None:
+        """A direct message; closed DMs are not an error (the thread shows the same, or it can wait)."""
         if self.client is None:
             return
-        for turn in session.turns:
-            try:
-                user = self.client.get_user(discord_id(turn.candidate)) or await self.client.fetch_user(
-                    discord_id(turn.candidate))
-                await user.send(embed=self.scorecard(turn), allowed_mentions=NONE)
-            except discord.HTTPException as exc:  # DMs closed: the thread has the same card
-                log.info("peer scorecard not sent by DM (%s)", exc.status)
+        try:
+            user = self.client.get_user(discord_id(member)) or await self.client.fetch_user(discord_id(member))
+            await user.send(text, allowed_mentions=NONE, **extra)
+        except discord.HTTPException as exc:
+            log.info("peer message not sent by DM (%s)", exc.status)
 
     # ---------------------------------------------------------------- presses
 
@@ -286,9 +289,10 @@ class PeerDesk:
 
         async def step() -> str:
             clarity, followups, time_keeping = (int(d) for d in digits)
-            await self.service.rate_interviewer(pairing_id, member_of(interaction.user), clarity, followups,
-                                                time_keeping)
-            return "Thanks: your rating of your interviewer is saved."
+            member = member_of(interaction.user)
+            outcome = await self.service.rate_interviewer(pairing_id, member, clarity, followups, time_keeping)
+            await self._dm(outcome.session.partner(member), words.reviewed(outcome.session.interviewer_ratings[member]))
+            return "Thanks: your rating of your interviewer is saved, and they have been told."
 
         await self._guarded(interaction, step)
 

@@ -15,7 +15,7 @@ import discord
 from bot.adapters.discord import render
 from bot.engine.models import Question
 from bot.engine.peer_grading import Comparison, InterviewerBrief
-from bot.engine.peer_state import PeerSession, PeerTurn
+from bot.engine.peer_state import InterviewerRating, PeerSession, PeerTurn
 
 OPTION_DESCRIPTION = 100  # Discord's limit for a select option's description
 INTERVIEWER_ASPECTS = (("clarity", "Clarity", "Was the question put clearly, with the context you needed?"),
@@ -133,6 +133,12 @@ def finished(session: PeerSession) -> str:
 def interviewer_step(index: int) -> str:
     _, name, question = INTERVIEWER_ASPECTS[index]
     return f"Rate your interviewer, {index + 1} of {len(INTERVIEWER_ASPECTS)}: **{name}**. {question}"
+
+
+def reviewed(rating: InterviewerRating) -> str:
+    """What the interviewer hears of their partner's rating of them."""
+    parts = ", ".join(f"{name.lower()} {getattr(rating, key)}/3" for key, name, _ in INTERVIEWER_ASPECTS)
+    return f"Your peer interview partner rated you as an interviewer: {parts}."
 
 
 def left(member: str) -> str:
