@@ -22,6 +22,7 @@ from bot.adapters.discord.bot import MockLoopBot
 from bot.adapters.discord.chart_worker import ChartRenderer
 from bot.adapters.discord.groups import GroupStarter
 from bot.adapters.discord.notifier import DiscordNotifier
+from bot.adapters.discord.peer_desk import PeerDesk
 from bot.adapters.discord.scheduling import DiscordScheduleNotifier
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.timers import SessionTimers
@@ -38,14 +39,18 @@ from bot.bootstrap import (
 from bot.config import Settings
 from bot.engine.clock import SystemClock
 from bot.engine.context import current_actor
+from bot.engine.peer_grading import PeerGrader
+from bot.engine.peer_service import PeerService
 from bot.engine.ports import Clock
 from bot.sandbox.runner import describe
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
+from bot.scoring.offline import OfflineScorer
 from bot.storage.discord_rooms import SqlCoachRooms, SqlGuildSettings, SqlRooms
 from bot.storage.groups import SqlGroups
 from bot.storage.outbox import SqlOutbox
+from bot.storage.peers import SqlPeers
 from bot.storage.privacy import SqlUserData
 from bot.storage.schedules import SqlSchedules
 from bot.storage.stories import SqlStories
@@ -126,6 +131,9 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     notifier.bind(bot, engine, timers)
     schedule_notifier.bind(bot)
     dispatcher.on("group", GroupStarter(services, bot))
+    peers = SqlPeers(repo.database)  # peer interviews: the offline scorer is the second opinion beside the person
+    bot.peer_desk = PeerDesk(PeerService(peers, bank, PeerGrader(OfflineScorer()), repo, clock), peers, bank, dispatcher)
+    bot.peer_desk.bind(bot)
     log.info("interviewer: %s", f"LLM ({settings.model})" if llm else "offline")
     log.info("%s", describe(await runner.probe()))  # says so at start when code cannot run here
     return DiscordApp(bot, services, resources)

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from bot.storage import tables as t
 from bot.storage.db import Database
+from bot.storage.peers import export_peer, forget_peer
 from bot.storage.repository import load_state
 from bot.storage.stories import export_stories  # stories go on forget through the users -> stories cascade
 
@@ -61,6 +62,7 @@ class SqlUserData:
                                      "updated_at": r["updated_at"].isoformat()}
                                     for r in db.execute(select(t.CoachRoom.__table__)
                                                         .where(t.CoachRoom.user_id == user_id)).mappings()],
+                "peer_interviews": export_peer(db, user["external_id"]),
             }
 
         return await self.database.run(work)
@@ -82,6 +84,7 @@ class SqlUserData:
         def work(db: Connection) -> int | None:
             user_id = db.scalar(select(t.User.id).where(t.User.external_id == external_id))
             touched = _forget_identity(db, external_id)
+            forget_peer(db, external_id)  # peer rows name members by external id, without a foreign key
             if user_id is None:
                 return 0 if touched else None
             sessions = list(db.scalars(select(t.Session.id).where(t.Session.user_id == user_id)))

@@ -352,3 +352,86 @@ class SessionLease(Base):
     pid: Mapped[int] = mapped_column(Integer)
     since: Mapped[datetime] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PeerQueueEntry(Base):
+    """A member waiting for a peer interview partner; the row leaves the queue in the transaction
+    that pairs it, so one member can never be in two pairings made from the queue."""
+
+    __tablename__ = "peer_queue"
+    member: Mapped[str] = mapped_column(String(128), primary_key=True)  # the member's external id
+    guild_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    round: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    track: Mapped[str] = mapped_column(String(16))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
+    front: Mapped[bool] = mapped_column(Boolean, default=False)  # requeued after a partner's no-show
+    channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # where they asked from
+
+    __table_args__ = (Index("ix_peer_queue_ready", "not_before"),)
+
+
+class PeerPairing(Base):
+    """Two members paired for a peer interview, and where the session stands."""
+
+    __tablename__ = "peer_pairings"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    guild_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    first_member: Mapped[str] = mapped_column(String(128), index=True)
+    second_member: Mapped[str] = mapped_column(String(128), index=True)
+    round: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    track: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    confirmed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    confirm_by: Mapped[datetime] = mapped_column(UTCDateTime())
+    left_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    thread_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    paired_by: Mapped[str] = mapped_column(String(32))  # the process whose claim made the pair
+    version: Mapped[int] = mapped_column(Integer)  # bumped on every save: two writers cannot both win
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class PeerRound(Base):
+    """One direction of a peer interview: who asked, who answered, what was said."""
+
+    __tablename__ = "peer_rounds"
+    pairing_id: Mapped[str] = mapped_column(ForeignKey("peer_pairings.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interviewer: Mapped[str] = mapped_column(String(128))
+    candidate: Mapped[str] = mapped_column(String(128))
+    question_id: Mapped[str] = mapped_column(String(64))
+    minutes: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[str] = mapped_column(String(12))
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    followups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    offline: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # the offline scorer's grade
+    human_score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PeerRating(Base):
+    """A rating one member gave: of an answer (per criterion) or of their interviewer."""
+
+    __tablename__ = "peer_ratings"
+    pairing_id: Mapped[str] = mapped_column(ForeignKey("peer_pairings.id", ondelete="CASCADE"), primary_key=True)
+    rater: Mapped[str] = mapped_column(String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)  # "answer" or "interviewer"
+    position: Mapped[int] = mapped_column(Integer)  # the turn rated
+    levels: Mapped[dict[str, int]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PeerBlock(Base):
+    """A member who must never be paired with another again (either way round)."""
+
+    __tablename__ = "peer_blocks"
+    blocker: Mapped[str] = mapped_column(String(128), primary_key=True)
+    blocked: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -19,6 +19,8 @@ from bot.coaching.story import NewStory, NewVersion
 from bot.engine.clock import FakeClock
 from bot.engine.context import Actor, current_actor
 from bot.engine.models import Level, RoundKind
+from bot.engine.peer_grading import PeerGrader
+from bot.engine.peer_service import PeerService
 from bot.engine.session import InterviewEngine, SessionRequest
 from bot.interviewer.offline import OfflineInterviewer
 from bot.llm.usage import UsageRecord
@@ -31,6 +33,7 @@ from bot.storage.grades import SqlGradeCache
 from bot.storage.groups import SqlGroups
 from bot.storage.leases import Holder, LeaseFence
 from bot.storage.migrate import upgrade
+from bot.storage.peers import SqlPeers
 from bot.storage.privacy import SqlUserData
 from bot.storage.repository import SqlRepository
 from bot.storage.schedules import SqlSchedules
@@ -105,6 +108,28 @@ async def _leave_traces(repo: SqlRepository, clock: FakeClock, member: Member, g
                   clock.now() + timedelta(hours=1), "open", str(member.discord_id), clock.now())
     await groups.add(group)
     await groups.toggle(group.id, member.discord_id, clock.now())
+    await _peer_traces(repo, clock, member)
+
+
+async def _peer_traces(repo: SqlRepository, clock: FakeClock, member: Member) -> None:
+    """A peer interview both ways with a partner, a block, and a place in the queue for another round."""
+    peers = PeerService(SqlPeers(repo.database), synthetic_bank(), PeerGrader(OfflineScorer()), repo, clock, minutes=5)
+    me, partner = f"discord:{member.discord_id}", f"discord:{member.discord_id + 7}"
+    await peers.join(me, RoundKind.CORE, Level.MID)
+    await peers.join(partner, RoundKind.CORE, Level.MID)
+    [session] = await peers.pair(f"claimer-{member.discord_id}")
+    for who in (me, partner):
+        await peers.confirm(session.id, who)
+    # Her own answers carry her words; what the partner said, and her rating of the partner (feedback kept in
+    # the partner's history of that turn), are the partner's.
+    for interviewer, candidate, words in ((me, partner, "bravo matters"), (partner, me, member.words)):
+        await peers.ask(session.id, interviewer)
+        await peers.answer(session.id, candidate, f"Alpha matters because of load; {words} again.")
+        await peers.close(session.id, interviewer)
+        await peers.rate(session.id, interviewer, {"c-alpha": 2, "c-bravo": 1, "c-charlie": 0}, "steady")
+    await peers.rate_interviewer(session.id, me, 3, 2, 2, "clear")
+    await peers.block(me, f"discord:{member.discord_id + 8}")
+    await peers.join(me, RoundKind.DESIGN, Level.SENIOR)  # waiting for another kind of round
 
 
 def _tables_holding(database_rows: dict[str, list[str]], needles: set[str]) -> dict[str, list[str]]:
@@ -150,7 +175,8 @@ async def test_a_forgotten_member_leaves_no_id_or_words_in_any_table(repo: SqlRe
     covered = set(_tables_holding(before, ada.needles()))
     assert set(before) - NOBODYS <= covered, f"tables this test does not fill for the member: {set(before) - covered}"
 
-    assert await SqlUserData(repo.database).forget_external(f"discord:{ada.discord_id}") == 1
+    # her practice round and the peer turn she was interviewed in (kept in history as a round)
+    assert await SqlUserData(repo.database).forget_external(f"discord:{ada.discord_id}") == 2
 
     after = await _every_row(repo)
     assert _tables_holding(after, ada.needles()) == {}

@@ -22,9 +22,12 @@ from discord.ext import commands
 from bot.adapters.discord.cogs.admin import AdminCog
 from bot.adapters.discord.cogs.answers import AnswersCog
 from bot.adapters.discord.cogs.mock import MockCog
+from bot.adapters.discord.cogs.peer import PeerCog
 from bot.adapters.discord.cogs.privacy import PrivacyCog
 from bot.adapters.discord.cogs.star import CoachButton, StarCog
 from bot.adapters.discord.groups import JoinButton
+from bot.adapters.discord.peer_desk import PeerDesk
+from bot.adapters.discord.peer_views import DYNAMIC_ITEMS as PEER_ITEMS
 from bot.adapters.discord.scheduling import StartButton
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.views import SessionButton
@@ -51,6 +54,7 @@ class MockLoopBot(commands.AutoShardedBot):
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(message_content), help_command=None,
                          allowed_mentions=discord.AllowedMentions.none(), shard_count=shard_count, **options)
         self.services = services
+        self.peer_desk: PeerDesk | None = None  # set by the composition root before login
         self.dev_guild_id = dev_guild_id
         self.tree.on_error = self._command_error  # type: ignore[method-assign]
 
@@ -59,6 +63,9 @@ class MockLoopBot(commands.AutoShardedBot):
         for cog in (MockCog(s), AnswersCog(s, self), PrivacyCog(s), AdminCog(s), StarCog(s, self)):
             await self.add_cog(cog)
         self.add_dynamic_items(SessionButton, StartButton, JoinButton, CoachButton, TranscriptButton)
+        if self.peer_desk is not None:
+            await self.add_cog(PeerCog(s, self.peer_desk))
+            self.add_dynamic_items(*PEER_ITEMS)
         s.charts.start()
         s.scheduler.dispatcher.start()
         if self.dev_guild_id is not None:
