@@ -326,6 +326,35 @@ async def test_a_whole_peer_session_through_mockloop_run_survives_kill_9(tmp_pat
         assert "emulated-bot-token" not in log.read_text()
 
 
+async def test_a_no_show_through_mockloop_run_on_the_real_clock(tmp_path: Path) -> None:
+    """The real process and the real minute: the member who never confirms is dropped and told, the
+    one who did goes back to the front of the queue and is the first paired with the next member."""
+    database, log = tmp_path / "bot.db", tmp_path / "bot.log"
+    async with asyncio.timeout(150), running_discord(point_discord_py=False) as em:
+        alice, bob, carol = em.add_user("alice"), em.add_user("bob"), em.add_user("carol")
+        channel = em.default_channel_id
+        assert channel is not None
+        bot = await start_bot(em, database, log)
+        try:
+            await em.wait_for_gateway(lambda: em.identify_count >= 1 and em.gateway.sessions.get(0) is not None
+                                      and em.gateway.sessions[0].connection is not None, timeout=30, what="login")
+            await join(em, alice, channel)
+            await join(em, bob, channel)
+            thread = await paired_thread((em, channel), alice, bob)
+            welcome = await next_bot_text(em, thread.id, None, lambda m: "Peer mock interview" in m.content)
+            await (await press(em, bob, welcome, "pr:confirm:")).wait_followup(lambda m: "confirmed" in m.content)
+            # Nobody touches anything for a minute: the no-show timer, written at pairing, fires in the process.
+            told = await next_bot_text(em, thread.id, welcome, lambda m: "did not confirm" in m.content, timeout=90)
+            assert f"<@{alice}>" in told.content and "front of the queue" in told.content
+            assert rows(database, "select member from peer_queue") == [(f"discord:{bob}",)]
+            await join(em, carol, channel)
+            await paired_thread((em, channel), bob, carol)
+        finally:
+            bot.kill()
+            await bot.wait()
+        assert "emulated-bot-token" not in log.read_text()
+
+
 async def next_thread(em: DiscordEmulator, channel: int, previous: int) -> Channel:
     async with asyncio.timeout(15):
         while True:
