@@ -140,22 +140,41 @@ class SandboxRunner:
         return f"{share} MB for each of up to {self.limits.processes} processes{self._memory_note}"
 
     async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
-        """Run ``source`` against the task's examples, then its hidden cases, and grade the returned values."""
-        probe = await self.probe()
-        if probe.sandbox is None:
+        """Run ``source`` against the task's examples, then its hidden cases, and grade the returned values.
+
+        Before any probe, the check itself is the probe: a run whose harness never reported its
+        limits in place had no candidate code executed (the source is loaded only after that
+        report), so the sandbox did not work and the run is refused with the probe's reason.  A
+        one-shot `mockloop check-code` so starts the sandbox once, not twice.
+        """
+        too_long = len(source) > self.limits.source_chars
+        probe = await self.probe() if too_long else self._probe  # (no launcher here: already a failed probe)
+        if probe is not None and probe.sandbox is None:
             return refused(question_id, task, f"Code was not run: {probe.reason}.")
-        if len(source) > self.limits.source_chars:
+        if too_long:
+            assert probe is not None and probe.sandbox is not None
             return refused(question_id, task, f"The submission has {len(source):,} characters; the limit is "
                                               f"{self.limits.source_chars:,}.", sandbox=probe.sandbox)
         assert self._launcher is not None
         outcome = await self.run(source, [*task.examples, *task.hidden], visible=len(task.examples))
+        if probe is None:
+            if not outcome.started:  # not remembered: a run starved by a busy machine may work next time
+                return refused(question_id, task, f"Code was not run: {_why_not(outcome)}.")
+            self._remember_working()
         try:
             # comparing and rendering the values costs time in proportion to them: off the event loop
             return await asyncio.to_thread(grade, question_id, task, outcome, self.limits)
         except Exception:  # a result the checks above let through must still fail the run, never skip its tests
             log.exception("grading a run of %s failed", question_id)
             return failed_run(question_id, task, "The run's result could not be read, so no case counts as passed.",
-                              probe.sandbox)
+                              outcome.sandbox)
+
+    def _remember_working(self) -> None:
+        """A run's harness reported its limits in place: the sandbox works, as a probe would have found."""
+        assert self._launcher is not None
+        if self._probe is None:
+            self._probe = Probe(self._launcher.name, None, str(self._launcher.python), self._launcher.filtered,
+                                self._memory_bound())
 
     def _run_cgroup(self) -> RunCgroup | None:
         """A fresh cgroup for one run, when one is delegated; a failure to make one leaves the fallback bounds."""
