@@ -101,9 +101,10 @@ async def run_service(socket_path: Path, cgroup: Path | None = None) -> int:
     """``mockloop runner``: serve checks until SIGTERM or Ctrl-C."""
     from bot.content import cache
     from bot.content.paths import content_root
-    from bot.sandbox.runner import describe
+    from bot.sandbox.runner import describe, watch_children_without_threads
     from bot.sandbox.service import serve
 
+    watch_children_without_threads()
     runner = SandboxRunner(cgroup=cgroup)
     probe = await runner.probe()
     logging.getLogger(__name__).info("%s", describe(probe))

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ class SandboxRunner:
         if cgroup is not None and (why := unusable(cgroup)) is not None:
             log.warning("not using a cgroup per run: %s", why)
             self._cgroup, self._memory_note = None, f" ({why})"
+        self.running = 0  # checks in flight, for the bot's event-loop watch (loop_watch.py)
         self._probe: Probe | None = None
         self._probing = asyncio.Lock()  # concurrent first checks share one probe
         if launcher is None:
@@ -155,7 +157,13 @@ class SandboxRunner:
             assert probe is not None and probe.sandbox is not None
             return refused(question_id, task, f"The submission has {len(source):,} characters; the limit is "
                                               f"{self.limits.source_chars:,}.", sandbox=probe.sandbox)
-        assert self._launcher is not None
+        self.running += 1
+        try:
+            return await self._check(question_id, task, source, probe)
+        finally:
+            self.running -= 1
+
+    async def _check(self, question_id: str, task: CodingTask, source: str, probe: Probe | None) -> CodeCheck:
         outcome = await self.run(source, [*task.examples, *task.hidden], visible=len(task.examples))
         if probe is None:
             if not outcome.started:  # not remembered: a run starved by a busy machine may work next time
@@ -280,6 +288,26 @@ class SandboxRunner:
         outcome.wall_ms = (time.perf_counter() - started) * 1000
         outcome.stdout, outcome.stderr = texts[0].text(), texts[1].text()
         return outcome
+
+
+def watch_children_without_threads() -> None:
+    """On Python 3.11, learn of sandbox exits through pidfds on the event loop instead of a thread per run.
+
+    3.11's default child watcher starts a thread for every subprocess, and starting it waits on
+    the event loop's thread until the new thread has run.  On a busy machine that wait is a stall
+    of the whole bot, once per coding answer.  A pidfd (Linux 5.3 and later) is just one more
+    descriptor the loop watches; 3.12 and later use one by default when the kernel has them.
+    Call it from the running loop of a long-lived process (the bot, the runner service).
+    """
+    if sys.version_info >= (3, 12) or not hasattr(os, "pidfd_open"):
+        return
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:  # a kernel without pidfds: keep the default
+        return
+    watcher = asyncio.PidfdChildWatcher()
+    watcher.attach_loop(asyncio.get_running_loop())
+    asyncio.set_child_watcher(watcher)
 
 
 def _init_pid(info: TextSink) -> int | None:
