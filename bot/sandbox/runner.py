@@ -37,6 +37,7 @@ from bot.sandbox.judge import FrameJudge
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome
 from bot.sandbox.results import failed_run, grade, refused
+from bot.sandbox.spawn import Child, spawn
 from bot.sandbox.upstream import UpstreamServer
 
 SETTLE_SECONDS = 1.0  # after the process exits, how long to wait for its pipes to drain
@@ -73,7 +74,7 @@ class Probe:
     memory: str = ""  # how the whole run's memory is bounded
 
 
-def _kill_sandbox(proc: asyncio.subprocess.Process, info: TextSink) -> None:
+def _kill_sandbox(proc: Child, info: TextSink) -> None:
     """Kill the sandbox's init (which empties its pid namespace), or bwrap's whole group if its pid is unknown."""
     child = _init_pid(info)
     if child is not None and proc.returncode is None:
@@ -219,9 +220,7 @@ class SandboxRunner:
         group = self._run_cgroup()
         argv = group.wrap(launch.argv) if group is not None else launch.argv
         try:
-            proc = await asyncio.create_subprocess_exec(
-                *argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
-                pass_fds=(res_w, info_w, ask_w, reply_r, *launch.pass_fds), start_new_session=True)
+            proc = await spawn(argv, stdout=out_w, stderr=err_w, pass_fds=(res_w, info_w, ask_w, reply_r, *launch.pass_fds))
         except BaseException:
             for fd in (out_r, err_r, res_r, info_r, ask_r, reply_w):
                 os.close(fd)
@@ -251,7 +250,6 @@ class SandboxRunner:
         sinks: list[Any] = [*texts, frames, info, upstream]
         files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r, ask_r)]
         transports = []
-        assert proc.stdin is not None
         exchange = Exchange(outcome, proc.stdin, frames, texts, lambda: _init_pid(info), upstream, self._judge)
         try:
             for file, sink in zip(files, sinks, strict=True):
