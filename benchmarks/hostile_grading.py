@@ -1,16 +1,16 @@
-"""Hostile submissions graded in an event loop that has other work to do, and how long that loop stalls.
+"""Hostile submissions graded on an event loop with nothing else to do, and how long that loop stalls.
 
     python -m benchmarks.hostile_grading [--runs 20] [--concurrent 2]
 
-Used by ``benchmarks.discord_load --hostile N`` (the loop there also serves the local Discord
-server to hundreds of members) and runnable alone.  Each hostile submission takes over the result
-channel (it finds the harness's descriptor on the stack, keeps a copy and points the original at
-/dev/null) and answers every case with the costliest frame the bot accepts: the largest allowed
-size, a set of tuples sharing a long prefix (the slowest to decode and sort).  Honest reference
-runs are mixed in.  A watcher sleeps 2 ms at a time and records how late it wakes: the longest
-delay while a grading is in flight is the event loop's longest stall (target: 20 ms).  Since
-that loop may have other work (the Discord emulator's), the result handling the loop does itself
-(reading and splitting the channel, judging small frames) is also timed on its own.
+The grading runs in this benchmark's own process, so this measures decoding alone;
+``benchmarks.discord_load --hostile N`` sends ``HOSTILE_ANY`` through the bot instead and reads
+the bot's own loop watch.  Each hostile submission here takes over the result channel (it finds
+the harness's descriptor on the stack, keeps a copy and points the original at /dev/null) and
+answers every case with the costliest frame the bot accepts: the largest allowed size, a set of
+tuples sharing a long prefix (the slowest to decode and sort).  Honest reference runs are mixed
+in.  A watcher sleeps 2 ms at a time and records how late it wakes: the longest delay while a
+grading is in flight is the event loop's longest stall (target: 20 ms).  The result handling the
+loop does itself (reading and splitting the channel, judging small frames) is also timed alone.
 """
 
 from __future__ import annotations
