@@ -9,9 +9,9 @@ prints one JSON line per command: the median and the fastest wall time, and the 
 most 300 ms for the whole command since issue 13.  The first round is not counted: it builds the
 validated content cache that every later start reads, and writes the bytecode caches
 (``__pycache__``) that an installed copy has from the start (pip compiles them at install).
-``PYTHONDONTWRITEBYTECODE`` is therefore dropped from the commands' environment; ``--no-bytecode``
-keeps it (every start then compiles MockLoop's modules again, about 25-60 ms more, which is not
-what a user's start costs).
+``PYTHONDONTWRITEBYTECODE`` is therefore dropped from the commands' environment (with it set and
+no ``bot/__pycache__``, every start compiles MockLoop's modules again: about 25-60 ms more, which
+is not what a user's start costs).
 """
 
 from __future__ import annotations
@@ -51,16 +51,12 @@ def _time(command: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.startup")
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--no-bytecode", action="store_true", help="compile every module on every start")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         code_file = Path(tmp) / "solution.py"
         code_file.write_text(SOLUTION)
         env = {**os.environ, "MOCKLOOP_CACHE_DIR": str(Path(tmp) / "cache"), "DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/db.sqlite"}
-        if args.no_bytecode:
-            env["PYTHONDONTWRITEBYTECODE"] = "1"
-        else:
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         commands = _commands(code_file)
         times: dict[str, list[float]] = {name: [] for name in commands}
         for round_ in range(args.runs + 1):
@@ -72,8 +68,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     for name, values in times.items():
         row = {"command": name, "median_ms": round(statistics.median(values)), "fastest_ms": round(min(values)),
-               "python_pass_median_ms": round(base), "target_ms": TARGETS_MS.get(name), "load_average": round(load, 2),
-               "bytecode_cached": not args.no_bytecode}
+               "python_pass_median_ms": round(base), "target_ms": TARGETS_MS.get(name), "load_average": round(load, 2)}
         print(json.dumps(row))
 
 
