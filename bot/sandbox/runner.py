@@ -272,6 +272,7 @@ class SandboxRunner:
                 except TimeoutError:
                     _kill_group(proc.pid)
             await proc.wait()
+            proc.stdin.close()  # the exchange closes it after the last case; a run that ended early may not have
             await asyncio.wait([s.closed for s in sinks], timeout=SETTLE_SECONDS)
             for transport in transports:
                 transport.close()

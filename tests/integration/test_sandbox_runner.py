@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -176,6 +177,24 @@ async def test_check_code_starts_the_sandbox_once_and_the_run_stands_as_the_prob
         runner.close()
     assert code == 0 and json.loads(out.getvalue())["passed"] == 12 and len(starts) == 1
     assert probe.sandbox == "bwrap" and probe.seccomp == built.filtered
+
+
+async def test_runs_that_end_early_leave_no_descriptor_open_in_the_bot(bank) -> None:
+    """However a run ends (here: the process exits mid-case), its pipes, stdin and pidfd go back; a bot runs for weeks."""
+    runner = await working_runner()
+    task = bank.get("coding.flatten-dict").coding
+    source = "import os\ndef flatten(data, sep='.'):\n    os._exit(0)\n"
+    try:
+        await runner.check("coding.flatten-dict", task, source)  # the first run starts the executor's threads
+        await asyncio.sleep(0.1)
+        before = len(os.listdir("/proc/self/fd"))
+        for _ in range(4):
+            check = await runner.check("coding.flatten-dict", task, source)
+            assert check.ran and check.passed == 0
+        await asyncio.sleep(0.1)
+        assert len(os.listdir("/proc/self/fd")) <= before
+    finally:
+        runner.close()
 
 
 async def test_check_code_prints_a_readable_report() -> None:
