@@ -14,12 +14,18 @@ the emulator), missed 3-second deadlines, messages the bot created or edited per
 members were active, the bot process's resident memory when idle and at its peak, and the peak of
 its child processes (the chart worker) separately.  Prints one JSON line.
 
-With ``--hostile N``, this process (whose event loop also serves the Discord emulator to every
-member) grades N coding submissions while the members play, every other one hostile: it takes
-over the result channel and answers each case with the costliest frame of the largest allowed
-size (``benchmarks.hostile_grading``).  The JSON then has ``hostile``: the gradings, any false
-pass, and the longest event-loop stall while a grading was in flight (target: 20 ms) next to the
-longest otherwise.
+With ``--hostile N``, N more members play a coding round each while the others play, and answer
+its question with code through the Answer button, every other one hostile: the submission takes
+over the harness's way of sending results and answers every case with the costliest frame of the
+largest allowed size (``benchmarks.hostile_grading.HOSTILE_ANY``); the rest send the question's
+reference solution.  The bot grades them itself, in its own process, as it would in production.
+The event loop measured is the bot's: the bot's own watch (``MOCKLOOP_LOOP_WATCH_MS``, 2 ms here,
+``bot/adapters/discord/loop_watch.py``) records how late its loop wakes, apart while a coding
+answer is being checked, and logs a summary that this script reads from the bot's log (target:
+the longest stall while checking at most 20 ms).  The emulator's own loop, here, is watched too,
+for comparison only: its stalls delay what the members send, not the bot.  The JSON also has each
+coding member's verdict (a hostile one must pass no case and still be run, never graded on the
+rubric alone).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import json
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -39,11 +46,16 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.engine import answer_pool
-from benchmarks.hostile_grading import StallWatch, grade_hostile
+from benchmarks.hostile_grading import HOSTILE_ANY, StallWatch
+from bot.adapters.discord.loop_watch import REPORT_PREFIX
+from bot.bootstrap import load_bank
 from tests.servers.discord import DiscordEmulator, bot_process_env, running_discord
 from tests.servers.discord.state import StoredMessage, walk_components
 
 ROOT = Path(__file__).resolve().parents[1]
+CODING = [q for q in load_bank().all() if q.coding is not None]
+SOLUTIONS = ROOT / "tests" / "fixtures" / "coding_solutions"
+TESTS = re.compile(r"(\d+) of (\d+) passed")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -66,10 +78,10 @@ def scorecards(em: DiscordEmulator) -> list[StoredMessage]:
     return [m for m in em.bot_messages() if any(e.get("title") == "Scorecard" for e in m.embeds)]
 
 
-def moved_on(message: StoredMessage, number: int) -> bool:
+def moved_on(message: StoredMessage, number: int, kind: str = "core") -> bool:
     """A follow-up to question ``number``, the next question, or the end of the round."""
     return (message.content.startswith("**Follow-up:**") or is_question(message, number + 1)
-            or message.content.startswith("**core round over**"))
+            or message.content.startswith(f"**{kind} round over**"))
 
 
 def children(pid: int) -> list[int]:
@@ -128,6 +140,78 @@ async def member(em: DiscordEmulator, user: int, delay: float, args: argparse.Na
     done.append(time.perf_counter())
 
 
+async def coder(em: DiscordEmulator, user: int, delay: float, hostile: bool, verdicts: list[dict[str, Any]]) -> None:
+    """One member's coding round: one answer in code (hostile, or the reference solution), then End."""
+    await asyncio.sleep(delay)
+    channel = em.default_channel_id
+    assert channel is not None
+    started = await em.slash(user, "mock start", {"round": "coding", "level": "mid"}, channel=channel)
+    await started.wait_followup(lambda m: "round is in" in m.content, timeout=60)
+    thread = await em.wait_for_thread(channel, lambda t: user in t.thread_member_ids, timeout=60)
+    question = await em.wait_for_bot_message(thread.id, functools.partial(is_question, number=1), timeout=60)
+    asked = question.embeds[0].get("description", "")
+    found = [q.id for q in CODING if q.coding is not None and f"def {q.coding.function}(" in asked]
+    source = HOSTILE_ANY if hostile else (SOLUTIONS / f"coding_{found[0].split('.', 1)[1]}.py").read_text()
+    opened = await em.click(user, question, button(question, "answer"))
+    await opened.acked(timeout=60)
+    # pasting takes a person a moment; submitting at once can reach the bot before discord.py has
+    # registered the modal it just sent (it does so after Discord accepts it), which a person never hits
+    await asyncio.sleep(random.uniform(1, 2))
+    sent = time.perf_counter()
+    submitted = await em.submit_modal(user, opened, {text_input(opened.modal or {}): f"```python\n{source}\n```"})
+    await submitted.wait_followup(lambda m: m.content == "Saved.", timeout=60)
+    tests = await em.wait_for_bot_message(
+        thread.id, lambda m: m.content.startswith("**Tests**") or "graded on the rubric only" in m.content,
+        after=question, timeout=120)
+    counts = TESTS.search(tests.content)
+    verdicts.append({"question": found[0] if found else None, "hostile": hostile,
+                     "passed": int(counts[1]) if counts else None, "total": int(counts[2]) if counts else None,
+                     "seconds": round(time.perf_counter() - sent, 2)})
+    reply = await em.wait_for_bot_message(thread.id, functools.partial(moved_on, number=1, kind="coding"),
+                                          after=question, timeout=60)
+    if not reply.content.startswith("**coding round over**"):
+        latest = reply if is_question(reply, 2) else question
+        await (await em.click(user, latest, button(latest, "end"))).acked(timeout=60)
+    await em.wait_for_bot_message(thread.id, lambda m: any(e.get("title") == "Scorecard" for e in m.embeds),
+                                  after=question, timeout=60)
+
+
+def coding_summary(verdicts: list[dict[str, Any]]) -> dict[str, Any]:
+    """How the coding answers were judged: a hostile one passing a case, or graded unrun, is a failure."""
+    hostile = [v for v in verdicts if v["hostile"]]
+    honest = [v for v in verdicts if not v["hostile"]]
+    seconds = sorted(v["seconds"] for v in verdicts)
+    return {"answers": len(verdicts), "hostile": len(hostile),
+            "hostile_false_passes": sum(1 for v in hostile if v["passed"]),
+            "hostile_not_run": sum(1 for v in hostile if v["passed"] is None),
+            "honest_all_passed": sum(1 for v in honest if v["total"] and v["passed"] == v["total"]),
+            "honest": len(honest), "answer_to_tests_p50_s": seconds[len(seconds) // 2] if seconds else None,
+            "answer_to_tests_max_s": seconds[-1] if seconds else None}
+
+
+def bot_loop_lag(log_text: str) -> dict[str, Any]:
+    """The bot's own event-loop reports (``loop_watch.py``), merged: longest stall and counts over thresholds.
+
+    Each report covers its window; the merged p99 is the largest window's p99 (an upper bound)."""
+    reports = [json.loads(line.split(REPORT_PREFIX, 1)[1]) for line in log_text.splitlines() if REPORT_PREFIX in line]
+
+    def merged(kind: str) -> dict[str, Any]:
+        parts = [r[kind] for r in reports if r[kind]["samples"]]
+        over: dict[str, int] = {}
+        for part in parts:
+            for limit, count in part["over_ms"].items():
+                over[limit] = over.get(limit, 0) + count
+        return {"samples": sum(p["samples"] for p in parts),
+                "max_ms": max((p["max_ms"] for p in parts), default=None),
+                "p99_ms": max((p["p99_ms"] for p in parts), default=None), "over_ms": over,
+                "over_20ms_own_work": sum(p["own_work"] for p in parts),
+                "over_20ms_waiting": sum(p["waiting"] for p in parts)}
+
+    return {"reports": len(reports), "period_ms": reports[0]["period_ms"] if reports else None,
+            "while_checking_code": merged("while_checking_code"), "otherwise": merged("otherwise"),
+            "target_ms": 20.0}
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(7)
     pool = answer_pool()
@@ -135,7 +219,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         async with running_discord(point_discord_py=False) as em:
             users = [em.add_user(f"member{i}") for i in range(args.users)]
             assert em.default_guild_id is not None
-            env = bot_process_env(em, f"sqlite+aiosqlite:///{tmp}/bot.db",
+            coders = [em.add_user(f"coder{i}") for i in range(args.hostile)]
+            env = bot_process_env(em, f"sqlite+aiosqlite:///{tmp}/bot.db", MOCKLOOP_LOOP_WATCH_MS=str(args.watch_ms),
                                   **dict(item.split("=", 1) for item in args.env))
             with open(Path(tmp) / "bot.log", "wb") as log:
                 bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp, env=env,
@@ -147,14 +232,16 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     idle_rss = rss_mb(bot.pid, "VmRSS")
                     first_request = len(em.requests)
                     done: list[float] = []
+                    verdicts: list[dict[str, Any]] = []
                     began = time.perf_counter()
-                    watch = StallWatch()
+                    watch = StallWatch()  # the emulator's loop (this process), for comparison only
                     watcher = asyncio.ensure_future(watch.run())
-                    graded = grade_hostile(args.hostile, 2, watch, spread=args.ramp) if args.hostile else None
                     try:
-                        results, hostile = await asyncio.wait_for(asyncio.gather(asyncio.gather(
+                        results = await asyncio.wait_for(asyncio.gather(
                             *(member(em, user, rng.uniform(0, args.ramp), args, pool, random.Random(user), done)
-                              for user in users), return_exceptions=True), graded or asyncio.sleep(0)), args.limit)
+                              for user in users),
+                            *(coder(em, user, rng.uniform(0, args.ramp), i % 2 == 0 and not args.honest_only, verdicts)
+                              for i, user in enumerate(coders)), return_exceptions=True), args.limit)
                     finally:
                         watcher.cancel()
                     finished = max(done) if done else time.perf_counter()
@@ -169,8 +256,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     bot.terminate()
                     await asyncio.wait_for(bot.wait(), 30)
                 failures = [r for r in results if isinstance(r, BaseException)]
+                log_text = Path(tmp, "bot.log").read_text(errors="replace")
+                if args.keep_log:
+                    Path(args.keep_log).write_text(log_text)
                 if failures or em.missed_interactions:  # show why, on stderr; the JSON line stays on stdout
-                    print(Path(tmp, "bot.log").read_text(errors="replace")[-args.show_log:], file=sys.stderr)
+                    print(log_text[-args.show_log:], file=sys.stderr)
+                    for handle in em.missed_interactions:
+                        print(f"not acknowledged in time: {handle!r}, refused callbacks: {handle.rejected}", file=sys.stderr)
             window = [r for r in em.requests[first_request:]
                       if r.method in ("POST", "PATCH") and "/messages" in r.path and began <= r.at <= finished]
             acks = em.ack_latencies
@@ -191,8 +283,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 "bot_idle_rss_mb": round(idle_rss, 1) if idle_rss else None,
                 "bot_peak_rss_mb": round(rss, 1) if rss else None,
                 "chart_worker_peak_rss_mb": round(sum(helpers), 1),
-                "hostile": {**hostile} if args.hostile else None,
-                "loop_stall": watch.summary(),  # this process's loop: the Discord emulator's, and the gradings' if any
+                "coding": coding_summary(verdicts) if args.hostile else None,
+                "bot_loop_lag": bot_loop_lag(log_text),  # the bot's own loop, measured inside the bot
+                "emulator_loop_stall": watch.summary()["otherwise"],  # this process's loop, not the bot's
                 "python": platform.python_version(), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             }
 
@@ -206,7 +299,10 @@ def cli() -> None:
     parser.add_argument("--limit", type=float, default=600.0, help="give up after this many seconds")
     parser.add_argument("--env", action="append", default=[], help="NAME=value for the bot process (experiments)")
     parser.add_argument("--show-log", type=int, default=4000, help="characters of the bot's log shown on failures")
-    parser.add_argument("--hostile", type=int, default=0, help="coding submissions graded here meanwhile (half hostile)")
+    parser.add_argument("--hostile", type=int, default=0, help="members who answer a coding round (half hostile)")
+    parser.add_argument("--keep-log", help="copy the bot's log to this file")
+    parser.add_argument("--honest-only", action="store_true", help="the coding members all send reference solutions")
+    parser.add_argument("--watch-ms", type=float, default=2.0, help="how often the bot's loop watch wakes")
     print(json.dumps(asyncio.run(main(parser.parse_args()))))
 
 

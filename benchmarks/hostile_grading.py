@@ -1,16 +1,16 @@
-"""Hostile submissions graded in an event loop that has other work to do, and how long that loop stalls.
+"""Hostile submissions graded on an event loop with nothing else to do, and how long that loop stalls.
 
     python -m benchmarks.hostile_grading [--runs 20] [--concurrent 2]
 
-Used by ``benchmarks.discord_load --hostile N`` (the loop there also serves the local Discord
-server to hundreds of members) and runnable alone.  Each hostile submission takes over the result
-channel (it finds the harness's descriptor on the stack, keeps a copy and points the original at
-/dev/null) and answers every case with the costliest frame the bot accepts: the largest allowed
-size, a set of tuples sharing a long prefix (the slowest to decode and sort).  Honest reference
-runs are mixed in.  A watcher sleeps 2 ms at a time and records how late it wakes: the longest
-delay while a grading is in flight is the event loop's longest stall (target: 20 ms).  Since
-that loop may have other work (the Discord emulator's), the result handling the loop does itself
-(reading and splitting the channel, judging small frames) is also timed on its own.
+The grading runs in this benchmark's own process, so this measures decoding alone;
+``benchmarks.discord_load --hostile N`` sends ``HOSTILE_ANY`` through the bot instead and reads
+the bot's own loop watch.  Each hostile submission here takes over the result channel (it finds
+the harness's descriptor on the stack, keeps a copy and points the original at /dev/null) and
+answers every case with the costliest frame the bot accepts: the largest allowed size, a set of
+tuples sharing a long prefix (the slowest to decode and sort).  Honest reference runs are mixed
+in.  A watcher sleeps 2 ms at a time and records how late it wakes: the longest delay while a
+grading is in flight is the event loop's longest stall (target: 20 ms).  The result handling the
+loop does itself (reading and splitting the channel, judging small frames) is also timed alone.
 """
 
 from __future__ import annotations
@@ -69,6 +69,42 @@ def f():
 '''.replace("__ROOM__", str(MAX_FRAME_BYTES - 16)).replace("__NODES__", str(MAX_NODES - 1)).replace(
     "__LAST__", str(CASES - 1))
 
+# For any question: the submission replaces the harness's way of sending frames, so the harness's own
+# turn-taking (one frame per case, in order, then done) carries the costliest value in every case
+# frame, whatever the question's cases call.  Used by ``discord_load --hostile``, through the bot.
+HOSTILE_ANY = r'''
+import json, os, sys
+_frame = sys._getframe()
+while _frame is not None and "channel" not in _frame.f_locals:
+    _frame = _frame.f_back
+_CHANNEL = _frame.f_locals["channel"]
+del _frame
+PREFIX = ",".join(['{"t":"int","v":"7"}'] * 150)
+ROOM, NODES = __ROOM__, __NODES__
+
+def heaviest():
+    items, value = [], ""
+    for i in range(NODES // 152):
+        items.append('{"t":"tuple","v":[' + PREFIX + ',{"t":"int","v":"' + str(-i) + '"}]}')
+        attempt = '{"t":"set","v":[' + ",".join(items) + ']}'
+        if len(attempt) + 80 > ROOM:
+            break
+        value = attempt
+    return value
+
+VALUE = heaviest()
+
+def _send(self, frame):
+    if frame.get("kind") == "case":
+        text = '{"kind":"case","index":' + str(frame["index"]) + ',"ok":true,"output":"","value":' + VALUE + '}'
+    else:
+        text = json.dumps(frame)
+    data = (text + "\n").encode()
+    while data:
+        data = data[os.write(self.fd, data):]
+
+type(_CHANNEL).send = _send
+'''.replace("__ROOM__", str(MAX_FRAME_BYTES - 16)).replace("__NODES__", str(MAX_NODES - 1))
 
 _real_judge_frame = judge_module.judge_frame
 _real_data_received = FrameSink.data_received

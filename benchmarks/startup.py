@@ -5,8 +5,13 @@
 Runs each command ``--runs`` times, interleaved so a busy neighbour slows them all alike, and
 prints one JSON line per command: the median and the fastest wall time, and the median of
 ``python -c pass`` measured in the same rounds.  Targets (issue 16): ``--help``, ``questions`` and
-``score --scorer offline`` at most 300 ms median; ``check-code`` at most 400 ms.  The first
-round is not counted: it builds the validated content cache that every later start reads.
+``score --scorer offline`` at most 300 ms median; ``check-code`` at most 400 ms there, and at
+most 300 ms for the whole command since issue 13.  The first round is not counted: it builds the
+validated content cache that every later start reads, and writes the bytecode caches
+(``__pycache__``) that an installed copy has from the start (pip compiles them at install).
+``PYTHONDONTWRITEBYTECODE`` is therefore dropped from the commands' environment (with it set and
+no ``bot/__pycache__``, every start compiles MockLoop's modules again: about 25-60 ms more, which
+is not what a user's start costs).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import time
 from pathlib import Path
 
 SOLUTION = "def flatten(d, parent_key='', sep='.'):\n    return {}\n"
-TARGETS_MS = {"--help": 300, "questions": 300, "score": 300, "check-code": 400}
+TARGETS_MS = {"--help": 300, "questions": 300, "score": 300, "check-code": 300}
 
 
 def _commands(code_file: Path) -> dict[str, list[str]]:
@@ -51,6 +56,7 @@ def main() -> None:
         code_file = Path(tmp) / "solution.py"
         code_file.write_text(SOLUTION)
         env = {**os.environ, "MOCKLOOP_CACHE_DIR": str(Path(tmp) / "cache"), "DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/db.sqlite"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         commands = _commands(code_file)
         times: dict[str, list[float]] = {name: [] for name in commands}
         for round_ in range(args.runs + 1):

@@ -271,8 +271,9 @@ async def runner_service(settings: Settings, socket_path: Path) -> int:
     from bot.adapters.console.runner import run_service
     from bot.content import cache
     from bot.content.paths import content_root
-    from bot.sandbox.runner import SandboxRunner
+    from bot.sandbox.runner import SandboxRunner, watch_children_without_threads
 
+    watch_children_without_threads()  # no thread per sandbox run (Python 3.11's default child watcher)
     runner = SandboxRunner(cgroup=Path(settings.sandbox_cgroup) if settings.sandbox_cgroup else None)
     try:
         return await run_service(socket_path, runner, cache.load(content_root()))

@@ -21,6 +21,7 @@ import yarl
 from bot.adapters.discord.bot import MockLoopBot
 from bot.adapters.discord.chart_worker import ChartRenderer
 from bot.adapters.discord.groups import GroupStarter
+from bot.adapters.discord.loop_watch import LoopWatch
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.peer_desk import PeerDesk
 from bot.adapters.discord.scheduling import DiscordScheduleNotifier
@@ -42,7 +43,7 @@ from bot.engine.context import current_actor
 from bot.engine.peer_grading import PeerGrader
 from bot.engine.peer_service import PeerService
 from bot.engine.ports import Clock
-from bot.sandbox.runner import describe
+from bot.sandbox.runner import describe, watch_children_without_threads
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
@@ -102,8 +103,12 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     charts = ChartRenderer()
     resources.callback(charts.close)
     notifier = DiscordNotifier(rooms, SqlOutbox(repo.database), bank, clock, build_debriefer(bank, llm), charts)
+    watch_children_without_threads()
     runner = build_runner(settings)
     resources.callback(runner.close)  # the frame judges' worker processes, if any were started
+    watch = LoopWatch(settings.loop_watch_ms, busy=lambda: runner.running > 0)
+    watch.start()
+    resources.push_async_callback(watch.close)
 
     async def code_allowed() -> str | None:
         actor = current_actor.get()

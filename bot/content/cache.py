@@ -15,14 +15,18 @@ or foreign file) falls back to the full load: the cache can make a start faster,
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from bot.content.bank import QuestionBank
 from bot.engine.models import Question, Rubric
+
+if TYPE_CHECKING:  # the loader (TOML, cross-checks) is imported only when a whole bank is needed
+    from bot.content.bank import QuestionBank
 
 PREFIX = "bank-"
 # Code whose changes alter what a loaded bank holds: a new key when either is edited.
@@ -54,6 +58,8 @@ def _key(root: Path) -> str:
 
 def load(root: Path, directory: Path | None = None) -> QuestionBank:
     """The bank under ``root``: from the cache when it matches the files, else loaded in full (and cached)."""
+    from bot.content.bank import QuestionBank
+
     directory = directory or cache_dir()
     try:
         path = directory / f"{PREFIX}{_key(root)}.json"
@@ -67,7 +73,28 @@ def load(root: Path, directory: Path | None = None) -> QuestionBank:
     return bank
 
 
+def question(root: Path, question_id: str, directory: Path | None = None) -> Question | None:
+    """One question from the cache, validating only that one; None when the cache cannot say (load in full then).
+
+    `check-code` needs a single question, and validating every question and rubric in the
+    snapshot costs about 50 ms of its start; parsing the JSON and validating one entry costs
+    under 10.  The snapshot was written only after a full load passed every cross-check, by the
+    same model code (its key covers it), so one entry needs no more than its own model.
+    """
+    try:
+        path = (directory or cache_dir()) / f"{PREFIX}{_key(root)}.json"
+        if path.stat().st_uid != os.getuid():
+            return None
+        entries = json.loads(path.read_bytes()).get("questions")
+        found = [q for q in entries if isinstance(q, dict) and q.get("id") == question_id]
+        return Question.model_validate(found[0]) if len(found) == 1 else None
+    except (OSError, ValidationError, ValueError, AttributeError, TypeError):
+        return None
+
+
 def _read(path: Path) -> QuestionBank | None:
+    from bot.content.bank import QuestionBank
+
     try:
         if path.stat().st_uid != os.getuid():
             return None  # only a file this user wrote

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from bot.sandbox.judge import FrameJudge
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome
 from bot.sandbox.results import failed_run, grade, refused
+from bot.sandbox.spawn import Child, spawn
 from bot.sandbox.upstream import UpstreamServer
 
 SETTLE_SECONDS = 1.0  # after the process exits, how long to wait for its pipes to drain
@@ -72,7 +74,7 @@ class Probe:
     memory: str = ""  # how the whole run's memory is bounded
 
 
-def _kill_sandbox(proc: asyncio.subprocess.Process, info: TextSink) -> None:
+def _kill_sandbox(proc: Child, info: TextSink) -> None:
     """Kill the sandbox's init (which empties its pid namespace), or bwrap's whole group if its pid is unknown."""
     child = _init_pid(info)
     if child is not None and proc.returncode is None:
@@ -103,6 +105,7 @@ class SandboxRunner:
         if cgroup is not None and (why := unusable(cgroup)) is not None:
             log.warning("not using a cgroup per run: %s", why)
             self._cgroup, self._memory_note = None, f" ({why})"
+        self.running = 0  # checks in flight, for the bot's event-loop watch (loop_watch.py)
         self._probe: Probe | None = None
         self._probing = asyncio.Lock()  # concurrent first checks share one probe
         if launcher is None:
@@ -140,22 +143,47 @@ class SandboxRunner:
         return f"{share} MB for each of up to {self.limits.processes} processes{self._memory_note}"
 
     async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
-        """Run ``source`` against the task's examples, then its hidden cases, and grade the returned values."""
-        probe = await self.probe()
-        if probe.sandbox is None:
+        """Run ``source`` against the task's examples, then its hidden cases, and grade the returned values.
+
+        Before any probe, the check itself is the probe: a run whose harness never reported its
+        limits in place had no candidate code executed (the source is loaded only after that
+        report), so the sandbox did not work and the run is refused with the probe's reason.  A
+        one-shot `mockloop check-code` so starts the sandbox once, not twice.
+        """
+        too_long = len(source) > self.limits.source_chars
+        probe = await self.probe() if too_long else self._probe  # (no launcher here: already a failed probe)
+        if probe is not None and probe.sandbox is None:
             return refused(question_id, task, f"Code was not run: {probe.reason}.")
-        if len(source) > self.limits.source_chars:
+        if too_long:
+            assert probe is not None and probe.sandbox is not None
             return refused(question_id, task, f"The submission has {len(source):,} characters; the limit is "
                                               f"{self.limits.source_chars:,}.", sandbox=probe.sandbox)
-        assert self._launcher is not None
+        self.running += 1
+        try:
+            return await self._check(question_id, task, source, probe)
+        finally:
+            self.running -= 1
+
+    async def _check(self, question_id: str, task: CodingTask, source: str, probe: Probe | None) -> CodeCheck:
         outcome = await self.run(source, [*task.examples, *task.hidden], visible=len(task.examples))
+        if probe is None:
+            if not outcome.started:  # not remembered: a run starved by a busy machine may work next time
+                return refused(question_id, task, f"Code was not run: {_why_not(outcome)}.")
+            self._remember_working()
         try:
             # comparing and rendering the values costs time in proportion to them: off the event loop
             return await asyncio.to_thread(grade, question_id, task, outcome, self.limits)
         except Exception:  # a result the checks above let through must still fail the run, never skip its tests
             log.exception("grading a run of %s failed", question_id)
             return failed_run(question_id, task, "The run's result could not be read, so no case counts as passed.",
-                              probe.sandbox)
+                              outcome.sandbox)
+
+    def _remember_working(self) -> None:
+        """A run's harness reported its limits in place: the sandbox works, as a probe would have found."""
+        assert self._launcher is not None
+        if self._probe is None:
+            self._probe = Probe(self._launcher.name, None, str(self._launcher.python), self._launcher.filtered,
+                                self._memory_bound())
 
     def _run_cgroup(self) -> RunCgroup | None:
         """A fresh cgroup for one run, when one is delegated; a failure to make one leaves the fallback bounds."""
@@ -192,9 +220,7 @@ class SandboxRunner:
         group = self._run_cgroup()
         argv = group.wrap(launch.argv) if group is not None else launch.argv
         try:
-            proc = await asyncio.create_subprocess_exec(
-                *argv, stdin=asyncio.subprocess.PIPE, stdout=out_w, stderr=err_w, env={},
-                pass_fds=(res_w, info_w, ask_w, reply_r, *launch.pass_fds), start_new_session=True)
+            proc = await spawn(argv, stdout=out_w, stderr=err_w, pass_fds=(res_w, info_w, ask_w, reply_r, *launch.pass_fds))
         except BaseException:
             for fd in (out_r, err_r, res_r, info_r, ask_r, reply_w):
                 os.close(fd)
@@ -224,7 +250,6 @@ class SandboxRunner:
         sinks: list[Any] = [*texts, frames, info, upstream]
         files = [os.fdopen(fd, "rb", buffering=0) for fd in (out_r, err_r, res_r, info_r, ask_r)]
         transports = []
-        assert proc.stdin is not None
         exchange = Exchange(outcome, proc.stdin, frames, texts, lambda: _init_pid(info), upstream, self._judge)
         try:
             for file, sink in zip(files, sinks, strict=True):
@@ -247,6 +272,7 @@ class SandboxRunner:
                 except TimeoutError:
                     _kill_group(proc.pid)
             await proc.wait()
+            proc.stdin.close()  # the exchange closes it after the last case; a run that ended early may not have
             await asyncio.wait([s.closed for s in sinks], timeout=SETTLE_SECONDS)
             for transport in transports:
                 transport.close()
@@ -261,6 +287,26 @@ class SandboxRunner:
         outcome.wall_ms = (time.perf_counter() - started) * 1000
         outcome.stdout, outcome.stderr = texts[0].text(), texts[1].text()
         return outcome
+
+
+def watch_children_without_threads() -> None:
+    """On Python 3.11, learn of sandbox exits through pidfds on the event loop instead of a thread per run.
+
+    3.11's default child watcher starts a thread for every subprocess, and starting it waits on
+    the event loop's thread until the new thread has run.  On a busy machine that wait is a stall
+    of the whole bot, once per coding answer.  A pidfd (Linux 5.3 and later) is just one more
+    descriptor the loop watches; 3.12 and later use one by default when the kernel has them.
+    Call it from the running loop of a long-lived process (the bot, the runner service).
+    """
+    if sys.version_info >= (3, 12) or not hasattr(os, "pidfd_open"):
+        return
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:  # a kernel without pidfds: keep the default
+        return
+    watcher = asyncio.PidfdChildWatcher()
+    watcher.attach_loop(asyncio.get_running_loop())
+    asyncio.set_child_watcher(watcher)
 
 
 def _init_pid(info: TextSink) -> int | None:

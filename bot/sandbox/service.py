@@ -77,6 +77,7 @@ class RemoteRunner:
     def __init__(self, socket_path: Path, wall_seconds: float = 15.0) -> None:
         self.socket_path = socket_path
         self.timeout = wall_seconds + MARGIN_SECONDS
+        self.running = 0  # checks in flight, for the bot's event-loop watch
 
     async def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         reader, writer = await asyncio.wait_for(asyncio.open_unix_connection(str(self.socket_path), limit=REPLY_BYTES),
@@ -103,10 +104,13 @@ class RemoteRunner:
                      str(found.get("memory") or ""))
 
     async def check(self, question_id: str, task: CodingTask, source: str) -> CodeCheck:
+        self.running += 1
         try:
             found = await self._ask({"op": "check", "question": question_id, "source": source})
         except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
             return refused(question_id, task, f"Code was not run: the code runner is not reachable ({type(exc).__name__}).")
+        finally:
+            self.running -= 1
         if "error" in found and "question" not in found:
             return refused(question_id, task, f"Code was not run: the code runner said {found['error']}.")
         return CodeCheck.model_validate(found)

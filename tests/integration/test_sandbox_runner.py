@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from bot.bootstrap import load_bank
 from bot.content.bank import QuestionBank
 from bot.engine.code_report import code_report
 from bot.engine.models import CodeCase, CodingTask
+from bot.sandbox.bwrap import BwrapLauncher, Launch, build_launcher
 from bot.sandbox.limits import Limits
 from bot.sandbox.runner import SandboxRunner
 
@@ -146,6 +149,53 @@ async def test_check_code_json_matches_the_interface() -> None:
     data = json.loads(out.getvalue())
     assert code == 0 and err.getvalue() == ""
     assert data.keys() >= INTERFACE_KEYS and data["sandbox"] == "bwrap" and data["passed"] == data["total"] == 12
+
+
+async def test_check_code_starts_the_sandbox_once_and_the_run_stands_as_the_probe() -> None:
+    """The one-shot command pays for one sandbox start, not a probe and then the run."""
+    found, reason = build_launcher(Limits())
+    assert found is not None, reason
+    built: BwrapLauncher = found
+    starts: list[int] = []
+
+    @dataclass(frozen=True)
+    class Counting:
+        name: str = built.name
+        python: Path = built.python
+        filtered: bool = built.filtered
+
+        def prepare(self, info_fd: int) -> Launch:
+            starts.append(info_fd)
+            return built.prepare(info_fd)
+
+    runner = SandboxRunner(Limits(), launcher=Counting())
+    out, err = io.StringIO(), io.StringIO()
+    source = (SOLUTIONS / "coding_flatten-dict.py").read_text()
+    try:
+        code = await check_code("coding.flatten-dict", source, as_json=True, out=out, err=err, runner=runner)
+        probe = await runner.probe()
+    finally:
+        runner.close()
+    assert code == 0 and json.loads(out.getvalue())["passed"] == 12 and len(starts) == 1
+    assert probe.sandbox == "bwrap" and probe.seccomp == built.filtered
+
+
+async def test_runs_that_end_early_leave_no_descriptor_open_in_the_bot(bank) -> None:
+    """However a run ends (here: the process exits mid-case), its pipes, stdin and pidfd go back; a bot runs for weeks."""
+    runner = await working_runner()
+    task = bank.get("coding.flatten-dict").coding
+    source = "import os\ndef flatten(data, sep='.'):\n    os._exit(0)\n"
+    try:
+        await runner.check("coding.flatten-dict", task, source)  # the first run starts the executor's threads
+        await asyncio.sleep(0.1)
+        before = len(os.listdir("/proc/self/fd"))
+        for _ in range(4):
+            check = await runner.check("coding.flatten-dict", task, source)
+            assert check.ran and check.passed == 0
+        await asyncio.sleep(0.1)
+        assert len(os.listdir("/proc/self/fd")) <= before
+    finally:
+        runner.close()
 
 
 async def test_check_code_prints_a_readable_report() -> None:

@@ -74,3 +74,18 @@ def test_listing_and_offline_grading_load_no_database_model_or_chart_library(tmp
     for argv in (["questions", "--json"], ["score", "--question", "core.gil", "--answer", "One thread at a time.", "--json"]):
         done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env, check=True)
         assert done.stdout.strip().splitlines()[-1] == "[]", (argv, done.stdout[-300:], done.stderr[-500:])
+
+
+def test_one_question_comes_from_the_cache_as_the_full_load_has_it_or_not_at_all(content: Path, tmp_path: Path) -> None:
+    """`check-code` reads one question from the cache; anything the cache cannot vouch for means a full load."""
+    assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") is None  # nothing cached yet
+    bank = cache.load(content, tmp_path / "cache")
+    assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") == bank.get("coding.flatten-dict")
+    assert cache.question(content, "coding.no-such-question", tmp_path / "cache") is None
+    path = next((content / "data" / "questions").rglob("coding.flatten-dict.toml"))
+    path.write_text(path.read_text().replace('title = "', 'title = "Edited: ', 1))
+    assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") is None  # stale: its key changed
+    cache.load(content, tmp_path / "cache")
+    for stored in (tmp_path / "cache").glob("bank-*.json"):
+        stored.write_text('{"questions": [{"id": "coding.flatten-dict", "title": 3}], "rubrics": []}')
+    assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") is None

@@ -89,3 +89,21 @@ async def test_a_sandbox_that_cannot_start_is_refused_with_bwraps_reason() -> No
     probe = await SandboxRunner(launcher=Broken()).probe()
     assert probe.sandbox is None and probe.reason is not None
     assert probe.reason.startswith("user namespaces are not permitted here (Docker's default seccomp profile")
+
+
+async def test_a_check_before_any_probe_refuses_a_sandbox_that_cannot_start_and_says_why() -> None:
+    @dataclass(frozen=True)
+    class Broken:
+        name: str = "bwrap"
+        python: Path = Path("/usr/bin/python3")
+        filtered: bool = False
+
+        def prepare(self, info_fd: int) -> Launch:
+            message = "bwrap: No permissions to creating new namespace, likely because the kernel does not allow it"
+            return Launch(["/bin/sh", "-c", f"echo '{message}' >&2; exit 1"])
+
+    task = CodingTask(function="f", signature="def f():", statement="Return one, nothing more to it.",
+                      examples=[CodeCase(call="f()", expected="1")], hidden=[CodeCase(call="f()", expected="1")])
+    check = await SandboxRunner(launcher=Broken()).check("coding.x", task, "def f():\n    return 1\n")
+    assert (check.sandbox, check.ran, check.passed) == ("none", False, 0)
+    assert check.error is not None and "user namespaces are not permitted here" in check.error

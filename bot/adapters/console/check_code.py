@@ -27,17 +27,21 @@ async def check_code(question_id: str, source: str, *, as_json: bool, out: TextI
     from bot.content import cache  # imported here so `mockloop --help` stays light
     from bot.content.paths import content_root
 
-    bank = cache.load(content_root())
-    if question_id not in bank:
-        near = bank.nearest(question_id)
-        hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions --round coding` lists them."
-        err.write(f"mockloop: unknown question id {question_id!r}.{hint}\n")
-        return Exit.USAGE
-    task = bank.get(question_id).coding
-    if task is None:
-        coding = [q.id for q in bank.all() if q.coding is not None]
-        err.write(f"mockloop: {question_id} is not a coding question; coding questions are {', '.join(coding)}.\n")
-        return Exit.USAGE
+    root = content_root()
+    question = cache.question(root, question_id)  # the one question needed, when the cache has it
+    if question is None or question.coding is None:  # then the whole bank: for the reason, or to build the cache
+        bank = cache.load(root)
+        if question_id not in bank:
+            near = bank.nearest(question_id)
+            hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions --round coding` lists them."
+            err.write(f"mockloop: unknown question id {question_id!r}.{hint}\n")
+            return Exit.USAGE
+        question = bank.get(question_id)
+        if question.coding is None:
+            coding = [q.id for q in bank.all() if q.coding is not None]
+            err.write(f"mockloop: {question_id} is not a coding question; coding questions are {', '.join(coding)}.\n")
+            return Exit.USAGE
+    task = question.coding
     result = await runner.check(question_id, task, source)
     if as_json:
         out.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=True) + "\n")
