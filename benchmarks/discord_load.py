@@ -50,7 +50,7 @@ from benchmarks.hostile_grading import HOSTILE_ANY, StallWatch
 from bot.adapters.discord.loop_watch import REPORT_PREFIX
 from bot.bootstrap import load_bank
 from tests.servers.discord import DiscordEmulator, bot_process_env, running_discord
-from tests.servers.discord.state import StoredMessage, walk_components
+from tests.servers.discord.state import Channel, StoredMessage, walk_components
 
 ROOT = Path(__file__).resolve().parents[1]
 CODING = [q for q in load_bank().all() if q.coding is not None]
@@ -108,14 +108,19 @@ def is_question(message: StoredMessage, number: int) -> bool:
     return bool(message.embeds) and message.embeds[0].get("title", "").startswith(f"Question {number} of")
 
 
+async def start_round(em: DiscordEmulator, user: int, round_: str) -> Channel:
+    """``/mock start`` at mid level, and the private thread the round opens in."""
+    channel = em.default_channel_id
+    assert channel is not None
+    started = await em.slash(user, "mock start", {"round": round_, "level": "mid"}, channel=channel)
+    await started.wait_followup(lambda m: "round is in" in m.content, timeout=60)
+    return await em.wait_for_thread(channel, lambda t: user in t.thread_member_ids, timeout=60)
+
+
 async def member(em: DiscordEmulator, user: int, delay: float, args: argparse.Namespace, pool: list[str],
                  rng: random.Random, done: list[float]) -> None:
     await asyncio.sleep(delay)
-    channel = em.default_channel_id
-    assert channel is not None
-    started = await em.slash(user, "mock start", {"round": "core", "level": "mid"}, channel=channel)
-    await started.wait_followup(lambda m: "round is in" in m.content, timeout=60)
-    thread = await em.wait_for_thread(channel, lambda t: user in t.thread_member_ids, timeout=60)
+    thread = await start_round(em, user, "core")
     question: StoredMessage | None = None
     for number in range(1, args.answers + 1):
         question = await em.wait_for_bot_message(thread.id, functools.partial(is_question, number=number), timeout=60)
@@ -143,11 +148,7 @@ async def member(em: DiscordEmulator, user: int, delay: float, args: argparse.Na
 async def coder(em: DiscordEmulator, user: int, delay: float, hostile: bool, verdicts: list[dict[str, Any]]) -> None:
     """One member's coding round: one answer in code (hostile, or the reference solution), then End."""
     await asyncio.sleep(delay)
-    channel = em.default_channel_id
-    assert channel is not None
-    started = await em.slash(user, "mock start", {"round": "coding", "level": "mid"}, channel=channel)
-    await started.wait_followup(lambda m: "round is in" in m.content, timeout=60)
-    thread = await em.wait_for_thread(channel, lambda t: user in t.thread_member_ids, timeout=60)
+    thread = await start_round(em, user, "coding")
     question = await em.wait_for_bot_message(thread.id, functools.partial(is_question, number=1), timeout=60)
     asked = question.embeds[0].get("description", "")
     found = [q.id for q in CODING if q.coding is not None and f"def {q.coding.function}(" in asked]

@@ -7,8 +7,9 @@ safe.  A rated turn is written into the candidate's history like any round they 
 
 from __future__ import annotations
 
+import inspect
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,14 +83,17 @@ class PeerService:
 
         return await self.store.pair(now, claimer, open_session, limit)
 
-    async def _step(self, pairing_id: str, rule: Callable[[PeerSession], list[PeerEvent]],
+    async def _step(self, pairing_id: str, rule: Callable[[PeerSession], list[PeerEvent] | Awaitable[list[PeerEvent]]],
                     requeue: Callable[[PeerSession], tuple[QueueEntry, ...]] | None = None) -> Outcome:
+        """Load, apply ``rule`` (which may await, as grading does), save; replayed once on a fresh
+        copy when another process saved first."""
         for attempt in range(2):
             loaded = await self.store.load(pairing_id)
             if loaded is None:
                 raise PeerError("That peer interview no longer exists.")
             session, version = loaded
-            events = rule(session)
+            applied = rule(session)
+            events = await applied if inspect.isawaitable(applied) else applied
             try:
                 await self.store.save(session, version, requeue(session) if requeue else ())
             except PeerConflict:
@@ -125,23 +129,17 @@ class PeerService:
     async def rate(self, pairing_id: str, member: str, levels: dict[str, int], note: str | None) -> Outcome:
         """The interviewer's grade (the offline grade is taken beside it); the candidate's history
         gets the turn as a round."""
-        for attempt in range(2):
-            loaded = await self.store.load(pairing_id)
-            if loaded is None:
-                raise PeerError("That peer interview no longer exists.")
-            session, version = loaded
+        rated: list[PeerTurn] = []  # the turn graded by the attempt that was saved
+
+        async def rule(session: PeerSession) -> list[PeerEvent]:
             turn = _current(session)
+            rated[:] = [turn]
             question, rubric = self.bank.get(turn.question_id), self.bank.rubric(turn.question_id)
-            events = await self.grader.grade(session, member, question, rubric, levels, note, self.clock.now())
-            try:
-                await self.store.save(session, version)
-            except PeerConflict:
-                if attempt == 1:
-                    raise
-                continue
-            await self.record(session, turn)
-            return Outcome(session, events)
-        raise AssertionError("unreachable")
+            return await self.grader.grade(session, member, question, rubric, levels, note, self.clock.now())
+
+        outcome = await self._step(pairing_id, rule)
+        await self.record(outcome.session, rated[0])
+        return outcome
 
     async def record(self, session: PeerSession, turn: PeerTurn) -> None:
         """Put a rated turn into the candidate's history (once: its id is derived from the turn)."""

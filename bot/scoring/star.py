@@ -244,13 +244,13 @@ def _narrates(text: str, told_in_past: bool) -> bool:
                for m in ACTION_PAST.finditer(_PERFECT.sub(" ", text)))
 
 
-def _timeless(text: str, actions: int) -> bool:
+def _timeless(text: str, told: str, actions: int) -> bool:
     """Told all in the present, with a rhythm and no occasion named: a routine, even without "usually" in it.
 
     A story of one event told in the present (as non-native speakers often do) still names its
-    occasion ("one day", "in my previous company") or slips into the past somewhere.
+    occasion ("one day", "in my previous company") or slips into the past somewhere.  ``told`` is
+    the text without its present perfect ("I've never had to roll back" sums up a habit; it narrates nothing).
     """
-    told = _PERFECT.sub(" ", text)  # "I've never had to roll back" sums up a habit; it narrates nothing
     past = PAST.search(told) or _REGULAR_PAST.search(told)  # "I renewed it": a regular past tense is past too
     return actions >= 2 and not past and not ONE_TIME.search(told) and bool(ROUTINE.search(text))
 
@@ -323,10 +323,11 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     concrete = next((i for i, w in enumerate(weighed) if w.cues.actor and not w.cues.general), len(weighed))
     general = [w for i, w in enumerate(weighed) if w.cues.general
                and (w.cues.actor or i > concrete or concrete == len(weighed) or _OWN_ROUTINE.search(w.unit.text))]
-    told_in_past = bool(PAST.search(_PERFECT.sub(" ", text)))
+    told = _PERFECT.sub(" ", text)
+    told_in_past = bool(PAST.search(told))
     past = sum(1 for w in weighed if _narrates(w.unit.text, told_in_past) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
-                    or _timeless(text, len(actions)))
+                    or _timeless(text, told, len(actions)))
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)
     if not specific:
         # A habit has no setting, goal or outcome of its own: its numbers are the rule's, not a measured result.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, func, insert, select
+from sqlalchemy import Integer, Select, String, func, insert, select
 from sqlalchemy.engine import Connection
 
 from bot.llm.usage import UsageRecord
@@ -27,11 +27,8 @@ class SqlUsageStore:
         await self.database.run(lambda db: db.execute(insert(t.LlmUsage).values(row)))
 
     async def total_since(self, since: datetime, *, user_id: str | None = None, guild_id: str | None = None) -> int:
-        query = select(_TOTAL).where(t.LlmUsage.at >= since)
-        if user_id is not None:
-            query = query.where(t.LlmUsage.user_id == user_id)
-        if guild_id is not None:
-            query = query.where(t.LlmUsage.guild_id == guild_id)
+        query = _scoped(select(_TOTAL), since, user_id, guild_id)
+
         def work(db: Connection) -> int:
             return int(db.scalar(query) or 0)
 
@@ -40,11 +37,7 @@ class SqlUsageStore:
     async def audio_seconds_since(self, since: datetime, *, user_id: str | None = None,
                                   guild_id: str | None = None) -> float:
         """Seconds of audio transcribed since ``since`` for a user or a server (the voice budget)."""
-        query = select(func.coalesce(func.sum(t.LlmUsage.audio_seconds), 0.0)).where(t.LlmUsage.at >= since)
-        if user_id is not None:
-            query = query.where(t.LlmUsage.user_id == user_id)
-        if guild_id is not None:
-            query = query.where(t.LlmUsage.guild_id == guild_id)
+        query = _scoped(select(func.coalesce(func.sum(t.LlmUsage.audio_seconds), 0.0)), since, user_id, guild_id)
 
         def work(db: Connection) -> float:
             return float(db.scalar(query) or 0.0)
@@ -65,3 +58,13 @@ class SqlUsageStore:
             return [dict(row._mapping) for row in db.execute(query)]
 
         return await self.database.run(work)
+
+
+def _scoped(query: Select[Any], since: datetime, user_id: str | None, guild_id: str | None) -> Select[Any]:
+    """The budget's window: rows since ``since``, for one user or one server when given."""
+    query = query.where(t.LlmUsage.at >= since)
+    if user_id is not None:
+        query = query.where(t.LlmUsage.user_id == user_id)
+    if guild_id is not None:
+        query = query.where(t.LlmUsage.guild_id == guild_id)
+    return query
