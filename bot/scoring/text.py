@@ -221,6 +221,28 @@ def relates(sentence: Sentence, text: str) -> bool:
     return found >= RELATIONS and found * TOKENS_PER_RELATION >= len(sentence.tokens)
 
 
+# "set: hash table of unique items, O(1) lookups, no order": a short label, a colon, then what is
+# true of the label, item by item.  A list of terms has single-word items ("tools: Celery, Redis").
+_LABEL = re.compile(r"\s*([^\W\d_][\w/.`()-]*(?:\s+[\w/.`()-]+){0,2}):\s+")
+_ITEM_BREAK = re.compile(r"[,;(]")
+LABEL_ITEMS, LABEL_ITEM_WORDS = 2, 2.0
+
+
+def describes_label(sentence: Sentence, text: str) -> bool:
+    """A labelled note: each item says something about the label, so the items relate to it.
+
+    Terse notes are how strong candidates write when time is short; what separates them from a
+    pasted term list is that every item is a phrase (a property, a cost, a contrast), not a lone
+    term.  Two items or more, of two words or more on average, make the note a set of claims.
+    """
+    head = _LABEL.match(text, sentence.start, sentence.end)
+    if head is None:
+        return False
+    items = [part for part in _ITEM_BREAK.split(text[head.end():sentence.end]) if _WORD.search(part)]
+    words = [len(_WORD.findall(part)) for part in items]
+    return len(items) >= LABEL_ITEMS and sum(words) / len(items) >= LABEL_ITEM_WORDS
+
+
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
     """A run of terms rather than an explanation: separated terms, repeats, or no function words.
 
@@ -234,7 +256,7 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True
     if len({t.stem for t in words}) / len(words) < 0.6:
         return True
-    if relates(sentence, text):
+    if relates(sentence, text) or describes_label(sentence, text):
         return False
     function_words = sum(1 for t in words if _function_word(t, text))
     # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".

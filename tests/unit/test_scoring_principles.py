@@ -81,3 +81,14 @@ def test_irregular_past_tense_matches_the_present_form() -> None:
     take = _grade("core.gil", "Under the GIL the CPU-bound threads just take turns on the interpreter.")
     assert took.score == take.score > 0
     assert _level(took, "cpu-vs-io") == _level(take, "cpu-vs-io") >= 1
+
+
+def test_a_labelled_note_describes_its_label_while_a_labelled_term_list_stays_a_list() -> None:
+    # "X: what is true of X, item by item" is how a candidate writes when time is short; a label
+    # followed by lone terms is still a pasted list.
+    qid = "core.comprehension-vs-generator"
+    notes = _grade(qid, "Generator expression: lazy, hands out one item at a time, memory stays constant. "
+                        "List comprehension: eager, the whole list sits in memory, you can loop over it again.")
+    listed = _grade(qid, "Key terms: generator, lazy, iterator, memory, list, eager, comprehension, loop.")
+    assert _level(notes, "lazy-vs-eager") >= 2
+    assert listed.score == 0
