@@ -10,7 +10,6 @@ code unisolated.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Awaitable, Callable
 
 from bot.engine.models import Question, Rubric, ScoreResult
@@ -18,16 +17,15 @@ from bot.engine.ports import AnswerText, CodeRunner, Scorer
 from bot.engine.signals import signal_for, with_tests
 from bot.engine.wording import rubric_only, tests_share
 from bot.sandbox.results import refused
-
-_FENCE = re.compile(r"```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
+from bot.scoring.fences import python_blocks
 
 
 def latest_code(parts: AnswerText) -> str | None:
     """The most recent submission that is code: a fenced block, or an answer that parses as Python."""
     for part in reversed(list(parts.parts)):
-        blocks = _FENCE.findall(part)
-        if blocks:
-            return "\n\n".join(b.strip("\n") for b in blocks)
+        found = python_blocks(part)
+        if found:
+            return "\n\n".join(b.code.strip("\n") for b in found)
         if "def " in part or "class " in part:
             try:
                 ast.parse(part)

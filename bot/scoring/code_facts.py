@@ -9,12 +9,12 @@ the evidence quoted is the line of code itself.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-_FENCE = re.compile(r"```[^\n`]*\n(.*?)```", re.DOTALL)
+from bot.scoring.fences import blocks
+
 _COUNTER_NAMES = frozenset({"Counter", "defaultdict"})
 _LOG_NAMES = frozenset({"log", "logger", "logging", "_log", "LOG", "LOGGER"})
 _RANDOM_CALLS = frozenset({"uniform", "random", "randint", "randrange", "expovariate", "triangular"})
@@ -36,7 +36,7 @@ class _Block:
 
 
 def _blocks(text: str) -> Iterator[_Block]:
-    fenced = [(m.group(1), m.start(1)) for m in _FENCE.finditer(text)]
+    fenced = [(b.code, b.start) for b in blocks(text)]
     if not fenced and ("def " in text or "class " in text):
         fenced = [(text, 0)]
     for source, offset in fenced:

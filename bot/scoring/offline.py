@@ -36,6 +36,7 @@ from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
 from bot.scoring.code_facts import CodeFact, code_facts
+from bot.scoring.fences import blocks
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import (
     CompiledCriterion,
@@ -69,7 +70,6 @@ RECOGNISED = 2
 UNSURE_WORDS, UNSURE_BELOW, UNSURE_RECOGNISED = 60, 50, 2
 # What is left of a score, after its cap, when the answer states a misconception.
 MISCONCEPTION_FACTOR = 0.5
-_FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n(.*?)```", re.DOTALL)
 # Where one note of a chain ends and the next begins ("collectors -> Kafka -> stream job; alert on lag").
 _STAGE_BREAK = re.compile(r"->|=>|\u2192|;|\(|\)")
 
@@ -382,9 +382,8 @@ def _quote(text: str, hit: _Hit) -> str:
 
 
 def _syntax_notes(text: str) -> list[str]:
-    blocks = _FENCE.findall(text) or [text]
     notes = []
-    for block in blocks:
+    for block in [b.code for b in blocks(text)] or [text]:
         try:
             ast.parse(block)
         except SyntaxError as exc:

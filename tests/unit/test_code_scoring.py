@@ -7,6 +7,7 @@ from bot.content.paths import content_root
 from bot.engine.models import CodeCheck, CodingTask
 from bot.engine.ports import AnswerText
 from bot.scoring.code import CodeAwareScorer, latest_code
+from bot.scoring.code_facts import code_facts
 from bot.scoring.offline import OfflineScorer
 
 BANK = QuestionBank.load(content_root())
@@ -88,3 +89,15 @@ async def test_a_behavioral_answer_gets_the_star_breakdown_with_its_grade() -> N
     assert "action ✓" in note and "2.4 s to 180 ms" in note
     prose = await StoryAwareScorer(OfflineScorer()).score(GIL, BANK.rubric(GIL.id), AnswerText([story]), frozenset())
     assert not any(n.startswith("STAR:") for n in prose.notes)
+
+
+def test_the_code_that_is_run_is_the_code_that_earns_rubric_credit() -> None:
+    # One reading of fences for both: a block tagged in any spelling of Python is run and credited,
+    # a block in another language is neither run nor read as Python.
+    code = "def flatten(d, parent=''):\n    if not d:\n        return {}\n    return flatten({})\n"
+    for info in ("Python3", "py title=solution.py", ""):
+        answer = f"Recursive:\n```{info}\n{code}```"
+        assert latest_code(AnswerText([answer])) == code.strip("\n")
+        assert code_facts(answer), info
+    sql = "Not code to run:\n```sql\nSELECT 1;\n```"
+    assert latest_code(AnswerText([sql])) is None
