@@ -36,7 +36,7 @@ from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
 from bot.scoring.code_facts import CodeFact, code_facts
-from bot.scoring.fences import blocks
+from bot.scoring.fences import blocks, python_blocks
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import (
     CompiledCriterion,
@@ -382,8 +382,10 @@ def _quote(text: str, hit: _Hit) -> str:
 
 
 def _syntax_notes(text: str) -> list[str]:
+    """Where the answer's Python does not parse; a block in another language (SQL, shell) is not Python."""
+    sources = [b.code for b in python_blocks(text)] if blocks(text) else [text]
     notes = []
-    for block in [b.code for b in blocks(text)] or [text]:
+    for block in sources:
         try:
             ast.parse(block)
         except SyntaxError as exc:

@@ -101,3 +101,12 @@ def test_the_code_that_is_run_is_the_code_that_earns_rubric_credit() -> None:
         assert code_facts(answer), info
     sql = "Not code to run:\n```sql\nSELECT 1;\n```"
     assert latest_code(AnswerText([sql])) is None
+
+
+def test_only_python_blocks_are_checked_for_syntax() -> None:
+    answer = ("The index first:\n```sql\nCREATE INDEX ON orders (customer_id);\n```\n"
+              f"then the function:\n```python\n{SOLUTION}```")
+    notes = OfflineScorer().grade(FLATTEN, BANK.rubric(FLATTEN.id), answer).notes
+    assert not any("does not parse" in n for n in notes)
+    broken = OfflineScorer().grade(FLATTEN, BANK.rubric(FLATTEN.id), "```python\ndef flatten(d:\n```").notes
+    assert any("does not parse" in n for n in broken)
