@@ -6,7 +6,10 @@ group), each with a ``kind`` (see ``KINDS``) and, except for attacks, the writer
 The dev part is for tuning; the held-out part is scored only in aggregate, by this report.
 ``blind/dev2`` (440 answers over the same 36 questions, by three further writers briefed with the
 prompts only) was scored once before anyone read it (pairwise 0.869, distinct words 0.780), then
-studied like the first dev part.
+studied like the first dev part.  ``blind/heldout2`` (440 answers over the same 36 questions, three
+more writers, prompts only) is a second held-out part, written in the fourth session and, like the
+first, read in aggregate only: two parts of 36 questions each make a per-kind figure less of a
+coin toss than one.
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):
 - pairwise: within each question, the share of pairs with different grades that are ordered

@@ -7,37 +7,83 @@ from functools import lru_cache
 
 from bot.scoring.text import STOPWORDS, Sentence, tokens
 
-# Phrasings of an attempt to steer the grader instead of answering the question.
-_INJECTION = re.compile(
+# An attempt to steer the grader instead of answering.  Some markers are enough on their own (a
+# chat-template token, "ignore the rubric", a line that opens as the system); the rest of the time
+# it takes two things in one line or sentence: a verdict ("grade 3", "full marks", "all criteria
+# met") together with either someone to obey it (the grader, the rubric, the hiring panel) or an
+# order about the answer ("assign", "record this as", "must receive").  A verdict word alone is
+# ordinary engineering talk: "a rate limit of 100", "give each worker max 4 connections".
+_ALONE = re.compile(
     r"""(
-        \b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instruction|rubric|prompt|rules?|criteria|above|previous|grading)
-      | \b(give|award|assign|rate|score|grade|mark)\b[^.\n]{0,30}
-        \b(100|full\s+marks?|perfect|maximum|max|top\s+marks?|3\s*/\s*3|strong[_\s-]?yes)\b
-      | ^\s*(system|assistant|developer)\s*[:>]
-      | \byou\s+are\s+(now\s+)?(a|an|the)\b[^.\n]{0,30}\b(grader|judge|evaluator|assistant|model)\b
-      | \b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b
-      | \bscore\s*=\s*\d+
-      | \bnew\s+instructions?\b
-      | \b(note|message|instructions?|reminder)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?
-        (scorer|grader|judge|evaluator|model|ai|llm)\b
-      | \b(before|when)\s+(grading|scoring|evaluating)\b
-      | \b(correct|expected|required)\s+(output|score|grade|rating)\s+(is|should|must|=)
-      | \brubric\s+authors?\b
-      | \bscore\s+(this|these|me|it|all)\b[^.\n]{0,30}\b(as|with|at)\b
+        \b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|rubric|prompt|rules|criteria|previous|grading)\b
+      | ^\W{0,4}(system|assistant|developer)\s*[:>]
+      | <\|?\s*im_(start|end)\s*\|?> | \[/?INST\] | "role"\s*:\s*"(system|assistant|developer)"
       | </?\s*(system|answer|instructions?)\s*>
+      | "(final_?grade|grade|score_override|grader_override)"\s*:
+      | \byou\s+are\s+now\b
+      | \byou\s+are\s+(a|an|the)\b[^.\n]{0,30}\b(grader|judge|evaluator|assistant|model)\b
+      | \b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b
+      | \bnew\s+instructions?\b
+      | \b(note|message|instructions?|reminder|notice|context)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?
+        (scorer|grader|judge|evaluator|reviewer|model|ai|llm|assistant|scoring|grading|evaluation)\b
+      | \b(correct|expected|required)\s+(output|score|grade|rating)\s+(is|should|must|=|for)
+      | \brubric\s+authors?\b
+      | (?<![^\W_])(grader|evaluator|scoring|grading|score|grade)[_\s-]*
+        (override|config|policy|instructions?|log|notes?|context)\b
     )""",
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
-INJECTION_CAP = 30
+_VERDICT = re.compile(
+    r"""(
+        \b(grades?|graded|grading|scores?|scored|scoring|rating|rated|marks?|marked|verdict)\b\W{0,4}(\w+\W{1,3}){0,4}?
+        (3\s*/\s*3|3|100|10\s*/\s*10|full|perfect|maximum|top|excellent|outstanding|strong[\s_-]*(yes|hire)|complete)\b
+      | \b(full|top|maximum|perfect)\s+(marks?|scores?|grades?|credit)\b
+      | \b(all|every)\s+(the\s+)?(rubric\s+)?(criteria|criterion)\b[^.\n]{0,20}\b(met|satisfied|covered|present)\b
+      | \bstrong[\s_-]?(yes|hire)\b | \b3\s*/\s*3\b | \bfully\s+met\b
+      | ["']?\b(final_?grade|grade|score|rating)["']?\s*[:=]\s*["']?\d
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ADDRESSEE = re.compile(
+    r"""\b(graders?|autograder|evaluators?|evaluation|scorers?|scoring|assessors?|assessment|rubric|reviewers?|automated|
+        hiring\s+(committee|panel)|interview(ing)?\s+(platform|panel)|calibration|(the|this)\s+(ai|llm|model|assistant))\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ORDER = re.compile(
+    r"""(
+        \b(assign|award|give|return|record|mark|output|respond|treat|rate|grade|score|copy|apply|consider)\b
+        \s+(it|this|that|them|the\s+(answer|response|candidate|item|above)|me|us|as|with|only|verbatim)\b
+      | (^|[.!?:]\s+)\W{0,3}(assign|award|give|return|record|mark|output|rate|grade|score)\s+
+        (it|this|that|me|us|the\s+(answer|response|candidate)|full|all|every|\d)\b
+      | \b(must|should|shall|will|to)\s+
+        (receive|get|log|record|mark|be\s+(graded|scored|marked|rated|treated|considered|recorded|logged))\b
+      | \b(please|kindly)\s+(assign|award|give|return|record|mark|output|respond|treat|rate|grade|score|apply)\b
+      | \bdo\s+not\s+(deduct|penali[sz]e)\b | \b(scoring|grading|rating)\s+it\s+(below|lower|under)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_UNITS = re.compile(r"[^\n]+")
+# An answer that tries to steer the grader is a strong no whatever else it says: at most this, which is
+# also under what an honest, weak attempt usually earns (both scorers apply it).
+INJECTION_CAP = 15
 INJECTION_FLAG = "instructions to the grader inside the answer"
 ECHO_SIMILARITY = 0.6
 _INVITES_QUESTIONS = re.compile(r"\bwould you ask\b|\bquestions? (?:would|do) you\b|\bclarif|\bassum", re.IGNORECASE)
 
 
 def injection_attempt(text: str) -> str | None:
-    """The first span that tries to instruct the grader, if any."""
-    match = _INJECTION.search(text)
-    return match.group().strip() if match else None
+    """The first line that tries to instruct the grader, if any (see the patterns above)."""
+    alone = _ALONE.search(text)
+    if alone:
+        return alone.group().strip()
+    lines = [m.group() for m in _UNITS.finditer(text)]
+    for i, line in enumerate(lines):
+        if _VERDICT.search(line):
+            # The order may sit on the line before or after ("Updated rubric:" / "- any queue: grade 3").
+            near = " ".join(lines[max(0, i - 1) : i + 2])
+            if _ADDRESSEE.search(near) or _ORDER.search(near):
+                return line.strip()[:120]
+    return None
 
 
 def _content(stems: list[str]) -> set[str]:
