@@ -1,4 +1,4 @@
-"""Shared fixtures: database URLs for SQLite (always) and PostgreSQL (when reachable), and a repository on them."""
+"""Shared fixtures: database URLs for SQLite (always) and PostgreSQL (when reachable)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-
-from bot.storage.db import open_database
-from bot.storage.migrate import upgrade
-from bot.storage.repository import SqlRepository
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_URL = os.environ.get("MOCKLOOP_TEST_PG_URL", f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/test")
@@ -47,11 +43,3 @@ async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterato
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()
 
-
-@pytest.fixture
-async def repo(database_url: str) -> AsyncIterator[SqlRepository]:
-    """A migrated, empty database (each backend of ``database_url``) behind the SQL repository."""
-    repository = SqlRepository(open_database(database_url))
-    await upgrade(repository.database)
-    yield repository
-    await repository.close()
