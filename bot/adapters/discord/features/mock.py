@@ -17,7 +17,9 @@ from bot.adapters.discord.features.schedule import ScheduleCommands
 from bot.adapters.discord.services import Services, services_of
 
 
-class MockCog(RoundCommands, ScheduleCommands, HistoryCommands, commands.GroupCog, group_name="mock",
+# CogMeta reads the MRO from its far end, so the last mixin's subcommands are listed first: the round
+# commands lead, as they did before the split.
+class MockCog(HistoryCommands, ScheduleCommands, RoundCommands, commands.GroupCog, group_name="mock",
               group_description="Timed mock interview rounds"):
     def __init__(self, services: Services) -> None:
         self.services = services
