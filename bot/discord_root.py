@@ -20,11 +20,11 @@ import yarl
 
 from bot.adapters.discord.bot import MockLoopBot
 from bot.adapters.discord.chart_worker import ChartRenderer
-from bot.adapters.discord.groups import GroupStarter
+from bot.adapters.discord.features.groups import GroupStarter
+from bot.adapters.discord.features.peer.desk import PeerDesk
+from bot.adapters.discord.features.schedule import DiscordScheduleNotifier
 from bot.adapters.discord.loop_watch import LoopWatch
 from bot.adapters.discord.notifier import DiscordNotifier
-from bot.adapters.discord.peer_desk import PeerDesk
-from bot.adapters.discord.scheduling import DiscordScheduleNotifier
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.timers import SessionTimers
 from bot.bootstrap import (

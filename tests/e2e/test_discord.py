@@ -154,8 +154,14 @@ def is_scorecard(message: StoredMessage) -> bool:
 async def test_a_whole_round_in_a_private_thread(tmp_path: Path) -> None:
     async with world(tmp_path) as w:
         em = w.emulator
-        synced = {c["name"] for c in em.synced_commands(w.guild)}
-        assert {"mock", "privacy", "mockadmin"} <= synced
+        synced = {c["name"]: c for c in em.synced_commands(w.guild)}
+        assert {"mock", "privacy", "mockadmin"} <= set(synced)
+        # /mock and /mockadmin are each one group, their subcommands written by several features.
+        assert {o["name"] for o in synced["mock"]["options"]} == {
+            "start", "loop", "end", "skip", "hint", "status", "schedule", "schedules", "unschedule", "plan",
+            "history", "report"}
+        assert {o["name"] for o in synced["mockadmin"]["options"]} == {"channel", "budget", "code", "group", "show"}
+        assert synced["mockadmin"]["default_member_permissions"] == str(1 << 5)  # Manage Server, group included
 
         thread = await w.start_round("design", "senior")
         assert thread.is_private_thread

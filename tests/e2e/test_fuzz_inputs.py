@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.discord.cogs.answers import MAX_CODE_BYTES
+from bot.adapters.discord.features.rounds.answers import MAX_CODE_BYTES
 from bot.bootstrap import load_bank
 from bot.cli import main
 from bot.engine.limits import MAX_ANSWER_CHARS, clean_text

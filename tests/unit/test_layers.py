@@ -70,3 +70,20 @@ def test_nothing_below_the_composition_roots_imports_bootstrap() -> None:
     importers = {_part(m) for m, path in modules(ROOT, "bot").items()
                  if any(t == "bot.bootstrap" or t.startswith("bot.bootstrap.") for t in named(m, path))}
     assert importers - ROOTS == set()
+
+
+def test_the_discord_adapters_shared_modules_leave_the_features_to_themselves() -> None:
+    """A feature's code is in ``features``; the shared modules name a feature only to set it up (the client)
+    or to put a round's buttons under each question (the notifier)."""
+    features = "bot.adapters.discord.features"
+    allowed = {"bot.adapters.discord.bot": {features},
+               "bot.adapters.discord.notifier": {f"{features}.rounds.buttons"}}
+    wrong: dict[str, set[str]] = defaultdict(set)
+    for module, path in modules(ROOT, "bot").items():
+        if not module.startswith("bot.adapters.discord") or module.startswith(features):
+            continue
+        for target in named(module, path):
+            if target.startswith(features) and not any(target == a or target.startswith(a + ".")
+                                                       for a in allowed.get(module, set())):
+                wrong[module].add(target)
+    assert not wrong, dict(wrong)

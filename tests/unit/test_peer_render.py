@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.adapters.discord import peer_render
+from bot.adapters.discord.features.peer import render as peer_render
 from bot.adapters.discord.render import EMBEDS_TOTAL, embed_size
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root

@@ -1,40 +1,34 @@
 """The Discord client: an ``AutoShardedBot`` holding the services, its cogs and persistent buttons.
 
-Built only by the composition root, which passes everything in.  On start it registers the
-buttons' custom_id template (so old questions' buttons keep working), syncs the slash
-commands (to one guild instantly when ``DISCORD_DEV_GUILD_ID`` is set, else globally), starts
-the timer dispatcher (question deadlines, reminders and scheduled rounds are rows in the
-database, so they outlive the process) and takes up every session of its shards that was
-running when the process stopped: whatever its thread had not shown yet is shown from the
-outbox, and deadlines that passed meanwhile close their question or round on the first tick,
-with a note.
+Built only by the composition root, which passes everything in.  On start it sets up every
+feature in ``FEATURES`` (their cogs, and their buttons' custom_id templates, so old questions'
+buttons keep working), syncs the slash commands (to one guild instantly when
+``DISCORD_DEV_GUILD_ID`` is set, else globally), starts the timer dispatcher (question deadlines,
+reminders and scheduled rounds are rows in the database, so they outlive the process) and takes
+up every session of its shards that was running when the process stopped: whatever its thread
+had not shown yet is shown from the outbox, and deadlines that passed meanwhile close their
+question or round on the first tick, with a note.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord.cogs.admin import AdminCog
-from bot.adapters.discord.cogs.answers import AnswersCog
-from bot.adapters.discord.cogs.mock import MockCog
-from bot.adapters.discord.cogs.peer import PeerCog
-from bot.adapters.discord.cogs.privacy import PrivacyCog
-from bot.adapters.discord.cogs.star import CoachButton, StarCog
-from bot.adapters.discord.groups import JoinButton
-from bot.adapters.discord.peer_desk import PeerDesk
-from bot.adapters.discord.peer_views import DYNAMIC_ITEMS as PEER_ITEMS
-from bot.adapters.discord.scheduling import StartButton
+from bot.adapters.discord.features import admin, groups, mock, peer, privacy, rounds, schedule, star
+from bot.adapters.discord.features.peer.desk import PeerDesk
 from bot.adapters.discord.services import Services
-from bot.adapters.discord.views import SessionButton
-from bot.adapters.discord.voice import TranscriptButton
 from bot.engine.errors import EngineError
 
 log = logging.getLogger(__name__)
+# Each feature's setup adds its cogs and persistent buttons (see ``features``): a new feature is one entry here.
+FEATURES: tuple[Callable[[commands.AutoShardedBot], Awaitable[None]], ...] = (
+    mock.setup, rounds.setup, privacy.setup, admin.setup, star.setup, schedule.setup, groups.setup, peer.setup)
 
 
 def intents(message_content: bool) -> discord.Intents:
@@ -60,12 +54,8 @@ class MockLoopBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         s = self.services
-        for cog in (MockCog(s), AnswersCog(s, self), PrivacyCog(s), AdminCog(s), StarCog(s, self)):
-            await self.add_cog(cog)
-        self.add_dynamic_items(SessionButton, StartButton, JoinButton, CoachButton, TranscriptButton)
-        if self.peer_desk is not None:
-            await self.add_cog(PeerCog(s, self.peer_desk))
-            self.add_dynamic_items(*PEER_ITEMS)
+        for setup in FEATURES:
+            await setup(self)
         s.charts.start()
         s.scheduler.dispatcher.start()
         if self.dev_guild_id is not None:

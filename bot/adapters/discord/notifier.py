@@ -24,12 +24,12 @@ import discord
 
 from bot.adapters.discord import render
 from bot.adapters.discord.chart_worker import ChartRenderer
+from bot.adapters.discord.features.rounds.buttons import question_view
 from bot.adapters.discord.ports import Outbox, Room, Rooms
 from bot.adapters.discord.relay import Relay
 from bot.adapters.discord.split import split_text
 from bot.adapters.discord.stream import stream_edits
 from bot.adapters.discord.timers import SessionTimers
-from bot.adapters.discord.views import question_view
 from bot.engine import events as ev
 from bot.engine import wording
 from bot.engine.ports import Clock, Debriefer, QuestionBank

@@ -1,9 +1,10 @@
-"""Scheduled rounds on Discord: the /mock schedule commands, the reminder and Start messages.
+"""Scheduled rounds and prep plans on Discord: ``/mock schedule|schedules|unschedule|plan``, the
+reminder and Start messages.
 
 When a scheduled round is due the candidate gets a direct message with a Start button; if their
 DMs are closed, the message goes to the server's group channel (or the channel they scheduled
 from) and mentions only them.  Start opens the round in a private thread of that channel, exactly
-like ``/mock start``.
+like ``/mock start``.  The commands are a mixin of the one /mock cog (``features.mock``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
+from bot.adapters.discord.choices import LEVEL_CHOICES, ROUND_CHOICES, TRACK_CHOICES
+from bot.adapters.discord.features.rounds.starting import open_round
 from bot.adapters.discord.ports import GuildSettingsStore
 from bot.adapters.discord.services import Services, services_of
-from bot.adapters.discord.starting import open_round
 from bot.adapters.discord.views import ConfirmView, OwnedItem
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
@@ -163,7 +166,7 @@ async def user_zone(s: Services, user_id: str, given: str | None, fallback: str 
     return zone(name)
 
 
-async def schedule(s: Services, interaction: discord.Interaction[Any], when: str, kind: RoundKind, level: Level,
+async def _schedule(s: Services, interaction: discord.Interaction[Any], when: str, kind: RoundKind, level: Level,
                    repeat: str | None, timezone: str | None, remind: int | None) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     if interaction.guild is None or not isinstance(interaction.channel, discord.TextChannel):
@@ -199,7 +202,7 @@ async def schedule(s: Services, interaction: discord.Interaction[Any], when: str
                                     ephemeral=True)
 
 
-async def schedules(s: Services, interaction: discord.Interaction[Any]) -> None:
+async def _schedules(s: Services, interaction: discord.Interaction[Any]) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     rows = await s.scheduler.store.active(await s.user_id(interaction.user))
     if not rows:
@@ -210,7 +213,7 @@ async def schedules(s: Services, interaction: discord.Interaction[Any]) -> None:
     await interaction.followup.send("\n".join(lines)[:2000], ephemeral=True)
 
 
-async def unschedule(s: Services, interaction: discord.Interaction[Any], ident: str) -> None:
+async def _unschedule(s: Services, interaction: discord.Interaction[Any], ident: str) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         gone = await s.scheduler.cancel(await s.user_id(interaction.user), ident)
@@ -225,7 +228,7 @@ async def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
 
 
 
-async def plan(s: Services, interaction: discord.Interaction[Any], weeks: int | None, days: str | None,
+async def _plan(s: Services, interaction: discord.Interaction[Any], weeks: int | None, days: str | None,
                at: str | None, timezone: str | None, level: Level, track: Track) -> None:
     """Without ``weeks``: the active plan's progress.  With it: a new plan (replacing one after a yes)."""
     await interaction.response.defer(ephemeral=True, thinking=True)
@@ -274,3 +277,60 @@ async def plan(s: Services, interaction: discord.Interaction[Any], weeks: int | 
     lines += [f"Week {n}: {title}" for n, title in enumerate(made.titles, start=1)]
     lines.append("`/mock plan` shows your progress; `/mock schedules` lists the drills.")
     await interaction.followup.send("\n".join(lines), ephemeral=True)
+
+
+class ScheduleCommands(commands.Cog):
+    """The /mock subcommands of schedules and plans; a mixin of the one /mock cog (``features.mock``)."""
+
+    services: Services
+
+    @app_commands.command(name="schedule")
+    @app_commands.describe(when='e.g. "tomorrow 18:00", "2026-12-01 09:30", "in 2h", "every mon,thu 19:00"',
+                           round="which interview round", level="the level you are interviewing for (default mid)",
+                           repeat="repeat a one-off time", timezone="your IANA timezone, remembered (e.g. Europe/Berlin)",
+                           remind="minutes before to remind you (default 15, 0 for none)")
+    @app_commands.choices(round=ROUND_CHOICES, level=LEVEL_CHOICES, repeat=REPEAT_CHOICES)
+    async def schedule(self, interaction: discord.Interaction[Any], when: app_commands.Range[str, 1, 100],
+                       round: app_commands.Choice[str], level: app_commands.Choice[str] | None = None,
+                       repeat: app_commands.Choice[str] | None = None, timezone: str | None = None,
+                       remind: app_commands.Range[int, 0, 1440] | None = None) -> None:
+        """Schedule a mock round: a reminder before, then a Start button at the time."""
+        await _schedule(self.services, interaction, when, RoundKind(round.value),
+                        Level(level.value) if level else Level.MID, repeat.value if repeat else None, timezone, remind)
+
+    @schedule.autocomplete("timezone")
+    async def _timezones(self, interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+        return await timezone_choices(current)
+
+    @app_commands.command(name="schedules")
+    async def schedules(self, interaction: discord.Interaction[Any]) -> None:
+        """Your scheduled rounds, with the next time in your timezone."""
+        await _schedules(self.services, interaction)
+
+    @app_commands.command(name="unschedule")
+    @app_commands.describe(id="the schedule's id from /mock schedules (the first characters are enough)")
+    async def unschedule(self, interaction: discord.Interaction[Any], id: str) -> None:
+        """Remove a scheduled round."""
+        await _unschedule(self.services, interaction, id)
+
+    @app_commands.command(name="plan")
+    @app_commands.describe(weeks="a new plan of 4 to 6 weeks; leave out to see your progress",
+                           days='practice days (default "tue,thu")', at="time of day (default 19:00)",
+                           timezone="your IANA timezone, remembered", level="your target level (default mid)",
+                           track="your framework (default any)")
+    @app_commands.choices(level=LEVEL_CHOICES, track=TRACK_CHOICES)
+    async def plan(self, interaction: discord.Interaction[Any], weeks: app_commands.Range[int, 4, 6] | None = None,
+                   days: str | None = None, at: str | None = None, timezone: str | None = None,
+                   level: app_commands.Choice[str] | None = None, track: app_commands.Choice[str] | None = None) -> None:
+        """A prep plan: a few drills a week, one area per week, with your progress."""
+        await _plan(self.services, interaction, weeks, days, at, timezone,
+                    Level(level.value) if level else Level.MID, Track(track.value) if track else Track.ANY)
+
+    @plan.autocomplete("timezone")
+    async def _plan_timezones(self, interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+        return await timezone_choices(current)
+
+
+async def setup(client: commands.AutoShardedBot) -> None:
+    """The Start button of a due round, rebuilt from its custom_id after a restart."""
+    client.add_dynamic_items(StartButton)

@@ -13,7 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import discord
 
-from bot.adapters.discord import peer_render
+import bot.adapters.discord.features.peer.render as peer_render
 from bot.engine.peer_grading import CriterionBrief, InterviewerBrief
 
 PID = r"(?P<pid>[0-9a-f]{32})"
@@ -27,7 +27,7 @@ BUTTONS = {"confirm": ("I'm here", discord.ButtonStyle.success),
 
 @runtime_checkable
 class PeerActions(Protocol):
-    """What a press does; implemented by :class:`bot.adapters.discord.peer_desk.PeerDesk`."""
+    """What a press does; implemented by :class:`bot.adapters.discord.features.peer.desk.PeerDesk`."""
 
     async def press(self, interaction: discord.Interaction[Any], action: str, pairing_id: str) -> None: ...
 

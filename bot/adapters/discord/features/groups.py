@@ -3,7 +3,8 @@ each member gets their own private thread with their own round (the same as ``/m
 
 The announcement's Join button is persistent (its custom_id carries the group) and toggles:
 pressing it again leaves.  The start is a timer like every other (``group:<id>``), so it survives
-restarts and fires in exactly one process.
+restarts and fires in exactly one process.  The command is ``/mockadmin group``: a mixin of the
+admin cog, so it keeps that group's Manage Server check.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import uuid
 from typing import Any
 
 import discord
+from discord import app_commands
+from discord.ext import commands
 
+from bot.adapters.discord.choices import LEVEL_CHOICES, ROUND_CHOICES
+from bot.adapters.discord.features.rounds.starting import open_round
+from bot.adapters.discord.features.schedule import user_zone
 from bot.adapters.discord.ports import Group
-from bot.adapters.discord.scheduling import user_zone
 from bot.adapters.discord.services import Services, services_of
-from bot.adapters.discord.starting import open_round
 from bot.engine.errors import EngineError
 from bot.engine.models import Level, RoundKind, Track
 from bot.scheduling.ports import Due
@@ -67,34 +71,46 @@ def join_view(group_id: str) -> discord.ui.View:
     return view
 
 
-async def create(s: Services, interaction: discord.Interaction[Any], when: str, kind: RoundKind, level: Level,
-                 timezone: str | None) -> None:
-    """``/mockadmin group``: announce the round with a Join button and set its start timer."""
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    assert interaction.guild is not None
-    user_id = await s.user_id(interaction.user)
-    try:
-        rule = parse(when, s.clock.now(), await user_zone(s, user_id, timezone, fallback="UTC"))
-        if not isinstance(rule, Once):
-            raise ScheduleError("A group round happens once; give one time, e.g. \"friday 18:00\".")
-    except ScheduleError as exc:
-        await interaction.followup.send(str(exc), ephemeral=True)
-        return
-    config = await s.guilds.get(interaction.guild.id)
-    channel = interaction.guild.get_channel(config.group_channel_id) if config.group_channel_id else interaction.channel
-    if not isinstance(channel, discord.TextChannel):
-        await interaction.followup.send("Run this in a text channel, or set one with `/mockadmin channel`.",
-                                        ephemeral=True)
-        return
-    group = Group(id=uuid.uuid4().hex, guild_id=str(interaction.guild.id), channel_id=str(channel.id), message_id=None,
-                  round=kind.value, level=level.value, starts_at=rule.at, state="open",
-                  created_by=str(interaction.user.id), created_at=s.clock.now())
-    await s.groups.add(group)
-    message = await channel.send(announcement(group, 0), view=join_view(group.id), allowed_mentions=NONE)
-    await s.groups.set(group.id, message_id=str(message.id))
-    await s.scheduler.dispatcher.put(Due(f"group:{group.id}", "group", rule.at, interaction.guild.id,
-                                         {"group": group.id}))
-    await interaction.followup.send(f"Announced in {channel.mention} with a Join button.", ephemeral=True)
+class GroupCommands(commands.Cog):
+    """``/mockadmin group``; a mixin of the admin cog (``features.admin``), whose permission checks it shares."""
+
+    services: Services
+
+    @app_commands.command(name="group")
+    @app_commands.describe(when='when it starts, e.g. "friday 18:00" or "in 2h"', round="which interview round",
+                           level="the level (default mid)", timezone="the timezone of `when` (default yours, else UTC)")
+    @app_commands.choices(round=ROUND_CHOICES, level=LEVEL_CHOICES)
+    async def group(self, interaction: discord.Interaction[Any], when: app_commands.Range[str, 1, 100],
+                    round: app_commands.Choice[str], level: app_commands.Choice[str] | None = None,
+                    timezone: str | None = None) -> None:
+        """Schedule a group round: members press Join and each gets a private thread when it starts."""
+        s = self.services
+        kind, chosen = RoundKind(round.value), Level(level.value) if level else Level.MID
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        assert interaction.guild is not None
+        user_id = await s.user_id(interaction.user)
+        try:
+            rule = parse(when, s.clock.now(), await user_zone(s, user_id, timezone, fallback="UTC"))
+            if not isinstance(rule, Once):
+                raise ScheduleError("A group round happens once; give one time, e.g. \"friday 18:00\".")
+        except ScheduleError as exc:
+            await interaction.followup.send(str(exc), ephemeral=True)
+            return
+        config = await s.guilds.get(interaction.guild.id)
+        channel = interaction.guild.get_channel(config.group_channel_id) if config.group_channel_id else interaction.channel
+        if not isinstance(channel, discord.TextChannel):
+            await interaction.followup.send("Run this in a text channel, or set one with `/mockadmin channel`.",
+                                            ephemeral=True)
+            return
+        group = Group(id=uuid.uuid4().hex, guild_id=str(interaction.guild.id), channel_id=str(channel.id), message_id=None,
+                      round=kind.value, level=chosen.value, starts_at=rule.at, state="open",
+                      created_by=str(interaction.user.id), created_at=s.clock.now())
+        await s.groups.add(group)
+        message = await channel.send(announcement(group, 0), view=join_view(group.id), allowed_mentions=NONE)
+        await s.groups.set(group.id, message_id=str(message.id))
+        await s.scheduler.dispatcher.put(Due(f"group:{group.id}", "group", rule.at, interaction.guild.id,
+                                             {"group": group.id}))
+        await interaction.followup.send(f"Announced in {channel.mention} with a Join button.", ephemeral=True)
 
 
 class GroupStarter:
@@ -137,3 +153,9 @@ class GroupStarter:
                 log.warning("group round %s: no round for a member (%s)", group.id[:8], exc)
         await channel.send(f"The group **{group.round}** round has started: {opened} private thread"
                            f"{'s' if opened != 1 else ''} opened.", allowed_mentions=NONE)
+
+
+async def setup(client: commands.AutoShardedBot) -> None:
+    """The Join button, rebuilt from its custom_id after a restart (the start timer is wired by the
+    composition root, which owns the dispatcher)."""
+    client.add_dynamic_items(JoinButton)

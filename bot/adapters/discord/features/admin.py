@@ -1,4 +1,8 @@
-"""/mockadmin: server settings, for members with the Manage Server permission."""
+"""/mockadmin: server settings, for members with the Manage Server permission.
+
+``/mockadmin group`` belongs to the group rounds feature and joins this group as a mixin
+(``features.groups``), under the same permission check.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord import groups
-from bot.adapters.discord.cogs.mock import LEVEL_CHOICES, ROUND_CHOICES
-from bot.adapters.discord.services import Services
-from bot.engine.models import Level, RoundKind
+from bot.adapters.discord.features.groups import GroupCommands
+from bot.adapters.discord.services import Services, services_of
 
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
-class AdminCog(commands.GroupCog, group_name="mockadmin", group_description="MockLoop settings for this server"):
+class AdminCog(GroupCommands, commands.GroupCog, group_name="mockadmin", group_description="MockLoop settings for this server"):
     def __init__(self, services: Services) -> None:
         self.services = services
         super().__init__()
@@ -51,17 +53,6 @@ class AdminCog(commands.GroupCog, group_name="mockadmin", group_description="Moc
             "off: coding answers are graded on the rubric only"
         await interaction.followup.send(f"Code execution {what}.", ephemeral=True)
 
-    @app_commands.command(name="group")
-    @app_commands.describe(when='when it starts, e.g. "friday 18:00" or "in 2h"', round="which interview round",
-                           level="the level (default mid)", timezone="the timezone of `when` (default yours, else UTC)")
-    @app_commands.choices(round=ROUND_CHOICES, level=LEVEL_CHOICES)
-    async def group(self, interaction: discord.Interaction[Any], when: app_commands.Range[str, 1, 100],
-                    round: app_commands.Choice[str], level: app_commands.Choice[str] | None = None,
-                    timezone: str | None = None) -> None:
-        """Schedule a group round: members press Join and each gets a private thread when it starts."""
-        await groups.create(self.services, interaction, when, RoundKind(round.value),
-                            Level(level.value) if level else Level.MID, timezone)
-
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[Any]) -> None:
         """Show this server's MockLoop settings."""
@@ -73,3 +64,7 @@ class AdminCog(commands.GroupCog, group_name="mockadmin", group_description="Moc
         code = "on" if config.code_execution else "off"
         await interaction.followup.send(f"Group round channel: {channel}\nDaily LLM budget per member: {budget}\n"
                                         f"Code execution: {code}", ephemeral=True)
+
+
+async def setup(client: commands.AutoShardedBot) -> None:
+    await client.add_cog(AdminCog(services_of(client)))

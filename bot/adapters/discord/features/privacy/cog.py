@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord.forgotten import Place, close_threads
+from bot.adapters.discord.features.privacy.forgotten import Place, close_threads
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.views import ConfirmView
 

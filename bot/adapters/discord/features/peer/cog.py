@@ -11,8 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import voice
-from bot.adapters.discord.peer_desk import PeerDesk
-from bot.adapters.discord.scheduling import stamp, user_zone
+from bot.adapters.discord.features.peer.desk import PeerDesk
+from bot.adapters.discord.features.schedule import stamp, user_zone
 from bot.adapters.discord.services import Services
 from bot.engine.context import Actor
 from bot.engine.errors import EngineError

@@ -16,8 +16,8 @@ from typing import Any
 
 import discord
 
-from bot.adapters.discord import peer_render as words
-from bot.adapters.discord import peer_views as ui
+import bot.adapters.discord.features.peer.render as words
+import bot.adapters.discord.features.peer.views as ui
 from bot.engine.models import Level, Question, RoundKind, Track
 from bot.engine.peer_grading import brief_for, compare
 from bot.engine.peer_ports import PeerStore
@@ -42,7 +42,7 @@ def discord_id(member: str) -> int:
 
 
 class PeerDesk:
-    """The peer feature's Discord side; implements :class:`~bot.adapters.discord.peer_views.PeerActions`."""
+    """The peer feature's Discord side; implements :class:`~bot.adapters.discord.features.peer.views.PeerActions`."""
 
     def __init__(self, service: PeerService, store: PeerStore, bank: QuestionBank, dispatcher: Dispatcher) -> None:
         self.service = service

@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import render, voice
-from bot.adapters.discord.forgotten import REHEARSAL_GONE, answer_gone
+from bot.adapters.discord.features.privacy.forgotten import REHEARSAL_GONE, answer_gone
 from bot.adapters.discord.services import Services, services_of
 from bot.adapters.discord.split import split_text
 from bot.adapters.discord.views import OwnedItem
@@ -206,3 +206,8 @@ class StarCog(commands.GroupCog, group_name="star", group_description="Rehearse 
         if not text.strip():
             return
         await advance(self.services, self.client, message.channel.id, "tell", text, spoken)
+
+
+async def setup(client: commands.AutoShardedBot) -> None:
+    await client.add_cog(StarCog(services_of(client), client))
+    client.add_dynamic_items(CoachButton)

@@ -2,7 +2,7 @@
 
 Only the candidate's messages count; everyone else's, and the bot's own, are ignored.  A ``.py``
 attachment is read as a code answer, within a size limit that is said out loud when exceeded; a voice
-message or audio file is transcribed and answers like typed text (see ``voice``).  In a thread
+message or audio file is transcribed and answers like typed text (see ``recordings``).  In a thread
 whose round was deleted by ``/privacy forget``, the first message gets one sentence saying so.
 """
 
@@ -15,7 +15,8 @@ import discord
 from discord.ext import commands
 
 from bot.adapters.discord import render, voice
-from bot.adapters.discord.forgotten import TYPED_GONE
+from bot.adapters.discord.features.privacy.forgotten import TYPED_GONE
+from bot.adapters.discord.features.rounds.recordings import in_round
 from bot.adapters.discord.ports import Room
 from bot.adapters.discord.services import Services
 from bot.adapters.discord.waiting import typing_while
@@ -63,7 +64,7 @@ class AnswersCog(commands.Cog):
         text = message.content
         recording = next((a for a in message.attachments if voice.is_audio(a)), None)
         if recording is not None:
-            spoken = await voice.in_round(self.services, message, room, recording)
+            spoken = await in_round(self.services, message, room, recording)
             if spoken is None and not text.strip():
                 return  # told why; the round goes on
             text = f"{text}\n\n{spoken}".strip() if spoken else text  # typed words are never dropped

@@ -1,8 +1,8 @@
 """Opening a round in a private thread, shared by ``/mock start``, a scheduled round's Start button
 and a group's start.
 
-It lives apart from the cogs and the buttons so that each of them imports it, and none has to
-import another (the cog module registers the schedule commands, so the reverse import was a cycle).
+It is the rounds feature's one public step: the schedule and groups features import this module
+and nothing else of rounds, so no arrow points back from rounds to them.
 """
 
 from __future__ import annotations

@@ -1,1 +1,0 @@
-"""Cogs translate Discord interactions into engine calls and render what comes back; nothing else."""
