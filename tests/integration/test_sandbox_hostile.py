@@ -62,8 +62,41 @@ def got(check: CodeCheck) -> str:
     return check.first_failure.got
 
 
+def _parent(pid: str) -> str | None:
+    try:
+        stat = (Path("/proc") / pid / "stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[1]  # the field after the state, past a name that may hold spaces
+
+
+def _another_suites(pid: str) -> bool:
+    """Whether the process descends from another test run on this machine (its sandbox, not ours).
+
+    Our own children count, and so do orphans adopted by init: an escaped child is what the check is for.
+    """
+    me = str(os.getpid())
+    seen = 0
+    while pid not in ("0", "1") and seen < 64:
+        if pid == me:
+            return False
+        try:
+            cmdline = (Path("/proc") / pid / "cmdline").read_bytes()
+        except OSError:
+            return False
+        if b"pytest" in cmdline:
+            return True
+        parent = _parent(pid)
+        if parent is None:
+            return False
+        pid, seen = parent, seen + 1
+    return False
+
+
 def leftovers(marker: str, grace: float = 2.0) -> list[str]:
-    """Command lines of host processes that contain ``marker``, after up to ``grace`` seconds."""
+    """Command lines of host processes that contain ``marker``, after up to ``grace`` seconds.
+
+    Another test run's sandboxes on the same machine are not ours to count."""
     deadline = time.monotonic() + grace
     while True:
         found = []
@@ -73,7 +106,7 @@ def leftovers(marker: str, grace: float = 2.0) -> list[str]:
                     cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
                 except OSError:
                     continue
-                if marker in cmdline and str(os.getpid()) != entry.name:
+                if marker in cmdline and str(os.getpid()) != entry.name and not _another_suites(entry.name):
                     found.append(cmdline)
         if not found or time.monotonic() > deadline:
             return found
