@@ -70,7 +70,7 @@ HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s
 
 # A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
 FINITE = re.compile(
-    rf"\b(?:was|were|is|are|am|'s|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told|ends?\s+up"
+    rf"\b(?:was|were|is|are|am|'s|'re|'m|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told|ends?\s+up"
     rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
     rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
     re.IGNORECASE,
@@ -127,7 +127,7 @@ RECAP = re.compile(r"\b(?:that'?s|that\s+is|that\s+was|this\s+was|so\s+that'?s)\
 _POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their)\s+(?:other\s+)?\w+(?:\s+team)?)"
                        r"\s+(?:really\s+|strongly\s+|still\s+)?(?:wanted|wants|want|preferred|prefers|prefer|insisted"
                        r"|pushed\s+for|argued\s+for)\b", re.IGNORECASE)
-_SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:i|we)\b", re.IGNORECASE)
+_SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:\w+ly,?\s+)?(?:i|we)\b", re.IGNORECASE)
 
 
 def recap(text: str) -> bool:

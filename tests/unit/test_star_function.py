@@ -11,6 +11,7 @@ import pytest
 
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import read
+from bot.scoring.star_discourse import positions
 from bot.scoring.star_measure import GENERAL, what_to_measure
 from bot.scoring.star_models import StarAnalysis
 from bot.scoring.star_quantity import has_change, quantities
@@ -726,3 +727,47 @@ def test_a_half_and_a_time_to_recover_counted_from_the_alarm_are_measures(senten
 
 def test_a_vague_span_told_up_front_frames_the_outcome_without_measuring_it() -> None:
     assert not quantities("Over a few months she got a lot more confident in reviews.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Our job as the weekend crew was to get the ferry timetable published before Friday.",
+    "My job as her onboarding buddy is to get her ready for the audit.",
+    "The stake was that the festival needed ticket scanning working by noon.",
+    "Our team needed to move the herbarium scans before the lease ran out.",
+    "After the third failed night I decided, okay, I'm going to rebuild the loader properly.",
+    "Nobody answered in the channel, so I quietly took it on and started reading the cron scripts.",
+    "My manager said to me, can you make sure the new archivist is actually learning the system.",
+])
+def test_a_goal_told_with_its_role_a_team_duty_a_resolve_or_a_request_is_a_task(sentence: str) -> None:
+    assert read(sentence).task >= 2.0, sentence
+
+
+def test_a_plan_judged_with_a_comparison_states_no_goal() -> None:
+    assert read("Looking at it now, the plan was a lot more realistic than the first draft.").task < 1.5
+
+
+def test_the_speakers_own_wishes_side_by_side_are_a_goal_not_a_disagreement() -> None:
+    # "I want to keep him ... and honestly I want him to stay" is one side wanting twice, not two sides.
+    assert positions(["I want to keep him", "and honestly I want him to have a reason to stay."]) == set()
+    assert positions(["She wants a rewrite", "and frankly I want a patch."]) == {0, 1}
+
+
+@pytest.mark.parametrize("closing", [
+    "After that she asked a lot more questions in the planning meetings.",
+    "I don't get those late-night calls as much now.",
+    "By the next market day things were back to normal.",
+])
+def test_a_degree_with_no_number_is_an_outcome_flagged_vague(closing: str) -> None:
+    story = ("At a farmers' market cooperative, our stall-booking form kept double-booking pitches. "
+             "The chair asked me to fix it before the spring season. "
+             f"I added a lock on each pitch, wrote a test for two bookings at once and moved the form to the new host. {closing}")
+    a = analyse(story)
+    assert a.components.result.present and a.vague_results, closing
+
+
+def test_a_contracted_state_after_the_last_step_reports_the_outcome() -> None:
+    story = ("My colleague at the tram operator wanted to replace our timetable parser outright and I wanted to patch it. "
+             "We had to agree before the winter schedule went out. "
+             "I wrote down the failure cases and we tried both on last year's data. "
+             "We're still on good terms.")
+    assert analyse(story).components.result.present
