@@ -26,6 +26,7 @@ from bot.scoring.star_discourse import (
     continues,
     flashback,
     imagined,
+    opens_on_a_step,
     positions,
     recap,
     states,
@@ -55,6 +56,8 @@ TASK_DECISIVE = 2.0  # one clear goal, duty or commitment
 DECISIVE = 2.5  # evidence strong enough to count a part as present even when another label wins
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
+# A second "that" clause after a lesson goes on drawing it: "what I learned is X, and that Y".
+_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+that\b", re.IGNORECASE)
 # Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
 _PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
 
@@ -76,6 +79,10 @@ def _read(all_units: list[Unit]) -> list[Cues]:
         if (cues.actor is None and before.actor and not cues.general
                 and all_units[i].sentence == all_units[i - 1].sentence and continues(all_units[i].text)):
             read_all[i] = replace(cues, actor=before.actor, action=max(cues.action, 2.5))
+    for i, unit in enumerate(all_units):
+        first_of_sentence = i == 0 or all_units[i - 1].sentence != unit.sentence
+        if first_of_sentence and read_all[i].actor is None and not read_all[i].general and opens_on_a_step(unit.text):
+            read_all[i] = replace(read_all[i], actor="I", action=max(read_all[i].action, 2.5))
     for i in positions([unit.text for unit in all_units]):
         read_all[i] = replace(read_all[i], task=0.0)
     return read_all
@@ -157,6 +164,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         if ((cues.result or (found and not cues.actor)) and previous and previous.label == "result"
                 and previous.unit.sentence == unit.sentence):
             label = "result"  # ", and we sold out in an hour" (or ": 99.95% last quarter") carries on its sentence's outcome
+        if (previous and previous.label == "lesson" and previous.unit.sentence == unit.sentence and not cues.actor
+                and _MORE_OF_THE_LESSON.match(unit.text)):
+            # "What I learned is that X, and that Y": the second clause goes on drawing the lesson; it reports nothing.
+            label, scores["result"] = "lesson", 0.0
         out.append(_Weighed(unit, cues, scores, label, tuple(found)))
     return out
 

@@ -106,9 +106,15 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\bi'?ll\s+own\b|\btook\s+(?:it|this|that)\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
          r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
-         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){0,3}to\s+(?!the\b|a\b)\w+"
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:[\w'-]+\s+){0,5}?to\s+(?!the\b|a\b)\w+"
+         # Wanting to avoid something is a stake: "I didn't want us to risk the launch".
+         r"|\b(?:i|we)\s+(?:didn'?t|did\s+not)\s+want\s+(?:\w+\s+){0,2}?to\b"
          r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:it|this|that|them)\s+(?:gone|fixed|done|stopped|sorted|solved"
-         r"|over|dead|automated)\b"
+         r"|over|dead|automated|\w+ed)\b"
+         # Asking to own a thing nobody owned, and claiming it: "that I become the owner", "this is just mine now".
+         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:become|became|be)\s+(?:the\s+|its\s+)?owners?\b"
+         r"|\b(?:this|that|it)\s+(?:is|was|'s)\s+(?:just\s+|all\s+|now\s+)?mine\b|\b(?:it|this|that)\s+(?:was|is)\s+my\s+(?:own\s+)?project\b"
+         r"|\b(?:told|tell|tells)\s+\w+(?:\s+\w+)?\s+(?:that\s+)?i\s+(?:was|am|'m)\s+(?:taking|owning|handling|fixing)\b"
          r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"
          r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|call|problem|remit|domain"
          r"|decision|patch)\b"
@@ -127,6 +133,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
+    # Holding the role that carries the duty: "I was incident commander", "I was my team's on-call lead that quarter".
+    (_rx(r"\bi\s+(?:was|am|'m)\s+(?:the\s+|an?\s+|(?:my|our|his|her|their)\s+(?:team'?s\s+)?)?(?:[\w'-]+\s+){0,2}?"
+         r"(?:lead|commander|owner|buddy|mentor|point\s+person|in\s+charge|release\s+engineer|maintainer|captain)\b"), 2.0),
     # Being the one on call is a duty; what could not be left broken is its stake.
     (_rx(r"\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+(?:the\s+)?(?:\w+\s+)?on[\s-]?call\b"), 1.5),
     (_rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
@@ -161,7 +170,7 @@ _PRESENT_DOING = (
     "|negotiate|mediate|facilitate|timebox|prioriti[sz]e|rotate|shadow|onboard|delegate|hire|interview|recruit|refine"
 )
 _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|actually|basically|personally|myself|even"
-           r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
+           r"|usually|always|normally|typically|often|generally|still|now|once|together|both|all|\w+ly|tend\s+to|try\s+to"
            r"|like\s+to)\s+)")
 # Spoken hedges and fillers, dropped before the cues are read.
 _HEDGES = _rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think|basically"
@@ -176,7 +185,10 @@ ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\
 
 # Outcome: markers, directions of change, things that were delivered or stopped.
 RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
-    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|(?:ended|end|ends)\s+up|net\s+effect"
+    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|it\s+(?:all\s+)?ended\s+with"
+         # "the result" opens an outcome as the subject of a statement ("the result was", "the outcome: ..."),
+         # not inside a noun phrase ("a hash of the result").
+         r"|(?<!of\s)the\s+(?:end\s+)?(?:result|outcome)s?(?=\s*(?:was|is|were|:|,|of\s+(?:that|this|it|all)\b))|ultimately|(?:ended|end|ends)\s+up|net\s+effect"
          r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is)"
          # Looking back from the outcome to the speaker's own step: "every release since we made that change".
          r"|since\s+(?:we|i)\s+(?:made|shipped|rolled\s+out|introduced|put\s+in|switched|changed|fixed|added|moved)"
@@ -246,7 +258,8 @@ def judged(text: str) -> bool:
     return vague(text) or bool(_EVALUATIVE.search(text))
 
 
-LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
+LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|what\s+(?:i|we)\s+took\s+from"
+             r"|in\s+hindsight|looking\s+back|next\s+time"
              r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
              r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
 

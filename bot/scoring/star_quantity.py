@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 _WORD_NUMBER = (
-    r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"(?:(?:a\s+(?:couple\s+of|few)\s+)(?:dozen|hundred|thousand)|zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand"
     r"|thousands|million|millions|tens|a\s+dozen|dozens|a\s+handful|half|a\s+third|a\s+quarter)"
 )
@@ -65,7 +65,7 @@ _RELATIVE = re.compile(
 # margin on a deadline: "with a full day to spare", "two days early".
 _DURATION = (r"\b(?:(?:within|in)\s+the\s+hour|(?:two|three|four|five)\s+nines)\b"
              r"|\bwith\s+(?:a|an|one|two|three|four|five|\d+)\s+(?:full\s+)?(?:minutes?|hours?|days?|weeks?)\s+to\s+spare\b"
-             r"|\b(?:a|an|one|two|three|four|five|\d+)\s+(?:days?|weeks?|hours?)\s+(?:early|ahead\s+of\s+(?:schedule|the\s+deadline))\b"
+             r"|\b(?:a|an|one|two|three|four|five|\d+)\s+(?:full\s+)?(?:days?|weeks?|hours?)\s+(?:early|ahead\s+of\s+(?:schedule|the\s+deadline))\b"
              r"|\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
              r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
 # A count of people or things said in words: "two of the people", "all six engineers", "every single team".
@@ -81,7 +81,9 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          r"(?:nothing|none|zero)\b|\b(?:not|never)\s+once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
-         r"|anyone\s+|anybody\s+|anything\s+)since\b|\bwithout\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b")
+         r"|anyone\s+|anybody\s+|anything\s+)since\b|\bwithout\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
+         # None at all: "nobody has to be on a call at all", "no pages at all over the holidays".
+         r"|\b(?:no|nobody|no\s+one|none|never|not)\b[^.,;]{0,40}?\bat\s+all\b")
 # A mark or a rating: "she scored 82 on the retake", "an NPS of 41".
 _MARK = r"\b(?:scored|score\s+of|rated|rating\s+of|nps\s+(?:of|went\s+to|is|was))\s+\d+(?:[.,]\d+)?\b"
 # How soon, counted in days or weeks: "on day two".
@@ -133,6 +135,10 @@ _TUNING = re.compile(
 _DEADLINE = re.compile(r"\bby\s+$", re.IGNORECASE)
 _SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:i|we)\b", re.IGNORECASE)
 _ONE = re.compile(r"one\b", re.IGNORECASE)
+_EVERY = re.compile(r"every\b", re.IGNORECASE)
+# The speaker finding how things stood, whoever acts in the clause: "... because I noticed it was an hour off".
+_OWN_FINDING = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:saw|found|noticed|discovered|realised|realized|spotted)\s+(?:that\s+)?"
+                          r"(?:it|this|there|they|(?:the|our)\s+[\w-]+)\s+(?:was|were|had)\b[^.,;]*$", re.IGNORECASE)
 _ONLY = re.compile(r"\b(?:only|just|to|down\s+to|exactly)\s*$", re.IGNORECASE)
 _FINDING = re.compile(r"\b(?:saw|see|sees|found|find|noticed|discovered|realised|realized|spotted|showed|shows)\b",
                       re.IGNORECASE)
@@ -142,7 +148,7 @@ _LEAD_WORDS = 3
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
                          r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
-                         r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
+                         r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
                          r"|without\s+a\s+single|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of)\b",
                          re.IGNORECASE)
@@ -210,8 +216,10 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # part of a name ("the N+1 query problem", "24/7") or of a clock time ("7:30"), not a count
     if _ONE.match(core) and not _ONLY.search(before[-12:]):
         return True  # "one team took ages", "the one explaining it": someone picked out, not a count
-    if action and _FINDING.search(before[-60:]):
+    if (action and _FINDING.search(before[-60:])) or _OWN_FINDING.search(before[-60:]):
         return True  # "I saw a scan over eighty million rows": what the speaker found, not what changed
+    if action and _EVERY.match(core):
+        return True  # "a test that hits every endpoint": the reach of the speaker's step, not what came of it
     if _FRAMED_SPAN.match(core) and not before.strip():
         return True  # "Over a few months he got more confident": when it was noticed, told up front
     if _VAGUE_SPAN.match(core) and (_FRAME.search(before[-30:]) or _OPENING_IN.match(before)):

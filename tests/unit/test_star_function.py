@@ -771,3 +771,78 @@ def test_a_contracted_state_after_the_last_step_reports_the_outcome() -> None:
              "I wrote down the failure cases and we tried both on last year's data. "
              "We're still on good terms.")
     assert analyse(story).components.result.present
+
+
+def test_the_result_opens_an_outcome_as_a_subject_not_inside_a_noun_phrase() -> None:
+    assert not read("I stored a checksum of the result next to every upload in the photo archive.").concluding
+    assert read("The result was that nobody re-keyed the orders by hand again.").concluding
+    assert read("It all ended with the two bakeries sharing one stock feed.").concluding
+
+
+def test_the_reach_of_the_speakers_step_is_no_measured_outcome() -> None:
+    assert not quantities("I wrote a probe that pings every label printer on the floor.", action=True)
+
+
+def test_what_the_speaker_noticed_is_the_problem_not_the_outcome() -> None:
+    assert not quantities("I rewrote the timer, because I noticed it was an hour off for the Lisbon riders.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The backlog of unread tickets went down from hundreds to a couple of dozen.",
+    "The new catalogue was ready a full day early.",
+    "Now nobody has to stay late on release nights at all.",
+])
+def test_counts_margins_and_none_at_all_said_in_words(sentence: str) -> None:
+    assert quantities(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "I was incident commander that night.",
+    "I was his onboarding buddy for the spring intake.",
+    "I didn't want us to lose the regulars.",
+    "I needed the finger-pointing between shifts to stop.",
+    "I wanted it settled without anyone feeling overruled.",
+    "I proposed to the director that I become the owner of the kiosk code.",
+    "And eventually I thought, okay, this is just mine now.",
+    "I told my lead I was taking it.",
+    "And since it was my project, I gave the estimate.",
+])
+def test_roles_stakes_and_claims_of_ownership_are_tasks(sentence: str) -> None:
+    assert read(sentence).task >= 2.0, sentence
+
+
+def test_a_lesson_is_drawn_not_an_outcome_and_its_second_clause_draws_it_too() -> None:
+    assert read("What I took from it is that a dry run is cheaper than an apology.").lesson >= 2.5
+    story = ("At a bike-sharing startup I argued with our data lead about where docking events should live. "
+             "We both dug in during a planning meeting. "
+             "Afterwards I asked her for a call and showed her a dashboard built both ways. "
+             "What I learned is that a demo beats a debate, "
+             "and that arguments like that belong in a one-on-one, not in front of nine people.")
+    a = analyse(story)
+    assert not a.components.result.present and not a.metrics
+
+
+def test_a_step_told_with_its_subject_dropped_is_the_speakers_action() -> None:
+    assert read("I once deleted the wrong bucket on a Friday.").actor == "I"
+    story = "Ran a bulk delete on the live stock table once, thinking my shell was still on the test copy."
+    assert analyse(story).components.action.present
+
+
+def test_someone_the_speaker_has_do_something_carries_on_the_speakers_step() -> None:
+    # The span is how long the new colleague shadowed, not a measured outcome.
+    story = ("A graduate joined our team of nine at a ferry booking site. "
+             "My job was getting her productive without drowning her. "
+             "I drew her a map of the three modules she would touch, "
+             "and had her shadow my code reviews for a couple of weeks before she did her own. "
+             "She settled in really well.")
+    a = analyse(story)
+    assert a.components.result.present and not a.metrics and a.vague_results
+
+
+def test_a_backstory_announced_by_name_goes_back_to_the_start() -> None:
+    story = ("It ended with the florist and me actually enjoying our weekly sync. "
+             "Backstory, I'm the only developer at a flower delivery shop "
+             "and she kept finding out about broken order forms from customers. "
+             "I wanted us to stop learning about breakage that way. "
+             "I added a form check that runs before every deploy and I walked her through the report it sends.")
+    assert analyse(story).components.result.present
