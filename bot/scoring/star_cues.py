@@ -234,7 +234,10 @@ _VAGUE = _rx(rf"\b(?:(?:much|a\s+lot|way|far|significantly|noticeably|really|so\
             r"|really\s+good|very\s+happy|happier"
             # A degree with no number to it: "asked a lot more questions", "I don't get those questions as much".
             r"|(?:a\s+lot|lots|much|far|way|so\s+much|quite\s+a\s+bit)\s+(?:more|less|fewer)|(?:more|less)\s+often"
-            r"|as\s+(?:much|often)(?!\s+as)|back\s+to\s+normal)\b")
+            r"|as\s+(?:much|often)(?!\s+as)|back\s+to\s+normal"
+            # How a thing came across, told with a linking verb: "the page felt snappy again", "it looks solid".
+            r"|(?:felt|feels|seemed|seems|looked|looks)\s+(?:(?:much|a\s+lot|so|really|very|quite|way|far)\s+)?"
+            r"(?:\w+(?:y|ier|ful|ive|able)|good|great|fine|fast|smooth|stable|solid|calm|right|better)(?:\s+again)?)\b")
 
 
 
@@ -247,6 +250,8 @@ def vague(text: str) -> bool:
 # without a number makes that outcome a claim the listener has to take on trust.
 _EVALUATIVE = _rx(
     r"\b(?:good|great|fine|okay|ok|well|positive|better|best|success\w*|smooth\w*|happ\w+|pleased|satisf\w+|glad|relieved"
+    # How people felt is a judgement of the outcome, whatever they felt: "everyone felt heard".
+    r"|fe(?:lt|els?)"
     r"|stable|reliable|nice|solid|excellent|amazing|awesome|impress\w*|grateful|thank\w*|prais\w+|valu\w+|confident"
     r"|comfortable|calm\w*|easier|simpler|cleaner|healthier|faster|quicker|safer|clearer|improv\w+|help\w*|solved"
     r"|difference|paid\s+off|trust\w*|liked|loved|appreciat\w+|enjoy\w*|complain\w*|fewer|less|scary|stress\w*"
@@ -264,7 +269,7 @@ LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|what
              r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
 
 # Habits told in general rather than one event.
-GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general|tend\s+to|every\s+time"
+GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general(?!\s*[.!?]*\s*$)|tend\s+to|every\s+time"
               r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
               # Hypotheticals describe what one would do, not what happened.
               r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
@@ -356,7 +361,7 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], hits: list[int]) ->
 
 
 # Words that open a clause inside another one: "before we started", "the people I mentored".
-_SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|if"
+_SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|how|if"
                           r"|unless|whenever|than"
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
 # "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase

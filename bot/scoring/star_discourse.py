@@ -81,7 +81,9 @@ HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s
 FINITE = re.compile(
     rf"\b(?:was|were|is|are|am|'s|'re|'m|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told|ends?\s+up"
     rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
-    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
+    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s"
+    # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
+    rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes)\b",
     re.IGNORECASE,
 )
 

@@ -846,3 +846,32 @@ def test_a_backstory_announced_by_name_goes_back_to_the_start() -> None:
              "I wanted us to stop learning about breakage that way. "
              "I added a form check that runs before every deploy and I walked her through the report it sends.")
     assert analyse(story).components.result.present
+
+
+def test_a_verb_in_a_how_clause_is_not_the_speakers_action() -> None:
+    assert read("The inspectors signed it off and they were satisfied with how we handled the recall.").actor is None
+
+
+def test_in_general_closing_a_clause_sums_up_an_outcome_it_states_no_rule() -> None:
+    assert not read("The volunteers liked the new rota a lot more, and the handovers got calmer in general.").general
+    assert read("In general I pair with every new volunteer on their first shift.").general
+
+
+@pytest.mark.parametrize("closing", [
+    "Our stock sheet feels much healthier now.",
+    "Looking at the shop floor afterwards, everyone felt heard.",
+])
+def test_how_an_outcome_felt_is_a_vague_outcome(closing: str) -> None:
+    story = ("Nobody owned the stock sheet at the village shop, so I set up a weekly count "
+             f"and we took turns entering it on Mondays. {closing}")
+    a = analyse(story)
+    assert a.components.result.present and a.vague_results, closing
+
+
+def test_an_impression_between_two_steps_is_an_outcome_told_as_a_judgement() -> None:
+    story = ("Our route planner at a courier firm got slower all week until a page took six seconds. "
+             "I found a loop that loaded each stop on its own and I rewrote it as one query. "
+             "The planner felt snappy again "
+             "and I also added an alert on the slowest page so we would see it sooner.")
+    a = analyse(story)
+    assert a.components.result.present and a.vague_results
