@@ -15,6 +15,7 @@ from bot.scoring.star_discourse import positions
 from bot.scoring.star_measure import GENERAL, what_to_measure
 from bot.scoring.star_models import StarAnalysis
 from bot.scoring.star_quantity import has_change, quantities
+from bot.scoring.star_text import units
 
 
 def parts(a: StarAnalysis) -> dict[str, bool]:
@@ -875,3 +876,22 @@ def test_an_impression_between_two_steps_is_an_outcome_told_as_a_judgement() -> 
              "and I also added an alert on the slowest page so we would see it sooner.")
     a = analyse(story)
     assert a.components.result.present and a.vague_results
+
+
+def test_two_sentences_spliced_with_a_comma_are_two_clauses() -> None:
+    # The setting before the comma is told in its own clause, so the one-liner still has a scene.
+    story = ("The ticket printers jammed during the morning rush at the museum, I swapped in the spare roll feeder "
+             "and fixed the driver timeout, and the queue was gone in about ten minutes.")
+    a = analyse(story)
+    assert a.components.situation.present and a.components.result.present and a.metrics
+
+
+def test_a_scene_or_a_phrase_before_the_comma_stays_with_its_clause() -> None:
+    assert len(units("When the quota ran out on the photo server, I took it on myself.")) == 1
+    assert len(units("With anyone new I'm mentoring, I book a walk-through every week.")) == 1
+
+
+def test_what_followed_told_with_so_is_an_outcome() -> None:
+    story = ("Our tile cache got wiped during a map release "
+             "and I added a fallback to the origin server so the map stayed up.")
+    assert analyse(story).components.result.present
