@@ -41,6 +41,10 @@ _CHANGE = re.compile(
     r"|\bfrom\s+(?:most|all|half|much|the\s+better\s+part)\s+of\s+(?:an?|the)\s+(?:morning|afternoon|evening|day|week|sprint"
     r"|month)\s+(?:down\s+)?to\s+\w+"
     rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
+    # ... or with what things used to take against what they take now: "reviews that used to stall for days
+    # went out the same afternoon".
+    rf"|\bused\s+to\s+\w+\s+(?:for\s+)?(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now|went|go|goes|are|were|is|was)\b[^.]*?"
+    rf"\b(?:the\s+same\s+(?:day|afternoon|morning|evening|hour|week)|in\s+(?:seconds|minutes|hours))\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
     # From many tries to one: "from several rounds of review to approved on the first pass".
     r"|\bfrom\s+[^.]{3,60}?\bto\s+[^.]{0,30}?\bthe\s+first\s+(?:pass|try|attempt|round|review|go)\b"
@@ -73,7 +77,9 @@ _COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|thes
           r"|\bevery\s+(?:single\s+|one\s+of\s+(?:the|our|their)\s+)?(?!(?:time|day|week|month|year|morning|night|evening"
           r"|sprint|quarter|now|so|other|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|release"
           r"|deploy|standup|meeting|call)s?\b)[\w-]+|\bnot\s+(?:a\s+single|one)\s+[\w-]+|\ba\s+handful\s+of\b"
-          rf"|\b(?:half|{_FRACTION})\s+(?:of\s+)?(?:the|our|all|their|its)\b")
+          rf"|\b(?:half|{_FRACTION})\s+(?:of\s+)?(?:the|our|all|their|its)\b"
+          # All of a group doing something now: "now all the teams are using the one package".
+          r"|\ball\s+(?:of\s+)?(?:the|our|their)\s+[\w-]+s\s+(?:now\s+)?(?:are|were|have|had|use|used)\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
@@ -83,7 +89,9 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
          r"|anyone\s+|anybody\s+|anything\s+)since\b|\bwithout\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
          # None at all: "nobody has to be on a call at all", "no pages at all over the holidays".
-         r"|\b(?:no|nobody|no\s+one|none|never|not)\b[^.,;]{0,40}?\bat\s+all\b")
+         r"|\b(?:no|nobody|no\s+one|none|never|not)\b[^.,;]{0,40}?\bat\s+all\b"
+         # Not one failure over the time since: "it has run ever since without blocking a real customer".
+         r"|\bsince\b[^.]{0,30}?\bwithout\s+\w+ing\s+(?:a|an|one|a\s+single)\s+(?:[\w-]+\s+)?[\w-]+")
 # A mark or a rating: "she scored 82 on the retake", "an NPS of 41".
 _MARK = r"\b(?:scored|score\s+of|rated|rating\s+of|nps\s+(?:of|went\s+to|is|was))\s+\d+(?:[.,]\d+)?\b"
 # How soon, counted in days or weeks: "on day two".

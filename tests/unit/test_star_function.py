@@ -895,3 +895,12 @@ def test_what_followed_told_with_so_is_an_outcome() -> None:
     story = ("Our tile cache got wiped during a map release "
              "and I added a fallback to the origin server so the map stayed up.")
     assert analyse(story).components.result.present
+
+
+@pytest.mark.parametrize("sentence", [
+    "Refunds that used to wait for days went out the same afternoon they were approved.",
+    "Now all the branches are using the one booking form.",
+    "The spam filter has been on ever since without blocking a real customer.",
+])
+def test_before_and_after_everyone_and_none_since_said_in_words(sentence: str) -> None:
+    assert quantities(sentence), sentence
