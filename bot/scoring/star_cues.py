@@ -188,13 +188,16 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|it\s+(?:all\s+)?ended\s+with"
          # "the result" opens an outcome as the subject of a statement ("the result was", "the outcome: ..."),
          # not inside a noun phrase ("a hash of the result").
-         r"|(?<!of\s)the\s+(?:end\s+)?(?:result|outcome)s?(?=\s*(?:was|is|were|:|,|of\s+(?:that|this|it|all)\b))|ultimately|(?:ended|end|ends)\s+up|net\s+effect"
+         r"|(?<!of\s)the\s+(?:end\s+)?(?:result|outcome)s?(?=\s*(?:was|is|were|:|,|of\s+(?:that|this|it|all)\b))|ultimately"
+         # "ended up" concludes, but not in the backdrop of the past perfect ("which had ended up running twice").
+         r"|(?<!had\s)(?<!'d\s)(?:ended|end|ends)\s+up|net\s+effect"
          r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is)"
          # Looking back from the outcome to the speaker's own step: "every release since we made that change".
          r"|since\s+(?:we|i)\s+(?:made|shipped|rolled\s+out|introduced|put\s+in|switched|changed|fixed|added|moved)"
          # Connectives of consequence open an outcome wherever it sits.
          r"|(?:which|that|this)\s+meant|meaning\s+that|as\s+a\s+consequence|consequently|thanks\s+to\s+(?:that|this|it)"
-         r"|that'?s\s+why|because\s+of\s+(?:that|this)"
+         # "Because of that, ..." opens a consequence; "... short three points because of this" closes on a cause.
+         r"|that'?s\s+why|because\s+of\s+(?:that|this)(?=\s*,)"
          # Pride in an outcome names it as the outcome, however early it is told.
          r"|(?:my|our)\s+(?:\w+\s+)?(?:proudest|favourite|favorite|biggest|best)\s+(?:result|outcome|achievement|win|project"
          r"|moment)|(?:my|our)\s+(?:proudest|biggest)\s+(?:result|outcome|achievement|win))\b"), 2.5),

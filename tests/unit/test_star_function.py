@@ -904,3 +904,9 @@ def test_what_followed_told_with_so_is_an_outcome() -> None:
 ])
 def test_before_and_after_everyone_and_none_since_said_in_words(sentence: str) -> None:
     assert quantities(sentence), sentence
+
+
+def test_ended_up_in_the_backdrop_and_a_cause_at_the_end_conclude_nothing() -> None:
+    assert not read("I traced it to the label job, which had ended up running on two servers after the move.").concluding
+    assert not read("I showed her one parcel that was charged twice because of this.").concluding
+    assert read("Because of that, the depot stopped double-charging parcels.").concluding
