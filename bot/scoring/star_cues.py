@@ -391,6 +391,18 @@ def _actor(text: str) -> str | None:
     return None
 
 
+_FREQUENCY = frozenset({"always", "usually", "typically", "normally", "generally", "every time", "each time",
+                        "whenever", "most of the time"})
+_OWN_RHYTHM = _rx(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b"
+                  r"|\b(?:i|we)(?:'d|'ll|'m|'re)?\s+(?:\w+\s+)?(?:always|usually|typically|normally|generally|often|tend)\b")
+
+
+def _others_rhythm(text: str) -> bool:
+    """The only habit words are how often things happened, and the speaker is not the one doing them."""
+    said = [" ".join(m.group().lower().split()) for m in GENERAL.finditer(text)]
+    return bool(said) and all(s in _FREQUENCY for s in said) and not _OWN_RHYTHM.search(text)
+
+
 def read(text: str) -> Cues:
     """Weigh one sentence (or clause) for every part.
 
@@ -419,7 +431,10 @@ def read(text: str) -> Cues:
     if result and IMAGINED_OUTCOME.search(text):
         result = 0.0  # "so it could be swapped later if it grew" imagines an outcome; nothing has happened
     if general:
-        # A habit has no particular setting, goal or outcome; what it describes is behaviour.
-        situation = task = result = 0.0
+        # A habit has no particular setting, goal or outcome; what it describes is behaviour.  But how things
+        # always went for others before the speaker stepped in ("our staging was always broken", "every time the
+        # workers died, the infra team blamed us") is the scene being set, not the speaker's routine.
+        situation = situation if actor is None and _others_rhythm(text) else 0.0
+        task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding)

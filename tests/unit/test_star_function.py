@@ -910,3 +910,15 @@ def test_ended_up_in_the_backdrop_and_a_cause_at_the_end_conclude_nothing() -> N
     assert not read("I traced it to the label job, which had ended up running on two servers after the move.").concluding
     assert not read("I showed her one parcel that was charged twice because of this.").concluding
     assert read("Because of that, the depot stopped double-charging parcels.").concluding
+
+
+def test_how_things_always_went_for_others_sets_the_scene() -> None:
+    story = ("At a seed catalogue company our test shop was always broken, usually because someone left an order half-imported. "
+             "I wrote a script that rebuilt it from a cleaned copy every night and I showed the packers how to run it by hand. "
+             "After that, the test shop broke maybe once a month instead of a couple of times a week.")
+    a = analyse(story)
+    assert a.components.situation.present and a.specific_event is True
+
+
+def test_the_speakers_own_rhythm_is_still_a_habit_with_no_scene() -> None:
+    assert read("At the library I always check the overnight jobs first thing.").situation == 0.0
