@@ -206,7 +206,9 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"(?:down|up|under|below|above)\b"), 1.5),
     (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
-         r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to)|(?:was|is|were|are)\s+back\b|working\s+again)\b"), 1.5),
+         r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to|in\s+under|within)|(?:was|is|were|are)\s+back\b|working\s+again"
+         # A margin on the deadline is said only of an outcome: "two weeks early", "with a day to spare".
+         r"|(?:days?|weeks?|hours?|months?|sprints?)\s+(?:early|ahead\s+of\s+(?:schedule|time))|to\s+spare)\b"), 1.5),
     (_rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
          r"|by\s+the\s+(?:end\s+of|time)|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
     # Said almost only of outcomes.

@@ -75,7 +75,9 @@ WORSENING = re.compile(
     r"|\bto\s+(?:over|more\s+than|above)\s+\d",
     re.IGNORECASE,
 )
-HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)
+# "may" the modal, not the month closing a clause ("she moved teams in May").
+HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may(?!\s*(?:[.,;!?]|$|\d))|if)\b|\b(?:in\s+case|so\s+that)\b",
+                          re.IGNORECASE)
 
 # A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
 FINITE = re.compile(

@@ -922,3 +922,20 @@ def test_how_things_always_went_for_others_sets_the_scene() -> None:
 
 def test_the_speakers_own_rhythm_is_still_a_habit_with_no_scene() -> None:
     assert read("At the library I always check the overnight jobs first thing.").situation == 0.0
+
+
+def test_an_outcome_dated_by_the_month_of_may_is_not_imagined() -> None:
+    story = ("I was the lead for the lab software team at a seed bank and one of our technicians wanted to move into "
+             "engineering. She asked me to help her get ready for the transfer interview. "
+             "I gave her a small real script to own and I reviewed her code the way I review anyone's. "
+             "She passed, and she moved onto the engineering team in May.")
+    assert analyse(story).components.result.present
+
+
+@pytest.mark.parametrize("sentence", [
+    "We switched off the last one two weeks early.",
+    "We got the booking site back in under ten minutes and didn't lose a single reservation.",
+])
+def test_a_margin_on_the_deadline_and_none_lost_are_measured_outcomes(sentence: str) -> None:
+    assert quantities(sentence, action=True), sentence
+    assert read(sentence).result >= 1.5, sentence
