@@ -232,6 +232,8 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # "Over a few months he got more confident": when it was noticed, told up front
     if _VAGUE_SPAN.match(core) and (_FRAME.search(before[-30:]) or _OPENING_IN.match(before)):
         return True  # "after a few weeks the team was happier" says when it was noticed, not how much changed
+    if _TIME.search(core) and _PAST_PERFECT.search(before[-40:]):
+        return True  # "a bug nobody had caught in about a year": how long things had stood, the backdrop
     if _REQUIRED.search(before[-60:]):
         return True  # "the regulator requires corrections within 48 hours": a deadline set for the work, not a result
     if _CERTAINTY.match(sentence, end):
@@ -242,6 +244,7 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
     return bool(_WHEN.match(sentence, end) and _TIME.search(core))
 
 
+_PAST_PERFECT = re.compile(r"\b(?:had|'d)\s+(?:been\s+)?\w+(?:\s+\w+){0,2}?\s+(?:in|for|over)\s+$", re.IGNORECASE)
 _REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+to|needs?\s+to|needed\s+to)\b[^.]{0,40}"
                        r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)
 _NAMED_GROUP = re.compile(rf"\b(?:our|my|the|his|her|their|those|these|was|were|are|is|between)\s+(?:{_WORD_NUMBER}\s+)?$",

@@ -939,3 +939,7 @@ def test_an_outcome_dated_by_the_month_of_may_is_not_imagined() -> None:
 def test_a_margin_on_the_deadline_and_none_lost_are_measured_outcomes(sentence: str) -> None:
     assert quantities(sentence, action=True), sentence
     assert read(sentence).result >= 1.5, sentence
+
+
+def test_how_long_things_had_stood_is_backdrop_not_a_measure() -> None:
+    assert not quantities("I fixed the rounding in the old invoice, which nobody had noticed in about a year.")
