@@ -135,8 +135,11 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
             outcome += 1.5
         if reports and i > last_action and (found or not imagined(unit.text)):
             outcome += 1.5
-        # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first.
-        told_before = i < told_first and cues.actor is None and not cues.general and not unknown and states(unit.text)
+        # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first,
+        # and so is a change the speaker made, or an opening sentence with a measure in it ("I got the scheduler
+        # from stuck twice a week to zero").
+        told_before = (i < told_first and not cues.general and not unknown
+                       and ((cues.actor is None and states(unit.text)) or change or (i == 0 and bool(found))))
         if told_before:
             outcome += 1.5
         if not found and not states(unit.text):

@@ -101,7 +101,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|'m\s+going\s+to|'re\s+going\s+to|\s+am\s+going\s+to"
          r"|\s+were\s+going\s+to)\b|\bi\s+(?:\w+ly\s+|just\s+)?agreed\s+to\b"
          r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+(?:one|person|people|team)\s+(?:who'?d|who\s+would|who\s+had\s+to"
-         r"|getting|dealing|stuck|left|expected)\b|\bi'?d\s+be\s+the\s+one\b"
+         r"|getting|dealing|stuck|left|expected|\w+ing)\b|\bi'?d\s+be\s+the\s+one\b"
          r"|\b(?:landed|fell)\s+(?:on|to)\s+(?:me|us)\b"
          r"|\bi'?ll\s+own\b|\btook\s+(?:it|this|that)\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"

@@ -38,6 +38,8 @@ FLASHBACK = re.compile(
     r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)|what\s+(?:had\s+)?happened\s+(?:was|is)"
     r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
     r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
+    # Pointing back from the outcome to its cause: "that happened because I rebuilt how we onboard".
+    r"|(?:that|this|it)\s+(?:all\s+)?(?:happened|came\s+about|was\s+possible)\s+because\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
     r"|(?:go|going)\s+back\s+(?:a\s+bit|to\s+(?:the\s+)?(?:start|beginning)|in\s+time)|rewind"
     # The backdrop announced by its name: "Backstory, I'm a backend dev at ...".

@@ -943,3 +943,25 @@ def test_a_margin_on_the_deadline_and_none_lost_are_measured_outcomes(sentence: 
 
 def test_how_long_things_had_stood_is_backdrop_not_a_measure() -> None:
     assert not quantities("I fixed the rounding in the old invoice, which nobody had noticed in about a year.")
+
+
+def test_a_measured_change_the_speaker_made_told_before_the_backstory_is_the_outcome() -> None:
+    story = ("I got our print queue from jamming about three times a week to zero jams for the rest of the season. "
+             "The background, I was at a poster printing shop and the queue, a small Flask app on one server, "
+             "locked up whenever two big orders arrived together. "
+             "After one jam delayed a wedding order, the owner asked me to own the fix. "
+             "I reproduced it with two large test orders and I changed the worker to take one order at a time.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
+
+
+def test_pointing_back_from_the_outcome_to_its_cause_goes_back_to_the_start() -> None:
+    story = ("New volunteers at our food bank started sorting donations on their second day instead of their second week. "
+             "That happened because I rebuilt how we train them. "
+             "Before, they got a binder and were left to shadow whoever was around. "
+             "I wrote a one-page checklist, paired each newcomer with a regular and filmed a short tour of the warehouse.")
+    assert analyse(story).components.result.present
+
+
+def test_being_the_one_doing_the_work_is_a_duty() -> None:
+    assert read("I was the one building the shared importer, so a bad format would land on me.").task >= 2.0
