@@ -58,6 +58,11 @@ SHORT_WORDS = 30
 EXCERPT_CHARS = 200
 # A second "that" clause after a lesson goes on drawing it: "what I learned is X, and that Y".
 _MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+that\b", re.IGNORECASE)
+# The speaker still busy: "so I was going through them", "and we had a couple more sessions".
+_BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\b[^,.;]{0,20}?"
+                         r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
+                         r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+had\s+(?:a|an|some|another|more)\b",
+                         re.IGNORECASE)
 # Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
 _PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
 
@@ -133,7 +138,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         closing = unit.sentence == all_units[-1].sentence
         if reports and found and (i > last_action or cues.result or change or closing):
             outcome += 1.5
-        if reports and i > last_action and (found or not imagined(unit.text)):
+        # ... but a clause with the speaker as its subject ("so I was going through them one by one", "we had a
+        # couple more sessions") goes on telling what the speaker did unless it carries a measure.
+        if reports and i > last_action and (found or not (imagined(unit.text) or _BY_SPEAKER.match(unit.text))):
             outcome += 1.5
         # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first,
         # and so is a change the speaker made, or an opening sentence with a measure in it ("I got the scheduler

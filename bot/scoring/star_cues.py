@@ -210,7 +210,9 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          # A margin on the deadline is said only of an outcome: "two weeks early", "with a day to spare".
          r"|(?:days?|weeks?|hours?|months?|sprints?)\s+(?:early|ahead\s+of\s+(?:schedule|time))|to\s+spare)\b"), 1.5),
     (_rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
-         r"|by\s+the\s+(?:end\s+of|time)|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
+         # Time moving on from the occasion: "by the third week".
+         r"|by\s+the\s+(?:end\s+of|time|(?:first|second|third|fourth|fifth|\w+th|next)\s+(?:day|week|month|sprint|quarter))"
+         r"|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
     # Said almost only of outcomes.
     (_rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"

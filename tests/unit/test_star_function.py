@@ -965,3 +965,15 @@ def test_pointing_back_from_the_outcome_to_its_cause_goes_back_to_the_start() ->
 
 def test_being_the_one_doing_the_work_is_a_duty() -> None:
     assert read("I was the one building the shared importer, so a bad format would land on me.").task >= 2.0
+
+
+def test_the_speaker_still_busy_after_the_last_step_reports_no_outcome() -> None:
+    story = ("At a ferry company the ticket totals stopped matching the bank statement one Monday, "
+             "and reconciling them was my job. I exported both ledgers and wrote a script to compare them line by line. "
+             "And I remember I was eating lunch at my desk, trying to get the totals to line up, "
+             "so I was going through the sailings one by one to see which ones were off.")
+    assert not analyse(story).components.result.present
+
+
+def test_time_moving_on_from_the_occasion_tells_an_outcome_mid_story() -> None:
+    assert read("Honestly, by the third week her sketches were better than mine.").result >= 1.5
