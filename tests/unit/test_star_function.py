@@ -977,3 +977,8 @@ def test_the_speaker_still_busy_after_the_last_step_reports_no_outcome() -> None
 
 def test_time_moving_on_from_the_occasion_tells_an_outcome_mid_story() -> None:
     assert read("Honestly, by the third week her sketches were better than mine.").result >= 1.5
+
+
+def test_the_speaker_asking_if_we_could_try_something_is_a_proposal_not_a_task() -> None:
+    assert read("I took it to the weekly planning call and asked if we could try it on one branch first.").task < 2.0
+    assert read("Our director asked me if I could own the branch rollout.").task >= 2.0
