@@ -114,6 +114,7 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     # the story was still setting the scene: what nobody does before the goal is scene, not a finding.
     goal = next((i for i, c in enumerate(read_all) if c.task >= TASK_DECISIVE and not c.general and not c.actor), n)
     scene_ends = goal if first_action < goal < n else first_action
+    concluded = {unit.sentence for unit, c in zip(all_units, read_all, strict=True) if c.concluding}
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
         unknown = unknown_outcome(unit.text) or recap(unit.text)
@@ -123,7 +124,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         outcome = 0.0 if unknown else cues.result + (DECISIVE if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
-        symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0
+        # A change in the same sentence as a conclusion ("We ended up with a rule ... and turnaround dropped from two
+        # days to the same day") is part of that outcome, told first.
+        symptom = (outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor
+                   and unit.sentence not in concluded else 0.0)
         if (opening and symptom and (change or found) and not worsening(unit.text) and not wish(unit.text)
                 and cues.task < TASK_DECISIVE):
             symptom, outcome = 0.0, max(outcome, DECISIVE)

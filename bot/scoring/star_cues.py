@@ -427,6 +427,8 @@ def read(text: str) -> Cues:
     setting, goal, outcome = _hits(SITUATION, text), _hits(TASK, text), _hits(RESULT, text)
     situation, task = _weigh(SITUATION, setting), _weigh(TASK, goal)
     result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
+    if general and actor is None and result and _others_rhythm(text):
+        general = False  # "by the end of the quarter his PRs were usually approved first time": an outcome, not a habit
     if task and _POSITIONS.search(text):
         task = 0.0  # "they wanted GraphQL and we wanted REST" states two positions, not a goal
     concluding = bool(outcome[0])

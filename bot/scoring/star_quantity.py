@@ -93,6 +93,8 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          # Not one failure over the time since: "it has run ever since without blocking a real customer".
          r"|\bsince\b[^.]{0,30}?\bwithout\s+\w+ing\s+(?:a|an|one|a\s+single)\s+(?:[\w-]+\s+)?[\w-]+")
 # A mark or a rating: "she scored 82 on the retake", "an NPS of 41".
+# Right first time: "approved on the first or second round", "passed on the first try".
+_FIRST_TIME = r"\bon\s+the\s+first\s+(?:or\s+second\s+)?(?:pass|try|attempt|round|review|go)\b"
 _MARK = r"\b(?:scored|score\s+of|rated|rating\s+of|nps\s+(?:of|went\s+to|is|was))\s+\d+(?:[.,]\d+)?\b"
 # How soon, counted in days or weeks: "on day two".
 _POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
@@ -100,7 +102,7 @@ _POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
 _SINGLE = re.compile(
     # A count may name what it counts with a word or two between: "three vendor outages", "40 failed builds".
     rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|\b{_WORD_NUMBER}\s+(?:(?!{_WORD_NUMBER}\b)[a-z][\w-]*\s+){{0,2}}?{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
-    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}|{_MARK}"
+    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}|{_MARK}|{_FIRST_TIME}"
     # A count of things, whatever they are: "eight or nine PRs", "twelve models in production", "down to two".
     rf"|(?P<count>\b{_NUMBER}(?:\s+or\s+{_NUMBER})?\s+(?:(?!{_WORD_NUMBER}\b)[a-z][\w-]*\s+)?(?!(?:times|years|ago)\b)[a-z]{{2,}}s\b)"
     rf"|\b(?:down|up)\s+to\s+(?:just\s+|only\s+)?{_NUMBER}\b"
@@ -157,7 +159,7 @@ _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|t
                          r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|a\s+single|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
+                         r"|a\s+single|on\s+the\s+first|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of)\b",
                          re.IGNORECASE)
 

@@ -982,3 +982,19 @@ def test_time_moving_on_from_the_occasion_tells_an_outcome_mid_story() -> None:
 def test_the_speaker_asking_if_we_could_try_something_is_a_proposal_not_a_task() -> None:
     assert read("I took it to the weekly planning call and asked if we could try it on one branch first.").task < 2.0
     assert read("Our director asked me if I could own the branch rollout.").task >= 2.0
+
+
+def test_others_rhythm_in_a_reported_outcome_is_no_habit() -> None:
+    cues = read("By the end of the term her essays were usually marked on the first or second draft.")
+    assert not cues.general and cues.result >= 1.0
+    assert quantities("His forms were approved on the first or second round.")
+
+
+def test_a_change_in_the_same_sentence_as_a_conclusion_is_the_outcome_told_first() -> None:
+    story = ("We ended up with a booking rule both of us could live with, "
+             "and waiting time at the desk dropped from about two days to the same day. "
+             "The disagreement was between me and the other coordinator at a youth hostel. "
+             "She wanted every booking confirmed by phone and I thought that made group bookings impossible. "
+             "So we sat down with last month's bookings and we wrote the exceptions together.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
