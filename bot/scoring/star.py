@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, judged, read
+from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
     flashback,
     imagined,
+    opens_on_a_step,
     positions,
     recap,
     states,
@@ -34,6 +35,7 @@ from bot.scoring.star_discourse import (
     worsening,
 )
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
+from bot.scoring.star_judged import judged
 from bot.scoring.star_models import (
     COMPONENTS,
     TARGET_SECONDS,
@@ -55,6 +57,13 @@ TASK_DECISIVE = 2.0  # one clear goal, duty or commitment
 DECISIVE = 2.5  # evidence strong enough to count a part as present even when another label wins
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
+# A second "that" clause after a lesson goes on drawing it: "what I learned is X, and that Y".
+_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+that\b", re.IGNORECASE)
+# The speaker still busy: "so I was going through them", "and we had a couple more sessions".
+_BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\b[^,.;]{0,20}?"
+                         r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
+                         r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+had\s+(?:a|an|some|another|more)\b",
+                         re.IGNORECASE)
 # Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
 _PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
 
@@ -76,6 +85,10 @@ def _read(all_units: list[Unit]) -> list[Cues]:
         if (cues.actor is None and before.actor and not cues.general
                 and all_units[i].sentence == all_units[i - 1].sentence and continues(all_units[i].text)):
             read_all[i] = replace(cues, actor=before.actor, action=max(cues.action, 2.5))
+    for i, unit in enumerate(all_units):
+        first_of_sentence = i == 0 or all_units[i - 1].sentence != unit.sentence
+        if first_of_sentence and read_all[i].actor is None and not read_all[i].general and opens_on_a_step(unit.text):
+            read_all[i] = replace(read_all[i], actor="I", action=max(read_all[i].action, 2.5))
     for i in positions([unit.text for unit in all_units]):
         read_all[i] = replace(read_all[i], task=0.0)
     return read_all
@@ -102,6 +115,7 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     # the story was still setting the scene: what nobody does before the goal is scene, not a finding.
     goal = next((i for i, c in enumerate(read_all) if c.task >= TASK_DECISIVE and not c.general and not c.actor), n)
     scene_ends = goal if first_action < goal < n else first_action
+    concluded = {unit.sentence for unit, c in zip(all_units, read_all, strict=True) if c.concluding}
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
         unknown = unknown_outcome(unit.text) or recap(unit.text)
@@ -111,7 +125,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         outcome = 0.0 if unknown else cues.result + (DECISIVE if change else 1.0 if found and cues.result else 0.0)
         # An outcome follows what was done: a change told before the first action is the symptom, not the result.
         # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
-        symptom = outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor else 0.0
+        # A change in the same sentence as a conclusion ("We ended up with a rule ... and turnaround dropped from two
+        # days to the same day") is part of that outcome, told first.
+        symptom = (outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor
+                   and unit.sentence not in concluded else 0.0)
         if (opening and symptom and (change or found) and not worsening(unit.text) and not wish(unit.text)
                 and cues.task < TASK_DECISIVE):
             symptom, outcome = 0.0, max(outcome, DECISIVE)
@@ -126,10 +143,15 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         closing = unit.sentence == all_units[-1].sentence
         if reports and found and (i > last_action or cues.result or change or closing):
             outcome += 1.5
-        if reports and i > last_action and (found or not imagined(unit.text)):
+        # ... but a clause with the speaker as its subject ("so I was going through them one by one", "we had a
+        # couple more sessions") goes on telling what the speaker did unless it carries a measure.
+        if reports and i > last_action and (found or not (imagined(unit.text) or _BY_SPEAKER.match(unit.text))):
             outcome += 1.5
-        # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first.
-        told_before = i < told_first and cues.actor is None and not cues.general and not unknown and states(unit.text)
+        # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first,
+        # and so is a change the speaker made, or an opening sentence with a measure in it ("I got the scheduler
+        # from stuck twice a week to zero").
+        told_before = (i < told_first and not cues.general and not unknown
+                       and ((cues.actor is None and states(unit.text)) or change or (i == 0 and bool(found))))
         if told_before:
             outcome += 1.5
         if not found and not states(unit.text):
@@ -157,6 +179,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         if ((cues.result or (found and not cues.actor)) and previous and previous.label == "result"
                 and previous.unit.sentence == unit.sentence):
             label = "result"  # ", and we sold out in an hour" (or ": 99.95% last quarter") carries on its sentence's outcome
+        if (previous and previous.label == "lesson" and previous.unit.sentence == unit.sentence and not cues.actor
+                and _MORE_OF_THE_LESSON.match(unit.text)):
+            # "What I learned is that X, and that Y": the second clause goes on drawing the lesson; it reports nothing.
+            label, scores["result"] = "lesson", 0.0
         out.append(_Weighed(unit, cues, scores, label, tuple(found)))
     return out
 

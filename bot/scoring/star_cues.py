@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.scoring.star_judged import vague
+
 
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
@@ -68,17 +70,20 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # The noun may be followed by when it held ("my job that morning was") or an aside in commas
-    # ("her goal, which we agreed with her manager, was to").
+    # ("her goal, which we agreed with her manager, was to") or the role it was held in ("our job as a team was").
     (_rx(r"\b(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
-         r"|challenge|ask|mandate|brief|assignment|plan|idea|target|deadline)(?:\s+(?:that|this|for\s+the)\s+\w+|,[^,.]{1,60},)?"
-         r"\s+(?:was|is|were)\b"
+         r"|challenge|ask|mandate|brief|assignment|plan|idea|target|deadline|stakes?)(?:\s+(?:that|this|for\s+the)\s+\w+|,[^,.]{1,60},"
+         r"|\s+as(?:\s+[\w'-]+){1,4}?)?"
+         # ... but "the plan was a lot more realistic" judges the plan; it states no goal.
+         r"\s+(?:was|is|were)\b(?!\s+(?:a\s+lot\s+|much\s+|far\s+|way\s+)?(?:more|less|better|worse)\b)"
          # Setting out to do something, or a budget of time to do it in, states the goal and its stake.
          r"|\b(?:i|we)\s+set\s+out\s+to\b|\b(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?:only\s+|just\s+|maybe\s+|about\s+|roughly\s+|less\s+than\s+|under\s+)?(?:a|an|one|two|three|four|five"
          r"|six|\d+|a\s+few|a\s+couple\s+of)\s+(?:hours?|days?|weeks?|months?|sprints?)\s+to\b"), 2.0),
     (_rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
-         r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:me\s+)?(?:if|whether)\s+(?:i|we)\b"
+         r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:(?:me|us)\s+(?:if|whether)\s+(?:i|we)|(?:if|whether)\s+i)\b"
+         # ("I asked if we could try it on one service" is the speaker proposing, not being asked.)
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
-         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were|been)\s+(?:asked|tasked|told|expected"
+         r"|\b(?:i|we|(?:my|our)\s+(?:\w+\s+)?team)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were|been)\s+(?:asked|tasked|told|expected"
          r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
          r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
     # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
@@ -95,17 +100,24 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\bas\s+(?:a|my|our)\s+(?:\w+\s+)?(?:goal|objective|okr|target|priority)\b"
          r"|\b(?:told|tells|said|says)\s+(?:me|us)\s+(?:that\s+)?(?:\w+\s+){1,2}?(?:needs?|needed|had|has|must)\s+to\b"
          r"|\bon\s+the\s+hook\b|\b(?:was|is|were)\s+(?:my|our)\s+(?:whole\s+|main\s+|real\s+|only\s+)?(?:job|duty|task)\b"
-         r"|\b(?:i|we)\s+(?:\w+ly\s+|just\s+)?(?:decide|decided)\s+(?:that\s+)?(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+was\s+going\s+to"
+         r"|\b(?:i|we)\s+(?:\w+ly\s+|just\s+)?(?:decide|decided),?\s+(?:(?:okay|ok|right|fine),?\s+)?(?:that\s+)?(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+was\s+going\s+to"
+         r"|'m\s+going\s+to|'re\s+going\s+to|\s+am\s+going\s+to"
          r"|\s+were\s+going\s+to)\b|\bi\s+(?:\w+ly\s+|just\s+)?agreed\s+to\b"
          r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+(?:one|person|people|team)\s+(?:who'?d|who\s+would|who\s+had\s+to"
-         r"|getting|dealing|stuck|left|expected)\b|\bi'?d\s+be\s+the\s+one\b"
+         r"|getting|dealing|stuck|left|expected|\w+ing)\b|\bi'?d\s+be\s+the\s+one\b"
          r"|\b(?:landed|fell)\s+(?:on|to)\s+(?:me|us)\b"
-         r"|\bi'?ll\s+own\b|\bi\s+(?:took|take)\s+it\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
+         r"|\bi'?ll\s+own\b|\btook\s+(?:it|this|that)\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
          r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
-         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:\w+\s+){0,3}to\s+(?!the\b|a\b)\w+"
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:[\w'-]+\s+){0,5}?to\s+(?!the\b|a\b)\w+"
+         # Wanting to avoid something is a stake: "I didn't want us to risk the launch".
+         r"|\b(?:i|we)\s+(?:didn'?t|did\s+not)\s+want\s+(?:\w+\s+){0,2}?to\b"
          r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:it|this|that|them)\s+(?:gone|fixed|done|stopped|sorted|solved"
-         r"|over|dead|automated)\b"
+         r"|over|dead|automated|\w+ed)\b"
+         # Asking to own a thing nobody owned, and claiming it: "that I become the owner", "this is just mine now".
+         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:become|became|be)\s+(?:the\s+|its\s+)?owners?\b"
+         r"|\b(?:this|that|it)\s+(?:is|was|'s)\s+(?:just\s+|all\s+|now\s+)?mine\b|\b(?:it|this|that)\s+(?:was|is)\s+my\s+(?:own\s+)?project\b"
+         r"|\b(?:told|tell|tells)\s+\w+(?:\s+\w+)?\s+(?:that\s+)?i\s+(?:was|am|'m)\s+(?:taking|owning|handling|fixing)\b"
          r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"
          r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|call|problem|remit|domain"
          r"|decision|patch)\b"
@@ -114,7 +126,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\bpart\s+of\s+(?:my|our)\s+(?:\w+\s+)?(?:job|role|remit|responsibilities|duties)\b"
          r"|\b(?:took|take|takes|taking)\s+(?:the\s+)?(?:lead|ownership|charge)\b"
          r"|\b(?:i|we)(?:'d|\s+had)?\s+promised\b|\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:own|take|fix|handle|lead"
-         r"|look\s+(?:into|at)|sort|help|check|investigate|find|figure|get)\b"
+         r"|look\s+(?:into|at)|sort|help|check|investigate|find|figure|get|make\s+sure|keep|mentor|coach|run|write|build|drive)\b"
          # Someone above asking for it, or the speaker being the only one who could.
          r"|\b(?:manager|lead|director|boss|cto|ceo|vp|head\s+of\s+\w+|client|customer)\s+(?:\w+\s+)?(?:wanted|needed|expected"
          r"|asked\s+for|says|said)\b[^.]{0,60}?\b(?:by|before|must|had\s+to|has\s+to|needs\s+to|from\s+(?:me|us|the\s+two))\b"
@@ -124,6 +136,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
+    # Holding the role that carries the duty: "I was incident commander", "I was my team's on-call lead that quarter".
+    (_rx(r"\bi\s+(?:was|am|'m)\s+(?:the\s+|an?\s+|(?:my|our|his|her|their)\s+(?:team'?s\s+)?)?(?:[\w'-]+\s+){0,2}?"
+         r"(?:lead|commander|owner|buddy|mentor|point\s+person|in\s+charge|release\s+engineer|maintainer|captain)\b"), 2.0),
     # Being the one on call is a duty; what could not be left broken is its stake.
     (_rx(r"\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+(?:the\s+)?(?:\w+\s+)?on[\s-]?call\b"), 1.5),
     (_rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
@@ -158,7 +173,7 @@ _PRESENT_DOING = (
     "|negotiate|mediate|facilitate|timebox|prioriti[sz]e|rotate|shadow|onboard|delegate|hire|interview|recruit|refine"
 )
 _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|actually|basically|personally|myself|even"
-           r"|usually|always|normally|typically|often|generally|still|now|together|both|all|\w+ly|tend\s+to|try\s+to"
+           r"|usually|always|normally|typically|often|generally|still|now|once|together|both|all|\w+ly|tend\s+to|try\s+to"
            r"|like\s+to)\s+)")
 # Spoken hedges and fillers, dropped before the cues are read.
 _HEDGES = _rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think|basically"
@@ -173,13 +188,19 @@ ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\
 
 # Outcome: markers, directions of change, things that were delivered or stopped.
 RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
-    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|the\s+(?:end\s+)?result|the\s+outcome|ultimately|(?:ended|end|ends)\s+up|net\s+effect"
+    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|it\s+(?:all\s+)?ended\s+with"
+         # "the result" opens an outcome as the subject of a statement ("the result was", "the outcome: ..."),
+         # not inside a noun phrase ("a hash of the result").
+         r"|(?<!of\s)the\s+(?:end\s+)?(?:result|outcome)s?(?=\s*(?:was|is|were|:|,|of\s+(?:that|this|it|all)\b))|ultimately"
+         # "ended up" concludes, but not in the backdrop of the past perfect ("which had ended up running twice").
+         r"|(?<!had\s)(?<!'d\s)(?:ended|end|ends)\s+up|net\s+effect"
          r"|the\s+upshot|the\s+(?:effect|impact)\s+(?:was|is)"
          # Looking back from the outcome to the speaker's own step: "every release since we made that change".
          r"|since\s+(?:we|i)\s+(?:made|shipped|rolled\s+out|introduced|put\s+in|switched|changed|fixed|added|moved)"
          # Connectives of consequence open an outcome wherever it sits.
          r"|(?:which|that|this)\s+meant|meaning\s+that|as\s+a\s+consequence|consequently|thanks\s+to\s+(?:that|this|it)"
-         r"|that'?s\s+why|because\s+of\s+(?:that|this)"
+         # "Because of that, ..." opens a consequence; "... short three points because of this" closes on a cause.
+         r"|that'?s\s+why|because\s+of\s+(?:that|this)(?=\s*,)"
          # Pride in an outcome names it as the outcome, however early it is told.
          r"|(?:my|our)\s+(?:\w+\s+)?(?:proudest|favourite|favorite|biggest|best)\s+(?:result|outcome|achievement|win|project"
          r"|moment)|(?:my|our)\s+(?:proudest|biggest)\s+(?:result|outcome|achievement|win))\b"), 2.5),
@@ -188,9 +209,13 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"(?:down|up|under|below|above)\b"), 1.5),
     (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
-         r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to)|(?:was|is|were|are)\s+back\b|working\s+again)\b"), 1.5),
+         r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to|in\s+under|within)|(?:was|is|were|are)\s+back\b|working\s+again"
+         # A margin on the deadline is said only of an outcome: "two weeks early", "with a day to spare".
+         r"|(?:days?|weeks?|hours?|months?|sprints?)\s+(?:early|ahead\s+of\s+(?:schedule|time))|to\s+spare)\b"), 1.5),
     (_rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
-         r"|by\s+the\s+(?:end\s+of|time)|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
+         # Time moving on from the occasion: "by the third week".
+         r"|by\s+the\s+(?:end\s+of|time|(?:first|second|third|fourth|fifth|\w+th|next)\s+(?:day|week|month|sprint|quarter))"
+         r"|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
     # Said almost only of outcomes.
     (_rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
@@ -203,49 +228,14 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
     (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
 )
-# Words that judge an outcome without measuring it: a comparison with no number, a feeling, approval.
-_BETTER = (r"(?:better|faster|quicker|smoother|easier|calmer|happier|cleaner|simpler|safer|healthier|nicer|clearer|tidier"
-           r"|more\s+(?:stable|reliable|confident|productive|comfortable|independent|consistent|robust|predictable|\w+ful)"
-           r"|less\s+(?:stressful|painful|noisy|fragile|flaky|chaotic)|fewer\s+\w+)")
-_VAGUE = _rx(rf"\b(?:(?:much|a\s+lot|way|far|significantly|noticeably|really|so\s+much|pretty|quite|a\s+bit|hugely|massively|even"
-            rf"|lot|got|felt|seemed|was|were|is|are|became|become|looked)\s+{_BETTER}"
-            r"|improved\s+(?:a\s+lot|massively|significantly|greatly|things|a\s+bit)|improved\b(?!\s+(?:by|from|to))"
-            r"|went\s+(?:pretty\s+|really\s+|very\s+|quite\s+)?(?:well|smoothly|fine|great)|huge\s+(?:impact|win|success)"
-            r"|worked\s+(?:out\s+)?(?:well|fine|great|nicely)|calmed\s+down|settled\s+down|(?:liked|loved|appreciated|enjoyed)\s+(?:it|that|the)"
-            r"|seemed\s+to\s+(?:like|enjoy|appreciate|help|work)|well[\s-]received|(?:a|the)\s+(?:big|huge|real|clear)\s+"
-            r"(?:difference|improvement|success|win)|(?:positive|good|great)\s+(?:feedback|impact|response|results?)"
-            r"|(?:was|were|is|are|felt|seemed)\s+(?:very\s+|really\s+|quite\s+|pretty\s+|so\s+|much\s+)?"
-            r"(?:happy|pleased|satisfied|glad|relieved|thrilled|impressed|grateful|thankful|comfortable|confident|better)"
-            r"|really\s+good|very\s+happy|happier)\b")
 
-
-
-def vague(text: str) -> bool:
-    """An outcome judged in words ("much faster", "the team was happy") rather than measured."""
-    return bool(_VAGUE.search(text))
-
-
-# Words that judge rather than measure; in a clause already known to report the outcome, any of them
-# without a number makes that outcome a claim the listener has to take on trust.
-_EVALUATIVE = _rx(
-    r"\b(?:good|great|fine|okay|ok|well|positive|better|best|success\w*|smooth\w*|happ\w+|pleased|satisf\w+|glad|relieved"
-    r"|stable|reliable|nice|solid|excellent|amazing|awesome|impress\w*|grateful|thank\w*|prais\w+|valu\w+|confident"
-    r"|comfortable|calm\w*|easier|simpler|cleaner|healthier|faster|quicker|safer|clearer|improv\w+|help\w*|solved"
-    r"|difference|paid\s+off|trust\w*|liked|loved|appreciat\w+|enjoy\w*|complain\w*|fewer|less|scary|stress\w*"
-    r"|pain\w*|worse|proud|recogni[sz]\w+|impact)\b")
-
-
-def judged(text: str) -> bool:
-    """An outcome told as a judgement ("it went fine", "people trust it") rather than a measure."""
-    return vague(text) or bool(_EVALUATIVE.search(text))
-
-
-LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|in\s+hindsight|looking\s+back|next\s+time"
+LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|what\s+(?:i|we)\s+took\s+from"
+             r"|in\s+hindsight|looking\s+back|next\s+time"
              r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
              r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
 
 # Habits told in general rather than one event.
-GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general|tend\s+to|every\s+time"
+GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general(?!\s*[.!?]*\s*$)|tend\s+to|every\s+time"
               r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
               # Hypotheticals describe what one would do, not what happened.
               r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
@@ -337,7 +327,7 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], hits: list[int]) ->
 
 
 # Words that open a clause inside another one: "before we started", "the people I mentored".
-_SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|if"
+_SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|how|if"
                           r"|unless|whenever|than"
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
 # "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase
@@ -364,6 +354,18 @@ def _actor(text: str) -> str | None:
     return None
 
 
+_FREQUENCY = frozenset({"always", "usually", "typically", "normally", "generally", "every time", "each time",
+                        "whenever", "most of the time"})
+_OWN_RHYTHM = _rx(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b"
+                  r"|\b(?:i|we)(?:'d|'ll|'m|'re)?\s+(?:\w+\s+)?(?:always|usually|typically|normally|generally|often|tend)\b")
+
+
+def _others_rhythm(text: str) -> bool:
+    """The only habit words are how often things happened, and the speaker is not the one doing them."""
+    said = [" ".join(m.group().lower().split()) for m in GENERAL.finditer(text)]
+    return bool(said) and all(s in _FREQUENCY for s in said) and not _OWN_RHYTHM.search(text)
+
+
 def read(text: str) -> Cues:
     """Weigh one sentence (or clause) for every part.
 
@@ -383,6 +385,8 @@ def read(text: str) -> Cues:
     setting, goal, outcome = _hits(SITUATION, text), _hits(TASK, text), _hits(RESULT, text)
     situation, task = _weigh(SITUATION, setting), _weigh(TASK, goal)
     result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
+    if general and actor is None and result and _others_rhythm(text):
+        general = False  # "by the end of the quarter his PRs were usually approved first time": an outcome, not a habit
     if task and _POSITIONS.search(text):
         task = 0.0  # "they wanted GraphQL and we wanted REST" states two positions, not a goal
     concluding = bool(outcome[0])
@@ -392,7 +396,10 @@ def read(text: str) -> Cues:
     if result and IMAGINED_OUTCOME.search(text):
         result = 0.0  # "so it could be swapped later if it grew" imagines an outcome; nothing has happened
     if general:
-        # A habit has no particular setting, goal or outcome; what it describes is behaviour.
-        situation = task = result = 0.0
+        # A habit has no particular setting, goal or outcome; what it describes is behaviour.  But how things
+        # always went for others before the speaker stepped in ("our staging was always broken", "every time the
+        # workers died, the infra team blamed us") is the scene being set, not the speaker's routine.
+        situation = situation if actor is None and _others_rhythm(text) else 0.0
+        task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding)

@@ -24,15 +24,26 @@ from bot.scoring.star_cues import NOT_DOING, PAST_IRREGULAR
 
 _LEAD = (r"^\W*(?:(?:and|or|but|plus|then|so|also|later|finally|eventually|personally|quickly|just|afterwards"
          r"|maybe|probably|perhaps|possibly)\s*,?\s+)+")
-CONTINUES = re.compile(rf"{_LEAD}(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})\b", re.IGNORECASE)
+CONTINUES = re.compile(rf"{_LEAD}(?:(?!(?:{NOT_DOING})\b)(?:\w+ed|{PAST_IRREGULAR})\b"
+                       # ... or has someone else do it: "and had her shadow my reviews".
+                       r"|(?:had|got|made|let)\s+(?:him|her|them|everyone|(?:the|my|our)\s+\w+)\s+(?!to\b)[a-z]+)",
+                       re.IGNORECASE)
+# A sentence that opens on a past verb with its subject dropped is the speaker telling a step: "Ran the script
+# on production by mistake."  Verbs that usually report what happened rather than what someone did are left out.
+OPENS_ON_A_STEP = re.compile(rf"^\W*(?!(?:{NOT_DOING}|started|began|turned|happened|seemed|kept|went|came|got|became|ended)\b)"
+                             rf"(?:[a-z]+ed|{PAST_IRREGULAR})\s+(?:a|an|the|my|our|it|this|that|them|\w+s)\b", re.IGNORECASE)
 
 FLASHBACK = re.compile(
     r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:explain|tell\s+you\s+how|back\s+up|give\s+(?:some\s+)?context)"
     r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)|what\s+(?:had\s+)?happened\s+(?:was|is)"
     r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
     r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
+    # Pointing back from the outcome to its cause: "that happened because I rebuilt how we onboard".
+    r"|(?:that|this|it)\s+(?:all\s+)?(?:happened|came\s+about|was\s+possible)\s+because\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
-    r"|(?:go|going)\s+back\s+(?:a\s+bit|to\s+(?:the\s+)?(?:start|beginning)|in\s+time)|rewind)",
+    r"|(?:go|going)\s+back\s+(?:a\s+bit|to\s+(?:the\s+)?(?:start|beginning)|in\s+time)|rewind"
+    # The backdrop announced by its name: "Backstory, I'm a backend dev at ...".
+    r"|^\W*(?:(?:some|a\s+bit\s+of|quick)\s+)?(?:backstory|background|context)\s*[,:-])",
     re.IGNORECASE,
 )
 
@@ -66,13 +77,17 @@ WORSENING = re.compile(
     r"|\bto\s+(?:over|more\s+than|above)\s+\d",
     re.IGNORECASE,
 )
-HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may|if)\b|\b(?:in\s+case|so\s+that)\b", re.IGNORECASE)
+# "may" the modal, not the month closing a clause ("she moved teams in May").
+HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may(?!\s*(?:[.,;!?]|$|\d))|if)\b|\b(?:in\s+case|so\s+that)\b",
+                          re.IGNORECASE)
 
 # A finite verb: the clause states something rather than naming it ("rules in code for now" does not).
 FINITE = re.compile(
-    rf"\b(?:was|were|is|are|am|'s|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told|ends?\s+up"
+    rf"\b(?:was|were|is|are|am|'s|'re|'m|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told|ends?\s+up"
     rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
-    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s)\b",
+    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s"
+    # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
+    rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes)\b",
     re.IGNORECASE,
 )
 
@@ -92,6 +107,11 @@ def flashback(texts: list[str], sentence_of: list[int] | None = None) -> int | N
     if texts and SUMMARY.search(texts[0]):
         return next((i for i, s in enumerate(sentence_of) if s != sentence_of[0]), None)
     return next((i for i, text in enumerate(texts) if i and FLASHBACK.search(text)), None)
+
+
+def opens_on_a_step(text: str) -> bool:
+    """A sentence with its subject dropped that starts by doing something: "Rewrote the parser that night"."""
+    return bool(OPENS_ON_A_STEP.search(text))
 
 
 def unknown_outcome(text: str) -> bool:
@@ -127,7 +147,7 @@ RECAP = re.compile(r"\b(?:that'?s|that\s+is|that\s+was|this\s+was|so\s+that'?s)\
 _POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their)\s+(?:other\s+)?\w+(?:\s+team)?)"
                        r"\s+(?:really\s+|strongly\s+|still\s+)?(?:wanted|wants|want|preferred|prefers|prefer|insisted"
                        r"|pushed\s+for|argued\s+for)\b", re.IGNORECASE)
-_SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:i|we)\b", re.IGNORECASE)
+_SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:\w+ly,?\s+)?(?:i|we)\b", re.IGNORECASE)
 
 
 def recap(text: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 _WORD_NUMBER = (
-    r"(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"(?:(?:a\s+(?:couple\s+of|few)\s+)(?:dozen|hundred|thousand)|zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand"
     r"|thousands|million|millions|tens|a\s+dozen|dozens|a\s+handful|half|a\s+third|a\s+quarter)"
 )
@@ -41,6 +41,10 @@ _CHANGE = re.compile(
     r"|\bfrom\s+(?:most|all|half|much|the\s+better\s+part)\s+of\s+(?:an?|the)\s+(?:morning|afternoon|evening|day|week|sprint"
     r"|month)\s+(?:down\s+)?to\s+\w+"
     rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
+    # ... or with what things used to take against what they take now: "reviews that used to stall for days
+    # went out the same afternoon".
+    rf"|\bused\s+to\s+\w+\s+(?:for\s+)?(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now|went|go|goes|are|were|is|was)\b[^.]*?"
+    rf"\b(?:the\s+same\s+(?:day|afternoon|morning|evening|hour|week)|in\s+(?:seconds|minutes|hours))\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
     # From many tries to one: "from several rounds of review to approved on the first pass".
     r"|\bfrom\s+[^.]{3,60}?\bto\s+[^.]{0,30}?\bthe\s+first\s+(?:pass|try|attempt|round|review|go)\b"
@@ -65,7 +69,7 @@ _RELATIVE = re.compile(
 # margin on a deadline: "with a full day to spare", "two days early".
 _DURATION = (r"\b(?:(?:within|in)\s+the\s+hour|(?:two|three|four|five)\s+nines)\b"
              r"|\bwith\s+(?:a|an|one|two|three|four|five|\d+)\s+(?:full\s+)?(?:minutes?|hours?|days?|weeks?)\s+to\s+spare\b"
-             r"|\b(?:a|an|one|two|three|four|five|\d+)\s+(?:days?|weeks?|hours?)\s+(?:early|ahead\s+of\s+(?:schedule|the\s+deadline))\b"
+             r"|\b(?:a|an|one|two|three|four|five|\d+)\s+(?:full\s+)?(?:days?|weeks?|hours?)\s+(?:early|ahead\s+of\s+(?:schedule|the\s+deadline))\b"
              r"|\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
              r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
 # A count of people or things said in words: "two of the people", "all six engineers", "every single team".
@@ -73,7 +77,9 @@ _COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|thes
           r"|\bevery\s+(?:single\s+|one\s+of\s+(?:the|our|their)\s+)?(?!(?:time|day|week|month|year|morning|night|evening"
           r"|sprint|quarter|now|so|other|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|release"
           r"|deploy|standup|meeting|call)s?\b)[\w-]+|\bnot\s+(?:a\s+single|one)\s+[\w-]+|\ba\s+handful\s+of\b"
-          rf"|\b(?:half|{_FRACTION})\s+(?:of\s+)?(?:the|our|all|their|its)\b")
+          rf"|\b(?:half|{_FRACTION})\s+(?:of\s+)?(?:the|our|all|their|its)\b"
+          # All of a group doing something now: "now all the teams are using the one package".
+          r"|\ball\s+(?:of\s+)?(?:the|our|their)\s+[\w-]+s\s+(?:now\s+)?(?:are|were|have|had|use|used)\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
@@ -81,18 +87,24 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          r"(?:nothing|none|zero)\b|\b(?:not|never)\s+once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
-         r"|anyone\s+|anybody\s+|anything\s+)since\b|\bwithout\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b")
+         r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
+         # None at all: "nobody has to be on a call at all", "no pages at all over the holidays".
+         r"|\b(?:no|nobody|no\s+one|none|never|not)\b[^.,;]{0,40}?\bat\s+all\b"
+         # Not one failure over the time since: "it has run ever since without blocking a real customer".
+         r"|\bsince\b[^.]{0,30}?\bwithout\s+\w+ing\s+(?:a|an|one|a\s+single)\s+(?:[\w-]+\s+)?[\w-]+")
 # A mark or a rating: "she scored 82 on the retake", "an NPS of 41".
+# Right first time: "approved on the first or second round", "passed on the first try".
+_FIRST_TIME = r"\bon\s+the\s+first\s+(?:or\s+second\s+)?(?:pass|try|attempt|round|review|go)\b"
 _MARK = r"\b(?:scored|score\s+of|rated|rating\s+of|nps\s+(?:of|went\s+to|is|was))\s+\d+(?:[.,]\d+)?\b"
 # How soon, counted in days or weeks: "on day two".
 _POINT = rf"\b(?:day|week|month|sprint)\s+(?:\d+|{_WORD_NUMBER})\b"
 # One value with a unit, or a percentage or sum of money on its own.
 _SINGLE = re.compile(
     # A count may name what it counts with a word or two between: "three vendor outages", "40 failed builds".
-    rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|\b{_WORD_NUMBER}\s+(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
-    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}|{_MARK}"
+    rf"(?<!\w){_APPROX}(?:{_DIGITS}\s?-?\s?(?:[a-z][\w-]*\s+){{0,2}}?{_UNIT}|\b{_WORD_NUMBER}\s+(?:(?!{_WORD_NUMBER}\b)[a-z][\w-]*\s+){{0,2}}?{_UNIT}|[$€£]\s?\d+(?:[.,]\d+)*(?:\s?[kmb]n?\b)?"
+    rf"|\bzero\b|\bno\s+more\b|{_DURATION}|{_COUNT}|{_ZERO}|{_POINT}|{_MARK}|{_FIRST_TIME}"
     # A count of things, whatever they are: "eight or nine PRs", "twelve models in production", "down to two".
-    rf"|(?P<count>\b{_NUMBER}(?:\s+or\s+{_NUMBER})?\s+(?:[a-z][\w-]*\s+)?(?!(?:times|years|ago)\b)[a-z]{{2,}}s\b)"
+    rf"|(?P<count>\b{_NUMBER}(?:\s+or\s+{_NUMBER})?\s+(?:(?!{_WORD_NUMBER}\b)[a-z][\w-]*\s+)?(?!(?:times|years|ago)\b)[a-z]{{2,}}s\b)"
     rf"|\b(?:down|up)\s+to\s+(?:just\s+|only\s+)?{_NUMBER}\b"
     # A rate said as a share: "one in fifty PRs", "three out of ten runs".
     rf"|\b{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b"
@@ -133,6 +145,10 @@ _TUNING = re.compile(
 _DEADLINE = re.compile(r"\bby\s+$", re.IGNORECASE)
 _SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:i|we)\b", re.IGNORECASE)
 _ONE = re.compile(r"one\b", re.IGNORECASE)
+_EVERY = re.compile(r"every\b", re.IGNORECASE)
+# The speaker finding how things stood, whoever acts in the clause: "... because I noticed it was an hour off".
+_OWN_FINDING = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:saw|found|noticed|discovered|realised|realized|spotted)\s+(?:that\s+)?"
+                          r"(?:it|this|there|they|(?:the|our)\s+[\w-]+)\s+(?:was|were|had)\b[^.,;]*$", re.IGNORECASE)
 _ONLY = re.compile(r"\b(?:only|just|to|down\s+to|exactly)\s*$", re.IGNORECASE)
 _FINDING = re.compile(r"\b(?:saw|see|sees|found|find|noticed|discovered|realised|realized|spotted|showed|shows)\b",
                       re.IGNORECASE)
@@ -142,8 +158,8 @@ _LEAD_WORDS = 3
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
                          r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
-                         r"|not\s+(?:a\s+single|one)|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|without\s+a\s+single|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
+                         r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
+                         r"|a\s+single|on\s+the\s+first|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of)\b",
                          re.IGNORECASE)
 
@@ -210,12 +226,16 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # part of a name ("the N+1 query problem", "24/7") or of a clock time ("7:30"), not a count
     if _ONE.match(core) and not _ONLY.search(before[-12:]):
         return True  # "one team took ages", "the one explaining it": someone picked out, not a count
-    if action and _FINDING.search(before[-60:]):
+    if (action and _FINDING.search(before[-60:])) or _OWN_FINDING.search(before[-60:]):
         return True  # "I saw a scan over eighty million rows": what the speaker found, not what changed
+    if action and _EVERY.match(core):
+        return True  # "a test that hits every endpoint": the reach of the speaker's step, not what came of it
     if _FRAMED_SPAN.match(core) and not before.strip():
         return True  # "Over a few months he got more confident": when it was noticed, told up front
     if _VAGUE_SPAN.match(core) and (_FRAME.search(before[-30:]) or _OPENING_IN.match(before)):
         return True  # "after a few weeks the team was happier" says when it was noticed, not how much changed
+    if _TIME.search(core) and _PAST_PERFECT.search(before[-40:]):
+        return True  # "a bug nobody had caught in about a year": how long things had stood, the backdrop
     if _REQUIRED.search(before[-60:]):
         return True  # "the regulator requires corrections within 48 hours": a deadline set for the work, not a result
     if _CERTAINTY.match(sentence, end):
@@ -226,6 +246,7 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
     return bool(_WHEN.match(sentence, end) and _TIME.search(core))
 
 
+_PAST_PERFECT = re.compile(r"\b(?:had|'d)\s+(?:been\s+)?\w+(?:\s+\w+){0,2}?\s+(?:in|for|over)\s+$", re.IGNORECASE)
 _REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+to|needs?\s+to|needed\s+to)\b[^.]{0,40}"
                        r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)
 _NAMED_GROUP = re.compile(rf"\b(?:our|my|the|his|her|their|those|these|was|were|are|is|between)\s+(?:{_WORD_NUMBER}\s+)?$",

@@ -20,8 +20,18 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 # A coordinated clause with a subject of its own is its own unit: "I coached her and she got promoted".
 _CLAUSE_BREAK = re.compile(r"[,;]\s+(?=(?:and|so|but|then)\b)|;\s+|\s+[-–—]\s+|:\s+"
-                           r"|\s+(?=and\s+(?:he|she|it|they|we|i|everyone|everybody|nobody)\s+(?!\w+ly\b)\w+)",
+                           r"|\s+(?=and\s+(?:he|she|it|they|we|i|everyone|everybody|nobody)\s+(?!\w+ly\b)\w+)"
+                           # Two sentences spliced with a comma: "the queue backed up during the sale, I scaled ...".
+                           r"|,\s+(?=(?:i|we)\s+(?!\w+ly\b)(?!(?:think|guess|mean|believe|suppose)\b)\w+)"
+                           # What followed, told with "so" and a subject of its own: "... so the site stayed up".
+                           r"|\s+(?=so\s+(?!(?:that\s+)?(?:i|we|you)\b)(?:[\w'-]+\s+){1,3}?"
+                           r"(?:stayed|kept|got|went|came|became|[a-z]+ed)\b)",
                            re.IGNORECASE)
+# A clause or phrase that opens on one of these is the scene or reason of the clause after its comma ("When the
+# quota ran out, I took it on", "With anyone new I mentor, I ..."): a comma splice after it is no break.
+_LEADS_IN = re.compile(r"^\W*(?:when|whenever|after|as|while|since|because|once|if|before|until|though|although"
+                       r"|with|for|at|in|on|during|by|from|over|within|without|every|each)\b", re.IGNORECASE)
+_SPLICE = re.compile(r"^\s*(?:i|we)\s", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 # The most frequent English grammar words; real English prose is roughly a third of these.
@@ -80,7 +90,8 @@ def units(text: str) -> list[Unit]:
         pieces: list[str] = []
         for piece in _CLAUSE_BREAK.split(sentence):
             # A clause too short to stand alone, or following one, stays with its neighbour.
-            if pieces and min(len(words(piece)), len(words(pieces[-1]))) < MIN_UNIT_WORDS:
+            if pieces and (min(len(words(piece)), len(words(pieces[-1]))) < MIN_UNIT_WORDS
+                           or (_SPLICE.match(piece) and _LEADS_IN.match(pieces[-1]))):
                 pieces[-1] = f"{pieces[-1]}, {piece}"
             else:
                 pieces.append(piece)

@@ -11,9 +11,11 @@ import pytest
 
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import read
+from bot.scoring.star_discourse import positions
 from bot.scoring.star_measure import GENERAL, what_to_measure
 from bot.scoring.star_models import StarAnalysis
 from bot.scoring.star_quantity import has_change, quantities
+from bot.scoring.star_text import units
 
 
 def parts(a: StarAnalysis) -> dict[str, bool]:
@@ -726,3 +728,273 @@ def test_a_half_and_a_time_to_recover_counted_from_the_alarm_are_measures(senten
 
 def test_a_vague_span_told_up_front_frames_the_outcome_without_measuring_it() -> None:
     assert not quantities("Over a few months she got a lot more confident in reviews.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Our job as the weekend crew was to get the ferry timetable published before Friday.",
+    "My job as her onboarding buddy is to get her ready for the audit.",
+    "The stake was that the festival needed ticket scanning working by noon.",
+    "Our team needed to move the herbarium scans before the lease ran out.",
+    "After the third failed night I decided, okay, I'm going to rebuild the loader properly.",
+    "Nobody answered in the channel, so I quietly took it on and started reading the cron scripts.",
+    "My manager said to me, can you make sure the new archivist is actually learning the system.",
+])
+def test_a_goal_told_with_its_role_a_team_duty_a_resolve_or_a_request_is_a_task(sentence: str) -> None:
+    assert read(sentence).task >= 2.0, sentence
+
+
+def test_a_plan_judged_with_a_comparison_states_no_goal() -> None:
+    assert read("Looking at it now, the plan was a lot more realistic than the first draft.").task < 1.5
+
+
+def test_the_speakers_own_wishes_side_by_side_are_a_goal_not_a_disagreement() -> None:
+    # "I want to keep him ... and honestly I want him to stay" is one side wanting twice, not two sides.
+    assert positions(["I want to keep him", "and honestly I want him to have a reason to stay."]) == set()
+    assert positions(["She wants a rewrite", "and frankly I want a patch."]) == {0, 1}
+
+
+@pytest.mark.parametrize("closing", [
+    "After that she asked a lot more questions in the planning meetings.",
+    "I don't get those late-night calls as much now.",
+    "By the next market day things were back to normal.",
+])
+def test_a_degree_with_no_number_is_an_outcome_flagged_vague(closing: str) -> None:
+    story = ("At a farmers' market cooperative, our stall-booking form kept double-booking pitches. "
+             "The chair asked me to fix it before the spring season. "
+             f"I added a lock on each pitch, wrote a test for two bookings at once and moved the form to the new host. {closing}")
+    a = analyse(story)
+    assert a.components.result.present and a.vague_results, closing
+
+
+def test_a_contracted_state_after_the_last_step_reports_the_outcome() -> None:
+    story = ("My colleague at the tram operator wanted to replace our timetable parser outright and I wanted to patch it. "
+             "We had to agree before the winter schedule went out. "
+             "I wrote down the failure cases and we tried both on last year's data. "
+             "We're still on good terms.")
+    assert analyse(story).components.result.present
+
+
+def test_the_result_opens_an_outcome_as_a_subject_not_inside_a_noun_phrase() -> None:
+    assert not read("I stored a checksum of the result next to every upload in the photo archive.").concluding
+    assert read("The result was that nobody re-keyed the orders by hand again.").concluding
+    assert read("It all ended with the two bakeries sharing one stock feed.").concluding
+
+
+def test_the_reach_of_the_speakers_step_is_no_measured_outcome() -> None:
+    assert not quantities("I wrote a probe that pings every label printer on the floor.", action=True)
+
+
+def test_what_the_speaker_noticed_is_the_problem_not_the_outcome() -> None:
+    assert not quantities("I rewrote the timer, because I noticed it was an hour off for the Lisbon riders.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The backlog of unread tickets went down from hundreds to a couple of dozen.",
+    "The new catalogue was ready a full day early.",
+    "Now nobody has to stay late on release nights at all.",
+])
+def test_counts_margins_and_none_at_all_said_in_words(sentence: str) -> None:
+    assert quantities(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "I was incident commander that night.",
+    "I was his onboarding buddy for the spring intake.",
+    "I didn't want us to lose the regulars.",
+    "I needed the finger-pointing between shifts to stop.",
+    "I wanted it settled without anyone feeling overruled.",
+    "I proposed to the director that I become the owner of the kiosk code.",
+    "And eventually I thought, okay, this is just mine now.",
+    "I told my lead I was taking it.",
+    "And since it was my project, I gave the estimate.",
+])
+def test_roles_stakes_and_claims_of_ownership_are_tasks(sentence: str) -> None:
+    assert read(sentence).task >= 2.0, sentence
+
+
+def test_a_lesson_is_drawn_not_an_outcome_and_its_second_clause_draws_it_too() -> None:
+    assert read("What I took from it is that a dry run is cheaper than an apology.").lesson >= 2.5
+    story = ("At a bike-sharing startup I argued with our data lead about where docking events should live. "
+             "We both dug in during a planning meeting. "
+             "Afterwards I asked her for a call and showed her a dashboard built both ways. "
+             "What I learned is that a demo beats a debate, "
+             "and that arguments like that belong in a one-on-one, not in front of nine people.")
+    a = analyse(story)
+    assert not a.components.result.present and not a.metrics
+
+
+def test_a_step_told_with_its_subject_dropped_is_the_speakers_action() -> None:
+    assert read("I once deleted the wrong bucket on a Friday.").actor == "I"
+    story = "Ran a bulk delete on the live stock table once, thinking my shell was still on the test copy."
+    assert analyse(story).components.action.present
+
+
+def test_someone_the_speaker_has_do_something_carries_on_the_speakers_step() -> None:
+    # The span is how long the new colleague shadowed, not a measured outcome.
+    story = ("A graduate joined our team of nine at a ferry booking site. "
+             "My job was getting her productive without drowning her. "
+             "I drew her a map of the three modules she would touch, "
+             "and had her shadow my code reviews for a couple of weeks before she did her own. "
+             "She settled in really well.")
+    a = analyse(story)
+    assert a.components.result.present and not a.metrics and a.vague_results
+
+
+def test_a_backstory_announced_by_name_goes_back_to_the_start() -> None:
+    story = ("It ended with the florist and me actually enjoying our weekly sync. "
+             "Backstory, I'm the only developer at a flower delivery shop "
+             "and she kept finding out about broken order forms from customers. "
+             "I wanted us to stop learning about breakage that way. "
+             "I added a form check that runs before every deploy and I walked her through the report it sends.")
+    assert analyse(story).components.result.present
+
+
+def test_a_verb_in_a_how_clause_is_not_the_speakers_action() -> None:
+    assert read("The inspectors signed it off and they were satisfied with how we handled the recall.").actor is None
+
+
+def test_in_general_closing_a_clause_sums_up_an_outcome_it_states_no_rule() -> None:
+    assert not read("The volunteers liked the new rota a lot more, and the handovers got calmer in general.").general
+    assert read("In general I pair with every new volunteer on their first shift.").general
+
+
+@pytest.mark.parametrize("closing", [
+    "Our stock sheet feels much healthier now.",
+    "Looking at the shop floor afterwards, everyone felt heard.",
+])
+def test_how_an_outcome_felt_is_a_vague_outcome(closing: str) -> None:
+    story = ("Nobody owned the stock sheet at the village shop, so I set up a weekly count "
+             f"and we took turns entering it on Mondays. {closing}")
+    a = analyse(story)
+    assert a.components.result.present and a.vague_results, closing
+
+
+def test_an_impression_between_two_steps_is_an_outcome_told_as_a_judgement() -> None:
+    story = ("Our route planner at a courier firm got slower all week until a page took six seconds. "
+             "I found a loop that loaded each stop on its own and I rewrote it as one query. "
+             "The planner felt snappy again "
+             "and I also added an alert on the slowest page so we would see it sooner.")
+    a = analyse(story)
+    assert a.components.result.present and a.vague_results
+
+
+def test_two_sentences_spliced_with_a_comma_are_two_clauses() -> None:
+    # The setting before the comma is told in its own clause, so the one-liner still has a scene.
+    story = ("The ticket printers jammed during the morning rush at the museum, I swapped in the spare roll feeder "
+             "and fixed the driver timeout, and the queue was gone in about ten minutes.")
+    a = analyse(story)
+    assert a.components.situation.present and a.components.result.present and a.metrics
+
+
+def test_a_scene_or_a_phrase_before_the_comma_stays_with_its_clause() -> None:
+    assert len(units("When the quota ran out on the photo server, I took it on myself.")) == 1
+    assert len(units("With anyone new I'm mentoring, I book a walk-through every week.")) == 1
+
+
+def test_what_followed_told_with_so_is_an_outcome() -> None:
+    story = ("Our tile cache got wiped during a map release "
+             "and I added a fallback to the origin server so the map stayed up.")
+    assert analyse(story).components.result.present
+
+
+@pytest.mark.parametrize("sentence", [
+    "Refunds that used to wait for days went out the same afternoon they were approved.",
+    "Now all the branches are using the one booking form.",
+    "The spam filter has been on ever since without blocking a real customer.",
+])
+def test_before_and_after_everyone_and_none_since_said_in_words(sentence: str) -> None:
+    assert quantities(sentence), sentence
+
+
+def test_ended_up_in_the_backdrop_and_a_cause_at_the_end_conclude_nothing() -> None:
+    assert not read("I traced it to the label job, which had ended up running on two servers after the move.").concluding
+    assert not read("I showed her one parcel that was charged twice because of this.").concluding
+    assert read("Because of that, the depot stopped double-charging parcels.").concluding
+
+
+def test_how_things_always_went_for_others_sets_the_scene() -> None:
+    story = ("At a seed catalogue company our test shop was always broken, usually because someone left an order half-imported. "
+             "I wrote a script that rebuilt it from a cleaned copy every night and I showed the packers how to run it by hand. "
+             "After that, the test shop broke maybe once a month instead of a couple of times a week.")
+    a = analyse(story)
+    assert a.components.situation.present and a.specific_event is True
+
+
+def test_the_speakers_own_rhythm_is_still_a_habit_with_no_scene() -> None:
+    assert read("At the library I always check the overnight jobs first thing.").situation == 0.0
+
+
+def test_an_outcome_dated_by_the_month_of_may_is_not_imagined() -> None:
+    story = ("I was the lead for the lab software team at a seed bank and one of our technicians wanted to move into "
+             "engineering. She asked me to help her get ready for the transfer interview. "
+             "I gave her a small real script to own and I reviewed her code the way I review anyone's. "
+             "She passed, and she moved onto the engineering team in May.")
+    assert analyse(story).components.result.present
+
+
+@pytest.mark.parametrize("sentence", [
+    "We switched off the last one two weeks early.",
+    "We got the booking site back in under ten minutes and didn't lose a single reservation.",
+])
+def test_a_margin_on_the_deadline_and_none_lost_are_measured_outcomes(sentence: str) -> None:
+    assert quantities(sentence, action=True), sentence
+    assert read(sentence).result >= 1.5, sentence
+
+
+def test_how_long_things_had_stood_is_backdrop_not_a_measure() -> None:
+    assert not quantities("I fixed the rounding in the old invoice, which nobody had noticed in about a year.")
+
+
+def test_a_measured_change_the_speaker_made_told_before_the_backstory_is_the_outcome() -> None:
+    story = ("I got our print queue from jamming about three times a week to zero jams for the rest of the season. "
+             "The background, I was at a poster printing shop and the queue, a small Flask app on one server, "
+             "locked up whenever two big orders arrived together. "
+             "After one jam delayed a wedding order, the owner asked me to own the fix. "
+             "I reproduced it with two large test orders and I changed the worker to take one order at a time.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
+
+
+def test_pointing_back_from_the_outcome_to_its_cause_goes_back_to_the_start() -> None:
+    story = ("New volunteers at our food bank started sorting donations on their second day instead of their second week. "
+             "That happened because I rebuilt how we train them. "
+             "Before, they got a binder and were left to shadow whoever was around. "
+             "I wrote a one-page checklist, paired each newcomer with a regular and filmed a short tour of the warehouse.")
+    assert analyse(story).components.result.present
+
+
+def test_being_the_one_doing_the_work_is_a_duty() -> None:
+    assert read("I was the one building the shared importer, so a bad format would land on me.").task >= 2.0
+
+
+def test_the_speaker_still_busy_after_the_last_step_reports_no_outcome() -> None:
+    story = ("At a ferry company the ticket totals stopped matching the bank statement one Monday, "
+             "and reconciling them was my job. I exported both ledgers and wrote a script to compare them line by line. "
+             "And I remember I was eating lunch at my desk, trying to get the totals to line up, "
+             "so I was going through the sailings one by one to see which ones were off.")
+    assert not analyse(story).components.result.present
+
+
+def test_time_moving_on_from_the_occasion_tells_an_outcome_mid_story() -> None:
+    assert read("Honestly, by the third week her sketches were better than mine.").result >= 1.5
+
+
+def test_the_speaker_asking_if_we_could_try_something_is_a_proposal_not_a_task() -> None:
+    assert read("I took it to the weekly planning call and asked if we could try it on one branch first.").task < 2.0
+    assert read("Our director asked me if I could own the branch rollout.").task >= 2.0
+
+
+def test_others_rhythm_in_a_reported_outcome_is_no_habit() -> None:
+    cues = read("By the end of the term her essays were usually marked on the first or second draft.")
+    assert not cues.general and cues.result >= 1.0
+    assert quantities("His forms were approved on the first or second round.")
+
+
+def test_a_change_in_the_same_sentence_as_a_conclusion_is_the_outcome_told_first() -> None:
+    story = ("We ended up with a booking rule both of us could live with, "
+             "and waiting time at the desk dropped from about two days to the same day. "
+             "The disagreement was between me and the other coordinator at a youth hostel. "
+             "She wanted every booking confirmed by phone and I thought that made group bookings impossible. "
+             "So we sat down with last month's bookings and we wrote the exceptions together.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
