@@ -13,26 +13,36 @@ from bot.scoring.text import STOPWORDS, Sentence, tokens
 # met") together with either someone to obey it (the grader, the rubric, the hiring panel) or an
 # order about the answer ("assign", "record this as", "must receive").  A verdict word alone is
 # ordinary engineering talk: "a rate limit of 100", "give each worker max 4 connections".
-_ALONE = re.compile(
-    r"""(
-        \b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|rubric|prompt|rules|criteria|previous|grading)\b
-      | ^\W{0,4}(system|assistant|developer)\s*[:>]
-      | <\|?\s*im_(start|end)\s*\|?> | \[/?INST\] | "role"\s*:\s*"(system|assistant|developer)"
-      | </?\s*(system|answer|instructions?)\s*>
-      | "(final_?grade|grade|score_override|grader_override)"\s*:
-      | \byou\s+are\s+now\b
-      | \byou\s+are\s+(a|an|the)\b[^.\n]{0,30}\b(grader|judge|evaluator|assistant|model)\b
-      | \b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b
-      | \bnew\s+instructions?\b
-      | \b(note|message|instructions?|reminder|notice|context)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?
-        (scorer|grader|judge|evaluator|reviewer|model|ai|llm|assistant|scoring|grading|evaluation)\b
-      | \b(correct|expected|required)\s+(output|score|grade|rating)\s+(is|should|must|=|for)
-      | \brubric\s+authors?\b
-      | (?<![^\W_])(grader|evaluator|scoring|grading|score|grade)[_\s-]*
-        (override|config|policy|instructions?|log|notes?|context)\b
-    )""",
-    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+# Each marker with the words it cannot do without: a marker is only searched for in an answer that
+# holds one of them, which keeps the check to a few substring tests for almost every honest answer.
+_ALONE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (triggers, re.compile(pattern, re.IGNORECASE | re.MULTILINE | re.VERBOSE)) for triggers, pattern in (
+        (("ignore", "disregard", "forget", "override"),
+         r"\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|rubric|prompt|rules|criteria|previous|grading)\b"),
+        (("system", "assistant", "developer"),
+         r"""^\W{0,4}(system|assistant|developer)\s*[:>] | "role"\s*:\s*"(system|assistant|developer)"
+           | </?\s*system\s*>"""),
+        (("im_start", "im_end", "inst]"), r"<\|?\s*im_(start|end)\s*\|?> | \[/?INST\]"),
+        (("answer", "instruction"), r"</?\s*(answer|instructions?)\s*>"),
+        (('grade"', 'override"'), r'"(final_?grade|grade|score_override|grader_override)"\s*:'),
+        (("you are",), r"""\byou\s+are\s+now\b
+           | \byou\s+are\s+(a|an|the)\b[^.\n]{0,30}\b(grader|judge|evaluator|assistant|model)\b"""),
+        (("as the", "dear"), r"\b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b"),
+        (("new instruction",), r"\bnew\s+instructions?\b"),
+        (("note", "message", "instruction", "reminder", "notice", "context"),
+         r"""\b(note|message|instructions?|reminder|notice|context)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?
+             (scorer|grader|judge|evaluator|reviewer|model|ai|llm|assistant|scoring|grading|evaluation)\b"""),
+        (("correct", "expected", "required"),
+         r"\b(correct|expected|required)\s+(output|score|grade|rating)\s+(is|should|must|=|for)"),
+        (("rubric author",), r"\brubric\s+authors?\b"),
+        (("grad", "scor", "evaluator"),
+         r"""(?<![^\W_])(grader|evaluator|scoring|grading|score|grade)[_\s-]*
+             (override|config|policy|instructions?|log|notes?|context)\b"""),
+    )
 )
+# Words without which no line can carry a verdict (see ``_VERDICT``).
+_VERDICT_WORDS = ("grad", "scor", "rating", "rated", "mark", "verdict", "credit", "criteri", "strong", "3/3", "3 /",
+                  "fully")
 _VERDICT = re.compile(
     r"""(
         \b(grades?|graded|grading|scores?|scored|scoring|rating|rated|marks?|marked|verdict)\b\W{0,4}(\w+\W{1,3}){0,4}?
@@ -73,9 +83,12 @@ _INVITES_QUESTIONS = re.compile(r"\bwould you ask\b|\bquestions? (?:would|do) yo
 
 def injection_attempt(text: str) -> str | None:
     """The first line that tries to instruct the grader, if any (see the patterns above)."""
-    alone = _ALONE.search(text)
-    if alone:
-        return alone.group().strip()
+    low = text.lower()
+    for triggers, pattern in _ALONE:
+        if any(t in low for t in triggers) and (alone := pattern.search(text)):
+            return alone.group().strip()
+    if not any(w in low for w in _VERDICT_WORDS):
+        return None
     lines = [m.group() for m in _UNITS.finditer(text)]
     for i, line in enumerate(lines):
         if _VERDICT.search(line):
