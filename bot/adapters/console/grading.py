@@ -14,7 +14,7 @@ from rich.console import Console
 
 from bot.adapters.console import render
 from bot.adapters.console.exits import Exit
-from bot.content import cache
+from bot.content import cache, prepared
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.limits import MAX_ANSWER_CHARS
@@ -36,11 +36,14 @@ async def score(question_id: str, answer: str | None, answer_file: str | None, s
 
     ``judge`` is the model's grader when one was asked for and is configured; without it the offline
     scorer grades (and a ``--scorer llm`` result says why).  ``transcribe`` is speech to text, if set up."""
-    bank = cache.load(content_root())
-    if question_id not in bank:
-        near = bank.nearest(question_id)
+    found = prepared.load(content_root(), question_id)
+    if found is None:
+        near = cache.load(content_root()).nearest(question_id)
         hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions` lists them."
         raise UsageError(f"unknown question id {question_id!r}.{hint}")
+    question, rubric = found
+    # The scorecard reads the question and rubric through a bank: this one holds the one being graded.
+    bank = QuestionBank({question.id: question}, {question.id: rubric})
     transcript = None
     if audio_file is not None:
         from bot.adapters.console.voice import transcribe_path
@@ -51,11 +54,10 @@ async def score(question_id: str, answer: str | None, answer_file: str | None, s
         text = answer if answer is not None else read_text(answer_file or "-", "answer")
     if len(text) > MAX_ANSWER_CHARS:
         raise UsageError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
-    question = bank.get(question_id)
     if judge is not None:
-        result = await judge(question, bank.rubric(question_id), text)
+        result = await judge(question, rubric, text)
     else:
-        result = await OfflineScorer().score(question, bank.rubric(question_id), AnswerText([text]), frozenset())
+        result = await OfflineScorer().score(question, rubric, AnswerText([text]), frozenset())
         if scorer_name == "llm":
             result.fallback_reason = "no LLM is configured (OPENAI_API_KEY is not set)"
     if transcript is not None:
