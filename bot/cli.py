@@ -208,6 +208,13 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
         source = read_source(args.file or "-")
         return _run(lambda: console_root.check_code(args.question, source, args.json))
+    if args.command == "score" and args.scorer == "offline" and args.audio_file is None:
+        from bot import console_root
+
+        # A typed answer graded offline reads no setting, and reading them (pydantic-settings and the
+        # Settings model) would be a fifth of the command's start.
+        _terminal_logging()
+        return _run(lambda: console_root.score(None, args.question, args.answer, args.answer_file, args.scorer, args.json))
     from bot import console_root
     from bot.config import load_settings
 
