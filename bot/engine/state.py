@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.engine.events import Event
 from bot.engine.models import Level, RoundKind, ScoreResult, Track
+
+if TYPE_CHECKING:  # named in a dataclass field only; a scorecard needs the state without the thirty event classes
+    from bot.engine.events import Event
 
 
 class SessionStatus(StrEnum):
