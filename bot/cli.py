@@ -211,10 +211,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "score" and args.scorer == "offline" and args.audio_file is None:
         from bot import console_root
 
-        # A typed answer graded offline reads no setting, and reading them (pydantic-settings and the
-        # Settings model) would be a fifth of the command's start.
+        # A typed answer graded offline reads no setting and awaits nothing: reading the settings
+        # (pydantic-settings, the Settings model) and starting an event loop were a fifth of its start.
         _terminal_logging()
-        return _run(lambda: console_root.score(None, args.question, args.answer, args.answer_file, args.scorer, args.json))
+        return console_root.score_offline(args.question, args.answer, args.answer_file, args.json)
     from bot import console_root
     from bot.config import load_settings
 

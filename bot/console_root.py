@@ -116,18 +116,21 @@ async def db_upgrade(settings: Settings) -> int:
     return commands.db_upgraded()
 
 
-async def score(settings: Settings | None, question_id: str, answer: str | None, answer_file: str | None,
+async def score(settings: Settings, question_id: str, answer: str | None, answer_file: str | None,
                 scorer: str, as_json: bool, audio_file: str | None = None) -> int:
-    """``mockloop score``: the LLM judge only when asked for and configured, else the offline scorer alone.
-
-    ``settings`` is None for a typed answer graded offline, which needs neither a model nor speech to text."""
+    """``mockloop score``: the LLM judge only when asked for and configured, else the offline scorer alone."""
     from bot.adapters.console import grading
 
-    judge = None
-    if settings is not None and scorer != "offline" and settings.openai_api_key is not None:
-        judge = _judge(settings)
+    judge = _judge(settings) if scorer != "offline" and settings.openai_api_key is not None else None
     return await grading.score(question_id, answer, answer_file, scorer, as_json, audio_file,
-                               judge=judge, transcribe=transcriber_for(settings) if settings is not None else None)
+                               judge=judge, transcribe=transcriber_for(settings))
+
+
+def score_offline(question_id: str, answer: str | None, answer_file: str | None, as_json: bool) -> int:
+    """``mockloop score --scorer offline`` for a typed answer: no settings (nothing here depends on one), no event loop."""
+    from bot.adapters.console import grading
+
+    return grading.score_offline(question_id, answer, answer_file, as_json)
 
 
 def _judge(settings: Settings) -> Callable[[Question, Rubric, str], Awaitable[ScoreResult]]:

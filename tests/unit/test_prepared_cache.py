@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -12,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.content import prepared
+from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.models import Rubric, ScoreResult
+from bot.engine.ports import AnswerText
 from bot.scoring import matcher
 from bot.scoring.matcher import CompiledRubric
 from bot.scoring.offline import OfflineScorer
@@ -67,6 +70,11 @@ def test_grades_are_byte_identical_without_the_cache_cold_and_warm(tmp_path: Pat
     warm, compiled_warm = _score_all(tmp_path / "cache")
     assert len({json.loads(o)["score"] for o in without}) > 2  # the answers are graded differently from one another
     assert cold == without and warm == without
+    # And they are the grades the scorer gives through its port, as the practice round and the bot ask for them.
+    bank = QuestionBank.load(content_root())
+    through_port = [asyncio.run(OfflineScorer().score(bank.get(q), bank.rubric(q), AnswerText([a]), frozenset()))
+                    for q, a in ANSWERS]
+    assert without == [json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in through_port]
     questions = len({q for q, _ in ANSWERS})
     assert compiled_without == len(ANSWERS)  # no cache: every start compiles its rubric
     assert compiled_cold == questions  # the second answer to a question found its prepared file
