@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -20,11 +21,13 @@ from bot.content.paths import content_root
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
-from bot.engine.speech import Transcript
 from bot.engine.state import QuestionStatus
 from bot.errors import UsageError
 from bot.scoring.offline import OfflineScorer
 from bot.textin import read_text
+
+if TYPE_CHECKING:  # a typed answer has no transcript, and the speech module is only needed for a recording
+    from bot.engine.speech import Transcript
 
 Judge = Callable[[Question, Rubric, str], Awaitable[ScoreResult]]
 
