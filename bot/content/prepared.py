@@ -15,8 +15,9 @@ every content file's path, size and modification time) and a hash of the code th
 stemmer library's files), so an edited rubric or a new MockLoop means a new folder and the old
 ones are removed.  The file repeats its key and question id, is read only if this user owns it,
 and every field is checked for its type and against the rubric before use; anything that does
-not fit is ignored and rebuilt.  JSON of strings, numbers and lists, never pickle: a file in
-the cache directory can at worst make the scorer compile again.
+not fit is ignored and rebuilt.  JSON of strings, numbers and lists, never pickle: nothing in
+the file can run, a file another user placed there is not read, and a damaged one at worst
+makes the scorer compile again.
 """
 
 from __future__ import annotations
@@ -255,7 +256,8 @@ def _write(folder: Path, question: Question, rubric: Rubric, compiled: _Compiled
         folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not folder.is_dir():
             for stale in folder.parent.glob(f"{PREFIX}*"):
-                shutil.rmtree(stale, ignore_errors=True)  # another content or code version's files
+                if stale != folder:  # another start may be creating this very folder
+                    shutil.rmtree(stale, ignore_errors=True)  # another content or code version's files
             folder.mkdir(mode=0o700, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=".prepared-", delete=False) as tmp:
             try:
