@@ -21,7 +21,7 @@ from bot.content.paths import content_root
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
-from bot.engine.state import QuestionStatus
+from bot.engine.status import QuestionStatus
 from bot.errors import UsageError
 from bot.scoring.offline import OfflineScorer
 from bot.textin import read_text

@@ -15,7 +15,7 @@ from bot.engine.loop import ROUNDS
 from bot.engine.models import ScoreResult
 from bot.engine.results import verdict
 from bot.engine.signals import signal_bands, signal_for
-from bot.engine.state import QuestionStatus
+from bot.engine.status import QuestionStatus
 
 if TYPE_CHECKING:  # named in signatures only: `mockloop score` shows one card and needs no event wording
     from bot.engine.ports import DebriefPart
