@@ -7,7 +7,8 @@ prints one JSON line per command: the median and the fastest wall time, and the 
 ``python -c pass`` measured in the same rounds.  Targets (issue 16): ``--help``, ``questions`` and
 ``score --scorer offline`` at most 300 ms median; ``check-code`` at most 400 ms there, and at
 most 300 ms for the whole command since issue 13.  The first round is not counted: it builds the
-validated content cache that every later start reads, and writes the bytecode caches
+validated content cache that every later start reads (and ``score``'s prepared rubric for its
+question, see :mod:`bot.content.prepared`), and writes the bytecode caches
 (``__pycache__``) that an installed copy has from the start (pip compiles them at install).
 ``PYTHONDONTWRITEBYTECODE`` is therefore dropped from the commands' environment (with it set and
 no ``bot/__pycache__``, every start compiles MockLoop's modules again: about 25-60 ms more, which

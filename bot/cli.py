@@ -7,7 +7,6 @@ are one sentence on stderr.  The terminal commands are wired in :mod:`bot.consol
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -185,7 +184,15 @@ def _fail(message: str) -> None:
 def _terminal_logging() -> None:
     """In the terminal the UI says what happened in its own words (e.g. "Graded offline: ..." once); the
     log lines behind it are for servers, so only errors (a bug) reach the screen here."""
+    import logging  # here, like each command's imports: `--help`, `questions` and an offline score log nothing
+
     logging.basicConfig(level=logging.ERROR, format="mockloop: %(message)s")
+
+
+def _server_logging() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -208,6 +215,13 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
         source = read_source(args.file or "-")
         return _run(lambda: console_root.check_code(args.question, source, args.json))
+    if args.command == "score" and args.scorer == "offline" and args.audio_file is None:
+        from bot import console_root
+
+        # A typed answer graded offline reads no setting, awaits nothing and logs nothing: reading the
+        # settings (pydantic-settings, the Settings model), starting an event loop and setting up
+        # logging were a fifth of its start.
+        return console_root.score_offline(args.question, args.answer, args.answer_file, args.json)
     from bot import console_root
     from bot.config import load_settings
 
@@ -219,7 +233,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         from bot import discord_root
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        _server_logging()
         return _run(lambda: discord_root.run(settings))
     if args.command in ("practice", "score", "star"):
         _terminal_logging()
@@ -234,7 +248,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "star":
         return _star(args, load_settings)
     if args.command == "runner":
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        _server_logging()
         return _run(lambda: console_root.runner_service(load_settings(), Path(args.socket)))
     if args.command == "history":
         return _run(lambda: console_root.history(load_settings(), args.json, args.limit))

@@ -126,6 +126,13 @@ async def score(settings: Settings, question_id: str, answer: str | None, answer
                                judge=judge, transcribe=transcriber_for(settings))
 
 
+def score_offline(question_id: str, answer: str | None, answer_file: str | None, as_json: bool) -> int:
+    """``mockloop score --scorer offline`` for a typed answer: no settings (nothing here depends on one), no event loop."""
+    from bot.adapters.console import grading
+
+    return grading.score_offline(question_id, answer, answer_file, as_json)
+
+
 def _judge(settings: Settings) -> Callable[[Question, Rubric, str], Awaitable[ScoreResult]]:
     async def grade(question: Question, rubric: Rubric, text: str) -> ScoreResult:
         """The LLM judge's grade (offline when it cannot grade), charged to the local user."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,6 +20,8 @@ Model = TypeVar("Model", Question, Rubric)
 
 
 def _read(path: Path, model: type[Model]) -> Model:
+    import tomllib  # here: a start served from the content cache (score, check-code) parses no TOML
+
     try:
         return model.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except tomllib.TOMLDecodeError as exc:
@@ -100,6 +100,8 @@ class QuestionBank:
 
     def nearest(self, question_id: str, n: int = 3) -> list[str]:
         """Ids that look like a mistyped ``question_id``, for "did you mean" messages."""
+        import difflib  # here: only a mistyped id needs it
+
         ids = list(self._questions)
         close = difflib.get_close_matches(question_id, ids, n=n, cutoff=0.5)
         if not close:

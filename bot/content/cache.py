@@ -47,13 +47,21 @@ def cache_dir() -> Path:
     return Path(base) / "mockloop"
 
 
-def _key(root: Path) -> str:
+def key(root: Path) -> str:
+    """What the content under ``root`` is now: every file's path, size and modification time, and the loader's code."""
     digest = hashlib.sha256()
-    files = sorted([*(root / "data" / "questions").rglob("*.toml"), *(root / "rubrics").rglob("*.toml")])
-    for path in [*files, *_SOURCES]:
-        stat = path.stat()
+    files = sorted([*_toml_files(root / "data" / "questions"), *_toml_files(root / "rubrics")])
+    for path in [*files, *map(str, _SOURCES)]:
+        stat = os.stat(path)
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:24]
+
+
+def _toml_files(top: Path) -> list[str]:
+    # The files QuestionBank.load reads (rglob follows linked folders too); os.walk and plain strings take
+    # half the time of Path.rglob, and every start of a command pays it.
+    return [os.path.join(folder, name)
+            for folder, _, names in os.walk(top, followlinks=True) for name in names if name.endswith(".toml")]
 
 
 def load(root: Path, directory: Path | None = None) -> QuestionBank:
@@ -62,7 +70,7 @@ def load(root: Path, directory: Path | None = None) -> QuestionBank:
 
     directory = directory or cache_dir()
     try:
-        path = directory / f"{PREFIX}{_key(root)}.json"
+        path = directory / f"{PREFIX}{key(root)}.json"
     except OSError:
         return QuestionBank.load(root)
     cached = _read(path)
@@ -81,15 +89,49 @@ def question(root: Path, question_id: str, directory: Path | None = None) -> Que
     under 10.  The snapshot was written only after a full load passed every cross-check, by the
     same model code (its key covers it), so one entry needs no more than its own model.
     """
+    snapshot = _snapshot(root, directory)
     try:
-        path = (directory or cache_dir()) / f"{PREFIX}{_key(root)}.json"
-        if path.stat().st_uid != os.getuid():
-            return None
-        entries = json.loads(path.read_bytes()).get("questions")
-        found = [q for q in entries if isinstance(q, dict) and q.get("id") == question_id]
-        return Question.model_validate(found[0]) if len(found) == 1 else None
-    except (OSError, ValidationError, ValueError, AttributeError, TypeError):
+        found = _one(snapshot, "questions", "id", question_id)
+        return Question.model_validate(found) if found is not None else None
+    except ValidationError:
         return None
+
+
+def question_and_rubric(root: Path, question_id: str, directory: Path | None = None) -> tuple[Question, Rubric] | None:
+    """One question and its rubric from the cache, read as :func:`question` reads one; None when the cache cannot say.
+
+    `score` grades one answer against one rubric: validating the rest of the snapshot would be
+    most of what its content costs.
+    """
+    snapshot = _snapshot(root, directory)
+    try:
+        found = _one(snapshot, "questions", "id", question_id)
+        marked = _one(snapshot, "rubrics", "question", question_id)
+        if found is None or marked is None:
+            return None
+        return Question.model_validate(found), Rubric.model_validate(marked)
+    except ValidationError:
+        return None
+
+
+def _snapshot(root: Path, directory: Path | None) -> object:
+    """The snapshot matching the files under ``root``, parsed but not validated; None when there is none to trust."""
+    try:
+        path = (directory or cache_dir()) / f"{PREFIX}{key(root)}.json"
+        if path.stat().st_uid != os.getuid():
+            return None  # only a file this user wrote
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _one(snapshot: object, part: str, field: str, value: str) -> object:
+    """The one entry of the snapshot's ``part`` whose ``field`` is ``value``; None unless there is exactly one."""
+    entries = snapshot.get(part) if isinstance(snapshot, dict) else None
+    if not isinstance(entries, list):
+        return None
+    found = [e for e in entries if isinstance(e, dict) and e.get(field) == value]
+    return found[0] if len(found) == 1 else None
 
 
 def _read(path: Path) -> QuestionBank | None:

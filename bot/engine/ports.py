@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.engine.events import Event
 from bot.engine.models import CodeCheck, CodingTask, Level, Question, RoundKind, Rubric, ScoreResult, Track
-from bot.engine.review import Attempt
-from bot.engine.state import Changes, FollowUpAsked, SessionState
+
+if TYPE_CHECKING:  # named in signatures only: a command that grades one answer needs no session or event classes
+    from bot.engine.events import Event
+    from bot.engine.review import Attempt
+    from bot.engine.state import Changes, FollowUpAsked, SessionState
 
 
 class Clock(Protocol):

@@ -8,35 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.engine.events import Event
 from bot.engine.models import Level, RoundKind, ScoreResult, Track
+from bot.engine.status import QuestionStatus, RoundStatus, SessionStatus
 
-
-class SessionStatus(StrEnum):
-    ACTIVE = "active"
-    INTERRUPTED = "interrupted"  # the process stopped or the user pressed Ctrl-C: resumable
-    COMPLETED = "completed"
-    ENDED_EARLY = "ended_early"
-
-
-class RoundStatus(StrEnum):
-    PENDING = "pending"
-    ACTIVE = "active"
-    DONE = "done"
-
-
-class QuestionStatus(StrEnum):
-    PENDING = "pending"
-    ACTIVE = "active"
-    ANSWERED = "answered"
-    SKIPPED = "skipped"
-    TIMED_OUT = "timed_out"
-    UNASKED = "unasked"  # the round or session closed before it came up
+if TYPE_CHECKING:  # named in a dataclass field only; a scorecard needs the state without the thirty event classes
+    from bot.engine.events import Event
 
 
 class AnswerRecord(BaseModel):

@@ -123,6 +123,11 @@ def compile_rubric(rubric: Rubric) -> CompiledRubric:
     return compiled
 
 
+def remember(rubric: Rubric, compiled: CompiledRubric) -> None:
+    """Take ``compiled`` as ``rubric``'s compiled form: one a cache built earlier with this same code."""
+    _COMPILED[id(rubric)] = (rubric, compiled)
+
+
 def _compile(rubric: Rubric) -> CompiledRubric:
     criteria = tuple(
         CompiledCriterion(c, tuple(CompiledIndicator(i.id, _phrases(i.phrases), tuple(i.code)) for i in c.indicators))

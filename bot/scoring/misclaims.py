@@ -79,7 +79,24 @@ class Claim:
         return all(any(all(s in present for s in w.stems) for w in group) for group in self.groups)
 
 
+# Claims compiled so far, by their text: rubric text only (answers are never compiled), so a bounded set.
+_COMPILED: dict[str, Claim] = {}
+
+
 def compile_claim(text: str) -> Claim:
+    """The claim a red flag's ``claims`` entry describes, its wordings stemmed; built once per text."""
+    found = _COMPILED.get(text)
+    if found is None:
+        found = _COMPILED[text] = _compile(text)
+    return found
+
+
+def remember(text: str, claim: Claim) -> None:
+    """Take ``claim`` as the compiled form of ``text``: one a cache built earlier with this same code."""
+    _COMPILED[text] = claim
+
+
+def _compile(text: str) -> Claim:
     groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt))
                          for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
                    for group in text.split(" + "))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -64,7 +65,7 @@ def test_a_corrupt_or_unwritable_cache_falls_back_to_a_full_load(content: Path, 
 
 def test_listing_and_offline_grading_load_no_database_model_or_chart_library(tmp_path: Path) -> None:
     """`questions` and `score --scorer offline` need the content only: they start without the heavy libraries."""
-    heavy = ("sqlalchemy", "alembic", "openai", "discord", "matplotlib", "aiosqlite", "asyncpg")
+    heavy = ("sqlalchemy", "alembic", "openai", "discord", "matplotlib", "aiosqlite", "asyncpg", "pydantic_settings")
     probe = (
         "import sys\nfrom bot.cli import main\n"
         "main(sys.argv[1:])\n"
@@ -89,3 +90,21 @@ def test_one_question_comes_from_the_cache_as_the_full_load_has_it_or_not_at_all
     for stored in (tmp_path / "cache").glob("bank-*.json"):
         stored.write_text('{"questions": [{"id": "coding.flatten-dict", "title": 3}], "rubrics": []}')
     assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") is None
+
+
+def test_one_question_and_its_rubric_come_from_the_cache_as_the_full_load_has_them(content: Path, tmp_path: Path) -> None:
+    """`score` reads one question and its rubric from the cache; a stale or damaged snapshot means None (load in full)."""
+    assert cache.question_and_rubric(content, "core.gil", tmp_path / "cache") is None  # nothing cached yet
+    bank = cache.load(content, tmp_path / "cache")
+    assert cache.question_and_rubric(content, "core.gil", tmp_path / "cache") == (bank.get("core.gil"), bank.rubric("core.gil"))
+    assert cache.question_and_rubric(content, "core.no-such-question", tmp_path / "cache") is None
+    path = next((content / "rubrics").rglob("core.gil.toml"))
+    path.write_text(path.read_text().replace("version = ", "version = 1", 1))
+    assert cache.question_and_rubric(content, "core.gil", tmp_path / "cache") is None  # stale: its key changed
+    cache.load(content, tmp_path / "cache")
+    for stored in (tmp_path / "cache").glob("bank-*.json"):
+        snapshot = json.loads(stored.read_text())
+        [rubric] = [r for r in snapshot["rubrics"] if r["question"] == "core.gil"]
+        rubric["criteria"] = rubric["criteria"][:1]  # fewer criteria than a rubric may have
+        stored.write_text(json.dumps(snapshot))
+    assert cache.question_and_rubric(content, "core.gil", tmp_path / "cache") is None

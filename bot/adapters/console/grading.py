@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from bot.adapters.console import render
 from bot.adapters.console.exits import Exit
-from bot.content import cache
+from bot.content import cache, prepared
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.limits import MAX_ANSWER_CHARS
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
-from bot.engine.speech import Transcript
-from bot.engine.state import QuestionStatus
+from bot.engine.status import QuestionStatus
 from bot.errors import UsageError
 from bot.scoring.offline import OfflineScorer
 from bot.textin import read_text
+
+if TYPE_CHECKING:  # a typed answer has no transcript, and the speech module is only needed for a recording
+    from bot.engine.speech import Transcript
 
 Judge = Callable[[Question, Rubric, str], Awaitable[ScoreResult]]
 
@@ -36,35 +39,63 @@ async def score(question_id: str, answer: str | None, answer_file: str | None, s
 
     ``judge`` is the model's grader when one was asked for and is configured; without it the offline
     scorer grades (and a ``--scorer llm`` result says why).  ``transcribe`` is speech to text, if set up."""
-    bank = cache.load(content_root())
-    if question_id not in bank:
-        near = bank.nearest(question_id)
-        hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions` lists them."
-        raise UsageError(f"unknown question id {question_id!r}.{hint}")
+    question, rubric = _question(question_id)
     transcript = None
     if audio_file is not None:
         from bot.adapters.console.voice import transcribe_path
 
         transcript = await transcribe_path(audio_file, transcribe)
-        text = transcript.text
+        text = _within_limit(transcript.text)
     else:
-        text = answer if answer is not None else read_text(answer_file or "-", "answer")
-    if len(text) > MAX_ANSWER_CHARS:
-        raise UsageError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
-    question = bank.get(question_id)
+        text = _within_limit(answer if answer is not None else read_text(answer_file or "-", "answer"))
     if judge is not None:
-        result = await judge(question, bank.rubric(question_id), text)
+        result = await judge(question, rubric, text)
     else:
-        result = await OfflineScorer().score(question, bank.rubric(question_id), AnswerText([text]), frozenset())
+        result = await OfflineScorer().score(question, rubric, AnswerText([text]), frozenset())
         if scorer_name == "llm":
             result.fallback_reason = "no LLM is configured (OPENAI_API_KEY is not set)"
     if transcript is not None:
-        return _spoken(question, result, transcript, as_json, bank)
+        return _spoken(question, result, transcript, as_json, _bank(question, rubric))
+    return _show(question, rubric, result, as_json)
+
+
+def score_offline(question_id: str, answer: str | None, answer_file: str | None, as_json: bool) -> int:
+    """Grade a typed answer with the offline scorer and print the grade, as :func:`score` does without a judge.
+
+    The offline scorer needs no event loop, so this command does not import or start one."""
+    question, rubric = _question(question_id)
+    text = _within_limit(answer if answer is not None else read_text(answer_file or "-", "answer"))
+    result = OfflineScorer().grade(question, rubric, AnswerText([text]).joined)
+    return _show(question, rubric, result, as_json)
+
+
+def _question(question_id: str) -> tuple[Question, Rubric]:
+    found = prepared.load(content_root(), question_id)
+    if found is None:
+        near = cache.load(content_root()).nearest(question_id)
+        hint = f" Did you mean {', '.join(near)}?" if near else " `mockloop questions` lists them."
+        raise UsageError(f"unknown question id {question_id!r}.{hint}")
+    return found
+
+
+def _within_limit(text: str) -> str:
+    if len(text) > MAX_ANSWER_CHARS:
+        raise UsageError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}.")
+    return text
+
+
+def _bank(question: Question, rubric: Rubric) -> QuestionBank:
+    """The scorecard reads the question and rubric through a bank: this one holds the one being graded."""
+    return QuestionBank({question.id: question}, {question.id: rubric})
+
+
+def _show(question: Question, rubric: Rubric, result: ScoreResult, as_json: bool) -> int:
     if as_json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return Exit.OK
     console = Console(highlight=False, soft_wrap=True)
-    render.question_card(console, QuestionStatus.ANSWERED, question.title, result, bank, question_id, late=False, hints=0)
+    render.question_card(console, QuestionStatus.ANSWERED, question.title, result, _bank(question, rubric), question.id,
+                         late=False, hints=0)
     if result.fallback_reason:
         console.print(f"[yellow]Scored offline: {render.escape(result.fallback_reason)}.[/yellow]")
     return Exit.OK

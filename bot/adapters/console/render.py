@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,11 +13,14 @@ from rich.markup import escape
 from bot.content.bank import QuestionBank
 from bot.engine.loop import ROUNDS
 from bot.engine.models import ScoreResult
-from bot.engine.ports import DebriefPart
 from bot.engine.results import verdict
 from bot.engine.signals import signal_bands, signal_for
-from bot.engine.state import QuestionStatus, SessionState
-from bot.engine.wording import Words
+from bot.engine.status import QuestionStatus
+
+if TYPE_CHECKING:  # named in signatures only: `mockloop score` shows one card and needs no event wording
+    from bot.engine.ports import DebriefPart
+    from bot.engine.state import SessionState
+    from bot.engine.wording import Words
 
 # C0/C1 controls (but tab and newline) and bidi overrides could rewrite the terminal or
 # disguise text; they are shown as visible escapes instead.
