@@ -25,7 +25,9 @@ answer is being checked, and logs a summary that this script reads from the bot'
 the longest stall while checking at most 20 ms).  The emulator's own loop, here, is watched too,
 for comparison only: its stalls delay what the members send, not the bot.  The JSON also has each
 coding member's verdict (a hostile one must pass no case and still be run, never graded on the
-rubric alone).
+rubric alone).  ``--env MOCKLOOP_LOOP_STACKS=1`` adds ``held_by``: where the bot's loop was held
+(``bot/adapters/discord/loop_stacks.py``); ``bot_cpu_s`` is the bot's CPU time on its loop's thread
+and on its other threads while members were active.
 """
 
 from __future__ import annotations

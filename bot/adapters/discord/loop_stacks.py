@@ -9,13 +9,19 @@ long stall, so the counts weigh each place by how long it held the loop.
 
 Each sample is filed three ways: the innermost function (``leaf``, often a library's), the
 innermost function of the bot's own code on the stack (``ours``, what to change), and the task or
-callback the loop was running (``task``, the outermost frame below asyncio's own).  Off unless
+callback the loop was running (``task``, the outermost frame below asyncio's own).  The sampler
+needs the interpreter (the GIL) to look, so a sample lands where the loop's thread next lets go
+of it: ``leaf`` leans to system calls (a socket write, ``epoll``) that may only be where the loop
+waited to get the interpreter back; ``task`` and ``ours`` are steadier.  Garbage collections
+(which stop every thread) are timed beside the samples, and each report gives the CPU time of
+each of the process's threads, to tell the loop's own work from another thread's.  Off unless
 ``MOCKLOOP_LOOP_STACKS`` is set: it is a diagnostic for load runs, and the thread's wake-ups cost
 a little GIL traffic.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import sys
@@ -27,7 +33,7 @@ from types import FrameType
 from typing import Any
 
 OURS = str(Path(__file__).resolve().parents[2])  # the bot package's directory
-ASYNCIO = str(Path(sys.modules["asyncio"].__file__ or "asyncio").resolve().parent)
+ASYNCIO = str(Path(asyncio.__file__).resolve().parent)
 DEPTH = 64  # frames walked per sample at most; deeper stacks are recursion, the top says enough
 
 
