@@ -25,7 +25,9 @@ answer is being checked, and logs a summary that this script reads from the bot'
 the longest stall while checking at most 20 ms).  The emulator's own loop, here, is watched too,
 for comparison only: its stalls delay what the members send, not the bot.  The JSON also has each
 coding member's verdict (a hostile one must pass no case and still be run, never graded on the
-rubric alone).
+rubric alone).  ``--env MOCKLOOP_LOOP_STACKS=1`` adds ``held_by``: where the bot's loop was held
+(``bot/adapters/discord/loop_stacks.py``); ``bot_cpu_s`` is the bot's CPU time on its loop's thread
+and on its other threads while members were active.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +85,23 @@ def moved_on(message: StoredMessage, number: int, kind: str = "core") -> bool:
     """A follow-up to question ``number``, the next question, or the end of the round."""
     return (message.content.startswith("**Follow-up:**") or is_question(message, number + 1)
             or message.content.startswith(f"**{kind} round over**"))
+
+
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU time (user + system) of the process's main thread, where its event loop runs, and of its other threads."""
+    tick = os.sysconf("SC_CLK_TCK")
+    main, others = 0.0, 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime and stime, after the name
+        if task.name == str(pid):
+            main += used
+        else:
+            others += used
+    return {"loop_thread": round(main, 2), "other_threads": round(others, 2)}
 
 
 def children(pid: int) -> list[int]:
@@ -206,11 +226,22 @@ def bot_loop_lag(log_text: str) -> dict[str, Any]:
                 "max_ms": max((p["max_ms"] for p in parts), default=None),
                 "p99_ms": max((p["p99_ms"] for p in parts), default=None), "over_ms": over,
                 "over_20ms_own_work": sum(p["own_work"] for p in parts),
+                "over_20ms_other_threads": sum(p.get("other_threads", 0) for p in parts),
                 "over_20ms_waiting": sum(p["waiting"] for p in parts)}
 
-    return {"reports": len(reports), "period_ms": reports[0]["period_ms"] if reports else None,
-            "while_checking_code": merged("while_checking_code"), "otherwise": merged("otherwise"),
-            "target_ms": 20.0}
+    summary = {"reports": len(reports), "period_ms": reports[0]["period_ms"] if reports else None,
+               "while_checking_code": merged("while_checking_code"), "otherwise": merged("otherwise"),
+               "target_ms": 20.0}
+    held = [r["held_by"] for r in reports if "held_by" in r]
+    if held:  # MOCKLOOP_LOOP_STACKS=1: where the loop's thread was during stalls, summed over the reports
+        totals: dict[str, Counter[str]] = {kind: Counter() for kind in ("leaf", "ours", "task")}
+        for part in held:
+            for kind, counts in totals.items():
+                counts.update(dict(part[kind]))
+        summary["held_by"] = {"samples": sum(h["samples"] for h in held), "interval_ms": held[0]["interval_ms"],
+                              **{kind: counts.most_common(8) for kind, counts in totals.items()},
+                              "gc_pauses": [h["gc_pauses"] for h in held], "thread_cpu_s": held[-1]["thread_cpu_s"]}
+    return summary
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -235,6 +266,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     done: list[float] = []
                     verdicts: list[dict[str, Any]] = []
                     began = time.perf_counter()
+                    cpu_before = cpu_seconds(bot.pid)
                     watch = StallWatch()  # the emulator's loop (this process), for comparison only
                     watcher = asyncio.ensure_future(watch.run())
                     try:
@@ -251,6 +283,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                             break
                         await asyncio.sleep(0.2)
                     charts_after = time.perf_counter() - finished
+                    cpu_after = cpu_seconds(bot.pid)
                     rss = rss_mb(bot.pid)
                     helpers = [rss_mb(child) or 0.0 for child in children(bot.pid)]
                 finally:
@@ -284,6 +317,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 "bot_idle_rss_mb": round(idle_rss, 1) if idle_rss else None,
                 "bot_peak_rss_mb": round(rss, 1) if rss else None,
                 "chart_worker_peak_rss_mb": round(sum(helpers), 1),
+                "bot_cpu_s": {k: round(cpu_after[k] - cpu_before[k], 2) for k in cpu_after},
                 "coding": coding_summary(verdicts) if args.hostile else None,
                 "bot_loop_lag": bot_loop_lag(log_text),  # the bot's own loop, measured inside the bot
                 "emulator_loop_stall": watch.summary()["otherwise"],  # this process's loop, not the bot's

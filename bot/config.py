@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     sandbox_cgroup: str | None = Field(default=None, validation_alias="MOCKLOOP_SANDBOX_CGROUP")
     # How often the Discord bot checks its event loop for stalls (0: never); see adapters/discord/loop_watch.py.
     loop_watch_ms: float = Field(default=100.0, ge=0, le=10_000, validation_alias="MOCKLOOP_LOOP_WATCH_MS")
+    # A diagnostic for load runs: the watch also samples where the loop's thread is during stalls (loop_stacks.py).
+    loop_stacks: bool = Field(default=False, validation_alias="MOCKLOOP_LOOP_STACKS")
     shard_ids: Annotated[list[int] | None, NoDecode] = Field(default=None, validation_alias="MOCKLOOP_SHARD_IDS")
     shard_count: int | None = Field(default=None, ge=1, le=1024, validation_alias="MOCKLOOP_SHARD_COUNT")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")

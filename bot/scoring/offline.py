@@ -50,6 +50,7 @@ from bot.scoring.matcher import (
     negated,
 )
 from bot.scoring.misclaims import Claim, asserted, compile_claim, held_up
+from bot.scoring.off_loop import off_loop
 from bot.scoring.reference import coverage, coverage_level, reference
 from bot.scoring.story_levels import story_levels
 from bot.scoring.text import is_listy, is_question, relates, sentences
@@ -109,7 +110,7 @@ class OfflineScorer:
     instant = True
 
     async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
-        return self.grade(question, rubric, answer.joined, hinted)
+        return await off_loop(self.grade, question, rubric, answer.joined, hinted)  # milliseconds of CPU: off the loop
 
     def grade(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str] = frozenset()) -> ScoreResult:
         """Grade ``text`` against ``rubric``; see the module docstring for the method."""

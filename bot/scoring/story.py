@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, Scorer
+from bot.scoring.off_loop import off_loop
 from bot.scoring.star import analyse
 
 
@@ -38,5 +39,5 @@ class StoryAwareScorer:
         result = await self.rubric.score(question, rubric, answer, hinted)
         if question.answer_format != "story":
             return result
-        note = star_note(answer.joined)
+        note = await off_loop(star_note, answer.joined)
         return result if note is None else result.model_copy(update={"notes": [*result.notes, note]})

@@ -92,3 +92,68 @@ async def test_sandbox_exits_are_learned_without_a_thread_per_process() -> None:
         assert await asyncio.wait_for(proc.wait(), 5) == 0
     finally:
         asyncio.set_child_watcher(previous)  # later tests get the default again
+
+
+def _report(caplog) -> dict:
+    return json.loads(next(r.getMessage() for r in caplog.records
+                           if r.getMessage().startswith(REPORT_PREFIX))[len(REPORT_PREFIX):])
+
+
+async def test_a_stall_spent_in_another_thread_of_ours_is_not_filed_as_the_loops_own_work(caplog) -> None:
+    """A thread of ours holding the interpreter keeps the loop's thread waiting, though the process is busy."""
+    watch = LoopWatch(2.0, busy=lambda: False, report_s=3600)
+    watch.start()
+    await asyncio.sleep(0.02)
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(0.5)  # the other thread keeps the GIL until it is done, as a long pure-Python step would
+    try:
+        worker = threading.Thread(target=lambda: asyncio.run(_hold_loop(0.08)))
+        worker.start()
+        while worker.is_alive():  # the loop's thread is not blocked: it waits for the GIL between sleeps
+            await asyncio.sleep(0.005)
+    finally:
+        sys.setswitchinterval(previous)
+    await asyncio.sleep(0.02)
+    with caplog.at_level(logging.INFO, logger="bot.adapters.discord.loop_watch"):
+        await watch.close()
+    otherwise = _report(caplog)["otherwise"]
+    assert otherwise["over_ms"]["50"] >= 1 and otherwise["other_threads"] >= 1 and otherwise["own_work"] == 0
+
+
+async def test_the_stack_diagnostic_names_the_function_that_held_the_loop(caplog, monkeypatch) -> None:
+    """MOCKLOOP_LOOP_STACKS=1 adds where the loop's thread was during its stalls: the holder's own name."""
+    from bot.config import Settings
+    from bot.content.bank import QuestionBank
+    from bot.content.paths import content_root
+    from bot.scoring.offline import OfflineScorer
+
+    monkeypatch.setenv("MOCKLOOP_LOOP_STACKS", "1")
+    bank = QuestionBank.load(content_root())
+    question, rubric = bank.get("core.mutable-default"), bank.rubric("core.mutable-default")
+    text = "The default list is created once, when def runs, so calls share it; default to None instead. " * 20
+    watch = LoopWatch(2.0, busy=lambda: False, report_s=3600, stacks=Settings().loop_stacks)
+    watch.start()
+    await asyncio.sleep(0.02)
+    await _hold_loop(0.12)
+    await asyncio.sleep(0.02)
+    end = time.monotonic() + 0.12
+    while time.monotonic() < end:  # the bot's own code, graded in place
+        OfflineScorer().grade(question, rubric, text)
+    await asyncio.sleep(0.02)
+    with caplog.at_level(logging.INFO, logger="bot.adapters.discord.loop_watch"):
+        await watch.close()
+    held = _report(caplog)["held_by"]
+    assert held["samples"] >= 4
+    assert any("_hold_loop" in where for where, _ in held["leaf"])
+    assert any(where.startswith("bot.scoring.") for where, _ in held["ours"])  # the innermost frame of the bot's own
+    assert not [t for t in threading.enumerate() if t.name == "loop-stacks"]  # the sampler stops with the watch
+
+
+async def test_without_the_diagnostic_no_sampler_runs_and_reports_say_nothing_of_stacks(caplog) -> None:
+    watch = LoopWatch(2.0, busy=lambda: False, report_s=3600)
+    watch.start()
+    await asyncio.sleep(0.01)
+    assert not [t for t in threading.enumerate() if t.name == "loop-stacks"]
+    with caplog.at_level(logging.INFO, logger="bot.adapters.discord.loop_watch"):
+        await watch.close()
+    assert "held_by" not in _report(caplog)

@@ -9,15 +9,19 @@ time (``busy``), since decoding what a submission sent back is the work most exp
 candidate.
 
 A late wake-up says the loop did not run, not why.  So each one late by more than ``BUSY_MS`` is
-also sorted by how much CPU the bot's process used meanwhile.  At least a quarter of the stall
-means the bot itself was working (the loop's thread, or another thread of ours holding the GIL),
-only slowed by a busy machine; less means it was mostly off the CPU, waiting: for a CPU the
-machine's other processes had, or in a blocking call.
+also sorted by how much CPU the loop's own thread, and the bot's whole process, used meanwhile.
+The loop's thread on a CPU for at least a quarter of the stall is the loop's own work (only
+slowed by a busy machine); else the process on a CPU for a quarter of it means another thread
+of ours was working while the loop's thread waited for the interpreter (the GIL) or for a CPU
+(``other_threads``); less than that means the process was mostly off the CPU, waiting: for a CPU
+the machine's other processes had, or in a blocking call.
 
 A stall longer than ``warn_ms`` is logged as a warning when it happens; every ``report_s`` and at
 close, one INFO line ``event loop lag {json}`` sums up the wake-ups since the last line (samples,
 longest, 99th percentile, and how many were late by more than each of a few thresholds), which
-is also what ``benchmarks.discord_load`` reads from the bot's log.
+is also what ``benchmarks.discord_load`` reads from the bot's log.  With ``stacks`` on
+(``MOCKLOOP_LOOP_STACKS``), each report also says where the loop's thread was during the stalls
+(``held_by``, from ``loop_stacks.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+
+from bot.adapters.discord.loop_stacks import StackSampler
 
 log = logging.getLogger(__name__)
 THRESHOLDS_MS = (5, 10, 20, 50, 100, 250)
@@ -42,32 +48,36 @@ class LateWakes:
 
     def __init__(self) -> None:
         self.late_ms: list[float] = []
-        self.own_work = 0  # late past BUSY_MS with the bot's process on a CPU for at least a quarter of it
+        self.own_work = 0  # late past BUSY_MS with the loop's thread on a CPU for at least a quarter of it
+        self.other_threads = 0  # ... with the loop's thread mostly off it, but the process on it: another thread ran
         self.waiting = 0  # late past BUSY_MS with the process mostly off the CPU
 
-    def add(self, late_ms: float, cpu_share: float) -> None:
+    def add(self, late_ms: float, cpu_share: float, loop_share: float | None = None) -> None:
         self.late_ms.append(late_ms)
         if late_ms > BUSY_MS:
-            if cpu_share >= OWN_SHARE:
+            if (cpu_share if loop_share is None else loop_share) >= OWN_SHARE:
                 self.own_work += 1
+            elif cpu_share >= OWN_SHARE:
+                self.other_threads += 1
             else:
                 self.waiting += 1
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.late_ms)
         if not ordered:
-            return {"samples": 0, "max_ms": None, "p99_ms": None, "over_ms": {}, "own_work": 0, "waiting": 0}
+            return {"samples": 0, "max_ms": None, "p99_ms": None, "over_ms": {}, "own_work": 0, "other_threads": 0,
+                    "waiting": 0}
         over = {str(t): sum(1 for v in ordered if v > t) for t in THRESHOLDS_MS}
         return {"samples": len(ordered), "max_ms": round(ordered[-1], 1),
                 "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 1), "over_ms": over,
-                "own_work": self.own_work, "waiting": self.waiting}
+                "own_work": self.own_work, "other_threads": self.other_threads, "waiting": self.waiting}
 
 
 class LoopWatch:
     """An owned task that sleeps ``period_ms`` at a time and records how late each wake-up is."""
 
     def __init__(self, period_ms: float, busy: Callable[[], bool], *, report_s: float = 60.0,
-                 warn_ms: float = 250.0) -> None:
+                 warn_ms: float = 250.0, stacks: bool = False) -> None:
         self.period = period_ms / 1000
         self.busy = busy
         self.report_s = report_s
@@ -75,9 +85,12 @@ class LoopWatch:
         self.checking, self.otherwise = LateWakes(), LateWakes()
         self._since = time.monotonic()
         self._task: asyncio.Task[None] | None = None
+        self.sampler = StackSampler(period_ms + BUSY_MS) if stacks and period_ms > 0 else None
 
     def start(self) -> None:
         if self._task is None and self.period > 0:
+            if self.sampler is not None:
+                self.sampler.start()
             self._task = asyncio.create_task(self._run(), name="loop-watch")
             self._task.add_done_callback(self._stopped)
 
@@ -90,6 +103,8 @@ class LoopWatch:
         with contextlib.suppress(asyncio.CancelledError):
             await task
         self.report()
+        if self.sampler is not None:
+            self.sampler.stop()
 
     def _stopped(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -98,13 +113,16 @@ class LoopWatch:
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            busy, before, cpu_before = self.busy(), loop.time(), time.process_time()
+            busy, before, cpu_before, loop_before = self.busy(), loop.time(), time.process_time(), time.thread_time()
             await asyncio.sleep(self.period)
+            if self.sampler is not None:
+                self.sampler.beat()
             took = loop.time() - before
             late_ms = max(took - self.period, 0.0) * 1000
             busy = busy or self.busy()  # a check that started or ended during the stall counts as busy
             share = (time.process_time() - cpu_before) / took if took > 0 else 0.0
-            (self.checking if busy else self.otherwise).add(late_ms, share)
+            loop_share = (time.thread_time() - loop_before) / took if took > 0 else 0.0
+            (self.checking if busy else self.otherwise).add(late_ms, share, loop_share)
             if late_ms > self.warn_ms:
                 log.warning("the event loop was held for %.0f ms%s", late_ms,
                             " while a coding answer was being checked" if busy else "")
@@ -116,6 +134,8 @@ class LoopWatch:
         now = time.monotonic()
         summary = {"seconds": round(now - self._since, 1), "period_ms": round(self.period * 1000, 1),
                    "while_checking_code": self.checking.summary(), "otherwise": self.otherwise.summary()}
+        if self.sampler is not None:
+            summary["held_by"] = self.sampler.take()
         self.checking, self.otherwise, self._since = LateWakes(), LateWakes(), now
         log.info("%s%s", REPORT_PREFIX, json.dumps(summary))
         return summary
