@@ -49,8 +49,10 @@ BLIND_DEV9 = HERE / "blind" / "dev9"  # close calls on I/we and on vague outcome
 BLIND_DEV10 = HERE / "blind" / "dev10"  # every kind, eight themes; scored once unseen, then studied
 HELDOUT = HERE / "blind" / "heldout"
 # Written by a writer who never saw the analyser, and never studied here: the unbiased figure.  Once its
-# misses are studied, it becomes dev data and a fresh part is written.
-FRESH = HERE / "blind" / "heldout4"
+# misses are studied, it becomes dev data and a fresh part is written.  heldout4 held that place until its
+# aggregate had guided a choice (two rules dropped for costing it); it is still never opened.
+GUIDED = HERE / "blind" / "heldout4"
+FRESH = HERE / "blind" / "heldout5"
 REPEATS = 5  # each story is timed several times; the first call also pays for regex compilation
 
 
@@ -65,7 +67,7 @@ def _share(right: int, total: int) -> float | None:
 
 def evaluate(folder: Path, verbose: bool = False) -> dict[str, object]:
     paths = sorted(folder.glob("*.toml"))
-    verbose = verbose and folder.resolve() not in (HELDOUT.resolve(), FRESH.resolve())
+    verbose = verbose and folder.resolve() not in (HELDOUT.resolve(), GUIDED.resolve(), FRESH.resolve())
     right = total = 0
     tp = fp = fn = 0
     quantified_right = 0
@@ -136,7 +138,7 @@ def main() -> None:
                         help="list each story's misses on stderr (never for the blind held-out folder)")
     args = parser.parse_args()
     parts = [BLIND_DEV, BLIND_DEV2, BLIND_DEV3, BLIND_DEV4, BLIND_DEV5, BLIND_DEV6, BLIND_DEV7, BLIND_DEV8,
-             BLIND_DEV9, BLIND_DEV10, HELDOUT, FRESH, DEV]
+             BLIND_DEV9, BLIND_DEV10, HELDOUT, GUIDED, FRESH, DEV]
     for folder in args.set or parts:
         print(json.dumps(evaluate(folder, args.verbose)))
 
