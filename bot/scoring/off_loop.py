@@ -11,17 +11,26 @@ the order they came.  The thread starts with the first grade and ends with the p
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 P = ParamSpec("P")
 T = TypeVar("T")
-_GRADING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockloop-grading")
+_grading: ThreadPoolExecutor | None = None
 
 
 async def off_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """``work(*args, **kwargs)`` on the grading thread; the caller awaits its result (or its exception)."""
-    return await asyncio.get_running_loop().run_in_executor(_GRADING, functools.partial(work, *args, **kwargs))
+    # Imported here, not at the top: ``mockloop score`` grades one typed answer without an event loop and
+    # must not pay for loading asyncio (about 30 ms); a caller that awaits has asyncio loaded already.
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    global _grading
+    if _grading is None:
+        _grading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockloop-grading")
+    return await asyncio.get_running_loop().run_in_executor(_grading, functools.partial(work, *args, **kwargs))

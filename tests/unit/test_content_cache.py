@@ -64,8 +64,10 @@ def test_a_corrupt_or_unwritable_cache_falls_back_to_a_full_load(content: Path, 
 
 
 def test_listing_and_offline_grading_load_no_database_model_or_chart_library(tmp_path: Path) -> None:
-    """`questions` and `score --scorer offline` need the content only: they start without the heavy libraries."""
-    heavy = ("sqlalchemy", "alembic", "openai", "discord", "matplotlib", "aiosqlite", "asyncpg", "pydantic_settings")
+    """`questions` and `score --scorer offline` need the content only: they start without the heavy libraries
+    (and without asyncio: a typed answer graded offline needs no event loop)."""
+    heavy = ("sqlalchemy", "alembic", "openai", "discord", "matplotlib", "aiosqlite", "asyncpg", "pydantic_settings",
+             "asyncio")
     probe = (
         "import sys\nfrom bot.cli import main\n"
         "main(sys.argv[1:])\n"
