@@ -11,6 +11,7 @@ for each adapter to escape its own way.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import assert_never
@@ -67,6 +68,15 @@ def tests_share(weight: float = TESTS_WEIGHT) -> str:
     if weight == 0.5:
         return "half tests, half rubric"
     return f"{weight:.0%} tests, {1 - weight:.0%} rubric"
+
+
+SCORER_NAMES = {"llm": "the LLM judge", "offline": "the offline scorer"}
+
+
+def graded_by(scorers: Iterable[str]) -> str:
+    """Who graded a session: the scorers of its answers, in words; a skipped question's blank grade is no scorer."""
+    named = sorted({s for s in scorers if s != "none"})
+    return " and ".join(SCORER_NAMES.get(s, s) for s in named) or "no scorer (nothing was answered)"
 
 
 def graded_offline(reason: str) -> str:

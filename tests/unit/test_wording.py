@@ -114,3 +114,9 @@ def test_code_that_ran_is_the_report_and_code_that_did_not_is_why() -> None:
 def test_a_lead_that_is_not_where_the_text_starts_is_refused() -> None:
     with pytest.raises(ValueError):
         Words("Saved.", lead="Hint")
+
+
+def test_a_skipped_question_is_not_named_among_the_graders() -> None:
+    assert wording.graded_by(["offline", "none", "offline"]) == "the offline scorer"
+    assert wording.graded_by(["none"]) == "no scorer (nothing was answered)"
+    assert wording.graded_by(["offline", "llm"]) == "the LLM judge and the offline scorer"

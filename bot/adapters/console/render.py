@@ -91,8 +91,9 @@ def scorecard(console: Console, state: SessionState, bank: QuestionBank) -> None
         console.print(f"\n[bold]Overall: {state.score}/100 - {label(signal_for(state.score))}[/bold]"
                       + (" (ended early)" if state.status.value == "ended_early" else ""))
     bands = ", ".join(f"{label(s)} {lo}-{hi}" for s, lo, hi in signal_bands())
-    scorers = sorted({asked.result.scorer for r in state.rounds for asked in r.questions if asked.result is not None})
-    by = " and ".join({"llm": "the LLM judge", "offline": "the offline scorer"}.get(s, s) for s in scorers) or "no scorer"
+    from bot.engine.wording import graded_by  # here, not at the top: `score` prints no scorecard and starts faster
+
+    by = graded_by(asked.result.scorer for r in state.rounds for asked in r.questions if asked.result is not None)
     console.print(f"[dim]Signals: {bands}. Graded by {by} against each question's rubric; "
                   "each credit quotes your words.[/dim]")
 

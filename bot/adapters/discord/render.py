@@ -26,7 +26,7 @@ from bot.engine.ports import QuestionBank
 from bot.engine.results import verdict
 from bot.engine.signals import signal_bands, signal_for
 from bot.engine.state import AskedQuestion, RoundState, SessionState, SessionStatus
-from bot.engine.wording import Words, clock
+from bot.engine.wording import Words, clock, graded_by
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 EMBED_TITLE = 256
@@ -52,7 +52,6 @@ SIGNAL_COLOURS: dict[Signal, discord.Colour] = {
     Signal.YES: discord.Colour(0x57F287),
     Signal.STRONG_YES: discord.Colour(0x1F8B4C),
 }
-SCORER_NAMES = {"llm": "the LLM judge", "offline": "the offline scorer"}
 ANSWER_HELP = "Answer by typing in this thread or pressing Answer; send code in a ``` block or as a .py file."
 
 # C0/C1 controls (but tab and newline), bidi overrides and direction marks can hide or reorder
@@ -273,10 +272,6 @@ def _what(state: SessionState) -> str:
     return f"loop of {len(state.rounds)} rounds"
 
 
-def _graded_by(state: SessionState) -> list[str]:
-    return sorted({q.result.scorer for r in state.rounds for q in r.questions if q.result and q.result.scorer != "none"})
-
-
 def _summary(state: SessionState, bank: QuestionBank) -> discord.Embed:
     if state.score is None:
         headline = "No answers were graded."
@@ -296,9 +291,8 @@ def _summary(state: SessionState, bank: QuestionBank) -> discord.Embed:
         embed.add_field(name=f"{round_.kind.value.capitalize()} round ({round_.minutes} min)",
                         value=f"{score}\n{len(counted)} of {len(round_.questions)} questions asked\n"
                               f"real interviews: {ROUNDS[round_.kind].real_length}")
-    scorers = _graded_by(state)
     embed.add_field(name="Graded by", inline=False,
-                    value=" and ".join(SCORER_NAMES.get(s, s) for s in scorers) or "no scorer (nothing was answered)")
+                    value=graded_by(q.result.scorer for r in state.rounds for q in r.questions if q.result is not None))
     reasons = dict.fromkeys(q.result.fallback_reason for r in state.rounds for q in r.questions
                             if q.result is not None and q.result.fallback_reason)
     _bullet_fields(embed, "Graded offline because", (candidate_text(_flat(r), 300) for r in reasons if r))
