@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,16 +12,6 @@ import pytest
 
 from bot.content import cache
 from bot.content.bank import ContentError, QuestionBank
-from bot.content.paths import content_root
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    """A private copy of the shipped content, safe to edit."""
-    root = tmp_path / "content"
-    for part in ("data", "rubrics"):
-        shutil.copytree(content_root() / part, root / part)
-    return root
 
 
 def _same(a: QuestionBank, b: QuestionBank) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,15 +79,6 @@ def test_grades_are_byte_identical_without_the_cache_cold_and_warm(tmp_path: Pat
     assert compiled_cold == questions  # the second answer to a question found its prepared file
     assert compiled_warm == 0  # every rubric came from its prepared file
     assert len(list((tmp_path / "cache").glob("prepared-*/*.json"))) == questions
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    """A private copy of the shipped content, safe to edit."""
-    root = tmp_path / "content"
-    for part in ("data", "rubrics"):
-        shutil.copytree(content_root() / part, root / part)
-    return root
 
 
 def _stored(cache_dir: Path, question_id: str) -> list[Path]:
