@@ -126,7 +126,7 @@ def _encode(compiled: _Compiled) -> dict[str, object]:
     rubric_form, ref, claims = compiled
 
     def phrases(found: tuple[Phrase, ...]) -> list[object]:
-        return [[list(p.stems), p.ordered, p.sequence, p.negators] for p in found]
+        return [[list(p.stems), p.ordered, p.sequence, p.call, p.negators] for p in found]
 
     return {
         "criteria": [[phrases(i.phrases) for i in c.indicators] for c in rubric_form.criteria],
@@ -136,7 +136,7 @@ def _encode(compiled: _Compiled) -> dict[str, object]:
         "terms": sorted(rubric_form.terms),
         "reference": {cid: [c.weights, c.norm, sorted(c.technical)] for cid, c in ref.criteria.items()},
         "technical": sorted(ref.technical),
-        "claims": {text: [[[list(w.stems), w.negators] for w in group] for group in claim.groups]
+        "claims": {text: [[[list(w.stems), w.negators, w.code] for w in group] for group in claim.groups]
                    for text, claim in claims.items()},
     }
 
@@ -174,14 +174,14 @@ def _decode(question: Question, rubric: Rubric, stored: object) -> _Compiled:
 def _phrases(stored: object) -> tuple[Phrase, ...]:
     out = []
     for value in _list(stored):
-        stems, ordered, sequence, negators = _list(value, 4)
-        out.append(Phrase(_strs(stems), _bool(ordered), _bool(sequence), _int(negators)))
+        stems, ordered, sequence, call, negators = _list(value, 5)
+        out.append(Phrase(_strs(stems), _bool(ordered), _bool(sequence), _bool(call), _int(negators)))
     return tuple(out)
 
 
 def _wording(stored: object) -> Wording:
-    stems, negators = _list(stored, 2)
-    return Wording(_strs(stems), _int(negators))
+    stems, negators, code = _list(stored, 3)
+    return Wording(_strs(stems), _int(negators), _bool(code))
 
 
 def _dict(value: object) -> dict[str, object]:

@@ -6,6 +6,7 @@ is tokenised once; then each phrase is a lookup of positions and a smallest-wind
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +36,8 @@ NEGATION_LOOKBACK = 6
 # Word pairs and verbs before a claim that set it aside as the alternative not chosen.
 SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
 AVOIDING = frozenset({"avoid", "avoids", "avoiding", "avoided"})
+# A call with arguments inside a phrase: ``name(arg``.
+_CALL = re.compile(r"[A-Za-z_]\w*\(\s*[^\s)]")
 REPAIR_CACHE = 20000  # per rubric; arbitrary text must not grow it without bound
 
 
@@ -43,6 +46,7 @@ class Phrase:
     stems: tuple[str, ...]
     ordered: bool = False  # strict phrases (red flags, quoted sequences) match their words in order
     sequence: bool = False  # a quoted indicator phrase: every word, in order, a filler or so between each
+    call: bool = False  # written as a call with arguments ("select_related('items')"): the words stay together
     negators: int = 0  # negations the phrase itself states ("can't do concurrency")
 
     @cached_property
@@ -53,6 +57,8 @@ class Phrase:
     def max_span(self) -> int:
         """How many tokens a match may spread over: the phrase plus a few fillers."""
         n = len(self.stems)
+        if self.call:
+            return n + 1  # "list(rows) is empty": one small word at most
         if self.sequence:
             return 2 * n  # "D, then B, then C, then A"
         return n + (2 if self.ordered else max(3, n))
@@ -103,6 +109,10 @@ def _phrase(text: str, strict: bool) -> Phrase:
     those words' order and subject, so it matches in order: "he was wrong" is not "I was wrong".
     """
     quoted = len(text) > 2 and text.startswith('"') and text.endswith('"')
+    if _CALL.search(text):
+        # A call names its argument: "select_related('items')" is not "select_related(...) if items".
+        return Phrase(phrase_stems(text, strict=True), ordered=True, sequence=True, call=True,
+                      negators=negator_count(text))
     if quoted and not strict:
         return Phrase(phrase_stems(text, strict=True), ordered=True, sequence=True)
     stems = phrase_stems(text, strict)

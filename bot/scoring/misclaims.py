@@ -39,12 +39,22 @@ _REPORTED = re.compile(
     r"|\bwhether\b",
     re.IGNORECASE,
 )
+# A wording written as code: a dotted name or a call.
+_CODE = re.compile(r"\w[.(]\w|\w\(\)")
+# A sentence that dismisses the idea it names as a cover-up: "a page cache just hides the problem".
+_DISMISSED = re.compile(
+    r"\b(?:hides?|hiding|masks?|masking|papers?\s+over|covers?\s+up|plasters?\s+over)\s+(?:\w+\s+){0,2}?"
+    r"(?:problem|issue|symptom|bug|cause|fault)s?\b|\bband-?aids?\b|\btreats?\s+the\s+symptoms?\b",
+    re.IGNORECASE,
+)
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
 
 
 def held_up(where: Located, first: int, last: int) -> bool:
     """Whether the words at tokens first..last are quoted, hypothetical or reported rather than claimed."""
-    return _quoted(where, first, last) or _REPORTED.search(where.text, where.sentence.start, where.sentence.end) is not None
+    start, end = where.sentence.start, where.sentence.end
+    return (_quoted(where, first, last) or _REPORTED.search(where.text, start, end) is not None
+            or _DISMISSED.search(where.text, start, end) is not None)
 
 
 def _opens_with_pronoun(where: Located) -> bool:
@@ -68,6 +78,7 @@ def _quoted(where: Located, first: int, last: int) -> bool:
 class Wording:
     stems: tuple[str, ...]
     negators: int  # negations the wording itself states ("nothing more than", "can't")
+    code: bool = False  # written as code ("dict.copy", "copy()"): its words stand together, nothing between
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,7 @@ def remember(text: str, claim: Claim) -> None:
 
 
 def _compile(text: str) -> Claim:
-    groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt))
+    groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt), bool(_CODE.search(alt)))
                          for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
                    for group in text.split(" + "))
     return Claim(tuple(g for g in groups if g))
@@ -109,8 +120,9 @@ def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int
         if not lo <= start < hi:
             continue
         at = start
+        reach = 1 if wording.code else 2  # "BASE_CONFIG): recursively copies" is not "config.copy"
         for s in wording.stems[1:]:
-            at = next((p for p in where.positions.get(s, ()) if at < p <= at + 2 and p < hi), -1)
+            at = next((p for p in where.positions.get(s, ()) if at < p <= at + reach and p < hi), -1)
             if at < 0:
                 break
         else:
@@ -119,12 +131,18 @@ def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int
 
 
 def _group(where: Located, group: tuple[Wording, ...], lo: int, hi: int) -> tuple[int, int, int] | None:
-    """The first wording of the group found in [lo, hi): its span and the negations it states."""
+    """The group's earliest wording in [lo, hi): its span and the negations it states.
+
+    Earliest, not the first listed: in "CI can never hit real providers: no real API keys" the
+    claim is "CI can ... real providers", whose "never" denies it; "real API", listed first, would
+    stretch it over a second negation that cancels the first.
+    """
+    best: tuple[int, int, int] | None = None
     for wording in group:
-        span = _first(where, wording, lo, hi)
+        span = _first(where, wording, lo, hi if best is None else best[0])
         if span is not None:
-            return span[0], span[1], wording.negators
-    return None
+            best = span[0], span[1], wording.negators
+    return best
 
 
 def _closest(where: Located, claim: Claim, spans: list[tuple[int, int, int] | None]) -> list[tuple[int, int, int] | None]:

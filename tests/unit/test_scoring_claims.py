@@ -175,3 +175,42 @@ def test_a_plus_between_notes_keeps_their_words_apart() -> None:
     rubric = with_claims("core.yield-from", "just-sugar", ["yield from + just|only|merely + loop|sugar"])
     notes = "Delegation via yield from + a plain for loop only for the simple re-yield case."
     assert not grade(notes, "core.yield-from", rubric).red_flags
+
+
+def with_phrases(question_id: str, flag_id: str, phrases: list[str]) -> Rubric:
+    """The question's rubric with one red flag recognised by ``phrases`` alone (no claims)."""
+    rubric = BANK.rubric(question_id)
+    flags = [{**f.model_dump(), "phrases": phrases, "claims": []} for f in rubric.red_flags if f.id == flag_id]
+    return Rubric.model_validate({**rubric.model_dump(), "red_flags": flags})
+
+
+def test_a_misconception_written_as_a_call_needs_that_call_not_its_words_scattered() -> None:
+    rubric = with_phrases("framework.django-n-plus-one", "select-related-reverse", ["select_related('lines')"])
+    right = "Fetch with prefetch_related('lines'), adding select_related('sku') if lines show a product."
+    wrong = "I would write select_related('lines') so the lines come back in the same JOIN."
+    assert not grade(right, "framework.django-n-plus-one", rubric).red_flags
+    assert grade(wrong, "framework.django-n-plus-one", rubric).red_flags
+
+
+def test_a_claim_worded_as_code_matches_only_that_code() -> None:
+    rubric = with_claims("core.copying", "copy-is-deep", ["settings.copy + copies nested|copies inner"])
+    right = "Use copy.deepcopy(DEFAULT_SETTINGS): recursively copies nested dicts, so tenants never share one."
+    wrong = "settings.copy() copies nested dicts as well, so each tenant gets its own."
+    assert not grade(right, "core.copying", rubric).red_flags
+    assert grade(wrong, "core.copying", rubric).red_flags
+
+
+def test_a_denied_claim_is_not_revived_by_a_second_negation_later_in_the_sentence() -> None:
+    rubric = with_claims("core.mocking", "hit-real-api", ["ci can + live api|real provider"])
+    denied = "Put a guard in place so CI can never reach a real provider: no live API keys exist in that job."
+    made = "Our CI can reach a real provider through its sandbox keys, which keeps the tests honest."
+    assert not grade(denied, "core.mocking", rubric).red_flags
+    assert grade(made, "core.mocking", rubric).red_flags
+
+
+def test_calling_an_idea_a_cover_up_is_refuting_it() -> None:
+    rubric = with_claims("framework.django-n-plus-one", "cache-it", ["cache|caching + page"])
+    dismissed = "Caching the whole page merely masks the underlying problem until the first miss."
+    made = "Caching the whole page is how I would make those queries disappear."
+    assert not grade(dismissed, "framework.django-n-plus-one", rubric).red_flags
+    assert grade(made, "framework.django-n-plus-one", rubric).red_flags
