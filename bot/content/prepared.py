@@ -181,7 +181,7 @@ def _phrases(stored: object) -> tuple[Phrase, ...]:
 
 def _wording(stored: object) -> Wording:
     stems, negators, code = _list(stored, 3)
-    return Wording(_strs(stems), _int(negators), _bool(code))
+    return Wording(_strs(stems), _int(negators), _str(code))
 
 
 def _dict(value: object) -> dict[str, object]:

@@ -78,7 +78,7 @@ def _quoted(where: Located, first: int, last: int) -> bool:
 class Wording:
     stems: tuple[str, ...]
     negators: int  # negations the wording itself states ("nothing more than", "can't")
-    code: bool = False  # written as code ("dict.copy", "copy()"): its words stand together, nothing between
+    code: str = ""  # written as code ("dict.copy", "copy() method"): the answer must spell it so, not "cfg = copy"
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,8 @@ def remember(text: str, claim: Claim) -> None:
 
 
 def _compile(text: str) -> Claim:
-    groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt), bool(_CODE.search(alt)))
+    groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt),
+                                 _spelled(alt) if _CODE.search(alt) else "")
                          for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
                    for group in text.split(" + "))
     return Claim(tuple(g for g in groups if g))
@@ -120,14 +121,20 @@ def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int
         if not lo <= start < hi:
             continue
         at = start
-        reach = 1 if wording.code else 2  # "BASE_CONFIG): recursively copies" is not "config.copy"
         for s in wording.stems[1:]:
-            at = next((p for p in where.positions.get(s, ()) if at < p <= at + reach and p < hi), -1)
+            at = next((p for p in where.positions.get(s, ()) if at < p <= at + 2 and p < hi), -1)
             if at < 0:
                 break
         else:
-            return start, at
+            tokens = where.sentence.tokens
+            if not wording.code or _spelled(where.text[tokens[start].start : tokens[at].end]) == wording.code:
+                return start, at
     return None
+
+
+def _spelled(code: str) -> str:
+    """Code as written, for comparing spellings: lower case, no backticks, spaces or empty brackets."""
+    return re.sub(r"[\s`]+|\(\)", "", code.casefold())
 
 
 def _group(where: Located, group: tuple[Wording, ...], lo: int, hi: int) -> tuple[int, int, int] | None:

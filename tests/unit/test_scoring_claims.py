@@ -194,10 +194,12 @@ def test_a_misconception_written_as_a_call_needs_that_call_not_its_words_scatter
 
 def test_a_claim_worded_as_code_matches_only_that_code() -> None:
     rubric = with_claims("core.copying", "copy-is-deep", ["settings.copy + copies nested|copies inner"])
-    right = "Use copy.deepcopy(DEFAULT_SETTINGS): recursively copies nested dicts, so tenants never share one."
-    wrong = "settings.copy() copies nested dicts as well, so each tenant gets its own."
-    assert not grade(right, "core.copying", rubric).red_flags
-    assert grade(wrong, "core.copying", rubric).red_flags
+    right = ("Use copy.deepcopy(DEFAULT_SETTINGS): recursively copies nested dicts, so tenants never share one.",
+             "Write `settings = copy.deepcopy(base)`, which copies nested dicts too.")
+    wrong = ("settings.copy() copies nested dicts as well, so each tenant gets its own.",
+             "Calling `Settings.Copy()` copies inner dicts too.")
+    assert not any(grade(text, "core.copying", rubric).red_flags for text in right)
+    assert all(grade(text, "core.copying", rubric).red_flags for text in wrong)
 
 
 def test_a_denied_claim_is_not_revived_by_a_second_negation_later_in_the_sentence() -> None:
