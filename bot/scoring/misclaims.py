@@ -171,14 +171,19 @@ def _closest(where: Located, claim: Claim, spans: list[tuple[int, int, int] | No
     return out
 
 
-def asserted(claim: Claim, where: Located, before: Located | None, after: Located | None) -> bool:
-    """Whether ``where`` states the claim (its subject possibly carried over from ``before``)."""
+def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...] | None, after: Located | None) -> bool:
+    """Whether ``where`` states the claim (its subject possibly carried over from ``before``).
+
+    ``before`` is the sentence before, or the lines of a code block just before: "It's exactly
+    the same as ..." after a block of code speaks of that code.
+    """
+    antecedents = before if isinstance(before, tuple) else (before,) if before is not None else ()
     for lo, hi in where.clauses:
         spans = _closest(where, claim, [_group(where, g, lo, hi) for g in claim.groups])
         # "It also swallows the value": a sentence that opens with a pronoun takes its subject from
         # the sentence before, when at least two more groups pin the claim down in this one.
-        if (spans[0] is None and lo == 0 and before is not None and len(spans) >= 3 and _opens_with_pronoun(where)
-                and _group(before, claim.groups[0], 0, len(before.sentence.tokens)) is not None):
+        if (spans[0] is None and lo == 0 and len(spans) >= 3 and _opens_with_pronoun(where)
+                and any(_group(b, claim.groups[0], 0, len(b.sentence.tokens)) is not None for b in antecedents)):
             spans = spans[1:]
         found = [s for s in spans if s is not None]
         if not found or len(found) < len(spans):

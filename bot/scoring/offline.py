@@ -361,15 +361,26 @@ def _claimed(texts: list[str], located: list[Located], present: set[str]) -> set
     if not texts:
         return set()
     starts: set[int] = set()
+    code = [(b.start, b.start + len(b.code)) for b in blocks(located[0].text)] if located else []
     for claim in _compiled_claims(tuple(texts)):
         if not claim.possible(present):
             continue  # some part of the claim is worded nowhere in the answer
         for i, where in enumerate(located):
-            before = located[i - 1] if i else None
+            before = _antecedents(located, i, code)
             after = located[i + 1] if i + 1 < len(located) else None
             if where.sentence.start not in starts and asserted(claim, where, before, after):
                 starts.add(where.sentence.start)
     return starts
+
+
+def _antecedents(located: list[Located], i: int, code: list[tuple[int, int]]) -> tuple[Located, ...]:
+    """What a pronoun opening sentence ``i`` may refer to: the sentence before, or the whole code block before it."""
+    if not i:
+        return ()
+    block = next(((lo, hi) for lo, hi in code if lo <= located[i - 1].sentence.start < hi), None)
+    if block is None:
+        return (located[i - 1],)
+    return tuple(w for w in located[:i] if block[0] <= w.sentence.start < block[1])
 
 
 def _quote(text: str, hit: _Hit) -> str:

@@ -216,3 +216,13 @@ def test_calling_an_idea_a_cover_up_is_refuting_it() -> None:
     made = "Caching the whole page is how I would make those queries disappear."
     assert not grade(dismissed, "framework.django-n-plus-one", rubric).red_flags
     assert grade(made, "framework.django-n-plus-one", rubric).red_flags
+
+
+def test_a_pronoun_after_a_code_block_takes_its_subject_from_that_code() -> None:
+    rubric = with_claims("core.mutable-default", "or-equals-none-check", ["or + same as|equivalent + is none"])
+    claimed = ("Shortest fix:\n\n```python\ndef add_tag(tag, tags=None):\n    tags = tags or []\n    tags.append(tag)\n"
+               "    return tags\n```\n\nIt is the same as writing `if tags is None: tags = []`, only shorter.")
+    unrelated = ("Shortest fix:\n\n```python\ndef add_tag(tag, tags=None):\n    if tags is None:\n        tags = []\n"
+                 "    tags.append(tag)\n    return tags\n```\n\nIt is the same as what the standard library does.")
+    assert grade(claimed, rubric=rubric).red_flags
+    assert not grade(unrelated, rubric=rubric).red_flags
