@@ -23,7 +23,12 @@ _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"__[^\W_]+(?:_[^\W_]+)*__|[^\W_]+", re.UNICODE)
 # Sentence ends: terminal punctuation followed by space, or a line break.  Code lines
 # become sentences of their own, which is what we want for quoting.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# A full stop after a common abbreviation ("e.g.", "i.e.", "vs.", "incl.") does not end the sentence.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\beg\.)(?<!\bie\.)(?<!\bvs\.)(?<!\bincl\.)(?<!\bcf\.)"
+    r"(?<!\besp\.)(?<!\bapprox\.)\s+|\n+",
+    re.IGNORECASE,
+)
 
 STOPWORDS = frozenset(
     """a an the is are was were be been being am of to in on at by for with from as and or but if then so

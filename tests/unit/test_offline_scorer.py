@@ -12,6 +12,7 @@ from bot.content.paths import content_root
 from bot.engine.models import Signal
 from bot.engine.signals import signal_for
 from bot.scoring.offline import OfflineScorer
+from bot.scoring.text import sentences
 
 BANK = QuestionBank.load(content_root())
 SCORER = OfflineScorer()
@@ -269,3 +270,9 @@ def test_a_plus_inside_a_claims_wording_is_part_of_the_wording() -> None:
     from bot.scoring.misclaims import compile_claim
 
     assert len(compile_claim("n += 1|augmented assignment + mutates + int").groups) == 3
+
+
+def test_an_abbreviation_does_not_end_a_sentence() -> None:
+    text = "Retry only safe calls (e.g. a GET), not writes vs. reads alike, i.e. never a POST. That is the rule."
+    assert [text[s.start:s.end] for s in sentences(text)] == [
+        "Retry only safe calls (e.g. a GET), not writes vs. reads alike, i.e. never a POST.", "That is the rule."]
