@@ -202,7 +202,7 @@ def _article(words: list[str], i: int) -> bool:
 
 
 # "=", "->", "=>", "→" and "+" between words, not inside code such as `f(x=1)` or `i=i`.
-_RELATION = re.compile(r"(?<=\s)(?:=|->|=>|\u2192|\+)(?=\s)")
+_RELATION = re.compile(r"(?<=\s)(?:=|->|=>|\u2192|\+|vs\.?|versus)(?=\s)", re.IGNORECASE)
 
 
 def _function_word(token: Token, text: str) -> bool:

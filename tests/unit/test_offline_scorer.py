@@ -276,3 +276,12 @@ def test_an_abbreviation_does_not_end_a_sentence() -> None:
     text = "Retry only safe calls (e.g. a GET), not writes vs. reads alike, i.e. never a POST. That is the rule."
     assert [text[s.start:s.end] for s in sentences(text)] == [
         "Retry only safe calls (e.g. a GET), not writes vs. reads alike, i.e. never a POST.", "That is the rule."]
+
+
+def test_a_comparison_of_figures_is_a_claim_not_a_term_list() -> None:
+    from bot.scoring.text import is_listy
+
+    compared = "~40 writes/s vs ~9k reads/s at peak, so cache reads."
+    listed = "caching, sharding, replicas, queues vs streams, indexes, pools, batching"
+    assert not is_listy(sentences(compared)[0], compared)
+    assert is_listy(sentences(listed)[0], listed)
