@@ -35,7 +35,9 @@ FUZZY_MIN_SIMILARITY = 0.8
 NEGATION_LOOKBACK = 6
 # Word pairs and verbs before a claim that set it aside as the alternative not chosen.
 SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
-AVOIDING = frozenset({"avoid", "avoids", "avoiding", "avoided"})
+# Words that deny what follows them: "avoid loading it", "make it impossible for CI to call the API".
+AVOIDING = frozenset({"avoid", "avoids", "avoiding", "avoided", "impossible", "unable", "forbid", "forbids",
+                      "forbidden", "prohibit", "prohibits", "prohibited", "disallow", "disallows", "refuse", "refuses"})
 # A call with arguments inside a phrase: ``name(arg``.
 _CALL = re.compile(r"[A-Za-z_]\w*\(\s*[^\s)]")
 REPAIR_CACHE = 20000  # per rubric; arbitrary text must not grow it without bound

@@ -226,3 +226,11 @@ def test_a_pronoun_after_a_code_block_takes_its_subject_from_that_code() -> None
                  "    tags.append(tag)\n    return tags\n```\n\nIt is the same as what the standard library does.")
     assert grade(claimed, rubric=rubric).red_flags
     assert not grade(unrelated, rubric=rubric).red_flags
+
+
+def test_making_something_impossible_denies_it() -> None:
+    rubric = with_claims("core.mocking", "hit-real-api", ["ci can|ci to + live api|real provider"])
+    denied = "Make it impossible for CI to reach a real provider: the job has no keys and sockets are disabled."
+    made = "It is fine for CI to reach a real provider now and then, it catches contract drift."
+    assert not grade(denied, "core.mocking", rubric).red_flags
+    assert grade(made, "core.mocking", rubric).red_flags
