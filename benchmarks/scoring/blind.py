@@ -9,7 +9,10 @@ prompts only) was scored once before anyone read it (pairwise 0.869, distinct wo
 studied like the first dev part.  ``blind/heldout2`` (440 answers over the same 36 questions, three
 more writers, prompts only) is a second held-out part, written in the fourth session and, like the
 first, read in aggregate only: two parts of 36 questions each make a per-kind figure less of a
-coin toss than one.
+coin toss than one.  Its writers' reports named the errors planted in their fluent-but-wrong
+answers, so once misconception content is written after reading them it cannot measure that
+kind fairly; ``blind/heldout3`` (440 answers, three more writers, prompts only, who were asked to
+report counts alone) was written in the fifth session before any misconception content changed.
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):
 - pairwise: within each question, the share of pairs with different grades that are ordered
