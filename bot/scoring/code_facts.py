@@ -116,9 +116,36 @@ def _specific_except(node: ast.AST) -> bool:
     return bool(names) and not any(n in _BROAD for n in names)
 
 
+_MATCHERS = frozenset({"match", "search", "fullmatch"})
+
+
 def _skip_bad(node: ast.AST) -> bool:
-    """An ``except`` that moves on to the next item instead of stopping."""
-    return isinstance(node, ast.ExceptHandler) and any(isinstance(n, ast.Continue) for s in node.body for n in ast.walk(s))
+    """Moving on to the next item instead of stopping: an ``except`` that continues, a failed check
+    that continues (``if not row: continue``), or a regex match tested before it is used
+    (``m = LINE.match(line)`` then ``if m:``), which passes over every line that does not match."""
+    if isinstance(node, ast.ExceptHandler):
+        return any(isinstance(n, ast.Continue) for s in node.body for n in ast.walk(s))
+    if isinstance(node, ast.If) and node.body and isinstance(node.body[-1], ast.Continue):
+        test = node.test
+        return (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)) or _is_none(test)
+    if isinstance(node, ast.For | ast.While):
+        matched = {t.id for n in ast.walk(node) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                   and _name(n.value.func) in _MATCHERS for t in n.targets if isinstance(t, ast.Name)}
+        matched |= {n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr)
+                    and isinstance(n.value, ast.Call) and _name(n.value.func) in _MATCHERS}
+        return any(isinstance(n, ast.If) and _tests_name(n.test, matched) for n in ast.walk(node))
+    return False
+
+
+def _tests_name(test: ast.AST, names: set[str]) -> bool:
+    """``if m:``, ``if m is None:``, ``if (m := ...):``: the test is about one of ``names``."""
+    if isinstance(test, ast.Name):
+        return test.id in names
+    if isinstance(test, ast.NamedExpr):
+        return test.target.id in names
+    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name):
+        return test.left.id in names and _is_none(test)
+    return False
 
 
 def _call_named(*names: str) -> Callable[[ast.AST], bool]:
@@ -143,11 +170,21 @@ def _generator(node: ast.AST) -> bool:
     return isinstance(node, ast.Yield | ast.YieldFrom)
 
 
+_LINE_NAMES = frozenset({"line", "raw", "row", "ln", "record", "chunk", "raw_line"})
+
+
 def _lazy_lines(node: ast.AST) -> bool:
-    """``for line in f``: iterating a file (or a name) rather than reading it whole."""
-    return (isinstance(node, ast.For) and isinstance(node.target, ast.Name)
-            and node.target.id in ("line", "raw", "row", "ln", "record") and isinstance(node.iter, ast.Name | ast.Call)
-            and _name(node.iter) not in ("readlines", "read"))
+    """Reading a file a line at a time rather than whole: ``for line in f`` (or ``for i, line in
+    enumerate(f)``, or over ``open(...)``), or a ``while`` loop that calls ``readline``."""
+    if isinstance(node, ast.While):
+        return any(isinstance(n, ast.Call) and _name(n.func) == "readline" for n in ast.walk(node))
+    if not isinstance(node, ast.For) or _name(node.iter) in ("readlines", "read"):
+        return False
+    targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
+    named = any(isinstance(t, ast.Name) and t.id in _LINE_NAMES for t in targets)
+    source = node.iter.args[0] if isinstance(node.iter, ast.Call) and _name(node.iter) == "enumerate" and node.iter.args \
+        else node.iter
+    return (named and isinstance(source, ast.Name | ast.Call)) or _name(source) == "open"
 
 
 def _counter(node: ast.AST) -> bool:
@@ -184,7 +221,15 @@ def _isinstance_dict(node: ast.AST) -> bool:
 
 
 def _decode_errors(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and any(k.arg == "errors" for k in node.keywords)
+    """Bytes that do not decode cannot stop the run: an ``errors=`` policy, or a file opened in binary."""
+    if not isinstance(node, ast.Call):
+        return False
+    if any(k.arg == "errors" for k in node.keywords):
+        return True
+    if _name(node.func) != "open":
+        return False
+    modes = [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "mode")]
+    return any(isinstance(m, ast.Constant) and isinstance(m.value, str) and "b" in m.value for m in modes)
 
 
 # Every fact a rubric may name, with its check.  Names are part of the rubric format.

@@ -84,3 +84,18 @@ def test_rubrics_may_only_name_known_facts(tmp_path: Path) -> None:
     with pytest.raises(ContentError, match="unknown code facts"):
         QuestionBank.load(root)
     assert "recursion" in FACTS
+
+
+def test_reading_a_file_line_by_line_and_passing_over_bad_lines_is_found_in_every_usual_shape() -> None:
+    walrus = ("def tally(p):\n    seen = {}\n    with open(p, 'rb') as fh:\n"
+              "        while entry := fh.readline(4096):\n            hit = PATTERN.search(entry)\n"
+              "            if hit is None:\n                continue\n            seen[hit[1]] = seen.get(hit[1], 0) + 1\n"
+              "    return seen\n")
+    numbered = ("def tally(p):\n    for n, text in enumerate(open(p, mode='rb')):\n        found = RX.match(text)\n"
+                "        if found:\n            print(n, found.group(1))\n")
+    guarded = "def tally(rows):\n    for r in rows:\n        if not r.strip():\n            continue\n        use(r)\n"
+    whole = "def tally(p):\n    data = open(p).read().splitlines()\n    return [RX.match(x).group(1) for x in data]\n"
+    assert {"lazy-lines", "decode-errors", "skip-bad"} <= code_facts(fenced(walrus)).keys()
+    assert {"lazy-lines", "decode-errors", "skip-bad"} <= code_facts(fenced(numbered)).keys()
+    assert "skip-bad" in code_facts(fenced(guarded))
+    assert not {"lazy-lines", "decode-errors", "skip-bad"} & code_facts(fenced(whole)).keys()
