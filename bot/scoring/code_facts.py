@@ -232,6 +232,31 @@ def _decode_errors(node: ast.AST) -> bool:
     return any(isinstance(m, ast.Constant) and isinstance(m.value, str) and "b" in m.value for m in modes)
 
 
+def _explicit_stack(node: ast.AST) -> bool:
+    """A walk with a stack or queue of its own: ``while todo:`` that pops from ``todo`` and pushes onto it."""
+    if not isinstance(node, ast.While):
+        return False
+    names = {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}
+    used = {(_owner(n), _name(n.func)) for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+    return any((name, pop) in used and any((name, push) in used for push in ("append", "extend", "appendleft"))
+               for name in names for pop in ("pop", "popleft"))
+
+
+def _joined_key(node: ast.AST) -> bool:
+    """A key built from parts: ``sep.join(path)``, ``".".join(...)`` or an f-string joining two values."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join":
+        target = node.func.value
+        return isinstance(target, ast.Name) or (isinstance(target, ast.Constant) and isinstance(target.value, str))
+    return isinstance(node, ast.JoinedStr) and sum(isinstance(v, ast.FormattedValue) for v in node.values) >= 2
+
+
+def _clash_check(node: ast.AST) -> bool:
+    """``if key in out: raise ...``: a collision refused instead of silently overwritten."""
+    return (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)
+            and any(isinstance(op, ast.In) for op in node.test.ops)
+            and any(isinstance(n, ast.Raise) for s in node.body for n in ast.walk(s)))
+
+
 # Every fact a rubric may name, with its check.  Names are part of the rubric format.
 FACTS: dict[str, Callable[[ast.AST], bool]] = {
     "recursion": _recursion,
@@ -261,6 +286,9 @@ FACTS: dict[str, Callable[[ast.AST], bool]] = {
     "decode-errors": _decode_errors,
     "copy": _call_named("copy", "deepcopy"),
     "identity": _call_named("id"),
+    "explicit-stack": _explicit_stack,
+    "joined-key": _joined_key,
+    "clash-check": _clash_check,
 }
 
 

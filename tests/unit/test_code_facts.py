@@ -80,7 +80,9 @@ def test_rubrics_may_only_name_known_facts(tmp_path: Path) -> None:
     for part in ("data", "rubrics", "prompts"):
         shutil.copytree(content_root() / part, root / part)
     path = root / "rubrics" / "coding" / "coding.flatten-dict.toml"
-    path.write_text(path.read_text().replace('code = ["recursion"]', 'code = ["recursoin"]'))
+    original = path.read_text()
+    path.write_text(original.replace('code = ["recursion"', 'code = ["recursoin"'))
+    assert path.read_text() != original
     with pytest.raises(ContentError, match="unknown code facts"):
         QuestionBank.load(root)
     assert "recursion" in FACTS
@@ -99,3 +101,16 @@ def test_reading_a_file_line_by_line_and_passing_over_bad_lines_is_found_in_ever
     assert {"lazy-lines", "decode-errors", "skip-bad"} <= code_facts(fenced(numbered)).keys()
     assert "skip-bad" in code_facts(fenced(guarded))
     assert not {"lazy-lines", "decode-errors", "skip-bad"} & code_facts(fenced(whole)).keys()
+
+
+def test_an_iterative_walk_with_its_own_stack_a_joined_key_and_a_refused_clash_are_found() -> None:
+    code = ("def squash(tree, sep='/'):\n    result, todo = {}, [((), tree)]\n    while todo:\n"
+            "        trail, node = todo.pop()\n        for name, child in node.items():\n"
+            "            if isinstance(child, dict):\n                todo.append((trail + (name,), child))\n"
+            "                continue\n            flat = sep.join(trail + (name,))\n"
+            "            if flat in result:\n                raise KeyError(flat)\n            result[flat] = child\n"
+            "    return result\n")
+    overwriting = ("def squash(tree, above=''):\n    out = {}\n    for name, child in tree.items():\n"
+                   "        out[above + name] = child\n    return out\n")
+    assert {"explicit-stack", "joined-key", "clash-check"} <= code_facts(fenced(code)).keys()
+    assert not {"explicit-stack", "joined-key", "clash-check"} & code_facts(fenced(overwriting)).keys()
