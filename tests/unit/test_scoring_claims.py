@@ -218,6 +218,14 @@ def test_a_subject_introduced_by_unlike_is_not_what_the_claim_is_said_of() -> No
     assert grade(made, "core.collections", rubric).red_flags
 
 
+def test_without_denies_its_own_gerund_phrase_not_the_claim_after_it() -> None:
+    rubric = with_claims("core.yield-from", "just-sugar", ["yield from + just|only|merely + loop|sugar"])
+    made = "Written without changing any callers, yield from is just a loop over the child."
+    gerund_is_the_claim = "You get the same values without yield from being just a loop."
+    assert grade(made, "core.yield-from", rubric).red_flags
+    assert not grade(gerund_is_the_claim, "core.yield-from", rubric).red_flags
+
+
 def test_a_denied_claim_is_not_revived_by_a_second_negation_later_in_the_sentence() -> None:
     rubric = with_claims("core.mocking", "hit-real-api", ["ci can + live api|real provider"])
     denied = "Put a guard in place so CI can never reach a real provider: no live API keys exist in that job."
