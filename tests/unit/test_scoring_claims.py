@@ -226,6 +226,14 @@ def test_without_denies_its_own_gerund_phrase_not_the_claim_after_it() -> None:
     assert not grade(gerund_is_the_claim, "core.yield-from", rubric).red_flags
 
 
+def test_making_something_impossible_denies_it() -> None:
+    rubric = with_claims("core.mocking", "hit-real-api", ["ci can + live api|real provider"])
+    denied = "Lock the pipeline down so that it is impossible that CI can reach a real provider."
+    made = "Our CI can reach a real provider through its sandbox keys, which keeps the tests honest."
+    assert not grade(denied, "core.mocking", rubric).red_flags
+    assert grade(made, "core.mocking", rubric).red_flags
+
+
 def test_a_denied_claim_is_not_revived_by_a_second_negation_later_in_the_sentence() -> None:
     rubric = with_claims("core.mocking", "hit-real-api", ["ci can + live api|real provider"])
     denied = "Put a guard in place so CI can never reach a real provider: no live API keys exist in that job."
