@@ -321,7 +321,10 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
                                                    and "," in where.text[tokens[index - 1].end : tokens[index].start]):
             start = index + 1
             break
-    window = [t.norm if i not in hedged else "" for i, t in enumerate(tokens[start : span[1] + 2], start)]
+    # "the fix without touching the signature is to clear it": "without" denies its own "-ing" phrase,
+    # which ends before the claim starts, not the claim.
+    aside = {i for i in range(start, span[0] - 1) if tokens[i].norm == "without" and tokens[i + 1].norm.endswith("ing")}
+    window = [t.norm if i not in hedged and i not in aside else "" for i, t in enumerate(tokens[start : span[1] + 2], start)]
     denials = sum(1 for w in window[: span[1] + 1 - start] if w in NEGATORS)
     # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
     denials += sum(1 for w, after in pairwise(window) if w == "none" and after == "of")

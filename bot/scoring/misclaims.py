@@ -57,6 +57,14 @@ def held_up(where: Located, first: int, last: int) -> bool:
             or _DISMISSED.search(where.text, start, end) is not None)
 
 
+def _contrasted(where: Located, first: int) -> bool:
+    """Whether the claim's subject is the one set against another: "Unlike X, Y does ..." says it of Y, not X."""
+    at = first - 1
+    while at >= 0 and where.sentence.tokens[at].norm in ("a", "an", "the"):
+        at -= 1
+    return at >= 0 and where.sentence.tokens[at].norm == "unlike"
+
+
 def _opens_with_pronoun(where: Located) -> bool:
     words = [t.norm for t in where.sentence.tokens[:2]]
     return bool(words) and (words[0] in PRONOUNS or (words[0] in _OPENERS and len(words) > 1 and words[1] in PRONOUNS))
@@ -126,10 +134,22 @@ def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int
             if at < 0:
                 break
         else:
-            tokens = where.sentence.tokens
-            if not wording.code or _spelled(where.text[tokens[start].start : tokens[at].end]) == wording.code:
+            if not wording.code or _written(where, start, at, wording.code) == wording.code:
                 return start, at
     return None
+
+
+def _written(where: Located, start: int, at: int, code: str) -> str:
+    """How tokens start..at are spelled, with the closing bracket the wording ends in when one follows.
+
+    Brackets are not tokens: "COUNT(o.id)" ends at "id", and without its ")" it would never equal
+    a wording written as the whole call.
+    """
+    tokens = where.sentence.tokens
+    end = tokens[at].end
+    if code.endswith(")") and where.text[end : end + 1] == ")":
+        end += 1
+    return _spelled(where.text[tokens[start].start : end])
 
 
 def _spelled(code: str) -> str:
@@ -189,7 +209,7 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         if not found or len(found) < len(spans):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
-        if last - first + 1 > MAX_SPREAD or compounded(where, last):
+        if last - first + 1 > MAX_SPREAD or compounded(where, last) or _contrasted(where, first):
             continue
         if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))):
             continue

@@ -202,6 +202,38 @@ def test_a_claim_worded_as_code_matches_only_that_code() -> None:
     assert all(grade(text, "core.copying", rubric).red_flags for text in wrong)
 
 
+def test_a_claim_worded_as_a_call_with_arguments_matches_that_call_whole() -> None:
+    rubric = with_claims("framework.sql", "count-star-after-join", ["count(x.id) + tallies|equals + visits"])
+    made = "Here COUNT(x.id) tallies the visits of each shop."
+    other = "Here COUNT(DISTINCT x.id) tallies the visits of each shop."
+    assert grade(made, "framework.sql", rubric).red_flags
+    assert not grade(other, "framework.sql", rubric).red_flags
+
+
+def test_a_subject_introduced_by_unlike_is_not_what_the_claim_is_said_of() -> None:
+    rubric = with_claims("core.collections", "tuple-fixes-lookup", ["tuple + lookups + constant time"])
+    contrasted = "Unlike a tuple, a frozenset answers lookups in constant time."
+    made = "Unlike a list, a tuple answers lookups in constant time."
+    assert not grade(contrasted, "core.collections", rubric).red_flags
+    assert grade(made, "core.collections", rubric).red_flags
+
+
+def test_without_denies_its_own_gerund_phrase_not_the_claim_after_it() -> None:
+    rubric = with_claims("core.yield-from", "just-sugar", ["yield from + just|only|merely + loop|sugar"])
+    made = "Written without changing any callers, yield from is just a loop over the child."
+    gerund_is_the_claim = "You get the same values without yield from being just a loop."
+    assert grade(made, "core.yield-from", rubric).red_flags
+    assert not grade(gerund_is_the_claim, "core.yield-from", rubric).red_flags
+
+
+def test_making_something_impossible_denies_it() -> None:
+    rubric = with_claims("core.mocking", "hit-real-api", ["ci can + live api|real provider"])
+    denied = "Lock the pipeline down so that it is impossible that CI can reach a real provider."
+    made = "Our CI can reach a real provider through its sandbox keys, which keeps the tests honest."
+    assert not grade(denied, "core.mocking", rubric).red_flags
+    assert grade(made, "core.mocking", rubric).red_flags
+
+
 def test_a_denied_claim_is_not_revived_by_a_second_negation_later_in_the_sentence() -> None:
     rubric = with_claims("core.mocking", "hit-real-api", ["ci can + live api|real provider"])
     denied = "Put a guard in place so CI can never reach a real provider: no live API keys exist in that job."
