@@ -226,7 +226,7 @@ def test_without_denies_its_own_gerund_phrase_not_the_claim_after_it() -> None:
     assert not grade(gerund_is_the_claim, "core.yield-from", rubric).red_flags
 
 
-def test_making_something_impossible_denies_it() -> None:
+def test_saying_it_is_impossible_that_a_claim_holds_denies_it() -> None:
     rubric = with_claims("core.mocking", "hit-real-api", ["ci can + live api|real provider"])
     denied = "Lock the pipeline down so that it is impossible that CI can reach a real provider."
     made = "Our CI can reach a real provider through its sandbox keys, which keeps the tests honest."
