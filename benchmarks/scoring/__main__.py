@@ -3,8 +3,9 @@
     python -m benchmarks.scoring                       # the blind set: dev and held-out side by side
     python -m benchmarks.scoring --set benchmarks/scoring/dev [--verbose]   # the older, tuned dev set
 
-The blind set (``blind/dev``, ``blind/dev2``, ``blind/heldout``, ``blind/heldout2``, ``blind/heldout3``, see :mod:`benchmarks.scoring.blind`) is the
-honest figure: answers written from the prompts alone.  The older set below was written while
+The blind set (``blind/dev``, ``blind/dev2`` and the held-out parts ``blind/heldout``, ``blind/heldout2``,
+``blind/heldout3``, see :mod:`benchmarks.scoring.blind`) is the honest figure: answers written from the
+prompts alone.  The older set below was written while
 the rubrics were tuned, so its figures only guard against regressions.
 
 Reads one TOML file per question (``question``, ``[[answers]]`` with ``grade`` 0-3 and
