@@ -11,7 +11,7 @@ How a grade is reached, so it can be explained to the candidate:
    part the criterion names (:mod:`bot.scoring.story_levels`).  Each level quotes its evidence.
    A hinted criterion is capped.
 3. Red flags (misconceptions), found by phrase or as claims however worded
-   (:mod:`bot.scoring.misclaims`), cap the score and halve what the cap leaves, unless the
+   (:mod:`bot.scoring.misclaims`), cap the score and take a fifth off what the cap leaves, unless the
    sentence negates, quotes or refutes them; a hedge ("I might be wrong, but ...") does neither.
 4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
 5. Answers that reach the same levels are told apart by breadth: a point or so for using
@@ -69,8 +69,11 @@ RECOGNISED = 2
 # An on-topic answer of this many words, graded under this score with at most this many indicators
 # recognised, is one the offline grader says it could not judge well.
 UNSURE_WORDS, UNSURE_BELOW, UNSURE_RECOGNISED = 60, 50, 2
-# What is left of a score, after its cap, when the answer states a misconception.
-MISCONCEPTION_FACTOR = 0.5
+# What is left of a score, after its cap, when the answer states a misconception: enough below the cap
+# to rank under an honest answer at that level, not so far that a fluent answer with one central error
+# (a "no") falls under empty or off-topic ones (a "strong no").  It was 0.5 when few misconceptions
+# were caught; with most of them caught, halving put them under answers graded 0.
+MISCONCEPTION_FACTOR = 0.8
 # Where one note of a chain ends and the next begins ("collectors -> Kafka -> stream job; alert on lag").
 _STAGE_BREAK = re.compile(r"->|=>|\u2192|;|\(|\)")
 

@@ -266,3 +266,13 @@ def test_making_something_impossible_denies_it() -> None:
     made = "It is fine for CI to reach a real provider now and then, it catches contract drift."
     assert not grade(denied, "core.mocking", rubric).red_flags
     assert grade(made, "core.mocking", rubric).red_flags
+
+
+def test_one_central_error_ranks_under_the_honest_answer_and_over_an_answer_about_something_else() -> None:
+    honest = ("The default list is built once, when the def statement runs, and kept on the function, so every call "
+              "that leaves tags out appends to that one list. Default to None and make a new list inside.")
+    one_error = honest + " Writing tags = tags or [] is exactly the same as the None check, so I always use it."
+    elsewhere = "I keep functions short and names clear; code review and pairing catch most style problems early."
+    scores = [grade(text).score for text in (honest, one_error, elsewhere)]
+    assert grade(one_error).red_flags and not grade(honest).red_flags
+    assert scores[0] > scores[1] > scores[2]
