@@ -6,7 +6,8 @@ from bot.engine.events import Event
 from bot.engine.loop import level_matches, track_matches
 from bot.engine.models import Level, Question, RoundKind, Rubric, Track
 from bot.engine.review import Attempt, attempts
-from bot.engine.state import Changes, SessionState, SessionStatus
+from bot.engine.state import Changes, SessionState
+from bot.engine.status import SessionStatus
 
 
 class MemoryRepository:

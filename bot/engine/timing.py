@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.engine.state import QuestionStatus, RoundState
+from bot.engine.state import RoundState
+from bot.engine.status import QuestionStatus
 
 TWO_MINUTES = timedelta(minutes=2)
 # Rounds shorter than this get no "halfway" or "two minutes left" warnings: they would

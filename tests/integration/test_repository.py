@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.engine.clock import FakeClock
 from bot.engine.models import Level, RoundKind
 from bot.engine.session import InterviewEngine, SessionRequest
-from bot.engine.state import QuestionStatus, SessionStatus
+from bot.engine.status import QuestionStatus, SessionStatus
 from bot.interviewer.offline import OfflineInterviewer
 from bot.scoring.offline import OfflineScorer
 from bot.storage.repository import SqlRepository

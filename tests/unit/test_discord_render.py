@@ -32,7 +32,8 @@ from bot.engine.clock import FakeClock
 from bot.engine.events import QuestionAsked
 from bot.engine.models import CriterionScore, Level, RoundKind
 from bot.engine.session import InterviewEngine, SessionRequest
-from bot.engine.state import SessionState, SessionStatus
+from bot.engine.state import SessionState
+from bot.engine.status import SessionStatus
 from bot.engine.wording import say
 from bot.interviewer.offline import OfflineInterviewer
 from bot.scoring.offline import OfflineScorer

@@ -15,7 +15,7 @@ from bot.engine.limits import MAX_ANSWER_CHARS, clean_text
 from bot.engine.loop import LOOP_ORDER
 from bot.engine.models import Level, RoundKind
 from bot.engine.session import InterviewEngine, SessionRequest
-from bot.engine.state import QuestionStatus, SessionStatus
+from bot.engine.status import QuestionStatus, SessionStatus
 from bot.interviewer.offline import OfflineInterviewer
 from bot.scoring.offline import OfflineScorer
 from tests.fakes import MemoryRepository, RecordingNotifier, synthetic_bank

@@ -25,7 +25,8 @@ from bot.engine.models import CriterionScore, Question, Signal
 from bot.engine.ports import QuestionBank
 from bot.engine.results import verdict
 from bot.engine.signals import signal_bands, signal_for
-from bot.engine.state import AskedQuestion, RoundState, SessionState, SessionStatus
+from bot.engine.state import AskedQuestion, RoundState, SessionState
+from bot.engine.status import SessionStatus
 from bot.engine.wording import Words, clock, graded_by
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
