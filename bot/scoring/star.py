@@ -158,15 +158,21 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
             outcome = 0.0  # "store the data now" names a proposal; an outcome is stated with a verb or a measure
         setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > scene_ends else 1.0))
         # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
-        # marker, sets the scene even without a time or place in it.
-        if (not setting and not cues.actor and not cues.general and not outcome and states(unit.text)
+        # marker, sets the scene even without a time or place in it; a clause that states a goal ("I was asked
+        # to ...") already has its part in the story.
+        if (not setting and not cues.actor and not cues.general and not outcome and cues.task < TASK_DECISIVE
+                and states(unit.text)
                 and (i < scene_ends or (back is not None and i >= back) or scenery)):
             setting = MIN_CUES
+        # A duty handed over in the sentence that tells the outcome ("costs fell by a third and the CTO asked me
+        # to run the review every quarter") is what came of the story, not the goal it set out with.
+        after_outcome = (i > last_action and bool(out) and out[-1].label == "result"
+                         and out[-1].scores["result"] >= DECISIVE and out[-1].unit.sentence == unit.sentence)
         scores = {
             # The scene is normally set first and the outcome told last; position only tips a unit that has enough cues.
             # Once the speaker has started acting, a time or place mentioned in passing is not the scene being set.
             "situation": setting + (1.0 if i == 0 else 0.5 if position <= 0.25 else 0.0) * bool(setting),
-            "task": _enough(cues.task) + (0.5 if cues.task >= MIN_CUES and position <= 0.5 else 0.0),
+            "task": 0.0 if after_outcome else _enough(cues.task) + (0.5 if cues.task >= MIN_CUES and position <= 0.5 else 0.0),
             "action": cues.action,
             # A number next to an outcome word is the company a weak outcome cue needs; late in the story,
             # where outcomes are told, an outcome word needs less company.
@@ -259,15 +265,22 @@ _OWN_ROUTINE = re.compile(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?
                           r"|normally|tend\s+to)\b", re.IGNORECASE)
 
 
+# The words that open a relative or conditional clause, right before its subject: "what I found", "if I didn't".
+_DESCRIBES = re.compile(r"\b(?:what|which|who|whom|whatever|whichever|if|unless)\s*$", re.IGNORECASE)
 # Verbs whose past and present are spelled alike ("I let them drive", "I put my name on it") tell no tense
 # of their own: they are past only in a story told in the past elsewhere ("it was manual ... I put it in CI").
 _SAME_FORMS = frozenset({"let", "put", "set", "cut", "hit", "shut", "split", "spread", "read", "quit", "cost", "hurt"})
 
 
 def _narrates(text: str, told_in_past: bool) -> bool:
-    """The speaker tells a step in the past: "I rewrote", "we shipped" (not "I've found")."""
-    return any(told_in_past or m.groups()[-1].lower() not in _SAME_FORMS
-               for m in ACTION_PAST.finditer(_PERFECT.sub(" ", text)))
+    """The speaker tells a step in the past: "I rewrote", "we shipped" (not "I've found").
+
+    A past verb in a relative or conditional clause ("I write down what I found", "even if I didn't write it")
+    describes something else in the sentence, not a step told; one in a clause of time ("after I fixed it")
+    still tells what happened."""
+    text = _PERFECT.sub(" ", text)
+    return any((told_in_past or m.groups()[-1].lower() not in _SAME_FORMS) and not _DESCRIBES.search(text[:m.start()])
+               for m in ACTION_PAST.finditer(text))
 
 
 def _timeless(text: str, told: str, actions: int) -> bool:
@@ -357,7 +370,9 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)
     if not specific:
         # A habit has no setting, goal or outcome of its own: its numbers are the rule's, not a measured result.
-        weighed = [w if w.label == "action" or w.cues.actor else replace(w, label=None) for w in weighed]
+        # What the speaker does in it is behaviour, even where an outcome word sits in the clause ("after six weeks
+        # I pull back to once a week").
+        weighed = [replace(w, label="action" if w.cues.actor else None) for w in weighed]
         weighed = [replace(w, scores={**w.scores, "situation": 0.0, "task": 0.0, "result": 0.0}) for w in weighed]
         metrics, claims = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})

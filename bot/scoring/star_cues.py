@@ -62,6 +62,10 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
+    # A participant introduced with an aside on how things stood: "a new analyst, who had never used SQL",
+    # "the billing job, which kept timing out".  The aside is background, whoever acts in the main clause.
+    (_rx(r",\s*(?:who|which)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed|didn'?t"
+         r"|did\s+not|couldn'?t|could\s+not|never|still)\b)"), 1.5),
     # ... or dated by what had just happened: "the week he pushed a change", "the morning after I noticed".
     (_rx(rf"\b(?:the|that)\s+{_TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,2}}?(?:had|was|were|{PAST_IRREGULAR}|\w+ed)\b"), 2.0),
@@ -283,7 +287,8 @@ def _present_rule(text: str) -> bool:
 
 _OTHERS = r"(?:he|she|they|others|everyone\s+else|(?:my|our|the|his|her)\s+[\w-]+(?:\s+[\w-]+)?)"
 _POSITIONS = _rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
-IMAGINED_OUTCOME = _rx(r"\b(?:could|would|might)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
+# "We'd be filtering on it within a quarter" is "would" contracted: a forecast, not an outcome.
+IMAGINED_OUTCOME = _rx(r"(?:\b(?:could|would|might)|'d)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
 # Marks of one occasion: a past point in time or a particular workplace ("one night", "at my previous job").
 ONE_TIME = _rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b|\b{_MONTHS}\b|\bago\b"
                # A day of the week named as the occasion: "on a Thursday night".
@@ -315,6 +320,10 @@ class Cues:
     anchored: bool  # a time or place pins the setting down
     stakes: bool
     concluding: bool = False  # told as the end of the story ("in the end", "ended up"), wherever it sits
+
+
+_ONGOING = 6  # the SITUATION row for things starting or going on
+_SPEAKER_STARTS = _rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began|kept)\s+(?:to\s+)?\w+ing\b")
 
 
 def _hits(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> list[int]:
@@ -383,6 +392,9 @@ def read(text: str) -> Cues:
         action += 0.5
     lesson = 2.5 if lesson_said else 0.0
     setting, goal, outcome = _hits(SITUATION, text), _hits(TASK, text), _hits(RESULT, text)
+    # Things starting to go on sets the scene ("the builds started failing"); the speaker starting to do
+    # something ("I started writing a small tool") is a step.
+    setting[_ONGOING] = max(0, setting[_ONGOING] - len(_SPEAKER_STARTS.findall(text)))
     situation, task = _weigh(SITUATION, setting), _weigh(TASK, goal)
     result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
     if general and actor is None and result and _others_rhythm(text):

@@ -1,0 +1,67 @@
+"""Rules from studying the misses of the blind STAR dev parts (issue 19), each about what a clause does
+in a story rather than about any story's wording.  Every sentence here is invented for the test."""
+
+from __future__ import annotations
+
+from bot.scoring.star import analyse
+from bot.scoring.star_cues import read
+from bot.scoring.star_text import sentences
+
+
+def test_a_clause_that_states_the_goal_is_not_taken_for_the_scene() -> None:
+    story = ("I was asked to sort out the volunteer rota for the choir. "
+             "I rang every volunteer, put the shifts in a shared sheet and sent a reminder the day before each one. "
+             "Every shift in the next month had two people on it.")
+    a = analyse(story)
+    assert a.components.task.present
+    assert not a.components.situation.present
+
+
+def test_an_aside_on_how_someone_stood_sets_the_scene_inside_an_acting_sentence() -> None:
+    story = ("We took on an apprentice baker, Tomas, who had never worked a night shift and was nervous about the ovens. "
+             "My manager asked me to get him ready to run the night bake alone. "
+             "I walked him through each oven, let him lead two bakes while I watched and wrote him a checklist. "
+             "By the end of the month he ran the night bake on his own.")
+    assert analyse(story).components.situation.present
+
+
+def test_would_contracted_forecasts_an_outcome_it_does_not_report_one() -> None:
+    assert read("and I needed the board to see that we'd be short of rooms within a year.").result == 0.0
+
+
+def test_a_quoted_question_inside_a_sentence_does_not_end_it() -> None:
+    told = 'I started asking "what did you try first?" instead of "any problems?" and she began to answer.'
+    assert len(sentences(told)) == 1
+    assert len(sentences('She asked "can you help?" Then I sat down with her.')) == 2
+
+
+def test_in_a_habit_an_outcome_word_in_the_speakers_step_is_still_behaviour() -> None:
+    story = ("When a new volunteer joins, I usually give them one easy shift on day one. "
+             "Then for the first month I do a short call with them twice a week. "
+             "After about six weeks I drop back to once a week.")
+    a = analyse(story)
+    assert not a.specific_event
+    assert not a.components.result.present and a.components.action.present
+
+
+def test_the_speaker_starting_to_do_something_is_a_step_not_the_scene() -> None:
+    assert read("I just started drawing up a simple seating plan for the hall.").situation < 1.0
+    assert read("The lights in the hall started flickering during rehearsals.").situation >= 1.0
+
+
+def test_a_duty_handed_over_with_the_outcome_is_no_task() -> None:
+    story = ("At the garden centre the plant orders kept arriving late every spring. "
+             "I compared the supplier invoices with our delivery notes and found two suppliers missing their slots. "
+             "I moved our orders to the supplier that delivered on time. "
+             "Late deliveries fell by half that season, and the owner asked me to check the suppliers every quarter.")
+    a = analyse(story)
+    assert a.components.result.present
+    assert not a.components.task.present
+
+
+def test_a_past_verb_in_a_relative_or_conditional_clause_tells_no_event() -> None:
+    story = ("I generally treat any lost parcel I touch as mine, even if it was someone else who lost it. "
+             "I'll log it with a photo, call the sender "
+             "and try to trace it the same week. "
+             "If I can't, I'll at least write down what I found so the next person doesn't start from zero.")
+    assert not analyse(story).specific_event
