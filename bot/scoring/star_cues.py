@@ -227,6 +227,7 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     # How a disagreement ended: the other side agreeing, or the choice both sides settled on.
     (_rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
          r"|signed\s+off|was\s+convinced|were\s+convinced)\b|\bwe\s+(?:finally\s+|eventually\s+)?(?:agreed\s+on|settled\s+on"
+         r"|settled\s+(?:it|this|that|the\s+(?:argument|question|debate|disagreement|matter))"
          r"|went\s+with|picked|chose)\b"), 2.5),
     (_rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),

@@ -144,7 +144,7 @@ def imagined(text: str) -> bool:
 RECAP = re.compile(r"\b(?:that'?s|that\s+is|that\s+was|this\s+was|so\s+that'?s)\b[^.?!]{0,30}?\bwhat\s+(?:i|we)\s+did\b",
                    re.IGNORECASE)
 # A side's position in a disagreement: "we wanted the services to own them; they wanted a central registry".
-_POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their)\s+(?:other\s+)?\w+(?:\s+team)?)"
+_POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their|my|his|her)\s+(?:other\s+)?\w+(?:\s+team)?)"
                        r"\s+(?:really\s+|strongly\s+|still\s+)?(?:wanted|wants|want|preferred|prefers|prefer|insisted"
                        r"|pushed\s+for|argued\s+for)\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:\w+ly,?\s+)?(?:i|we)\b", re.IGNORECASE)

@@ -65,3 +65,11 @@ def test_a_past_verb_in_a_relative_or_conditional_clause_tells_no_event() -> Non
              "and try to trace it the same week. "
              "If I can't, I'll at least write down what I found so the next person doesn't start from zero.")
     assert not analyse(story).specific_event
+
+
+def test_two_sides_wanting_different_things_state_positions_even_when_one_is_my_colleague() -> None:
+    story = ("My colleague wanted to print the newsletter on glossy paper and I wanted to keep it plain, "
+             "and we settled it by asking ten readers which one they would actually pick up.")
+    a = analyse(story)
+    assert not a.components.task.present
+    assert a.components.result.present
