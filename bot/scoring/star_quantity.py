@@ -222,6 +222,8 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
     if (action or _SPEAKER.match(sentence)) and _TIME.search(core) and _SPAN.search(before[-40:]):
         return True  # "I was on the call for about six hours": how long the speaker worked at it
+    if action and _TIME.search(core) and (_CADENCE_BEFORE.search(before[-30:]) or _CADENCE_AFTER.match(sentence, end)):
+        return True  # "I set up a twice-weekly half hour with her": a recurring slot of the speaker's effort
     if before and (before[-1] in "+/" or (before[-1] == ":" and before[-2:-1].isdigit())):
         return True  # part of a name ("the N+1 query problem", "24/7") or of a clock time ("7:30"), not a count
     if _ONE.match(core) and not _ONLY.search(before[-12:]):
@@ -246,6 +248,10 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
     return bool(_WHEN.match(sentence, end) and _TIME.search(core))
 
 
+# A rhythm named with the span: "a twice-weekly half hour", "a half-hour daily check-in".
+_RHYTHM = r"(?:\w+-)?(?:weekly|daily|nightly|hourly|monthly|fortnightly|yearly|quarterly)"
+_CADENCE_BEFORE = re.compile(rf"\b{_RHYTHM}\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_CADENCE_AFTER = re.compile(rf"[\s-]+{_RHYTHM}\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\b(?:had|'d)\s+(?:been\s+)?\w+(?:\s+\w+){0,2}?\s+(?:in|for|over)\s+$", re.IGNORECASE)
 _REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+to|needs?\s+to|needed\s+to)\b[^.]{0,40}"
                        r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)

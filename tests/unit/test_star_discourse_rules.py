@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import read
+from bot.scoring.star_quantity import quantities
 from bot.scoring.star_text import sentences
 
 
@@ -73,3 +74,9 @@ def test_two_sides_wanting_different_things_state_positions_even_when_one_is_my_
     a = analyse(story)
     assert not a.components.task.present
     assert a.components.result.present
+
+
+def test_a_recurring_slot_the_speaker_set_up_measures_effort_not_an_outcome() -> None:
+    assert not quantities("After that I booked a twice-weekly half hour to go through her drafts.", action=True)
+    assert not quantities("I started a twenty-minute weekly call with the new stewards.", action=True)
+    assert quantities("I cut the weekly planning meeting from an hour to twenty minutes.", action=True)
