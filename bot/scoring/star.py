@@ -108,7 +108,7 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
     changes = [change for _, change in scans]
     first_action = next((i for i, c in enumerate(read_all)
-                         if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
+                         if c.actor and not c.general and c.situation - c.occasion < MIN_CUES and i >= told_first
                          and c.result < DECISIVE and not changes[i]), n)
     last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
     # A goal stated after the first step ("We hired Priya, who ... I was her buddy and my goal was ...") means

@@ -62,6 +62,9 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
+    # The occasion the step went through, named inside it: "I sat with her through her first week on nights".
+    (_rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
+         rf"(?:{_TIME_UNITS}|shift|rotation|term|season)s?\b"), 1.5),
     # A participant introduced with an aside on how things stood: "a new analyst, who had never used SQL",
     # "the billing job, which kept timing out".  The aside is background, whoever acts in the main clause.
     (_rx(r",\s*(?:who|which)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed|didn'?t"
@@ -321,9 +324,13 @@ class Cues:
     anchored: bool  # a time or place pins the setting down
     stakes: bool
     concluding: bool = False  # told as the end of the story ("in the end", "ended up"), wherever it sits
+    # Weight of an occasion named inside a step ("through her first week"): it anchors the scene, but the
+    # clause still starts the acting.
+    occasion: float = 0.0
 
 
 _ONGOING = 6  # the SITUATION row for things starting or going on
+_OCCASION = 12  # the SITUATION row for the occasion a step went through
 _SPEAKER_STARTS = _rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began|kept)\s+(?:to\s+)?\w+ing\b")
 
 
@@ -415,4 +422,5 @@ def read(text: str) -> Cues:
         situation = situation if actor is None and _others_rhythm(text) else 0.0
         task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
-                anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding)
+                anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding,
+                occasion=SITUATION[_OCCASION][1] * setting[_OCCASION] if situation else 0.0)

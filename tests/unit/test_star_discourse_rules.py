@@ -80,3 +80,9 @@ def test_a_recurring_slot_the_speaker_set_up_measures_effort_not_an_outcome() ->
     assert not quantities("After that I booked a twice-weekly half hour to go through her drafts.", action=True)
     assert not quantities("I started a twenty-minute weekly call with the new stewards.", action=True)
     assert quantities("I cut the weekly planning meeting from an hour to twenty minutes.", action=True)
+
+
+def test_the_occasion_a_step_went_through_sets_the_scene_in_a_one_liner() -> None:
+    a = analyse("I stood next to a new lifeguard through her first weekend shift on the big pool, "
+                "and by Sunday she was running the rescues herself.")
+    assert a.components.situation.present and a.components.action.present and a.components.result.present
