@@ -159,9 +159,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > scene_ends else 1.0))
         # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
         # marker, sets the scene even without a time or place in it; a clause that states a goal ("I was asked
-        # to ...") already has its part in the story.
+        # to ...") already has its part in the story.  An opening that only counts things, with no verb
+        # ("Three nurses, one weekend, forty beds"), sets it too.
         if (not setting and not cues.actor and not cues.general and not outcome and cues.task < TASK_DECISIVE
-                and states(unit.text)
+                and (states(unit.text) or (i == 0 and bool(found)))
                 and (i < scene_ends or (back is not None and i >= back) or scenery)):
             setting = MIN_CUES
         # A duty handed over in the sentence that tells the outcome ("costs fell by a third and the CTO asked me

@@ -96,8 +96,11 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
     (_rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"
          r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
+         # Saying what one would do is a commitment whatever the verb ("I'd said I'd keep an eye on her"), but not
+         # a preference or a thought ("I said I'd rather wait", "I told him I'd been busy").
          r"|\b(?:i(?:'d|\s+had)?\s+)?(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+"
-         r"(?:\w+\s+){0,2}?(?:own|take|fix|handle|sort|look|make|do|help)\b"
+         r"(?:(?:\w+\s+){0,2}?(?:own|take|fix|handle|sort|look|make|do|help)\b"
+         r"|(?!(?:been|rather|better|prefer|like|love|think|guess|bet|imagine|say|never|not)\b)[a-z]+\s+(?:an?|the|it|this|that|them|him|her|on|to|up)\b)"
          # An agreement or a promise about what the speaker would do, and a duty nobody else would take.
          r"|\b(?:agreed|promised|committed)\b[^.]{0,40}?\b(?:i|we)(?:'d|'ll|\s+would|\s+will)\b"
          r"|\b(?:someone|somebody)\s+(?:had|needed)\s+to\b|\b(?:it'?s|it\s+is|going\s+to\s+be|would\s+be|became|was)\s+mine\b"
@@ -152,6 +155,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|slip)\b"), 1.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
+    # A deadline set by something running out ("before the old contract expired", "before the quarter ended").
+    (_rx(r"\bbefore\s+(?:the|our|their|a|its|my|his|her)\s+(?:[\w-]+\s+){0,3}?(?:expired|expires|ran\s+out|runs\s+out|ended"
+         r"|ends|closed|closes|shut\s+down|went\s+live|goes\s+live|launched|opened|kicked\s+in)\b"), 1.0),
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
          r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it|her|his|my|its)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
          r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"

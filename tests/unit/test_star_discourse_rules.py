@@ -86,3 +86,20 @@ def test_the_occasion_a_step_went_through_sets_the_scene_in_a_one_liner() -> Non
     a = analyse("I stood next to a new lifeguard through her first weekend shift on the big pool, "
                 "and by Sunday she was running the rescues herself.")
     assert a.components.situation.present and a.components.action.present and a.components.result.present
+
+
+def test_saying_what_one_would_do_is_a_commitment_whatever_the_verb() -> None:
+    assert read("and I'd said I'd keep an eye on the new caretaker.").task >= 2.0
+    assert read("I told her I'd rather wait for the spring.").task < 2.0
+
+
+def test_a_deadline_set_by_something_running_out_is_a_stake() -> None:
+    assert read("so we were moving every tenant to the new heating contract before the old lease expired.").task >= 2.0
+
+
+def test_an_opening_that_only_counts_things_sets_the_scene() -> None:
+    story = ("Three nurses, one weekend, forty beds to move. "
+             "I drew up the order of the wards and we moved them one by one with the porters. "
+             "Every patient was in the new wing by Sunday evening.")
+    a = analyse(story)
+    assert a.components.situation.present
