@@ -217,6 +217,10 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          # Pride in an outcome names it as the outcome, however early it is told.
          r"|(?:my|our)\s+(?:\w+\s+)?(?:proudest|favourite|favorite|biggest|best)\s+(?:result|outcome|achievement|win|project"
          r"|moment)|(?:my|our)\s+(?:proudest|biggest)\s+(?:result|outcome|achievement|win))\b"), 2.5),
+    # The effect of a step told in an aside after it: "..., which stopped the errors", "..., which gave everyone
+    # some peace of mind" (what it cost, ", which took a week", is effort, not effect).
+    (_rx(r",\s*which\s+(?:\w+ly\s+)?(?:gave|saved|cut|freed|stopped|brought|reduced|removed|eliminated|ended|solved|fixed"
+         r"|halved|doubled|got|helped|made|let|unblocked|caught)\b"), 1.5),
     # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
     (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:down|up|under|below|above)\b"), 1.5),
