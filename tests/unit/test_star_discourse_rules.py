@@ -106,9 +106,5 @@ def test_an_opening_that_only_counts_things_sets_the_scene() -> None:
 
 
 def test_an_aside_after_a_step_can_tell_its_effect() -> None:
-    story = ("The boiler in the community hall failed on the coldest night of the year. "
-             "I reset the pressure, bled the radiators and then booked a yearly service, "
-             "which gave the committee a lot more peace of mind.")
-    a = analyse(story)
-    assert a.components.result.present and a.vague_results
+    assert read("and then I booked a yearly service, which gave the committee a lot more peace of mind.").result >= 2.5
     assert read("I sanded the floor myself, which took a whole weekend.").result == 0.0
