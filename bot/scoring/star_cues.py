@@ -339,6 +339,7 @@ class Cues:
     occasion: float = 0.0
 
 
+_MEANT = _rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
 _ONGOING = 6  # the SITUATION row for things starting or going on
 _OCCASION = 12  # the SITUATION row for the occasion a step went through
 _SPEAKER_STARTS = _rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began|kept)\s+(?:to\s+)?\w+ing\b")
@@ -420,6 +421,11 @@ def read(text: str) -> Cues:
     if task and _POSITIONS.search(text):
         task = 0.0  # "they wanted GraphQL and we wanted REST" states two positions, not a goal
     concluding = bool(outcome[0])
+    if concluding and task >= 2.0 and _MEANT.search(text) and len(RESULT[0][0].findall(text)) == len(_MEANT.findall(text)):
+        # "I was on call that week, which meant any outage was mine to fix": the consequence drawn is a duty,
+        # the stake of the story, not its outcome.
+        concluding, outcome[0] = False, 0
+        result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)
     if concluding:
         # "In the end we decided to ..." reports where things ended, not a goal or a scene.
         situation = task = 0.0

@@ -58,7 +58,10 @@ UNKNOWN = re.compile(
     r"|learn|saw|knew|found\s+out|heard|learned|learnt)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b"
     # Still under way, or only planned: nothing has come of it yet.
     r"|\bstill\s+(?:rolling|in\s+progress|being|waiting|ongoing|under\s+way|pending)\b|\b(?:was|were)\s+going\s+to\b"
-    r"|\bin\s+progress\b|\bnot\s+(?:yet|live\s+yet)\b|\bhaven'?t\s+(?:seen|measured|got|had\s+the)\b",
+    r"|\bin\s+progress\b|\bnot\s+(?:yet|live\s+yet)\b|\bhaven'?t\s+(?:seen|measured|got|had\s+the)\b"
+    # A decision put off: "she said she needed to check with the client first", "they wanted to sleep on it".
+    r"|\b(?:needed|had|wanted|has|needs|wants)\s+to\s+(?:check|ask|think|talk|confirm|consult|run\s+it\s+by|clear\s+it)\b[^.]{0,40}?\bfirst\b"
+    r"|\b(?:sleep\s+on\s+it|get\s+back\s+to\s+(?:me|us))\b",
     re.IGNORECASE,
 )
 # Grammar of the backdrop: what had been going on, what used to be, what it was like at the time.

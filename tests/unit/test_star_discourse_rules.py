@@ -108,3 +108,17 @@ def test_an_opening_that_only_counts_things_sets_the_scene() -> None:
 def test_an_aside_after_a_step_can_tell_its_effect() -> None:
     assert read("and then I booked a yearly service, which gave the committee a lot more peace of mind.").result >= 2.5
     assert read("I sanded the floor myself, which took a whole weekend.").result == 0.0
+
+
+def test_a_consequence_that_is_a_duty_states_the_stake_not_the_outcome() -> None:
+    cues = read("I was the duty warden for the east wing that month, which meant every fire drill was my responsibility.")
+    assert cues.task >= 2.0 and cues.result == 0.0 and not cues.concluding
+    assert read("I moved the drill to the morning, which meant nobody missed the school run.").concluding
+
+
+def test_a_decision_put_off_at_the_close_reports_no_outcome() -> None:
+    story = ("At the library the late-fee rules had drifted apart between branches, and fixing them was my job. "
+             "I collected every branch's rules and wrote one proposal for the board. "
+             "I walked the chair through it on a call. "
+             "And she said she needed to check with the other trustees first.")
+    assert not analyse(story).components.result.present
