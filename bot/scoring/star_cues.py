@@ -128,7 +128,8 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)\s+(?:\w+\s+)?(?:become|became|be)\s+(?:the\s+|its\s+)?owners?\b"
          r"|\b(?:this|that|it)\s+(?:is|was|'s)\s+(?:just\s+|all\s+|now\s+)?mine\b|\b(?:it|this|that)\s+(?:was|is)\s+my\s+(?:own\s+)?project\b"
          r"|\b(?:told|tell|tells)\s+\w+(?:\s+\w+)?\s+(?:that\s+)?i\s+(?:was|am|'m)\s+(?:taking|owning|handling|fixing)\b"
-         r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"
+         # Someone wanting or telling the speaker to do it, in any tense ("my manager say me to make it faster").
+         r"|\b(?:told|tell|tells|asked|ask|asks|say|says|said|wanted|wants|want|expected|expects|needed|needs)\s+(?:me|us)\s+to\b"
          r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|call|problem|remit|domain"
          r"|decision|patch)\b"
          # Taking a duty on, or being handed one: "made it my job to", "part of my role", "can you own this".
@@ -192,7 +193,8 @@ _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|a
 _HEDGES = _rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think|basically"
               r"|essentially|honestly|literally|pretty\s+much)\b,?")
 _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
-ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(\w+ed|{PAST_IRREGULAR})\b")
+# "We got paged forty times a week" is done to the speaker: "got" before a participle is a passive, not a step.
+ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 # Getting others to do something is the speaker acting: "I had the team scale the pods down".
 ACTION_CAUSATIVE = _rx(r"\b(i|we)\s+(?:had|got|made|let)\s+(?:the\s+|my\s+|our\s+)?(?:team|him|her|them|everyone|everybody"

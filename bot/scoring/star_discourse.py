@@ -88,7 +88,7 @@ HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may(?!\s*(?:[.,;!?]|$|\d))|if
 FINITE = re.compile(
     rf"\b(?:was|were|is|are|am|'s|'re|'m|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told|ends?\s+up"
     rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
-    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s"
+    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+(?:now\s+|also\s+|still\s+|even\s+|\w+ly\s+)?\w+s"
     # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
     rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes)\b",
     re.IGNORECASE,

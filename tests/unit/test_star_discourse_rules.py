@@ -122,3 +122,20 @@ def test_a_decision_put_off_at_the_close_reports_no_outcome() -> None:
              "I walked the chair through it on a call. "
              "And she said she needed to check with the other trustees first.")
     assert not analyse(story).components.result.present
+
+
+def test_a_request_told_in_learner_grammar_is_still_the_task() -> None:
+    assert read("My supervisor say me to make the stock count faster.").task >= 2.0
+    assert read("The head chef wanted me to cut the waiting time at the pass.").task >= 2.0
+
+
+def test_got_before_a_participle_is_done_to_the_speaker_not_a_step() -> None:
+    assert read("we got called out about forty times a month.").actor is None
+    assert read("we got the ladders out and cleared the gutters.").actor == "we"
+
+
+def test_a_present_outcome_with_an_adverb_before_its_verb_still_states() -> None:
+    story = ("I mentored a trainee nurse who was nervous about night handovers. "
+             "I asked her to lead my handovers first, then we went through hers together. "
+             "She now leads the handover for the whole ward.")
+    assert analyse(story).components.result.present
