@@ -27,6 +27,7 @@ from bot.scoring.star_discourse import (
     flashback,
     imagined,
     opens_on_a_step,
+    opens_on_a_time,
     positions,
     recap,
     states,
@@ -157,6 +158,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         if not found and not states(unit.text):
             outcome = 0.0  # "store the data now" names a proposal; an outcome is stated with a verb or a measure
         setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > scene_ends else 1.0))
+        if i == 0 and not setting and not told_before and not cues.general and opens_on_a_time(unit.text):
+            setting = MIN_CUES  # "Last year I missed a deadline on ...": the story opens by dating its occasion
         # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
         # marker, sets the scene even without a time or place in it; a clause that states a goal ("I was asked
         # to ...") already has its part in the story.  An opening that only counts things, with no verb

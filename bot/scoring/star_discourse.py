@@ -112,6 +112,20 @@ def flashback(texts: list[str], sentence_of: list[int] | None = None) -> int | N
     return next((i for i, text in enumerate(texts) if i and FLASHBACK.search(text)), None)
 
 
+# A story that opens by dating its occasion: "Last year, ...", "Two summers ago ...", "In 2021 ...", "One night ...".
+OPENS_ON_A_TIME = re.compile(
+    r"^\W*(?:(?:so|okay|ok|well|um+|right)\W+)*(?:(?:last|one|early\s+one|late\s+one|a\s+few|a\s+couple\s+of|two|three|four"
+    r"|five|several)\s+(?:year|month|week|quarter|summer|winter|spring|autumn|fall|night|morning|afternoon|evening|day"
+    r"|weekend|sprint)s?\b|(?:in|back\s+in)\s+(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+
+
+def opens_on_a_time(text: str) -> bool:
+    """The clause opens by saying when the story happened."""
+    return bool(OPENS_ON_A_TIME.search(text))
+
+
 def opens_on_a_step(text: str) -> bool:
     """A sentence with its subject dropped that starts by doing something: "Rewrote the parser that night"."""
     return bool(OPENS_ON_A_STEP.search(text))

@@ -139,3 +139,10 @@ def test_a_present_outcome_with_an_adverb_before_its_verb_still_states() -> None
              "I asked her to lead my handovers first, then we went through hers together. "
              "She now leads the handover for the whole ward.")
     assert analyse(story).components.result.present
+
+
+def test_a_story_that_opens_by_dating_its_occasion_has_a_setting() -> None:
+    story = ("Last year I missed a deadline on a library catalogue move. "
+             "I told the head librarian two weeks before the date, split the move into two phases "
+             "and finished the fiction shelves on time. What I learned is to count the boxes before estimating.")
+    assert analyse(story).components.situation.present
