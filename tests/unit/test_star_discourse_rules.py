@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import read
-from bot.scoring.star_quantity import quantities
+from bot.scoring.star_quantity import has_change, quantities
 from bot.scoring.star_text import sentences
 
 
@@ -146,3 +146,15 @@ def test_a_story_that_opens_by_dating_its_occasion_has_a_setting() -> None:
              "I told the head librarian two weeks before the date, split the move into two phases "
              "and finished the fiction shelves on time. What I learned is to count the boxes before estimating.")
     assert analyse(story).components.situation.present
+
+
+def test_measures_in_words_for_none_left_a_margin_and_a_value_reached() -> None:
+    assert has_change("and no-shows went from about half to almost nobody.") or quantities(
+        "and no-shows went from about half to almost nobody.")
+    assert quantities("We opened the new wing a full week before the council's deadline.")
+    assert quantities("and double bookings dropped to 0 right away.")
+
+
+def test_the_shape_of_the_work_or_the_group_is_no_measure() -> None:
+    assert not quantities("but in the end we split the choir into two sections.")
+    assert not quantities("I was leading a team of three on the new timetable.")
