@@ -154,7 +154,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         told_before = (i < told_first and not cues.general and not unknown
                        and ((cues.actor is None and states(unit.text)) or change or (i == 0 and bool(found))))
         if told_before:
-            outcome += 1.5
+            # ... and with a measure or a change in it, that is decisive: "we opened a full week before the deadline".
+            outcome = max(outcome + 1.5, DECISIVE if found or change else 0.0)
         if not found and not states(unit.text):
             outcome = 0.0  # "store the data now" names a proposal; an outcome is stated with a verb or a measure
         setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > scene_ends else 1.0))

@@ -37,6 +37,9 @@ PAST_IRREGULAR = (
     "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit|lost|grew|felt|rose|shrank|fell|became"
 )
 
+_OCCASION_RX = _rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
+                   rf"(?:{_TIME_UNITS}|shift|rotation|term|season)s?\b")
+
 # Setting: when, where, who and what was going on.
 SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{_PLACES}\b"), 2.0),
@@ -47,9 +50,12 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\bthere\s+(?:was|were|had\s+been)\b|\b(?:we|they|it|i)\s+(?:had|used\s+to|ran|were\s+running|were\s+using)\b"), 1.0),
     (_rx(rf"\b(?:our|their|the|my)\s+(?:[\w-]+\s+){{0,2}}?{_SYSTEMS}\b"), 0.5),
     (_rx(r"\b(?:started|began|kept)\s+(?:to\s+)?\w+ing\b|\b(?:was|were)\s+(?:down|failing|broken|slow|timing\s+out)\b"
-         r"|\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+)\b"), 1.0),
+         r"|\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+|clash\w*|friction|tension)\b"), 1.0),
     (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
+
          r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
+    # What the speaker was in the middle of when it happened: "I was leading a team of three".
+    (_rx(r"\b(?:i|we)\s+(?:was|were)\s+(?:\w+ly\s+)?(?!going\b)\w+ing\s+(?:a|an|the|our|my|this|some)\b"), 1.5),
     # Noticing how things stood: "I noticed nobody maintained our Dockerfiles".
     (_rx(r"\b(?:i|we)\s+(?:noticed|realised|realized|saw|found\s+out|discovered)\s+(?:that\s+)?(?:nobody|no\s+one|none\s+of"
          r"|our|the|we|they|it|there|every|most|half)\b"), 1.5),
@@ -63,8 +69,7 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
     # The occasion the step went through, named inside it: "I sat with her through her first week on nights".
-    (_rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
-         rf"(?:{_TIME_UNITS}|shift|rotation|term|season)s?\b"), 1.5),
+    (_OCCASION_RX, 1.5),
     # A participant introduced with an aside on how things stood: "a new analyst, who had never used SQL",
     # "the billing job, which kept timing out".  The aside is background, whoever acts in the main clause.
     (_rx(r",\s*(?:who|which)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed|didn'?t"
@@ -249,16 +254,18 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
 )
 
-LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|what\s+(?:i|we)\s+took\s+from"
+LESSON = _rx(r"\b(?:learn(?:ed|t)|what\s+(?:i|we)\s+learn|lessons?|taught\s+me|takeaway|took\s+away|what\s+(?:i|we)\s+took\s+from"
              r"|in\s+hindsight|looking\s+back|next\s+time"
              r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
              r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
 
 # Habits told in general rather than one event.
-GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general(?!\s*[.!?]*\s*$)|tend\s+to|every\s+time"
+# ("Not always the same person" negates a rhythm: it is no habit word.)
+GENERAL = _rx(r"\b(?:(?<!not\s)always|usually|whenever|typically|normally|generally|in\s+general(?!\s*[.!?]*\s*$)|tend\s+to"
+              r"|every\s+time"
               r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
               # Hypotheticals describe what one would do, not what happened.
-              r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
+              r"|(?:i|we)\s+would\s+(?!say|have|like|love|be\b)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
               r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
               r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
               # A standing rule of one's own is a habit, whatever it is about.
@@ -343,8 +350,8 @@ class Cues:
 
 _MEANT = _rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
 _ONGOING = 6  # the SITUATION row for things starting or going on
-_OCCASION = 12  # the SITUATION row for the occasion a step went through
-_SPEAKER_STARTS = _rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began|kept)\s+(?:to\s+)?\w+ing\b")
+_OCCASION = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _OCCASION_RX)
+_SPEAKER_STARTS = _rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began)\s+(?:to\s+)?\w+ing\b")
 
 
 def _hits(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> list[int]:
@@ -420,6 +427,8 @@ def read(text: str) -> Cues:
     result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
     if general and actor is None and result and _others_rhythm(text):
         general = False  # "by the end of the quarter his PRs were usually approved first time": an outcome, not a habit
+    if lesson_said:
+        task = 0.0  # "what I learned is that I have to check first": a rule for later, not the story's goal
     if task and _POSITIONS.search(text):
         task = 0.0  # "they wanted GraphQL and we wanted REST" states two positions, not a goal
     concluding = bool(outcome[0])

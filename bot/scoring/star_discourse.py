@@ -37,7 +37,7 @@ FLASHBACK = re.compile(
     r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:explain|tell\s+you\s+how|back\s+up|give\s+(?:some\s+)?context)"
     r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)|what\s+(?:had\s+)?happened\s+(?:was|is)"
     r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
-    r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
+    r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory|situation)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
     # Pointing back from the outcome to its cause: "that happened because I rebuilt how we onboard".
     r"|(?:that|this|it)\s+(?:all\s+)?(?:happened|came\s+about|was\s+possible)\s+because\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
@@ -114,7 +114,7 @@ def flashback(texts: list[str], sentence_of: list[int] | None = None) -> int | N
 
 # A story that opens by dating its occasion: "Last year, ...", "Two summers ago ...", "In 2021 ...", "One night ...".
 OPENS_ON_A_TIME = re.compile(
-    r"^\W*(?:(?:so|okay|ok|well|um+|right)\W+)*(?:(?:last|one|early\s+one|late\s+one|a\s+few|a\s+couple\s+of|two|three|four"
+    r"^\W*(?:(?:so|okay|ok|well|um+|right)\W+)*(?:(?:i|we)\s+once\b(?!\s+(?:a|every|per)\b)|one\s+time\b|(?:last|one|early\s+one|late\s+one|a\s+few|a\s+couple\s+of|two|three|four"
     r"|five|several)\s+(?:year|month|week|quarter|summer|winter|spring|autumn|fall|night|morning|afternoon|evening|day"
     r"|weekend|sprint)s?\b|(?:in|back\s+in)\s+(?:19|20)\d\d\b)",
     re.IGNORECASE,

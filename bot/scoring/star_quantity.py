@@ -256,7 +256,7 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
 
 
 _SHAPE = re.compile(r"\b(?:split|splitting|divided|dividing|broke|breaking|broken|separated|separating|rewrote|rewriting"
-                    r"|grouped|grouping|organi[sz]ed|restructured|cut)\b(?:\s+[\w'-]+){0,3}?\s+(?:into|as|in)\s+$"
+                    r"|grouped|grouping|organi[sz]ed|restructured|cut)\b(?:\s+[\w'-]+){0,3}?\s+(?:into|as)\s+$"
                     r"|\b(?:team|group|squad|crew|class|cohort|department)\s+of\s+$", re.IGNORECASE)
 # A rhythm named with the span: "a twice-weekly half hour", "a half-hour daily check-in".
 _RHYTHM = r"(?:\w+-)?(?:weekly|daily|nightly|hourly|monthly|fortnightly|yearly|quarterly)"

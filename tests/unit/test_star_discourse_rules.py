@@ -158,3 +158,36 @@ def test_measures_in_words_for_none_left_a_margin_and_a_value_reached() -> None:
 def test_the_shape_of_the_work_or_the_group_is_no_measure() -> None:
     assert not quantities("but in the end we split the choir into two sections.")
     assert not quantities("I was leading a team of three on the new timetable.")
+
+
+def test_a_negated_rhythm_and_a_future_in_the_past_are_no_habit() -> None:
+    assert not read("and I set up a rota so it is not always the same person who locks up.").general
+    cues = read("and the head teacher asked me to plan it since I would be doing most of the teaching.")
+    assert not cues.general and cues.task >= 2.0
+
+
+def test_what_the_speaker_was_in_the_middle_of_sets_the_scene() -> None:
+    assert read("I was leading a crew of five on the bridge repair.").situation >= 1.5
+    assert read("A volunteer and I kept clashing over the stall layout.").situation >= 1.0
+
+
+def test_the_situation_announced_after_the_outcome_is_a_flashback() -> None:
+    story = ("We opened the new clinic a full week before the council's deadline. "
+             "The situation was that the old building had failed its fire inspection in March. "
+             "I was the practice manager, so my job was to move us without cancelling appointments. "
+             "I booked the movers for two weekends and moved the records myself.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
+
+
+def test_a_lesson_states_no_task_and_learner_grammar_still_draws_one() -> None:
+    cues = read("What I learned is that I have to check the tide tables before I book a boat.")
+    assert cues.task == 0.0 and cues.lesson > 0
+    assert read("What I learn from this is I should ask the chef earlier.").lesson > 0
+
+
+def test_a_story_that_opens_on_once_names_its_occasion() -> None:
+    story = ("I once booked the wrong hall for a wedding party of eighty. "
+             "I called every hall in town that evening and moved the party to a barn nearby. "
+             "What I learned is to confirm bookings in writing.")
+    assert analyse(story).components.situation.present
