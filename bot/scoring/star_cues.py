@@ -50,7 +50,9 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\bthere\s+(?:was|were|had\s+been)\b|\b(?:we|they|it|i)\s+(?:had|used\s+to|ran|were\s+running|were\s+using)\b"), 1.0),
     (_rx(rf"\b(?:our|their|the|my)\s+(?:[\w-]+\s+){{0,2}}?{_SYSTEMS}\b"), 0.5),
     (_rx(r"\b(?:started|began|kept)\s+(?:to\s+)?\w+ing\b|\b(?:was|were)\s+(?:down|failing|broken|slow|timing\s+out)\b"
-         r"|\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+|clash\w*|friction|tension)\b"), 1.0),
+         ), 1.0),
+    # A trouble or a conflict named: "complaints", "an outage", "we kept clashing" (with "kept", twice the company).
+    (_rx(r"\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+|clash\w*|friction|tension)\b"), 1.0),
     (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
 
          r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
@@ -232,6 +234,7 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:down|up|under|below|above)\b"), 1.5),
     (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
+         r"|disappeared|vanished|went\s+away|dried\s+up"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
          r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to|in\s+under|within)|(?:was|is|were|are)\s+back\b|working\s+again"
          # A margin on the deadline is said only of an outcome: "two weeks early", "with a day to spare".
@@ -348,6 +351,7 @@ class Cues:
     occasion: float = 0.0
 
 
+_REQUEST = _rx(r"\b(?:asked|told|wanted|needed|expected)\s+(?:me|us)\s+to\b")
 _MEANT = _rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
 _ONGOING = 6  # the SITUATION row for things starting or going on
 _OCCASION = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _OCCASION_RX)
@@ -411,7 +415,11 @@ def read(text: str) -> Cues:
     """
     text = _HEDGES.sub(" ", text)
     lesson_said = bool(LESSON.search(text))
-    general = (bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
+    rhythm = GENERAL.search(text)
+    general = (bool(rhythm or _present_rule(text)) and not lesson_said
+               # "My manager asked me to sort it out because I was the one pulled in every time": one request,
+               # whatever rhythm its reason tells.
+               and not (rhythm and _REQUEST.search(text, 0, rhythm.start()))
                and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text)
                and not GOAL_MADE.search(text))
     actor = _actor(text)
@@ -446,7 +454,7 @@ def read(text: str) -> Cues:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.  But how things
         # always went for others before the speaker stepped in ("our staging was always broken", "every time the
         # workers died, the infra team blamed us") is the scene being set, not the speaker's routine.
-        situation = situation if actor is None and _others_rhythm(text) else 0.0
+        situation = max(situation, 1.5) if actor is None and _others_rhythm(text) else 0.0
         task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding,

@@ -191,3 +191,22 @@ def test_a_story_that_opens_on_once_names_its_occasion() -> None:
              "I called every hall in town that evening and moved the party to a barn nearby. "
              "What I learned is to confirm bookings in writing.")
     assert analyse(story).components.situation.present
+
+
+def test_a_request_is_one_event_whatever_rhythm_its_reason_tells() -> None:
+    cues = read("The head of the shelter asked me to sort it out because I was the one called in every time.")
+    assert not cues.general and cues.task >= 2.0
+
+
+def test_gone_altogether_is_an_outcome_measured_in_words() -> None:
+    assert read("and the queues at the counter basically disappeared.").result >= 1.5
+    assert quantities("and the queues at the counter basically disappeared.")
+
+
+def test_others_rhythm_before_the_speaker_steps_in_is_the_scene() -> None:
+    story = ("We ended up with one shared rota for the two kitchens, and the double orders basically disappeared. "
+             "Before that, every time a delivery was late, the night crew blamed the day crew. "
+             "My manager asked me to fix it. "
+             "I proposed one rota and wrote a single checklist with the other head chef.")
+    a = analyse(story)
+    assert a.components.situation.present and a.components.task.present and a.metrics
