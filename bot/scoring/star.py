@@ -65,6 +65,8 @@ _BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+
                          r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
                          r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+had\s+(?:a|an|some|another|more)\b",
                          re.IGNORECASE)
+# A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
+_HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s", re.IGNORECASE)
 # Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
 _PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
 
@@ -165,7 +167,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # marker, sets the scene even without a time or place in it; a clause that states a goal ("I was asked
         # to ...") already has its part in the story.  An opening that only counts things, with no verb
         # ("Three nurses, one weekend, forty beds"), sets it too.
-        if (not setting and not cues.actor and not cues.general and not outcome and cues.task < TASK_DECISIVE
+        if (not setting and not cues.actor and not cues.general and not outcome
+                and (cues.task < TASK_DECISIVE or _HAD.match(unit.text))
                 and (states(unit.text) or (i == 0 and bool(found)))
                 and (i < scene_ends or (back is not None and i >= back) or scenery)):
             setting = MIN_CUES

@@ -179,6 +179,8 @@ NOT_DOING = (
     "was|were|had|needed|wanted|wished|liked|loved|hated|hoped|feared|seemed|used|supposed|owned|felt|thought|knew"
     "|believed|guessed|meant|remembered|learned|learnt|realised|realized|joined|worked|happened|enjoyed|agreed|"
     "disagreed|expected|assumed|figured"
+    # What befell the speaker rather than what they did: "we lost six hours of events", "I missed the deadline".
+    "|lost|missed|passed|won|survived|succeeded"
 )
 _PRESENT_DOING = (
     "add|ask|bring|build|call|change|check|clean|compare|create|debug|deploy|dig|document|draft|escalate|explain|find|fix"
@@ -234,7 +236,8 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:down|up|under|below|above)\b"), 1.5),
     (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
-         r"|disappeared|vanished|went\s+away|dried\s+up"
+         r"|disappeared|vanished|went\s+away|dried\s+up|(?:got|get|gets)\s+(?:\w+\s+){0,2}?back(?!\s+to\s+(?:me|us|him|her|them))"
+         r"|(?:we|i|it|they|she|he)\s+passed\b(?!\s+(?:it|them|this|that)?\s*(?:on|along|over|to|through|by|around|away)\b)"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
          r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to|in\s+under|within)|(?:was|is|were|are)\s+back\b|working\s+again"
          # A margin on the deadline is said only of an outcome: "two weeks early", "with a day to spare".

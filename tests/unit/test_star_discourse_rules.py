@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import read
 from bot.scoring.star_quantity import has_change, quantities
-from bot.scoring.star_text import sentences
+from bot.scoring.star_text import sentences, units
 
 
 def test_a_clause_that_states_the_goal_is_not_taken_for_the_scene() -> None:
@@ -210,3 +210,18 @@ def test_others_rhythm_before_the_speaker_steps_in_is_the_scene() -> None:
              "I proposed one rota and wrote a single checklist with the other head chef.")
     a = analyse(story)
     assert a.components.situation.present and a.components.task.present and a.metrics
+
+
+def test_a_short_clause_with_its_own_subject_stands_alone() -> None:
+    told = units("I spent the weekend relabelling every shelf in the store room, and we passed.")
+    assert len(told) == 2 and told[-1].text == "and we passed."
+
+
+def test_what_the_speaker_had_to_work_with_is_scene_and_passing_is_an_outcome() -> None:
+    a = analyse("We had two days to pass a health inspection, so I spent them scrubbing the kitchen, and we passed.")
+    assert a.components.situation.present and a.components.task.present and a.components.result.present
+
+
+def test_what_befell_the_speaker_is_no_step_and_getting_it_back_is_an_outcome() -> None:
+    assert read("I lost three days of the club's booking records once.").actor is None
+    assert read("We got every booking back except those three days.").result >= 1.5
