@@ -158,7 +158,14 @@ def imagined(text: str) -> bool:
 
 
 # The speaker winding up rather than reporting an outcome: "that's roughly what I did", "so that was most of what I did".
-RECAP = re.compile(r"\b(?:that'?s|that\s+is|that\s+was|this\s+was|so\s+that'?s)\b[^.?!]{0,30}?\bwhat\s+(?:i|we)\s+did\b",
+# Judging the stretch of time itself closes the telling too: "that was a rough weekend", "it was a long night".
+RECAP = re.compile(r"\b(?:that'?s|that\s+is|that\s+was|this\s+was|so\s+that'?s)\b[^.?!]{0,30}?\bwhat\s+(?:i|we)\s+did\b"
+                   r"|^\W*(?:(?:and|but|so|yeah|honestly)\W+)*(?:it|that|this)\s+was\s+(?:(?:a|an|one|such\s+a|quite\s+a|really|very"
+                   r"|pretty|honestly|\w+)\s+){0,3}?(?:weekend|day|week|night|month|morning|evening|shift|experience|ride"
+                   r"|saga|stretch)\W*$"
+                   # ... and so does a clause that trails off with nothing said: "It was honestly, yeah."
+                   r"|^\W*(?:(?:and|but|so)\W+)?(?:it|that|this)\s+(?:was|is)\W+(?:(?:honestly|really|just|like|um+|uh+)\W+)*"
+                   r"(?:yeah|so|anyway|um+|uh+)?\W*$",
                    re.IGNORECASE)
 # A side's position in a disagreement: "we wanted the services to own them; they wanted a central registry".
 _POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their|my|his|her)\s+(?:other\s+)?\w+(?:\s+team)?)"

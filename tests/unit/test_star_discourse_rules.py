@@ -225,3 +225,19 @@ def test_what_the_speaker_had_to_work_with_is_scene_and_passing_is_an_outcome() 
 def test_what_befell_the_speaker_is_no_step_and_getting_it_back_is_an_outcome() -> None:
     assert read("I lost three days of the club's booking records once.").actor is None
     assert read("We got every booking back except those three days.").result >= 1.5
+
+
+def test_an_obligation_is_not_taken_for_what_the_speaker_had_to_work_with() -> None:
+    story = ("I had to finish the new seating plan by Friday for the gala. "
+             "I dropped the fancy layout, reused last year's table list and checked it with the caterer on Thursday. "
+             "It went out on Friday and every guest found a seat without a single change at the door.")
+    assert not analyse(story).components.situation.present
+
+
+def test_judging_the_stretch_of_time_or_trailing_off_reports_no_outcome() -> None:
+    story = ("I was at a small florist and I set up their online shop myself. "
+             "I did not set up backups because I thought the host kept copies. "
+             "The disk failed after four months. "
+             "So I spent a whole weekend rebuilding the orders from their emails. "
+             "It was honestly, yeah. That was a rough weekend.")
+    assert not analyse(story).components.result.present
