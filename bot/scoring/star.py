@@ -59,11 +59,14 @@ DECISIVE = 2.5  # evidence strong enough to count a part as present even when an
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
 # A second "that" clause after a lesson goes on drawing it: "what I learned is X, and that Y".
-_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+that\b", re.IGNORECASE)
+_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+(?:that|to)\b"
+                                 # ... and so does the rule the speaker keeps since: "and I just don't deploy on Fridays anymore".
+                                 r"|^\W*(?:(?:and|so|but|now|honestly|just)\W+)*(?:i|we)\s+(?:\w+\s+){0,2}?"
+                                 r"(?:do\s+not|don'?t|never|always|no\s+longer)\b", re.IGNORECASE)
 # The speaker still busy: "so I was going through them", "and we had a couple more sessions".
 _BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\b[^,.;]{0,20}?"
                          r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
-                         r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+had\s+(?:a|an|some|another|more)\b",
+                         r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+(?:had|have)\s+(?:a|an|some|another|more)\b",
                          re.IGNORECASE)
 # A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
 _HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
@@ -106,6 +109,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     texts = [unit.text for unit in all_units]
     # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
     back = flashback(texts, [unit.sentence for unit in all_units])
+    if back is not None and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1]
+                                    for j in range(back)):
+        back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.

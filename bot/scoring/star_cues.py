@@ -277,7 +277,7 @@ GENERAL = _rx(r"\b(?:(?<!not\s)always|usually|whenever|typically|normally|genera
               # A standing rule of one's own is a habit, whatever it is about.
               r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
               r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
-              r"|principle|practice)"
+              r"|principle|practice|sequence|ritual|playbook|drill)"
               # Whoever comes along, not one person: "with anyone new I mentor".
               r"|(?:with|for)\s+(?:anyone|anybody)\s+(?:new|who|that|i|we))\b")
 # A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")

@@ -241,3 +241,35 @@ def test_judging_the_stretch_of_time_or_trailing_off_reports_no_outcome() -> Non
              "So I spent a whole weekend rebuilding the orders from their emails. "
              "It was honestly, yeah. That was a rough weekend.")
     assert not analyse(story).components.result.present
+
+
+def test_the_rule_the_speaker_keeps_since_goes_on_drawing_the_lesson() -> None:
+    story = ("I once repainted a client's hallway the day before their party and the paint was still wet. "
+             "I moved the furniture back and put fans in every room. "
+             "What I learned is that I have to check the drying time before I book a job, "
+             "and honestly I just do not paint the week of an event anymore.")
+    assert not analyse(story).components.result.present
+
+
+def test_a_correction_before_any_outcome_is_no_flashback() -> None:
+    story = ("Okay so, this was at a catering firm. "
+             "We had a client, a wedding venue, and their coordinator, actually let me back up, "
+             "our account manager had just left, so nobody was talking to them for two weeks. "
+             "Their orders were failing silently. "
+             "I called their coordinator and we went through the orders together, and I fixed the order form. "
+             "They stayed with us and renewed the contract.")
+    a = analyse(story)
+    assert not a.metrics and a.components.result.present
+
+
+def test_learner_present_tense_for_the_speakers_steps_and_lessons() -> None:
+    story = ("With my senior colleague we had a discussion, he want to order the cheap flour "
+             "and I think the better flour is worth it. "
+             "I make a small comparison with the costs we really have, I send it to him "
+             "and we have a call to go through it together. "
+             "What I learn from this is I should bring the numbers earlier, and also to accept when it is not my decision.")
+    assert not analyse(story).components.result.present
+
+
+def test_a_fixed_sequence_of_ones_own_is_a_habit() -> None:
+    assert read("For a new delivery route I have a fixed sequence.").general
