@@ -279,7 +279,10 @@ _PERFECT = re.compile(r"(?:'ve|\u2019ve|\bhave|\bhas)\s+(?:(?:never|always|not|o
 _REGULAR_PAST = re.compile(r"\b(?:i|we)\s+(?:\w+ly\s+)?[a-z]{2,}ed\b", re.IGNORECASE)
 # The speaker's own routine, even where no step is told in the same clause: "whenever I take over something".
 _OWN_ROUTINE = re.compile(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b|\b(?:i|we)\s+(?:usually|always|typically"
-                          r"|normally|tend\s+to)\b", re.IGNORECASE)
+                          r"|normally|tend\s+to)\b"
+                          # ... or a standing practice the speaker keeps: "for incidents I have a fixed sequence".
+                          r"|\b(?:i|we)\s+(?:have|follow|keep)\s+(?:(?:kind|sort)\s+of\s+)?(?:a|one|this|the\s+same|my|our)\b",
+                          re.IGNORECASE)
 
 
 # The words that open a relative or conditional clause, right before its subject: "what I found", "if I didn't".
