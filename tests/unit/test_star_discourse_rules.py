@@ -278,6 +278,6 @@ def test_a_fixed_sequence_of_ones_own_is_a_habit() -> None:
 def test_a_standing_practice_of_the_speaker_told_first_makes_a_habit() -> None:
     story = ("For late deliveries I have kind of a fixed sequence. "
              "Within the first ten minutes I call the driver and note what I know. "
-             "Then I check which orders were packed in the last hour, because most of the time it is one of those. "
+             "Then I check which orders were packed in the last hour, because that is where it tends to go wrong. "
              "And every half hour I text the customer, even if nothing changed.")
     assert not analyse(story).specific_event
