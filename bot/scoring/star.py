@@ -303,6 +303,9 @@ def _narrates(text: str, told_in_past: bool) -> bool:
                for m in ACTION_PAST.finditer(text))
 
 
+_RELATIVE_CLAUSE = re.compile(r"\b(?:what|where|which|who|whom|whose)\b[^,.;!?]*", re.IGNORECASE)
+
+
 def _timeless(text: str, told: str, actions: int) -> bool:
     """Told all in the present, with a rhythm and no occasion named: a routine, even without "usually" in it.
 
@@ -310,7 +313,10 @@ def _timeless(text: str, told: str, actions: int) -> bool:
     occasion ("one day", "in my previous company") or slips into the past somewhere.  ``told`` is
     the text without its present perfect ("I've never had to roll back" sums up a habit; it narrates nothing).
     """
-    past = PAST.search(told) or _REGULAR_PAST.search(told)  # "I renewed it": a regular past tense is past too
+    # A past inside a relative clause ("what they learned", "the channel where I argued") describes something
+    # else in the sentence; only a past in the telling itself says the story is told in the past.
+    main = _RELATIVE_CLAUSE.sub(" ", told)
+    past = PAST.search(main) or _REGULAR_PAST.search(main)  # "I renewed it": a regular past tense is past too
     return actions >= 2 and not past and not ONE_TIME.search(told) and bool(ROUTINE.search(text))
 
 

@@ -281,3 +281,11 @@ def test_a_standing_practice_of_the_speaker_told_first_makes_a_habit() -> None:
              "Then I check which orders were packed in the last hour, because that is where it tends to go wrong. "
              "And every half hour I text the customer, even if nothing changed.")
     assert not analyse(story).specific_event
+
+
+def test_a_past_in_a_relative_clause_does_not_date_a_present_tense_routine() -> None:
+    story = ("When a new apprentice joins the workshop, I always start the same way. "
+             "I give them one small real repair, not an exercise. "
+             "I let them hold the tools and I only ask questions. "
+             "After each session I write down what they learned and what was confusing.")
+    assert not analyse(story).specific_event
