@@ -206,8 +206,9 @@ _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
 ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 # Getting others to do something is the speaker acting: "I had the team scale the pods down".
-ACTION_CAUSATIVE = _rx(r"\b(i|we)\s+(?:had|got|made|let)\s+(?:the\s+|my\s+|our\s+)?(?:team|him|her|them|everyone|everybody"
-                       r"|each\s+\w+|\w+s)\s+(?!to\b)[a-z]+\b")
+ACTION_CAUSATIVE = _rx(r"\b(i|we)\s+(?:had|got|made|let|have|get|make)\s+(?:the\s+|my\s+|our\s+)?"
+                       r"(?:team|him|her|them|everyone|everybody"
+                       r"|each\s+\w+|every\s+(?:new\s+)?\w+|\w+s)\s+(?!to\b)[a-z]+\b")
 ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\s+(?:decided|proposed|suggested)\b")
 
 # Outcome: markers, directions of change, things that were delivered or stopped.

@@ -289,3 +289,10 @@ def test_a_past_in_a_relative_clause_does_not_date_a_present_tense_routine() -> 
              "I let them hold the tools and I only ask questions. "
              "After each session I write down what they learned and what was confusing.")
     assert not analyse(story).specific_event
+
+
+def test_having_someone_do_something_in_the_present_is_the_speakers_step() -> None:
+    assert read("I have every new volunteer shelve one real delivery in their first three days").actor == "I"
+    a = analyse("I have every new volunteer shelve one real delivery in their first three days "
+                "and I check the first one with them.")
+    assert not a.specific_event
