@@ -86,9 +86,9 @@ class _Weighed:
     found: tuple[str, ...] = ()  # the clause's quantities, read once per analysis
 
 
-def _read(all_units: list[Unit]) -> list[Cues]:
+def _read(all_units: list[Unit], narrative: bool = False) -> list[Cues]:
     """Each unit's cues, with a subject-less clause ("..., then rewrote the parser") acting for its sentence's actor."""
-    read_all = [read(unit.text) for unit in all_units]
+    read_all = [read(unit.text, narrative) for unit in all_units]
     for i in range(1, len(all_units)):
         cues, before = read_all[i], read_all[i - 1]
         if (cues.actor is None and before.actor and not cues.general
@@ -210,13 +210,13 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     return out
 
 
-def _told_first(all_units: list[Unit]) -> list[_Weighed]:
+def _told_first(all_units: list[Unit], narrative: bool = False) -> list[_Weighed]:
     """The units weighed, reading an opening change as the outcome when nothing after the actions is one.
 
     A story has an outcome somewhere; when none follows the actions, a change told at the start that is
     not things getting worse ("our pipeline went from 45 minutes to 9") is that outcome, told first.
     """
-    read_all = _read(all_units)
+    read_all = _read(all_units, narrative)
     scans = [scan(unit.text, action=c.actor is not None) for unit, c in zip(all_units, read_all, strict=True)]
     weighed = _weigh(all_units, read_all, scans)
     if _members(weighed, "result"):
@@ -393,6 +393,14 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     past = sum(1 for w in weighed if _narrates(w.unit.text, told_in_past) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
                     or _timeless(text, told, len(actions)))
+    if specific and any(w.cues.rule_only for w in weighed):
+        # The story tells one event, so a present-tense "when X, I do Y" in it is that event told in the present.
+        general = [w for w in general if not w.cues.rule_only]
+        weighed = _told_first(all_units, narrative=True)
+        split = _split(weighed, analysed_words)
+        result_units = _members(weighed, "result")
+        metrics = [q for w in result_units for q in w.found]
+        claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not w.found]
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)
     if not specific:
         # A habit has no setting, goal or outcome of its own: its numbers are the rule's, not a measured result.

@@ -353,6 +353,7 @@ class Cues:
     # Weight of an occasion named inside a step ("through her first week"): it anchors the scene, but the
     # clause still starts the acting.
     occasion: float = 0.0
+    rule_only: bool = False  # general only as a present-tense condition and response, with no rhythm word
 
 
 _REQUEST = _rx(r"\b(?:asked|told|wanted|needed|expected)\s+(?:me|us)\s+to\b")
@@ -411,16 +412,18 @@ def _others_rhythm(text: str) -> bool:
     return bool(said) and all(s in _FREQUENCY for s in said) and not _OWN_RHYTHM.search(text)
 
 
-def read(text: str) -> Cues:
+def read(text: str, narrative: bool = False) -> Cues:
     """Weigh one sentence (or clause) for every part.
 
     Hedges and fillers ("it was sort of on me", "so I, um, built") are read through: they soften
-    how a part is told, not which part it is.
+    how a part is told, not which part it is.  With ``narrative`` (the story around it tells one event),
+    a condition told in the present with the speaker's response ("when at 3 AM I get the page, I first
+    ...") is that event told in the present, not a rule.
     """
     text = _HEDGES.sub(" ", text)
     lesson_said = bool(LESSON.search(text))
     rhythm = GENERAL.search(text)
-    general = (bool(rhythm or _present_rule(text)) and not lesson_said
+    general = (bool(rhythm or (_present_rule(text) and not narrative)) and not lesson_said
                # "My manager asked me to sort it out because I was the one pulled in every time": one request,
                # whatever rhythm its reason tells.
                and not (rhythm and _REQUEST.search(text, 0, rhythm.start()))
@@ -462,4 +465,5 @@ def read(text: str) -> Cues:
         task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding,
-                occasion=SITUATION[_OCCASION][1] * setting[_OCCASION] if situation else 0.0)
+                occasion=SITUATION[_OCCASION][1] * setting[_OCCASION] if situation else 0.0,
+                rule_only=general and not rhythm)

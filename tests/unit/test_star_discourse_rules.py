@@ -296,3 +296,13 @@ def test_having_someone_do_something_in_the_present_is_the_speakers_step() -> No
     a = analyse("I have every new volunteer shelve one real delivery in their first three days "
                 "and I check the first one with them.")
     assert not a.specific_event
+
+
+def test_a_present_tense_condition_inside_a_story_of_one_event_is_that_event() -> None:
+    story = ("When at 2 AM I get a call that the cold room is too warm at our restaurant, "
+             "I first move the fish to the chest freezers, because the meat was already sweating. "
+             "Then I check and see the thermostat was set wrong. "
+             "Next morning I wrote a note for the team. "
+             "The cold room was back to four degrees in twenty minutes.")
+    a = analyse(story)
+    assert a.specific_event and a.components.situation.present and not a.generalisations
