@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, read
+from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, actors, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
@@ -378,8 +378,11 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     split = _split(weighed, analysed_words)
     actions = [w for w in weighed if w.cues.actor is not None and (w.label == "action" or not w.label)]
     actions = actions or [w for w in weighed if w.cues.actor is not None]
-    we_actions = sum(1 for w in actions if w.cues.actor == "we")
-    ratio = round(1 - we_actions / len(actions), 2) if actions else None
+    # A clause can tell two steps by two actors ("we talked, and I explained"): each counts for its side.
+    both = [actors(w.unit.text) | {w.cues.actor or "I"} for w in actions]
+    we_actions = sum(1 for a in both if "we" in a)
+    told_actions = we_actions + sum(1 for a in both if "I" in a)
+    ratio = round(1 - we_actions / told_actions, 2) if actions else None
     result_units = _members(weighed, "result")
     metrics = [q for w in result_units for q in w.found]
     claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not w.found]
@@ -411,7 +414,7 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
         metrics, claims = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
     findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated, spoken_seconds),
-                        ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=claims,
+                        ratio=ratio, we_actions=we_actions, all_actions=told_actions, metrics=metrics, vague=claims,
                         specific=specific, general=[_excerpt(w.unit.text) for w in general],
                         lesson=_excerpt(lesson.unit.text) if lesson else None)
     feedback = coach(findings)

@@ -391,6 +391,14 @@ def _inside(before: str) -> bool:
     return bool(noun and (noun.group(1) or "").lower() not in _PREPOSITIONS)
 
 
+def actors(text: str) -> set[str]:
+    """Everyone who acts in the clause's own verbs: "we talked, and I explained" has both "we" and "I"."""
+    text = _HEDGES.sub(" ", text)
+    return {"we" if match.group(1).lower().startswith("we") else "I"
+            for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE) for match in pattern.finditer(text)
+            if not _inside(text[max(0, match.start() - 40): match.start()])}
+
+
 def _actor(text: str) -> str | None:
     """Who acts in the clause's own verb: a verb inside a subordinate or relative clause is background."""
     for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE):

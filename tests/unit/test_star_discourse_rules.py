@@ -4,7 +4,7 @@ in a story rather than about any story's wording.  Every sentence here is invent
 from __future__ import annotations
 
 from bot.scoring.star import analyse
-from bot.scoring.star_cues import read
+from bot.scoring.star_cues import actors, read
 from bot.scoring.star_quantity import has_change, quantities
 from bot.scoring.star_text import sentences, units
 
@@ -306,3 +306,13 @@ def test_a_present_tense_condition_inside_a_story_of_one_event_is_that_event() -
              "The cold room was back to four degrees in twenty minutes.")
     a = analyse(story)
     assert a.specific_event and a.components.situation.present and not a.generalisations
+
+
+def test_a_clause_with_two_actors_counts_for_both_sides() -> None:
+    assert actors("We talked, and I sketched on the whiteboard what the ovens could actually do.") == {"we", "I"}
+    story = ("At the bakery a shift lead kept promising customers cakes we could not bake in time. "
+             "So I went to her. "
+             "We talked, and I sketched on the whiteboard what the ovens could actually do. "
+             "Then we went to the customer together and proposed a smaller cake for the Friday. "
+             "She started asking me before promising anything.")
+    assert analyse(story).first_person_ratio == 0.5
