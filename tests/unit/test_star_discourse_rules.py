@@ -316,3 +316,8 @@ def test_a_clause_with_two_actors_counts_for_both_sides() -> None:
              "Then we went to the customer together and proposed a smaller cake for the Friday. "
              "She started asking me before promising anything.")
     assert analyse(story).first_person_ratio == 0.5
+
+
+def test_taking_a_job_with_nothing_after_it_is_accepting_it() -> None:
+    assert read("I had drawn up that rota, so I took it.").task >= 2.0
+    assert read("I took it to the head gardener the next morning.").task < 2.0
