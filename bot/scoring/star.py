@@ -73,6 +73,10 @@ _CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:ba
                          r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
 # A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
 _HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
+# A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
+# sets the scene as well.
+_TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s)\b"
+                      r"[^.;]*?\b(?:was|were|kept|couldn'?t|didn'?t|wasn'?t|weren'?t)\b", re.IGNORECASE)
 # Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
 _PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
 
@@ -176,11 +180,12 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # marker, sets the scene even without a time or place in it; a clause that states a goal ("I was asked
         # to ...") already has its part in the story.  An opening that only counts things, with no verb
         # ("Three nurses, one weekend, forty beds"), sets it too.
+        trouble = cues.task >= TASK_DECISIVE and bool(_TROUBLE.search(unit.text))
         if (not setting and not cues.actor and not cues.general and not outcome
-                and (cues.task < TASK_DECISIVE or _HAD.match(unit.text))
+                and (cues.task < TASK_DECISIVE or _HAD.match(unit.text) or trouble)
                 and (states(unit.text) or (i == 0 and bool(found)))
                 and (i < scene_ends or (back is not None and i >= back) or scenery)):
-            setting = MIN_CUES
+            setting = DECISIVE if trouble else MIN_CUES  # the trouble behind a goal is the scene it is set in
         # A duty handed over in the sentence that tells the outcome ("costs fell by a third and the CTO asked me
         # to run the review every quarter") is what came of the story, not the goal it set out with.
         after_outcome = (i > last_action and bool(out) and out[-1].label == "result"

@@ -74,8 +74,9 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_OCCASION_RX, 1.5),
     # A participant introduced with an aside on how things stood: "a new analyst, who had never used SQL",
     # "the billing job, which kept timing out".  The aside is background, whoever acts in the main clause.
-    (_rx(r",\s*(?:who|which)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed|didn'?t"
-         r"|did\s+not|couldn'?t|could\s+not|never|still)\b)"), 1.5),
+    # (A person may be described without the commas: "a new graduate who struggled with tests".)
+    (_rx(r"(?:,\s*(?:who|which)|\s+who)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed"
+         r"|didn'?t|did\s+not|couldn'?t|could\s+not|never|still|struggled)\b)"), 1.5),
     # ... or dated by what had just happened: "the week he pushed a change", "the morning after I noticed".
     (_rx(rf"\b(?:the|that)\s+{_TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,2}}?(?:had|was|were|{PAST_IRREGULAR}|\w+ed)\b"), 2.0),

@@ -90,7 +90,9 @@ FINITE = re.compile(
     rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
     rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+(?:now\s+|also\s+|still\s+|even\s+|\w+ly\s+)?\w+s"
     # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
-    rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes)\b",
+    rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes"
+    # A present verb after an adverb of frequency, whatever the subject: "the suite basically never fails".
+    rf"|(?:never|rarely|seldom|hardly\s+ever|no\s+longer|always|still|now)\s+\w{{3,}}s)\b",
     re.IGNORECASE,
 )
 

@@ -321,3 +321,21 @@ def test_a_clause_with_two_actors_counts_for_both_sides() -> None:
 def test_taking_a_job_with_nothing_after_it_is_accepting_it() -> None:
     assert read("I had drawn up that rota, so I took it.").task >= 2.0
     assert read("I took it to the head gardener the next morning.").task < 2.0
+
+
+def test_a_person_described_without_commas_sets_the_scene() -> None:
+    assert read("I helped a new trainee who struggled with the till.").situation >= 1.5
+
+
+def test_a_present_verb_after_an_adverb_of_frequency_states_an_outcome() -> None:
+    story = ("We had a flaky stock count that was wrong one week in five. "
+             "My colleague and I went through the counts and we found two shelves counted twice, "
+             "and we relabelled them. Now the count basically never drifts.")
+    assert analyse(story).components.result.present
+
+
+def test_a_goal_given_with_the_trouble_behind_it_sets_the_scene_too() -> None:
+    story = ("The queue at the pharmacy counter dropped from forty minutes to eight. "
+             "I was asked to speed up the counter because customers were waiting too long. "
+             "I split the prescriptions across two tills and prepared the regular orders the evening before.")
+    assert analyse(story).components.situation.present
