@@ -85,7 +85,7 @@ _COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|thes
           r"|\ball\s+(?:of\s+)?(?:the|our|their)\s+[\w-]+s\s+(?:now\s+)?(?:are|were|have|had|use|used)\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
-         r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
+         r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?)|(?:during|throughout)\s+(?:the|that|this)\s+[\w-]+)\b"
          r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+|practically\s+|virtually\s+)?"
          r"(?:nothing|none|zero|nobody|no\s+one|no-one)\b"
          # Gone altogether: "the duplicate tickets basically disappeared".
@@ -166,7 +166,7 @@ _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|t
                          r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
+                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of)\b",
                          re.IGNORECASE)
 

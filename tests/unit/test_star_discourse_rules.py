@@ -339,3 +339,7 @@ def test_a_goal_given_with_the_trouble_behind_it_sets_the_scene_too() -> None:
              "I was asked to speed up the counter because customers were waiting too long. "
              "I split the prescriptions across two tills and prepared the regular orders the evening before.")
     assert analyse(story).components.situation.present
+
+
+def test_none_during_the_change_is_a_measure_in_words() -> None:
+    assert quantities("The move finished on schedule and we had no lost parcels during the switch.")
