@@ -65,7 +65,8 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:picture|imagine)\s+(?:this|a|an|the|our|my)\b|\b(?:the|some|a\s+bit\s+of|for)\s+(?:context|background|setting"
          r"|backstory|scene|situation)\b"), 2.0),
     # A scene woven into the sentence that acts: "When I noticed the quota was running out, I took it on".
-    (_rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,},\s*(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
+    # (Spoken, the comma is often missing: "When I became lead of the team we got five new hires".)
+    (_rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,}?(?:,\s*|\s+)(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
     # ... or hung on it: "I rolled back the deploy after our dashboards lit up", "... when our lead proposed X".
     (_rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"

@@ -343,3 +343,7 @@ def test_a_goal_given_with_the_trouble_behind_it_sets_the_scene_too() -> None:
 
 def test_none_during_the_change_is_a_measure_in_words() -> None:
     assert quantities("The move finished on schedule and we had no lost parcels during the switch.")
+
+
+def test_a_when_clause_without_its_comma_still_sets_the_scene() -> None:
+    assert read("When I became head of the kitchen we got five new cooks in two months.").situation >= 2.0
