@@ -33,8 +33,9 @@ _CLAUSE_BREAK = re.compile(r"[,;]\s+(?=(?:and|so|but|then)\b)|;\s+|\s+[-–—]\
 # quota ran out, I took it on", "With anyone new I mentor, I ..."): a comma splice after it is no break.
 _LEADS_IN = re.compile(r"^\W*(?:when|whenever|after|as|while|since|because|once|if|before|until|though|although"
                        r"|with|for|at|in|on|during|by|from|over|within|without|every|each)\b", re.IGNORECASE)
-# A short clause with its own subject and verb still tells its own thing: "..., and we passed", "and it held".
-_OWN_CLAUSE = re.compile(r"^\W*(?:and|so|but)\s+(?:i|we|he|she|it|they)\s+(?!\w+ly\b)[a-z]{3,}\W*$", re.IGNORECASE)
+# A short clause with its own subject and verb still tells its own thing: "..., and we passed", "and crashes stopped".
+_OWN_CLAUSE = re.compile(r"^\W*(?:and|so|but)\s+(?:(?:the|our|all|my)\s+)?(?:i|we|he|she|it|they|[a-z]+s)\s+"
+                         r"(?!\w+ly\b)[a-z]{3,}\W*$", re.IGNORECASE)
 _SPLICE = re.compile(r"^\s*(?:i|we)\s", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 

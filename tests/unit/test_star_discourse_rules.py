@@ -347,3 +347,8 @@ def test_none_during_the_change_is_a_measure_in_words() -> None:
 
 def test_a_when_clause_without_its_comma_still_sets_the_scene() -> None:
     assert read("When I became head of the kitchen we got five new cooks in two months.").situation >= 2.0
+
+
+def test_a_short_closing_clause_with_a_noun_subject_reports_the_outcome() -> None:
+    a = analyse("I fixed the leaking valve in the school boiler by replacing its seal, and complaints stopped.")
+    assert a.components.result.present
