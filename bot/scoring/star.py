@@ -222,7 +222,9 @@ def _told_first(all_units: list[Unit], narrative: bool = False) -> list[_Weighed
     not things getting worse ("our pipeline went from 45 minutes to 9") is that outcome, told first.
     """
     read_all = _read(all_units, narrative)
-    scans = [scan(unit.text, action=c.actor is not None) for unit, c in zip(all_units, read_all, strict=True)]
+    # The speaker still busy ("I was sitting with them for every merge") measures the effort, as a step does.
+    scans = [scan(unit.text, action=c.actor is not None or bool(_BY_SPEAKER.match(unit.text)))
+             for unit, c in zip(all_units, read_all, strict=True)]
     weighed = _weigh(all_units, read_all, scans)
     if _members(weighed, "result"):
         return weighed
