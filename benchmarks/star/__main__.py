@@ -47,6 +47,7 @@ BLIND_DEV7 = HERE / "blind" / "dev7"  # close calls on whether the outcome is me
 BLIND_DEV8 = HERE / "blind" / "dev8"  # the held-out part "heldout3" until its last aggregate had been reported
 BLIND_DEV9 = HERE / "blind" / "dev9"  # close calls on I/we and on vague outcomes, scored once unseen, then studied
 BLIND_DEV10 = HERE / "blind" / "dev10"  # every kind, eight themes; scored once unseen, then studied
+BLIND_DEV11 = HERE / "blind" / "dev11"  # a new writer, every kind; scored once unseen, then studied
 HELDOUT = HERE / "blind" / "heldout"
 # Written by a writer who never saw the analyser, and never studied here: the unbiased figure.  Once its
 # misses are studied, it becomes dev data and a fresh part is written.  heldout4 held that place until its
@@ -138,7 +139,7 @@ def main() -> None:
                         help="list each story's misses on stderr (never for the blind held-out folder)")
     args = parser.parse_args()
     parts = [BLIND_DEV, BLIND_DEV2, BLIND_DEV3, BLIND_DEV4, BLIND_DEV5, BLIND_DEV6, BLIND_DEV7, BLIND_DEV8,
-             BLIND_DEV9, BLIND_DEV10, HELDOUT, GUIDED, FRESH, DEV]
+             BLIND_DEV9, BLIND_DEV10, BLIND_DEV11, HELDOUT, GUIDED, FRESH, DEV]
     for folder in args.set or parts:
         print(json.dumps(evaluate(folder, args.verbose)))
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, read
+from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, actors, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
     flashback,
     imagined,
     opens_on_a_step,
+    opens_on_a_time,
     positions,
     recap,
     states,
@@ -58,12 +59,24 @@ DECISIVE = 2.5  # evidence strong enough to count a part as present even when an
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
 # A second "that" clause after a lesson goes on drawing it: "what I learned is X, and that Y".
-_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+that\b", re.IGNORECASE)
+_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+(?:that|to)\b"
+                                 # ... and so does the rule the speaker keeps since: "and I just don't deploy on Fridays anymore".
+                                 r"|^\W*(?:(?:and|so|but|now|honestly|just)\W+)*(?:i|we)\s+(?:\w+\s+){0,2}?"
+                                 r"(?:do\s+not|don'?t|never|always|no\s+longer)\b", re.IGNORECASE)
 # The speaker still busy: "so I was going through them", "and we had a couple more sessions".
 _BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\b[^,.;]{0,20}?"
                          r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
-                         r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+had\s+(?:a|an|some|another|more)\b",
+                         r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+(?:had|have)\s+(?:a|an|some|another|more)\b",
                          re.IGNORECASE)
+# The speaker correcting the telling rather than pointing back from an outcome: "actually, let me back up".
+_CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:back\s+up|explain|give)|\brewind\b"
+                         r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
+# A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
+_HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
+# A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
+# sets the scene as well.
+_TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s)\b"
+                      r"[^.;]*?\b(?:was|were|kept|couldn'?t|didn'?t|wasn'?t|weren'?t)\b", re.IGNORECASE)
 # Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
 _PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
 
@@ -77,9 +90,9 @@ class _Weighed:
     found: tuple[str, ...] = ()  # the clause's quantities, read once per analysis
 
 
-def _read(all_units: list[Unit]) -> list[Cues]:
+def _read(all_units: list[Unit], narrative: bool = False) -> list[Cues]:
     """Each unit's cues, with a subject-less clause ("..., then rewrote the parser") acting for its sentence's actor."""
-    read_all = [read(unit.text) for unit in all_units]
+    read_all = [read(unit.text, narrative) for unit in all_units]
     for i in range(1, len(all_units)):
         cues, before = read_all[i], read_all[i - 1]
         if (cues.actor is None and before.actor and not cues.general
@@ -103,12 +116,15 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     texts = [unit.text for unit in all_units]
     # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
     back = flashback(texts, [unit.sentence for unit in all_units])
+    if (back is not None and _CORRECTION.search(texts[back])
+            and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1] for j in range(back))):
+        back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
     changes = [change for _, change in scans]
     first_action = next((i for i, c in enumerate(read_all)
-                         if c.actor and not c.general and c.situation < MIN_CUES and i >= told_first
+                         if c.actor and not c.general and c.situation - c.occasion < MIN_CUES and i >= told_first
                          and c.result < DECISIVE and not changes[i]), n)
     last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
     # A goal stated after the first step ("We hired Priya, who ... I was her buddy and my goal was ...") means
@@ -153,20 +169,32 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         told_before = (i < told_first and not cues.general and not unknown
                        and ((cues.actor is None and states(unit.text)) or change or (i == 0 and bool(found))))
         if told_before:
-            outcome += 1.5
+            # ... and with a measure or a change in it, that is decisive: "we opened a full week before the deadline".
+            outcome = max(outcome + 1.5, DECISIVE if found or change else 0.0)
         if not found and not states(unit.text):
             outcome = 0.0  # "store the data now" names a proposal; an outcome is stated with a verb or a measure
         setting = 0.0 if told_before else _enough((cues.situation + symptom) * (0.5 if i > scene_ends else 1.0))
+        if i == 0 and not setting and not told_before and not cues.general and opens_on_a_time(unit.text):
+            setting = MIN_CUES  # "Last year I missed a deadline on ...": the story opens by dating its occasion
         # A clause that states facts with nobody acting in it, before the speaker acts or after a flashback
-        # marker, sets the scene even without a time or place in it.
-        if (not setting and not cues.actor and not cues.general and not outcome and states(unit.text)
+        # marker, sets the scene even without a time or place in it; a clause that states a goal ("I was asked
+        # to ...") already has its part in the story.  An opening that only counts things, with no verb
+        # ("Three nurses, one weekend, forty beds"), sets it too.
+        trouble = cues.task >= TASK_DECISIVE and bool(_TROUBLE.search(unit.text))
+        if (not setting and not cues.actor and not cues.general and not outcome
+                and (cues.task < TASK_DECISIVE or _HAD.match(unit.text) or trouble)
+                and (states(unit.text) or (i == 0 and bool(found)))
                 and (i < scene_ends or (back is not None and i >= back) or scenery)):
-            setting = MIN_CUES
+            setting = DECISIVE if trouble else MIN_CUES  # the trouble behind a goal is the scene it is set in
+        # A duty handed over in the sentence that tells the outcome ("costs fell by a third and the CTO asked me
+        # to run the review every quarter") is what came of the story, not the goal it set out with.
+        after_outcome = (i > last_action and bool(out) and out[-1].label == "result"
+                         and out[-1].scores["result"] >= DECISIVE and out[-1].unit.sentence == unit.sentence)
         scores = {
             # The scene is normally set first and the outcome told last; position only tips a unit that has enough cues.
             # Once the speaker has started acting, a time or place mentioned in passing is not the scene being set.
             "situation": setting + (1.0 if i == 0 else 0.5 if position <= 0.25 else 0.0) * bool(setting),
-            "task": _enough(cues.task) + (0.5 if cues.task >= MIN_CUES and position <= 0.5 else 0.0),
+            "task": 0.0 if after_outcome else _enough(cues.task) + (0.5 if cues.task >= MIN_CUES and position <= 0.5 else 0.0),
             "action": cues.action,
             # A number next to an outcome word is the company a weak outcome cue needs; late in the story,
             # where outcomes are told, an outcome word needs less company.
@@ -187,14 +215,16 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     return out
 
 
-def _told_first(all_units: list[Unit]) -> list[_Weighed]:
+def _told_first(all_units: list[Unit], narrative: bool = False) -> list[_Weighed]:
     """The units weighed, reading an opening change as the outcome when nothing after the actions is one.
 
     A story has an outcome somewhere; when none follows the actions, a change told at the start that is
     not things getting worse ("our pipeline went from 45 minutes to 9") is that outcome, told first.
     """
-    read_all = _read(all_units)
-    scans = [scan(unit.text, action=c.actor is not None) for unit, c in zip(all_units, read_all, strict=True)]
+    read_all = _read(all_units, narrative)
+    # The speaker still busy ("I was sitting with them for every merge") measures the effort, as a step does.
+    scans = [scan(unit.text, action=c.actor is not None or bool(_BY_SPEAKER.match(unit.text)))
+             for unit, c in zip(all_units, read_all, strict=True)]
     weighed = _weigh(all_units, read_all, scans)
     if _members(weighed, "result"):
         return weighed
@@ -256,18 +286,31 @@ _PERFECT = re.compile(r"(?:'ve|\u2019ve|\bhave|\bhas)\s+(?:(?:never|always|not|o
 _REGULAR_PAST = re.compile(r"\b(?:i|we)\s+(?:\w+ly\s+)?[a-z]{2,}ed\b", re.IGNORECASE)
 # The speaker's own routine, even where no step is told in the same clause: "whenever I take over something".
 _OWN_ROUTINE = re.compile(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b|\b(?:i|we)\s+(?:usually|always|typically"
-                          r"|normally|tend\s+to)\b", re.IGNORECASE)
+                          r"|normally|tend\s+to)\b"
+                          # ... or a standing practice the speaker keeps: "for incidents I have a fixed sequence".
+                          r"|\b(?:i|we)\s+(?:have|follow|keep)\s+(?:(?:kind|sort)\s+of\s+)?(?:a|one|this|the\s+same|my|our)\b",
+                          re.IGNORECASE)
 
 
+# The words that open a relative or conditional clause, right before its subject: "what I found", "if I didn't".
+_DESCRIBES = re.compile(r"\b(?:what|which|who|whom|whatever|whichever|if|unless)\s*$", re.IGNORECASE)
 # Verbs whose past and present are spelled alike ("I let them drive", "I put my name on it") tell no tense
 # of their own: they are past only in a story told in the past elsewhere ("it was manual ... I put it in CI").
 _SAME_FORMS = frozenset({"let", "put", "set", "cut", "hit", "shut", "split", "spread", "read", "quit", "cost", "hurt"})
 
 
 def _narrates(text: str, told_in_past: bool) -> bool:
-    """The speaker tells a step in the past: "I rewrote", "we shipped" (not "I've found")."""
-    return any(told_in_past or m.groups()[-1].lower() not in _SAME_FORMS
-               for m in ACTION_PAST.finditer(_PERFECT.sub(" ", text)))
+    """The speaker tells a step in the past: "I rewrote", "we shipped" (not "I've found").
+
+    A past verb in a relative or conditional clause ("I write down what I found", "even if I didn't write it")
+    describes something else in the sentence, not a step told; one in a clause of time ("after I fixed it")
+    still tells what happened."""
+    text = _PERFECT.sub(" ", text)
+    return any((told_in_past or m.groups()[-1].lower() not in _SAME_FORMS) and not _DESCRIBES.search(text[:m.start()])
+               for m in ACTION_PAST.finditer(text))
+
+
+_RELATIVE_CLAUSE = re.compile(r"\b(?:what|where|which|who|whom|whose)\b[^,.;!?]*", re.IGNORECASE)
 
 
 def _timeless(text: str, told: str, actions: int) -> bool:
@@ -277,7 +320,10 @@ def _timeless(text: str, told: str, actions: int) -> bool:
     occasion ("one day", "in my previous company") or slips into the past somewhere.  ``told`` is
     the text without its present perfect ("I've never had to roll back" sums up a habit; it narrates nothing).
     """
-    past = PAST.search(told) or _REGULAR_PAST.search(told)  # "I renewed it": a regular past tense is past too
+    # A past inside a relative clause ("what they learned", "the channel where I argued") describes something
+    # else in the sentence; only a past in the telling itself says the story is told in the past.
+    main = _RELATIVE_CLAUSE.sub(" ", told)
+    past = PAST.search(main) or _REGULAR_PAST.search(main)  # "I renewed it": a regular past tense is past too
     return actions >= 2 and not past and not ONE_TIME.search(told) and bool(ROUTINE.search(text))
 
 
@@ -339,8 +385,11 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     split = _split(weighed, analysed_words)
     actions = [w for w in weighed if w.cues.actor is not None and (w.label == "action" or not w.label)]
     actions = actions or [w for w in weighed if w.cues.actor is not None]
-    we_actions = sum(1 for w in actions if w.cues.actor == "we")
-    ratio = round(1 - we_actions / len(actions), 2) if actions else None
+    # A clause can tell two steps by two actors ("we talked, and I explained"): each counts for its side.
+    both = [actors(w.unit.text) | {w.cues.actor or "I"} for w in actions]
+    we_actions = sum(1 for a in both if "we" in a)
+    told_actions = we_actions + sum(1 for a in both if "I" in a)
+    ratio = round(1 - we_actions / told_actions, 2) if actions else None
     result_units = _members(weighed, "result")
     metrics = [q for w in result_units for q in w.found]
     claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not w.found]
@@ -354,15 +403,25 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     past = sum(1 for w in weighed if _narrates(w.unit.text, told_in_past) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
                     or _timeless(text, told, len(actions)))
+    if specific and any(w.cues.rule_only for w in weighed):
+        # The story tells one event, so a present-tense "when X, I do Y" in it is that event told in the present.
+        general = [w for w in general if not w.cues.rule_only]
+        weighed = _told_first(all_units, narrative=True)
+        split = _split(weighed, analysed_words)
+        result_units = _members(weighed, "result")
+        metrics = [q for w in result_units for q in w.found]
+        claims = [_excerpt(w.unit.text) for w in result_units if judged(w.unit.text) and not w.found]
     lesson = next((w for w in weighed if w.label == "lesson" or w.cues.lesson >= DECISIVE), None)
     if not specific:
         # A habit has no setting, goal or outcome of its own: its numbers are the rule's, not a measured result.
-        weighed = [w if w.label == "action" or w.cues.actor else replace(w, label=None) for w in weighed]
+        # What the speaker does in it is behaviour, even where an outcome word sits in the clause ("after six weeks
+        # I pull back to once a week").
+        weighed = [replace(w, label="action" if w.cues.actor else None) for w in weighed]
         weighed = [replace(w, scores={**w.scores, "situation": 0.0, "task": 0.0, "result": 0.0}) for w in weighed]
         metrics, claims = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
     findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated, spoken_seconds),
-                        ratio=ratio, we_actions=we_actions, all_actions=len(actions), metrics=metrics, vague=claims,
+                        ratio=ratio, we_actions=we_actions, all_actions=told_actions, metrics=metrics, vague=claims,
                         specific=specific, general=[_excerpt(w.unit.text) for w in general],
                         lesson=_excerpt(lesson.unit.text) if lesson else None)
     feedback = coach(findings)

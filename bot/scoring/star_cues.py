@@ -37,6 +37,9 @@ PAST_IRREGULAR = (
     "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit|lost|grew|felt|rose|shrank|fell|became"
 )
 
+_OCCASION_RX = _rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
+                   rf"(?:{_TIME_UNITS}|shift|rotation|term|season)s?\b")
+
 # Setting: when, where, who and what was going on.
 SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{_PLACES}\b"), 2.0),
@@ -47,9 +50,14 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\bthere\s+(?:was|were|had\s+been)\b|\b(?:we|they|it|i)\s+(?:had|used\s+to|ran|were\s+running|were\s+using)\b"), 1.0),
     (_rx(rf"\b(?:our|their|the|my)\s+(?:[\w-]+\s+){{0,2}}?{_SYSTEMS}\b"), 0.5),
     (_rx(r"\b(?:started|began|kept)\s+(?:to\s+)?\w+ing\b|\b(?:was|were)\s+(?:down|failing|broken|slow|timing\s+out)\b"
-         r"|\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+)\b"), 1.0),
+         ), 1.0),
+    # A trouble or a conflict named: "complaints", "an outage", "we kept clashing" (with "kept", twice the company).
+    (_rx(r"\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+|clash\w*|friction|tension)\b"), 1.0),
     (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
+
          r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
+    # What the speaker was in the middle of when it happened: "I was leading a team of three".
+    (_rx(r"\b(?:i|we)\s+(?:was|were)\s+(?:\w+ly\s+)?(?!going\b)\w+ing\s+(?:a|an|the|our|my|this|some)\b"), 1.5),
     # Noticing how things stood: "I noticed nobody maintained our Dockerfiles".
     (_rx(r"\b(?:i|we)\s+(?:noticed|realised|realized|saw|found\s+out|discovered)\s+(?:that\s+)?(?:nobody|no\s+one|none\s+of"
          r"|our|the|we|they|it|there|every|most|half)\b"), 1.5),
@@ -57,11 +65,19 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (_rx(r"\b(?:picture|imagine)\s+(?:this|a|an|the|our|my)\b|\b(?:the|some|a\s+bit\s+of|for)\s+(?:context|background|setting"
          r"|backstory|scene|situation)\b"), 2.0),
     # A scene woven into the sentence that acts: "When I noticed the quota was running out, I took it on".
-    (_rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,},\s*(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
+    # (Spoken, the comma is often missing: "When I became lead of the team we got five new hires".)
+    (_rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,}?(?:,\s*|\s+)(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
     # ... or hung on it: "I rolled back the deploy after our dashboards lit up", "... when our lead proposed X".
     (_rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
+    # The occasion the step went through, named inside it: "I sat with her through her first week on nights".
+    (_OCCASION_RX, 1.5),
+    # A participant introduced with an aside on how things stood: "a new analyst, who had never used SQL",
+    # "the billing job, which kept timing out".  The aside is background, whoever acts in the main clause.
+    # (A person may be described without the commas: "a new graduate who struggled with tests".)
+    (_rx(r"(?:,\s*(?:who|which)|\s+who)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed"
+         r"|didn'?t|did\s+not|couldn'?t|could\s+not|never|still|struggled)\b)"), 1.5),
     # ... or dated by what had just happened: "the week he pushed a change", "the morning after I noticed".
     (_rx(rf"\b(?:the|that)\s+{_TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,2}}?(?:had|was|were|{PAST_IRREGULAR}|\w+ed)\b"), 2.0),
@@ -89,8 +105,11 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
     (_rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"
          r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
+         # Saying what one would do is a commitment whatever the verb ("I'd said I'd keep an eye on her"), but not
+         # a preference or a thought ("I said I'd rather wait", "I told him I'd been busy").
          r"|\b(?:i(?:'d|\s+had)?\s+)?(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+"
-         r"(?:\w+\s+){0,2}?(?:own|take|fix|handle|sort|look|make|do|help)\b"
+         r"(?:(?:\w+\s+){0,2}?(?:own|take|fix|handle|sort|look|make|do|help)\b"
+         r"|(?!(?:been|rather|better|prefer|like|love|think|guess|bet|imagine|say|never|not)\b)[a-z]+\s+(?:an?|the|it|this|that|them|him|her|on|to|up)\b)"
          # An agreement or a promise about what the speaker would do, and a duty nobody else would take.
          r"|\b(?:agreed|promised|committed)\b[^.]{0,40}?\b(?:i|we)(?:'d|'ll|\s+would|\s+will)\b"
          r"|\b(?:someone|somebody)\s+(?:had|needed)\s+to\b|\b(?:it'?s|it\s+is|going\s+to\s+be|would\s+be|became|was)\s+mine\b"
@@ -106,6 +125,8 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+(?:one|person|people|team)\s+(?:who'?d|who\s+would|who\s+had\s+to"
          r"|getting|dealing|stuck|left|expected|\w+ing)\b|\bi'?d\s+be\s+the\s+one\b"
          r"|\b(?:landed|fell)\s+(?:on|to)\s+(?:me|us)\b"
+         # Taking a job with nothing after it is accepting it: "I had written that handler, so I took it."
+         r"|\b(?:i|we)\s+(?:just\s+)?took\s+(?:it|this|that|them)\W*$"
          r"|\bi'?ll\s+own\b|\btook\s+(?:it|this|that)\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
          r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
@@ -118,7 +139,8 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)\s+(?:\w+\s+)?(?:become|became|be)\s+(?:the\s+|its\s+)?owners?\b"
          r"|\b(?:this|that|it)\s+(?:is|was|'s)\s+(?:just\s+|all\s+|now\s+)?mine\b|\b(?:it|this|that)\s+(?:was|is)\s+my\s+(?:own\s+)?project\b"
          r"|\b(?:told|tell|tells)\s+\w+(?:\s+\w+)?\s+(?:that\s+)?i\s+(?:was|am|'m)\s+(?:taking|owning|handling|fixing)\b"
-         r"|\b(?:told|tell|tells|asked|ask|asks)\s+(?:me|us)\s+to\b"
+         # Someone wanting or telling the speaker to do it, in any tense ("my manager say me to make it faster").
+         r"|\b(?:told|tell|tells|asked|ask|asks|say|says|said|wanted|wants|want|expected|expects|needed|needs)\s+(?:me|us)\s+to\b"
          r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|call|problem|remit|domain"
          r"|decision|patch)\b"
          # Taking a duty on, or being handed one: "made it my job to", "part of my role", "can you own this".
@@ -145,6 +167,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|slip)\b"), 1.0),
     (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
+    # A deadline set by something running out ("before the old contract expired", "before the quarter ended").
+    (_rx(r"\bbefore\s+(?:the|our|their|a|its|my|his|her)\s+(?:[\w-]+\s+){0,3}?(?:expired|expires|ran\s+out|runs\s+out|ended"
+         r"|ends|closed|closes|shut\s+down|went\s+live|goes\s+live|launched|opened|kicked\s+in)\b"), 1.0),
     (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
          r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it|her|his|my|its)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
          r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"
@@ -158,6 +183,8 @@ NOT_DOING = (
     "was|were|had|needed|wanted|wished|liked|loved|hated|hoped|feared|seemed|used|supposed|owned|felt|thought|knew"
     "|believed|guessed|meant|remembered|learned|learnt|realised|realized|joined|worked|happened|enjoyed|agreed|"
     "disagreed|expected|assumed|figured"
+    # What befell the speaker rather than what they did: "we lost six hours of events", "I missed the deadline".
+    "|lost|missed|passed|won|survived|succeeded"
 )
 _PRESENT_DOING = (
     "add|ask|bring|build|call|change|check|clean|compare|create|debug|deploy|dig|document|draft|escalate|explain|find|fix"
@@ -179,11 +206,13 @@ _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|a
 _HEDGES = _rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think|basically"
               r"|essentially|honestly|literally|pretty\s+much)\b,?")
 _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
-ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(\w+ed|{PAST_IRREGULAR})\b")
+# "We got paged forty times a week" is done to the speaker: "got" before a participle is a passive, not a step.
+ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 # Getting others to do something is the speaker acting: "I had the team scale the pods down".
-ACTION_CAUSATIVE = _rx(r"\b(i|we)\s+(?:had|got|made|let)\s+(?:the\s+|my\s+|our\s+)?(?:team|him|her|them|everyone|everybody"
-                       r"|each\s+\w+|\w+s)\s+(?!to\b)[a-z]+\b")
+ACTION_CAUSATIVE = _rx(r"\b(i|we)\s+(?:had|got|made|let|have|get|make)\s+(?:the\s+|my\s+|our\s+)?"
+                       r"(?:team|him|her|them|everyone|everybody"
+                       r"|each\s+\w+|every\s+(?:new\s+)?\w+|\w+s)\s+(?!to\b)[a-z]+\b")
 ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\s+(?:decided|proposed|suggested)\b")
 
 # Outcome: markers, directions of change, things that were delivered or stopped.
@@ -204,10 +233,16 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          # Pride in an outcome names it as the outcome, however early it is told.
          r"|(?:my|our)\s+(?:\w+\s+)?(?:proudest|favourite|favorite|biggest|best)\s+(?:result|outcome|achievement|win|project"
          r"|moment)|(?:my|our)\s+(?:proudest|biggest)\s+(?:result|outcome|achievement|win))\b"), 2.5),
+    # The effect of a step told in an aside after it: "..., which stopped the errors", "..., which gave everyone
+    # some peace of mind" (what it cost, ", which took a week", is effort, not effect).
+    (_rx(r",\s*which\s+(?:\w+ly\s+)?(?:gave|saved|cut|freed|stopped|brought|reduced|removed|eliminated|ended|solved|fixed"
+         r"|halved|doubled|got|helped|made|let|unblocked|caught)\b"), 1.5),
     # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
     (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:down|up|under|below|above)\b"), 1.5),
     (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
+         r"|disappeared|vanished|went\s+away|dried\s+up|(?:got|get|gets)\s+(?:\w+\s+){0,2}?back(?!\s+to\s+(?:me|us|him|her|them))"
+         r"|(?:we|i|it|they|she|he)\s+passed\b(?!\s+(?:it|them|this|that)?\s*(?:on|along|over|to|through|by|around|away)\b)"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
          r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to|in\s+under|within)|(?:was|is|were|are)\s+back\b|working\s+again"
          # A margin on the deadline is said only of an outcome: "two weeks early", "with a day to spare".
@@ -223,28 +258,31 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     # How a disagreement ended: the other side agreeing, or the choice both sides settled on.
     (_rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
          r"|signed\s+off|was\s+convinced|were\s+convinced)\b|\bwe\s+(?:finally\s+|eventually\s+)?(?:agreed\s+on|settled\s+on"
+         r"|settled\s+(?:it|this|that|the\s+(?:argument|question|debate|disagreement|matter))"
          r"|went\s+with|picked|chose)\b"), 2.5),
     (_rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
     (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
 )
 
-LESSON = _rx(r"\b(?:learn(?:ed|t)|lessons?|taught\s+me|takeaway|took\s+away|what\s+(?:i|we)\s+took\s+from"
+LESSON = _rx(r"\b(?:learn(?:ed|t)|what\s+(?:i|we)\s+learn|lessons?|taught\s+me|takeaway|took\s+away|what\s+(?:i|we)\s+took\s+from"
              r"|in\s+hindsight|looking\s+back|next\s+time"
              r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
              r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
 
 # Habits told in general rather than one event.
-GENERAL = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|in\s+general(?!\s*[.!?]*\s*$)|tend\s+to|every\s+time"
+# ("Not always the same person" negates a rhythm: it is no habit word.)
+GENERAL = _rx(r"\b(?:(?<!not\s)always|usually|whenever|typically|normally|generally|in\s+general(?!\s*[.!?]*\s*$)|tend\s+to"
+              r"|every\s+time"
               r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
               # Hypotheticals describe what one would do, not what happened.
-              r"|(?:i|we)\s+would\s+(?!say|have|like|love)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
+              r"|(?:i|we)\s+would\s+(?!say|have|like|love|be\b)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
               r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
               r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
               # A standing rule of one's own is a habit, whatever it is about.
               r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
               r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
-              r"|principle|practice)"
+              r"|principle|practice|sequence|ritual|playbook|drill)"
               # Whoever comes along, not one person: "with anyone new I mentor".
               r"|(?:with|for)\s+(?:anyone|anybody)\s+(?:new|who|that|i|we))\b")
 # A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
@@ -283,7 +321,8 @@ def _present_rule(text: str) -> bool:
 
 _OTHERS = r"(?:he|she|they|others|everyone\s+else|(?:my|our|the|his|her)\s+[\w-]+(?:\s+[\w-]+)?)"
 _POSITIONS = _rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
-IMAGINED_OUTCOME = _rx(r"\b(?:could|would|might)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
+# "We'd be filtering on it within a quarter" is "would" contracted: a forecast, not an outcome.
+IMAGINED_OUTCOME = _rx(r"(?:\b(?:could|would|might)|'d)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
 # Marks of one occasion: a past point in time or a particular workplace ("one night", "at my previous job").
 ONE_TIME = _rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b|\b{_MONTHS}\b|\bago\b"
                # A day of the week named as the occasion: "on a Thursday night".
@@ -315,6 +354,17 @@ class Cues:
     anchored: bool  # a time or place pins the setting down
     stakes: bool
     concluding: bool = False  # told as the end of the story ("in the end", "ended up"), wherever it sits
+    # Weight of an occasion named inside a step ("through her first week"): it anchors the scene, but the
+    # clause still starts the acting.
+    occasion: float = 0.0
+    rule_only: bool = False  # general only as a present-tense condition and response, with no rhythm word
+
+
+_REQUEST = _rx(r"\b(?:asked|told|wanted|needed|expected)\s+(?:me|us)\s+to\b")
+_MEANT = _rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
+_ONGOING = 6  # the SITUATION row for things starting or going on
+_OCCASION = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _OCCASION_RX)
+_SPEAKER_STARTS = _rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began)\s+(?:to\s+)?\w+ing\b")
 
 
 def _hits(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> list[int]:
@@ -345,6 +395,14 @@ def _inside(before: str) -> bool:
     return bool(noun and (noun.group(1) or "").lower() not in _PREPOSITIONS)
 
 
+def actors(text: str) -> set[str]:
+    """Everyone who acts in the clause's own verbs: "we talked, and I explained" has both "we" and "I"."""
+    text = _HEDGES.sub(" ", text)
+    return {"we" if match.group(1).lower().startswith("we") else "I"
+            for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE) for match in pattern.finditer(text)
+            if not _inside(text[max(0, match.start() - 40): match.start()])}
+
+
 def _actor(text: str) -> str | None:
     """Who acts in the clause's own verb: a verb inside a subordinate or relative clause is background."""
     for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE):
@@ -366,15 +424,21 @@ def _others_rhythm(text: str) -> bool:
     return bool(said) and all(s in _FREQUENCY for s in said) and not _OWN_RHYTHM.search(text)
 
 
-def read(text: str) -> Cues:
+def read(text: str, narrative: bool = False) -> Cues:
     """Weigh one sentence (or clause) for every part.
 
     Hedges and fillers ("it was sort of on me", "so I, um, built") are read through: they soften
-    how a part is told, not which part it is.
+    how a part is told, not which part it is.  With ``narrative`` (the story around it tells one event),
+    a condition told in the present with the speaker's response ("when at 3 AM I get the page, I first
+    ...") is that event told in the present, not a rule.
     """
     text = _HEDGES.sub(" ", text)
     lesson_said = bool(LESSON.search(text))
-    general = (bool(GENERAL.search(text) or _present_rule(text)) and not lesson_said
+    rhythm = GENERAL.search(text)
+    general = (bool(rhythm or (_present_rule(text) and not narrative)) and not lesson_said
+               # "My manager asked me to sort it out because I was the one pulled in every time": one request,
+               # whatever rhythm its reason tells.
+               and not (rhythm and _REQUEST.search(text, 0, rhythm.start()))
                and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text)
                and not GOAL_MADE.search(text))
     actor = _actor(text)
@@ -383,13 +447,23 @@ def read(text: str) -> Cues:
         action += 0.5
     lesson = 2.5 if lesson_said else 0.0
     setting, goal, outcome = _hits(SITUATION, text), _hits(TASK, text), _hits(RESULT, text)
+    # Things starting to go on sets the scene ("the builds started failing"); the speaker starting to do
+    # something ("I started writing a small tool") is a step.
+    setting[_ONGOING] = max(0, setting[_ONGOING] - len(_SPEAKER_STARTS.findall(text)))
     situation, task = _weigh(SITUATION, setting), _weigh(TASK, goal)
     result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
     if general and actor is None and result and _others_rhythm(text):
         general = False  # "by the end of the quarter his PRs were usually approved first time": an outcome, not a habit
+    if lesson_said:
+        task = 0.0  # "what I learned is that I have to check first": a rule for later, not the story's goal
     if task and _POSITIONS.search(text):
         task = 0.0  # "they wanted GraphQL and we wanted REST" states two positions, not a goal
     concluding = bool(outcome[0])
+    if concluding and task >= 2.0 and _MEANT.search(text) and len(RESULT[0][0].findall(text)) == len(_MEANT.findall(text)):
+        # "I was on call that week, which meant any outage was mine to fix": the consequence drawn is a duty,
+        # the stake of the story, not its outcome.
+        concluding, outcome[0] = False, 0
+        result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)
     if concluding:
         # "In the end we decided to ..." reports where things ended, not a goal or a scene.
         situation = task = 0.0
@@ -399,7 +473,9 @@ def read(text: str) -> Cues:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.  But how things
         # always went for others before the speaker stepped in ("our staging was always broken", "every time the
         # workers died, the infra team blamed us") is the scene being set, not the speaker's routine.
-        situation = situation if actor is None and _others_rhythm(text) else 0.0
+        situation = max(situation, 1.5) if actor is None and _others_rhythm(text) else 0.0
         task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
-                anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding)
+                anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding,
+                occasion=SITUATION[_OCCASION][1] * setting[_OCCASION] if situation else 0.0,
+                rule_only=general and not rhythm)

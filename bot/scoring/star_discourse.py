@@ -37,7 +37,7 @@ FLASHBACK = re.compile(
     r"\b(?:(?:it|that|this|everything|the\s+(?:story|problem|whole\s+thing))\s+(?:all\s+)?(?:started|began)\s+(?:when|with|because|on|one|in|at|after)|(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:explain|tell\s+you\s+how|back\s+up|give\s+(?:some\s+)?context)"
     r"|here(?:'s|\s+is)\s+(?:how|what\s+happened|the\s+story)|what\s+(?:had\s+)?happened\s+(?:was|is)"
     r"|how\s+(?:i|we)\s+(?:did\s+(?:it|that)|got\s+there)|how\s+(?:that|it|this|we\s+got\s+there)\s+(?:happened|came\s+about)"
-    r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
+    r"|(?:i|we)\s+got\s+(?:there|that)\s+by|what\s+i\s+did\s+was|the\s+(?:background|context|backstory|situation)(?:\s+(?:is|was|here)\b|\s*[,:])|the\s+reason\s+i\b"
     # Pointing back from the outcome to its cause: "that happened because I rebuilt how we onboard".
     r"|(?:that|this|it)\s+(?:all\s+)?(?:happened|came\s+about|was\s+possible)\s+because\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
@@ -58,7 +58,10 @@ UNKNOWN = re.compile(
     r"|learn|saw|knew|found\s+out|heard|learned|learnt)\s+(?:how|what|whether|if)\b|\btoo\s+early\s+to\s+(?:say|tell)\b|\b(?:we'll|we\s+will)\s+see\b"
     # Still under way, or only planned: nothing has come of it yet.
     r"|\bstill\s+(?:rolling|in\s+progress|being|waiting|ongoing|under\s+way|pending)\b|\b(?:was|were)\s+going\s+to\b"
-    r"|\bin\s+progress\b|\bnot\s+(?:yet|live\s+yet)\b|\bhaven'?t\s+(?:seen|measured|got|had\s+the)\b",
+    r"|\bin\s+progress\b|\bnot\s+(?:yet|live\s+yet)\b|\bhaven'?t\s+(?:seen|measured|got|had\s+the)\b"
+    # A decision put off: "she said she needed to check with the client first", "they wanted to sleep on it".
+    r"|\b(?:needed|had|wanted|has|needs|wants)\s+to\s+(?:check|ask|think|talk|confirm|consult|run\s+it\s+by|clear\s+it)\b[^.]{0,40}?\bfirst\b"
+    r"|\b(?:sleep\s+on\s+it|get\s+back\s+to\s+(?:me|us))\b",
     re.IGNORECASE,
 )
 # Grammar of the backdrop: what had been going on, what used to be, what it was like at the time.
@@ -85,9 +88,11 @@ HYPOTHETICAL = re.compile(r"\b(?:could|would|might|may(?!\s*(?:[.,;!?]|$|\d))|if
 FINITE = re.compile(
     rf"\b(?:was|were|is|are|am|'s|'re|'m|had|has|have|did|does|do|kept|got|went|came|took|became|ran|stayed|said|told|ends?\s+up"
     rf"|(?:have|has|had|did|does|do|was|were|is|are)n'?t"
-    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+\w+s"
+    rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+(?:now\s+|also\s+|still\s+|even\s+|\w+ly\s+)?\w+s"
     # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
-    rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes)\b",
+    rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes"
+    # A present verb after an adverb of frequency, whatever the subject: "the suite basically never fails".
+    rf"|(?:never|rarely|seldom|hardly\s+ever|no\s+longer|always|still|now)\s+\w{{3,}}s)\b",
     re.IGNORECASE,
 )
 
@@ -107,6 +112,20 @@ def flashback(texts: list[str], sentence_of: list[int] | None = None) -> int | N
     if texts and SUMMARY.search(texts[0]):
         return next((i for i, s in enumerate(sentence_of) if s != sentence_of[0]), None)
     return next((i for i, text in enumerate(texts) if i and FLASHBACK.search(text)), None)
+
+
+# A story that opens by dating its occasion: "Last year, ...", "Two summers ago ...", "In 2021 ...", "One night ...".
+OPENS_ON_A_TIME = re.compile(
+    r"^\W*(?:(?:so|okay|ok|well|um+|right)\W+)*(?:(?:i|we)\s+once\b(?!\s+(?:a|every|per)\b)|one\s+time\b|(?:last|one|early\s+one|late\s+one|a\s+few|a\s+couple\s+of|two|three|four"
+    r"|five|several)\s+(?:year|month|week|quarter|summer|winter|spring|autumn|fall|night|morning|afternoon|evening|day"
+    r"|weekend|sprint)s?\b|(?:in|back\s+in)\s+(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+
+
+def opens_on_a_time(text: str) -> bool:
+    """The clause opens by saying when the story happened."""
+    return bool(OPENS_ON_A_TIME.search(text))
 
 
 def opens_on_a_step(text: str) -> bool:
@@ -141,10 +160,17 @@ def imagined(text: str) -> bool:
 
 
 # The speaker winding up rather than reporting an outcome: "that's roughly what I did", "so that was most of what I did".
-RECAP = re.compile(r"\b(?:that'?s|that\s+is|that\s+was|this\s+was|so\s+that'?s)\b[^.?!]{0,30}?\bwhat\s+(?:i|we)\s+did\b",
+# Judging the stretch of time itself closes the telling too: "that was a rough weekend", "it was a long night".
+RECAP = re.compile(r"\b(?:that'?s|that\s+is|that\s+was|this\s+was|so\s+that'?s)\b[^.?!]{0,30}?\bwhat\s+(?:i|we)\s+did\b"
+                   r"|^\W*(?:(?:and|but|so|yeah|honestly)\W+)*(?:it|that|this)\s+was\s+(?:(?:a|an|one|such\s+a|quite\s+a|really|very"
+                   r"|pretty|honestly|\w+)\s+){0,3}?(?:weekend|day|week|night|month|morning|evening|shift|experience|ride"
+                   r"|saga|stretch)\W*$"
+                   # ... and so does a clause that trails off with nothing said: "It was honestly, yeah."
+                   r"|^\W*(?:(?:and|but|so)\W+)?(?:it|that|this)\s+(?:was|is)\W+(?:(?:honestly|really|just|like|um+|uh+)\W+)*"
+                   r"(?:yeah|so|anyway|um+|uh+)?\W*$",
                    re.IGNORECASE)
 # A side's position in a disagreement: "we wanted the services to own them; they wanted a central registry".
-_POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their)\s+(?:other\s+)?\w+(?:\s+team)?)"
+_POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their|my|his|her)\s+(?:other\s+)?\w+(?:\s+team)?)"
                        r"\s+(?:really\s+|strongly\s+|still\s+)?(?:wanted|wants|want|preferred|prefers|prefer|insisted"
                        r"|pushed\s+for|argued\s+for)\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:\w+ly,?\s+)?(?:i|we)\b", re.IGNORECASE)

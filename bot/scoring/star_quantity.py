@@ -70,6 +70,9 @@ _RELATIVE = re.compile(
 _DURATION = (r"\b(?:(?:within|in)\s+the\s+hour|(?:two|three|four|five)\s+nines)\b"
              r"|\bwith\s+(?:a|an|one|two|three|four|five|\d+)\s+(?:full\s+)?(?:minutes?|hours?|days?|weeks?)\s+to\s+spare\b"
              r"|\b(?:a|an|one|two|three|four|five|\d+)\s+(?:full\s+)?(?:days?|weeks?|hours?)\s+(?:early|ahead\s+of\s+(?:schedule|the\s+deadline))\b"
+             # ... or before the date it was due: "a full week before the client's deadline".
+             r"|\b(?:a|an|one|two|three|four|five|\d+)\s+(?:full\s+)?(?:days?|weeks?|hours?)\s+before\s+(?:the|our|their|its|his|her)\s+"
+             r"(?:[\w'-]+\s+){0,3}?(?:deadline|due\s+date|cut-?off)\b"
              r"|\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
              r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
 # A count of people or things said in words: "two of the people", "all six engineers", "every single team".
@@ -82,9 +85,11 @@ _COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|thes
           r"|\ball\s+(?:of\s+)?(?:the|our|their)\s+[\w-]+s\s+(?:now\s+)?(?:are|were|have|had|use|used)\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
-         r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?))\b"
-         r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+)?"
-         r"(?:nothing|none|zero)\b|\b(?:not|never)\s+once\b"
+         r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?)|(?:during|throughout)\s+(?:the|that|this)\s+[\w-]+)\b"
+         r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+|practically\s+|virtually\s+)?"
+         r"(?:nothing|none|zero|nobody|no\s+one|no-one)\b"
+         # Gone altogether: "the duplicate tickets basically disappeared".
+         r"|\b(?:disappeared|vanished)\b|\b(?:not|never)\s+once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
          r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
@@ -106,6 +111,8 @@ _SINGLE = re.compile(
     # A count of things, whatever they are: "eight or nine PRs", "twelve models in production", "down to two".
     rf"|(?P<count>\b{_NUMBER}(?:\s+or\s+{_NUMBER})?\s+(?:(?!{_WORD_NUMBER}\b)[a-z][\w-]*\s+)?(?!(?:times|years|ago)\b)[a-z]{{2,}}s\b)"
     rf"|\b(?:down|up)\s+to\s+(?:just\s+|only\s+)?{_NUMBER}\b"
+    # A value reached: "duplicate charges dropped to 0", "the queue fell to under a hundred".
+    rf"|\b(?:dropped|fell|went|came|got|shrank|rose|grew|climbed|jumped|increased|decreased)\s+to\s+{_APPROX}{_NUMBER}\b"
     # A rate said as a share: "one in fifty PRs", "three out of ten runs".
     rf"|\b{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b"
     # A deadline beaten, told by the clock: "back up by 8:20".
@@ -156,10 +163,10 @@ _OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
-                         r"|a\s+couple|an?\s+(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
+                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|a\s+single|on\s+the\s+first|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
+                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of)\b",
                          re.IGNORECASE)
 
@@ -222,6 +229,10 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # "it took me two weeks", "I spent a month": the cost of the work, not its outcome
     if (action or _SPEAKER.match(sentence)) and _TIME.search(core) and _SPAN.search(before[-40:]):
         return True  # "I was on the call for about six hours": how long the speaker worked at it
+    if action and _TIME.search(core) and (_CADENCE_BEFORE.search(before[-30:]) or _CADENCE_AFTER.match(sentence, end)):
+        return True  # "I set up a twice-weekly half hour with her": a recurring slot of the speaker's effort
+    if _SHAPE.search(before[-40:]):
+        return True  # "we split it into two queues", "a team of three": the shape of the work or the group, not a measure
     if before and (before[-1] in "+/" or (before[-1] == ":" and before[-2:-1].isdigit())):
         return True  # part of a name ("the N+1 query problem", "24/7") or of a clock time ("7:30"), not a count
     if _ONE.match(core) and not _ONLY.search(before[-12:]):
@@ -246,6 +257,13 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
     return bool(_WHEN.match(sentence, end) and _TIME.search(core))
 
 
+_SHAPE = re.compile(r"\b(?:split|splitting|divided|dividing|broke|breaking|broken|separated|separating|rewrote|rewriting"
+                    r"|grouped|grouping|organi[sz]ed|restructured|cut)\b(?:\s+[\w'-]+){0,3}?\s+(?:into|as)\s+$"
+                    r"|\b(?:team|group|squad|crew|class|cohort|department)\s+of\s+$", re.IGNORECASE)
+# A rhythm named with the span: "a twice-weekly half hour", "a half-hour daily check-in".
+_RHYTHM = r"(?:\w+-)?(?:weekly|daily|nightly|hourly|monthly|fortnightly|yearly|quarterly)"
+_CADENCE_BEFORE = re.compile(rf"\b{_RHYTHM}\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_CADENCE_AFTER = re.compile(rf"[\s-]+{_RHYTHM}\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\b(?:had|'d)\s+(?:been\s+)?\w+(?:\s+\w+){0,2}?\s+(?:in|for|over)\s+$", re.IGNORECASE)
 _REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+to|needs?\s+to|needed\s+to)\b[^.]{0,40}"
                        r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)

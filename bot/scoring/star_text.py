@@ -17,7 +17,9 @@ MAX_CHARS = 1_000_000  # past this even counting words is wasted work: the count
 MIN_UNIT_WORDS = 4
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+# A question or exclamation quoted inside a sentence ("I asked "what did you try?" rather than ...") does not
+# end it: after the closing quote the sentence goes on in lower case.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?![\"”]\s+[a-z])[\"”')\]]*\s+|\n+")
 # A coordinated clause with a subject of its own is its own unit: "I coached her and she got promoted".
 _CLAUSE_BREAK = re.compile(r"[,;]\s+(?=(?:and|so|but|then)\b)|;\s+|\s+[-–—]\s+|:\s+"
                            r"|\s+(?=and\s+(?:he|she|it|they|we|i|everyone|everybody|nobody)\s+(?!\w+ly\b)\w+)"
@@ -31,6 +33,9 @@ _CLAUSE_BREAK = re.compile(r"[,;]\s+(?=(?:and|so|but|then)\b)|;\s+|\s+[-–—]\
 # quota ran out, I took it on", "With anyone new I mentor, I ..."): a comma splice after it is no break.
 _LEADS_IN = re.compile(r"^\W*(?:when|whenever|after|as|while|since|because|once|if|before|until|though|although"
                        r"|with|for|at|in|on|during|by|from|over|within|without|every|each)\b", re.IGNORECASE)
+# A short clause with its own subject and verb still tells its own thing: "..., and we passed", "and crashes stopped".
+_OWN_CLAUSE = re.compile(r"^\W*(?:and|so|but)\s+(?:(?:the|our|all|my)\s+)?(?:i|we|he|she|it|they|[a-z]+s)\s+"
+                         r"(?!\w+ly\b)[a-z]{3,}\W*$", re.IGNORECASE)
 _SPLICE = re.compile(r"^\s*(?:i|we)\s", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
@@ -90,7 +95,8 @@ def units(text: str) -> list[Unit]:
         pieces: list[str] = []
         for piece in _CLAUSE_BREAK.split(sentence):
             # A clause too short to stand alone, or following one, stays with its neighbour.
-            if pieces and (min(len(words(piece)), len(words(pieces[-1]))) < MIN_UNIT_WORDS
+            short = bool(pieces) and min(len(words(piece)), len(words(pieces[-1]))) < MIN_UNIT_WORDS
+            if pieces and ((short and not (_OWN_CLAUSE.match(piece) and len(words(pieces[-1])) >= MIN_UNIT_WORDS))
                            or (_SPLICE.match(piece) and _LEADS_IN.match(pieces[-1]))):
                 pieces[-1] = f"{pieces[-1]}, {piece}"
             else:
