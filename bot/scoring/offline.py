@@ -192,7 +192,8 @@ def _read(question: Question, compiled: CompiledRubric, text: str) -> _Reading:
                 and not is_vague(sentence, text)):
             usable.append(located)
     claimed = {stem for where in claims for stem in where.stems}
-    asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) | _claimed(flag.flag.claims, claims, claimed)
+    code = [(b.start, b.start + len(b.code)) for b in blocks(text)] if "```" in text else []
+    asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) | _claimed(flag.flag.claims, claims, claimed, code)
                  for flag in compiled.red_flags}
     # A sentence that states a misconception is never evidence for a criterion, however
     # many of the rubric's words it uses ("retries are safe for any error, so ...").
@@ -359,12 +360,11 @@ def _compiled_claims(texts: tuple[str, ...]) -> tuple[Claim, ...]:
     return tuple(compile_claim(t) for t in texts)
 
 
-def _claimed(texts: list[str], located: list[Located], present: set[str]) -> set[int]:
+def _claimed(texts: list[str], located: list[Located], present: set[str], code: list[tuple[int, int]]) -> set[int]:
     """Where (sentence starts) the answer states one of a red flag's claims."""
     if not texts:
         return set()
     starts: set[int] = set()
-    code = [(b.start, b.start + len(b.code)) for b in blocks(located[0].text)] if located else []
     for claim in _compiled_claims(tuple(texts)):
         if not claim.possible(present):
             continue  # some part of the claim is worded nowhere in the answer

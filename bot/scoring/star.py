@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, ONE_TIME, PAST, ROUTINE, Cues, actors, read
+from bot.scoring.star_cues import ACTION_PAST, Cues, actors, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
@@ -36,6 +36,7 @@ from bot.scoring.star_discourse import (
     worsening,
 )
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
+from bot.scoring.star_habits import ONE_TIME, PAST, ROUTINE
 from bot.scoring.star_judged import judged
 from bot.scoring.star_models import (
     COMPONENTS,

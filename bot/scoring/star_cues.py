@@ -1,4 +1,4 @@
-"""Sentence-level cues for the four STAR parts, first person, habits and lessons.
+"""Sentence-level cues for the four STAR parts, first person and lessons (habit cues: :mod:`bot.scoring.star_habits`).
 
 Each cue is a way people commonly *say* a part of a story out loud, not a phrase from any
 particular story: the setting is anchored in time, place, team or system ("last spring",
@@ -14,61 +14,50 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.scoring.star_judged import vague
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-_TIME_UNITS = (r"(?:year|month|week|quarter|summer|winter|spring|autumn|fall|night|morning|afternoon|evening|day|weekend"
-               r"|sprint|release|launch|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
-_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-_PLACES = (r"(?:job|company|role|team|startup|start-up|employer|position|project|gig|workplace|squad|org|organi[sz]ation"
-           r"|agency|bank|client|consultancy|firm|scale-?up|shop|retailer|platform|group|department|internship)")
-_SYSTEMS = (r"(?:team|service|system|product|app|application|api|platform|pipeline|stack|codebase|database|cluster|site"
-            r"|website|backend|frontend|monolith|customers|users|clients|ci|infrastructure|on-?call|release|migration)")
-
-PAST_IRREGULAR = (
-    "took|made|wrote|rewrote|built|rebuilt|ran|reran|set|put|got|went|found|led|met|sat|spoke|told|brought|drew|dug|chose"
-    "|began|broke|caught|kept|sent|split|cut|gave|held|paid|did|redid|drove|fought|taught|sought|bought|spent|stood|won"
-    "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
-    "|dealt|lent|froze|hid|fed|bent|bled|bound|dove|flew|hung|laid|lit|meant|rebuilt|rewrote|sank|shed|sped|spread|strove"
-    "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit|lost|grew|felt|rose|shrank|fell|became"
+from bot.scoring.star_habits import (
+    CHANGED,
+    COMMITTED,
+    GENERAL,
+    GOAL_MADE,
+    ROUTINE_WORDS,
+    others_rhythm,
+    present_rule,
 )
+from bot.scoring.star_judged import vague
+from bot.scoring.star_words import MONTHS, PAST_IRREGULAR, PLACES, SYSTEMS, TIME_UNITS, rx
 
-_OCCASION_RX = _rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
-                   rf"(?:{_TIME_UNITS}|shift|rotation|term|season)s?\b")
+_OCCASION_RX = rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
+                  rf"(?:{TIME_UNITS}|shift|rotation|term|season)s?\b")
 
 # Setting: when, where, who and what was going on.
 SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
-    (_rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{_PLACES}\b"), 2.0),
-    (_rx(r"\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bi\s+(?:had\s+)?(?:just\s+)?joined\b"), 1.5),
-    (_rx(rf"\b(?:last|this|that|one|a|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b|\b{_MONTHS}\b|\bago\b"
+    (rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b"), 2.0),
+    (rx(r"\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bi\s+(?:had\s+)?(?:just\s+)?joined\b"), 1.5),
+    (rx(rf"\b(?:last|this|that|one|a|early\s+one|late\s+one)\s+{TIME_UNITS}s?\b|\b{MONTHS}\b|\bago\b"
          r"|\b\w+\s+(?:days|weeks|hours|months)\s+(?:before|after|into)\b"), 1.0),
-    (_rx(r"\b(?:in|back\s+in|around|during)\s+(?:19|20)\d\d\b|\bback\s+(?:then|when|in)\b|\bat\s+the\s+time\b"), 1.0),
-    (_rx(r"\bthere\s+(?:was|were|had\s+been)\b|\b(?:we|they|it|i)\s+(?:had|used\s+to|ran|were\s+running|were\s+using)\b"), 1.0),
-    (_rx(rf"\b(?:our|their|the|my)\s+(?:[\w-]+\s+){{0,2}}?{_SYSTEMS}\b"), 0.5),
-    (_rx(r"\b(?:started|began|kept)\s+(?:to\s+)?\w+ing\b|\b(?:was|were)\s+(?:down|failing|broken|slow|timing\s+out)\b"
+    (rx(r"\b(?:in|back\s+in|around|during)\s+(?:19|20)\d\d\b|\bback\s+(?:then|when|in)\b|\bat\s+the\s+time\b"), 1.0),
+    (rx(r"\bthere\s+(?:was|were|had\s+been)\b|\b(?:we|they|it|i)\s+(?:had|used\s+to|ran|were\s+running|were\s+using)\b"), 1.0),
+    (rx(rf"\b(?:our|their|the|my)\s+(?:[\w-]+\s+){{0,2}}?{SYSTEMS}\b"), 0.5),
+    (rx(r"\b(?:started|began|kept)\s+(?:to\s+)?\w+ing\b|\b(?:was|were)\s+(?:down|failing|broken|slow|timing\s+out)\b"
          ), 1.0),
     # A trouble or a conflict named: "complaints", "an outage", "we kept clashing" (with "kept", twice the company).
-    (_rx(r"\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+|clash\w*|friction|tension)\b"), 1.0),
-    (_rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
+    (rx(r"\b(?:complain\w*|outage|incident|disagree\w*|conflict|argument|struggl\w+|clash\w*|friction|tension)\b"), 1.0),
+    (rx(r"\b(?:i|we)\s+(?:was|were|am|are|'m|'re)\s+(?:the|a|an|one|part|working|on|in|both|building|responsible\s+for\s+the\s+\w+ing)\b"
 
          r"|\b(?:i|we)\s+worked\s+(?:at|on|as|for|in)\b|\bit'?s\s+my\s+\w+\s+(?:month|week|year|day)\b"), 1.0),
     # What the speaker was in the middle of when it happened: "I was leading a team of three".
-    (_rx(r"\b(?:i|we)\s+(?:was|were)\s+(?:\w+ly\s+)?(?!going\b)\w+ing\s+(?:a|an|the|our|my|this|some)\b"), 1.5),
+    (rx(r"\b(?:i|we)\s+(?:was|were)\s+(?:\w+ly\s+)?(?!going\b)\w+ing\s+(?:a|an|the|our|my|this|some)\b"), 1.5),
     # Noticing how things stood: "I noticed nobody maintained our Dockerfiles".
-    (_rx(r"\b(?:i|we)\s+(?:noticed|realised|realized|saw|found\s+out|discovered)\s+(?:that\s+)?(?:nobody|no\s+one|none\s+of"
+    (rx(r"\b(?:i|we)\s+(?:noticed|realised|realized|saw|found\s+out|discovered)\s+(?:that\s+)?(?:nobody|no\s+one|none\s+of"
          r"|our|the|we|they|it|there|every|most|half)\b"), 1.5),
     # Words that announce the scene: "picture a team of four", "the context: a logistics company".
-    (_rx(r"\b(?:picture|imagine)\s+(?:this|a|an|the|our|my)\b|\b(?:the|some|a\s+bit\s+of|for)\s+(?:context|background|setting"
+    (rx(r"\b(?:picture|imagine)\s+(?:this|a|an|the|our|my)\b|\b(?:the|some|a\s+bit\s+of|for)\s+(?:context|background|setting"
          r"|backstory|scene|situation)\b"), 2.0),
     # A scene woven into the sentence that acts: "When I noticed the quota was running out, I took it on".
     # (Spoken, the comma is often missing: "When I became lead of the team we got five new hires".)
-    (_rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,}?(?:,\s*|\s+)(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
+    (rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,}?(?:,\s*|\s+)(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
     # ... or hung on it: "I rolled back the deploy after our dashboards lit up", "... when our lead proposed X".
-    (_rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
+    (rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
     # The occasion the step went through, named inside it: "I sat with her through her first week on nights".
@@ -76,10 +65,10 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     # A participant introduced with an aside on how things stood: "a new analyst, who had never used SQL",
     # "the billing job, which kept timing out".  The aside is background, whoever acts in the main clause.
     # (A person may be described without the commas: "a new graduate who struggled with tests".)
-    (_rx(r"(?:,\s*(?:who|which)|\s+who)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed"
+    (rx(r"(?:,\s*(?:who|which)|\s+who)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed"
          r"|didn'?t|did\s+not|couldn'?t|could\s+not|never|still|struggled)\b)"), 1.5),
     # ... or dated by what had just happened: "the week he pushed a change", "the morning after I noticed".
-    (_rx(rf"\b(?:the|that)\s+{_TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
+    (rx(rf"\b(?:the|that)\s+{TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,2}}?(?:had|was|were|{PAST_IRREGULAR}|\w+ed)\b"), 2.0),
 )
 
@@ -87,7 +76,7 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # The noun may be followed by when it held ("my job that morning was") or an aside in commas
     # ("her goal, which we agreed with her manager, was to") or the role it was held in ("our job as a team was").
-    (_rx(r"\b(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
+    (rx(r"\b(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
          r"|challenge|ask|mandate|brief|assignment|plan|idea|target|deadline|stakes?)(?:\s+(?:that|this|for\s+the)\s+\w+|,[^,.]{1,60},"
          r"|\s+as(?:\s+[\w'-]+){1,4}?)?"
          # ... but "the plan was a lot more realistic" judges the plan; it states no goal.
@@ -95,7 +84,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          # Setting out to do something, or a budget of time to do it in, states the goal and its stake.
          r"|\b(?:i|we)\s+set\s+out\s+to\b|\b(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?:only\s+|just\s+|maybe\s+|about\s+|roughly\s+|less\s+than\s+|under\s+)?(?:a|an|one|two|three|four|five"
          r"|six|\d+|a\s+few|a\s+couple\s+of)\s+(?:hours?|days?|weeks?|months?|sprints?)\s+to\b"), 2.0),
-    (_rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
+    (rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
          r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:(?:me|us)\s+(?:if|whether)\s+(?:i|we)|(?:if|whether)\s+i)\b"
          # ("I asked if we could try it on one service" is the speaker proposing, not being asked.)
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
@@ -103,7 +92,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
          r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
     # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
-    (_rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"
+    (rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"
          r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
          # Saying what one would do is a commitment whatever the verb ("I'd said I'd keep an eye on her"), but not
          # a preference or a thought ("I said I'd rather wait", "I told him I'd been busy").
@@ -157,24 +146,24 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|ready|sorted|solved)\b|\b(?:okay|ok|fine|sure|yes),?\s+i(?:'ll)?\s+take\s+it\b"
          r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
-    (_rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
+    (rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
     # Holding the role that carries the duty: "I was incident commander", "I was my team's on-call lead that quarter".
-    (_rx(r"\bi\s+(?:was|am|'m)\s+(?:the\s+|an?\s+|(?:my|our|his|her|their)\s+(?:team'?s\s+)?)?(?:[\w'-]+\s+){0,2}?"
+    (rx(r"\bi\s+(?:was|am|'m)\s+(?:the\s+|an?\s+|(?:my|our|his|her|their)\s+(?:team'?s\s+)?)?(?:[\w'-]+\s+){0,2}?"
          r"(?:lead|commander|owner|buddy|mentor|point\s+person|in\s+charge|release\s+engineer|maintainer|captain)\b"), 2.0),
     # Being the one on call is a duty; what could not be left broken is its stake.
-    (_rx(r"\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+(?:the\s+)?(?:\w+\s+)?on[\s-]?call\b"), 1.5),
-    (_rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
+    (rx(r"\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+(?:the\s+)?(?:\w+\s+)?on[\s-]?call\b"), 1.5),
+    (rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
          r"|slip)\b"), 1.0),
-    (_rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
+    (rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
          r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
     # A deadline set by something running out ("before the old contract expired", "before the quarter ended").
-    (_rx(r"\bbefore\s+(?:the|our|their|a|its|my|his|her)\s+(?:[\w-]+\s+){0,3}?(?:expired|expires|ran\s+out|runs\s+out|ended"
+    (rx(r"\bbefore\s+(?:the|our|their|a|its|my|his|her)\s+(?:[\w-]+\s+){0,3}?(?:expired|expires|ran\s+out|runs\s+out|ended"
          r"|ends|closed|closes|shut\s+down|went\s+live|goes\s+live|launched|opened|kicked\s+in)\b"), 1.0),
-    (_rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
+    (rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
          r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it|her|his|my|its)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
          r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"
          r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"
-         rf"|\bby\s+(?:the\s+end\s+of|tomorrow|next\s+\w+|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|{_MONTHS})"
+         rf"|\bby\s+(?:the\s+end\s+of|tomorrow|next\s+\w+|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|{MONTHS})"
          r"|\basked\s+(?:me\s+|us\s+)?for\b"), 1.0),
 )
 
@@ -203,21 +192,21 @@ _FILLER = (r"(?:(?:then|also|just|first|quickly|finally|eventually|immediately|a
            r"|usually|always|normally|typically|often|generally|still|now|once|together|both|all|\w+ly|tend\s+to|try\s+to"
            r"|like\s+to)\s+)")
 # Spoken hedges and fillers, dropped before the cues are read.
-_HEDGES = _rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think|basically"
-              r"|essentially|honestly|literally|pretty\s+much)\b,?")
+_HEDGES = rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|i\s+mean|i\s+guess|i\s+think|basically"
+             r"|essentially|honestly|literally|pretty\s+much)\b,?")
 _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
 # "We got paged forty times a week" is done to the speaker: "got" before a participle is a passive, not a step.
-ACTION_PAST = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(\w+ed|{PAST_IRREGULAR})\b")
-ACTION_PRESENT = _rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
+ACTION_PAST = rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(\w+ed|{PAST_IRREGULAR})\b")
+ACTION_PRESENT = rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 # Getting others to do something is the speaker acting: "I had the team scale the pods down".
-ACTION_CAUSATIVE = _rx(r"\b(i|we)\s+(?:had|got|made|let|have|get|make)\s+(?:the\s+|my\s+|our\s+)?"
-                       r"(?:team|him|her|them|everyone|everybody"
-                       r"|each\s+\w+|every\s+(?:new\s+)?\w+|\w+s)\s+(?!to\b)[a-z]+\b")
-ACTION_HELPERS = _rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\s+(?:decided|proposed|suggested)\b")
+ACTION_CAUSATIVE = rx(r"\b(i|we)\s+(?:had|got|made|let|have|get|make)\s+(?:the\s+|my\s+|our\s+)?"
+                      r"(?:team|him|her|them|everyone|everybody"
+                      r"|each\s+\w+|every\s+(?:new\s+)?\w+|\w+s)\s+(?!to\b)[a-z]+\b")
+ACTION_HELPERS = rx(r"\b(?:then|next|so|first|after\s+that),?\s+(?:i|we)\b|\bi\s+(?:decided|proposed|suggested)\b")
 
 # Outcome: markers, directions of change, things that were delivered or stopped.
 RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
-    (_rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|it\s+(?:all\s+)?ended\s+with"
+    (rx(r"\b(?:in\s+the\s+end|as\s+a\s+result|it\s+(?:all\s+)?ended\s+with"
          # "the result" opens an outcome as the subject of a statement ("the result was", "the outcome: ..."),
          # not inside a noun phrase ("a hash of the result").
          r"|(?<!of\s)the\s+(?:end\s+)?(?:result|outcome)s?(?=\s*(?:was|is|were|:|,|of\s+(?:that|this|it|all)\b))|ultimately"
@@ -235,109 +224,45 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|moment)|(?:my|our)\s+(?:proudest|biggest)\s+(?:result|outcome|achievement|win))\b"), 2.5),
     # The effect of a step told in an aside after it: "..., which stopped the errors", "..., which gave everyone
     # some peace of mind" (what it cost, ", which took a week", is effort, not effect).
-    (_rx(r",\s*which\s+(?:\w+ly\s+)?(?:gave|saved|cut|freed|stopped|brought|reduced|removed|eliminated|ended|solved|fixed"
+    (rx(r",\s*which\s+(?:\w+ly\s+)?(?:gave|saved|cut|freed|stopped|brought|reduced|removed|eliminated|ended|solved|fixed"
          r"|halved|doubled|got|helped|made|let|unblocked|caught)\b"), 1.5),
     # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
-    (_rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
+    (rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:down|up|under|below|above)\b"), 1.5),
-    (_rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
+    (rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
          r"|disappeared|vanished|went\s+away|dried\s+up|(?:got|get|gets)\s+(?:\w+\s+){0,2}?back(?!\s+to\s+(?:me|us|him|her|them))"
          r"|(?:we|i|it|they|she|he)\s+passed\b(?!\s+(?:it|them|this|that)?\s*(?:on|along|over|to|through|by|around|away)\b)"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
          r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to|in\s+under|within)|(?:was|is|were|are)\s+back\b|working\s+again"
          # A margin on the deadline is said only of an outcome: "two weeks early", "with a day to spare".
          r"|(?:days?|weeks?|hours?|months?|sprints?)\s+(?:early|ahead\s+of\s+(?:schedule|time))|to\s+spare)\b"), 1.5),
-    (_rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
+    (rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
          # Time moving on from the occasion: "by the third week".
          r"|by\s+the\s+(?:end\s+of|time|(?:first|second|third|fourth|fifth|\w+th|next)\s+(?:day|week|month|sprint|quarter))"
          r"|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
     # Said almost only of outcomes.
-    (_rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
+    (rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
          r"|still\s+(?:running|in\s+use|used|working|going)|(?:didn't|did\s+not|never)\s+notice|sold\s+out)\b"), 1.5),
     # How a disagreement ended: the other side agreeing, or the choice both sides settled on.
-    (_rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
+    (rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
          r"|signed\s+off|was\s+convinced|were\s+convinced)\b|\bwe\s+(?:finally\s+|eventually\s+)?(?:agreed\s+on|settled\s+on"
          r"|settled\s+(?:it|this|that|the\s+(?:argument|question|debate|disagreement|matter))"
          r"|went\s+with|picked|chose)\b"), 2.5),
-    (_rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
+    (rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
-    (_rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
+    (rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
 )
 
-LESSON = _rx(r"\b(?:learn(?:ed|t)|what\s+(?:i|we)\s+learn|lessons?|taught\s+me|takeaway|took\s+away|what\s+(?:i|we)\s+took\s+from"
-             r"|in\s+hindsight|looking\s+back|next\s+time"
-             r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
-             r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
-
-# Habits told in general rather than one event.
-# ("Not always the same person" negates a rhythm: it is no habit word.)
-GENERAL = _rx(r"\b(?:(?<!not\s)always|usually|whenever|typically|normally|generally|in\s+general(?!\s*[.!?]*\s*$)|tend\s+to"
-              r"|every\s+time"
-              r"|most\s+of\s+the\s+time|as\s+a\s+rule|my\s+approach\s+is|what\s+i\s+(?:usually\s+)?do\s+is"
-              # Hypotheticals describe what one would do, not what happened.
-              r"|(?:i|we)\s+would\s+(?!say|have|like|love|be\b)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
-              r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
-              r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
-              # A standing rule of one's own is a habit, whatever it is about.
-              r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
-              r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
-              r"|principle|practice|sequence|ritual|playbook|drill)"
-              # Whoever comes along, not one person: "with anyone new I mentor".
-              r"|(?:with|for)\s+(?:anyone|anybody)\s+(?:new|who|that|i|we))\b")
-# A condition told in the present with the speaker's present-tense response ("if an alert fires twice, I open ...")
-# is a rule for every such case; a past condition ("when I was working there, we get ...") is one event.
-_CONDITION = _rx(r"^\W*(?:if|when|whenever|once|as\s+soon\s+as)\b")
-_PAST_VERB = _rx(rf"\b(?:was|were|had|did|\w+ed|{PAST_IRREGULAR})\b")
-_RESPONSE = _rx(r"^\W*(?:then\s+)?(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|then\s+)?([a-z]+)\b")
-
-
-# "We decided we would take it on", "I agreed I would help her": what was decided then, not a hypothetical.
-COMMITTED = _rx(r"\b(?:agreed|decided|promised|committed|said|told\s+\w+|offered)\s+(?:\w+\s+){0,4}?(?:that\s+)?"
-                r"(?:i|we)\s+would\b")
-# "I'd made it my goal that a page should always mean a real problem": the goal, whatever it says of always.
-GOAL_MADE = _rx(r"\bmade\s+it\s+(?:my|our)\s+(?:\w+\s+)?(?:goal|mission|job|priority)\b")
-# A change reported ("went from an afternoon of reruns to one green run almost every time") is an outcome,
-# whatever rhythm words it carries.
-CHANGED = _rx(r"\b(?:went|gone|dropped|fell|rose|came|got)\s+(?:down\s+|up\s+)?from\b")
-ROUTINE_WORDS = _rx(r"\b(?:always|usually|whenever|typically|normally|generally|every\s+time|each\s+time)\b")
-
-
-def _present_rule(text: str) -> bool:
-    if not _CONDITION.search(text):
-        return False
-    comma = text.find(",")
-    if comma >= 0:
-        condition, response = text[:comma], text[comma + 1:]
-    else:
-        speaker = re.search(r"\s(?:i|we)\s", text[3:], re.IGNORECASE)
-        if speaker is None:
-            return False
-        condition, response = text[: speaker.start() + 3], text[speaker.start() + 3:]
-    verb = _RESPONSE.search(response)
-    return bool(verb and not _PAST_VERB.search(condition) and not _PAST_VERB.fullmatch(verb.group(1))
-                and verb.group(1).lower() not in ("would", "could", "might", "should"))
-
+LESSON = rx(r"\b(?:learn(?:ed|t)|what\s+(?:i|we)\s+learn|lessons?|taught\s+me|takeaway|took\s+away|what\s+(?:i|we)\s+took\s+from"
+            r"|in\s+hindsight|looking\s+back|next\s+time"
+            r"|(?:would|'d)\s+do\s+(?:it\s+|things\s+)?differently|if\s+i\s+(?:did|had\s+to\s+do)\s+it\s+again"
+            r"|made\s+me\s+(?:realise|realize|understand)|(?:since\s+then|from\s+then\s+on|now)\s+i\s+(?:always|make\s+sure|try))\b")
 
 _OTHERS = r"(?:he|she|they|others|everyone\s+else|(?:my|our|the|his|her)\s+[\w-]+(?:\s+[\w-]+)?)"
-_POSITIONS = _rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
+_POSITIONS = rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
 # "We'd be filtering on it within a quarter" is "would" contracted: a forecast, not an outcome.
-IMAGINED_OUTCOME = _rx(r"(?:\b(?:could|would|might)|'d)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
-# Marks of one occasion: a past point in time or a particular workplace ("one night", "at my previous job").
-ONE_TIME = _rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{_TIME_UNITS}s?\b|\b{_MONTHS}\b|\bago\b"
-               # A day of the week named as the occasion: "on a Thursday night".
-               r"|\bon\s+a\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-               r"|\b(?:in|back\s+in|during)\s+(?:19|20)\d\d\b|\b(?:at|in|with|for)\s+(?:my|a|an|our)\s+(?:previous|last|old|former"
-               r"|first|current)\b|\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bonce\b(?!\s+(?:a|every|per)\b)"
-               rf"|\b(?:my|our)\s+(?:first|second|third|\w+th)\s+{_TIME_UNITS}\b|\b(?:at|in|with|for|joined)\s+(?:a|an)\s+"
-               rf"(?:[\w-]+\s+){{0,2}}?{_PLACES}\b"
-               # Time moving on from one occasion: "by the third week", "a month later", "two sprints later".
-               rf"|\bby\s+the\s+(?:first|second|third|fourth|fifth|sixth|\w+th|\d+(?:st|nd|rd|th))\s+{_TIME_UNITS}\b"
-               rf"|\b(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|several|\d+)\s+(?:{_TIME_UNITS}|sprint)s?\s+later\b")
-# The rhythm of a routine: how often, or on what condition, something is done.
-ROUTINE = _rx(r"\b(?:every|each|whenever|always|usually|often|normally|typically|weekly|daily|monthly|twice|per\s+(?:day|week"
-              r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b")
-PAST = _rx(r"\b(?:was|were|had|did|went|got|came|took|said|told)\b")
+IMAGINED_OUTCOME = rx(r"(?:\b(?:could|would|might)|'d)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
 
 
 @dataclass(frozen=True)
@@ -360,11 +285,11 @@ class Cues:
     rule_only: bool = False  # general only as a present-tense condition and response, with no rhythm word
 
 
-_REQUEST = _rx(r"\b(?:asked|told|wanted|needed|expected)\s+(?:me|us)\s+to\b")
-_MEANT = _rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
+_REQUEST = rx(r"\b(?:asked|told|wanted|needed|expected)\s+(?:me|us)\s+to\b")
+_MEANT = rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
 _ONGOING = 6  # the SITUATION row for things starting or going on
 _OCCASION = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _OCCASION_RX)
-_SPEAKER_STARTS = _rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began)\s+(?:to\s+)?\w+ing\b")
+_SPEAKER_STARTS = rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began)\s+(?:to\s+)?\w+ing\b")
 
 
 def _hits(table: tuple[tuple[re.Pattern[str], float], ...], text: str) -> list[int]:
@@ -382,7 +307,7 @@ _SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|onc
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
 # "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase
 # hangs on a preposition ("after the meeting I profiled ...") or names a time ("a month later we ...").
-_NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+(?!{_TIME_UNITS}s?\b|{_MONTHS}\b)"
+_NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+(?!{TIME_UNITS}s?\b|{MONTHS}\b)"
                           r"[\w-]+\s*,?\s*$", re.IGNORECASE)
 _PREPOSITIONS = frozenset("after before during in at on by from with for over within since until through into".split())
 
@@ -412,18 +337,6 @@ def _actor(text: str) -> str | None:
     return None
 
 
-_FREQUENCY = frozenset({"always", "usually", "typically", "normally", "generally", "every time", "each time",
-                        "whenever", "most of the time"})
-_OWN_RHYTHM = _rx(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b"
-                  r"|\b(?:i|we)(?:'d|'ll|'m|'re)?\s+(?:\w+\s+)?(?:always|usually|typically|normally|generally|often|tend)\b")
-
-
-def _others_rhythm(text: str) -> bool:
-    """The only habit words are how often things happened, and the speaker is not the one doing them."""
-    said = [" ".join(m.group().lower().split()) for m in GENERAL.finditer(text)]
-    return bool(said) and all(s in _FREQUENCY for s in said) and not _OWN_RHYTHM.search(text)
-
-
 def read(text: str, narrative: bool = False) -> Cues:
     """Weigh one sentence (or clause) for every part.
 
@@ -435,7 +348,7 @@ def read(text: str, narrative: bool = False) -> Cues:
     text = _HEDGES.sub(" ", text)
     lesson_said = bool(LESSON.search(text))
     rhythm = GENERAL.search(text)
-    general = (bool(rhythm or (_present_rule(text) and not narrative)) and not lesson_said
+    general = (bool(rhythm or (present_rule(text) and not narrative)) and not lesson_said
                # "My manager asked me to sort it out because I was the one pulled in every time": one request,
                # whatever rhythm its reason tells.
                and not (rhythm and _REQUEST.search(text, 0, rhythm.start()))
@@ -452,7 +365,7 @@ def read(text: str, narrative: bool = False) -> Cues:
     setting[_ONGOING] = max(0, setting[_ONGOING] - len(_SPEAKER_STARTS.findall(text)))
     situation, task = _weigh(SITUATION, setting), _weigh(TASK, goal)
     result = _weigh(RESULT, outcome) + (1.0 if vague(text) else 0.0)  # an unmeasured claim is still an outcome
-    if general and actor is None and result and _others_rhythm(text):
+    if general and actor is None and result and others_rhythm(text):
         general = False  # "by the end of the quarter his PRs were usually approved first time": an outcome, not a habit
     if lesson_said:
         task = 0.0  # "what I learned is that I have to check first": a rule for later, not the story's goal
@@ -473,7 +386,7 @@ def read(text: str, narrative: bool = False) -> Cues:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.  But how things
         # always went for others before the speaker stepped in ("our staging was always broken", "every time the
         # workers died, the infra team blamed us") is the scene being set, not the speaker's routine.
-        situation = max(situation, 1.5) if actor is None and _others_rhythm(text) else 0.0
+        situation = max(situation, 1.5) if actor is None and others_rhythm(text) else 0.0
         task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding,

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 
-from bot.scoring.star_cues import NOT_DOING, PAST_IRREGULAR
+from bot.scoring.star_cues import NOT_DOING
+from bot.scoring.star_words import PAST_IRREGULAR
 
 _LEAD = (r"^\W*(?:(?:and|or|but|plus|then|so|also|later|finally|eventually|personally|quickly|just|afterwards"
          r"|maybe|probably|perhaps|possibly)\s*,?\s+)+")
