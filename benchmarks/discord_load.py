@@ -217,7 +217,7 @@ def bot_loop_lag(log_text: str) -> dict[str, Any]:
     reports = [json.loads(line.split(REPORT_PREFIX, 1)[1]) for line in log_text.splitlines() if REPORT_PREFIX in line]
 
     def merged(kind: str) -> dict[str, Any]:
-        parts = [r[kind] for r in reports if r[kind]["samples"]]
+        parts = [r[kind] for r in reports if kind in r and r[kind]["samples"]]
         over: dict[str, int] = {}
         for part in parts:
             for limit, count in part["over_ms"].items():
@@ -231,7 +231,7 @@ def bot_loop_lag(log_text: str) -> dict[str, Any]:
 
     summary = {"reports": len(reports), "period_ms": reports[0]["period_ms"] if reports else None,
                "while_checking_code": merged("while_checking_code"), "otherwise": merged("otherwise"),
-               "target_ms": 20.0}
+               "while_decoding_results": merged("while_decoding_results"), "target_ms": 20.0}
     held = [r["held_by"] for r in reports if "held_by" in r]
     if held:  # MOCKLOOP_LOOP_STACKS=1: where the loop's thread was during stalls, summed over the reports
         totals: dict[str, Counter[str]] = {kind: Counter() for kind in ("leaf", "ours", "task")}

@@ -106,7 +106,8 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     watch_children_without_threads()
     runner = build_runner(settings)
     resources.callback(runner.close)  # the frame judges' worker processes, if any were started
-    watch = LoopWatch(settings.loop_watch_ms, busy=lambda: runner.running > 0, stacks=settings.loop_stacks)
+    watch = LoopWatch(settings.loop_watch_ms, busy=lambda: runner.running > 0, stacks=settings.loop_stacks,
+                      decoding=getattr(runner, "decoding", None))  # a remote runner decodes in its own process
     watch.start()
     resources.push_async_callback(watch.close)
 

@@ -61,12 +61,25 @@ class FrameJudge:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._starting: asyncio.Lock | None = None
+        # For the event-loop watch: frames being judged now, and every frame whose judging began, so a
+        # late wake-up can tell whether a result was decoded meanwhile (in place or in the pool).
+        self.in_flight = 0
+        self.started = 0
 
     async def __call__(self, line: bytes, cases: int, expected: str | None) -> Frame:
+        self.started += 1
         if len(line) <= INLINE_FRAME_BYTES:
             return judge_frame(line, cases, expected)
-        pool = await self._started()
-        return await asyncio.get_running_loop().run_in_executor(pool, judge_frame, line, cases, expected)
+        self.in_flight += 1
+        try:
+            pool = await self._started()
+            return await asyncio.get_running_loop().run_in_executor(pool, judge_frame, line, cases, expected)
+        finally:
+            self.in_flight -= 1
+
+    def mark(self) -> tuple[int, int]:
+        """(frames in flight, frames begun): two marks taken around an interval say whether it saw any judging."""
+        return self.in_flight, self.started
 
     async def _started(self) -> ProcessPoolExecutor:
         if self._starting is None:

@@ -106,6 +106,7 @@ class SandboxRunner:
             log.warning("not using a cgroup per run: %s", why)
             self._cgroup, self._memory_note = None, f" ({why})"
         self.running = 0  # checks in flight, for the bot's event-loop watch (loop_watch.py)
+        self.decoding = self._judge.mark  # and whether results were decoded meanwhile
         self._probe: Probe | None = None
         self._probing = asyncio.Lock()  # concurrent first checks share one probe
         if launcher is None:

@@ -157,3 +157,35 @@ async def test_without_the_diagnostic_no_sampler_runs_and_reports_say_nothing_of
     with caplog.at_level(logging.INFO, logger="bot.adapters.discord.loop_watch"):
         await watch.close()
     assert "held_by" not in _report(caplog)
+
+
+async def test_stalls_while_a_result_frame_is_judged_are_counted_apart_from_the_rest_of_a_check(caplog) -> None:
+    """A check lasts seconds; what a hostile submission controls is the decoding of its frames, counted on its own."""
+    from bot.sandbox.judge import FrameJudge
+
+    judge = FrameJudge(1)
+    watch = LoopWatch(2.0, busy=lambda: True, report_s=3600, decoding=judge.mark)
+    watch.start()
+    await asyncio.sleep(0.02)
+    await _hold_loop(0.06)  # the check's other work: no frame being judged
+    await asyncio.sleep(0.02)
+    assert (await judge(b'{"kind": "done"}', 1, None)).kind == "done"  # a small frame: judged in place
+    await _hold_loop(0.04)  # the same interval as the frame: this stall is filed as decoding
+    await asyncio.sleep(0.02)
+    with caplog.at_level(logging.INFO, logger="bot.adapters.discord.loop_watch"):
+        await watch.close()
+    judge.close()
+    report = _report(caplog)
+    decoding, checking = report["while_decoding_results"], report["while_checking_code"]
+    # both stalls happened during the check; only the one in the frame's interval is filed as decoding
+    assert checking["over_ms"]["20"] == 2 and checking["max_ms"] >= 58
+    assert decoding["over_ms"]["20"] == 1 and decoding["max_ms"] >= 38
+
+
+async def test_a_watch_without_a_decoder_reports_no_decoding_figure(caplog) -> None:
+    watch = LoopWatch(2.0, busy=lambda: True, report_s=3600)
+    watch.start()
+    await asyncio.sleep(0.01)
+    with caplog.at_level(logging.INFO, logger="bot.adapters.discord.loop_watch"):
+        await watch.close()
+    assert "while_decoding_results" not in _report(caplog)

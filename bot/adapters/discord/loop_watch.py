@@ -6,7 +6,10 @@ once.  A sleeper that asks to wake every ``period`` seconds and notes how late i
 measures that directly, whatever the cause: a stall of X ms shows as a late wake-up of at least
 X minus one period.  Wake-ups are kept apart by whether a coding answer was being checked at the
 time (``busy``), since decoding what a submission sent back is the work most exposed to a hostile
-candidate.
+candidate.  A check lasts seconds, most of them spent waiting for the sandbox while the loop
+serves everyone else, so the wake-ups during which a result frame was actually being decoded
+(``decoding``: in place or in the judge process, see :mod:`bot.sandbox.judge`) are also counted
+apart, as ``while_decoding_results``: they are a subset of ``while_checking_code``.
 
 A late wake-up says the loop did not run, not why.  So each one late by more than ``BUSY_MS`` is
 also sorted by how much CPU the loop's own thread, and the bot's whole process, used meanwhile.
@@ -77,9 +80,12 @@ class LoopWatch:
     """An owned task that sleeps ``period_ms`` at a time and records how late each wake-up is."""
 
     def __init__(self, period_ms: float, busy: Callable[[], bool], *, report_s: float = 60.0,
-                 warn_ms: float = 250.0, stacks: bool = False) -> None:
+                 warn_ms: float = 250.0, stacks: bool = False,
+                 decoding: Callable[[], tuple[int, int]] | None = None) -> None:
         self.period = period_ms / 1000
         self.busy = busy
+        self.decoding = decoding  # (frames being judged, frames begun), see FrameJudge.mark
+        self.decoded = LateWakes()
         self.report_s = report_s
         self.warn_ms = warn_ms
         self.checking, self.otherwise = LateWakes(), LateWakes()
@@ -114,6 +120,7 @@ class LoopWatch:
         loop = asyncio.get_running_loop()
         while True:
             busy, before, cpu_before, loop_before = self.busy(), loop.time(), time.process_time(), time.thread_time()
+            judging = self.decoding() if self.decoding is not None else None
             await asyncio.sleep(self.period)
             if self.sampler is not None:
                 self.sampler.beat()
@@ -123,6 +130,10 @@ class LoopWatch:
             share = (time.process_time() - cpu_before) / took if took > 0 else 0.0
             loop_share = (time.thread_time() - loop_before) / took if took > 0 else 0.0
             (self.checking if busy else self.otherwise).add(late_ms, share, loop_share)
+            if judging is not None and self.decoding is not None:
+                in_flight, begun = self.decoding()
+                if judging[0] or in_flight or begun != judging[1]:
+                    self.decoded.add(late_ms, share, loop_share)
             if late_ms > self.warn_ms:
                 log.warning("the event loop was held for %.0f ms%s", late_ms,
                             " while a coding answer was being checked" if busy else "")
@@ -134,8 +145,10 @@ class LoopWatch:
         now = time.monotonic()
         summary = {"seconds": round(now - self._since, 1), "period_ms": round(self.period * 1000, 1),
                    "while_checking_code": self.checking.summary(), "otherwise": self.otherwise.summary()}
+        if self.decoding is not None:
+            summary["while_decoding_results"] = self.decoded.summary()
         if self.sampler is not None:
             summary["held_by"] = self.sampler.take()
-        self.checking, self.otherwise, self._since = LateWakes(), LateWakes(), now
+        self.checking, self.otherwise, self.decoded, self._since = LateWakes(), LateWakes(), LateWakes(), now
         log.info("%s%s", REPORT_PREFIX, json.dumps(summary))
         return summary
