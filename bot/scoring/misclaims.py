@@ -69,6 +69,12 @@ def _set_aside(where: Located, lo: int, first: int) -> bool:
     return False
 
 
+def _not_taken(where: Located, at: int) -> bool:
+    """Whether the words at ``at`` follow "instead of" or "rather than": "use processes instead of threads" says nothing of threads."""
+    tokens = where.sentence.tokens
+    return at >= 2 and (tokens[at - 2].norm, tokens[at - 1].norm) in SET_ASIDE
+
+
 def _emptied(where: Located, last: int) -> bool:
     """Whether the claim's verb is emptied by the word after it: "the try raised nothing" says nothing was raised."""
     tokens = where.sentence.tokens
@@ -252,7 +258,7 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
         if (last - first + 1 > MAX_SPREAD or compounded(where, last) or _contrasted(where, first)
-                or _set_aside(where, lo, first)):
+                or _set_aside(where, lo, first) or any(_not_taken(where, s[0]) for s in found)):
             continue
         if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))) or _emptied(where, last):
             continue
