@@ -315,3 +315,10 @@ def test_a_claim_inside_single_quotes_is_mentioned_not_made() -> None:
     assert _flagged("core.is-vs-eq", "same-operator", claim, "For small numbers `is` is the same thing as `==`.")
     assert not _flagged("core.is-vs-eq", "same-operator", claim,
                         "`is` asks 'are these one and the same thing in memory?', and that's all it asks.")
+
+
+def test_words_right_after_instead_of_are_the_road_not_taken() -> None:
+    claim = "threads + use + all the cores"
+    assert _flagged("core.gil", "threads-multicore", claim, "Our threads use all the cores for resizing.")
+    assert not _flagged("core.gil", "threads-multicore", claim,
+                        "To use all the cores, start worker processes instead of threads.")
