@@ -160,12 +160,12 @@ def _compile(text: str) -> Claim:
 
 def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
     """Where one wording occurs inside [lo, hi): its words in order, at most one other word between each."""
-    for start in where.positions.get(wording.stems[0], ()):
+    for start in _places(where, wording.stems[0]):
         if not lo <= start < hi:
             continue
         at = start
-        for k, s in enumerate(wording.stems[1:]):
-            at = next((p for p in where.positions.get(s, ()) if at < p <= at + 2 and p < hi
+        for s in wording.stems[1:]:
+            at = next((p for p in _places(where, s) if at < p <= at + 2 and p < hi
                        and not _labelled(where, at, p) and not _second_half(where, at, p)), -1)
             if at < 0:
                 break
@@ -173,6 +173,13 @@ def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int
             if not wording.code or _written(where, start, at, wording.code) == wording.code:
                 return start, at
     return None
+
+
+def _places(where: Located, stem: str) -> tuple[int, ...]:
+    """Where a claim's word occurs: as repaired for the rubric, or as the candidate wrote it."""
+    written = where.written.get(stem)
+    repaired = where.positions.get(stem, ())
+    return tuple(sorted(set(repaired) | set(written))) if written else repaired
 
 
 def _labelled(where: Located, before: int, at: int) -> bool:

@@ -322,3 +322,11 @@ def test_words_right_after_instead_of_are_the_road_not_taken() -> None:
     assert _flagged("core.gil", "threads-multicore", claim, "Our threads use all the cores for resizing.")
     assert not _flagged("core.gil", "threads-multicore", claim,
                         "To use all the cores, start worker processes instead of threads.")
+
+
+def test_a_claim_reads_the_word_as_written_not_as_typo_repair_rewrote_it() -> None:
+    # "architect" sits close to "architecture", a word of this rubric; the claim naming the architect must still see it.
+    rubric = BANK.rubric("screen.project")
+    named = {f.text for f in rubric.red_flags if f.id == "no-own-part"}
+    assert named & set(grade("Every call in the design was made by our architect.", "screen.project").red_flags)
+    assert not named & set(grade("Every call in the design was made by me.", "screen.project").red_flags)
