@@ -70,7 +70,10 @@ def _set_aside(where: Located, lo: int, first: int) -> bool:
 
 
 def _not_taken(where: Located, at: int) -> bool:
-    """Whether the words at ``at`` follow "instead of" or "rather than": "use processes instead of threads" says nothing of threads."""
+    """Whether the words at ``at`` follow "instead of" or "rather than".
+
+    "Use processes instead of threads" says nothing about what threads do.
+    """
     tokens = where.sentence.tokens
     return at >= 2 and (tokens[at - 2].norm, tokens[at - 1].norm) in SET_ASIDE
 
