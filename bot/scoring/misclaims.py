@@ -69,6 +69,30 @@ def _set_aside(where: Located, lo: int, first: int) -> bool:
     return False
 
 
+_RELATIVES = frozenset({"which", "who", "whom", "whose"})
+
+
+def _asides(where: Located, first: int, last: int, found: list[tuple[int, int, int]]) -> int:
+    """How many tokens between first and last sit in a relative clause set off by commas.
+
+    "A connection reset, which is what the balancer sends when it drops us, means the request never
+    arrived": the aside does not stretch the claim, so long as no part of the claim is inside it.
+    """
+    tokens = where.sentence.tokens
+    skipped, i = 0, first + 1
+    while i < last:
+        if tokens[i].norm in _RELATIVES and "," in where.text[tokens[i - 1].end : tokens[i].start]:
+            end = next((j for j in range(i + 1, last + 1) if "," in where.text[tokens[j - 1].end : tokens[j].start]), None)
+            if end is None:
+                break
+            if not any(i <= s[0] < end or i <= s[1] < end for s in found):
+                skipped += end - i
+            i = end
+        else:
+            i += 1
+    return skipped
+
+
 def _not_taken(where: Located, at: int) -> bool:
     """Whether the words at ``at`` follow "instead of" or "rather than".
 
@@ -267,8 +291,9 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         if not found or len(found) < len(spans):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
-        if (last - first + 1 > MAX_SPREAD or compounded(where, last) or _contrasted(where, first)
-                or _set_aside(where, lo, first) or any(_not_taken(where, s[0]) for s in found)):
+        if (last - first + 1 - _asides(where, first, last, found) > MAX_SPREAD or compounded(where, last)
+                or _contrasted(where, first) or _set_aside(where, lo, first)
+                or any(_not_taken(where, s[0]) for s in found)):
             continue
         if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))) or _emptied(where, last):
             continue

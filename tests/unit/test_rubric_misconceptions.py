@@ -777,6 +777,13 @@ CASES = [
     ("screen.motivation", "any-job",
      "To be honest, I'm open to any role; I mostly need a change of scene.",
      "I'm applying to this role because your team owns the payments platform I want to work on."),
+    # Long fluent sentences: a shared object for every literal, requests spread over cores.
+    ("core.is-vs-eq", "strings-always-interned",
+     "Python keeps a single shared object for every string literal that looks the same.",
+     "Python may share one object for identical literals in a module, but not for strings built at runtime."),
+    ("core.gil", "threads-multicore",
+     "The thread pool spread the twenty requests across all eight cores.",
+     "The thread pool overlapped the twenty requests on one core, since each waits on the network."),
 ]
 
 

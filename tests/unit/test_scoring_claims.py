@@ -330,3 +330,14 @@ def test_a_claim_reads_the_word_as_written_not_as_typo_repair_rewrote_it() -> No
     named = {f.text for f in rubric.red_flags if f.id == "no-own-part"}
     assert named & set(grade("Every call in the design was made by our architect.", "screen.project").red_flags)
     assert not named & set(grade("Every call in the design was made by me.", "screen.project").red_flags)
+
+
+def test_a_relative_clause_set_off_by_commas_does_not_stretch_a_claim() -> None:
+    claim = "connection reset + means + never reached"
+    long_aside = ("A connection reset, which in our case is what the partner's load balancer sends whenever it "
+                  "drops us, means the request never reached them.")
+    assert _flagged("coding.retry-decorator", "reset-means-not-processed", claim, long_aside)
+    # Without the commas the same words are one long clause, too spread out to be one claim.
+    spread = ("A connection reset in our case is what the partner's load balancer sends whenever it drops us "
+              "and means the request never reached them.")
+    assert not _flagged("coding.retry-decorator", "reset-means-not-processed", claim, spread)
