@@ -307,6 +307,18 @@ CASES = [
     ("screen.motivation", "any-job",
      "To be honest, I'm open to any role; I mostly need a change of scene.",
      "I'm applying to this role because your team owns the payments platform I want to work on."),
+    ("coding.log-pipeline", "open-reads-all",
+     "Opening the file loads it into memory, so we need to split it first.",
+     "Opening the file doesn't load it into memory; read() does."),
+    ("coding.log-pipeline", "iteration-keeps-lines",
+     "Python's file iterator buffers all the lines it has read.",
+     "Iterating the file keeps only the current line, not all the lines it has read."),
+    ("coding.log-pipeline", "listcomp-lazy",
+     "A list comprehension over the file streams it line by line.",
+     "A generator expression streams the file line by line; a list comprehension doesn't."),
+    ("coding.log-pipeline", "substring-status",
+     "Searching the whole line for the code is safe enough.",
+     "A substring check anywhere in the line isn't reliable: 500 can appear in the path or the byte count."),
 ]
 
 

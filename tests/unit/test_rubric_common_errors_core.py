@@ -370,6 +370,12 @@ CASES = [
     ("core.gil", "threads-multicore",
      "The thread pool spread the twenty requests across all eight cores.",
      "The thread pool overlapped the twenty requests on one core, since each waits on the network."),
+    ("core.closures", "lambda-only",
+     "Use a def instead of a lambda and each handler will keep its own number.",
+     "A def instead of a lambda has the same problem; each handler still reads the one i."),
+    ("core.closures", "defaults-evaluated-at-call",
+     "Default arguments like i=i are evaluated when the handler is clicked, so that won't help.",
+     "Defaults are evaluated when the lambda is created, not when it's called."),
 ]
 
 
