@@ -376,6 +376,18 @@ CASES = [
     ("core.closures", "defaults-evaluated-at-call",
      "Default arguments like i=i are evaluated when the handler is clicked, so that won't help.",
      "Defaults are evaluated when the lambda is created, not when it's called."),
+    ("core.exceptions", "else-on-error",
+     "The else block is for exceptions that weren't handled above it.",
+     "The else block is for code that should run only when nothing was raised."),
+    ("core.copying", "dict-constructor-fixes",
+     "What dict(BASE_CONFIG) gives you is a deep copy, so the tenants stop sharing.",
+     "dict(BASE_CONFIG) is not a deep copy; only copy.deepcopy is."),
+    ("core.generators", "generator-replays",
+     "Looping over the generator a second time gives you the data again.",
+     "Looping over the generator a second time gives you nothing."),
+    ("core.asyncio-mistakes", "blocking-moved-off-loop",
+     "The reason blocking calls are fine is that the loop hands them to a thread pool.",
+     "The loop never hands blocking calls to a thread pool; you do, with to_thread."),
 ]
 
 
