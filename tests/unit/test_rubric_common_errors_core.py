@@ -388,6 +388,18 @@ CASES = [
     ("core.asyncio-mistakes", "blocking-moved-off-loop",
      "The reason blocking calls are fine is that the loop hands them to a thread pool.",
      "The loop never hands blocking calls to a thread pool; you do, with to_thread."),
+    ("core.copying", "copy-is-deep",
+     "Slicing copies nested objects too.",
+     "Slicing copies only the outer list; the nested objects stay shared."),
+    ("core.copying", "copy-returns-same",
+     "The copy method returns the very same dict object.",
+     "The copy method returns a new outer dict that still shares the nested ones."),
+    ("core.decorators", "factory-parens-optional",
+     "You can write it with or without parentheses, the same either way.",
+     "A factory needs its parentheses: without them the function itself arrives as times."),
+    ("core.generators", "load-all",
+     "Load everything into memory first, then filter.",
+     "Never load everything into memory first; filter line by line as you read."),
 ]
 
 
