@@ -3,10 +3,10 @@
     python -m benchmarks.scoring                       # the blind set: dev and held-out side by side
     python -m benchmarks.scoring --set benchmarks/scoring/dev [--verbose]   # the older, tuned dev set
 
-The blind set (``blind/dev``, ``blind/dev2`` and the held-out parts ``blind/heldout``, ``blind/heldout2``,
-``blind/heldout3``, see :mod:`benchmarks.scoring.blind`) is the honest figure: answers written from the
-prompts alone.  The older set below was written while
-the rubrics were tuned, so its figures only guard against regressions.
+The blind set (``blind/dev``, ``blind/dev2``, ``blind/dev3`` and the held-out parts ``blind/heldout``,
+``blind/heldout2`` and any ``blind/heldout4``, see :mod:`benchmarks.scoring.blind`) is the honest
+figure: answers written from the prompts alone.  The older set below was written while the rubrics
+were tuned, so its figures only guard against regressions.
 
 Reads one TOML file per question (``question``, ``[[answers]]`` with ``grade`` 0-3 and
 ``text``, ``[[adversarial]]`` with ``kind`` and ``text``) and prints one JSON line:
@@ -172,7 +172,7 @@ if __name__ == "__main__":
     parser.add_argument("--verbose", action="store_true", help="also per-question figures and failed attacks")
     args = parser.parse_args()
     if args.set is None:
-        for part in ("dev", "dev2", "heldout", "heldout2", "heldout3"):
+        for part in ("dev", "dev2", "dev3", "heldout", "heldout2", "heldout4"):
             if (BLIND / part).is_dir():
                 print(json.dumps(blind_evaluate(BLIND / part)))
         print(json.dumps(evaluate(DEV)))

@@ -11,8 +11,11 @@ more writers, prompts only) is a second held-out part, written in the fourth ses
 first, read in aggregate only: two parts of 36 questions each make a per-kind figure less of a
 coin toss than one.  Its writers' reports named the errors planted in their fluent-but-wrong
 answers, so once misconception content is written after reading them it cannot measure that
-kind fairly; ``blind/heldout3`` (440 answers, three more writers, prompts only, who were asked to
-report counts alone) was written in the fifth session before any misconception content changed.
+kind fairly; the held-out part "heldout3" (440 answers, three more writers, prompts only, who were
+asked to report counts alone) was written in the fifth session before any misconception content
+changed, and scored there unseen, in aggregate only (pairwise 0.861 → 0.877 over the session,
+fluent-but-wrong below the incomplete answer in 26/36 questions).  It was then released for study
+in the sixth session as ``blind/dev3``: its figures at release are that part's starting line.
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):
 - pairwise: within each question, the share of pairs with different grades that are ordered

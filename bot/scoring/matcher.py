@@ -189,6 +189,16 @@ class Located:
     reach: tuple[int, ...] = ()  # per token, how many content words precede it: spans ignore "the", "to", ...
 
     @cached_property
+    def written(self) -> dict[str, tuple[int, ...]]:
+        """Where each stem occurs as written, before typo repair: a claim names words, and "architect"
+        is not a misspelt "architecture" however close the two look."""
+        found: dict[str, list[int]] = defaultdict(list)
+        for index, token in enumerate(self.sentence.tokens):
+            if token.stem != self.stems[index]:
+                found[token.stem].append(index)
+        return {stem: tuple(at) for stem, at in found.items()}
+
+    @cached_property
     def refuting(self) -> bool:
         """Whether the sentence reports a belief in order to reject it ("people assume ...").
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.scoring.matcher import Located, Phrase, compounded, negated
+from bot.scoring.matcher import SET_ASIDE, Located, Phrase, compounded, negated
 from bot.scoring.text import negator_count, phrase_stems
 
 MAX_SPREAD = 14  # tokens between a claim's first and last word
@@ -47,7 +47,66 @@ _DISMISSED = re.compile(
     r"(?:problem|issue|symptom|bug|cause|fault)s?\b|\bband-?aids?\b|\btreats?\s+the\s+symptoms?\b",
     re.IGNORECASE,
 )
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[]))'(?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w?.!])'(?=[\s,.;:!?)\]]|$)")
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
+
+
+def _set_aside(where: Located, lo: int, first: int) -> bool:
+    """Whether the claim follows "rather than" or "instead of" inside its clause, with no comma closing that aside.
+
+    "I raise rather than let the last write win at random, by dict order" rejects the random pick;
+    the negation window alone misses an aside that runs longer than a few words.
+    """
+    tokens = where.sentence.tokens
+    # Not at the clause's start: "Instead of a fixed delay I double it" sets aside the fixed delay only.
+    for i in range(lo + 1, first - 1):
+        if (tokens[i].norm, tokens[i + 1].norm) in SET_ASIDE:
+            # A comma or a new subject closes the aside: "rather than one area, I own ..." / "rather than one area I own ...".
+            return ("," not in where.text[tokens[i + 1].end : tokens[first].start]
+                    and not any(t.norm in _SUBJECTS for t in tokens[i + 2 : first]))
+    return False
+
+
+_RELATIVES = frozenset({"which", "who", "whom", "whose"})
+
+
+def _asides(where: Located, first: int, last: int, found: list[tuple[int, int, int]]) -> int:
+    """How many tokens between first and last sit in a relative clause set off by commas.
+
+    "A connection reset, which is what the balancer sends when it drops us, means the request never
+    arrived": the aside does not stretch the claim, so long as no part of the claim is inside it.
+    """
+    tokens = where.sentence.tokens
+    skipped, i = 0, first + 1
+    while i < last:
+        if tokens[i].norm in _RELATIVES and "," in where.text[tokens[i - 1].end : tokens[i].start]:
+            end = next((j for j in range(i + 1, last + 1) if "," in where.text[tokens[j - 1].end : tokens[j].start]), None)
+            if end is None:
+                break
+            if not any(i <= s[0] < end or i <= s[1] < end for s in found):
+                skipped += end - i
+            i = end
+        else:
+            i += 1
+    return skipped
+
+
+def _not_taken(where: Located, at: int) -> bool:
+    """Whether the words at ``at`` follow "instead of" or "rather than".
+
+    "Use processes instead of threads" says nothing about what threads do.
+    """
+    tokens = where.sentence.tokens
+    return at >= 2 and (tokens[at - 2].norm, tokens[at - 1].norm) in SET_ASIDE
+
+
+def _emptied(where: Located, last: int) -> bool:
+    """Whether the claim's verb is emptied by the word after it: "the try raised nothing" says nothing was raised."""
+    tokens = where.sentence.tokens
+    return (last + 1 < len(tokens) and tokens[last + 1].norm == "nothing"
+            and not where.text[tokens[last].end : tokens[last + 1].start].strip())  # "a loop, nothing more" is no denial
 
 
 def held_up(where: Located, first: int, last: int) -> bool:
@@ -79,7 +138,10 @@ def _quoted(where: Located, first: int, last: int) -> bool:
         opened = before.count(open_) % 2 == 1 if open_ == close else before.count(open_) > before.count(close)
         if opened and close in after:
             return True
-    return False
+    # Single quotes double as apostrophes ("it's", "users' data"): only a quote after a space that opens
+    # a word, and one after a word that ends it, count.
+    opened = len(_SINGLE_OPEN.findall(before)) > len(_SINGLE_CLOSE.findall(before))
+    return opened and _SINGLE_CLOSE.search(after) is not None
 
 
 @dataclass(frozen=True)
@@ -125,18 +187,38 @@ def _compile(text: str) -> Claim:
 
 def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
     """Where one wording occurs inside [lo, hi): its words in order, at most one other word between each."""
-    for start in where.positions.get(wording.stems[0], ()):
+    for start in _places(where, wording.stems[0]):
         if not lo <= start < hi:
             continue
         at = start
         for s in wording.stems[1:]:
-            at = next((p for p in where.positions.get(s, ()) if at < p <= at + 2 and p < hi), -1)
+            at = next((p for p in _places(where, s) if at < p <= at + 2 and p < hi
+                       and not _labelled(where, at, p) and not _second_half(where, at, p)), -1)
             if at < 0:
                 break
         else:
             if not wording.code or _written(where, start, at, wording.code) == wording.code:
                 return start, at
     return None
+
+
+def _places(where: Located, stem: str) -> tuple[int, ...]:
+    """Where a claim's word occurs: as repaired for the rubric, or as the candidate wrote it."""
+    written = where.written.get(stem)
+    repaired = where.positions.get(stem, ())
+    return tuple(sorted(set(repaired) | set(written))) if written else repaired
+
+
+def _labelled(where: Located, before: int, at: int) -> bool:
+    """Whether a colon stands between two tokens: "... like `dict.copy()`: the nested dict" says no "copy the nested"."""
+    tokens = where.sentence.tokens
+    return ":" in where.text[tokens[before].end : tokens[at].start]
+
+
+def _second_half(where: Located, at: int, p: int) -> bool:
+    """Whether token p ends a hyphenated compound the wording skipped into: "wasn't charged" is not "can't double-charge"."""
+    tokens = where.sentence.tokens
+    return p == at + 2 and where.text[tokens[p - 1].end : tokens[p].start] == "-"
 
 
 def _written(where: Located, start: int, at: int, code: str) -> str:
@@ -209,9 +291,11 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         if not found or len(found) < len(spans):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
-        if last - first + 1 > MAX_SPREAD or compounded(where, last) or _contrasted(where, first):
+        if (last - first + 1 - _asides(where, first, last, found) > MAX_SPREAD or compounded(where, last)
+                or _contrasted(where, first) or _set_aside(where, lo, first)
+                or any(_not_taken(where, s[0]) for s in found)):
             continue
-        if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))):
+        if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))) or _emptied(where, last):
             continue
         # A part of the claim in quotation marks is mentioned, not used: "`is` asks "same thing?"".
         if held_up(where, first, last) or any(_quoted(where, s[0], s[1]) for s in found):

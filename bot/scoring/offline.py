@@ -191,7 +191,8 @@ def _read(question: Question, compiled: CompiledRubric, text: str) -> _Reading:
         if (not is_listy(sentence, text, located.vocabulary_share) and (invited or not is_question(text, sentence))
                 and not is_vague(sentence, text)):
             usable.append(located)
-    claimed = {stem for where in claims for stem in where.stems}
+    # Claims name words as written, as well as repaired ("architect" stays "architect" for a claim).
+    claimed = {stem for where in claims for stem in where.stems} | {t.stem for where in claims for t in where.sentence.tokens}
     code = [(b.start, b.start + len(b.code)) for b in blocks(text)] if "```" in text else []
     asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) | _claimed(flag.flag.claims, claims, claimed, code)
                  for flag in compiled.red_flags}

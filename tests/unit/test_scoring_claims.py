@@ -276,3 +276,68 @@ def test_one_central_error_ranks_under_the_honest_answer_and_over_an_answer_abou
     scores = [grade(text).score for text in (honest, one_error, elsewhere)]
     assert grade(one_error).red_flags and not grade(honest).red_flags
     assert scores[0] > scores[1] > scores[2]
+
+
+def _flagged(question_id: str, flag_id: str, claim: str, text: str) -> bool:
+    return bool(grade(text, question_id, with_claims(question_id, flag_id, [claim])).red_flags)
+
+
+def test_a_claim_does_not_run_across_a_colon() -> None:
+    claim = "copy.copy + copies the nested"
+    assert _flagged("core.copying", "dict-constructor-fixes", claim, "copy.copy copies the nested settings as well.")
+    assert not _flagged("core.copying", "dict-constructor-fixes", claim,
+                        "copy.copy is shallow, just like dict.copy(): the nested settings stay shared.")
+
+
+def test_a_verb_emptied_by_nothing_is_not_claimed() -> None:
+    claim = "else + runs if + try raised"
+    assert _flagged("core.exceptions", "else-on-error", claim, "The else part runs if the try raised.")
+    assert not _flagged("core.exceptions", "else-on-error", claim, "The else part runs if the try raised nothing.")
+
+
+def test_a_wording_does_not_skip_into_the_second_half_of_a_compound() -> None:
+    claim = "reset + wasn't charged"
+    assert _flagged("coding.retry-decorator", "reset-means-not-processed", claim,
+                    "After the reset the customer wasn't really charged.")
+    assert not _flagged("coding.retry-decorator", "reset-means-not-processed", claim,
+                        "With a stable key, a retry after a reset can't double-charge anyone.")
+
+
+def test_a_claim_set_aside_by_rather_than_is_not_made_however_long_the_aside() -> None:
+    claim = "order + dict + random"
+    assert _flagged("coding.flatten-dict", "dicts-unordered", claim, "The later key wins at random, by dict order.")
+    assert not _flagged("coding.flatten-dict", "dicts-unordered", claim,
+                        "I fail loudly rather than let the later of two keys win at random, by dict order.")
+
+
+def test_a_claim_inside_single_quotes_is_mentioned_not_made() -> None:
+    claim = "is + same thing"
+    assert _flagged("core.is-vs-eq", "same-operator", claim, "For small numbers `is` is the same thing as `==`.")
+    assert not _flagged("core.is-vs-eq", "same-operator", claim,
+                        "`is` asks 'are these one and the same thing in memory?', and that's all it asks.")
+
+
+def test_words_right_after_instead_of_are_the_road_not_taken() -> None:
+    claim = "threads + use + all the cores"
+    assert _flagged("core.gil", "threads-multicore", claim, "Our threads use all the cores for resizing.")
+    assert not _flagged("core.gil", "threads-multicore", claim,
+                        "To use all the cores, start worker processes instead of threads.")
+
+
+def test_a_claim_reads_the_word_as_written_not_as_typo_repair_rewrote_it() -> None:
+    # "architect" sits close to "architecture", a word of this rubric; the claim naming the architect must still see it.
+    rubric = BANK.rubric("screen.project")
+    named = {f.text for f in rubric.red_flags if f.id == "no-own-part"}
+    assert named & set(grade("Every call in the design was made by our architect.", "screen.project").red_flags)
+    assert not named & set(grade("Every call in the design was made by me.", "screen.project").red_flags)
+
+
+def test_a_relative_clause_set_off_by_commas_does_not_stretch_a_claim() -> None:
+    claim = "connection reset + means + never reached"
+    long_aside = ("A connection reset, which in our case is what the partner's load balancer sends whenever it "
+                  "drops us, means the request never reached them.")
+    assert _flagged("coding.retry-decorator", "reset-means-not-processed", claim, long_aside)
+    # Without the commas the same words are one long clause, too spread out to be one claim.
+    spread = ("A connection reset in our case is what the partner's load balancer sends whenever it drops us "
+              "and means the request never reached them.")
+    assert not _flagged("coding.retry-decorator", "reset-means-not-processed", claim, spread)
