@@ -229,7 +229,9 @@ def relates(sentence: Sentence, text: str) -> bool:
 # "set: hash table of unique items, O(1) lookups, no order": a short label, a colon, then what is
 # true of the label, item by item.  A list of terms has single-word items ("tools: Celery, Redis").
 _LABEL = re.compile(r"\s*([^\W\d_][\w/.`()-]*(?:\s+[\w/.`()-]+){0,2}):\s+")
-_ITEM_BREAK = re.compile(r"[,;(]")
+# An opening bracket starts a new item only after a space: "(cheap, O(1))" is an aside, while the
+# bracket of "O(1)" or "len(x)" belongs to its word.
+_ITEM_BREAK = re.compile(r"[,;]|(?<!\S)\(")
 LABEL_ITEMS, LABEL_ITEM_WORDS = 2, 2.0
 
 
