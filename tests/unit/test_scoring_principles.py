@@ -103,3 +103,14 @@ def test_notation_with_brackets_inside_a_labelled_note_stays_one_item() -> None:
     listed = "tools: O(1), len(d), dict."
     assert describes_label(sentences(note)[0], note)
     assert not describes_label(sentences(listed)[0], listed)
+
+
+def test_an_arrow_from_a_cause_to_its_fixes_is_a_note_not_a_list() -> None:
+    # "problem -> fix, fix, fix" relates the two sides the way "is fixed by" would; a lone term
+    # pointing at a run of terms is still a list.
+    from bot.scoring.text import is_listy, sentences
+
+    mapped = "- Slow reads in handlers (disk, dns, tls) -> cache, batching, pooling;"
+    pointed = "Tools -> Redis, Celery, Kafka, Nginx, Docker, Postgres."
+    assert not is_listy(sentences(mapped)[0], mapped)
+    assert is_listy(sentences(pointed)[0], pointed)
