@@ -306,9 +306,10 @@ def _dense(found: dict[str, _Hit], where: Located) -> bool:
     stuffing, though: notes that relate their terms ("load once in lifespan -> predict in a
     thread pool", "retry: timeouts (idempotent) only") state claims, however many.  A long
     chain of such notes is judged step by step: each stage between arrows, semicolons or
-    brackets is a note of its own, and only a crowded stage is a list.  Terms are counted, not
-    indicators: words that evidence two indicators at once ("hashable items" for both a set's
-    cost and what a key must be) are one term of the sentence, and count once.
+    brackets is a note of its own, and only a crowded stage is a list.  In a short stage terms are
+    counted, not indicators: words that evidence two indicators at once ("hashable items" for
+    both a set's cost and what a key must be) are one term, and count once.  A long string of
+    indicators is counted in full: eight at once is a pasted run, however they overlap.
     """
     if relates(where.sentence, where.text):
         return False
@@ -322,7 +323,7 @@ def _dense(found: dict[str, _Hit], where: Located) -> bool:
         size = sum(1 for t in where.sentence.tokens if bounds[stage] <= t.start < bounds[stage + 1])
         if terms >= DENSE_HITS and size < terms * DENSE_TOKENS_PER_HIT:
             return True
-        if terms >= CROWDED_HITS or (terms >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6):
+        if len(hits) >= CROWDED_HITS or (len(hits) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6):
             return True
     return False
 

@@ -305,3 +305,13 @@ def test_words_that_evidence_two_indicators_count_once_towards_a_term_list() -> 
     separate = {"a/x": hit("tree map"), "a/y": hit("sorted"), "b/z": hit("keys"), "c/w": hit("log-time")}
     assert not _dense(overlapping, where)
     assert _dense(separate, where)
+
+
+def test_a_long_run_of_overlapping_rubric_phrases_is_still_a_pasted_list() -> None:
+    # Counting overlapping matches once is for short notes; eight indicators in one labelled run
+    # is a pasted list however its matches overlap.
+    qid = "core.gil"
+    pasted = ("Key points: one thread at a time, global interpreter lock, released on I/O, CPU-bound work "
+              "serialised, threads fine for I/O, process pool for CPU, numpy releases the GIL, pickling "
+              "overhead, free-threaded build.")
+    assert SCORER.grade(BANK.get(qid), BANK.rubric(qid), pasted).score == 0
