@@ -104,6 +104,24 @@ def _reraise(node: ast.AST) -> bool:
     return isinstance(node, ast.Raise) and (node.exc is None or node.cause is not None)
 
 
+_COUNTS = ("attempt", "tries", "retries", "times")
+
+
+def _last_attempt(node: ast.AST) -> bool:
+    """The loop knows its last try and gives up there instead of waiting again: ``if i == attempts - 1:
+    raise`` (or ``n + 1 == tries``, ``attempt >= max_attempts``) with a ``raise`` or ``break`` inside."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    if not all(isinstance(op, ast.Eq | ast.GtE) for op in node.test.ops):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    by_one = any(isinstance(s, ast.BinOp) and isinstance(s.op, ast.Sub | ast.Add)
+                 and isinstance(s.right, ast.Constant) and s.right.value == 1 for s in sides)
+    counted = any(c in ast.unparse(s).casefold() for s in sides for c in _COUNTS)
+    gives_up = any(isinstance(n, ast.Raise | ast.Break) for s in node.body for n in ast.walk(s))
+    return (by_one or counted) and gives_up
+
+
 def _raise_saved(node: ast.AST) -> bool:
     """``raise last_error`` after the loop: re-raising a caught exception kept in a variable."""
     return isinstance(node, ast.Raise) and isinstance(node.exc, ast.Name)
@@ -266,6 +284,7 @@ FACTS: dict[str, Callable[[ast.AST], bool]] = {
     "sleep": _call_named("sleep"),
     "reraise": _reraise,
     "raise-saved": _raise_saved,
+    "last-attempt": _last_attempt,
     "specific-except": _specific_except,
     "skip-bad": _skip_bad,
     "wraps": _call_named("wraps"),

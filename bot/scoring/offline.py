@@ -307,7 +307,10 @@ def _dense(found: dict[str, _Hit], where: Located) -> bool:
     stuffing, though: notes that relate their terms ("load once in lifespan -> predict in a
     thread pool", "retry: timeouts (idempotent) only") state claims, however many.  A long
     chain of such notes is judged step by step: each stage between arrows, semicolons or
-    brackets is a note of its own, and only a crowded stage is a list.
+    brackets is a note of its own, and only a crowded stage is a list.  In a short stage terms are
+    counted, not indicators: words that evidence two indicators at once ("hashable items" for
+    both a set's cost and what a key must be) are one term, and count once.  A long string of
+    indicators is counted in full: eight at once is a pasted run, however they overlap.
     """
     if relates(where.sentence, where.text):
         return False
@@ -317,12 +320,23 @@ def _dense(found: dict[str, _Hit], where: Located) -> bool:
         stages[bisect_right(cuts, hit.focus[0])].append(hit)
     bounds = [where.sentence.start, *cuts, where.sentence.end]
     for stage, hits in stages.items():
+        terms = _terms(hits)
         size = sum(1 for t in where.sentence.tokens if bounds[stage] <= t.start < bounds[stage + 1])
-        if len(hits) >= DENSE_HITS and size < len(hits) * DENSE_TOKENS_PER_HIT:
+        if terms >= DENSE_HITS and size < terms * DENSE_TOKENS_PER_HIT:
             return True
         if len(hits) >= CROWDED_HITS or (len(hits) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6):
             return True
     return False
+
+
+def _terms(hits: list[_Hit]) -> int:
+    """How many separate stretches of text the hits' matched words cover: overlapping matches are one term."""
+    count, reach = 0, -1
+    for start, end in sorted(h.focus for h in hits):
+        if start >= reach:
+            count += 1
+        reach = max(reach, end)
+    return count
 
 
 def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, _Hit]], dense: set[int],

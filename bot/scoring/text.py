@@ -229,7 +229,9 @@ def relates(sentence: Sentence, text: str) -> bool:
 # "set: hash table of unique items, O(1) lookups, no order": a short label, a colon, then what is
 # true of the label, item by item.  A list of terms has single-word items ("tools: Celery, Redis").
 _LABEL = re.compile(r"\s*([^\W\d_][\w/.`()-]*(?:\s+[\w/.`()-]+){0,2}):\s+")
-_ITEM_BREAK = re.compile(r"[,;(]")
+# An opening bracket starts a new item only after a space: "(cheap, O(1))" is an aside, while the
+# bracket of "O(1)" or "len(x)" belongs to its word.
+_ITEM_BREAK = re.compile(r"[,;]|(?<!\S)\(")
 LABEL_ITEMS, LABEL_ITEM_WORDS = 2, 2.0
 
 
@@ -248,6 +250,25 @@ def describes_label(sentence: Sentence, text: str) -> bool:
     return len(items) >= LABEL_ITEMS and sum(words) / len(items) >= LABEL_ITEM_WORDS
 
 
+_ARROW = re.compile(r"(?<=\s)(?:->|=>|\u2192)(?=\s)")
+MAP_SIDE_WORDS = 2
+
+
+def maps(sentence: Sentence, text: str) -> bool:
+    """A note that maps a cause to its consequences or fixes: "blocking calls in coroutines -> async clients, to_thread".
+
+    The arrow is the verb: what stands on its left leads to, or is fixed by, what stands on its
+    right, however many items the right side lists.  Both sides must say something (two words or
+    more), so a lone term pointing at a list is not enough.
+    """
+    for arrow in _ARROW.finditer(text, sentence.start, sentence.end):
+        left = _WORD.findall(text, sentence.start, arrow.start())
+        right = _WORD.findall(text, arrow.end(), sentence.end)
+        if len(left) >= MAP_SIDE_WORDS and len(right) >= MAP_SIDE_WORDS:
+            return True
+    return False
+
+
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
     """A run of terms rather than an explanation: separated terms, repeats, or no function words.
 
@@ -261,7 +282,7 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True
     if len({t.stem for t in words}) / len(words) < 0.6:
         return True
-    if relates(sentence, text) or describes_label(sentence, text):
+    if relates(sentence, text) or describes_label(sentence, text) or maps(sentence, text):
         return False
     function_words = sum(1 for t in words if _function_word(t, text))
     # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".

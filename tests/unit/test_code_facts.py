@@ -114,3 +114,14 @@ def test_an_iterative_walk_with_its_own_stack_a_joined_key_and_a_refused_clash_a
                    "        out[above + name] = child\n    return out\n")
     assert {"explicit-stack", "joined-key", "clash-check"} <= code_facts(fenced(code)).keys()
     assert not {"explicit-stack", "joined-key", "clash-check"} & code_facts(fenced(overwriting)).keys()
+
+
+def test_a_loop_that_gives_up_on_its_last_try_shows_it_whatever_the_names() -> None:
+    # Stopping at the last try (instead of sleeping once more) is read from the comparison that
+    # guards the raise, counted from zero or from one; a clash check that raises is not it.
+    zero_based = "for k in range(tries):\n    if k == tries - 1:\n        raise\n"
+    one_based = "while True:\n    n += 1\n    if n >= max_attempts:\n        break\n"
+    clash = "for key in keys:\n    if key in seen:\n        raise KeyError(key)\n"
+    assert "last-attempt" in code_facts(fenced(zero_based))
+    assert "last-attempt" in code_facts(fenced(one_based))
+    assert "last-attempt" not in code_facts(fenced(clash))

@@ -94,3 +94,17 @@ def test_content_is_free_of_leftover_placeholders() -> None:
     for path in QUESTION_FILES + RUBRIC_FILES:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\b(TODO|TBD|FIXME|lorem ipsum)\b", text, re.IGNORECASE), path.name
+
+
+def _indicators_without_phrases(data: dict) -> list[str]:
+    """Indicator ids (criterion/indicator) that no phrase can ever match."""
+    return [f"{c['id']}/{i['id']}" for c in data.get("criteria", []) for i in c.get("indicators", [])
+            if not any(phrase_stems(p) for p in i.get("phrases", []))]
+
+
+@pytest.mark.parametrize("path", RUBRIC_FILES, ids=lambda p: p.stem)
+def test_every_indicator_keeps_at_least_one_matchable_phrase(path) -> None:
+    # Read as plain TOML, not through the model, so a phrase list emptied or reduced to
+    # punctuation while pruning wordings is reported by name.
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert not _indicators_without_phrases(data), path.name

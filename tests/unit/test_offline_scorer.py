@@ -285,3 +285,33 @@ def test_a_comparison_of_figures_is_a_claim_not_a_term_list() -> None:
     listed = "caching, sharding, replicas, queues vs streams, indexes, pools, batching"
     assert not is_listy(sentences(compared)[0], compared)
     assert is_listy(sentences(listed)[0], listed)
+
+
+def test_words_that_evidence_two_indicators_count_once_towards_a_term_list() -> None:
+    # A short note where one phrase ("sorted keys") evidences two indicators is three terms, not
+    # four: it must stay an explanation, while four separate terms in as few words is a list.
+    from bot.scoring.matcher import compile_rubric, locate
+    from bot.scoring.offline import _dense, _Hit
+
+    rubric = compile_rubric(BANK.rubric("core.collections"))
+    text = "tree map: sorted keys, log-time search;"
+    where = locate(sentences(text)[0], rubric, {}, text)
+
+    def hit(word: str) -> _Hit:
+        start = text.index(word)
+        return _Hit(0, len(text), (start, start + len(word)))
+
+    overlapping = {"a/x": hit("tree map"), "a/y": hit("sorted keys"), "b/z": hit("sorted"), "c/w": hit("log-time")}
+    separate = {"a/x": hit("tree map"), "a/y": hit("sorted"), "b/z": hit("keys"), "c/w": hit("log-time")}
+    assert not _dense(overlapping, where)
+    assert _dense(separate, where)
+
+
+def test_a_long_run_of_overlapping_rubric_phrases_is_still_a_pasted_list() -> None:
+    # Counting overlapping matches once is for short notes; eight indicators in one labelled run
+    # is a pasted list however its matches overlap.
+    qid = "core.gil"
+    pasted = ("Key points: one thread at a time, global interpreter lock, released on I/O, CPU-bound work "
+              "serialised, threads fine for I/O, process pool for CPU, numpy releases the GIL, pickling "
+              "overhead, free-threaded build.")
+    assert SCORER.grade(BANK.get(qid), BANK.rubric(qid), pasted).score == 0

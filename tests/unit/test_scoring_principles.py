@@ -92,3 +92,25 @@ def test_a_labelled_note_describes_its_label_while_a_labelled_term_list_stays_a_
     listed = _grade(qid, "Key terms: generator, lazy, iterator, memory, list, eager, comprehension, loop.")
     assert _level(notes, "lazy-vs-eager") >= 2
     assert listed.score == 0
+
+
+def test_notation_with_brackets_inside_a_labelled_note_stays_one_item() -> None:
+    # "O(1) lookup" is one item of the note, not the lone letter "O" and a bracketed rest: a note
+    # whose items carry big-O or call notation still describes its label.
+    from bot.scoring.text import describes_label, sentences
+
+    note = "dict: O(1) lookup, len(d) entries, insertion order kept."
+    listed = "tools: O(1), len(d), dict."
+    assert describes_label(sentences(note)[0], note)
+    assert not describes_label(sentences(listed)[0], listed)
+
+
+def test_an_arrow_from_a_cause_to_its_fixes_is_a_note_not_a_list() -> None:
+    # "problem -> fix, fix, fix" relates the two sides the way "is fixed by" would; a lone term
+    # pointing at a run of terms is still a list.
+    from bot.scoring.text import is_listy, sentences
+
+    mapped = "- Slow reads in handlers (disk, dns, tls) -> cache, batching, pooling;"
+    pointed = "Tools -> Redis, Celery, Kafka, Nginx, Docker, Postgres."
+    assert not is_listy(sentences(mapped)[0], mapped)
+    assert is_listy(sentences(pointed)[0], pointed)
