@@ -4,7 +4,7 @@
     python -m benchmarks.scoring --set benchmarks/scoring/dev [--verbose]   # the older, tuned dev set
 
 The blind set (``blind/dev``, ``blind/dev2``, ``blind/dev3`` and the held-out parts ``blind/heldout``,
-``blind/heldout2`` and any ``blind/heldout4``, see :mod:`benchmarks.scoring.blind`) is the honest
+``blind/heldout2`` and ``blind/heldout4``, see :mod:`benchmarks.scoring.blind`) is the honest
 figure: answers written from the prompts alone.  The older set below was written while the rubrics
 were tuned, so its figures only guard against regressions.
 
