@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.bank import QuestionBank
-from bot.content.paths import content_root
-from bot.scoring.offline import OfflineScorer
-
-BANK = QuestionBank.load(content_root())
-SCORER = OfflineScorer()
+from tests.unit.flag_cases import case_ids, flags
 
 CASES = [
     ("core.abc-vs-duck-typing", "protocol-runtime",
@@ -403,16 +398,11 @@ CASES = [
 ]
 
 
-def _flags(qid: str, text: str) -> set[str]:
-    rubric = BANK.rubric(qid)
-    texts = set(SCORER.grade(BANK.get(qid), rubric, text).red_flags)
-    return {flag.id for flag in rubric.red_flags if flag.text in texts}
 
-
-IDS = [f"{c[0]}:{c[1]}:{i}" for i, c in enumerate(CASES)]
+IDS = case_ids(CASES)
 
 
 @pytest.mark.parametrize(("qid", "flag", "stated", "correct"), CASES, ids=IDS)
 def test_common_error_is_caught_and_the_correct_idea_spared(qid: str, flag: str, stated: str, correct: str) -> None:
-    assert flag in _flags(qid, stated)
-    assert flag not in _flags(qid, correct)
+    assert flag in flags(qid, stated)
+    assert flag not in flags(qid, correct)

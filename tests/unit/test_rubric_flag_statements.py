@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.bank import QuestionBank
-from bot.content.paths import content_root
-from bot.scoring.offline import OfflineScorer
-
-BANK = QuestionBank.load(content_root())
-SCORER = OfflineScorer()
+from tests.unit.flag_cases import BANK, SCORER
 
 FLAGS = [
     ("coding.flatten-dict", "mutate-while-iterating"),

@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.bank import QuestionBank
-from bot.content.paths import content_root
-from bot.scoring.offline import OfflineScorer
-
-BANK = QuestionBank.load(content_root())
-SCORER = OfflineScorer()
+from tests.unit.flag_cases import flags
 
 CASES = [
     ("core.exceptions", "else-on-error",
@@ -140,14 +135,9 @@ CASES = [
 ]
 
 
-def _flags(qid: str, text: str) -> set[str]:
-    rubric = BANK.rubric(qid)
-    texts = set(SCORER.grade(BANK.get(qid), rubric, text).red_flags)
-    return {flag.id for flag in rubric.red_flags if flag.text in texts}
-
 
 @pytest.mark.parametrize(("qid", "flag", "stated", "correct"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_rubric_flag_catches_the_misconception_and_spares_the_correct_idea(qid: str, flag: str, stated: str,
                                                                              correct: str) -> None:
-    assert flag in _flags(qid, stated)
-    assert flag not in _flags(qid, correct)
+    assert flag in flags(qid, stated)
+    assert flag not in flags(qid, correct)
