@@ -72,6 +72,10 @@ _BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+
 # The speaker correcting the telling rather than pointing back from an outcome: "actually, let me back up".
 _CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:back\s+up|explain|give)|\brewind\b"
                          r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
+# Markers that announce the speaker's steps ("what I did was", "here is how"): they point back from an outcome only
+# when one has been told; straight after the scene they just start the actions.
+_STEPS_NEXT = re.compile(r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:after\s+)?was\b|\bhere(?:'s|\s+is)\s+how\b",
+                         re.IGNORECASE)
 # A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
 _HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
 # A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
@@ -120,6 +124,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     if (back is not None and _CORRECTION.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1] for j in range(back))):
         back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing
+    if (back is not None and _STEPS_NEXT.search(texts[back])
+            and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
+        back = None  # "I think what I did was ..." after the scene alone starts the steps; no outcome is told yet
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
