@@ -24,6 +24,7 @@ from bot.scoring.star_cues import ACTION_PAST, Cues, actors, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
+    draws_lesson,
     flashback,
     imagined,
     opens_on_a_step,
@@ -60,15 +61,23 @@ DECISIVE = 2.5  # evidence strong enough to count a part as present even when an
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
 # A second "that" clause after a lesson goes on drawing it: "what I learned is X, and that Y".
-_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+(?:that|to)\b"
-                                 # ... and so does the rule the speaker keeps since: "and I just don't deploy on Fridays anymore".
-                                 r"|^\W*(?:(?:and|so|but|now|honestly|just)\W+)*(?:i|we)\s+(?:\w+\s+){0,2}?"
-                                 r"(?:do\s+not|don'?t|never|always|no\s+longer)\b", re.IGNORECASE)
+_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+(?:that|to)\b", re.IGNORECASE)
+# ... and so does the rule the speaker keeps since, in the same sentence or the next one: "and I just don't deploy
+# on Fridays anymore", "I never merge on my own now".
+_RULE_KEPT = re.compile(r"^\W*(?:(?:and|so|but|now|honestly|just)\W+)*(?:i|we)\s+(?:\w+\s+){0,2}?"
+                        r"(?:do\s+not|don'?t|never|always|no\s+longer)\b", re.IGNORECASE)
 # The speaker still busy: "so I was going through them", "and we had a couple more sessions".
 _BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\b[^,.;]{0,20}?"
                          r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
                          r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+(?:had|have)\s+(?:a|an|some|another|more)\b",
                          re.IGNORECASE)
+# The speaker saying, thinking or finding something, or not doing something ("and I said it myself a few times",
+# "what I did not do", "and realised we had no way back"): the telling goes on; nothing is reported as come of it.
+_SPEAKER_TELLS = re.compile(r"^\W*(?:(?:and|so|but|then|also|what)\W+)*(?:(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|even\s+)?)?"
+                            r"(?:said|told|thought|felt|realised|realized|noticed|knew|wondered|admitted|did\s+not|didn'?t"
+                            r"|do\s+not|don'?t|never)\b", re.IGNORECASE)
+# A change told in the past perfect had happened before the story: "its accuracy had slowly dropped from 90% to 70%".
+_HAD_CHANGED = re.compile(r"\b(?:had|'d)\s+(?:\w+ly\s+|already\s+|just\s+)?(?:gone|fallen|risen|grown|\w+ed)\b", re.IGNORECASE)
 # The speaker correcting the telling rather than pointing back from an outcome: "actually, let me back up".
 _CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:back\s+up|explain|give)|\brewind\b"
                          r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
@@ -142,7 +151,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     concluded = {unit.sentence for unit, c in zip(all_units, read_all, strict=True) if c.concluding}
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
-        unknown = unknown_outcome(unit.text) or recap(unit.text)
+        # A lesson drawn or a regret reports nothing that happened: its numbers belong to the rule it states.
+        unknown = unknown_outcome(unit.text) or recap(unit.text) or draws_lesson(unit.text)
         found = scans[i][0] if not cues.general and not unknown else []
         change = changes[i] and not cues.general and not unknown
         # A before -> after change is decisive for an outcome even inside a clause where the speaker acts.
@@ -153,8 +163,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # days to the same day") is part of that outcome, told first.
         symptom = (outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor
                    and unit.sentence not in concluded else 0.0)
+        # (A change in the past perfect, "precision had dropped from 0.7 to 0.5", is what had happened before: the backdrop.)
         if (opening and symptom and (change or found) and not worsening(unit.text) and not wish(unit.text)
-                and cues.task < TASK_DECISIVE):
+                and not _HAD_CHANGED.search(unit.text) and cues.task < TASK_DECISIVE):
             symptom, outcome = 0.0, max(outcome, DECISIVE)
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
@@ -169,7 +180,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
             outcome += 1.5
         # ... but a clause with the speaker as its subject ("so I was going through them one by one", "we had a
         # couple more sessions") goes on telling what the speaker did unless it carries a measure.
-        if reports and i > last_action and (found or not (imagined(unit.text) or _BY_SPEAKER.match(unit.text))):
+        if reports and i > last_action and (found or not (imagined(unit.text) or _BY_SPEAKER.match(unit.text)
+                                                          or _SPEAKER_TELLS.match(unit.text))):
             outcome += 1.5
         # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first,
         # and so is a change the speaker made, or an opening sentence with a measure in it ("I got the scheduler
@@ -215,8 +227,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         if ((cues.result or (found and not cues.actor)) and previous and previous.label == "result"
                 and previous.unit.sentence == unit.sentence):
             label = "result"  # ", and we sold out in an hour" (or ": 99.95% last quarter") carries on its sentence's outcome
-        if (previous and previous.label == "lesson" and previous.unit.sentence == unit.sentence and not cues.actor
-                and _MORE_OF_THE_LESSON.match(unit.text)):
+        if (previous and previous.label == "lesson" and not cues.actor
+                and ((previous.unit.sentence == unit.sentence and _MORE_OF_THE_LESSON.match(unit.text))
+                     or _RULE_KEPT.match(unit.text))):
             # "What I learned is that X, and that Y": the second clause goes on drawing the lesson; it reports nothing.
             label, scores["result"] = "lesson", 0.0
         out.append(_Weighed(unit, cues, scores, label, tuple(found)))

@@ -177,6 +177,24 @@ _POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their|my|his|her)\s+(?
 _SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:\w+ly,?\s+)?(?:i|we)\b", re.IGNORECASE)
 
 
+# The speaker drawing a lesson or a regret: what it says is a rule for next time or what did not happen, so its
+# comparisons and numbers ("a lead who decides everything makes the team slower") measure no outcome.
+# ("She learned the rota in a week" is someone else's progress: an outcome of mentoring, not a lesson.)
+LESSON_DRAWN = re.compile(
+    r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt|took\s+(?:away\s+)?from|took\s+away)\b"
+    r"|\bthe\s+(?:\w+\s+)?(?:lesson|takeaway)s?\b|\bthe\s+(?:main\s+|big\s+|real\s+)?thing\s+(?:i|we)\s+(?:learned|learnt|took)\b"
+    r"|\b(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt)\s+(?:that|to|a\s+lot|the\s+hard\s+way|how|never|always)\b"
+    r"|\b(?:taught|showed)\s+(?:me|us)\s+(?:that|to|how)\b|\bin\s+hindsight\b"
+    r"|\b(?:i|we)\s+(?:really\s+|probably\s+|definitely\s+)?(?:should|shouldn'?t|should\s+not)\s+have\b",
+    re.IGNORECASE,
+)
+
+
+def draws_lesson(text: str) -> bool:
+    """The speaker draws a lesson or states a regret ("what I learned is ...", "I should have ...")."""
+    return bool(LESSON_DRAWN.search(text))
+
+
 def recap(text: str) -> bool:
     """The clause sums up the telling ("that's what I did"); it reports no outcome."""
     return bool(RECAP.search(text))

@@ -17,3 +17,44 @@ def test_what_i_did_was_after_the_scene_alone_starts_the_steps_it_points_back_fr
     a = analyse(story)
     assert not a.components.result.present
     assert a.components.situation.present and a.components.action.present
+
+
+def test_a_lesson_drawn_or_a_regret_reports_no_outcome_whatever_it_compares_or_counts() -> None:
+    story = ("I was made captain of our five-a-side team after the old captain moved away. "
+             "I had to keep the league season going. "
+             "I picked every line-up myself and I ran every training session alone. "
+             "What I learned is that a captain who decides every small thing makes the team slower, not stronger. "
+             "I should have handed two of the players whole jobs from week one.")
+    a = analyse(story)
+    assert not a.components.result.present
+    assert a.metrics == []
+    assert a.lesson is not None
+
+
+def test_the_speaker_saying_or_realising_something_after_the_last_step_is_no_outcome() -> None:
+    story = ("At the community garden the watering rota kept falling apart in August. "
+             "The committee asked me to fix it before the heatwave. "
+             "I drew up a shared calendar and I paired each new member with an old hand, "
+             "and I said it at every meeting on purpose. "
+             "What I took from it is that people copy what the organisers do more than what they say.")
+    assert not analyse(story).components.result.present
+
+
+def test_the_rule_kept_since_a_lesson_goes_on_drawing_it_in_the_next_sentence() -> None:
+    story = ("Our choir's ticket sales were handled in a shared spreadsheet that kept losing rows. "
+             "I had to find out what went wrong before the spring concert. "
+             "I went through the edit history and I set up a form that wrote to a locked sheet. "
+             "The lesson for me was that a sheet anyone can edit is a trap. "
+             "I don't hand out edit rights to anything now without a backup and a log.")
+    assert not analyse(story).components.result.present
+
+
+def test_a_change_told_in_the_past_perfect_is_the_backdrop_not_the_outcome_told_first() -> None:
+    story = ("Our bakery had an ordering app that had run for two years, "
+             "and its share of finished orders had slowly dropped from 80 percent to 55 percent. "
+             "I was the one asked to look at it, so I had to find out why. "
+             "I went through the checkout steps and I timed each page. "
+             "The lesson for me was that nobody had ever watched a real customer order.")
+    a = analyse(story)
+    assert not a.components.result.present
+    assert a.metrics == []
