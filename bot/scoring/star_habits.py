@@ -63,14 +63,19 @@ def present_rule(text: str) -> bool:
 # Marks of one occasion: a past point in time or a particular workplace ("one night", "at my previous job").
 ONE_TIME = rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{TIME_UNITS}s?\b|\b{MONTHS}\b|\bago\b"
               # A day of the week named as the occasion: "on a Thursday night".
-              r"|\bon\s+a\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+              r"|\b(?:on\s+a|it'?s\s+a|it\s+is\s+a|it\s+was\s+a)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
               r"|\b(?:in|back\s+in|during)\s+(?:19|20)\d\d\b|\b(?:at|in|with|for)\s+(?:my|a|an|our)\s+(?:previous|last|old|former"
               r"|first|current)\b|\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bonce\b(?!\s+(?:a|every|per)\b)"
               rf"|\b(?:my|our)\s+(?:first|second|third|\w+th)\s+{TIME_UNITS}\b|\b(?:at|in|with|for|joined)\s+(?:a|an)\s+"
               rf"(?:[\w-]+\s+){{0,2}}?{PLACES}\b"
               # Time moving on from one occasion: "by the third week", "a month later", "two sprints later".
               rf"|\bby\s+the\s+(?:first|second|third|fourth|fifth|sixth|\w+th|\d+(?:st|nd|rd|th))\s+{TIME_UNITS}\b"
-              rf"|\b(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|several|\d+)\s+(?:{TIME_UNITS}|sprint)s?\s+later\b")
+              rf"|\b(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|several|\d+)\s+(?:{TIME_UNITS}|sprint)s?\s+later\b"
+              # ... or arriving at an end point, which a routine never does: "by the end of the quarter she has shipped",
+              # "After a month, every release has notes" (a step after it, "after a month I step back", is a rhythm).
+              rf"|\bby\s+the\s+end\s+of\s+(?:the|that|this|her|his|my|our|their)\s+(?:first\s+)?(?:{TIME_UNITS}|term|semester|season)\b"
+              rf"|(?:^|[.!?]\s+)after\s+(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|\d+)\s+{TIME_UNITS}s?\s*,"
+              r"(?!\s*(?:then\s+)?(?:i|we)\b)")
 # The rhythm of a routine: how often, or on what condition, something is done.
 ROUTINE = rx(r"\b(?:every|each|whenever|always|usually|often|normally|typically|weekly|daily|monthly|twice|per\s+(?:day|week"
              r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b")

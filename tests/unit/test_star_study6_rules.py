@@ -7,6 +7,7 @@ an outcome, draws a lesson), and every sentence in it is invented for the test.
 from __future__ import annotations
 
 from bot.scoring.star import analyse
+from bot.scoring.star_habits import ONE_TIME
 
 
 def test_what_i_did_was_after_the_scene_alone_starts_the_steps_it_points_back_from_nothing() -> None:
@@ -58,3 +59,33 @@ def test_a_change_told_in_the_past_perfect_is_the_backdrop_not_the_outcome_told_
     a = analyse(story)
     assert not a.components.result.present
     assert a.metrics == []
+
+
+def test_a_present_tense_story_that_arrives_at_an_end_point_tells_one_event() -> None:
+    story = ("So we've got a new volunteer, Ines, she's moving from the café counter into the bike workshop. "
+             "I'm asked to get her fixing bikes on her own within her first term. "
+             "I start by giving her the simplest repairs and I check every bike she hands back. "
+             "Every Saturday we spend an hour on one part, brakes or gears. "
+             "By the end of the term she's fixed forty bikes on her own.")
+    a = analyse(story)
+    assert a.specific_event
+    assert a.components.result.present and a.metrics
+
+
+def test_after_a_while_the_state_things_reach_is_an_end_point_but_the_speakers_next_step_is_a_rhythm() -> None:
+    arrives = ("I decide I'm going to own the club newsletter, because nobody does. "
+               "I set up a form for every team captain and I write a short template. "
+               "Then I go to the captains and I ask them what is missing. "
+               "After a month, every issue has news from each team.")
+    assert analyse(arrives).specific_event
+    assert ONE_TIME.search("After a month, every issue has news from each team.")
+    assert not ONE_TIME.search("After a month, I hand them a harder shift.")
+
+
+def test_a_day_of_the_week_named_as_the_occasion_anchors_a_story_told_in_the_present() -> None:
+    story = ("So it's a Thursday and I'm the only warden at the swimming pool. "
+             "At ten the lifeguards tell me the door alarm is beeping. "
+             "I open the panel and I check each sensor, "
+             "I find a loose wire on the fire door and I tape it down. "
+             "The alarm goes quiet and every lane opens again.")
+    assert analyse(story).specific_event
