@@ -88,8 +88,10 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:(?:me|us)\s+(?:if|whether)\s+(?:i|we)|(?:if|whether)\s+i)\b"
          # ("I asked if we could try it on one service" is the speaker proposing, not being asked.)
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
-         r"|\b(?:i|we|(?:my|our)\s+(?:\w+\s+)?team)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were|been)\s+(?:asked|tasked|told|expected"
-         r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
+         r"|\b(?:i|we|(?:my|our)\s+(?:\w+\s+)?team)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|(?:\b(?:was|were|been|am|is|are)|'m|'re)\s+(?:asked|tasked|told|expected"
+         r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b"
+         # ... in any tense ("I'm asked to", told in the present), and with what it is: "I was tasked with moving it".
+         r"|\b(?:tasked|charged|entrusted)\s+with\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
          r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
     # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
     (rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"

@@ -92,6 +92,8 @@ FINITE = re.compile(
     rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+(?:now\s+|also\s+|still\s+|even\s+|\w+ly\s+)?\w+s"
     # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
     rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes"
+    # A verb of starting or stopping before an -ing is finite whatever its subject: "labels start printing again".
+    rf"|(?:start|stop|begin|keep)s?\s+\w+ing"
     # A present verb after an adverb of frequency, whatever the subject: "the suite basically never fails".
     rf"|(?:never|rarely|seldom|hardly\s+ever|no\s+longer|always|still|now)\s+\w{{3,}}s)\b",
     re.IGNORECASE,

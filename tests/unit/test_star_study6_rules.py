@@ -7,6 +7,7 @@ an outcome, draws a lesson), and every sentence in it is invented for the test.
 from __future__ import annotations
 
 from bot.scoring.star import analyse
+from bot.scoring.star_cues import read
 from bot.scoring.star_habits import ONE_TIME
 
 
@@ -89,3 +90,17 @@ def test_a_day_of_the_week_named_as_the_occasion_anchors_a_story_told_in_the_pre
              "I find a loose wire on the fire door and I tape it down. "
              "The alarm goes quiet and every lane opens again.")
     assert analyse(story).specific_event
+
+
+def test_a_goal_handed_over_is_a_task_in_the_present_and_when_told_with_what_it_is() -> None:
+    assert read("and I'm asked to get the new choir members singing in parts by the spring.").task >= 2.0
+    assert read("I was tasked with moving the club's records to the new booking system.").task >= 2.0
+
+
+def test_things_starting_to_work_after_the_last_step_report_the_outcome_in_a_present_tense_story() -> None:
+    story = ("So it's a Sunday, I'm the only steward at the allotments "
+             "and at nine the tap by the gate stops working. "
+             "Watering the seedlings is my job, they dry out by noon. "
+             "I open the meter box and I find the stopcock half closed, I open it fully. "
+             "Water starts running, and the plot holders wave from the far beds.")
+    assert analyse(story).components.result.present
