@@ -20,6 +20,11 @@ GENERAL = rx(r"\b(?:(?<!not\s)always|usually|whenever|typically|normally|general
              r"|(?:i|we)\s+would\s+(?!say|have|like|love|be\b)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
              r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
              r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
+             # Trying, in the present, is a practice kept rather than a step taken: "an approach I try to bring to every
+             # project"; so is a practice named as the speaker's: "a habit I have", "the approach we use".
+             r"|(?<!before\s)(?:i|we)\s+(?:always\s+|really\s+|still\s+)?try\s+(?:not\s+)?to\s+(?!think|remember|say)\w+"
+             r"|\b(?:an?|the|one)\s+(?:\w+\s+)?(?:approach|habit|practice|principle|rule|ritual)\s+(?:that\s+)?(?:i|we)\s+"
+             r"(?:\w+\s+)?(?:try|use|have|keep|follow|bring|take|apply)\b"
              # A standing rule of one's own is a habit, whatever it is about.
              r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
              r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"

@@ -104,3 +104,15 @@ def test_things_starting_to_work_after_the_last_step_report_the_outcome_in_a_pre
              "I open the meter box and I find the stopcock half closed, I open it fully. "
              "Water starts running, and the plot holders wave from the far beds.")
     assert analyse(story).components.result.present
+
+
+def test_a_habit_clause_is_no_measured_outcome_even_at_the_end_of_a_story() -> None:
+    story = ("Last spring our village library ran out of volunteers for the Saturday shift. "
+             "I was asked to fix the rota before the summer reading club. "
+             "I phoned every former volunteer, split the day into two short shifts and wrote a one-page guide. "
+             "By June all eight Saturdays were covered. "
+             "Keeping shifts short is an approach I try to bring to every project.")
+    a = analyse(story)
+    assert a.specific_event and a.components.result.present
+    assert not any("every project" in metric for metric in a.metrics)
+    assert read("and that is a habit I keep with every team I join.").general
