@@ -83,7 +83,10 @@ ONE_TIME = rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{TIME_UNITS}s?\b|\
               r"(?!\s*(?:then\s+)?(?:i|we)\b)")
 # The rhythm of a routine: how often, or on what condition, something is done.
 ROUTINE = rx(r"\b(?:every|each|whenever|always|usually|often|normally|typically|weekly|daily|monthly|twice|per\s+(?:day|week"
-             r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b")
+             r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b"
+             # Any case of a kind, told up front as the condition: "In an incident I declare early", "During any outage ...".
+             r"|(?:^|[.!?]\s+)(?:in|during|for|with)\s+(?:an?|any)\s+(?:\w+\s+)?(?:incident|outage|emergency|crisis|conflict"
+             r"|disagreement|review|project|release|migration|launch|deadline|escalation|interview|sprint|case)s?\b")
 PAST = rx(r"\b(?:was|were|had|did|went|got|came|took|said|told)\b")
 
 

@@ -116,3 +116,14 @@ def test_a_habit_clause_is_no_measured_outcome_even_at_the_end_of_a_story() -> N
     assert a.specific_event and a.components.result.present
     assert not any("every project" in metric for metric in a.metrics)
     assert read("and that is a habit I keep with every team I join.").general
+
+
+def test_any_case_of_a_kind_told_up_front_makes_a_present_tense_telling_a_routine() -> None:
+    story = ("In an emergency on the ward I call the charge nurse first, within two minutes of the alarm. "
+             "I name one person to talk to the family "
+             "and I keep a written timeline at the desk. "
+             "I treat first and ask questions later, so I stabilise before I look for a cause. "
+             "Afterwards I write up the notes within 24 hours, while people still remember.")
+    a = analyse(story)
+    assert not a.specific_event
+    assert not a.components.result.present and a.metrics == []
