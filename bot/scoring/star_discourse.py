@@ -43,6 +43,8 @@ FLASHBACK = re.compile(
     r"|(?:that|this|it)\s+(?:all\s+)?(?:happened|came\s+about|was\s+possible)\s+because\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
     r"|(?:go|going)\s+back\s+(?:a\s+bit|to\s+(?:the\s+)?(?:start|beginning)|in\s+time)|rewind"
+    # The telling itself stepping back, as an opener: "Backing up, a client was threatening to leave".
+    r"|^\W*(?:(?:so|ok|okay|but)\W+)?(?:backing|stepping|going)\s+(?:up|back)\s*[,:-]"
     # The backdrop announced by its name: "Backstory, I'm a backend dev at ...".
     r"|^\W*(?:(?:some|a\s+bit\s+of|quick)\s+)?(?:backstory|background|context)\s*[,:-])",
     re.IGNORECASE,
@@ -68,7 +70,9 @@ UNKNOWN = re.compile(
 # Grammar of the backdrop: what had been going on, what used to be, what it was like at the time.
 BACKDROP = re.compile(
     r"\bhad\s+(?:been|\w+ed|\w+en|grown|run|gone|become)\b|\bused\s+to\b|\b(?:at\s+the\s+time|back\s+then|in\s+those\s+days"
-    r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b",
+    r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b"
+    # How things stood before the change, told after it: "Before that, our releases were monthly trains".
+    r"|^\W*(?:(?:and|but|so)\s+)?(?:before\s+(?:that|this|then|it)|until\s+(?:then|that\s+point))\s*,?\s+(?!(?:i|we)\b)",
     re.IGNORECASE,
 )
 # A wish or a stance ("she wanted every test investigated"): a position in the story, not something that happened.

@@ -127,3 +127,21 @@ def test_any_case_of_a_kind_told_up_front_makes_a_present_tense_telling_a_routin
     a = analyse(story)
     assert not a.specific_event
     assert not a.components.result.present and a.metrics == []
+
+
+def test_the_telling_stepping_back_makes_what_came_before_it_the_outcome_told_first() -> None:
+    story = ("The school kept its contract with us, and it even added a second site a few months later. "
+             "Backing up, the head teacher was threatening to leave because the parents' portal kept failing every morning. "
+             "I was pulled in as the one who had built the portal, and I had to find the fault before the term ended. "
+             "I sat with their office staff, I read the server logs "
+             "and I moved the morning report off the busy hour.")
+    assert analyse(story).components.result.present
+
+
+def test_how_things_stood_before_the_change_is_the_scene_even_told_after_it() -> None:
+    story = ("We went from opening the café's online orders once a week to opening them every day. "
+             "Before that, the orders were a big weekly batch that took a whole Sunday. "
+             "I pushed for a small daily list, set up a shared board "
+             "and got the cooks to agree on one check each morning. "
+             "So nobody dreaded Sundays anymore.")
+    assert analyse(story).components.situation.present
