@@ -230,7 +230,9 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|halved|doubled|got|helped|made|let|unblocked|caught)\b"), 1.5),
     # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
     (rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
-         r"(?:down|up|under|below|above)\b"), 1.5),
+         r"(?:down|up|under|below|above)\b"
+         # ... or hung on the step as where things ended: "we switched it on, with false alarms down to 2%".
+         r"|\bwith\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){1,3}?(?:down|up)\s+to\b"), 1.5),
     (rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
          r"|disappeared|vanished|went\s+away|dried\s+up|(?:got|get|gets)\s+(?:\w+\s+){0,2}?back(?!\s+to\s+(?:me|us|him|her|them))"
          r"|(?:we|i|it|they|she|he)\s+passed\b(?!\s+(?:it|them|this|that)?\s*(?:on|along|over|to|through|by|around|away)\b)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import read
 from bot.scoring.star_habits import ONE_TIME
+from bot.scoring.star_quantity import quantities
 
 
 def test_what_i_did_was_after_the_scene_alone_starts_the_steps_it_points_back_from_nothing() -> None:
@@ -145,3 +146,19 @@ def test_how_things_stood_before_the_change_is_the_scene_even_told_after_it() ->
              "and got the cooks to agree on one check each morning. "
              "So nobody dreaded Sundays anymore.")
     assert analyse(story).components.situation.present
+
+
+def test_where_things_ended_hung_on_the_last_step_is_a_measured_outcome() -> None:
+    story = ("At the food bank our sorting rule flagged far too many good parcels as damaged. "
+             "I was responsible for the sorting line, so I needed to fix the rule before the winter drive. "
+             "I checked a week of flagged parcels by hand and I loosened two of the checks. "
+             "We switched the new rule on in March, with wrongly flagged parcels down to 2%.")
+    a = analyse(story)
+    assert a.components.result.present
+    assert any("down to 2" in metric for metric in a.metrics)
+
+
+def test_counts_said_in_words_before_and_after_are_measures() -> None:
+    assert quantities("After this month her essays were marked in one or two days, instead of one week like before.")
+    assert quantities("and as far as I know there were no missed deliveries reported in the first month.")
+    assert quantities("in the term after, we didn't miss it once.")
