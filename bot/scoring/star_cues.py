@@ -76,7 +76,7 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # The noun may be followed by when it held ("my job that morning was") or an aside in commas
     # ("her goal, which we agreed with her manager, was to") or the role it was held in ("our job as a team was").
-    (rx(r"\b(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
+    (rx(r"\b(?:my|our|the|his|her|their)\s+(?:[\w'’]+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
          r"|challenge|ask|mandate|brief|assignment|plan|idea|target|deadline|stakes?)(?:\s+(?:that|this|for\s+the)\s+\w+|,[^,.]{1,60},"
          r"|\s+as(?:\s+[\w'-]+){1,4}?)?"
          # ... but "the plan was a lot more realistic" judges the plan; it states no goal.
@@ -88,7 +88,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:(?:me|us)\s+(?:if|whether)\s+(?:i|we)|(?:if|whether)\s+i)\b"
          # ("I asked if we could try it on one service" is the speaker proposing, not being asked.)
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
-         r"|\b(?:i|we|(?:my|our)\s+(?:\w+\s+)?team)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|(?:\b(?:was|were|been|am|is|are)|'m|'re)\s+(?:asked|tasked|told|expected"
+         r"|\b(?:i|we|(?:my|our)\s+(?:\w+\s+)?(?:team|crew|group|squad|department)(?:\s+(?:at|in|on|for)(?:\s+[\w'-]+){1,5}?)?)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b"
+         # A duty told in a clause that shares the speaker's subject: "I was leading the rewrite and had to choose".
+         r"|\b(?:and|so|but)\s+(?:then\s+|also\s+)?(?:had|needed)\s+to\b|(?:\b(?:was|were|been|am|is|are)|'m|'re)\s+(?:asked|tasked|told|expected"
          r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b"
          # ... in any tense ("I'm asked to", told in the present), and with what it is: "I was tasked with moving it".
          r"|\b(?:tasked|charged|entrusted)\s+with\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
@@ -110,6 +112,13 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\bas\s+(?:a|my|our)\s+(?:\w+\s+)?(?:goal|objective|okr|target|priority)\b"
          r"|\b(?:told|tells|said|says)\s+(?:me|us)\s+(?:that\s+)?(?:\w+\s+){1,2}?(?:needs?|needed|had|has|must)\s+to\b"
          r"|\bon\s+the\s+hook\b|\b(?:was|is|were)\s+(?:my|our)\s+(?:whole\s+|main\s+|real\s+|only\s+)?(?:job|duty|task)\b"
+         # A duty named with what it asks ("it was my script and my job to make sure"), a date it is due by, and
+         # being expected to do it ("it was expected that I'd look at it").
+         r"|\b(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:job|task|duty|responsibility)\s+to\s+\w+"
+         # Saying one would own a thing is taking it on: "we decided as a team that we'd own it properly".
+         r"|\b(?:i|we)(?:'d|'ll|\s+would|\s+will)\s+(?:\w+ly\s+|finally\s+)?(?:(?:own|take\s+over)\s+(?:it|this|that|them|the)|take\s+(?:it|this|that|them)\s+over)\b"
+         r"|\bdue\s+(?:on\s+|by\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next\s+\w+"
+         r"|the\s+end\s+of)\b|\bexpected\s+(?:that\s+)?(?:i|we)(?:'d|\s+would|\s+should)\b"
          r"|\b(?:i|we)\s+(?:\w+ly\s+|just\s+)?(?:decide|decided),?\s+(?:(?:okay|ok|right|fine),?\s+)?(?:that\s+)?(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+was\s+going\s+to"
          r"|'m\s+going\s+to|'re\s+going\s+to|\s+am\s+going\s+to"
          r"|\s+were\s+going\s+to)\b|\bi\s+(?:\w+ly\s+|just\s+)?agreed\s+to\b"
@@ -120,15 +129,17 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)\s+(?:just\s+)?took\s+(?:it|this|that|them)\W*$"
          r"|\bi'?ll\s+own\b|\btook\s+(?:it|this|that)\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
-         r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
+         r"|\bthe\s+(?:one|\w+)\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
          r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:[\w'-]+\s+){0,5}?to\s+(?!the\b|a\b)\w+"
          # Wanting to avoid something is a stake: "I didn't want us to risk the launch".
          r"|\b(?:i|we)\s+(?:didn'?t|did\s+not)\s+want\s+(?:\w+\s+){0,2}?to\b"
-         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:it|this|that|them)\s+(?:gone|fixed|done|stopped|sorted|solved"
-         r"|over|dead|automated|\w+ed)\b"
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:it|this|that|them|the\s+\w+)\s+(?:gone|fixed|done|stopped|sorted|solved"
+         r"|over|dead|automated|made|\w+ed)\b"
          # Asking to own a thing nobody owned, and claiming it: "that I become the owner", "this is just mine now".
          r"|\b(?:i|we)\s+(?:\w+\s+)?(?:become|became|be)\s+(?:the\s+|its\s+)?owners?\b"
-         r"|\b(?:this|that|it)\s+(?:is|was|'s)\s+(?:just\s+|all\s+|now\s+)?mine\b|\b(?:it|this|that)\s+(?:was|is)\s+my\s+(?:own\s+)?project\b"
+         r"|\b(?:this|that|it)\s+(?:is|was|'s|should\s+be|had\s+to\s+be)\s+(?:just\s+|all\s+|now\s+)?mine\b"
+         # ... made one's own, or asked for: "so I made it mine", "I asked to let me own it for a quarter".
+         r"|\b(?:made|make|makes)\s+(?:it|this|that|them)\s+(?:mine|ours)\b|\blet\s+(?:me|us)\s+(?:own|lead|run|take\s+over)\b|\b(?:it|this|that)\s+(?:was|is)\s+my\s+(?:own\s+)?project\b"
          r"|\b(?:told|tell|tells)\s+\w+(?:\s+\w+)?\s+(?:that\s+)?i\s+(?:was|am|'m)\s+(?:taking|owning|handling|fixing)\b"
          # Someone wanting or telling the speaker to do it, in any tense ("my manager say me to make it faster").
          r"|\b(?:told|tell|tells|asked|ask|asks|say|says|said|wanted|wants|want|expected|expects|needed|needs)\s+(?:me|us)\s+to\b"
@@ -137,7 +148,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          # Taking a duty on, or being handed one: "made it my job to", "part of my role", "can you own this".
          r"|\b(?:made|make|makes)\s+it\s+(?:my|our)\s+(?:\w+\s+)?(?:job|mission|priority|responsibility|goal|business)\b"
          r"|\bpart\s+of\s+(?:my|our)\s+(?:\w+\s+)?(?:job|role|remit|responsibilities|duties)\b"
-         r"|\b(?:took|take|takes|taking)\s+(?:the\s+)?(?:lead|ownership|charge)\b"
+         r"|\b(?:took|take|takes|taking)\s+(?:the\s+|\w+\s+)?(?:lead|ownership|charge|command)\b"
          r"|\b(?:i|we)(?:'d|\s+had)?\s+promised\b|\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:own|take|fix|handle|lead"
          r"|look\s+(?:into|at)|sort|help|check|investigate|find|figure|get|make\s+sure|keep|mentor|coach|run|write|build|drive)\b"
          # Someone above asking for it, or the speaker being the only one who could.

@@ -162,3 +162,24 @@ def test_counts_said_in_words_before_and_after_are_measures() -> None:
     assert quantities("After this month her essays were marked in one or two days, instead of one week like before.")
     assert quantities("and as far as I know there were no missed deliveries reported in the first month.")
     assert quantities("in the term after, we didn't miss it once.")
+
+
+def test_a_duty_or_ownership_told_in_other_grammars_states_the_task() -> None:
+    duties = [
+        "I was the volunteer who'd have to answer for any wrong times printed on the posters",  # a role that carries it
+        "so I wanted the decision made on the attendance figures.",  # a wish for a thing done
+        "I asked the head teacher to let me own the timetable for a term.",  # asking to own it
+        "I felt like, well, maybe it should be mine, since I'd changed it last.",
+        "Nobody looked after the club's mailing list, so I made it mine.",
+        "I was the most senior nurse on the ward, so I took incident command.",
+        "I was running the spring fair and had to choose the caterer.",  # a duty sharing the speaker's subject
+        "Two weeks was what our crew at a small theatre in York had to build the whole set in.",
+        "It was my ladder and my job to make sure it was safe.",
+        "Our choir's job was to fill the hall for the charity night.",  # a possessive before the duty
+        "Costume fix due Friday.",  # a deadline with its day
+        "so it was kind of expected that I'd look into it.",
+        "We decided as a committee that we'd own the garden properly this year.",
+    ]
+    for sentence in duties:
+        assert read(sentence).task >= 2.0, sentence
+    assert read("We decided as a committee that we would repaint the hall.").task < 2.0  # a step decided, not a duty
