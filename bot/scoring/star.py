@@ -7,7 +7,8 @@ is cut into sentences (and run-on clauses), each unit is weighed for every STAR 
 makes the time split add up; a part counts as present when a unit is labelled with it, or when
 a unit carries decisive evidence for it next to another label ("I rewrote it, and deploys
 stopped failing").  Quantities come from ``star_quantity``; input that is not a story is
-caught by ``star_text`` before anything is scored.
+caught by ``star_text`` before anything is scored; whether the whole story is one event or a habit is
+read from its tenses in ``star_event``, and its length judged in ``star_length``.
 
 Cues alone fit the stories they were written against, so each unit is also read for what it
 does in the story (``star_discourse``): stories told result-first, scenes told after the
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, Cues, actors, read
+from bot.scoring.star_cues import Cues, actors, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
@@ -36,17 +37,17 @@ from bot.scoring.star_discourse import (
     wish,
     worsening,
 )
+from bot.scoring.star_event import OWN_ROUTINE, PERFECT, narrates, timeless
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
-from bot.scoring.star_habits import ONE_TIME, PAST, ROUTINE
+from bot.scoring.star_habits import PAST
 from bot.scoring.star_judged import judged
+from bot.scoring.star_length import story_length
 from bot.scoring.star_models import (
     COMPONENTS,
     TARGET_SECONDS,
     WORDS_PER_MINUTE,
     Component,
     Components,
-    Length,
-    LengthVerdict,
     StarAnalysis,
     Status,
     TimeSplit,
@@ -83,8 +84,8 @@ _CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:ba
                          r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
 # Markers that announce the speaker's steps ("what I did was", "here is how"): they point back from an outcome only
 # when one has been told; straight after the scene they just start the actions.
-_STEPS_NEXT = re.compile(r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:after\s+)?was\b|\bhere(?:'s|\s+is)\s+how\b",
-                         re.IGNORECASE)
+_STEPS_NEXT = re.compile(r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:after\s+)?was\b"
+                         r"|\bhere(?:'s|\s+is)\s+how\b", re.IGNORECASE)
 # A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
 _HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
 # A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
@@ -302,76 +303,6 @@ def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: floa
     return Component(present=True, score=min(3, points), excerpt=_excerpt(best.unit.text))
 
 
-# The present perfect ("I've found", "we have never had to") and a regular past after the speaker ("I renewed it").
-_PERFECT = re.compile(r"(?:'ve|\u2019ve|\bhave|\bhas)\s+(?:(?:never|always|not|only|already|just|\w+ly)\s+)*\w+", re.IGNORECASE)
-_REGULAR_PAST = re.compile(r"\b(?:i|we)\s+(?:\w+ly\s+)?[a-z]{2,}ed\b", re.IGNORECASE)
-# The speaker's own routine, even where no step is told in the same clause: "whenever I take over something".
-_OWN_ROUTINE = re.compile(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b|\b(?:i|we)\s+(?:usually|always|typically"
-                          r"|normally|tend\s+to)\b"
-                          # ... or a standing practice the speaker keeps: "for incidents I have a fixed sequence".
-                          r"|\b(?:i|we)\s+(?:have|follow|keep)\s+(?:(?:kind|sort)\s+of\s+)?(?:a|one|this|the\s+same|my|our)\b",
-                          re.IGNORECASE)
-
-
-# The words that open a relative or conditional clause, right before its subject: "what I found", "if I didn't".
-_DESCRIBES = re.compile(r"\b(?:what|which|who|whom|whatever|whichever|if|unless)\s*$", re.IGNORECASE)
-# Verbs whose past and present are spelled alike ("I let them drive", "I put my name on it") tell no tense
-# of their own: they are past only in a story told in the past elsewhere ("it was manual ... I put it in CI").
-_SAME_FORMS = frozenset({"let", "put", "set", "cut", "hit", "shut", "split", "spread", "read", "quit", "cost", "hurt"})
-
-
-def _narrates(text: str, told_in_past: bool) -> bool:
-    """The speaker tells a step in the past: "I rewrote", "we shipped" (not "I've found").
-
-    A past verb in a relative or conditional clause ("I write down what I found", "even if I didn't write it")
-    describes something else in the sentence, not a step told; one in a clause of time ("after I fixed it")
-    still tells what happened."""
-    text = _PERFECT.sub(" ", text)
-    return any((told_in_past or m.groups()[-1].lower() not in _SAME_FORMS) and not _DESCRIBES.search(text[:m.start()])
-               for m in ACTION_PAST.finditer(text))
-
-
-_RELATIVE_CLAUSE = re.compile(r"\b(?:what|where|which|who|whom|whose)\b[^,.;!?]*", re.IGNORECASE)
-
-
-def _timeless(text: str, told: str, actions: int) -> bool:
-    """Told all in the present, with a rhythm and no occasion named: a routine, even without "usually" in it.
-
-    A story of one event told in the present (as non-native speakers often do) still names its
-    occasion ("one day", "in my previous company") or slips into the past somewhere.  ``told`` is
-    the text without its present perfect ("I've never had to roll back" sums up a habit; it narrates nothing).
-    """
-    # A past inside a relative clause ("what they learned", "the channel where I argued") describes something
-    # else in the sentence; only a past in the telling itself says the story is told in the past.
-    main = _RELATIVE_CLAUSE.sub(" ", told)
-    past = PAST.search(main) or _REGULAR_PAST.search(main)  # "I renewed it": a regular past tense is past too
-    return actions >= 2 and not past and not ONE_TIME.search(told) and bool(ROUTINE.search(text))
-
-
-def _verdict(seconds: int) -> LengthVerdict:
-    low, high = TARGET_SECONDS
-    if seconds == 0:
-        return "none"
-    if seconds < low / 2:
-        return "much too short"
-    if seconds < low:
-        return "short"
-    if seconds <= high:
-        return "on target"
-    return "long" if seconds <= high * 1.5 else "much too long"
-
-
-def _length(total: int, analysed: int, truncated: bool, spoken: float | None = None) -> Length:
-    """The story's length: a recording's real duration when there is one, else its words at an average pace."""
-    if spoken is not None and spoken > 0:
-        seconds = round(spoken)
-        pace = round(total * 60 / spoken)
-        return Length(words=total, analysed_words=analysed, seconds=seconds, words_per_minute=pace,
-                      verdict=_verdict(seconds), truncated=truncated, measured=True)
-    seconds = round(total * 60 / WORDS_PER_MINUTE)
-    return Length(words=total, analysed_words=analysed, seconds=seconds, verdict=_verdict(seconds), truncated=truncated)
-
-
 def _empty_components() -> Components:
     return Components(**{p: Component(present=False, score=0) for p in COMPONENTS})
 
@@ -379,7 +310,7 @@ def _empty_components() -> Components:
 def _unscored(status: Status, message: str, total: int, spoken: float | None) -> StarAnalysis:
     return StarAnalysis(components=_empty_components(), metrics=[], first_person_ratio=None, score=None,
                         feedback=[message], status=status, time_split=TimeSplit(situation=0, task=0, action=0, result=0, other=0),
-                        length=_length(total, 0, False, spoken), specific_event=None)
+                        length=story_length(total, 0, False, spoken), specific_event=None)
 
 
 def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
@@ -418,12 +349,12 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     # ("every time, he asked me to deploy for him"), not the story being a habit.
     concrete = next((i for i, w in enumerate(weighed) if w.cues.actor and not w.cues.general), len(weighed))
     general = [w for i, w in enumerate(weighed) if w.cues.general
-               and (w.cues.actor or i > concrete or concrete == len(weighed) or _OWN_ROUTINE.search(w.unit.text))]
-    told = _PERFECT.sub(" ", text)
+               and (w.cues.actor or i > concrete or concrete == len(weighed) or OWN_ROUTINE.search(w.unit.text))]
+    told = PERFECT.sub(" ", text)
     told_in_past = bool(PAST.search(told))
-    past = sum(1 for w in weighed if _narrates(w.unit.text, told_in_past) and not w.cues.general)
+    past = sum(1 for w in weighed if narrates(w.unit.text, told_in_past) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
-                    or _timeless(text, told, len(actions)))
+                    or timeless(text, told, len(actions)))
     if specific and any(w.cues.rule_only for w in weighed):
         # The story tells one event, so a present-tense "when X, I do Y" in it is that event told in the present.
         general = [w for w in general if not w.cues.rule_only]
@@ -441,7 +372,7 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
         weighed = [replace(w, scores={**w.scores, "situation": 0.0, "task": 0.0, "result": 0.0}) for w in weighed]
         metrics, claims = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
-    findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated, spoken_seconds),
+    findings = Findings(components=components, split=split, length=story_length(total, analysed_words, truncated, spoken_seconds),
                         ratio=ratio, we_actions=we_actions, all_actions=told_actions, metrics=metrics, vague=claims,
                         specific=specific, general=[_excerpt(w.unit.text) for w in general],
                         lesson=_excerpt(lesson.unit.text) if lesson else None)
