@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import Cues, actors, read
+from bot.scoring.star_cues import Cues, actors, imagines_outcome, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
@@ -154,7 +154,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         position = (i + 0.5) / n
         # A lesson drawn or a regret reports nothing that happened: its numbers belong to the rule it states.
         unknown = unknown_outcome(unit.text) or recap(unit.text) or draws_lesson(unit.text)
-        found = scans[i][0] if not cues.general and not unknown else []
+        # ... and so do those of a clause that imagines ("what would you cut if you had half the time").
+        found = scans[i][0] if not cues.general and not unknown and not imagines_outcome(unit.text) else []
         change = changes[i] and not cues.general and not unknown
         # A before -> after change is decisive for an outcome even inside a clause where the speaker acts.
         outcome = 0.0 if unknown else cues.result + (DECISIVE if change else 1.0 if found and cues.result else 0.0)

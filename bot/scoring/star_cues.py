@@ -172,7 +172,12 @@ LESSON = rx(r"\b(?:learn(?:ed|t)|what\s+(?:i|we)\s+learn|lessons?|taught\s+me|ta
 _OTHERS = r"(?:he|she|they|others|everyone\s+else|(?:my|our|the|his|her)\s+[\w-]+(?:\s+[\w-]+)?)"
 _POSITIONS = rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
 # "We'd be filtering on it within a quarter" is "would" contracted: a forecast, not an outcome.
-IMAGINED_OUTCOME = rx(r"(?:\b(?:could|would|might)|'d)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
+IMAGINED_OUTCOME = rx(r"(?:\b(?:could|would|might)|'d)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she|you)\b")
+
+
+def imagines_outcome(text: str) -> bool:
+    """The clause imagines what could be ("what would you cut if you had half the time"): nothing measured happened."""
+    return bool(IMAGINED_OUTCOME.search(text))
 
 
 @dataclass(frozen=True)

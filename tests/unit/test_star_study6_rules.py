@@ -183,3 +183,14 @@ def test_a_duty_or_ownership_told_in_other_grammars_states_the_task() -> None:
     for sentence in duties:
         assert read(sentence).task >= 2.0, sentence
     assert read("We decided as a committee that we would repaint the hall.").task < 2.0  # a step decided, not a duty
+
+
+def test_a_number_in_a_clause_that_only_imagines_measures_no_outcome() -> None:
+    story = ("At the swim club there was a young coach who planned every session down to the minute. "
+             "The head coach asked me to help him plan more simply before the gala season. "
+             "Before each session we'd sit for ten minutes and I'd ask him what mattered most, "
+             "and what would you drop if you had half the time. "
+             "He started planning shorter sessions, I think, and he seemed calmer on the poolside.")
+    a = analyse(story)
+    assert a.components.result.present
+    assert a.metrics == []
