@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import Cues, actors, imagines_outcome, read
+from bot.scoring.star_cues import ACTION_CAUSATIVE, ACTION_PAST, Cues, actors, imagines_outcome, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
@@ -86,6 +86,10 @@ _CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:ba
 # when one has been told; straight after the scene they just start the actions.
 _STEPS_NEXT = re.compile(r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:after\s+)?was\b"
                          r"|\bhere(?:'s|\s+is)\s+how\b", re.IGNORECASE)
+# How much of something a business handles in a span of time: "about 9,000 orders a day", "200 requests per second".
+_RATE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:[\w-]+\s+){1,3}?(?:a|an|per|each)\s+(?:second|minute|hour|day|week|month)\b",
+                   re.IGNORECASE)
+_FROM_TO = re.compile(r"\bfrom\b[^.;]*?\bto\b", re.IGNORECASE)
 # A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
 _HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
 # A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
@@ -119,6 +123,16 @@ def _read(all_units: list[Unit], narrative: bool = False) -> list[Cues]:
             read_all[i] = replace(read_all[i], actor="I", action=max(read_all[i].action, 2.5))
     for i in positions([unit.text for unit in all_units]):
         read_all[i] = replace(read_all[i], task=0.0)
+    told_in_past = bool(PAST.search(" ".join(unit.text for unit in all_units)))
+    for i, unit in enumerate(all_units):
+        # In the opening sentence, what the team does as a matter of course is the scene, not a step: told in the
+        # present in a story told in the past ("We run a booking site, ..."), or as a rate ("we handled 9,000
+        # orders a day"; a change of rate, "we went from 30 a week to 2", is an outcome told first).
+        if unit.sentence or read_all[i].actor != "we" or read_all[i].general or _FROM_TO.search(unit.text):
+            continue
+        if _RATE.search(unit.text) or (told_in_past and not ACTION_PAST.search(unit.text)
+                                      and not ACTION_CAUSATIVE.search(unit.text)):
+            read_all[i] = replace(read_all[i], actor=None, action=0.0, situation=max(read_all[i].situation, MIN_CUES))
     return read_all
 
 

@@ -194,3 +194,20 @@ def test_a_number_in_a_clause_that_only_imagines_measures_no_outcome() -> None:
     a = analyse(story)
     assert a.components.result.present
     assert a.metrics == []
+
+
+def test_what_the_team_does_as_a_matter_of_course_in_the_opening_sentence_is_the_scene() -> None:
+    present = ("We run a ferry booking site, boats leave every forty minutes. "
+               "One morning the timetable page was showing yesterday's sailings. "
+               "I looked at the import job and saw it had stopped on a bad row. "
+               "I skipped bad rows into a separate file and reran the import, "
+               "and the timetable was right again within ten minutes.")
+    assert analyse(present).components.situation.present
+    rate = ("So context, I was at a ticketing company, "
+            "we sold about 9,000 tickets an hour at peak. "
+            "One evening checkout time jumped from 2 seconds to around 20. "
+            "I was on call, so I had to get checkout fast again. "
+            "I found a new report query locking the orders table and I moved it to the replica. "
+            "After that checkout felt snappy again and the complaints stopped.")
+    a = analyse(rate)
+    assert a.components.result.present and a.metrics == []  # the jump is the trouble, not the outcome
