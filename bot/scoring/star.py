@@ -89,6 +89,8 @@ _STEPS_NEXT = re.compile(r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do
 # How much of something a business handles in a span of time: "about 9,000 orders a day", "200 requests per second".
 _RATE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:[\w-]+\s+){1,3}?(?:a|an|per|each)\s+(?:second|minute|hour|day|week|month)\b",
                    re.IGNORECASE)
+_STILL_TODAY = re.compile(r"^\W*(?:(?:and|but|so|anyway|actually|honestly)\W+)*(?:i|we)\s+(?:both\s+)?still\s+"
+                          r"(?!(?:had|needed|was|were|did|kept|got|went)\b)[a-z]+\b(?!\s+(?:to|on)\b)", re.IGNORECASE)
 _FROM_TO = re.compile(r"\bfrom\b[^.;]*?\bto\b", re.IGNORECASE)
 # A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
 _HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
@@ -350,7 +352,10 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     analysed_words = sum(u.words for u in all_units)
     weighed = _told_first(all_units)
     split = _split(weighed, analysed_words)
-    actions = [w for w in weighed if w.cues.actor is not None and (w.label == "action" or not w.label)]
+    # How things stand today ("we still grab coffee", "anyway, we still talk") closes the story; it is no step of it.
+    # Taking a job on ("so I offered to mentor her") is the speaker acting too, whatever part it states.
+    actions = [w for w in weighed if w.cues.actor is not None and w.label in ("action", "task", None)
+               and not _STILL_TODAY.match(w.unit.text)]
     actions = actions or [w for w in weighed if w.cues.actor is not None]
     # A clause can tell two steps by two actors ("we talked, and I explained"): each counts for its side.
     both = [actors(w.unit.text) | {w.cues.actor or "I"} for w in actions]

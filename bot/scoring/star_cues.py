@@ -219,6 +219,8 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], hits: list[int]) ->
 # Words that open a clause inside another one: "before we started", "the people I mentored".
 _SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|how|if"
                           r"|unless|whenever|than"
+                          # What the speaker proposes others do is the proposal's content: "I suggested we pair on it".
+                          r"|suggest|suggested|proposed|propose|recommended|recommend"
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
 # "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase
 # hangs on a preposition ("after the meeting I profiled ...") or names a time ("a month later we ...").

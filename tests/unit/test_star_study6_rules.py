@@ -7,7 +7,7 @@ an outcome, draws a lesson), and every sentence in it is invented for the test.
 from __future__ import annotations
 
 from bot.scoring.star import analyse
-from bot.scoring.star_cues import read
+from bot.scoring.star_cues import actors, read
 from bot.scoring.star_habits import ONE_TIME
 from bot.scoring.star_quantity import quantities
 
@@ -211,3 +211,22 @@ def test_what_the_team_does_as_a_matter_of_course_in_the_opening_sentence_is_the
             "After that checkout felt snappy again and the complaints stopped.")
     a = analyse(rate)
     assert a.components.result.present and a.metrics == []  # the jump is the trouble, not the outcome
+
+
+def test_what_the_speaker_proposes_others_do_is_the_proposals_content_not_their_step() -> None:
+    assert actors("Eventually I suggested we stop arguing and each sketch the two menus.") == {"I"}
+    assert actors("I proposed we run both rotas for a week.") == {"I"}
+    assert "we" in actors("We talked it through, and I wrote the summary.")
+
+
+def test_volunteering_counts_as_the_speakers_step_and_how_things_stand_today_does_not() -> None:
+    story = ("There was a new volunteer at the shelter who wanted to run the adoption days but kept being passed over. "
+             "So I offered to mentor her, and the manager liked the idea. "
+             "We met every week "
+             "and we picked the spring adoption day for her to lead. "
+             "I had her write the plan and present it to the board instead of me. "
+             "I'd sit in on her calls and afterwards we'd go through what people asked. "
+             "She ran the summer adoption day on her own. "
+             "Anyway, we still grab coffee sometimes.")
+    ratio = analyse(story).first_person_ratio
+    assert ratio is not None and ratio >= 0.5
