@@ -160,7 +160,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     first_action = next((i for i, c in enumerate(read_all)
                          if c.actor and not c.general and c.situation - c.occasion < MIN_CUES and i >= told_first
                          and c.result < DECISIVE and not changes[i]), n)
-    last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
+    # A step told as how things ended up ("I also ended up writing a post about it") is a coda after the outcome:
+    # the acting ended before it.
+    last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general and not c.concluding), default=n)
     # A goal stated after the first step ("We hired Priya, who ... I was her buddy and my goal was ...") means
     # the story was still setting the scene: what nobody does before the goal is scene, not a finding.
     goal = next((i for i, c in enumerate(read_all) if c.task >= TASK_DECISIVE and not c.general and not c.actor), n)

@@ -230,3 +230,15 @@ def test_volunteering_counts_as_the_speakers_step_and_how_things_stand_today_doe
              "Anyway, we still grab coffee sometimes.")
     ratio = analyse(story).first_person_ratio
     assert ratio is not None and ratio >= 0.5
+
+
+def test_a_step_told_as_how_things_ended_up_is_a_coda_so_the_outcome_before_it_still_counts() -> None:
+    story = ("One Saturday the bakery's order printer stopped printing tickets. "
+             "I was on shift, so I had to get the orders moving before the lunch rush. "
+             "I restarted the print server and I cleared a stuck job from the queue. "
+             "By noon the backlog was gone "
+             "and we had baked every missed order, about 140 of them, before the customers arrived. "
+             "I also ended up writing a short guide on the printer, which people still use.")
+    a = analyse(story)
+    assert a.components.result.present
+    assert a.metrics
