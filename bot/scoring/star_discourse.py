@@ -96,6 +96,8 @@ FINITE = re.compile(
     rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+(?:now\s+|also\s+|still\s+|even\s+|\w+ly\s+)?\w+s"
     # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
     rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes"
+    # "They" is always a subject, so the word after it is its verb, in the present too: "they stay with us".
+    rf"|\bthey\s+(?:\w+ly\s+|also\s+|still\s+|even\s+|all\s+)?(?!(?:the|a|an|and|or|but|who|that)\b)[a-z]{{3,}}"
     # A verb of starting or stopping before an -ing is finite whatever its subject: "labels start printing again".
     rf"|(?:start|stop|begin|keep)s?\s+\w+ing"
     # A present verb after an adverb of frequency, whatever the subject: "the suite basically never fails".

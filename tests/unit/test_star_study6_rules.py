@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import actors, read
+from bot.scoring.star_discourse import states
 from bot.scoring.star_habits import ONE_TIME
 from bot.scoring.star_quantity import quantities
 
@@ -242,3 +243,15 @@ def test_a_step_told_as_how_things_ended_up_is_a_coda_so_the_outcome_before_it_s
     a = analyse(story)
     assert a.components.result.present
     assert a.metrics
+
+
+def test_they_with_a_bare_verb_states_a_fact_so_it_can_report_the_outcome() -> None:
+    assert states("and they stay with us, they renew the lease next year.")
+    story = ("In my previous job, one big client complain that their parcels arrive late since two weeks. "
+             "My responsibility was to find the reason and fix the delivery times. "
+             "I check the depot logs "
+             "and I find that after our new route plan, the evening vans leave without the late parcels. "
+             "I change the plan "
+             "and I call the client myself to explain. "
+             "And they stay with us, they renew the contract next year.")
+    assert analyse(story).components.result.present
