@@ -31,6 +31,8 @@ from bot.scoring.star_words import MONTHS, PAST_IRREGULAR, PLACES, SYSTEMS, TIME
 _OCCASION_RX = rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
                   rf"(?:{TIME_UNITS}|shift|rotation|term|season)s?\b")
 
+_TROUBLE_ASIDE_RX = rx(r"\s+that\s+(?:was|were|had\s+been|kept)\s+(?:\w+ly\s+)?\w+ing\b")
+
 # Setting: when, where, who and what was going on.
 SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b"), 2.0),
@@ -69,6 +71,9 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     # (A person may be described without the commas: "a new graduate who struggled with tests".)
     (rx(r"(?:,\s*(?:who|which)|\s+who)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed"
          r"|didn'?t|did\s+not|couldn'?t|could\s+not|never|still|struggled)\b)"), 1.5),
+    # ... and a thing described by the trouble it was causing: "the leak in our resizer that was killing pods".
+    # Like an occasion named inside a step, it anchors the scene but the clause still starts the acting.
+    (_TROUBLE_ASIDE_RX, 1.5),
     # ... or dated by what had just happened: "the week he pushed a change", "the morning after I noticed".
     (rx(rf"\b(?:the|that)\s+{TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,2}}?(?:had|was|were|{PAST_IRREGULAR}|\w+ed)\b"), 2.0),
@@ -204,6 +209,7 @@ _REQUEST = rx(r"\b(?:asked|told|wanted|needed|expected)\s+(?:me|us)\s+to\b")
 _MEANT = rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
 _ONGOING = 6  # the SITUATION row for things starting or going on
 _OCCASION = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _OCCASION_RX)
+_TROUBLE_ASIDE = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _TROUBLE_ASIDE_RX)
 _SPEAKER_STARTS = rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began)\s+(?:to\s+)?\w+ing\b")
 
 
@@ -307,5 +313,6 @@ def read(text: str, narrative: bool = False) -> Cues:
         task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding,
-                occasion=SITUATION[_OCCASION][1] * setting[_OCCASION] if situation else 0.0,
+                occasion=(SITUATION[_OCCASION][1] * setting[_OCCASION] + SITUATION[_TROUBLE_ASIDE][1] * setting[_TROUBLE_ASIDE]
+                          if situation else 0.0),
                 rule_only=general and not rhythm)

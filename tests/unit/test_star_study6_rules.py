@@ -255,3 +255,11 @@ def test_they_with_a_bare_verb_states_a_fact_so_it_can_report_the_outcome() -> N
              "and I call the client myself to explain. "
              "And they stay with us, they renew the contract next year.")
     assert analyse(story).components.result.present
+
+
+def test_a_thing_described_by_the_trouble_it_was_causing_sets_the_scene_inside_the_first_step() -> None:
+    story = ("I found the loose belt in the bakery's mixer that was stalling the dough line every hour, replaced it "
+             "and we haven't had a single stalled batch since.")
+    a = analyse(story)
+    assert a.components.situation.present
+    assert a.components.action.present and a.components.result.present
