@@ -206,6 +206,8 @@ class Cues:
 
 
 _REQUEST = rx(r"\b(?:asked|told|wanted|needed|expected)\s+(?:me|us)\s+to\b")
+_FOUND_IT = rx(r"\b(?:saw|found|noticed|realised|realized|discovered|spotted)\s+(?:that\s+)?(?!(?:i|we)\b)[\w-]+"
+               r"(?:\s+[\w-]+)?\s+$")
 _MEANT = rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
 _ONGOING = 6  # the SITUATION row for things starting or going on
 _OCCASION = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _OCCASION_RX)
@@ -275,6 +277,8 @@ def read(text: str, narrative: bool = False) -> Cues:
                # "My manager asked me to sort it out because I was the one pulled in every time": one request,
                # whatever rhythm its reason tells.
                and not (rhythm and _REQUEST.search(text, 0, rhythm.start()))
+               # "I dug into the logs and saw it always died on the same step": the rhythm of what was found.
+               and not (rhythm and _FOUND_IT.search(text[max(0, rhythm.start() - 40):rhythm.start()]))
                and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text)
                and not GOAL_MADE.search(text))
     actor = _actor(text)

@@ -11,6 +11,7 @@ from bot.scoring.star_cues import actors, read
 from bot.scoring.star_discourse import states
 from bot.scoring.star_habits import ONE_TIME
 from bot.scoring.star_quantity import quantities
+from bot.scoring.star_text import sentences
 
 
 def test_what_i_did_was_after_the_scene_alone_starts_the_steps_it_points_back_from_nothing() -> None:
@@ -263,3 +264,15 @@ def test_a_thing_described_by_the_trouble_it_was_causing_sets_the_scene_inside_t
     a = analyse(story)
     assert a.components.situation.present
     assert a.components.action.present and a.components.result.present
+
+
+def test_the_dot_of_a_short_abbreviation_before_lower_case_does_not_end_the_sentence() -> None:
+    assert len(sentences("The alarm went off at 3 a.m. because the freezer door was open. I closed it.")) == 2
+    assert len(sentences("It started at 3 a.m. The freezer door was open.")) == 2
+
+
+def test_a_rhythm_in_what_the_speaker_found_is_not_the_speakers_habit() -> None:
+    woven = ("When the bakery's night oven started tripping the fuse at 2 a.m. every few days, "
+             "I went through the logbook and saw it always tripped during the same bake.")
+    assert not read(woven).general
+    assert read("Whenever a fuse trips, I always check the logbook first.").general
