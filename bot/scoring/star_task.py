@@ -88,6 +88,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:made|make|makes)\s+it\s+(?:my|our)\s+(?:\w+\s+)?(?:job|mission|priority|responsibility|goal|business)\b"
          r"|\bpart\s+of\s+(?:my|our)\s+(?:\w+\s+)?(?:job|role|remit|responsibilities|duties)\b"
          r"|\b(?:took|take|takes|taking)\s+(?:the\s+|\w+\s+)?(?:lead|ownership|charge|command)\b"
+         # Leading an effort named with its aim: "I was leading a small project to build a feature store".
+         r"|\b(?:leading|running|driving|owning|led|ran|drove|owned)\s+(?:a|an|the|our|this)\s+(?:[\w-]+\s+){0,2}?"
+         r"(?:project|effort|initiative|push|workstream)\s+to\s+\w+"
          r"|\b(?:i|we)(?:'d|\s+had)?\s+promised\b|\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:own|take|fix|handle|lead"
          r"|look\s+(?:into|at)|sort|help|check|investigate|find|figure|get|make\s+sure|keep|mentor|coach|run|write|build|drive)\b"
          # Someone above asking for it, or the speaker being the only one who could.

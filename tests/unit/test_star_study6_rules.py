@@ -10,6 +10,7 @@ from bot.scoring.star import analyse
 from bot.scoring.star_cues import actors, read
 from bot.scoring.star_discourse import states
 from bot.scoring.star_habits import ONE_TIME
+from bot.scoring.star_judged import judged, vague
 from bot.scoring.star_quantity import quantities
 from bot.scoring.star_text import sentences
 
@@ -276,3 +277,13 @@ def test_a_rhythm_in_what_the_speaker_found_is_not_the_speakers_habit() -> None:
              "I went through the logbook and saw it always tripped during the same bake.")
     assert not read(woven).general
     assert read("Whenever a fuse trips, I always check the logbook first.").general
+
+
+def test_more_use_or_low_uptake_with_no_count_is_a_vague_outcome() -> None:
+    assert vague("and we cut it down to the two most asked-for shelves, which people did start using more.")
+    assert judged("when we opened it, take-up was really low, hardly anybody came.")
+
+
+def test_leading_an_effort_named_with_its_aim_states_the_task() -> None:
+    assert read("I was leading a small project to build a seed library for the village.").task >= 2.0
+    assert read("I was leading a small team in the village hall.").task < 2.0
