@@ -163,7 +163,9 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
          r"|signed\s+off|was\s+convinced|were\s+convinced)\b|\bwe\s+(?:finally\s+|eventually\s+)?(?:agreed\s+on|settled\s+on"
          r"|settled\s+(?:it|this|that|the\s+(?:argument|question|debate|disagreement|matter))"
-         r"|went\s+with|picked|chose)\b"), 2.5),
+         r"|went\s+with|picked|chose)\b"
+         # (Choosing for someone, "we picked projects for them", is a step taken for them, not a choice settled.)
+         r"(?!\s+(?:[\w-]+\s+){1,3}?for\s+(?:them|him|her|each|everyone|every)\b)"), 2.5),
     (rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
     (rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),

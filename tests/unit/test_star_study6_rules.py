@@ -287,3 +287,8 @@ def test_more_use_or_low_uptake_with_no_count_is_a_vague_outcome() -> None:
 def test_leading_an_effort_named_with_its_aim_states_the_task() -> None:
     assert read("I was leading a small project to build a seed library for the village.").task >= 2.0
     assert read("I was leading a small team in the village hall.").task < 2.0
+
+
+def test_choosing_something_for_someone_is_a_step_not_a_disagreement_settled() -> None:
+    assert read("We picked small jobs for them that could be finished in a week.").result < 2.5
+    assert read("In the end we picked the cheaper venue.").result >= 2.5
