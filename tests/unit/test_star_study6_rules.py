@@ -290,5 +290,5 @@ def test_leading_an_effort_named_with_its_aim_states_the_task() -> None:
 
 
 def test_choosing_something_for_someone_is_a_step_not_a_disagreement_settled() -> None:
-    assert read("We picked small jobs for them that could be finished in a week.").result < 2.5
+    assert read("We picked small self-contained jobs for them to finish.").result < 2.5
     assert read("In the end we picked the cheaper venue.").result >= 2.5
