@@ -35,7 +35,9 @@ _TROUBLE_ASIDE_RX = rx(r"\s+that\s+(?:was|were|had\s+been|kept)\s+(?:\w+ly\s+)?\
 
 # Setting: when, where, who and what was going on.
 SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
-    (rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b"), 2.0),
+    (rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b"
+         # "At a" names a workplace by what it runs: "a bug I shipped at a real-estate listings site".
+         r"|\bat\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:site|marketplace|portal|provider|publisher|network)\b"), 2.0),
     (rx(r"\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bi\s+(?:had\s+)?(?:just\s+)?joined\b"), 1.5),
     (rx(rf"\b(?:last|this|that|one|a|early\s+one|late\s+one)\s+{TIME_UNITS}s?\b|\b{MONTHS}\b|\bago\b"
          r"|\b\w+\s+(?:days|weeks|hours|months)\s+(?:before|after|into)\b"), 1.0),
@@ -77,6 +79,9 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     # ... or dated by what had just happened: "the week he pushed a change", "the morning after I noticed".
     (rx(rf"\b(?:the|that)\s+{TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,2}}?(?:had|was|were|{PAST_IRREGULAR}|\w+ed)\b"), 2.0),
+    # Leading a group, told as who the speaker was: "I led a group of four nurses across two wards".
+    (rx(r"^\W*(?:(?:so|well)\W+)?(?:i|we)\s+(?:led|managed|ran|coordinated)\s+(?:a|the|our|my)\s+(?:[\w-]+\s+)?"
+         r"(?:team|group|squad|crew|department)\s+of\b"), 1.5),
 )
 
 
@@ -158,7 +163,9 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     # Said almost only of outcomes.
     (rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
-         r"|still\s+(?:running|in\s+use|used|working|going)|(?:didn't|did\s+not|never)\s+notice|sold\s+out)\b"), 1.5),
+         r"|still\s+(?:running|in\s+use|used|working|going)|(?:didn't|did\s+not|never)\s+notice|sold\s+out"
+         # Keeping or losing people counted as a whole: "we kept every one of those five engineers".
+         r"|(?:kept|retained|lost)\s+(?:every\s+(?:single\s+)?one|all|none|each|not\s+one)\s+of)\b"), 1.5),
     # How a disagreement ended: the other side agreeing, or the choice both sides settled on.
     (rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
          r"|signed\s+off|was\s+convinced|were\s+convinced)\b|\bwe\s+(?:finally\s+|eventually\s+)?(?:agreed\s+on|settled\s+on"

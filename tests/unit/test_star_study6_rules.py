@@ -292,3 +292,23 @@ def test_leading_an_effort_named_with_its_aim_states_the_task() -> None:
 def test_choosing_something_for_someone_is_a_step_not_a_disagreement_settled() -> None:
     assert read("We picked small self-contained jobs for them to finish.").result < 2.5
     assert read("In the end we picked the cheaper venue.").result >= 2.5
+
+
+def test_a_workplace_named_by_what_it_runs_or_the_group_led_sets_the_scene() -> None:
+    assert read("Probably my clearest failure is a pricing bug I shipped at a holiday-cottage booking site.").situation >= 2.0
+    story = ("I led a group of four nurses across two wards, twelve hours apart in shifts, opening a new day clinic. "
+             "My responsibility was to keep both shifts informed without anyone staying late. "
+             "I moved the handover to a written note, with a short post from each nurse, "
+             "and I kept exactly one overlap meeting a week. "
+             "The clinic opened on schedule.")
+    assert analyse(story).components.situation.present
+
+
+def test_keeping_or_losing_people_counted_as_a_whole_is_a_measured_outcome() -> None:
+    story = ("Right after our head coach left the rowing club in the middle of the season, "
+             "I called the six remaining coaches into a room and asked each one what worried them. "
+             "I wrote the answers on a board "
+             "and I proposed that whoever runs a squad decides for it. "
+             "We kept every one of those six coaches through the next eight months.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
