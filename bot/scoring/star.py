@@ -82,10 +82,12 @@ _HAD_CHANGED = re.compile(r"\b(?:had|'d)\s+(?:\w+ly\s+|already\s+|just\s+)?(?:go
 # The speaker correcting the telling rather than pointing back from an outcome: "actually, let me back up".
 _CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:back\s+up|explain|give)|\brewind\b"
                          r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
-# Markers that announce the speaker's steps ("what I did was", "here is how"): they point back from an outcome only
-# when one has been told; straight after the scene they just start the actions.
-_STEPS_NEXT = re.compile(r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:after\s+)?was\b"
-                         r"|\bhere(?:'s|\s+is)\s+how\b", re.IGNORECASE)
+# Markers that announce the speaker's steps ("what I did was", "here is how") or place what was told ("that was at
+# a shop"): they point back from an outcome only when one has been told; otherwise they just go on with the story.
+_BACK_FROM_OUTCOME = re.compile(r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:after\s+)?was\b"
+                                r"|\bhere(?:'s|\s+is)\s+how\b"
+                                r"|^\W*(?:(?:and|so)\s+)?(?:that|this|it)\s+(?:was|happened)\s+(?:at|in|during|back\s+in|while)\s",
+                                re.IGNORECASE)
 # How much of something a business handles in a span of time: "about 9,000 orders a day", "200 requests per second".
 _RATE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:[\w-]+\s+){1,3}?(?:a|an|per|each)\s+(?:second|minute|hour|day|week|month)\b",
                    re.IGNORECASE)
@@ -150,7 +152,7 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     if (back is not None and _CORRECTION.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1] for j in range(back))):
         back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing
-    if (back is not None and _STEPS_NEXT.search(texts[back])
+    if (back is not None and _BACK_FROM_OUTCOME.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
         back = None  # "I think what I did was ..." after the scene alone starts the steps; no outcome is told yet
     told_first = back if back is not None else 0

@@ -312,3 +312,19 @@ def test_keeping_or_losing_people_counted_as_a_whole_is_a_measured_outcome() -> 
              "We kept every one of those six coaches through the next eight months.")
     a = analyse(story)
     assert a.components.result.present and a.metrics
+
+
+def test_placing_what_was_told_after_an_outcome_makes_it_the_outcome_told_first() -> None:
+    story = ("The ticket queue went from being stuck for most of a day to cleared in a couple of hours "
+             "and we never had that backlog again. "
+             "That was at a concert promoter, during a big presale, when our payment callbacks piled up. "
+             "Our team's job was to keep the box office selling no matter what. "
+             "We added a second worker for the callbacks "
+             "and we moved the slow receipts to a nightly batch, so the callbacks stopped piling up.")
+    a = analyse(story)
+    assert a.components.result.present and a.metrics
+    preface = ("Okay, so, this one is a bit of a long story. "
+               "This was at a seaside hotel, during the summer rush, when the booking sheet kept double-booking rooms. "
+               "I was the duty manager, so I had to stop it before the weekend. "
+               "I moved the bookings to one shared calendar and I checked it every evening.")
+    assert not analyse(preface).components.result.present  # no outcome told before the marker: nothing to go back from
