@@ -18,7 +18,6 @@ habits that have no setting, goal or outcome of their own are all normal shapes,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from bot.scoring.star_cues import ACTION_CAUSATIVE, ACTION_PAST, Cues, actors, imagines_outcome, read
@@ -53,6 +52,20 @@ from bot.scoring.star_models import (
     TimeSplit,
 )
 from bot.scoring.star_quantity import scan
+from bot.scoring.star_telling import (
+    BACK_FROM_OUTCOME,
+    BY_SPEAKER,
+    CORRECTION,
+    FROM_TO,
+    HAD,
+    HAD_CHANGED,
+    MORE_OF_THE_LESSON,
+    RATE,
+    RULE_KEPT,
+    SPEAKER_TELLS,
+    STILL_TODAY,
+    TROUBLE,
+)
 from bot.scoring.star_text import ENGLISH, MAX_CHARS, MAX_WORDS, Unit, cap, is_term_list, not_english, sentences, units, words
 
 MIN_LABEL = 1.0  # below this a unit carries no part and continues the one before it
@@ -61,45 +74,6 @@ TASK_DECISIVE = 2.0  # one clear goal, duty or commitment
 DECISIVE = 2.5  # evidence strong enough to count a part as present even when another label wins
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
-# A second "that" clause after a lesson goes on drawing it: "what I learned is X, and that Y".
-_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+(?:that|to)\b", re.IGNORECASE)
-# ... and so does the rule the speaker keeps since, in the same sentence or the next one: "and I just don't deploy
-# on Fridays anymore", "I never merge on my own now".
-_RULE_KEPT = re.compile(r"^\W*(?:(?:and|so|but|now|honestly|just)\W+)*(?:i|we)\s+(?:\w+\s+){0,2}?"
-                        r"(?:do\s+not|don'?t|never|always|no\s+longer)\b", re.IGNORECASE)
-# The speaker still busy: "so I was going through them", "and we had a couple more sessions".
-_BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\b[^,.;]{0,20}?"
-                         r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
-                         r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+(?:had|have)\s+(?:a|an|some|another|more)\b",
-                         re.IGNORECASE)
-# The speaker saying, thinking or finding something, or not doing something ("and I said it myself a few times",
-# "what I did not do", "and realised we had no way back"): the telling goes on; nothing is reported as come of it.
-_SPEAKER_TELLS = re.compile(r"^\W*(?:(?:and|so|but|then|also|what)\W+)*(?:(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|even\s+)?)?"
-                            r"(?:said|told|thought|felt|realised|realized|noticed|knew|wondered|admitted|did\s+not|didn'?t"
-                            r"|do\s+not|don'?t|never)\b", re.IGNORECASE)
-# A change told in the past perfect had happened before the story: "its accuracy had slowly dropped from 90% to 70%".
-_HAD_CHANGED = re.compile(r"\b(?:had|'d)\s+(?:\w+ly\s+|already\s+|just\s+)?(?:gone|fallen|risen|grown|\w+ed)\b", re.IGNORECASE)
-# The speaker correcting the telling rather than pointing back from an outcome: "actually, let me back up".
-_CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:back\s+up|explain|give)|\brewind\b"
-                         r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
-# Markers that announce the speaker's steps ("what I did was", "here is how") or place what was told ("that was at
-# a shop"): they point back from an outcome only when one has been told; otherwise they just go on with the story.
-_BACK_FROM_OUTCOME = re.compile(r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:after\s+)?was\b"
-                                r"|\bhere(?:'s|\s+is)\s+how\b"
-                                r"|^\W*(?:(?:and|so)\s+)?(?:that|this|it)\s+(?:was|happened)\s+(?:at|in|during|back\s+in|while)\s",
-                                re.IGNORECASE)
-# How much of something a business handles in a span of time: "about 9,000 orders a day", "200 requests per second".
-_RATE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:[\w-]+\s+){1,3}?(?:a|an|per|each)\s+(?:second|minute|hour|day|week|month)\b",
-                   re.IGNORECASE)
-_STILL_TODAY = re.compile(r"^\W*(?:(?:and|but|so|anyway|actually|honestly)\W+)*(?:i|we)\s+(?:both\s+)?still\s+"
-                          r"(?!(?:had|needed|was|were|did|kept|got|went)\b)[a-z]+\b(?!\s+(?:to|on)\b)", re.IGNORECASE)
-_FROM_TO = re.compile(r"\bfrom\b[^.;]*?\bto\b", re.IGNORECASE)
-# A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
-_HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
-# A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
-# sets the scene as well.
-_TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s)\b"
-                      r"[^.;]*?\b(?:was|were|kept|couldn'?t|didn'?t|wasn'?t|weren'?t)\b", re.IGNORECASE)
 # Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
 _PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
 
@@ -132,9 +106,9 @@ def _read(all_units: list[Unit], narrative: bool = False) -> list[Cues]:
         # In the opening sentence, what the team does as a matter of course is the scene, not a step: told in the
         # present in a story told in the past ("We run a booking site, ..."), or as a rate ("we handled 9,000
         # orders a day"; a change of rate, "we went from 30 a week to 2", is an outcome told first).
-        if unit.sentence or read_all[i].actor != "we" or read_all[i].general or _FROM_TO.search(unit.text):
+        if unit.sentence or read_all[i].actor != "we" or read_all[i].general or FROM_TO.search(unit.text):
             continue
-        if _RATE.search(unit.text) or (told_in_past and not ACTION_PAST.search(unit.text)
+        if RATE.search(unit.text) or (told_in_past and not ACTION_PAST.search(unit.text)
                                       and not ACTION_CAUSATIVE.search(unit.text)):
             read_all[i] = replace(read_all[i], actor=None, action=0.0, situation=max(read_all[i].situation, MIN_CUES))
     return read_all
@@ -149,10 +123,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     texts = [unit.text for unit in all_units]
     # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
     back = flashback(texts, [unit.sentence for unit in all_units])
-    if (back is not None and _CORRECTION.search(texts[back])
+    if (back is not None and CORRECTION.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1] for j in range(back))):
         back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing
-    if (back is not None and _BACK_FROM_OUTCOME.search(texts[back])
+    if (back is not None and BACK_FROM_OUTCOME.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
         back = None  # "I think what I did was ..." after the scene alone starts the steps; no outcome is told yet
     told_first = back if back is not None else 0
@@ -187,7 +161,7 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
                    and unit.sentence not in concluded else 0.0)
         # (A change in the past perfect, "precision had dropped from 0.7 to 0.5", is what had happened before: the backdrop.)
         if (opening and symptom and (change or found) and not worsening(unit.text) and not wish(unit.text)
-                and not _HAD_CHANGED.search(unit.text) and cues.task < TASK_DECISIVE):
+                and not HAD_CHANGED.search(unit.text) and cues.task < TASK_DECISIVE):
             symptom, outcome = 0.0, max(outcome, DECISIVE)
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
@@ -202,8 +176,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
             outcome += 1.5
         # ... but a clause with the speaker as its subject ("so I was going through them one by one", "we had a
         # couple more sessions") goes on telling what the speaker did unless it carries a measure.
-        if reports and i > last_action and (found or not (imagined(unit.text) or _BY_SPEAKER.match(unit.text)
-                                                          or _SPEAKER_TELLS.match(unit.text))):
+        if reports and i > last_action and (found or not (imagined(unit.text) or BY_SPEAKER.match(unit.text)
+                                                          or SPEAKER_TELLS.match(unit.text))):
             outcome += 1.5
         # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first,
         # and so is a change the speaker made, or an opening sentence with a measure in it ("I got the scheduler
@@ -222,9 +196,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # marker, sets the scene even without a time or place in it; a clause that states a goal ("I was asked
         # to ...") already has its part in the story.  An opening that only counts things, with no verb
         # ("Three nurses, one weekend, forty beds"), sets it too.
-        trouble = cues.task >= TASK_DECISIVE and bool(_TROUBLE.search(unit.text))
+        trouble = cues.task >= TASK_DECISIVE and bool(TROUBLE.search(unit.text))
         if (not setting and not cues.actor and not cues.general and not outcome
-                and (cues.task < TASK_DECISIVE or _HAD.match(unit.text) or trouble)
+                and (cues.task < TASK_DECISIVE or HAD.match(unit.text) or trouble)
                 and (states(unit.text) or (i == 0 and bool(found)))
                 and (i < scene_ends or (back is not None and i >= back) or scenery)):
             setting = DECISIVE if trouble else MIN_CUES  # the trouble behind a goal is the scene it is set in
@@ -250,8 +224,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
                 and previous.unit.sentence == unit.sentence):
             label = "result"  # ", and we sold out in an hour" (or ": 99.95% last quarter") carries on its sentence's outcome
         if (previous and previous.label == "lesson" and not cues.actor
-                and ((previous.unit.sentence == unit.sentence and _MORE_OF_THE_LESSON.match(unit.text))
-                     or _RULE_KEPT.match(unit.text))):
+                and ((previous.unit.sentence == unit.sentence and MORE_OF_THE_LESSON.match(unit.text))
+                     or RULE_KEPT.match(unit.text))):
             # "What I learned is that X, and that Y": the second clause goes on drawing the lesson; it reports nothing.
             label, scores["result"] = "lesson", 0.0
         out.append(_Weighed(unit, cues, scores, label, tuple(found)))
@@ -266,7 +240,7 @@ def _told_first(all_units: list[Unit], narrative: bool = False) -> list[_Weighed
     """
     read_all = _read(all_units, narrative)
     # The speaker still busy ("I was sitting with them for every merge") measures the effort, as a step does.
-    scans = [scan(unit.text, action=c.actor is not None or bool(_BY_SPEAKER.match(unit.text)))
+    scans = [scan(unit.text, action=c.actor is not None or bool(BY_SPEAKER.match(unit.text)))
              for unit, c in zip(all_units, read_all, strict=True)]
     weighed = _weigh(all_units, read_all, scans)
     if _members(weighed, "result"):
@@ -359,7 +333,7 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     # How things stand today ("we still grab coffee", "anyway, we still talk") closes the story; it is no step of it.
     # Taking a job on ("so I offered to mentor her") is the speaker acting too, whatever part it states.
     actions = [w for w in weighed if w.cues.actor is not None and w.label in ("action", "task", None)
-               and not _STILL_TODAY.match(w.unit.text)]
+               and not STILL_TODAY.match(w.unit.text)]
     actions = actions or [w for w in weighed if w.cues.actor is not None]
     # A clause can tell two steps by two actors ("we talked, and I explained"): each counts for its side.
     both = [actors(w.unit.text) | {w.cues.actor or "I"} for w in actions]

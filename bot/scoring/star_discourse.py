@@ -43,7 +43,7 @@ FLASHBACK = re.compile(
     r"|(?:that|this|it)\s+(?:all\s+)?(?:happened|came\s+about|was\s+possible)\s+because\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
     r"|(?:go|going)\s+back\s+(?:a\s+bit|to\s+(?:the\s+)?(?:start|beginning)|in\s+time)|rewind"
-    # Placing what was just told: "That was at an online shop, during a sale" (see star._BACK_FROM_OUTCOME).
+    # Placing what was just told: "That was at an online shop, during a sale" (see star_telling.BACK_FROM_OUTCOME).
     r"|^\W*(?:(?:and|so)\s+)?(?:that|this|it)\s+(?:was|happened)\s+(?:at|in|during|back\s+in|while)\s"
     # The telling itself stepping back, as an opener: "Backing up, a client was threatening to leave".
     r"|^\W*(?:(?:so|ok|okay|but)\W+)?(?:backing|stepping|going)\s+(?:up|back)\s*[,:-]"
