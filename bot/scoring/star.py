@@ -176,8 +176,11 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
             outcome += 1.5
         # ... but a clause with the speaker as its subject ("so I was going through them one by one", "we had a
         # couple more sessions") goes on telling what the speaker did unless it carries a measure.
+        # (The rest of a sentence the speaker opened that way goes on with it: "What I did not do, and this is the
+        # failure, is ask them".)
+        telling = bool(out) and out[-1].unit.sentence == unit.sentence and bool(SPEAKER_TELLS.match(out[-1].unit.text))
         if reports and i > last_action and (found or not (imagined(unit.text) or BY_SPEAKER.match(unit.text)
-                                                          or SPEAKER_TELLS.match(unit.text))):
+                                                          or SPEAKER_TELLS.match(unit.text) or telling)):
             outcome += 1.5
         # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first,
         # and so is a change the speaker made, or an opening sentence with a measure in it ("I got the scheduler

@@ -328,3 +328,13 @@ def test_placing_what_was_told_after_an_outcome_makes_it_the_outcome_told_first(
                "I was the duty manager, so I had to stop it before the weekend. "
                "I moved the bookings to one shared calendar and I checked it every evening.")
     assert not analyse(preface).components.result.present  # no outcome told before the marker: nothing to go back from
+
+
+def test_the_rest_of_a_sentence_the_speaker_opened_by_telling_is_no_outcome() -> None:
+    story = ("I was at a bakery that sold bread boxes, rye mostly, and later pastries. "
+             "The owner wanted a list of which customers would stop ordering next month. "
+             "I was supposed to deliver something usable in a quarter. "
+             "I spent the first month cleaning the order sheets "
+             "and then I built a simple scoring sheet, tuned it for weeks and made slides. "
+             "What I did not do, and this is the failure, is ever sit down with the owner and ask how she'd use it.")
+    assert not analyse(story).components.result.present
