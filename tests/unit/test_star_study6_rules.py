@@ -338,3 +338,11 @@ def test_the_rest_of_a_sentence_the_speaker_opened_by_telling_is_no_outcome() ->
              "and then I built a simple scoring sheet, tuned it for weeks and made slides. "
              "What I did not do, and this is the failure, is ever sit down with the owner and ask how she'd use it.")
     assert not analyse(story).components.result.present
+
+
+def test_never_again_after_the_last_step_still_reports_the_outcome() -> None:
+    story = ("At the corner shop the card reader kept failing on busy Saturdays. "
+             "I was asked to sort it out before the holidays. "
+             "I moved the reader to its own line and I set up a spare one behind the counter. "
+             "And we never lost a sale on a Saturday again.")
+    assert analyse(story).components.result.present
