@@ -192,9 +192,9 @@ _SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:\w+ly,?\s+)?(
 # ("She learned the rota in a week" is someone else's progress: an outcome of mentoring, not a lesson.)
 LESSON_DRAWN = re.compile(
     r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt|took\s+(?:away\s+)?from|took\s+away)\b"
-    r"|\bthe\s+(?:\w+\s+)?(?:lesson|takeaway)s?\b|\bthe\s+(?:main\s+|big\s+|real\s+)?thing\s+(?:i|we)\s+(?:learned|learnt|took)\b"
+    r"|\bthe\s+(?:\w+\s+)?(?:lesson|takeaway)s?\s+(?:i|we|for\s+(?:me|us)|here|there|was|is)\b|\bthe\s+(?:main\s+|big\s+|real\s+)?thing\s+(?:i|we)\s+(?:learned|learnt|took)\b"
     r"|\b(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt)\s+(?:that|to|a\s+lot|the\s+hard\s+way|how|never|always)\b"
-    r"|\b(?:taught|showed)\s+(?:me|us)\s+(?:that|to|how)\b|\bin\s+hindsight\b"
+    r"|\btaught\s+(?:me|us)\s+(?:that|to|how)\b|\bin\s+hindsight\b"
     r"|\b(?:i|we)\s+(?:really\s+|probably\s+|definitely\s+)?(?:should|shouldn'?t|should\s+not)\s+have\b",
     re.IGNORECASE,
 )

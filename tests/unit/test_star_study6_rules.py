@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import actors, read
-from bot.scoring.star_discourse import states
+from bot.scoring.star_discourse import draws_lesson, states
 from bot.scoring.star_habits import ONE_TIME
 from bot.scoring.star_judged import judged, vague
 from bot.scoring.star_quantity import quantities
@@ -346,3 +346,9 @@ def test_never_again_after_the_last_step_still_reports_the_outcome() -> None:
              "I moved the reader to its own line and I set up a spare one behind the counter. "
              "And we never lost a sale on a Saturday again.")
     assert analyse(story).components.result.present
+
+
+def test_a_taught_lesson_or_a_finding_shown_is_no_lesson_drawn() -> None:
+    assert not draws_lesson("I rewrote the lesson plan and the class average went from 58 to 74.")
+    assert not draws_lesson("The survey showed us that complaints fell by half.")
+    assert draws_lesson("The lesson for me was that a plan nobody reads is no plan.")
