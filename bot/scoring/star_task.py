@@ -29,7 +29,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
          r"|\b(?:i|we|(?:my|our)\s+(?:\w+\s+)?(?:team|crew|group|squad|department)(?:\s+(?:at|in|on|for)(?:\s+[\w'-]+){1,5}?)?)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b"
          # A duty told in a clause that shares the speaker's subject: "I was leading the rewrite and had to choose".
-         r"|\b(?:and|so|but)\s+(?:then\s+|also\s+)?(?:had|needed)\s+to\b|(?:\b(?:was|were|been|am|is|are)|'m|'re)\s+(?:asked|tasked|told|expected"
+         r"|\b(?:i|we)\b[^.;]{0,80}?\b(?:and|so|but)\s+(?:then\s+|also\s+)?(?:had|needed)\s+to\b|(?:\b(?:was|were|been|am|is|are)|'m|'re)\s+(?:asked|tasked|told|expected"
          r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b"
          # ... in any tense ("I'm asked to", told in the present), and with what it is: "I was tasked with moving it".
          r"|\b(?:tasked|charged|entrusted)\s+with\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
@@ -68,7 +68,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)\s+(?:just\s+)?took\s+(?:it|this|that|them)\W*$"
          r"|\bi'?ll\s+own\b|\btook\s+(?:it|this|that)\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
          r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
-         r"|\bthe\s+(?:one|\w+)\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
+         r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
+         # ... or the speaker in a role that carries it: "I was the engineer who'd have to answer for wrong prices".
+         r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
          r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:[\w'-]+\s+){0,5}?to\s+(?!the\b|a\b)\w+"
          # Wanting to avoid something is a stake: "I didn't want us to risk the launch".
          r"|\b(?:i|we)\s+(?:didn'?t|did\s+not)\s+want\s+(?:\w+\s+){0,2}?to\b"

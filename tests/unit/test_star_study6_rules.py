@@ -186,6 +186,8 @@ def test_a_duty_or_ownership_told_in_other_grammars_states_the_task() -> None:
     for sentence in duties:
         assert read(sentence).task >= 2.0, sentence
     assert read("We decided as a committee that we would repaint the hall.").task < 2.0  # a step decided, not a duty
+    assert read("The customers who had to wait three days were angry.").task < 2.0  # someone else's lot
+    assert read("The shop grew quickly and had to move to a bigger unit.").task < 2.0
 
 
 def test_a_number_in_a_clause_that_only_imagines_measures_no_outcome() -> None:
