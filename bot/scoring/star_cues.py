@@ -268,7 +268,15 @@ def _actor(text: str) -> str | None:
         for match in pattern.finditer(text):
             if not _inside(text[max(0, match.start() - 40): match.start()]):
                 return "we" if match.group(1).lower().startswith("we") else "I"
-    return None
+    listed = _LISTED_STEPS.match(text)
+    return None if listed is None else ("we" if listed.group(1).lower() == "we" else "I")
+
+
+# Steps listed after the speaker's clause with the subject left out: "I got paged at night because the API was
+# down, found a full disk, cleared it and set up rotation".
+_LISTED_STEPS = rx(rf"^\W*(?:(?:so|and|then|once)\W+)?(i|we)\b[^;]*?,\s+(?:then\s+)?(?!(?:{NOT_DOING})\b)"
+                   rf"(?:{PAST_IRREGULAR}|[a-z]+ed)\s+(?:a|an|the|it|them|my|our|some|every|all)\b[^;]*?"
+                   rf"(?:,|\band\b)\s+(?:then\s+)?(?:{PAST_IRREGULAR}|[a-z]+ed)\b")
 
 
 def read(text: str, narrative: bool = False) -> Cues:

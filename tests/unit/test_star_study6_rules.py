@@ -354,3 +354,12 @@ def test_a_taught_lesson_or_a_finding_shown_is_no_lesson_drawn() -> None:
     assert not draws_lesson("I rewrote the lesson plan and the class average went from 58 to 74.")
     assert not draws_lesson("The survey showed us that complaints fell by half.")
     assert draws_lesson("The lesson for me was that a plan nobody reads is no plan.")
+
+
+def test_steps_listed_after_the_speakers_clause_with_the_subject_left_out_are_the_speakers() -> None:
+    story = ("I once got called at 6 a.m. because the café's fridge had stopped, "
+             "found a tripped switch behind the counter, reset it and moved the milk to the spare fridge, "
+             "and it was fine after that.")
+    a = analyse(story)
+    assert a.components.action.present and a.first_person_ratio == 1.0
+    assert read("I was told the fridge had stopped, which worried everyone.").actor is None
