@@ -241,8 +241,11 @@ _SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|onc
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
 # "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase
 # hangs on a preposition ("after the meeting I profiled ...") or names a time ("a month later we ...").
-_NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+(?!{TIME_UNITS}s?\b|{MONTHS}\b)"
-                          r"[\w-]+\s*,?\s*$", re.IGNORECASE)
+# (The noun may have a word before it, "the canary stage we argued about", unless the phrase names a time: "the
+# next day we ...".)
+_NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+"
+                          rf"(?!(?:[\w-]+\s+)?(?:{TIME_UNITS}s?|{MONTHS}|time|minute|hour)\b)(?:[\w-]+\s+)?[\w-]+\s*,?\s*$",
+                          re.IGNORECASE)
 _PREPOSITIONS = frozenset("after before during in at on by from with for over within since until through into".split())
 
 
@@ -268,8 +271,13 @@ def _actor(text: str) -> str | None:
         for match in pattern.finditer(text):
             if not _inside(text[max(0, match.start() - 40): match.start()]):
                 return "we" if match.group(1).lower().startswith("we") else "I"
-    listed = _LISTED_STEPS.match(text)
+    listed = _LISTED_STEPS.match(text) or _CLEFT.search(text)
     return None if listed is None else ("we" if listed.group(1).lower() == "we" else "I")
+
+
+# A step told as what the speaker did, in a cleft: "the main thing I did was show her the logs".
+_CLEFT = rx(r"\b(?:what|thing|things|step)\s+(i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:first\s+)?(?:was|were)\s+"
+            r"(?:to\s+)?(?!(?:not|nothing|that|this)\b)[a-z]+")
 
 
 # Steps listed after the speaker's clause with the subject left out: "I got paged at night because the API was

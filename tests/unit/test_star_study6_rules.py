@@ -363,3 +363,9 @@ def test_steps_listed_after_the_speakers_clause_with_the_subject_left_out_are_th
     a = analyse(story)
     assert a.components.action.present and a.first_person_ratio == 1.0
     assert read("I was told the fridge had stopped, which worried everyone.").actor is None
+
+
+def test_a_two_word_noun_before_the_pronoun_makes_a_relative_clause_but_a_time_does_not() -> None:
+    assert read("Every show since has used the booking form we argued about.").actor is None
+    assert read("The next day we moved the stall to the car park.").actor == "we"
+    assert read("I think the main thing I did was show her how to read the till report.").actor == "I"
