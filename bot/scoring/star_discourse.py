@@ -73,6 +73,8 @@ UNKNOWN = re.compile(
 BACKDROP = re.compile(
     r"\bhad\s+(?:been|\w+ed|\w+en|grown|run|gone|become)\b|\bused\s+to\b|\b(?:at\s+the\s+time|back\s+then|in\s+those\s+days"
     r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b"
+    # The background announced by name: "The background is that every label was copied by hand".
+    r"|\bthe\s+(?:background|context|backstory)\s+(?:here\s+)?(?:is|was)\b"
     # How things stood before the change, told after it: "Before that, our releases were monthly trains".
     r"|^\W*(?:(?:and|but|so)\s+)?(?:before\s+(?:that|this|then|it)|until\s+(?:then|that\s+point))\s*,?\s+(?!(?:i|we)\b)",
     re.IGNORECASE,

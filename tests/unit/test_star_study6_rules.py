@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.scoring.star import analyse
 from bot.scoring.star_cues import actors, read
-from bot.scoring.star_discourse import draws_lesson, states
+from bot.scoring.star_discourse import backdrop, draws_lesson, states
 from bot.scoring.star_habits import ONE_TIME
 from bot.scoring.star_judged import judged, vague
 from bot.scoring.star_quantity import quantities
@@ -369,3 +369,8 @@ def test_a_two_word_noun_before_the_pronoun_makes_a_relative_clause_but_a_time_d
     assert read("Every show since has used the booking form we argued about.").actor is None
     assert read("The next day we moved the stall to the car park.").actor == "we"
     assert read("I think the main thing I did was show her how to read the till report.").actor == "I"
+
+
+def test_the_background_announced_by_name_is_backdrop_wherever_it_is_told() -> None:
+    assert backdrop("The background is that every order was copied into a spreadsheet by hand.")
+    assert not backdrop("The order form now fills the spreadsheet by itself.")
