@@ -114,6 +114,8 @@ _SINGLE = re.compile(
     rf"|\b(?:down|up)\s+to\s+(?:just\s+|only\s+)?{_NUMBER}\b"
     # A value reached: "duplicate charges dropped to 0", "the queue fell to under a hundred".
     rf"|\b(?:dropped|fell|went|came|got|shrank|rose|grew|climbed|jumped|increased|decreased)\s+to\s+{_APPROX}{_NUMBER}\b"
+    # ... or a bound it kept to: "the queue never went above a few hundred again", "stayed under 50".
+    rf"|\b(?:went|got|stayed|kept|rose|climbed|grew)\s+(?:above|below|over|under|past|beyond)\s+{_APPROX}{_NUMBER}\b"
     # A rate said as a share: "one in fifty PRs", "three out of ten runs".
     rf"|\b{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b"
     # A deadline beaten, told by the clock: "back up by 8:20".
@@ -164,7 +166,7 @@ _OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
-                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
+                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
                          r"|a\s+single|on\s+the\s+first|disappeared|vanished|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"

@@ -29,7 +29,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
          r"|\b(?:i|we|(?:my|our)\s+(?:\w+\s+)?(?:team|crew|group|squad|department)(?:\s+(?:at|in|on|for)(?:\s+[\w'-]+){1,5}?)?)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b"
          # A duty told in a clause that shares the speaker's subject: "I was leading the rewrite and had to choose".
-         r"|\b(?:i|we)\b[^.;]{0,80}?\b(?:and|so|but)\s+(?:then\s+|also\s+)?(?:had|needed)\s+to\b|(?:\b(?:was|were|been|am|is|are)|'m|'re)\s+(?:asked|tasked|told|expected"
+         r"|^[^.;]*?\b(?:i|we)\b[^.;]*?\b(?:and|so|but)\s+(?:then\s+|also\s+)?(?:had|needed)\s+to\b|(?:\b(?:was|were|been|am|is|are)|'m|'re)\s+(?:asked|tasked|told|expected"
          r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b"
          # ... in any tense ("I'm asked to", told in the present), and with what it is: "I was tasked with moving it".
          r"|\b(?:tasked|charged|entrusted)\s+with\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"

@@ -374,3 +374,9 @@ def test_a_two_word_noun_before_the_pronoun_makes_a_relative_clause_but_a_time_d
 def test_the_background_announced_by_name_is_backdrop_wherever_it_is_told() -> None:
     assert backdrop("The background is that every order was copied into a spreadsheet by hand.")
     assert not backdrop("The order form now fills the spreadsheet by itself.")
+
+
+def test_a_bound_kept_to_and_under_a_second_are_measures() -> None:
+    assert quantities("The waiting list never went above a few hundred again.")
+    assert quantities("The booking page now loads in under a second.")
+    assert not quantities("The queue went above the counter.")
