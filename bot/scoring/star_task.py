@@ -72,6 +72,9 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          # ... or the speaker in a role that carries it: "I was the engineer who'd have to answer for wrong prices".
          r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
          r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:[\w'-]+\s+){0,5}?to\s+(?!the\b|a\b)\w+"
+         # ... with the person described on the way: "I needed a colleague who openly disliked me to sign off".
+         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed)\s+(?:[\w'-]+\s+){1,3}?(?:who|that)\s+(?:[\w'-]+\s+){1,4}?to\s+"
+         r"(?!the\b|a\b)\w+"
          # Wanting to avoid something is a stake: "I didn't want us to risk the launch".
          r"|\b(?:i|we)\s+(?:didn'?t|did\s+not)\s+want\s+(?:\w+\s+){0,2}?to\b"
          r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:it|this|that|them|the\s+\w+)\s+(?:gone|fixed|done|stopped|sorted|solved"

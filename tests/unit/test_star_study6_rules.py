@@ -380,3 +380,8 @@ def test_a_bound_kept_to_and_under_a_second_are_measures() -> None:
     assert quantities("The waiting list never went above a few hundred again.")
     assert quantities("The booking page now loads in under a second.")
     assert not quantities("The queue went above the counter.")
+
+
+def test_a_need_with_the_person_described_on_the_way_is_still_the_goal() -> None:
+    assert read("I needed a neighbour who openly disliked me to sign the fence plan.").task >= 2.0
+    assert read("I needed a neighbour who lived nearby.").task < 2.0
