@@ -55,6 +55,7 @@ from bot.scoring.star_quantity import scan
 from bot.scoring.star_telling import (
     BACK_FROM_OUTCOME,
     BY_SPEAKER,
+    COMPLETED,
     CORRECTION,
     FROM_TO,
     HAD,
@@ -174,6 +175,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         closing = unit.sentence == all_units[-1].sentence
         if reports and found and (i > last_action or cues.result or change or closing):
             outcome += 1.5
+        if i == n - 1 and i > first_action and cues.actor and COMPLETED.search(unit.text):
+            outcome = max(outcome, DECISIVE)  # the last clause finishing the work: "..., and we completed the move"
         # ... but a clause with the speaker as its subject ("so I was going through them one by one", "we had a
         # couple more sessions") goes on telling what the speaker did unless it carries a measure.
         # (The rest of a sentence the speaker opened that way goes on with it: "What I did not do, and this is the

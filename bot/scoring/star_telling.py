@@ -52,3 +52,6 @@ HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\
 # sets the scene as well.
 TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s)\b"
                      r"[^.;]*?\b(?:was|were|kept|couldn'?t|didn'?t|wasn'?t|weren'?t)\b", re.IGNORECASE)
+# The work finished, told as the last thing the speaker did: "and we completed the move to the new account".
+COMPLETED = re.compile(r"^\W*(?:(?:and|so|then|finally)\W+)*(?:i|we)\s+(?:\w+ly\s+)?(?:completed|finished|delivered|shipped"
+                       r"|launched|closed)\s+(?:the|it|our|all|every)\b", re.IGNORECASE)

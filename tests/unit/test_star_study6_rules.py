@@ -385,3 +385,9 @@ def test_a_bound_kept_to_and_under_a_second_are_measures() -> None:
 def test_a_need_with_the_person_described_on_the_way_is_still_the_goal() -> None:
     assert read("I needed a neighbour who openly disliked me to sign the fence plan.").task >= 2.0
     assert read("I needed a neighbour who lived nearby.").task < 2.0
+
+
+def test_the_last_clause_finishing_the_work_is_the_outcome() -> None:
+    story = ("The choir's only pianist left mid-rehearsal season, so I stepped in, "
+             "ran the rehearsals from the score myself, and we finished the season with the spring concert.")
+    assert analyse(story).components.result.present
