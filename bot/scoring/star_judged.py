@@ -54,7 +54,9 @@ _EVALUATIVE = _rx(
     r"|stable|reliable|nice|solid|excellent|amazing|awesome|impress\w*|grateful|thank\w*|prais\w+|valu\w+|confident"
     r"|comfortable|calm\w*|easier|simpler|cleaner|healthier|faster|quicker|safer|clearer|improv\w+|help\w*|solved"
     r"|difference|paid\s+off|trust\w*|liked|loved|appreciat\w+|enjoy\w*|complain\w*|fewer|less|scary|stress\w*"
-    r"|pain\w*|worse|proud|recogni[sz]\w+|impact|low|poor)\b")
+    r"|pain\w*|worse|proud|recogni[sz]\w+|impact|low|poor"
+    # A degree with no number to it: "tickets went down quite a bit", "costs fell considerably".
+    r"|quite\s+a\s+bit|a\s+fair\s+bit|considerabl[ey]|significantly|substantially|noticeably|dramatically|drastically)\b")
 
 
 def judged(text: str) -> bool:

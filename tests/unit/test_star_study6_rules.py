@@ -391,3 +391,8 @@ def test_the_last_clause_finishing_the_work_is_the_outcome() -> None:
     story = ("The choir's only pianist left mid-rehearsal season, so I stepped in, "
              "ran the rehearsals from the score myself, and we finished the season with the spring concert.")
     assert analyse(story).components.result.present
+
+
+def test_a_degree_with_no_number_to_it_judges_the_outcome() -> None:
+    assert judged("Lost-property calls went down quite a bit after that.")
+    assert not judged("Lost-property calls went down from twenty a week to three.")
