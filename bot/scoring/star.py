@@ -7,7 +7,8 @@ is cut into sentences (and run-on clauses), each unit is weighed for every STAR 
 makes the time split add up; a part counts as present when a unit is labelled with it, or when
 a unit carries decisive evidence for it next to another label ("I rewrote it, and deploys
 stopped failing").  Quantities come from ``star_quantity``; input that is not a story is
-caught by ``star_text`` before anything is scored.
+caught by ``star_text`` before anything is scored; whether the whole story is one event or a habit is
+read from its tenses in ``star_event``, and its length judged in ``star_length``.
 
 Cues alone fit the stories they were written against, so each unit is also read for what it
 does in the story (``star_discourse``): stories told result-first, scenes told after the
@@ -17,13 +18,13 @@ habits that have no setting, goal or outcome of their own are all normal shapes,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_PAST, Cues, actors, read
+from bot.scoring.star_cues import ACTION_CAUSATIVE, ACTION_PAST, Cues, actors, imagines_outcome, read
 from bot.scoring.star_discourse import (
     backdrop,
     continues,
+    draws_lesson,
     flashback,
     imagined,
     opens_on_a_step,
@@ -35,22 +36,37 @@ from bot.scoring.star_discourse import (
     wish,
     worsening,
 )
+from bot.scoring.star_event import OWN_ROUTINE, PERFECT, narrates, timeless
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
-from bot.scoring.star_habits import ONE_TIME, PAST, ROUTINE
+from bot.scoring.star_habits import PAST
 from bot.scoring.star_judged import judged
+from bot.scoring.star_length import story_length
 from bot.scoring.star_models import (
     COMPONENTS,
     TARGET_SECONDS,
     WORDS_PER_MINUTE,
     Component,
     Components,
-    Length,
-    LengthVerdict,
     StarAnalysis,
     Status,
     TimeSplit,
 )
 from bot.scoring.star_quantity import scan
+from bot.scoring.star_telling import (
+    BACK_FROM_OUTCOME,
+    BY_SPEAKER,
+    COMPLETED,
+    CORRECTION,
+    FROM_TO,
+    HAD,
+    HAD_CHANGED,
+    MORE_OF_THE_LESSON,
+    RATE,
+    RULE_KEPT,
+    SPEAKER_TELLS,
+    STILL_TODAY,
+    TROUBLE,
+)
 from bot.scoring.star_text import ENGLISH, MAX_CHARS, MAX_WORDS, Unit, cap, is_term_list, not_english, sentences, units, words
 
 MIN_LABEL = 1.0  # below this a unit carries no part and continues the one before it
@@ -59,25 +75,6 @@ TASK_DECISIVE = 2.0  # one clear goal, duty or commitment
 DECISIVE = 2.5  # evidence strong enough to count a part as present even when another label wins
 SHORT_WORDS = 30
 EXCERPT_CHARS = 200
-# A second "that" clause after a lesson goes on drawing it: "what I learned is X, and that Y".
-_MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+(?:that|to)\b"
-                                 # ... and so does the rule the speaker keeps since: "and I just don't deploy on Fridays anymore".
-                                 r"|^\W*(?:(?:and|so|but|now|honestly|just)\W+)*(?:i|we)\s+(?:\w+\s+){0,2}?"
-                                 r"(?:do\s+not|don'?t|never|always|no\s+longer)\b", re.IGNORECASE)
-# The speaker still busy: "so I was going through them", "and we had a couple more sessions".
-_BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\b[^,.;]{0,20}?"
-                         r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
-                         r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+(?:had|have)\s+(?:a|an|some|another|more)\b",
-                         re.IGNORECASE)
-# The speaker correcting the telling rather than pointing back from an outcome: "actually, let me back up".
-_CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:back\s+up|explain|give)|\brewind\b"
-                         r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
-# A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
-_HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
-# A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
-# sets the scene as well.
-_TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s)\b"
-                      r"[^.;]*?\b(?:was|were|kept|couldn'?t|didn'?t|wasn'?t|weren'?t)\b", re.IGNORECASE)
 # Breaks ties: the speaker doing something is an action unless an outcome marker outweighs it.
 _PRIORITY = {"lesson": 4, "action": 3, "result": 2, "task": 1, "situation": 0}
 
@@ -105,6 +102,16 @@ def _read(all_units: list[Unit], narrative: bool = False) -> list[Cues]:
             read_all[i] = replace(read_all[i], actor="I", action=max(read_all[i].action, 2.5))
     for i in positions([unit.text for unit in all_units]):
         read_all[i] = replace(read_all[i], task=0.0)
+    told_in_past = bool(PAST.search(" ".join(unit.text for unit in all_units)))
+    for i, unit in enumerate(all_units):
+        # In the opening sentence, what the team does as a matter of course is the scene, not a step: told in the
+        # present in a story told in the past ("We run a booking site, ..."), or as a rate ("we handled 9,000
+        # orders a day"; a change of rate, "we went from 30 a week to 2", is an outcome told first).
+        if unit.sentence or read_all[i].actor != "we" or read_all[i].general or FROM_TO.search(unit.text):
+            continue
+        if RATE.search(unit.text) or (told_in_past and not ACTION_PAST.search(unit.text)
+                                      and not ACTION_CAUSATIVE.search(unit.text)):
+            read_all[i] = replace(read_all[i], actor=None, action=0.0, situation=max(read_all[i].situation, MIN_CUES))
     return read_all
 
 
@@ -117,9 +124,12 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     texts = [unit.text for unit in all_units]
     # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
     back = flashback(texts, [unit.sentence for unit in all_units])
-    if (back is not None and _CORRECTION.search(texts[back])
+    if (back is not None and CORRECTION.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1] for j in range(back))):
         back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing
+    if (back is not None and BACK_FROM_OUTCOME.search(texts[back])
+            and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
+        back = None  # "I think what I did was ..." after the scene alone starts the steps; no outcome is told yet
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
     # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
@@ -127,7 +137,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     first_action = next((i for i, c in enumerate(read_all)
                          if c.actor and not c.general and c.situation - c.occasion < MIN_CUES and i >= told_first
                          and c.result < DECISIVE and not changes[i]), n)
-    last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general), default=n)
+    # A step told as how things ended up ("I also ended up writing a post about it") is a coda after the outcome:
+    # the acting ended before it.
+    last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general and not c.concluding), default=n)
     # A goal stated after the first step ("We hired Priya, who ... I was her buddy and my goal was ...") means
     # the story was still setting the scene: what nobody does before the goal is scene, not a finding.
     goal = next((i for i, c in enumerate(read_all) if c.task >= TASK_DECISIVE and not c.general and not c.actor), n)
@@ -135,8 +147,10 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     concluded = {unit.sentence for unit, c in zip(all_units, read_all, strict=True) if c.concluding}
     for i, (unit, cues) in enumerate(zip(all_units, read_all, strict=True)):
         position = (i + 0.5) / n
-        unknown = unknown_outcome(unit.text) or recap(unit.text)
-        found = scans[i][0] if not cues.general and not unknown else []
+        # A lesson drawn or a regret reports nothing that happened: its numbers belong to the rule it states.
+        unknown = unknown_outcome(unit.text) or recap(unit.text) or draws_lesson(unit.text)
+        # ... and so do those of a clause that imagines ("what would you cut if you had half the time").
+        found = scans[i][0] if not cues.general and not unknown and not imagines_outcome(unit.text) else []
         change = changes[i] and not cues.general and not unknown
         # A before -> after change is decisive for an outcome even inside a clause where the speaker acts.
         outcome = 0.0 if unknown else cues.result + (DECISIVE if change else 1.0 if found and cues.result else 0.0)
@@ -146,8 +160,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # days to the same day") is part of that outcome, told first.
         symptom = (outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor
                    and unit.sentence not in concluded else 0.0)
+        # (A change in the past perfect, "precision had dropped from 0.7 to 0.5", is what had happened before: the backdrop.)
         if (opening and symptom and (change or found) and not worsening(unit.text) and not wish(unit.text)
-                and cues.task < TASK_DECISIVE):
+                and not HAD_CHANGED.search(unit.text) and cues.task < TASK_DECISIVE):
             symptom, outcome = 0.0, max(outcome, DECISIVE)
         # After the speaker has acted, a clause where nobody acts reports what came of it: a measure with an
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
@@ -160,9 +175,15 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         closing = unit.sentence == all_units[-1].sentence
         if reports and found and (i > last_action or cues.result or change or closing):
             outcome += 1.5
+        if i == n - 1 and i > first_action and cues.actor and COMPLETED.search(unit.text):
+            outcome = max(outcome, DECISIVE)  # the last clause finishing the work: "..., and we completed the move"
         # ... but a clause with the speaker as its subject ("so I was going through them one by one", "we had a
         # couple more sessions") goes on telling what the speaker did unless it carries a measure.
-        if reports and i > last_action and (found or not (imagined(unit.text) or _BY_SPEAKER.match(unit.text))):
+        # (The rest of a sentence the speaker opened that way goes on with it: "What I did not do, and this is the
+        # failure, is ask them".)
+        telling = bool(out) and out[-1].unit.sentence == unit.sentence and bool(SPEAKER_TELLS.match(out[-1].unit.text))
+        if reports and i > last_action and (found or not (imagined(unit.text) or BY_SPEAKER.match(unit.text)
+                                                          or SPEAKER_TELLS.match(unit.text) or telling)):
             outcome += 1.5
         # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first,
         # and so is a change the speaker made, or an opening sentence with a measure in it ("I got the scheduler
@@ -181,9 +202,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # marker, sets the scene even without a time or place in it; a clause that states a goal ("I was asked
         # to ...") already has its part in the story.  An opening that only counts things, with no verb
         # ("Three nurses, one weekend, forty beds"), sets it too.
-        trouble = cues.task >= TASK_DECISIVE and bool(_TROUBLE.search(unit.text))
+        trouble = cues.task >= TASK_DECISIVE and bool(TROUBLE.search(unit.text))
         if (not setting and not cues.actor and not cues.general and not outcome
-                and (cues.task < TASK_DECISIVE or _HAD.match(unit.text) or trouble)
+                and (cues.task < TASK_DECISIVE or HAD.match(unit.text) or trouble)
                 and (states(unit.text) or (i == 0 and bool(found)))
                 and (i < scene_ends or (back is not None and i >= back) or scenery)):
             setting = DECISIVE if trouble else MIN_CUES  # the trouble behind a goal is the scene it is set in
@@ -208,8 +229,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         if ((cues.result or (found and not cues.actor)) and previous and previous.label == "result"
                 and previous.unit.sentence == unit.sentence):
             label = "result"  # ", and we sold out in an hour" (or ": 99.95% last quarter") carries on its sentence's outcome
-        if (previous and previous.label == "lesson" and previous.unit.sentence == unit.sentence and not cues.actor
-                and _MORE_OF_THE_LESSON.match(unit.text)):
+        if (previous and previous.label == "lesson" and not cues.actor
+                and ((previous.unit.sentence == unit.sentence and MORE_OF_THE_LESSON.match(unit.text))
+                     or RULE_KEPT.match(unit.text))):
             # "What I learned is that X, and that Y": the second clause goes on drawing the lesson; it reports nothing.
             label, scores["result"] = "lesson", 0.0
         out.append(_Weighed(unit, cues, scores, label, tuple(found)))
@@ -224,7 +246,7 @@ def _told_first(all_units: list[Unit], narrative: bool = False) -> list[_Weighed
     """
     read_all = _read(all_units, narrative)
     # The speaker still busy ("I was sitting with them for every merge") measures the effort, as a step does.
-    scans = [scan(unit.text, action=c.actor is not None or bool(_BY_SPEAKER.match(unit.text)))
+    scans = [scan(unit.text, action=c.actor is not None or bool(BY_SPEAKER.match(unit.text)))
              for unit, c in zip(all_units, read_all, strict=True)]
     weighed = _weigh(all_units, read_all, scans)
     if _members(weighed, "result"):
@@ -282,76 +304,6 @@ def _component(part: str, members: list[_Weighed], split: TimeSplit, ratio: floa
     return Component(present=True, score=min(3, points), excerpt=_excerpt(best.unit.text))
 
 
-# The present perfect ("I've found", "we have never had to") and a regular past after the speaker ("I renewed it").
-_PERFECT = re.compile(r"(?:'ve|\u2019ve|\bhave|\bhas)\s+(?:(?:never|always|not|only|already|just|\w+ly)\s+)*\w+", re.IGNORECASE)
-_REGULAR_PAST = re.compile(r"\b(?:i|we)\s+(?:\w+ly\s+)?[a-z]{2,}ed\b", re.IGNORECASE)
-# The speaker's own routine, even where no step is told in the same clause: "whenever I take over something".
-_OWN_ROUTINE = re.compile(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b|\b(?:i|we)\s+(?:usually|always|typically"
-                          r"|normally|tend\s+to)\b"
-                          # ... or a standing practice the speaker keeps: "for incidents I have a fixed sequence".
-                          r"|\b(?:i|we)\s+(?:have|follow|keep)\s+(?:(?:kind|sort)\s+of\s+)?(?:a|one|this|the\s+same|my|our)\b",
-                          re.IGNORECASE)
-
-
-# The words that open a relative or conditional clause, right before its subject: "what I found", "if I didn't".
-_DESCRIBES = re.compile(r"\b(?:what|which|who|whom|whatever|whichever|if|unless)\s*$", re.IGNORECASE)
-# Verbs whose past and present are spelled alike ("I let them drive", "I put my name on it") tell no tense
-# of their own: they are past only in a story told in the past elsewhere ("it was manual ... I put it in CI").
-_SAME_FORMS = frozenset({"let", "put", "set", "cut", "hit", "shut", "split", "spread", "read", "quit", "cost", "hurt"})
-
-
-def _narrates(text: str, told_in_past: bool) -> bool:
-    """The speaker tells a step in the past: "I rewrote", "we shipped" (not "I've found").
-
-    A past verb in a relative or conditional clause ("I write down what I found", "even if I didn't write it")
-    describes something else in the sentence, not a step told; one in a clause of time ("after I fixed it")
-    still tells what happened."""
-    text = _PERFECT.sub(" ", text)
-    return any((told_in_past or m.groups()[-1].lower() not in _SAME_FORMS) and not _DESCRIBES.search(text[:m.start()])
-               for m in ACTION_PAST.finditer(text))
-
-
-_RELATIVE_CLAUSE = re.compile(r"\b(?:what|where|which|who|whom|whose)\b[^,.;!?]*", re.IGNORECASE)
-
-
-def _timeless(text: str, told: str, actions: int) -> bool:
-    """Told all in the present, with a rhythm and no occasion named: a routine, even without "usually" in it.
-
-    A story of one event told in the present (as non-native speakers often do) still names its
-    occasion ("one day", "in my previous company") or slips into the past somewhere.  ``told`` is
-    the text without its present perfect ("I've never had to roll back" sums up a habit; it narrates nothing).
-    """
-    # A past inside a relative clause ("what they learned", "the channel where I argued") describes something
-    # else in the sentence; only a past in the telling itself says the story is told in the past.
-    main = _RELATIVE_CLAUSE.sub(" ", told)
-    past = PAST.search(main) or _REGULAR_PAST.search(main)  # "I renewed it": a regular past tense is past too
-    return actions >= 2 and not past and not ONE_TIME.search(told) and bool(ROUTINE.search(text))
-
-
-def _verdict(seconds: int) -> LengthVerdict:
-    low, high = TARGET_SECONDS
-    if seconds == 0:
-        return "none"
-    if seconds < low / 2:
-        return "much too short"
-    if seconds < low:
-        return "short"
-    if seconds <= high:
-        return "on target"
-    return "long" if seconds <= high * 1.5 else "much too long"
-
-
-def _length(total: int, analysed: int, truncated: bool, spoken: float | None = None) -> Length:
-    """The story's length: a recording's real duration when there is one, else its words at an average pace."""
-    if spoken is not None and spoken > 0:
-        seconds = round(spoken)
-        pace = round(total * 60 / spoken)
-        return Length(words=total, analysed_words=analysed, seconds=seconds, words_per_minute=pace,
-                      verdict=_verdict(seconds), truncated=truncated, measured=True)
-    seconds = round(total * 60 / WORDS_PER_MINUTE)
-    return Length(words=total, analysed_words=analysed, seconds=seconds, verdict=_verdict(seconds), truncated=truncated)
-
-
 def _empty_components() -> Components:
     return Components(**{p: Component(present=False, score=0) for p in COMPONENTS})
 
@@ -359,7 +311,7 @@ def _empty_components() -> Components:
 def _unscored(status: Status, message: str, total: int, spoken: float | None) -> StarAnalysis:
     return StarAnalysis(components=_empty_components(), metrics=[], first_person_ratio=None, score=None,
                         feedback=[message], status=status, time_split=TimeSplit(situation=0, task=0, action=0, result=0, other=0),
-                        length=_length(total, 0, False, spoken), specific_event=None)
+                        length=story_length(total, 0, False, spoken), specific_event=None)
 
 
 def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
@@ -384,7 +336,10 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     analysed_words = sum(u.words for u in all_units)
     weighed = _told_first(all_units)
     split = _split(weighed, analysed_words)
-    actions = [w for w in weighed if w.cues.actor is not None and (w.label == "action" or not w.label)]
+    # How things stand today ("we still grab coffee", "anyway, we still talk") closes the story; it is no step of it.
+    # Taking a job on ("so I offered to mentor her") is the speaker acting too, whatever part it states.
+    actions = [w for w in weighed if w.cues.actor is not None and w.label in ("action", "task", None)
+               and not STILL_TODAY.match(w.unit.text)]
     actions = actions or [w for w in weighed if w.cues.actor is not None]
     # A clause can tell two steps by two actors ("we talked, and I explained"): each counts for its side.
     both = [actors(w.unit.text) | {w.cues.actor or "I"} for w in actions]
@@ -398,12 +353,12 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     # ("every time, he asked me to deploy for him"), not the story being a habit.
     concrete = next((i for i, w in enumerate(weighed) if w.cues.actor and not w.cues.general), len(weighed))
     general = [w for i, w in enumerate(weighed) if w.cues.general
-               and (w.cues.actor or i > concrete or concrete == len(weighed) or _OWN_ROUTINE.search(w.unit.text))]
-    told = _PERFECT.sub(" ", text)
+               and (w.cues.actor or i > concrete or concrete == len(weighed) or OWN_ROUTINE.search(w.unit.text))]
+    told = PERFECT.sub(" ", text)
     told_in_past = bool(PAST.search(told))
-    past = sum(1 for w in weighed if _narrates(w.unit.text, told_in_past) and not w.cues.general)
+    past = sum(1 for w in weighed if narrates(w.unit.text, told_in_past) and not w.cues.general)
     specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
-                    or _timeless(text, told, len(actions)))
+                    or timeless(text, told, len(actions)))
     if specific and any(w.cues.rule_only for w in weighed):
         # The story tells one event, so a present-tense "when X, I do Y" in it is that event told in the present.
         general = [w for w in general if not w.cues.rule_only]
@@ -421,7 +376,7 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
         weighed = [replace(w, scores={**w.scores, "situation": 0.0, "task": 0.0, "result": 0.0}) for w in weighed]
         metrics, claims = [], []
     components = Components(**{p: _component(p, _members(weighed, p), split, ratio, metrics) for p in COMPONENTS})
-    findings = Findings(components=components, split=split, length=_length(total, analysed_words, truncated, spoken_seconds),
+    findings = Findings(components=components, split=split, length=story_length(total, analysed_words, truncated, spoken_seconds),
                         ratio=ratio, we_actions=we_actions, all_actions=told_actions, metrics=metrics, vague=claims,
                         specific=specific, general=[_excerpt(w.unit.text) for w in general],
                         lesson=_excerpt(lesson.unit.text) if lesson else None)

@@ -1,4 +1,5 @@
-"""Sentence-level cues for the four STAR parts, first person and lessons (habit cues: :mod:`bot.scoring.star_habits`).
+"""Sentence-level cues for the four STAR parts, first person and lessons (habit cues: :mod:`bot.scoring.star_habits`,
+the goal, duty and stake cues: :mod:`bot.scoring.star_task`).
 
 Each cue is a way people commonly *say* a part of a story out loud, not a phrase from any
 particular story: the setting is anchored in time, place, team or system ("last spring",
@@ -24,14 +25,19 @@ from bot.scoring.star_habits import (
     present_rule,
 )
 from bot.scoring.star_judged import vague
+from bot.scoring.star_task import TASK
 from bot.scoring.star_words import MONTHS, PAST_IRREGULAR, PLACES, SYSTEMS, TIME_UNITS, rx
 
 _OCCASION_RX = rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
                   rf"(?:{TIME_UNITS}|shift|rotation|term|season)s?\b")
 
+_TROUBLE_ASIDE_RX = rx(r"\s+that\s+(?:was|were|had\s+been|kept)\s+(?:\w+ly\s+)?\w+ing\b")
+
 # Setting: when, where, who and what was going on.
 SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
-    (rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b"), 2.0),
+    (rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b"
+         # "At a" names a workplace by what it runs: "a bug I shipped at a real-estate listings site".
+         r"|\bat\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:site|marketplace|portal|provider|publisher|network)\b"), 2.0),
     (rx(r"\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bi\s+(?:had\s+)?(?:just\s+)?joined\b"), 1.5),
     (rx(rf"\b(?:last|this|that|one|a|early\s+one|late\s+one)\s+{TIME_UNITS}s?\b|\b{MONTHS}\b|\bago\b"
          r"|\b\w+\s+(?:days|weeks|hours|months)\s+(?:before|after|into)\b"), 1.0),
@@ -67,105 +73,17 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     # (A person may be described without the commas: "a new graduate who struggled with tests".)
     (rx(r"(?:,\s*(?:who|which)|\s+who)(?:'d\s|\s+(?:just\s+|\w+ly\s+)?(?:was|were|had|kept|used\s+to|wanted|came|needed"
          r"|didn'?t|did\s+not|couldn'?t|could\s+not|never|still|struggled)\b)"), 1.5),
+    # ... and a thing described by the trouble it was causing: "the leak in our resizer that was killing pods".
+    # Like an occasion named inside a step, it anchors the scene but the clause still starts the acting.
+    (_TROUBLE_ASIDE_RX, 1.5),
     # ... or dated by what had just happened: "the week he pushed a change", "the morning after I noticed".
     (rx(rf"\b(?:the|that)\s+{TIME_UNITS}\s+(?:after\s+|before\s+|when\s+)?(?:i|we|he|she|they|our|the|his|her|their)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,2}}?(?:had|was|were|{PAST_IRREGULAR}|\w+ed)\b"), 2.0),
+    # Leading a group, told as who the speaker was: "I led a group of four nurses across two wards".
+    (rx(r"^\W*(?:(?:so|well)\W+)?(?:i|we)\s+(?:led|managed|ran|coordinated)\s+(?:a|the|our|my)\s+(?:[\w-]+\s+)?"
+         r"(?:team|group|squad|crew|department)\s+of\b"), 1.5),
 )
 
-# Task: the goal, the duty, and what was at stake.
-TASK: tuple[tuple[re.Pattern[str], float], ...] = (
-    # The noun may be followed by when it held ("my job that morning was") or an aside in commas
-    # ("her goal, which we agreed with her manager, was to") or the role it was held in ("our job as a team was").
-    (rx(r"\b(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
-         r"|challenge|ask|mandate|brief|assignment|plan|idea|target|deadline|stakes?)(?:\s+(?:that|this|for\s+the)\s+\w+|,[^,.]{1,60},"
-         r"|\s+as(?:\s+[\w'-]+){1,4}?)?"
-         # ... but "the plan was a lot more realistic" judges the plan; it states no goal.
-         r"\s+(?:was|is|were)\b(?!\s+(?:a\s+lot\s+|much\s+|far\s+|way\s+)?(?:more|less|better|worse)\b)"
-         # Setting out to do something, or a budget of time to do it in, states the goal and its stake.
-         r"|\b(?:i|we)\s+set\s+out\s+to\b|\b(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?:only\s+|just\s+|maybe\s+|about\s+|roughly\s+|less\s+than\s+|under\s+)?(?:a|an|one|two|three|four|five"
-         r"|six|\d+|a\s+few|a\s+couple\s+of)\s+(?:hours?|days?|weeks?|months?|sprints?)\s+to\b"), 2.0),
-    (rx(r"\b(?:gave|handed|assigned|given)\s+(?:me|us|the)\s+(?:the\s+|a\s+)?(?:task|job|project|responsibility|goal)\b"
-         r"|\b(?:task|job|goal|aim|mission|responsibility)\s+of\b|\basked\s+(?:(?:me|us)\s+(?:if|whether)\s+(?:i|we)|(?:if|whether)\s+i)\b"
-         # ("I asked if we could try it on one service" is the speaker proposing, not being asked.)
-         r"|\bdecided\s+to\s+(?:own|take\s+(?:it\s+)?on|take\s+over|lead)\b"
-         r"|\b(?:i|we|(?:my|our)\s+(?:\w+\s+)?team)\s+(?:\w+\s+)?(?:had|needed|have|need|got)\s+to\b|\b(?:was|were|been)\s+(?:asked|tasked|told|expected"
-         r"|supposed|assigned|brought\s+in|hired)(?:\s+by(?:\s+\w+){1,3}?)?\s+to\b|\basked\s+(?:me|us)\s+to\b|\bresponsible\s+(?:for|to)\b"
-         r"|\b(?:was|is|it'?s)\s+(?:on|up\s+to)\s+(?:me|us)\b|\bi\s+(?:owned|own)\b|\bfell\s+(?:to|on)\s+me\b"), 2.0),
-    # A commitment or an assignment told in any grammar: "it landed on me to", "I said I'd own it", "I must fix it".
-    (rx(r"\bit\s+(?:was|is|'s)\s+(?:my|our)\s+(?:\w+\s+)?(?:(?:job|task)\s+to|responsibility|call|duty)\b"
-         r"|\b(?:landed|fell|was|is)\s+on\s+(?:me|us)\s+to\b|\b(?:was|is)\s+(?:mine|ours)\s+to\b"
-         # Saying what one would do is a commitment whatever the verb ("I'd said I'd keep an eye on her"), but not
-         # a preference or a thought ("I said I'd rather wait", "I told him I'd been busy").
-         r"|\b(?:i(?:'d|\s+had)?\s+)?(?:said|told|say|tell)\b[^.]{0,30}?\bi(?:'d|'ll|\s+would|\s+will|\s+could|\s+can)\s+"
-         r"(?:(?:\w+\s+){0,2}?(?:own|take|fix|handle|sort|look|make|do|help)\b"
-         r"|(?!(?:been|rather|better|prefer|like|love|think|guess|bet|imagine|say|never|not)\b)[a-z]+\s+(?:an?|the|it|this|that|them|him|her|on|to|up)\b)"
-         # An agreement or a promise about what the speaker would do, and a duty nobody else would take.
-         r"|\b(?:agreed|promised|committed)\b[^.]{0,40}?\b(?:i|we)(?:'d|'ll|\s+would|\s+will)\b"
-         r"|\b(?:someone|somebody)\s+(?:had|needed)\s+to\b|\b(?:it'?s|it\s+is|going\s+to\s+be|would\s+be|became|was)\s+mine\b"
-         # A commitment held, a goal pitched, a need passed on: "we had a hard commitment to the client that ...",
-         # "I'd pitched it as a goal for my half-year", "my lead tells me Leo needs to ...".
-         r"|\b(?:i|we)\s+had\s+(?:a|an)\s+(?:\w+\s+)?(?:commitment|obligation|promise|deadline|sla|target)\b"
-         r"|\bas\s+(?:a|my|our)\s+(?:\w+\s+)?(?:goal|objective|okr|target|priority)\b"
-         r"|\b(?:told|tells|said|says)\s+(?:me|us)\s+(?:that\s+)?(?:\w+\s+){1,2}?(?:needs?|needed|had|has|must)\s+to\b"
-         r"|\bon\s+the\s+hook\b|\b(?:was|is|were)\s+(?:my|our)\s+(?:whole\s+|main\s+|real\s+|only\s+)?(?:job|duty|task)\b"
-         r"|\b(?:i|we)\s+(?:\w+ly\s+|just\s+)?(?:decide|decided),?\s+(?:(?:okay|ok|right|fine),?\s+)?(?:that\s+)?(?:i|we)(?:'d|'ll|\s+would|\s+will|\s+was\s+going\s+to"
-         r"|'m\s+going\s+to|'re\s+going\s+to|\s+am\s+going\s+to"
-         r"|\s+were\s+going\s+to)\b|\bi\s+(?:\w+ly\s+|just\s+)?agreed\s+to\b"
-         r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+(?:one|person|people|team)\s+(?:who'?d|who\s+would|who\s+had\s+to"
-         r"|getting|dealing|stuck|left|expected|\w+ing)\b|\bi'?d\s+be\s+the\s+one\b"
-         r"|\b(?:landed|fell)\s+(?:on|to)\s+(?:me|us)\b"
-         # Taking a job with nothing after it is accepting it: "I had written that handler, so I took it."
-         r"|\b(?:i|we)\s+(?:just\s+)?took\s+(?:it|this|that|them)\W*$"
-         r"|\bi'?ll\s+own\b|\btook\s+(?:it|this|that)\s+on\b|\b(?:took|take)\s+(?:it\s+)?on\s+(?:myself|ourselves)\b"
-         r"|\bi\s+(?:offered|volunteered)\s+to\b|\bi\s+decided\s+(?:to|i'?d)\b|\b(?:i|we)\s+must\b"
-         r"|\bthe\s+one\s+who(?:'d|\s+would)?\s+(?:have|had)\s+to\b"
-         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:[\w'-]+\s+){0,5}?to\s+(?!the\b|a\b)\w+"
-         # Wanting to avoid something is a stake: "I didn't want us to risk the launch".
-         r"|\b(?:i|we)\s+(?:didn'?t|did\s+not)\s+want\s+(?:\w+\s+){0,2}?to\b"
-         r"|\b(?:i|we)\s+(?:really\s+)?(?:wanted|needed|want|need)\s+(?:it|this|that|them)\s+(?:gone|fixed|done|stopped|sorted|solved"
-         r"|over|dead|automated|\w+ed)\b"
-         # Asking to own a thing nobody owned, and claiming it: "that I become the owner", "this is just mine now".
-         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:become|became|be)\s+(?:the\s+|its\s+)?owners?\b"
-         r"|\b(?:this|that|it)\s+(?:is|was|'s)\s+(?:just\s+|all\s+|now\s+)?mine\b|\b(?:it|this|that)\s+(?:was|is)\s+my\s+(?:own\s+)?project\b"
-         r"|\b(?:told|tell|tells)\s+\w+(?:\s+\w+)?\s+(?:that\s+)?i\s+(?:was|am|'m)\s+(?:taking|owning|handling|fixing)\b"
-         # Someone wanting or telling the speaker to do it, in any tense ("my manager say me to make it faster").
-         r"|\b(?:told|tell|tells|asked|ask|asks|say|says|said|wanted|wants|want|expected|expects|needed|needs)\s+(?:me|us)\s+to\b"
-         r"|\b(?:was|were|is|are)\s+(?:my|our)\s+(?:\w+\s+)?(?:area|metric|responsibility|call|problem|remit|domain"
-         r"|decision|patch)\b"
-         # Taking a duty on, or being handed one: "made it my job to", "part of my role", "can you own this".
-         r"|\b(?:made|make|makes)\s+it\s+(?:my|our)\s+(?:\w+\s+)?(?:job|mission|priority|responsibility|goal|business)\b"
-         r"|\bpart\s+of\s+(?:my|our)\s+(?:\w+\s+)?(?:job|role|remit|responsibilities|duties)\b"
-         r"|\b(?:took|take|takes|taking)\s+(?:the\s+)?(?:lead|ownership|charge)\b"
-         r"|\b(?:i|we)(?:'d|\s+had)?\s+promised\b|\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:own|take|fix|handle|lead"
-         r"|look\s+(?:into|at)|sort|help|check|investigate|find|figure|get|make\s+sure|keep|mentor|coach|run|write|build|drive)\b"
-         # Someone above asking for it, or the speaker being the only one who could.
-         r"|\b(?:manager|lead|director|boss|cto|ceo|vp|head\s+of\s+\w+|client|customer)\s+(?:\w+\s+)?(?:wanted|needed|expected"
-         r"|asked\s+for|says|said)\b[^.]{0,60}?\b(?:by|before|must|had\s+to|has\s+to|needs\s+to|from\s+(?:me|us|the\s+two))\b"
-         r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+only\s+(?:one|person|people)\b"
-         r"|\b(?:it|this|that)\s+(?:must|had\s+to|has\s+to|needed\s+to|needs\s+to)\s+be\s+(?:done|fixed|finished|migrated|shipped"
-         r"|ready|sorted|solved)\b|\b(?:okay|ok|fine|sure|yes),?\s+i(?:'ll)?\s+take\s+it\b"
-         r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"), 2.0),
-    # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
-    (rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
-    # Holding the role that carries the duty: "I was incident commander", "I was my team's on-call lead that quarter".
-    (rx(r"\bi\s+(?:was|am|'m)\s+(?:the\s+|an?\s+|(?:my|our|his|her|their)\s+(?:team'?s\s+)?)?(?:[\w'-]+\s+){0,2}?"
-         r"(?:lead|commander|owner|buddy|mentor|point\s+person|in\s+charge|release\s+engineer|maintainer|captain)\b"), 2.0),
-    # Being the one on call is a duty; what could not be left broken is its stake.
-    (rx(r"\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+(?:the\s+)?(?:\w+\s+)?on[\s-]?call\b"), 1.5),
-    (rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
-         r"|slip)\b"), 1.0),
-    (rx(r"\bi\s+(?:really\s+)?wanted\s+to\b|\bi\s+(?:volunteered|offered|stepped\s+up|took\s+it\s+on)\b(?!\s+to\s+\w+\s+(?:the|a|an)\b)"
-         r"|\b(?:remit|accountable)\b|\btook\s+ownership\b"), 1.5),
-    # A deadline set by something running out ("before the old contract expired", "before the quarter ended").
-    (rx(r"\bbefore\s+(?:the|our|their|a|its|my|his|her)\s+(?:[\w-]+\s+){0,3}?(?:expired|expires|ran\s+out|runs\s+out|ended"
-         r"|ends|closed|closes|shut\s+down|went\s+live|goes\s+live|launched|opened|kicked\s+in)\b"), 1.0),
-    (rx(r"\bwe\s+wanted\s+to\b|\bmake\s+sure\b|\b(?:had|needed)\s+to\s+be\b|\bdeadline\b|\bat\s+stake\b|\bstakes\b"
-         r"|\b(?:before|ahead\s+of|in\s+time\s+for)\s+(?:the|a|our|their|we|they|i|it|her|his|my|its)\b|\bwithin\s+(?:a|the|her|his|their|my)\b"
-         r"|\b(?:due|urgent|critical|blocking|blocked)\b|\b(?:worried|concerned|afraid|risk\w*)\b|\bcould\s+(?:\w+\s+)?(?:cost|lose|break|charge|hurt)\b"
-         r"|\bcosting\b|\bwithout\s+(?:breaking|losing|affecting|hurting|downtime)\b"
-         rf"|\bby\s+(?:the\s+end\s+of|tomorrow|next\s+\w+|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|{MONTHS})"
-         r"|\basked\s+(?:me\s+|us\s+)?for\b"), 1.0),
-)
 
 # Verbs that report a state, a wish or a thought rather than something done.
 NOT_DOING = (
@@ -228,7 +146,9 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|halved|doubled|got|helped|made|let|unblocked|caught)\b"), 1.5),
     # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
     (rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
-         r"(?:down|up|under|below|above)\b"), 1.5),
+         r"(?:down|up|under|below|above)\b"
+         # ... or hung on the step as where things ended: "we switched it on, with false alarms down to 2%".
+         r"|\bwith\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){1,3}?(?:down|up)\s+to\b"), 1.5),
     (rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
          r"|disappeared|vanished|went\s+away|dried\s+up|(?:got|get|gets)\s+(?:\w+\s+){0,2}?back(?!\s+to\s+(?:me|us|him|her|them))"
          r"|(?:we|i|it|they|she|he)\s+passed\b(?!\s+(?:it|them|this|that)?\s*(?:on|along|over|to|through|by|around|away)\b)"
@@ -243,12 +163,16 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     # Said almost only of outcomes.
     (rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
-         r"|still\s+(?:running|in\s+use|used|working|going)|(?:didn't|did\s+not|never)\s+notice|sold\s+out)\b"), 1.5),
+         r"|still\s+(?:running|in\s+use|used|working|going)|(?:didn't|did\s+not|never)\s+notice|sold\s+out"
+         # Keeping or losing people counted as a whole: "we kept every one of those five engineers".
+         r"|(?:kept|retained|lost)\s+(?:every\s+(?:single\s+)?one|all|none|each|not\s+one)\s+of)\b"), 1.5),
     # How a disagreement ended: the other side agreeing, or the choice both sides settled on.
     (rx(r"\b(?:he|she|they|everyone|both\s+of\s+us)\s+(?:finally\s+|eventually\s+|happily\s+)?(?:agreed|came\s+(?:round|around)"
          r"|signed\s+off|was\s+convinced|were\s+convinced)\b|\bwe\s+(?:finally\s+|eventually\s+)?(?:agreed\s+on|settled\s+on"
          r"|settled\s+(?:it|this|that|the\s+(?:argument|question|debate|disagreement|matter))"
-         r"|went\s+with|picked|chose)\b"), 2.5),
+         r"|went\s+with|picked|chose)\b"
+         # (Choosing for someone, "we picked projects for them", is a step taken for them, not a choice settled.)
+         r"(?!\s+(?:[\w-]+\s+){1,3}?for\s+(?:them|him|her|each|everyone|every)\b)"), 2.5),
     (rx(r"\b(?:shipped|released|delivered|rolled\s+out|ahead\s+of|adopted|thanked|praised|zero|became|success"
          r"|smoothly|without\s+(?:a\s+hitch|issues|problems|incident)|standard)\b"), 1.0),
     (rx(r"\b(?:finished|completed|done|lower|higher|fewer|less|faster|slower|cheaper|quicker)\b"), 1.0),
@@ -262,7 +186,12 @@ LESSON = rx(r"\b(?:learn(?:ed|t)|what\s+(?:i|we)\s+learn|lessons?|taught\s+me|ta
 _OTHERS = r"(?:he|she|they|others|everyone\s+else|(?:my|our|the|his|her)\s+[\w-]+(?:\s+[\w-]+)?)"
 _POSITIONS = rx(rf"\b{_OTHERS}\s+wanted\b[^.]*\b(?:i|we)\s+wanted\b|\b(?:i|we)\s+wanted\b[^.]*\b{_OTHERS}\s+wanted\b")
 # "We'd be filtering on it within a quarter" is "would" contracted: a forecast, not an outcome.
-IMAGINED_OUTCOME = rx(r"(?:\b(?:could|would|might)|'d)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she)\b")
+IMAGINED_OUTCOME = rx(r"(?:\b(?:could|would|might)|'d)\s+(?:\w+\s+)?(?:be|have)\b|\bif\s+(?:the|it|we|they|he|she|you)\b")
+
+
+def imagines_outcome(text: str) -> bool:
+    """The clause imagines what could be ("what would you cut if you had half the time"): nothing measured happened."""
+    return bool(IMAGINED_OUTCOME.search(text))
 
 
 @dataclass(frozen=True)
@@ -286,9 +215,12 @@ class Cues:
 
 
 _REQUEST = rx(r"\b(?:asked|told|wanted|needed|expected)\s+(?:me|us)\s+to\b")
+_FOUND_IT = rx(r"\b(?:saw|found|noticed|realised|realized|discovered|spotted)\s+(?:that\s+)?(?!(?:i|we)\b)[\w-]+"
+               r"(?:\s+[\w-]+)?\s+$")
 _MEANT = rx(r"\b(?:which|that|this)\s+meant|\bmeaning\s+that\b")  # a consequence drawn, whatever it is
 _ONGOING = 6  # the SITUATION row for things starting or going on
 _OCCASION = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _OCCASION_RX)
+_TROUBLE_ASIDE = next(i for i, (pattern, _) in enumerate(SITUATION) if pattern is _TROUBLE_ASIDE_RX)
 _SPEAKER_STARTS = rx(r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:started|began)\s+(?:to\s+)?\w+ing\b")
 
 
@@ -304,11 +236,16 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], hits: list[int]) ->
 # Words that open a clause inside another one: "before we started", "the people I mentored".
 _SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|how|if"
                           r"|unless|whenever|than"
+                          # What the speaker proposes others do is the proposal's content: "I suggested we pair on it".
+                          r"|suggest|suggested|proposed|propose|recommended|recommend"
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
 # "the people I mentored": a noun phrase right before the pronoun makes a relative clause, unless the phrase
 # hangs on a preposition ("after the meeting I profiled ...") or names a time ("a month later we ...").
-_NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+(?!{TIME_UNITS}s?\b|{MONTHS}\b)"
-                          r"[\w-]+\s*,?\s*$", re.IGNORECASE)
+# (The noun may have a word before it, "the canary stage we argued about", unless the phrase names a time: "the
+# next day we ...".)
+_NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+"
+                          rf"(?!(?:[\w-]+\s+)?(?:{TIME_UNITS}s?|{MONTHS}|time|minute|hour)\b)(?:[\w-]+\s+)?[\w-]+\s*,?\s*$",
+                          re.IGNORECASE)
 _PREPOSITIONS = frozenset("after before during in at on by from with for over within since until through into".split())
 
 
@@ -334,7 +271,20 @@ def _actor(text: str) -> str | None:
         for match in pattern.finditer(text):
             if not _inside(text[max(0, match.start() - 40): match.start()]):
                 return "we" if match.group(1).lower().startswith("we") else "I"
-    return None
+    listed = _LISTED_STEPS.match(text) or _CLEFT.search(text)
+    return None if listed is None else ("we" if listed.group(1).lower() == "we" else "I")
+
+
+# A step told as what the speaker did, in a cleft: "the main thing I did was show her the logs".
+_CLEFT = rx(r"\b(?:what|thing|things|step)\s+(i|we)\s+(?:\w+\s+)?(?:did|tried\s+to\s+do)\s+(?:first\s+)?(?:was|were)\s+"
+            r"(?:to\s+)?(?!(?:not|nothing|that|this)\b)[a-z]+")
+
+
+# Steps listed after the speaker's clause with the subject left out: "I got paged at night because the API was
+# down, found a full disk, cleared it and set up rotation".
+_LISTED_STEPS = rx(rf"^\W*(?:(?:so|and|then|once)\W+)?(i|we)\b[^;]*?,\s+(?:then\s+)?(?!(?:{NOT_DOING})\b)"
+                   rf"(?:{PAST_IRREGULAR}|[a-z]+ed)\s+(?:a|an|the|it|them|my|our|some|every|all)\b[^;]*?"
+                   rf"(?:,|\band\b)\s+(?:then\s+)?(?:{PAST_IRREGULAR}|[a-z]+ed)\b")
 
 
 def read(text: str, narrative: bool = False) -> Cues:
@@ -352,6 +302,8 @@ def read(text: str, narrative: bool = False) -> Cues:
                # "My manager asked me to sort it out because I was the one pulled in every time": one request,
                # whatever rhythm its reason tells.
                and not (rhythm and _REQUEST.search(text, 0, rhythm.start()))
+               # "I dug into the logs and saw it always died on the same step": the rhythm of what was found.
+               and not (rhythm and _FOUND_IT.search(text[max(0, rhythm.start() - 40):rhythm.start()]))
                and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text)
                and not GOAL_MADE.search(text))
     actor = _actor(text)
@@ -390,5 +342,6 @@ def read(text: str, narrative: bool = False) -> Cues:
         task = result = 0.0
     return Cues(situation, task, action, result, lesson, general, actor,
                 anchored=bool(setting[0] or setting[2] or setting[3]), stakes=bool(goal[-1]), concluding=concluding,
-                occasion=SITUATION[_OCCASION][1] * setting[_OCCASION] if situation else 0.0,
+                occasion=(SITUATION[_OCCASION][1] * setting[_OCCASION] + SITUATION[_TROUBLE_ASIDE][1] * setting[_TROUBLE_ASIDE]
+                          if situation else 0.0),
                 rule_only=general and not rhythm)

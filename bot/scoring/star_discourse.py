@@ -43,6 +43,10 @@ FLASHBACK = re.compile(
     r"|(?:that|this|it)\s+(?:all\s+)?(?:happened|came\s+about|was\s+possible)\s+because\b"
     r"|(?:some|for)\s+(?:background|context)|to\s+(?:give|set)\s+(?:some\s+)?(?:context|background)"
     r"|(?:go|going)\s+back\s+(?:a\s+bit|to\s+(?:the\s+)?(?:start|beginning)|in\s+time)|rewind"
+    # Placing what was just told: "That was at an online shop, during a sale" (see star_telling.BACK_FROM_OUTCOME).
+    r"|^\W*(?:(?:and|so)\s+)?(?:that|this|it)\s+(?:was|happened)\s+(?:at|in|during|back\s+in|while)\s"
+    # The telling itself stepping back, as an opener: "Backing up, a client was threatening to leave".
+    r"|^\W*(?:(?:so|ok|okay|but)\W+)?(?:backing|stepping|going)\s+(?:up|back)\s*[,:-]"
     # The backdrop announced by its name: "Backstory, I'm a backend dev at ...".
     r"|^\W*(?:(?:some|a\s+bit\s+of|quick)\s+)?(?:backstory|background|context)\s*[,:-])",
     re.IGNORECASE,
@@ -68,7 +72,11 @@ UNKNOWN = re.compile(
 # Grammar of the backdrop: what had been going on, what used to be, what it was like at the time.
 BACKDROP = re.compile(
     r"\bhad\s+(?:been|\w+ed|\w+en|grown|run|gone|become)\b|\bused\s+to\b|\b(?:at\s+the\s+time|back\s+then|in\s+those\s+days"
-    r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b",
+    r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b"
+    # The background announced by name: "The background is that every label was copied by hand".
+    r"|\bthe\s+(?:background|context|backstory)\s+(?:here\s+)?(?:is|was)\b"
+    # How things stood before the change, told after it: "Before that, our releases were monthly trains".
+    r"|^\W*(?:(?:and|but|so)\s+)?(?:before\s+(?:that|this|then|it)|until\s+(?:then|that\s+point))\s*,?\s+(?!(?:i|we)\b)",
     re.IGNORECASE,
 )
 # A wish or a stance ("she wanted every test investigated"): a position in the story, not something that happened.
@@ -92,6 +100,10 @@ FINITE = re.compile(
     rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+(?:now\s+|also\s+|still\s+|even\s+|\w+ly\s+)?\w+s"
     # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
     rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes"
+    # "They" is always a subject, so the word after it is its verb, in the present too: "they stay with us".
+    rf"|\bthey\s+(?:\w+ly\s+|also\s+|still\s+|even\s+|all\s+)?(?!(?:the|a|an|and|or|but|who|that)\b)[a-z]{{3,}}"
+    # A verb of starting or stopping before an -ing is finite whatever its subject: "labels start printing again".
+    rf"|(?:start|stop|begin|keep)s?\s+\w+ing"
     # A present verb after an adverb of frequency, whatever the subject: "the suite basically never fails".
     rf"|(?:never|rarely|seldom|hardly\s+ever|no\s+longer|always|still|now)\s+\w{{3,}}s)\b",
     re.IGNORECASE,
@@ -175,6 +187,24 @@ _POSITION = re.compile(r"\b(?:i|we|he|she|they|(?:the|our|their|my|his|her)\s+(?
                        r"\s+(?:really\s+|strongly\s+|still\s+)?(?:wanted|wants|want|preferred|prefers|prefer|insisted"
                        r"|pushed\s+for|argued\s+for)\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:\w+ly,?\s+)?(?:i|we)\b", re.IGNORECASE)
+
+
+# The speaker drawing a lesson or a regret: what it says is a rule for next time or what did not happen, so its
+# comparisons and numbers ("a lead who decides everything makes the team slower") measure no outcome.
+# ("She learned the rota in a week" is someone else's progress: an outcome of mentoring, not a lesson.)
+LESSON_DRAWN = re.compile(
+    r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt|took\s+(?:away\s+)?from|took\s+away)\b"
+    r"|\bthe\s+(?:\w+\s+)?(?:lesson|takeaway)s?\s+(?:i|we|for\s+(?:me|us)|here|there|was|is)\b|\bthe\s+(?:main\s+|big\s+|real\s+)?thing\s+(?:i|we)\s+(?:learned|learnt|took)\b"
+    r"|\b(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt)\s+(?:that|to|a\s+lot|the\s+hard\s+way|how|never|always)\b"
+    r"|\btaught\s+(?:me|us)\s+(?:that|to|how)\b|\bin\s+hindsight\b"
+    r"|\b(?:i|we)\s+(?:really\s+|probably\s+|definitely\s+)?(?:should|shouldn'?t|should\s+not)\s+have\b",
+    re.IGNORECASE,
+)
+
+
+def draws_lesson(text: str) -> bool:
+    """The speaker draws a lesson or states a regret ("what I learned is ...", "I should have ...")."""
+    return bool(LESSON_DRAWN.search(text))
 
 
 def recap(text: str) -> bool:

@@ -20,6 +20,11 @@ GENERAL = rx(r"\b(?:(?<!not\s)always|usually|whenever|typically|normally|general
              r"|(?:i|we)\s+would\s+(?!say|have|like|love|be\b)\w+|in\s+(?:that|this|such\s+a|these|those)\s+(?:kind\s+of\s+)?"
              r"(?:situation|case)s?|each\s+time|my\s+usual|in\s+my\s+experience|what\s+works\s+(?:for|with)\s+me"
              r"|the\s+best\s+way\s+to|i\s+make\s+a\s+point\s+of|i\s+like\s+to\s+(?!think|say)\w+"
+             # Trying, in the present, is a practice kept rather than a step taken: "an approach I try to bring to every
+             # project"; so is a practice named as the speaker's: "a habit I have", "the approach we use".
+             r"|(?<!before\s)(?:i|we)\s+(?:always\s+|really\s+|still\s+)?try\s+(?:not\s+)?to\s+(?!think|remember|say)\w+"
+             r"|\b(?:an?|the|one)\s+(?:\w+\s+)?(?:approach|habit|practice|principle|rule|ritual)\s+(?:that\s+)?(?:i|we)\s+"
+             r"(?:\w+\s+)?(?:try|use|have|keep|follow|bring|take|apply)\b"
              # A standing rule of one's own is a habit, whatever it is about.
              r"|(?:my|our)\s+(?:\w+\s+)?(?:rule|habit|routine|policy|principle|practice)\s+(?:is|for|with|when)"
              r"|(?:i|we)\s+(?:have|follow|keep)\s+(?:a|one|this|the\s+same)\s+(?:\w+\s+)?(?:rule|habit|routine|policy"
@@ -63,17 +68,25 @@ def present_rule(text: str) -> bool:
 # Marks of one occasion: a past point in time or a particular workplace ("one night", "at my previous job").
 ONE_TIME = rx(rf"\b(?:last|that|one|early\s+one|late\s+one)\s+{TIME_UNITS}s?\b|\b{MONTHS}\b|\bago\b"
               # A day of the week named as the occasion: "on a Thursday night".
-              r"|\bon\s+a\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+              r"|\b(?:on\s+a|it'?s\s+a|it\s+is\s+a|it\s+was\s+a)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
               r"|\b(?:in|back\s+in|during)\s+(?:19|20)\d\d\b|\b(?:at|in|with|for)\s+(?:my|a|an|our)\s+(?:previous|last|old|former"
               r"|first|current)\b|\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bonce\b(?!\s+(?:a|every|per)\b)"
               rf"|\b(?:my|our)\s+(?:first|second|third|\w+th)\s+{TIME_UNITS}\b|\b(?:at|in|with|for|joined)\s+(?:a|an)\s+"
               rf"(?:[\w-]+\s+){{0,2}}?{PLACES}\b"
               # Time moving on from one occasion: "by the third week", "a month later", "two sprints later".
               rf"|\bby\s+the\s+(?:first|second|third|fourth|fifth|sixth|\w+th|\d+(?:st|nd|rd|th))\s+{TIME_UNITS}\b"
-              rf"|\b(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|several|\d+)\s+(?:{TIME_UNITS}|sprint)s?\s+later\b")
+              rf"|\b(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|several|\d+)\s+(?:{TIME_UNITS}|sprint)s?\s+later\b"
+              # ... or arriving at an end point, which a routine never does: "by the end of the quarter she has shipped",
+              # "After a month, every release has notes" (a step after it, "after a month I step back", is a rhythm).
+              rf"|\bby\s+the\s+end\s+of\s+(?:the|that|this|her|his|my|our|their)\s+(?:first\s+)?(?:{TIME_UNITS}|term|semester|season)\b"
+              rf"|(?:^|[.!?]\s+)after\s+(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|\d+)\s+{TIME_UNITS}s?\s*,"
+              r"(?!\s*(?:then\s+)?(?:i|we)\b)")
 # The rhythm of a routine: how often, or on what condition, something is done.
 ROUTINE = rx(r"\b(?:every|each|whenever|always|usually|often|normally|typically|weekly|daily|monthly|twice|per\s+(?:day|week"
-             r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b")
+             r"|month|sprint)|a\s+(?:day|week|month|sprint)|once\s+a)\b|(?:^|[.!?]\s+)(?:if|when)\b"
+             # Any case of a kind, told up front as the condition: "In an incident I declare early", "During any outage ...".
+             r"|(?:^|[.!?]\s+)(?:in|during|for|with)\s+(?:an?|any)\s+(?:\w+\s+)?(?:incident|outage|emergency|crisis|conflict"
+             r"|disagreement|review|project|release|migration|launch|deadline|escalation|interview|sprint|case)s?\b")
 PAST = rx(r"\b(?:was|were|had|did|went|got|came|took|said|told)\b")
 
 

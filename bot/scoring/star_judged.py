@@ -32,6 +32,8 @@ _VAGUE = _rx(rf"\b(?:(?:much|a\s+lot|way|far|significantly|noticeably|really|so\
             # A degree with no number to it: "asked a lot more questions", "I don't get those questions as much".
             r"|(?:a\s+lot|lots|much|far|way|so\s+much|quite\s+a\s+bit)\s+(?:more|less|fewer)|(?:more|less)\s+often"
             r"|as\s+(?:much|often)(?!\s+as)|back\s+to\s+normal"
+            # More use with no count to it: "which people did start using more", "they used it more".
+            r"|\b(?:used|using|use|uses)\s+(?:it\s+|them\s+|this\s+)?more\b(?!\s+than)"
             # How a thing came across, told with a linking verb: "the page felt snappy again", "it looks solid".
             r"|(?:felt|feels|seemed|seems|looked|looks)\s+(?:(?:much|a\s+lot|so|really|very|quite|way|far)\s+)?"
             r"(?:\w+(?:y|ier|ful|ive|able)|good|great|fine|fast|smooth|stable|solid|calm|right|better)(?:\s+again)?)\b")
@@ -52,7 +54,9 @@ _EVALUATIVE = _rx(
     r"|stable|reliable|nice|solid|excellent|amazing|awesome|impress\w*|grateful|thank\w*|prais\w+|valu\w+|confident"
     r"|comfortable|calm\w*|easier|simpler|cleaner|healthier|faster|quicker|safer|clearer|improv\w+|help\w*|solved"
     r"|difference|paid\s+off|trust\w*|liked|loved|appreciat\w+|enjoy\w*|complain\w*|fewer|less|scary|stress\w*"
-    r"|pain\w*|worse|proud|recogni[sz]\w+|impact)\b")
+    r"|pain\w*|worse|proud|recogni[sz]\w+|impact|low|poor"
+    # A degree with no number to it: "tickets went down quite a bit", "costs fell considerably".
+    r"|quite\s+a\s+bit|a\s+fair\s+bit|considerabl[ey]|significantly|substantially|noticeably|dramatically|drastically)\b")
 
 
 def judged(text: str) -> bool:

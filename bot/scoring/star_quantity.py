@@ -48,7 +48,7 @@ _CHANGE = re.compile(
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
     # From many tries to one: "from several rounds of review to approved on the first pass".
     r"|\bfrom\s+[^.]{3,60}?\bto\s+[^.]{0,30}?\bthe\s+first\s+(?:pass|try|attempt|round|review|go)\b"
-    rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY})",
+    rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?,?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY})",
     re.IGNORECASE,
 )
 # A relative change said in words.
@@ -84,12 +84,13 @@ _COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|thes
           # All of a group doing something now: "now all the teams are using the one package".
           r"|\ball\s+(?:of\s+)?(?:the|our|their)\s+[\w-]+s\s+(?:now\s+)?(?:are|were|have|had|use|used)\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
-_ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+(?:since|after\s+that|afterwards"
+_ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+"
+         r"(?:(?:reported|logged|found|raised|filed|seen)\s+)?(?:since|after\s+that|afterwards"
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?)|(?:during|throughout)\s+(?:the|that|this)\s+[\w-]+)\b"
          r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+|practically\s+|virtually\s+)?"
          r"(?:nothing|none|zero|nobody|no\s+one|no-one)\b"
          # Gone altogether: "the duplicate tickets basically disappeared".
-         r"|\b(?:disappeared|vanished)\b|\b(?:not|never)\s+once\b"
+         r"|\b(?:disappeared|vanished)\b|\b(?:not|never)\s+once\b|\b(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
          r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
@@ -113,6 +114,8 @@ _SINGLE = re.compile(
     rf"|\b(?:down|up)\s+to\s+(?:just\s+|only\s+)?{_NUMBER}\b"
     # A value reached: "duplicate charges dropped to 0", "the queue fell to under a hundred".
     rf"|\b(?:dropped|fell|went|came|got|shrank|rose|grew|climbed|jumped|increased|decreased)\s+to\s+{_APPROX}{_NUMBER}\b"
+    # ... or a bound it kept to: "the queue never went above a few hundred again", "stayed under 50".
+    rf"|\b(?:went|got|stayed|kept|rose|climbed|grew)\s+(?:above|below|over|under|past|beyond)\s+{_APPROX}{_NUMBER}\b"
     # A rate said as a share: "one in fifty PRs", "three out of ten runs".
     rf"|\b{_NUMBER}\s+(?:in|out\s+of)\s+(?:every\s+)?{_NUMBER}\b"
     # A deadline beaten, told by the clock: "back up by 8:20".
@@ -163,11 +166,12 @@ _OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
-                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
+                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
                          r"|a\s+single|on\s+the\s+first|disappeared|vanished|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
-                         r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of)\b",
+                         r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of|in\s+the\s+(?:\w+\s+)?(?:week|month|year|quarter)"
+                         r"|(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once)\b",
                          re.IGNORECASE)
 
 

@@ -19,7 +19,9 @@ MIN_UNIT_WORDS = 4
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 # A question or exclamation quoted inside a sentence ("I asked "what did you try?" rather than ...") does not
 # end it: after the closing quote the sentence goes on in lower case.
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?![\"”]\s+[a-z])[\"”')\]]*\s+|\n+")
+# Nor does the dot of a short abbreviation before a word in lower case: "paged at 3 a.m. because the API was down".
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[a-z]\.[a-z]\.)(?![\"”]\s+[a-z])[\"”')\]]*\s+"
+                           r"|(?<=\b[a-z]\.[a-z]\.)\s+(?![a-z])|\n+")
 # A coordinated clause with a subject of its own is its own unit: "I coached her and she got promoted".
 _CLAUSE_BREAK = re.compile(r"[,;]\s+(?=(?:and|so|but|then)\b)|;\s+|\s+[-–—]\s+|:\s+"
                            r"|\s+(?=and\s+(?:he|she|it|they|we|i|everyone|everybody|nobody)\s+(?!\w+ly\b)\w+)"
