@@ -18,10 +18,9 @@ MORE_OF_THE_LESSON = re.compile(r"\W*(?:(?:and|but|or|also)\s+)+(?:that|to)\b", 
 RULE_KEPT = re.compile(r"^\W*(?:(?:and|so|but|now|honestly|just)\W+)*(?:i|we)\s+(?:\w+\s+){0,2}?"
                        r"(?:do\s+not|don'?t|never|always|no\s+longer)\b", re.IGNORECASE)
 # The speaker still busy: "so I was going through them", "and we had a couple more sessions".
-BY_SPEAKER = re.compile(r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\b[^,.;]{0,20}?"
-                        r"(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
-                        r"|^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)\s+(?:had|have)\s+(?:a|an|some|another|more)\b",
-                        re.IGNORECASE)
+_SPEAKER_OPENS = r"^\W*(?:(?:and|so|but|then|also|um+|uh+|i\s+think|i\s+guess)\W+)*(?:i|we)"  # fillers, then I or we
+BY_SPEAKER = re.compile(_SPEAKER_OPENS + r"\b[^,.;]{0,20}?(?:\b(?:was|were|am|are)|'m|'re)\s+(?:\w+\s+)?\w+ing\b"
+                        r"|" + _SPEAKER_OPENS + r"\s+(?:had|have)\s+(?:a|an|some|another|more)\b", re.IGNORECASE)
 # The speaker saying, thinking or finding something, or not doing something ("and I said it myself a few times",
 # "what I did not do", "and realised we had no way back"): the telling goes on; nothing is reported as come of it.
 SPEAKER_TELLS = re.compile(r"^\W*(?:(?:and|so|but|then|also|what)\W+)*(?:(?:i|we)\s+(?:\w+ly\s+|also\s+|just\s+|even\s+)?)?"
