@@ -338,7 +338,6 @@ CASES = [
 ]
 
 
-
 IDS = case_ids(CASES)
 
 

@@ -398,7 +398,6 @@ CASES = [
 ]
 
 
-
 IDS = case_ids(CASES)
 
 

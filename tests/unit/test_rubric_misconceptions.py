@@ -135,7 +135,6 @@ CASES = [
 ]
 
 
-
 @pytest.mark.parametrize(("qid", "flag", "stated", "correct"), CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
 def test_rubric_flag_catches_the_misconception_and_spares_the_correct_idea(qid: str, flag: str, stated: str,
                                                                              correct: str) -> None:
