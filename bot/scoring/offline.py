@@ -14,12 +14,13 @@ How a grade is reached, so it can be explained to the candidate:
    (:mod:`bot.scoring.misclaims`), cap the score and take a fifth off what the cap leaves, unless the
    sentence negates, quotes or refutes them; a hedge ("I might be wrong, but ...") does neither.
 4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
-5. Answers that reach the same levels are told apart by breadth: a point or so for using
-   more of the topic's terms in sentences that already earned credit (see ``_breadth``).
+5. A fifth of the grade is reach (:mod:`bot.scoring.concision`): how many of the topic's terms
+   the explanations use for the answer's length, so answers at the same levels are told apart and
+   a complete answer does not tie with an excellent one at the top.
 6. A long, on-topic answer in which little is recognised is marked unsure rather than given a
    verdict: the scorer says it could not read it, instead of calling it weak.
-Levels become a number in :mod:`bot.engine.signals`; steps 3 and 5 then adjust that number by
-a few points, so both scorers agree on levels while the offline one can still break ties.
+Levels become a number in :mod:`bot.engine.signals`; steps 3 and 5 then adjust that number, so
+both scorers agree on levels while the offline one can still tell answers at the same levels apart.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import HINTED_CEILING, combine, signal_for
 from bot.scoring.code_facts import CodeFact, code_facts
+from bot.scoring.concision import SHARE, Reach, blend
 from bot.scoring.fences import blocks, python_blocks
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.matcher import (
@@ -62,8 +64,6 @@ DENSE_HITS = 4
 DENSE_TOKENS_PER_HIT = 3
 # However long the sentence, this many indicators at once is a pasted run of rubric phrases.
 CROWDED_HITS = 8
-# The most a broad explanation adds on top of its levels (see ``_breadth``).
-BREADTH_MAX = 3
 # Indicators (or code facts) an answer must show somewhere before coverage may give more than level 1.
 RECOGNISED = 2
 # An on-topic answer of this many words, graded under this score with at most this many indicators
@@ -90,6 +90,8 @@ class Assessment:
     stuffing: bool  # topic terms with no explanation between them
     misconceptions: tuple[str, ...]  # red flags the answer asserts (not refutes)
     injection: bool
+    levels_score: int = 0  # the score the levels and red flags give, before reach
+    reach: Reach | None = None  # what reach was computed from; None when the answer earns none
 
 
 @dataclass(frozen=True)
@@ -149,18 +151,18 @@ class OfflineScorer:
             # Below the cap as well: a confident misconception dressed in the right vocabulary
             # must still rank under an honest answer that knows less.
             score = round(score * MISCONCEPTION_FACTOR)
-        elif not caps and score > 0:
-            explaining = [w for i, w in enumerate(reading.usable) if reading.hits[i] and i not in reading.dense]
-            bonus = _breadth(compiled.vocabulary, echo_filter(question.prompt).stems, explaining)
-            if bonus:
-                score = min(100, score + bonus)
-                notes.append(f"+{bonus} for breadth: the explanations use many of the topic's terms")
+        reach = _reach(compiled.vocabulary, echo_filter(question.prompt).stems, reading, text) \
+            if score > 0 and injected is None else None
+        if reach is not None:
+            notes.append(f"{round(SHARE * 100)}% of the grade is reach: {reach.terms} of the topic's terms explained "
+                         f"in {reach.words} words earn {round(SHARE * 100 * reach.fraction())} of those points")
+        levels_score, score = score, blend(score, reach, capped=bool(caps))
         unsure = _unsure(question, rubric, text, reading, score) if not flags else None
         if unsure:
             notes.append(unsure)
         result = ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
                              criteria=criteria, red_flags=flags, missed=missed, notes=notes, unsure=unsure)
-        return Assessment(result, reading.stuffing, misconceptions, injected is not None)
+        return Assessment(result, reading.stuffing, misconceptions, injected is not None, levels_score, reach)
 
 
 @dataclass(frozen=True)
@@ -287,16 +289,11 @@ def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Loca
     return out
 
 
-def _breadth(vocabulary: frozenset[str], asked: frozenset[str], evidence: list[Located]) -> int:
-    """A tie-breaker between answers that reach the same levels: how much of the topic they explain.
-
-    One point for every three distinct rubric terms, beyond the first two, in sentences that
-    already evidence an indicator (terms the question itself used do not count), and never more
-    than ``BREADTH_MAX``: less than one level of the lightest criterion, so it reorders answers
-    within a level and never across one.
-    """
-    terms = {s for where in evidence for s in where.stems if s in vocabulary and s not in asked}
-    return min(BREADTH_MAX, max(0, len(terms) - 2) // 3)
+def _reach(vocabulary: frozenset[str], asked: frozenset[str], reading: _Reading, text: str) -> Reach:
+    """The topic's terms the explanatory sentences use (not the question's own), and the answer's length."""
+    terms = {s for i, where in enumerate(reading.usable) if i not in reading.dense
+             for s in where.stems if s in vocabulary and s not in asked}
+    return Reach(len(terms), len(text.split()))
 
 
 def _dense(found: dict[str, _Hit], where: Located) -> bool:

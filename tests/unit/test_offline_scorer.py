@@ -198,17 +198,28 @@ def test_a_stated_misconception_ranks_below_an_honest_weaker_answer() -> None:
     assert grade(wrong).score < grade(honest).score
 
 
-def test_breadth_breaks_ties_within_a_level_and_never_crosses_one() -> None:
-    from bot.scoring.offline import BREADTH_MAX
+def test_reach_tells_apart_answers_at_the_same_levels_and_stays_within_its_share() -> None:
+    """More of the topic in fewer words ranks higher; at the same levels, padding ranks lower."""
+    from bot.scoring.concision import SHARE
 
     narrow = "The default is evaluated once when the def runs, so every call shares the same list."
     broad = ("The default is evaluated once when the def runs and lives in __defaults__ on the function object, so every "
              "call appends to the same list; dicts and sets as defaults behave the same way.")
-    assert grade(broad).score > grade(narrow).score
-    for text in (narrow, broad, STRONG):
+    padded = narrow + " " + " ".join(["To be clear, this is something that I have seen happen more than once before."] * 4)
+    assert [c.score for c in grade(padded).criteria] == [c.score for c in grade(narrow).criteria]
+    assert grade(broad).score > grade(narrow).score > grade(padded).score
+    for text in (narrow, broad, padded, STRONG):
         result = grade(text)
         levels = sum(c.score / 3 * w.weight for c, w in zip(result.criteria, R.criteria, strict=True)) * 100
-        assert 0 <= result.score - round(levels) <= BREADTH_MAX
+        assert (1 - SHARE) * levels - 1 <= result.score <= (1 - SHARE) * levels + SHARE * 100 + 1
+        assert any("reach" in note for note in result.notes)
+
+
+def test_reach_never_lifts_a_capped_answer() -> None:
+    wrong = ("Python creates a new default list for each call, so the list is shared between calls only when the caller "
+             "passes the same one in.")
+    found = SCORER.assess(BANK.get("core.mutable-default"), R, wrong)
+    assert found.misconceptions and found.result.score <= found.levels_score
 
 
 def test_comma_runs_and_crowded_sentences_of_rubric_phrases_earn_nothing() -> None:

@@ -13,14 +13,27 @@ from bot.engine.clock import FakeClock
 from bot.engine.errors import EngineError, SessionFinished
 from bot.engine.limits import MAX_ANSWER_CHARS, clean_text
 from bot.engine.loop import LOOP_ORDER
-from bot.engine.models import Level, RoundKind
+from bot.engine.models import Level, RoundKind, Signal
 from bot.engine.session import InterviewEngine, SessionRequest
+from bot.engine.signals import mean_score
 from bot.engine.status import QuestionStatus, SessionStatus
 from bot.interviewer.offline import OfflineInterviewer
 from bot.scoring.offline import OfflineScorer
 from tests.fakes import MemoryRepository, RecordingNotifier, synthetic_bank
 
 FULL = "Alpha matters because of load. Bravo matters because traffic spikes. Charlie matters because we retry."
+
+
+def _full_score() -> int:
+    """What FULL earns on every synthetic question: each criterion at its top level, plus its reach."""
+    bank = synthetic_bank()
+    question = bank.get("core.q0")
+    result = OfflineScorer().grade(question, bank.rubric(question.id), FULL)
+    assert all(c.score == 3 for c in result.criteria) and result.score >= 85
+    return result.score
+
+
+FULL_SCORE = _full_score()
 
 
 @pytest.fixture
@@ -58,7 +71,7 @@ async def test_full_answer_moves_on_weak_answer_gets_a_follow_up(parts) -> None:
     state = repo.sessions[sid]
     first = state.rounds[0].questions[0]
     assert [a.kind for a in first.answers] == ["main", "followup"]
-    assert first.status == QuestionStatus.ANSWERED and first.result is not None and first.result.score == 100
+    assert first.status == QuestionStatus.ANSWERED and first.result is not None and first.result.signal == Signal.STRONG_YES
     assert len(notes.of(ev.QuestionAsked)) == 2
 
 
@@ -146,7 +159,7 @@ async def test_end_closes_session_counting_the_open_question(parts) -> None:
     state = repo.sessions[sid]
     statuses = [q.status for q in state.rounds[0].questions]
     assert statuses == [QuestionStatus.ANSWERED, QuestionStatus.SKIPPED, QuestionStatus.UNASKED]
-    assert state.status == SessionStatus.ENDED_EARLY and state.score == 50
+    assert state.status == SessionStatus.ENDED_EARLY and state.score == mean_score([FULL_SCORE, 0])
     with pytest.raises(SessionFinished):
         await engine.answer(sid, "too late")
 
@@ -158,7 +171,7 @@ async def test_late_answer_is_kept_graded_and_marked(parts) -> None:
     await engine.tick(sid)
     await engine.answer(sid, FULL, question=(0, 0))
     first = repo.sessions[sid].rounds[0].questions[0]
-    assert first.answers[0].late and first.status == QuestionStatus.ANSWERED and first.score == 100
+    assert first.answers[0].late and first.status == QuestionStatus.ANSWERED and first.score == FULL_SCORE
     assert notes.of(ev.AnswerRecorded)[-1].late
     assert repo.sessions[sid].rounds[0].questions[1].status == QuestionStatus.ACTIVE
 
@@ -198,7 +211,7 @@ async def test_loop_runs_the_six_rounds_in_order(parts) -> None:
         await engine.answer(sid, FULL)
     assert [e.kind for e in notes.of(ev.RoundStarted)] == list(LOOP_ORDER)
     state = repo.sessions[sid]
-    assert state.status == SessionStatus.COMPLETED and state.score == 100 and state.mode == "loop"
+    assert state.status == SessionStatus.COMPLETED and state.score == FULL_SCORE and state.mode == "loop"
 
 
 async def test_recently_seen_questions_are_avoided(parts) -> None:

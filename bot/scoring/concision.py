@@ -1,0 +1,68 @@
+"""How much of the topic an answer explains for its length: a learned share of the offline grade.
+
+Criterion levels are coarse.  Two answers that reach the same levels often differ in what a
+reader notices at once: one names a dozen of the topic's ideas in a hundred words, the other
+circles three ideas for four hundred.  And levels saturate: a good-but-incomplete answer that
+touches every criterion ties with an excellent one at 100.  On answers written blind, the
+levels alone ordered a strong answer above the same question's incomplete one in fewer than
+two pairs of three.
+
+So a fixed share of the offline grade (``SHARE``) is the answer's *reach*: the distinct terms of
+the rubric's vocabulary its explanatory sentences use (terms the question itself used do not
+count, list-like sentences do not count), against the logarithm of its length in words.  The
+two weights and the centre were fit, not set by hand: a pairwise logistic model over the blind
+dev parts' answers (``python -m benchmarks.scoring.fit_reach``, which also reports each part's
+figure when that part is left out of the fit).  Reach cannot lift an answer the levels found
+nothing in, and an answer that tries to instruct the grader gets none (see
+:mod:`bot.scoring.offline`).  Length alone never earns anything: more words lower reach unless
+they bring new terms with them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# The share of the offline grade that reach decides; the levels decide the rest.
+SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Reach's weights, on a scale of grade points."""
+
+    term_weight: float  # per distinct topic term
+    length_weight: float  # per unit of log(1 + words)
+    centre: float  # the reach value of the median dev answer that earns reach
+    spread: float  # values this far either side of the centre earn all of the share, or none
+
+    def fraction(self, terms: int, words: int) -> float:
+        """0-1: how much of the share an answer with ``terms`` topic terms in ``words`` words earns."""
+        value = self.term_weight * terms - self.length_weight * math.log1p(words)
+        return max(0.0, min(1.0, 0.5 + (value - self.centre) / (2 * self.spread)))
+
+
+# Fit by ``python -m benchmarks.scoring.fit_reach`` on the blind dev parts; its output is in benchmarks/RESULTS.md.
+FITTED = Fit(term_weight=1.656, length_weight=23.494, centre=-67.057, spread=10.0)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What reach is computed from, kept so the scorecard can say it."""
+
+    terms: int  # distinct rubric terms in the explanatory sentences, not counting the question's own
+    words: int
+
+    def fraction(self, fit: Fit = FITTED) -> float:
+        return fit.fraction(self.terms, self.words)
+
+
+def blend(level_score: int, reach: Reach | None, capped: bool = False, fit: Fit = FITTED) -> int:
+    """The offline grade: ``1 - SHARE`` of it from the levels, ``SHARE`` from reach.
+
+    Without reach (nothing recognised, or an attempt to instruct the grader) the levels' score
+    is scaled the same way, so every answer is on one scale.  Under a red flag's cap reach can
+    lower the grade but never lift it past what the cap left."""
+    earned = reach.fraction(fit) if reach is not None else 0.0
+    score = max(0, min(100, round((1 - SHARE) * level_score + SHARE * 100 * earned)))
+    return min(score, level_score) if capped else score
