@@ -1,7 +1,9 @@
 """The one place where criterion levels become a 0-100 score and a score becomes a hire signal.
 
 Every scorer (offline, LLM judge) reports levels per criterion; only this module turns them
-into numbers, so two scorers that agree on the levels always agree on the score.
+into numbers, so two scorers that agree on the levels agree on what the levels are worth.  (The
+offline scorer then gives a fifth of its grade to reach, :mod:`bot.scoring.concision`, since it
+cannot tell answers at the same levels apart any other way.)
 """
 
 from __future__ import annotations
