@@ -92,7 +92,7 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     n = len(all_units)
     texts = [unit.text for unit in all_units]
     # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
-    back = flashback(texts, [unit.sentence for unit in all_units])
+    back = flashback(texts, [unit.sentence for unit in all_units], [bool(c.actor) and not c.general for c in read_all])
     if (back is not None and CORRECTION.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1] for j in range(back))):
         back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing

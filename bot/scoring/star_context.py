@@ -23,9 +23,11 @@ def read_in_context(all_units: list[Unit], narrative: bool = False) -> list[Cues
     """Each unit's cues, with a subject-less clause ("..., then rewrote the parser") acting for its sentence's actor."""
     read_all = [read(unit.text, narrative) for unit in all_units]
     for i in range(1, len(all_units)):
-        cues, before = read_all[i], read_all[i - 1]
-        if (cues.actor is None and before.actor and not cues.general
-                and all_units[i].sentence == all_units[i - 1].sentence and continues(all_units[i].text)):
+        # The actor is the last one named in the sentence: a list of what was walked through ("and what we'd risk")
+        # may come between the step and the next verb that drops its "I" ("and offered to build it myself").
+        cues, before = read_all[i], next((read_all[j] for j in range(i - 1, -1, -1) if read_all[j].actor
+                                          and all_units[j].sentence == all_units[i].sentence), None)
+        if cues.actor is None and before and not cues.general and continues(all_units[i].text):
             read_all[i] = replace(cues, actor=before.actor, action=max(cues.action, 2.5))
     for i, unit in enumerate(all_units):
         first_of_sentence = i == 0 or all_units[i - 1].sentence != unit.sentence
