@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from bot.scoring.star_context import MIN_CUES, read_in_context
 from bot.scoring.star_cues import Cues, actors, imagines_outcome
 from bot.scoring.star_discourse import (
+    BEFORE_THAT,
     backdrop,
     draws_lesson,
     flashback,
@@ -96,6 +97,9 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     if (back is not None and CORRECTION.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1] for j in range(back))):
         back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing
+    if (back is not None and BEFORE_THAT.search(texts[back])
+            and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
+        back = None  # "We baked in two shifts. Before that, ...": with no change told yet, the scene goes on
     if (back is not None and BACK_FROM_OUTCOME.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
         back = None  # "I think what I did was ..." after the scene alone starts the steps; no outcome is told yet

@@ -123,11 +123,12 @@ ACTION_PAST = rx(rf"{_ACTOR}(?:have\s+)?{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!
                  rf"(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 # ... and so is one told in the present progressive with something it is done to or with ("I am pairing with them
-# every day", "I'm reviewing all their pull requests"); being somewhere or working on something is the scene.
+# every day", "I'm reviewing all their pull requests"); being somewhere, working on something or what a business does
+# as a matter of course ("we are serving the whole region") is the scene.
 ACTION_ONGOING = rx(rf"\b(i|we)(?:\s+am|\s+are|'m|'re)\s+{_FILLER}{{0,2}}(?!(?:working|going|trying|doing|having|being"
                     r"|getting|feeling|thinking|looking|hoping|waiting|leading|managing|running|building|living|studying"
-                    r"|staying|based|sitting|responsible|planning|starting)\b)[a-z]{3,}ing\s+(?:with|them|him|her|it|all|every|each"
-                    r"|the|a|an|our|my|their|his|its|one|two|three|\d)\b")
+                    r"|staying|based|sitting|responsible|planning|starting|serving|handling|processing|supporting|hosting"
+                    r"|selling)\b)[a-z]{3,}ing\s+(?:with|them|him|her|it|all|every|each|the|a|an|our|my|their|his|its)\b")
 # Getting others to do something is the speaker acting: "I had the team scale the pods down".
 ACTION_CAUSATIVE = rx(r"\b(i|we)\s+(?:had|got|made|let|have|get|make)\s+(?:the\s+|my\s+|our\s+)?"
                       r"(?:team|him|her|them|everyone|everybody"

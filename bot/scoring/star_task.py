@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 
-from bot.scoring.star_words import MONTHS, rx
+from bot.scoring.star_words import MONTHS, PLACES, TIME_UNITS, rx
 
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # The noun may be followed by when it held ("my job that morning was") or an aside in commas
-    # ("her goal, which we agreed with her manager, was to") or the role it was held in ("our job as a team was").
+    # ("her goal, which we agreed with her manager, was to") or the role it was held in ("our job as a team was"), or
+    # the place it was held at ("my task at the depot was").
     (rx(r"\b(?:my|our|the|his|her|their)\s+(?:[\w'’]+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
          r"|challenge|ask|mandate|brief|assignment|plan|idea|target|deadline|stakes?)(?:\s+(?:that|this|for\s+the)\s+\w+|,[^,.]{1,60},"
-         r"|\s+as(?:\s+[\w'-]+){1,4}?)?"
+         r"|\s+as(?:\s+[\w'-]+){1,4}?|\s+(?:at|in|on|with)\s+(?:the|my|our|a|an|that|this)(?:\s+[\w'-]+){1,3}?)?"
          # ... but "the plan was a lot more realistic" judges the plan; it states no goal.
          r"\s+(?:was|is|were)\b(?!\s+(?:a\s+lot\s+|much\s+|far\s+|way\s+)?(?:more|less|better|worse)\b)"
          # ... nor does "the archive job was failing": a job that runs, breaks or hangs is a program, not a duty.
@@ -120,7 +121,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)\s+(?:still\s+)?(?:owed|owe)\s+(?:[\w'-]+\s+){1,3}?(?:a|an|the|my|our|some)\b"
          # ... and so is being the one picked for it, told as who the speaker was: "I was the nurse assigned to ...".
          r"|\b(?:i|we)\s+(?:was|were|am|are)\s+(?:the|a|an|one)\s+(?:[\w'-]+\s+){1,5}?(?:assigned|tasked|chosen|picked"
-         r"|brought\s+in|hired)\s+to\s+\w+"), 2.0),
+         r"|asked|told|sent|brought\s+in|hired)\s+to\s+\w+"), 2.0),
     # Being the one on call is a duty; what could not be left broken is its stake.
     (rx(r"\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+(?:the\s+)?(?:\w+\s+)?on[\s-]?call\b"), 1.5),
     (rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
@@ -148,9 +149,13 @@ GOAL_OPENS = rx(r"^\W*(?:(?:so|and|well|basically|then)\W+)*(?:(?:my|our)\s+(?:[
                 r"|(?:i|we)\s+(?:had|got|was\s+given|were\s+given)\s+the\s+(?:[\w-]+\s+)?(?:job|task|goal|mission|responsibility)\s+of\b"
                 r"|(?:i|we)\s+(?:was|were|am|are)\s+(?:asked|tasked|told|expected|assigned|supposed)\s+to\b)")
 GOAL_REASON = rx(r"\b(?:because|since|after|when|while|once|who|which|as\s+(?:the|our|it|they|we|he|she))\b")
+# ... and so does the occasion named in it, the when or the workplace: "I was asked at my last job to ...", "last spring".
+GOAL_OCCASION = rx(rf"\b(?:at|in|with|for)\s+(?:my|our|a|an)\s+(?:previous|last|old|former|first|current)\b|\bago\b"
+                   rf"|\b(?:last|that|one)\s+{TIME_UNITS}\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
+                   rf"|\b(?:at|with|for)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b")
 
 
 def goal_scene(text: str) -> str:
     """What of the clause can set the scene or report an outcome: all of it, or nothing when it opens on a bare goal."""
     opened = GOAL_OPENS.match(text)
-    return text if opened is None or GOAL_REASON.search(text, opened.end()) else ""
+    return text if opened is None or GOAL_REASON.search(text, opened.end()) or GOAL_OCCASION.search(text) else ""

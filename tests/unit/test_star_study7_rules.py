@@ -47,6 +47,10 @@ def test_a_clause_that_opens_on_its_goal_names_its_scope_and_deadline_not_the_sc
     assert goal_scene(kept) == kept  # the aside on how she stood is the scene
     opened_otherwise = "At my old bakery my job was to plan the orders."
     assert goal_scene(opened_otherwise) == opened_otherwise
+    # The occasion named inside the goal (the workplace, the when) still sets the scene.
+    for anchored in ("I was asked to fix the rota at my previous hospital.", "My job was to plan the fair last summer.",
+                     "I was asked to redo the menus for a small catering firm."):
+        assert goal_scene(anchored) == anchored
     cues = read("My job was to move every one of our ledgers to the new system by the end of the quarter.")
     assert cues.situation == 0.0 and cues.result == 0.0 and cues.task >= 2.0
     story = ("My job was to move every one of our ledgers to the new system by the end of the quarter. "
@@ -69,6 +73,9 @@ def test_a_role_named_as_the_capacity_acted_in_or_a_debt_owed_states_a_duty() ->
     assert read("We owed the landlord an answer before the lease ran out.").task >= 2.0
     assert read("I was the volunteer picked to sort the donations before the fair.").task >= 2.0
     assert read("I was the engineer on the billing team assigned to clean up the refunds.").task >= 2.0
+    assert read("I was the one asked to sort out the parking rota.").task >= 2.0
+    # The goal named with the place it was held at: "my task at the depot was to ...".
+    assert read("My task at the depot was to cut the missed collections.").task >= 2.0
 
 
 # The scene: what had become plain, hung on the step it prompted, sets the scene.
@@ -166,6 +173,10 @@ def test_before_that_told_before_anyone_acts_goes_back_from_an_outcome_told_firs
     a = analyse(story)
     assert a.components.result.present and a.components.situation.present
     assert a.metrics == []  # the numbers are how things stood before
+    # With no outcome told before it, "before that" only adds to the scene.
+    scene_first = ("Our bakery baked bread in two shifts. Before that, one baker did it all overnight. "
+                   "I was asked to plan a third shift. I drew up a rota and I trained two new bakers.")
+    assert not analyse(scene_first).components.result.present
 
 
 def test_a_feeling_that_went_away_is_a_vague_outcome_with_a_measure_to_find() -> None:
