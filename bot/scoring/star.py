@@ -7,7 +7,8 @@ is cut into sentences (and run-on clauses), each unit is weighed for every STAR 
 makes the time split add up; a part counts as present when a unit is labelled with it, or when
 a unit carries decisive evidence for it next to another label ("I rewrote it, and deploys
 stopped failing").  Quantities come from ``star_quantity``; input that is not a story is
-caught by ``star_text`` before anything is scored; whether the whole story is one event or a habit is
+caught by ``star_text`` before anything is scored; who acts in each clause is read with the clauses around it
+in ``star_context``; whether the whole story is one event or a habit is
 read from its tenses in ``star_event``, and its length judged in ``star_length``.
 
 Cues alone fit the stories they were written against, so each unit is also read for what it
@@ -20,16 +21,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.scoring.star_cues import ACTION_CAUSATIVE, ACTION_PAST, Cues, actors, imagines_outcome, read
+from bot.scoring.star_context import MIN_CUES, read_in_context
+from bot.scoring.star_cues import Cues, actors, imagines_outcome
 from bot.scoring.star_discourse import (
+    BEFORE_THAT,
     backdrop,
-    continues,
     draws_lesson,
     flashback,
     imagined,
-    opens_on_a_step,
     opens_on_a_time,
-    positions,
     recap,
     states,
     unknown_outcome,
@@ -57,11 +57,9 @@ from bot.scoring.star_telling import (
     BY_SPEAKER,
     COMPLETED,
     CORRECTION,
-    FROM_TO,
     HAD,
     HAD_CHANGED,
     MORE_OF_THE_LESSON,
-    RATE,
     RULE_KEPT,
     SPEAKER_TELLS,
     STILL_TODAY,
@@ -70,7 +68,6 @@ from bot.scoring.star_telling import (
 from bot.scoring.star_text import ENGLISH, MAX_CHARS, MAX_WORDS, Unit, cap, is_term_list, not_english, sentences, units, words
 
 MIN_LABEL = 1.0  # below this a unit carries no part and continues the one before it
-MIN_CUES = 1.5  # one weak cue (weight 1) is not enough for a setting, a task or an outcome: it needs company
 TASK_DECISIVE = 2.0  # one clear goal, duty or commitment
 DECISIVE = 2.5  # evidence strong enough to count a part as present even when another label wins
 SHORT_WORDS = 30
@@ -88,33 +85,6 @@ class _Weighed:
     found: tuple[str, ...] = ()  # the clause's quantities, read once per analysis
 
 
-def _read(all_units: list[Unit], narrative: bool = False) -> list[Cues]:
-    """Each unit's cues, with a subject-less clause ("..., then rewrote the parser") acting for its sentence's actor."""
-    read_all = [read(unit.text, narrative) for unit in all_units]
-    for i in range(1, len(all_units)):
-        cues, before = read_all[i], read_all[i - 1]
-        if (cues.actor is None and before.actor and not cues.general
-                and all_units[i].sentence == all_units[i - 1].sentence and continues(all_units[i].text)):
-            read_all[i] = replace(cues, actor=before.actor, action=max(cues.action, 2.5))
-    for i, unit in enumerate(all_units):
-        first_of_sentence = i == 0 or all_units[i - 1].sentence != unit.sentence
-        if first_of_sentence and read_all[i].actor is None and not read_all[i].general and opens_on_a_step(unit.text):
-            read_all[i] = replace(read_all[i], actor="I", action=max(read_all[i].action, 2.5))
-    for i in positions([unit.text for unit in all_units]):
-        read_all[i] = replace(read_all[i], task=0.0)
-    told_in_past = bool(PAST.search(" ".join(unit.text for unit in all_units)))
-    for i, unit in enumerate(all_units):
-        # In the opening sentence, what the team does as a matter of course is the scene, not a step: told in the
-        # present in a story told in the past ("We run a booking site, ..."), or as a rate ("we handled 9,000
-        # orders a day"; a change of rate, "we went from 30 a week to 2", is an outcome told first).
-        if unit.sentence or read_all[i].actor != "we" or read_all[i].general or FROM_TO.search(unit.text):
-            continue
-        if RATE.search(unit.text) or (told_in_past and not ACTION_PAST.search(unit.text)
-                                      and not ACTION_CAUSATIVE.search(unit.text)):
-            read_all[i] = replace(read_all[i], actor=None, action=0.0, situation=max(read_all[i].situation, MIN_CUES))
-    return read_all
-
-
 def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[str], bool]],
            opening: bool = False) -> list[_Weighed]:
     """Each unit's scores and label.  With ``opening``, a change told before the first action that
@@ -123,10 +93,13 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
     n = len(all_units)
     texts = [unit.text for unit in all_units]
     # Before a marker that goes back to the start ("it all started when"), an outcome is the result told first.
-    back = flashback(texts, [unit.sentence for unit in all_units])
+    back = flashback(texts, [unit.sentence for unit in all_units], [bool(c.actor) and not c.general for c in read_all])
     if (back is not None and CORRECTION.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][0] or scans[j][1] for j in range(back))):
         back = None  # "... actually let me back up" with no outcome told yet corrects the scene; it goes back from nothing
+    if (back is not None and BEFORE_THAT.search(texts[back])
+            and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
+        back = None  # "We baked in two shifts. Before that, ...": with no change told yet, the scene goes on
     if (back is not None and BACK_FROM_OUTCOME.search(texts[back])
             and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
         back = None  # "I think what I did was ..." after the scene alone starts the steps; no outcome is told yet
@@ -244,7 +217,7 @@ def _told_first(all_units: list[Unit], narrative: bool = False) -> list[_Weighed
     A story has an outcome somewhere; when none follows the actions, a change told at the start that is
     not things getting worse ("our pipeline went from 45 minutes to 9") is that outcome, told first.
     """
-    read_all = _read(all_units, narrative)
+    read_all = read_in_context(all_units, narrative)
     # The speaker still busy ("I was sitting with them for every merge") measures the effort, as a step does.
     scans = [scan(unit.text, action=c.actor is not None or bool(BY_SPEAKER.match(unit.text)))
              for unit, c in zip(all_units, read_all, strict=True)]

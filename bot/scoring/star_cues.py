@@ -25,7 +25,7 @@ from bot.scoring.star_habits import (
     present_rule,
 )
 from bot.scoring.star_judged import vague
-from bot.scoring.star_task import TASK
+from bot.scoring.star_task import TASK, goal_scene
 from bot.scoring.star_words import MONTHS, PAST_IRREGULAR, PLACES, SYSTEMS, TIME_UNITS, rx
 
 _OCCASION_RX = rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
@@ -66,6 +66,9 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     (rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
+    # ... or hung on it as what had become plain: "I re-planned the move once it was clear the vendor would be late".
+    (rx(r"\b(?:once|when|after|as|since|because)\s+it\s+(?:was|became|had\s+become|got|turned\s+out)\s+(?:\w+\s+)?"
+        r"(?:clear|obvious|apparent|evident|plain)\b|\b(?:once|when|after|as)\s+it\s+turned\s+out\b"), 2.0),
     # The occasion the step went through, named inside it: "I sat with her through her first week on nights".
     (_OCCASION_RX, 1.5),
     # A participant introduced with an aside on how things stood: "a new analyst, who had never used SQL",
@@ -114,8 +117,18 @@ _HEDGES = rx(r",?\s*\b(?:um+|uh+|erm|sort\s+of|kind\s+of|kinda|sorta|you\s+know|
              r"|essentially|honestly|literally|pretty\s+much)\b,?")
 _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
 # "We got paged forty times a week" is done to the speaker: "got" before a participle is a passive, not a step.
-ACTION_PAST = rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(\w+ed|{PAST_IRREGULAR})\b")
+# A step told in the present perfect ("then I have restarted the job") is the narrative past of many speakers of
+# English as a second language, and a verb with a prefix ("I re-ran it", "we co-wrote") is still a step.
+ACTION_PAST = rx(rf"{_ACTOR}(?:have\s+)?{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(?:[a-z]{{2,5}}-)?"
+                 rf"(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
+# ... and so is one told in the present progressive with something it is done to or with ("I am pairing with them
+# every day", "I'm reviewing all their pull requests"); being somewhere, working on something or what a business does
+# as a matter of course ("we are serving the whole region") is the scene.
+ACTION_ONGOING = rx(rf"\b(i|we)(?:\s+am|\s+are|'m|'re)\s+{_FILLER}{{0,2}}(?!(?:working|going|trying|doing|having|being"
+                    r"|getting|feeling|thinking|looking|hoping|waiting|leading|managing|running|building|living|studying"
+                    r"|staying|based|sitting|responsible|planning|starting|serving|handling|processing|supporting|hosting"
+                    r"|selling)\b)[a-z]{3,}ing\s+(?:with|them|him|her|it|all|every|each|the|a|an|our|my|their|his|its)\b")
 # Getting others to do something is the speaker acting: "I had the team scale the pods down".
 ACTION_CAUSATIVE = rx(r"\b(i|we)\s+(?:had|got|made|let|have|get|make)\s+(?:the\s+|my\s+|our\s+)?"
                       r"(?:team|him|her|them|everyone|everybody"
@@ -144,13 +157,18 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     # some peace of mind" (what it cost, ", which took a week", is effort, not effect).
     (rx(r",\s*which\s+(?:\w+ly\s+)?(?:gave|saved|cut|freed|stopped|brought|reduced|removed|eliminated|ended|solved|fixed"
          r"|halved|doubled|got|helped|made|let|unblocked|caught)\b"), 1.5),
+    # The whole of the work brought to its end by the speaker within a time: "and got every laptop patched within two
+    # days", "I had all of the forms signed by Friday".  Only an outcome ends that way; a step that sets it going does not.
+    (rx(r"\b(?:had|got|have|get)\s+(?:all|every|each|both|the\s+whole|the\s+rest|everything|everyone)\b(?:\s+[\w-]+){0,4}?"
+        r"\s+[a-z]+(?:ed|en|ne)\s+(?:within|by|before|in\s+(?:under\s+|less\s+than\s+)?(?:a|an|one|two|three|four|five"
+        r"|\d))\b"), 1.5),
     # A consequence told inside the acting sentence: ", which brought the query down to", ", getting it under".
     (rx(r"\b(?:brought|bringing|got|getting|pushed|pushing|drove|driving|cutting|taking)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:down|up|under|below|above)\b"
          # ... or hung on the step as where things ended: "we switched it on, with false alarms down to 2%".
          r"|\bwith\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){1,3}?(?:down|up)\s+to\b"), 1.5),
     (rx(r"\b(?:dropped|fell|decreased|reduced|increased|improved|rose|grew|went\s+(?:up|down|from)|goes\s+(?:up|down|from)"
-         r"|disappeared|vanished|went\s+away|dried\s+up|(?:got|get|gets)\s+(?:\w+\s+){0,2}?back(?!\s+to\s+(?:me|us|him|her|them))"
+         r"|disappeared|vanished|went\s+away|dried\s+up|(?:was|were|are|is)\s+(?:all\s+)?gone\b|(?:got|get|gets)\s+(?:\w+\s+){0,2}?back(?!\s+to\s+(?:me|us|him|her|them))"
          r"|(?:we|i|it|they|she|he)\s+passed\b(?!\s+(?:it|them|this|that)?\s*(?:on|along|over|to|through|by|around|away)\b)"
          r"|halved|doubled|saved|saving|saves|shrank|cut|stayed|stays|stopped\s+\w+ing|no\s+longer|any\s*more|recovered"
          r"|stabili[sz]ed|back\s+(?:up|to\s+normal|online|under|below|to|in\s+under|within)|(?:was|is|were|are)\s+back\b|working\s+again"
@@ -249,8 +267,16 @@ _NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|tho
 _PREPOSITIONS = frozenset("after before during in at on by from with for over within since until through into".split())
 
 
-def _inside(before: str) -> bool:
-    """The words before a pronoun put its verb inside another clause."""
+# A clause of time or condition closed by its comma: the pronoun after it opens the main clause ("When my team
+# misses a deadline, I take the blame"), whatever noun the lead-in ended on.
+_LED_IN = re.compile(r"^\W*(?:(?:so|and|but)\W+)?(?:when|whenever|if|once|after|before|while|as\s+soon\s+as|every\s+time)\b"
+                     r"[^,;.]*,\s*$", re.IGNORECASE)
+
+
+def _inside(before: str, opening: str = "") -> bool:
+    """The words before a pronoun put its verb inside another clause (``opening``: the clause up to the pronoun)."""
+    if _LED_IN.match(opening):
+        return False
     if _SUBORDINATE.search(before):
         return True
     noun = _NOUN_BEFORE.search(before)
@@ -261,15 +287,15 @@ def actors(text: str) -> set[str]:
     """Everyone who acts in the clause's own verbs: "we talked, and I explained" has both "we" and "I"."""
     text = _HEDGES.sub(" ", text)
     return {"we" if match.group(1).lower().startswith("we") else "I"
-            for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE) for match in pattern.finditer(text)
-            if not _inside(text[max(0, match.start() - 40): match.start()])}
+            for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_ONGOING, ACTION_CAUSATIVE) for match in pattern.finditer(text)
+            if not _inside(text[max(0, match.start() - 40): match.start()], text[: match.start()])}
 
 
 def _actor(text: str) -> str | None:
     """Who acts in the clause's own verb: a verb inside a subordinate or relative clause is background."""
-    for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_CAUSATIVE):
+    for pattern in (ACTION_PAST, ACTION_PRESENT, ACTION_ONGOING, ACTION_CAUSATIVE):
         for match in pattern.finditer(text):
-            if not _inside(text[max(0, match.start() - 40): match.start()]):
+            if not _inside(text[max(0, match.start() - 40): match.start()], text[: match.start()]):
                 return "we" if match.group(1).lower().startswith("we") else "I"
     listed = _LISTED_STEPS.match(text) or _CLEFT.search(text)
     return None if listed is None else ("we" if listed.group(1).lower() == "we" else "I")
@@ -311,7 +337,9 @@ def read(text: str, narrative: bool = False) -> Cues:
     if actor and ACTION_HELPERS.search(text):
         action += 0.5
     lesson = 2.5 if lesson_said else 0.0
-    setting, goal, outcome = _hits(SITUATION, text), _hits(TASK, text), _hits(RESULT, text)
+    # A clause that opens on its goal names the goal's scope and deadline, not the scene or an outcome.
+    scene = goal_scene(text)
+    setting, goal, outcome = _hits(SITUATION, scene), _hits(TASK, text), _hits(RESULT, scene)
     # Things starting to go on sets the scene ("the builds started failing"); the speaker starting to do
     # something ("I started writing a small tool") is a step.
     setting[_ONGOING] = max(0, setting[_ONGOING] - len(_SPEAKER_STARTS.findall(text)))

@@ -115,16 +115,26 @@ def continues(text: str) -> bool:
     return bool(CONTINUES.search(text))
 
 
-def flashback(texts: list[str], sentence_of: list[int] | None = None) -> int | None:
+# How things stood before, told as the next thing after an opening where nobody has acted yet ("Our queue is empty
+# most days now. Before that, support answered in three days"): what came first was the outcome, told first.
+BEFORE_THAT = re.compile(r"^\W*(?:(?:and|but|so)\s+)?(?:before\s+(?:that|this|then|all\s+this)|until\s+then|up\s+to\s+then)"
+                         r"\s*,?\s+(?!(?:i|we)\b)", re.IGNORECASE)
+
+
+def flashback(texts: list[str], sentence_of: list[int] | None = None, acted: list[bool] | None = None) -> int | None:
     """Index of the first clause that takes the listener back to how the story started, if any.
 
     A summary announced in the opening sentence ("the short version is ...") is that outcome told
-    first, so the story goes back at the next sentence.
+    first, so the story goes back at the next sentence.  ``acted`` says which clauses tell the speaker
+    doing something: "before that, ..." goes back only when none has yet (after a step it is just the order of steps).
     """
     sentence_of = sentence_of or list(range(len(texts)))
     if texts and SUMMARY.search(texts[0]):
         return next((i for i, s in enumerate(sentence_of) if s != sentence_of[0]), None)
-    return next((i for i, text in enumerate(texts) if i and FLASHBACK.search(text)), None)
+    marked = next((i for i, text in enumerate(texts) if i and FLASHBACK.search(text)), None)
+    acted = acted or [True] * len(texts)
+    before = next((i for i, text in enumerate(texts[:marked]) if i and not any(acted[:i]) and BEFORE_THAT.search(text)), None)
+    return before if before is not None else marked
 
 
 # A story that opens by dating its occasion: "Last year, ...", "Two summers ago ...", "In 2021 ...", "One night ...".
@@ -194,7 +204,7 @@ _SPEAKER = re.compile(r"^\W*(?:(?:and|but|so|while|whereas)\s+)?(?:\w+ly,?\s+)?(
 # ("She learned the rota in a week" is someone else's progress: an outcome of mentoring, not a lesson.)
 LESSON_DRAWN = re.compile(
     r"\bwhat\s+(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt|took\s+(?:away\s+)?from|took\s+away)\b"
-    r"|\bthe\s+(?:\w+\s+)?(?:lesson|takeaway)s?\s+(?:i|we|for\s+(?:me|us)|here|there|was|is)\b|\bthe\s+(?:main\s+|big\s+|real\s+)?thing\s+(?:i|we)\s+(?:learned|learnt|took)\b"
+    r"|\bthe\s+(?:\w+\s+)?(?:lesson|takeaway)s?\s+(?:i|we|for\s+(?:me|us)|here|there|was|is)\b|\bthe\s+(?:[\w-]+\s+){0,2}?thing\s+(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt|took)\b"
     r"|\b(?:i|we)\s+(?:\w+\s+)?(?:learned|learnt)\s+(?:that|to|a\s+lot|the\s+hard\s+way|how|never|always)\b"
     r"|\btaught\s+(?:me|us)\s+(?:that|to|how)\b|\bin\s+hindsight\b"
     r"|\b(?:i|we)\s+(?:really\s+|probably\s+|definitely\s+)?(?:should|shouldn'?t|should\s+not)\s+have\b",

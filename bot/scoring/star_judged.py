@@ -55,6 +55,8 @@ _EVALUATIVE = _rx(
     r"|comfortable|calm\w*|easier|simpler|cleaner|healthier|faster|quicker|safer|clearer|improv\w+|help\w*|solved"
     r"|difference|paid\s+off|trust\w*|liked|loved|appreciat\w+|enjoy\w*|complain\w*|fewer|less|scary|stress\w*"
     r"|pain\w*|worse|proud|recogni[sz]\w+|impact|low|poor"
+    # A feeling that went away is judged too: "releases stopped being a source of dread", "nobody was nervous any more".
+    r"|dread\w*|fear\w*|anxi\w+|nervous\w*|frustrat\w+|worr\w+|panic\w*"
     # A degree with no number to it: "tickets went down quite a bit", "costs fell considerably".
     r"|quite\s+a\s+bit|a\s+fair\s+bit|considerabl[ey]|significantly|substantially|noticeably|dramatically|drastically)\b")
 

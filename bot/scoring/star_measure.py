@@ -20,7 +20,8 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:cheap\w*|cost\w*|money|bill\w*|spend\w*|budget)\b", re.IGNORECASE),
      "the money before and after (per month or per year)"),
     (re.compile(r"\b(?:happ\w+|pleased|satisf\w+|glad|relieved|confiden\w+|comfortable|lik\w+|lov\w+|trust\w*|thank\w*"
-                r"|feedback|complain\w*|prais\w+|grateful|impress\w*|proud|independent\w*|promot\w+)\b", re.IGNORECASE),
+                r"|feedback|complain\w*|prais\w+|grateful|impress\w*|proud|independent\w*|promot\w+|dread\w*|fear\w*|anxi\w+"
+                r"|nervous\w*|frustrat\w+|worr\w+)\b", re.IGNORECASE),
      "something those people did that you can count (fewer questions or escalations, work they finished on their "
      "own, complaints per week, a survey score, a promotion)"),
 )

@@ -46,6 +46,10 @@ _CHANGE = re.compile(
     rf"|\bused\s+to\s+\w+\s+(?:for\s+)?(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now|went|go|goes|are|were|is|was)\b[^.]*?"
     rf"\b(?:the\s+same\s+(?:day|afternoon|morning|evening|hour|week)|in\s+(?:seconds|minutes|hours))\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
+    # From one end of a count to the other, said with words of quantity: "from failing nearly every audit to passing all
+    # of them", "from none of the clinics using it to every one".
+    r"|\bfrom\s+(?:[\w-]+\s+){0,3}?(?:almost\s+|nearly\s+|practically\s+)?(?:every|all|none|no|zero|most)\b[^.;]{0,50}?"
+    r"\bto\s+(?:[\w-]+\s+){0,3}?(?:almost\s+|nearly\s+|practically\s+)?(?:every|all|none|no|zero|never)\b"
     # From many tries to one: "from several rounds of review to approved on the first pass".
     r"|\bfrom\s+[^.]{3,60}?\bto\s+[^.]{0,30}?\bthe\s+first\s+(?:pass|try|attempt|round|review|go)\b"
     rf"|{_QUANTITY}(?:\s+[\w/-]+){{0,3}}?,?\s+(?:instead\s+of|compared\s+(?:to|with)|versus|vs\.?)(?:\s+[\w/-]+){{0,3}}?\s+{_QUANTITY})",
@@ -75,8 +79,9 @@ _DURATION = (r"\b(?:(?:within|in)\s+the\s+hour|(?:two|three|four|five)\s+nines)\
              r"(?:[\w'-]+\s+){0,3}?(?:deadline|due\s+date|cut-?off)\b"
              r"|\b(?:(?:a\s+few|a\s+couple\s+of|several|most\s+of\s+an?|half\s+an?|an?|one|under\s+an?|over\s+an?)\s+"
              r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?|afternoon|morning|evening)\b)")
-# A count of people or things said in words: "two of the people", "all six engineers", "every single team".
-_COUNT = (rf"\b{_WORD_NUMBER}\s+of\s+(?:the|my|our|his|her|their|them|those|these)\b|\ball\s+{_WORD_NUMBER}\b"
+# A count of people or things said in words or digits: "two of the people", "40 of the 60 jobs", "all six engineers",
+# "every single team".
+_COUNT = (rf"\b(?:{_WORD_NUMBER}|\d+)\s+of\s+(?:the|my|our|his|her|their|them|those|these)\b|\ball\s+{_WORD_NUMBER}\b"
           r"|\bevery\s+(?:single\s+|one\s+of\s+(?:the|our|their)\s+)?(?!(?:time|day|week|month|year|morning|night|evening"
           r"|sprint|quarter|now|so|other|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|release"
           r"|deploy|standup|meeting|call)s?\b)[\w-]+|\bnot\s+(?:a\s+single|one)\s+[\w-]+|\ba\s+handful\s+of\b"

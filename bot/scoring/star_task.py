@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import re
 
-from bot.scoring.star_words import MONTHS, rx
+from bot.scoring.star_words import MONTHS, PLACES, TIME_UNITS, rx
 
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
     # The noun may be followed by when it held ("my job that morning was") or an aside in commas
-    # ("her goal, which we agreed with her manager, was to") or the role it was held in ("our job as a team was").
+    # ("her goal, which we agreed with her manager, was to") or the role it was held in ("our job as a team was"), or
+    # the place it was held at ("my task at the depot was").
     (rx(r"\b(?:my|our|the|his|her|their)\s+(?:[\w'’]+\s+)?(?:job|task|goal|aim|objective|mission|responsibility|role|priority"
          r"|challenge|ask|mandate|brief|assignment|plan|idea|target|deadline|stakes?)(?:\s+(?:that|this|for\s+the)\s+\w+|,[^,.]{1,60},"
-         r"|\s+as(?:\s+[\w'-]+){1,4}?)?"
+         r"|\s+as(?:\s+[\w'-]+){1,4}?|\s+(?:at|in|on|with)\s+(?:the|my|our|a|an|that|this)(?:\s+[\w'-]+){1,3}?)?"
          # ... but "the plan was a lot more realistic" judges the plan; it states no goal.
          r"\s+(?:was|is|were)\b(?!\s+(?:a\s+lot\s+|much\s+|far\s+|way\s+)?(?:more|less|better|worse)\b)"
+         # ... nor does "the archive job was failing": a job that runs, breaks or hangs is a program, not a duty.
+         r"(?!\s+(?:still\s+|\w+ly\s+|not\s+)?(?:failing|running|stuck|broken|down|dying|crashing|erroring|hanging|timing\s+out"
+         r"|slow|red|flaky|skipped|disabled)\b)"
          # Setting out to do something, or a budget of time to do it in, states the goal and its stake.
          r"|\b(?:i|we)\s+set\s+out\s+to\b|\b(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?:only\s+|just\s+|maybe\s+|about\s+|roughly\s+|less\s+than\s+|under\s+)?(?:a|an|one|two|three|four|five"
          r"|six|\d+|a\s+few|a\s+couple\s+of)\s+(?:hours?|days?|weeks?|months?|sprints?)\s+to\b"), 2.0),
@@ -107,9 +111,17 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
-    # Holding the role that carries the duty: "I was incident commander", "I was my team's on-call lead that quarter".
+    # Holding the role that carries the duty: "I was incident commander", "I was my team's on-call lead that quarter",
+    # or naming it as the capacity the speaker acted in: "As the lead, I ...".
     (rx(r"\bi\s+(?:was|am|'m)\s+(?:the\s+|an?\s+|(?:my|our|his|her|their)\s+(?:team'?s\s+)?)?(?:[\w'-]+\s+){0,2}?"
-         r"(?:lead|commander|owner|buddy|mentor|point\s+person|in\s+charge|release\s+engineer|maintainer|captain)\b"), 2.0),
+         r"(?:lead|commander|owner|buddy|mentor|point\s+person|in\s+charge|release\s+engineer|maintainer|captain)\b"
+         r"|^\W*(?:(?:so|and|but)\W+)?as\s+(?:the|its|their|our|his|her)\s+(?:[\w'-]+\s+){0,2}?(?:lead|commander|owner|buddy"
+         r"|mentor|point\s+person|manager|maintainer|captain)\s*,"
+         # What the speaker owed someone is a duty: "I owed the board an answer", "we owed them a fix by Friday".
+         r"|\b(?:i|we)\s+(?:still\s+)?(?:owed|owe)\s+(?:[\w'-]+\s+){1,3}?(?:a|an|the|my|our|some)\b"
+         # ... and so is being the one picked for it, told as who the speaker was: "I was the nurse assigned to ...".
+         r"|\b(?:i|we)\s+(?:was|were|am|are)\s+(?:the|a|an|one)\s+(?:[\w'-]+\s+){1,5}?(?:assigned|tasked|chosen|picked"
+         r"|asked|told|sent|brought\s+in|hired)\s+to\s+\w+"), 2.0),
     # Being the one on call is a duty; what could not be left broken is its stake.
     (rx(r"\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+(?:the\s+)?(?:\w+\s+)?on[\s-]?call\b"), 1.5),
     (rx(r"\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+(?:afford\s+to\s+)?(?:leave|let)\b[^.]{0,30}?\b(?:broken|down|fail|failing"
@@ -126,3 +138,24 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          rf"|\bby\s+(?:the\s+end\s+of|tomorrow|next\s+\w+|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|{MONTHS})"
          r"|\basked\s+(?:me\s+|us\s+)?for\b"), 1.0),
 )
+
+
+# A clause that opens by stating the goal ("my job was to ...", "I had the task of ...", "I was asked to ..."): what
+# it goes on to name (a team, a system, a date, a count) is the goal's scope and deadline, not the scene or an outcome,
+# unless a reason or an aside hung on it tells how things stood ("..., because merging was a nightmare", "a new
+# colleague who was struggling"): then the clause sets the scene as well, as any other clause would.
+GOAL_OPENS = rx(r"^\W*(?:(?:so|and|well|basically|then)\W+)*(?:(?:my|our)\s+(?:[\w-]+\s+)?(?:job|task|goal|aim|objective"
+                r"|mission|brief|assignment|remit|responsibility)\s+(?:was|is)\s+(?:to|making|getting|keeping)\b"
+                r"|(?:i|we)\s+(?:had|got|was\s+given|were\s+given)\s+the\s+(?:[\w-]+\s+)?(?:job|task|goal|mission|responsibility)\s+of\b"
+                r"|(?:i|we)\s+(?:was|were|am|are)\s+(?:asked|tasked|told|expected|assigned|supposed)\s+to\b)")
+GOAL_REASON = rx(r"\b(?:because|since|after|when|while|once|who|which|as\s+(?:the|our|it|they|we|he|she))\b")
+# ... and so does the occasion named in it, the when or the workplace: "I was asked at my last job to ...", "last spring".
+GOAL_OCCASION = rx(rf"\b(?:at|in|with|for)\s+(?:my|our|a|an)\s+(?:previous|last|old|former|first|current)\b|\bago\b"
+                   rf"|\b(?:last|that|one)\s+{TIME_UNITS}\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
+                   rf"|\b(?:at|with|for)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b")
+
+
+def goal_scene(text: str) -> str:
+    """What of the clause can set the scene or report an outcome: all of it, or nothing when it opens on a bare goal."""
+    opened = GOAL_OPENS.match(text)
+    return text if opened is None or GOAL_REASON.search(text, opened.end()) or GOAL_OCCASION.search(text) else ""

@@ -46,7 +46,9 @@ STILL_TODAY = re.compile(r"^\W*(?:(?:and|but|so|anyway|actually|honestly)\W+)*(?
                          r"(?!(?:had|needed|was|were|did|kept|got|went)\b)[a-z]+\b(?!\s+(?:to|on)\b)", re.IGNORECASE)
 FROM_TO = re.compile(r"\bfrom\b[^.;]*?\bto\b", re.IGNORECASE)
 # A goal told as what the speaker had to work with ("we had two days to pass the audit") is also the scene.
-HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)", re.IGNORECASE)
+# ("I had the job of ..." states the goal itself.)
+HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\s+(?!to\b)"
+                 r"(?!(?:the|a)\s+(?:[\w-]+\s+)?(?:job|task|goal|mission|responsibility|role)\s+of\b)", re.IGNORECASE)
 # A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
 # sets the scene as well.
 TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s)\b"
