@@ -7,9 +7,10 @@ touches every criterion ties with an excellent one at 100.  On answers written b
 levels alone ordered a strong answer above the same question's incomplete one in fewer than
 two pairs of three.
 
-So a fixed share of the offline grade (``SHARE``) is the answer's *reach*: the distinct terms of
-the rubric's vocabulary its explanatory sentences use (terms the question itself used do not
-count, list-like sentences do not count), against the logarithm of its length in words.  The
+So a fixed share of the offline grade (``SHARE``) is the answer's *reach*: the distinct words of
+the rubric's credit phrases its explanatory sentences use (words the question itself used do not
+count, list-like sentences do not count, and the wordings of misconceptions are not terms), against
+the logarithm of its length in words.  The
 two weights and the centre were fit, not set by hand: a pairwise logistic model over the blind
 dev parts' answers (``python -m benchmarks.scoring.fit_reach``, which also reports each part's
 figure when that part is left out of the fit).  Reach cannot lift an answer the levels found
@@ -43,14 +44,14 @@ class Fit:
 
 
 # Fit by ``python -m benchmarks.scoring.fit_reach`` on the blind dev parts; its output is in benchmarks/RESULTS.md.
-FITTED = Fit(term_weight=1.656, length_weight=23.494, centre=-67.057, spread=10.0)
+FITTED = Fit(term_weight=1.662, length_weight=22.078, centre=-61.807, spread=10.0)
 
 
 @dataclass(frozen=True)
 class Reach:
     """What reach is computed from, kept so the scorecard can say it."""
 
-    terms: int  # distinct rubric terms in the explanatory sentences, not counting the question's own
+    terms: int  # distinct words of the credit phrases in the explanatory sentences, not the question's own
     words: int
 
     def fraction(self, fit: Fit = FITTED) -> float:

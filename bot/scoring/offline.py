@@ -151,7 +151,7 @@ class OfflineScorer:
             # Below the cap as well: a confident misconception dressed in the right vocabulary
             # must still rank under an honest answer that knows less.
             score = round(score * MISCONCEPTION_FACTOR)
-        reach = _reach(compiled.vocabulary, echo_filter(question.prompt).stems, reading, text) \
+        reach = _reach(compiled.terms, echo_filter(question.prompt).stems, reading, text) \
             if score > 0 and injected is None else None
         if reach is not None:
             notes.append(f"{round(SHARE * 100)}% of the grade is reach: {reach.terms} of the topic's terms explained "
@@ -289,10 +289,10 @@ def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Loca
     return out
 
 
-def _reach(vocabulary: frozenset[str], asked: frozenset[str], reading: _Reading, text: str) -> Reach:
-    """The topic's terms the explanatory sentences use (not the question's own), and the answer's length."""
+def _reach(credit_terms: frozenset[str], asked: frozenset[str], reading: _Reading, text: str) -> Reach:
+    """The credit phrases' words the explanatory sentences use (not the question's own), and the answer's length."""
     terms = {s for i, where in enumerate(reading.usable) if i not in reading.dense
-             for s in where.stems if s in vocabulary and s not in asked}
+             for s in where.stems if s in credit_terms and s not in asked}
     return Reach(len(terms), len(text.split()))
 
 
