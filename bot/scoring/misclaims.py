@@ -36,7 +36,10 @@ _REPORTED = re.compile(
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
     r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
     # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".
-    r"|\bwhether\b",
+    r"|\bwhether\b"
+    # What others tend to do, told in order to fault it: "people often let the loop fall through".
+    r"|\b(?:people|folks|developers|devs|candidates|beginners|teams)\s+(?:often|usually|commonly|typically|tend\s+to"
+    r"|reach\s+for)\b",
     re.IGNORECASE,
 )
 # A wording written as code: a dotted name or a call.
@@ -124,6 +127,21 @@ def _contrasted(where: Located, first: int) -> bool:
     return at >= 0 and where.sentence.tokens[at].norm == "unlike"
 
 
+_INLINE_CODE = re.compile(r"`[^`\n]*[(=][^`\n]*`")
+
+
+def _inside_code(where: Located, first: int, last: int) -> bool:
+    """Whether tokens first..last all sit in one inline code expression: ``Count("orders", filter=...)``.
+
+    Names in code are not prose: "order_count=Count(...)" says nothing about what a count counts.
+    """
+    tokens = where.sentence.tokens
+    for m in _INLINE_CODE.finditer(where.text, where.sentence.start, where.sentence.end):
+        if m.start() < tokens[first].start and tokens[last].end < m.end():
+            return True
+    return False
+
+
 def _opens_with_pronoun(where: Located) -> bool:
     words = [t.norm for t in where.sentence.tokens[:2]]
     return bool(words) and (words[0] in PRONOUNS or (words[0] in _OPENERS and len(words) > 1 and words[1] in PRONOUNS))
@@ -179,7 +197,7 @@ def remember(text: str, claim: Claim) -> None:
 
 def _compile(text: str) -> Claim:
     groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt),
-                                 _spelled(alt) if _CODE.search(alt) else "")
+                                 _spelled(alt) + _empty_call(alt) if _CODE.search(alt) else "")
                          for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
                    for group in text.split(" + "))
     return Claim(tuple(g for g in groups if g))
@@ -229,9 +247,16 @@ def _written(where: Located, start: int, at: int, code: str) -> str:
     """
     tokens = where.sentence.tokens
     end = tokens[at].end
+    if code.endswith("()"):
+        return _spelled(where.text[tokens[start].start : end]) + _empty_call(where.text[tokens[start].start : end + 2])
     if code.endswith(")") and where.text[end : end + 1] == ")":
         end += 1
     return _spelled(where.text[tokens[start].start : end])
+
+
+def _empty_call(code: str) -> str:
+    """"()" when a wording ends in a call with no arguments: ``tags=list()`` is not ``tags = list(tags)``."""
+    return "()" if code.strip().endswith("()") else ""
 
 
 def _spelled(code: str) -> str:
@@ -299,6 +324,8 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
             continue
         # A part of the claim in quotation marks is mentioned, not used: "`is` asks "same thing?"".
         if held_up(where, first, last) or any(_quoted(where, s[0], s[1]) for s in found):
+            continue
+        if _inside_code(where, first, last):
             continue
         if after is not None and _REJECTS.match(after.text, after.sentence.start, after.sentence.end):
             continue
