@@ -24,6 +24,7 @@ from bot.scoring.text import (
     REFUTING_PHRASES,
     STOPWORDS,
     Sentence,
+    Token,
     negator_count,
     phrase_stems,
     stem,
@@ -321,7 +322,7 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     still makes the claim.
     """
     hedged = where.hedged
-    if any(t.norm in REFUTATIONS for i, t in enumerate(where.sentence.tokens) if i not in hedged) or where.refuting:
+    if any(_refutes(where.sentence.tokens, i) for i in range(len(where.sentence.tokens)) if i not in hedged) or where.refuting:
         return True
     tokens = where.sentence.tokens
     start = max(0, span[0] - NEGATION_LOOKBACK)
@@ -359,6 +360,21 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
     denials += _elided_denial(where, span[1])
     return (denials - phrase.negators) % 2 == 1
+
+
+# "when something goes wrong", "a false positive": the words name a failure, they reject no claim.
+_FAILING = frozenset({"go", "goes", "going", "went", "gone", "something", "anything", "everything"})
+_NOT_A_VERDICT = frozenset({"positive", "positives", "negative", "negatives", "alarm", "alarms", "start", "starts"})
+
+
+def _refutes(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether the word at ``i`` marks a belief as rejected ("that's a myth"), not an event that failed."""
+    word = tokens[i].norm
+    if word not in REFUTATIONS:
+        return False
+    if word == "wrong" and i and tokens[i - 1].norm in _FAILING:
+        return False
+    return not (word == "false" and i + 1 < len(tokens) and tokens[i + 1].norm in _NOT_A_VERDICT)
 
 
 # "a list can be changed in place and a number can't": the negated auxiliary stands for the whole claim.

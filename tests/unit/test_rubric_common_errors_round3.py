@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.flag_cases import case_ids, flags
+from tests.unit.flag_cases import BANK, case_ids, flags
 
 SPARED = [
     # True statements that share words with an error: a limit removed by an explicit stack, a
@@ -39,6 +39,87 @@ SPARED = [
 ]
 
 
+# The central error of each question the fourth dev part's fluent writers got past the flags, in two
+# or more wordings an interviewer hears, and the other usual errors on the same topic.
+CASES = [
+    ("core.decorators", "times-beside-function",
+     "With arguments you don't need an outer function at all, just add `times` after `func` in the signature.",
+     "With arguments you need an outer function: it takes `times` and returns the decorator that takes `func`."),
+    ("core.decorators", "times-beside-function",
+     "The interpreter hands over the function as the first argument and `times` as the second.",
+     "The interpreter calls `retry(times=3)` first, then hands the function to what that call returned."),
+    ("core.decorators", "times-beside-function",
+     "The only difference from a plain decorator is one more argument with a default value.",
+     "The difference from a plain decorator is a whole extra level: a function that builds the decorator."),
+    ("core.generators", "file-iteration-unbuffered",
+     "Looping over the file object asks the OS for a disk read on every line, so it crawls.",
+     "Looping over the file object reads big buffered blocks and splits lines from memory."),
+    ("core.generators", "file-iteration-unbuffered",
+     "I'd call f.readlines() since it's more efficient than going line by line.",
+     "I'd never call f.readlines() here: it builds a list of every line, while iteration stays flat."),
+    ("design.url-shortener", "cached-301-still-counted",
+     "Even after the 301 is cached the browser still hits our servers every time, so counting is unaffected.",
+     "Once the 301 is cached the browser stops asking us, so we lose those clicks."),
+    ("design.url-shortener", "301-undone-later",
+     "Start with a 301, and if we need analytics we can switch it to a 302 later.",
+     "Start with a 302; a 301 already cached in browsers cannot be taken back later."),
+    ("design.url-shortener", "301-undone-later",
+     "Browsers will pick up the new status right away if we change the redirect.",
+     "Browsers that cached a permanent redirect keep using it, whatever we change on our side."),
+    ("framework.deployment", "postgres-ddl-not-transactional",
+     "Postgres commits every ALTER on its own immediately, so a broken migration is stuck halfway.",
+     "Postgres wraps the ALTERs of a migration in one transaction, so a broken one rolls back whole."),
+    ("framework.deployment", "restore-backup-first",
+     "The first step is to restore the database from last night's snapshot, then redeploy the old image.",
+     "The first step is to redeploy the old image; a backup restore is only for data that was really lost."),
+    ("framework.deployment", "restore-backup-first",
+     "I'd restore from the latest backup and then roll back the app.",
+     "I'd roll back the app and keep the data; restoring would drop every order since the backup."),
+    ("framework.fastapi-model-loading", "async-makes-it-fast",
+     "Keeping the endpoint async def is the right call here, it keeps the server responsive.",
+     "Keeping the endpoint async def is only right if the prediction goes to a thread or process pool."),
+    ("framework.fastapi-model-loading", "async-makes-it-fast",
+     "In async handlers the predictions run concurrently, so they overlap on the event loop.",
+     "In async handlers the predictions run one after another and stall the event loop."),
+    ("framework.production-api", "dev-server-in-prod",
+     "Having debug mode on is useful in production at first, you see the errors straight in the browser.",
+     "Debug mode must be off in production; errors go to Sentry, never to the browser."),
+    ("framework.production-api", "dev-server-in-prod",
+     "For launch the built-in dev server is good enough while traffic is low.",
+     "Even at launch I'd put gunicorn in front instead of the built-in dev server."),
+    ("behavioral.conflict", "went-ahead-anyway",
+     "Rather than keep arguing, I quietly went my own way and used the library I preferred for my part.",
+     "Rather than keep arguing, I asked for a one-week spike and we compared the numbers together."),
+    ("behavioral.conflict", "went-ahead-anyway",
+     "I'd call it disagree and commit, in my own way: the team kept theirs and I kept mine.",
+     "I disagreed and committed: once we decided, I built it the team's way and said so."),
+    ("behavioral.conflict", "avoided-disagreement",
+     "I kept quiet to keep the peace; it wasn't worth the friction.",
+     "I raised it in the review with a short write-up, and we settled it on the numbers."),
+    ("behavioral.conflict", "avoided-disagreement",
+     "Honestly I just went along with it even though I disagreed.",
+     "I went along with the decision after I had made my case and it was weighed."),
+    ("behavioral.incident", "blame",
+     "The real cause was the other team's process; it was their mistake, not ours.",
+     "The real cause was a gap in our process: nothing stopped an unreviewed config change."),
+    ("behavioral.incident", "blame",
+     "I had warned them about this months ago and nobody listened.",
+     "I had warned them about this months ago, so this time I wrote the check myself."),
+    ("behavioral.incident", "no-follow-up",
+     "We skipped the postmortem since the fix was already out.",
+     "We held a postmortem even though the fix was already out, and added an alert."),
+    ("behavioral.incident", "no-follow-up",
+     "A formal write-up wasn't needed, the cause was obvious.",
+     "I wrote a short write-up with the cause and two follow-up tickets."),
+    ("screen.project", "blames-others",
+     "The delays weren't down to my design: the testers dropped the ball on the cases I'd given them.",
+     "The delays were partly my design: I hadn't planned for replays, so I added replay tests."),
+    ("screen.project", "blames-others",
+     "Honestly the launch problems weren't my fault, the other teams didn't do their job.",
+     "The launch problems were partly mine; the other teams and I now review broker settings together."),
+]
+
+
 IDS = case_ids(SPARED)
 
 
@@ -46,3 +127,21 @@ IDS = case_ids(SPARED)
 def test_error_is_caught_and_the_true_statement_near_it_spared(qid: str, flag: str, stated: str, correct: str) -> None:
     assert flag in flags(qid, stated)
     assert flag not in flags(qid, correct)
+
+
+@pytest.mark.parametrize(("qid", "flag", "stated", "correct"), CASES, ids=case_ids(CASES))
+def test_the_central_error_is_caught_in_other_wordings(qid: str, flag: str, stated: str, correct: str) -> None:
+    assert flag in flags(qid, stated)
+    assert flag not in flags(qid, correct)
+
+
+NEW_FLAGS = [("behavioral.conflict", "avoided-disagreement"), ("core.generators", "file-iteration-unbuffered"),
+             ("design.url-shortener", "301-undone-later"), ("framework.deployment", "restore-backup-first"),
+             ("screen.project", "blames-others")]
+
+
+@pytest.mark.parametrize(("qid", "flag_id"), NEW_FLAGS, ids=[f"{q}:{f}" for q, f in NEW_FLAGS])
+def test_a_new_flag_catches_its_own_statement_and_spares_its_correction(qid: str, flag_id: str) -> None:
+    flag = next(f for f in BANK.rubric(qid).red_flags if f.id == flag_id)
+    assert flag_id in flags(qid, flag.text[0].upper() + flag.text[1:] + ".")
+    assert flag_id not in flags(qid, flag.correction)

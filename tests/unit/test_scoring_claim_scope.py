@@ -73,3 +73,13 @@ DEFAULT_CALL = ["items=list() + fresh|new list"]
 def test_a_call_written_empty_in_a_wording_is_not_a_call_with_arguments() -> None:
     assert not raised("core.mutable-default", DEFAULT_CALL, "Inside I write `items = list(items)`, which returns a new list.")
     assert raised("core.mutable-default", DEFAULT_CALL, "Declare it as `items=list()` and each call gets a fresh one.")
+
+
+DEBUG = ["debug mode + handy|useful + production"]
+
+
+def test_a_failure_named_with_wrong_or_false_rejects_no_claim() -> None:
+    # "when something goes wrong" and "false positives" name events, not a verdict on the claim.
+    assert raised("framework.production-api", DEBUG, "Debug mode is handy in production for when something goes wrong.")
+    assert raised("framework.production-api", DEBUG, "Debug mode is useful in production, it gives no false positives.")
+    assert not raised("framework.production-api", DEBUG, "Debug mode is handy in production: that idea is wrong.")
