@@ -30,6 +30,8 @@ _SENTENCE_END = re.compile(
     re.IGNORECASE,
 )
 
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
+
 STOPWORDS = frozenset(
     """a an the is are was were be been being am of to in on at by for with from as and or but if then so
     it its this that these those there their they them you your we our us i me my he she his her
@@ -146,7 +148,11 @@ def sentences(text: str) -> list[Sentence]:
     all_tokens = tokens(text)
     bounds: list[tuple[int, int]] = []
     begin = 0
+    # "`from ... import charge`", "`log(...); return f(*a)`": a stop inside inline code ends no sentence.
+    code = [m.span() for m in _INLINE_CODE.finditer(text)] if "`" in text else []
     for match in _SENTENCE_END.finditer(text):
+        if code and match.group() and not match.group().startswith("\n") and any(a < match.start() < b for a, b in code):
+            continue
         if match.start() > begin:
             bounds.append((begin, match.start()))
         begin = match.end()

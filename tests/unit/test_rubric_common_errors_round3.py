@@ -111,6 +111,12 @@ CASES = [
     ("behavioral.incident", "no-follow-up",
      "A formal write-up wasn't needed, the cause was obvious.",
      "I wrote a short write-up with the cause and two follow-up tickets."),
+    ("core.mocking", "autospec-fixes-location",
+     "The patch on the client module didn't take because the mock had no spec; autospec=True fixes it.",
+     "The patch on the client module didn't take because of where it was looked up; autospec=True only adds signature checks."),
+    ("core.mocking", "autospec-fixes-location",
+     "With autospec the service module will pick it up, since it now matches the real function.",
+     "Even with autospec the service module keeps its own reference, so patch the name in the service module."),
     ("screen.project", "blames-others",
      "The delays weren't down to my design: the testers dropped the ball on the cases I'd given them.",
      "The delays were partly my design: I hadn't planned for replays, so I added replay tests."),
@@ -135,9 +141,9 @@ def test_the_central_error_is_caught_in_other_wordings(qid: str, flag: str, stat
     assert flag not in flags(qid, correct)
 
 
-NEW_FLAGS = [("behavioral.conflict", "avoided-disagreement"), ("core.generators", "file-iteration-unbuffered"),
-             ("design.url-shortener", "301-undone-later"), ("framework.deployment", "restore-backup-first"),
-             ("screen.project", "blames-others")]
+NEW_FLAGS = [("behavioral.conflict", "avoided-disagreement"), ("core.mocking", "autospec-fixes-location"),
+             ("core.generators", "file-iteration-unbuffered"), ("design.url-shortener", "301-undone-later"),
+             ("framework.deployment", "restore-backup-first"), ("screen.project", "blames-others")]
 
 
 @pytest.mark.parametrize(("qid", "flag_id"), NEW_FLAGS, ids=[f"{q}:{f}" for q, f in NEW_FLAGS])

@@ -83,3 +83,13 @@ def test_a_failure_named_with_wrong_or_false_rejects_no_claim() -> None:
     assert raised("framework.production-api", DEBUG, "Debug mode is handy in production for when something goes wrong.")
     assert raised("framework.production-api", DEBUG, "Debug mode is useful in production, it gives no false positives.")
     assert not raised("framework.production-api", DEBUG, "Debug mode is handy in production: that idea is wrong.")
+
+
+def test_a_stop_inside_inline_code_ends_no_sentence() -> None:
+    from bot.scoring.text import sentences
+
+    text = "Wrap it as `def w(*a, **kw): note(...); return f(*a, **kw)` and it forwards everything. Then test it."
+    parts = [text[s.start : s.end] for s in sentences(text)]
+    assert parts[0].endswith("forwards everything.") and len(parts) == 2
+    # A stop outside code, and a new line, still end one.
+    assert len(sentences("Use `x.y`. Then `z`.\nNext line")) == 3
