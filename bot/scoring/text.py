@@ -286,7 +286,7 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     words = sentence.tokens
     if len(words) < 3:
         return True
-    if len({t.stem for t in words}) / len(words) < 0.6:
+    if len({t.stem for t in words}) / len(words) < 0.6 and not _varied_prose(words, text):
         return True
     if relates(sentence, text) or describes_label(sentence, text) or maps(sentence, text):
         return False
@@ -302,6 +302,16 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     if len(words) >= 12 and vocabulary_share >= 0.7 and ratio < 0.25:
         return True  # a long run of rubric terms with little grammar between them
     return len(words) >= 7 and ratio < 0.1
+
+
+def _varied_prose(words: tuple[Token, ...], text: str) -> bool:
+    """A long grammatical sentence whose repeats are its small words: "the part before the yield is ..., the yield is ...".
+
+    Every long sentence repeats "the", "is" and "and"; a run of pasted terms repeats its terms.
+    """
+    content = [t for t in words if not _function_word(t, text)]
+    return (len(words) >= 20 and len(words) - len(content) >= 0.35 * len(words)
+            and len({t.stem for t in content}) >= 0.6 * len(content))
 
 
 def is_question(text: str, sentence: Sentence) -> bool:

@@ -1,0 +1,26 @@
+"""Correct answers in plain or terse words are read as explanations, not as lists of terms.
+
+Seventh session: general rules about how people write, each tested on sentences invented here.
+"""
+
+from __future__ import annotations
+
+from bot.scoring.text import is_listy, sentences
+
+
+def _listy(text: str) -> bool:
+    return is_listy(sentences(text)[0], text)
+
+
+def test_a_long_sentence_that_repeats_its_small_words_is_prose() -> None:
+    plain = ("The easy way is a function with a yield in it and the decorator on it: the part before the yield is the "
+             "opening of the file, the yield is where your block runs, and the part after the yield is the closing of it, "
+             "and it is in the finally so that it always runs.")
+    assert not _listy(plain)
+
+
+def test_a_run_of_repeated_terms_is_still_a_list() -> None:
+    pasted = ("yield decorator yield finally yield decorator the yield finally the decorator yield the finally "
+              "and yield decorator finally and the yield")
+    assert _listy(pasted)
+    assert _listy("context manager, enter, exit, context manager, with, enter, exit, finally, with, exit")
