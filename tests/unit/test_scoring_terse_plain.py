@@ -24,3 +24,11 @@ def test_a_run_of_repeated_terms_is_still_a_list() -> None:
               "and yield decorator finally and the yield")
     assert _listy(pasted)
     assert _listy("context manager, enter, exit, context manager, with, enter, exit, finally, with, exit")
+
+
+def test_the_usual_short_forms_mean_their_long_words() -> None:
+    from bot.scoring.text import phrase_stems
+
+    assert phrase_stems("authn and per-tenant authz") == phrase_stems("authentication and per-tenant authorization")
+    assert phrase_stems("one conn per txn") == phrase_stems("one connection per transaction")
+    assert phrase_stems("k8s perms, creds and deps") == phrase_stems("kubernetes permissions, credentials and dependencies")
