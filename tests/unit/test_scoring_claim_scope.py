@@ -93,3 +93,16 @@ def test_a_stop_inside_inline_code_ends_no_sentence() -> None:
     assert parts[0].endswith("forwards everything.") and len(parts) == 2
     # A stop outside code, and a new line, still end one.
     assert len(sentences("Use `x.y`. Then `z`.\nNext line")) == 3
+
+
+RETRY_ALL = ["it|retry + retries everything|retries every error"]
+
+
+def test_an_item_of_a_list_announced_as_faults_is_not_claimed() -> None:
+    assert not raised("coding.retry-decorator", RETRY_ALL,
+                      "Two mistakes. First, it retries everything, even a validation error.")
+    assert not raised("coding.retry-decorator", RETRY_ALL,
+                      "The naive loop has a couple of flaws. One is that it retries every error, even a 404.")
+    # A list announced as anything else, or a bare opener, still claims.
+    assert raised("coding.retry-decorator", RETRY_ALL, "Two choices. First, it retries everything, even a validation error.")
+    assert raised("coding.retry-decorator", RETRY_ALL, "First, it retries everything, even a validation error.")
