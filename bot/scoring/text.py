@@ -31,6 +31,7 @@ _SENTENCE_END = re.compile(
 )
 
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
+_PAIR = re.compile(r"(?<![\w/])[^\W\d_]+/[^\W\d_]+(?![\w/])")
 
 STOPWORDS = frozenset(
     """a an the is are was were be been being am of to in on at by for with from as and or but if then so
@@ -295,6 +296,8 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
     ratio = function_words / len(words)
     separators = sum(text.count(mark, sentence.start, sentence.end) for mark in (",", "/", "|", " - "))
+    # "set/dict", "pub/sub": a slash inside one pair of words names the pair, it does not list.
+    separators -= len(_PAIR.findall(text, sentence.start, sentence.end))
     if separators >= 2 and separators >= len(words) / 4 and ratio < 0.25:
         return True
     if separators >= 4 and separators >= len(words) / 3 and ratio < 0.4:

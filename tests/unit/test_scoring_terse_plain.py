@@ -32,3 +32,9 @@ def test_the_usual_short_forms_mean_their_long_words() -> None:
     assert phrase_stems("authn and per-tenant authz") == phrase_stems("authentication and per-tenant authorization")
     assert phrase_stems("one conn per txn") == phrase_stems("one connection per transaction")
     assert phrase_stems("k8s perms, creds and deps") == phrase_stems("kubernetes permissions, credentials and dependencies")
+
+
+def test_a_slash_inside_one_pair_of_words_lists_nothing() -> None:
+    assert not _listy("set/dict are hash tables, average constant lookups, more memory, hashable keys only")
+    # Slashes that chain terms are still separators.
+    assert _listy("threads/processes/asyncio/gil/locks/queues, pools, executors")
