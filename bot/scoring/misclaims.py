@@ -36,7 +36,7 @@ _REPORTED = re.compile(
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
     r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
     # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".
-    r"|\bwhether\b"
+    r"|\bwhether\b(?!\s+or\s+not\b)"  # "whether or not" means "regardless", it asks nothing
     # What others tend to do, told in order to fault it: "people often let the loop fall through".
     r"|\b(?:people|folks|developers|devs|candidates|beginners|teams)\s+(?:often|usually|commonly|typically|tend\s+to"
     r"|reach\s+for)\b",

@@ -213,3 +213,24 @@ def test_a_new_flag_catches_its_own_statement_and_spares_its_correction(qid: str
     flag = next(f for f in BANK.rubric(qid).red_flags if f.id == flag_id)
     assert flag_id in flags(qid, flag.text[0].upper() + flag.text[1:] + ".")
     assert flag_id not in flags(qid, flag.correction)
+
+
+# Flags whose claims could not recognise even the flag's own statement of the error, widened in the
+# seventh session so the plainest wording of each is caught and its correction spared.
+OWN_TEXT = [("core.comprehension-vs-generator", "generator-reusable"),
+            ("core.comprehension-vs-generator", "oom-from-unclosed-file"),
+            ("core.context-managers", "exit-always-commits"), ("core.dataclasses", "mutable-default-allowed"),
+            ("core.decorators", "factory-parens-optional"), ("core.event-loop-blocking", "gil-causes-latency"),
+            ("core.pytest", "teardown-skipped-on-failure"), ("core.slots", "slots-private"),
+            ("core.slots", "subclass-keeps-savings"), ("framework.django-request-lifecycle", "nginx-runs-django"),
+            ("framework.django-vs-fastapi", "django-not-for-apis"), ("framework.flask-auth", "google-token-unverified"),
+            ("framework.frontend-integration", "server-enforces-cors"),
+            ("framework.frontend-integration", "client-validation-enough"), ("coding.async-fanout", "sleep-is-fine"),
+            ("coding.parse-orders", "decimal-from-float"), ("coding.parse-orders", "abort-on-first-bad")]
+
+
+@pytest.mark.parametrize(("qid", "flag_id"), OWN_TEXT, ids=[f"{q}:{f}" for q, f in OWN_TEXT])
+def test_a_widened_flag_catches_its_own_statement_and_spares_its_correction(qid: str, flag_id: str) -> None:
+    flag = next(f for f in BANK.rubric(qid).red_flags if f.id == flag_id)
+    assert flag_id in flags(qid, flag.text[0].upper() + flag.text[1:] + ".")
+    assert flag_id not in flags(qid, flag.correction)

@@ -106,3 +106,11 @@ def test_an_item_of_a_list_announced_as_faults_is_not_claimed() -> None:
     # A list announced as anything else, or a bare opener, still claims.
     assert raised("coding.retry-decorator", RETRY_ALL, "Two choices. First, it retries everything, even a validation error.")
     assert raised("coding.retry-decorator", RETRY_ALL, "First, it retries everything, even a validation error.")
+
+
+COMMITS = ["exit + should commit + either way|whether or not"]
+
+
+def test_whether_or_not_means_regardless_not_a_question() -> None:
+    assert raised("core.context-managers", COMMITS, "Exit should commit whether or not the block raised.")
+    assert not raised("core.context-managers", COMMITS, "The question is whether exit should commit either way.")
