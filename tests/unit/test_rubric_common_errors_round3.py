@@ -175,6 +175,12 @@ CASES = [
     ("behavioral.incident", "kept-it-quiet",
      "There was no need to involve the team, I handled it.",
      "I pulled the on-call database engineer in and kept support updated every half hour."),
+    ("core.exceptions", "success-in-finally",
+     "The 'all rows imported' message goes in finally, so it always shows at the end.",
+     "The 'all rows imported' message goes in else, so it only shows when nothing failed."),
+    ("core.exceptions", "success-in-finally",
+     "Finally is where I'd log success, since it runs no matter what.",
+     "Finally is where I'd close the file, since it runs no matter what."),
     ("screen.project", "blames-others",
      "The delays weren't down to my design: the testers dropped the ball on the cases I'd given them.",
      "The delays were partly my design: I hadn't planned for replays, so I added replay tests."),
@@ -205,7 +211,8 @@ NEW_FLAGS = [("behavioral.conflict", "avoided-disagreement"), ("core.mocking", "
              ("core.decorators", "wrapper-runs-once"), ("core.generators", "genexp-is-tuple"),
              ("core.generators", "generator-len-index"), ("design.url-shortener", "302-cached-too"),
              ("framework.deployment", "migrate-after-code"), ("framework.fastapi-model-loading", "def-endpoint-blocks"),
-             ("framework.production-api", "cors-wildcard"), ("behavioral.incident", "kept-it-quiet")]
+             ("framework.production-api", "cors-wildcard"), ("behavioral.incident", "kept-it-quiet"),
+             ("core.exceptions", "success-in-finally")]
 
 
 @pytest.mark.parametrize(("qid", "flag_id"), NEW_FLAGS, ids=[f"{q}:{f}" for q, f in NEW_FLAGS])
