@@ -16,13 +16,14 @@ asked to report counts alone) was written in the fifth session before any miscon
 changed, and scored there unseen, in aggregate only (pairwise 0.861 → 0.877 over the session,
 fluent-but-wrong below the incomplete answer in 26/36 questions).  It was then released for study
 in the sixth session as ``blind/dev3``: its figures at release are that part's starting line.
-``blind/heldout4`` (440 answers over the same 36 questions, three new writers briefed with the
-prompts only, counts reported alone) was written at the start of the sixth session, before any
-content of that session, and is the fresh held-out part: aggregate only.  Coding questions there,
-as in every part, were written from the prompt without the task statement the product shows, so
-the writers' code does not always match the graded function's signature: the figures are the
-rubric scorer's, not the sandbox's.  ``blind/relabel`` holds a second reader's grades of one part
-(:mod:`benchmarks.scoring.agreement`).
+``blind/dev4`` (440 answers over the same 36 questions, three new writers briefed with the
+prompts only, counts reported alone) was the held-out part heldout4, written at the start of the
+sixth session and scored there and at the start of the seventh in aggregate only; its figures at
+release (pairwise 0.835, fluent-wrong below incomplete 27/36, short strong 10/36, plain strong
+21/36) are its starting line.  Coding questions there, as in every part, were written from the
+prompt without the task statement the product shows, so the writers' code does not always match
+the graded function's signature: the figures are the rubric scorer's, not the sandbox's.
+``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):
 - pairwise: within each question, the share of pairs with different grades that are ordered

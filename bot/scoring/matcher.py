@@ -24,6 +24,7 @@ from bot.scoring.text import (
     REFUTING_PHRASES,
     STOPWORDS,
     Sentence,
+    Token,
     negator_count,
     phrase_stems,
     stem,
@@ -321,21 +322,37 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     still makes the claim.
     """
     hedged = where.hedged
-    if any(t.norm in REFUTATIONS for i, t in enumerate(where.sentence.tokens) if i not in hedged) or where.refuting:
+    if any(_refutes(where.sentence.tokens, i) for i in range(len(where.sentence.tokens)) if i not in hedged) or where.refuting:
         return True
     tokens = where.sentence.tokens
     start = max(0, span[0] - NEGATION_LOOKBACK)
     # A negation in an earlier clause ("it can't race, and time.sleep is fine") is not this claim's.
     for index in range(span[0] - 1, start - 1, -1):
-        if tokens[index].norm in CLAUSE_BREAKS or (tokens[index].norm == "and" and index
-                                                   and "," in where.text[tokens[index - 1].end : tokens[index].start]):
+        gap_before = where.text[tokens[index - 1].end : tokens[index].start] if index else ""
+        if tokens[index].norm in CLAUSE_BREAKS or (tokens[index].norm == "and" and "," in gap_before):
+            start = index + 1
+            break
+        # "Don't guess: no reading it all": after a colon that brings its own negation, the one before it
+        # is spent; with none ("Traps this avoids: counting rows"), the label's negation still reaches.
+        if (":" in where.text[tokens[index].end : tokens[index + 1].start]
+                and any(t.norm in NEGATORS for t in tokens[index + 1 : span[0]])):
             start = index + 1
             break
     # "the fix without touching the signature is to clear it": "without" denies its own "-ing" phrase,
     # which ends before the claim starts, not the claim.
     aside = {i for i in range(start, span[0] - 1) if tokens[i].norm == "without" and tokens[i + 1].norm.endswith("ing")}
     window = [t.norm if i not in hedged and i not in aside else "" for i, t in enumerate(tokens[start : span[1] + 2], start)]
-    denials = sum(1 for w in window[: span[1] + 1 - start] if w in NEGATORS)
+    denials = 0
+    for i, w in enumerate(window[: span[1] + 1 - start]):
+        # "Nothing is copied, not even the int": "not even" extends the denial before it, it does not undo it.
+        if w not in NEGATORS:
+            continue
+        # A negation that goes on listing what an earlier one denies does not undo it: "Nothing is
+        # copied, not even the int", "not the list and not the number", "(never reversible, never SHA)".
+        if denials and i and (window[i - 1] in ("and", "or") or (w == "not" and window[i + 1 : i + 2] == ["even"])
+                              or "," in where.text[tokens[start + i - 1].end : tokens[start + i].start]):
+            continue
+        denials += 1
     # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
     denials += sum(1 for w, after in pairwise(window) if w == "none" and after == "of")
     # "instead of reading it all", "rather than retry", "avoid loading": the claim is the road not taken.
@@ -343,6 +360,21 @@ def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
     denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
     denials += _elided_denial(where, span[1])
     return (denials - phrase.negators) % 2 == 1
+
+
+# "when something goes wrong", "a false positive": the words name a failure, they reject no claim.
+_FAILING = frozenset({"go", "goes", "going", "went", "gone", "something", "anything", "everything"})
+_NOT_A_VERDICT = frozenset({"positive", "positives", "negative", "negatives", "alarm", "alarms", "start", "starts"})
+
+
+def _refutes(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether the word at ``i`` marks a belief as rejected ("that's a myth"), not an event that failed."""
+    word = tokens[i].norm
+    if word not in REFUTATIONS:
+        return False
+    if word == "wrong" and i and tokens[i - 1].norm in _FAILING:
+        return False
+    return not (word == "false" and i + 1 < len(tokens) and tokens[i + 1].norm in _NOT_A_VERDICT)
 
 
 # "a list can be changed in place and a number can't": the negated auxiliary stands for the whole claim.

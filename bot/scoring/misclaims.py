@@ -36,7 +36,10 @@ _REPORTED = re.compile(
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
     r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
     # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".
-    r"|\bwhether\b",
+    r"|\bwhether\b(?!\s+or\s+not\b)"  # "whether or not" means "regardless", it asks nothing
+    # What others tend to do, told in order to fault it: "people often let the loop fall through".
+    r"|\b(?:people|folks|developers|devs|candidates|beginners|teams)\s+(?:often|usually|commonly|typically|tend\s+to"
+    r"|reach\s+for)\b",
     re.IGNORECASE,
 )
 # A wording written as code: a dotted name or a call.
@@ -47,6 +50,17 @@ _DISMISSED = re.compile(
     r"(?:problem|issue|symptom|bug|cause|fault)s?\b|\bband-?aids?\b|\btreats?\s+the\s+symptoms?\b",
     re.IGNORECASE,
 )
+# An item of a list ("First, ...", "One is ...", "The other is ...") and a short sentence before it
+# that announces the list as faults ("Two problems.", "Two common wrong turns first."): the items
+# describe what is wrong in order to fault it.
+_ITEM = re.compile(r"\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|one|another|the\s+other"
+                   r"|the\s+(?:first|second|third)(?:\s+one)?)(?:\s*,|\s+(?:is|was)\b)", re.IGNORECASE)
+_FAULTS = re.compile(r"\b(?:problems?|mistakes?|pitfalls?|traps?|wrong\s+turns?|anti-?patterns?|flaws?|bugs?|failure\s+modes?"
+                     r"|wrong\s+(?:ways?|approaches?|answers?|ideas?))\b", re.IGNORECASE)
+ANNOUNCEMENT_TOKENS = 10
+# The sentence just before a position: from the previous stop (or line break) to the stop that ends it.
+_BEFORE = re.compile(r"(?:^|[.!?\n])\s*([^.!?\n]+[.!?:])\s*\Z")
+_WORDS = re.compile(r"\w+")
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[]))'(?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w?.!])'(?=[\s,.;:!?)\]]|$)")
@@ -113,7 +127,16 @@ def held_up(where: Located, first: int, last: int) -> bool:
     """Whether the words at tokens first..last are quoted, hypothetical or reported rather than claimed."""
     start, end = where.sentence.start, where.sentence.end
     return (_quoted(where, first, last) or _REPORTED.search(where.text, start, end) is not None
-            or _DISMISSED.search(where.text, start, end) is not None)
+            or _DISMISSED.search(where.text, start, end) is not None or _listed_fault(where))
+
+
+def _listed_fault(where: Located) -> bool:
+    """Whether the sentence is an item of a list that the short sentence before it announced as faults."""
+    if _ITEM.match(where.text, where.sentence.start, where.sentence.end) is None:
+        return False
+    before = _BEFORE.search(where.text, max(0, where.sentence.start - 120), where.sentence.start)
+    return (before is not None and len(_WORDS.findall(before.group(1))) <= ANNOUNCEMENT_TOKENS
+            and _FAULTS.search(before.group(1)) is not None)
 
 
 def _contrasted(where: Located, first: int) -> bool:
@@ -122,6 +145,21 @@ def _contrasted(where: Located, first: int) -> bool:
     while at >= 0 and where.sentence.tokens[at].norm in ("a", "an", "the"):
         at -= 1
     return at >= 0 and where.sentence.tokens[at].norm == "unlike"
+
+
+_INLINE_CODE = re.compile(r"`[^`\n]*[(=][^`\n]*`")
+
+
+def _inside_code(where: Located, first: int, last: int) -> bool:
+    """Whether tokens first..last all sit in one inline code expression: ``Count("orders", filter=...)``.
+
+    Names in code are not prose: "order_count=Count(...)" says nothing about what a count counts.
+    """
+    tokens = where.sentence.tokens
+    for m in _INLINE_CODE.finditer(where.text, where.sentence.start, where.sentence.end):
+        if m.start() < tokens[first].start and tokens[last].end < m.end():
+            return True
+    return False
 
 
 def _opens_with_pronoun(where: Located) -> bool:
@@ -179,7 +217,7 @@ def remember(text: str, claim: Claim) -> None:
 
 def _compile(text: str) -> Claim:
     groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt),
-                                 _spelled(alt) if _CODE.search(alt) else "")
+                                 _spelled(alt) + _empty_call(alt) if _CODE.search(alt) else "")
                          for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
                    for group in text.split(" + "))
     return Claim(tuple(g for g in groups if g))
@@ -229,9 +267,16 @@ def _written(where: Located, start: int, at: int, code: str) -> str:
     """
     tokens = where.sentence.tokens
     end = tokens[at].end
+    if code.endswith("()"):
+        return _spelled(where.text[tokens[start].start : end]) + _empty_call(where.text[tokens[start].start : end + 2])
     if code.endswith(")") and where.text[end : end + 1] == ")":
         end += 1
     return _spelled(where.text[tokens[start].start : end])
+
+
+def _empty_call(code: str) -> str:
+    """"()" when a wording ends in a call with no arguments: ``tags=list()`` is not ``tags = list(tags)``."""
+    return "()" if code.strip().endswith("()") else ""
 
 
 def _spelled(code: str) -> str:
@@ -299,6 +344,8 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
             continue
         # A part of the claim in quotation marks is mentioned, not used: "`is` asks "same thing?"".
         if held_up(where, first, last) or any(_quoted(where, s[0], s[1]) for s in found):
+            continue
+        if _inside_code(where, first, last):
             continue
         if after is not None and _REJECTS.match(after.text, after.sentence.start, after.sentence.end):
             continue

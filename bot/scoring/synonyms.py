@@ -75,6 +75,15 @@ grow grows grew grown growing
 throw throws threw thrown
 know knows knew known
 catalog catalogue
+authentication authn
+authorization authz
+connection connections conn conns
+transaction transactions txn txns
+kubernetes k8s
+permission permissions perms
+credential credentials creds
+dependency dependencies deps
+implementation implementations impl
 center centre centred centered
 """
 

@@ -30,6 +30,9 @@ _SENTENCE_END = re.compile(
     re.IGNORECASE,
 )
 
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
+_PAIR = re.compile(r"(?<![\w/])[^\W\d_]+/[^\W\d_]+(?![\w/])")
+
 STOPWORDS = frozenset(
     """a an the is are was were be been being am of to in on at by for with from as and or but if then so
     it its this that these those there their they them you your we our us i me my he she his her
@@ -146,7 +149,11 @@ def sentences(text: str) -> list[Sentence]:
     all_tokens = tokens(text)
     bounds: list[tuple[int, int]] = []
     begin = 0
+    # "`from ... import charge`", "`log(...); return f(*a)`": a stop inside inline code ends no sentence.
+    code = [m.span() for m in _INLINE_CODE.finditer(text)] if "`" in text else []
     for match in _SENTENCE_END.finditer(text):
+        if code and match.group() and not match.group().startswith("\n") and any(a < match.start() < b for a, b in code):
+            continue
         if match.start() > begin:
             bounds.append((begin, match.start()))
         begin = match.end()
@@ -280,7 +287,7 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     words = sentence.tokens
     if len(words) < 3:
         return True
-    if len({t.stem for t in words}) / len(words) < 0.6:
+    if len({t.stem for t in words}) / len(words) < 0.6 and not _varied_prose(words, text):
         return True
     if relates(sentence, text) or describes_label(sentence, text) or maps(sentence, text):
         return False
@@ -289,6 +296,8 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
     ratio = function_words / len(words)
     separators = sum(text.count(mark, sentence.start, sentence.end) for mark in (",", "/", "|", " - "))
+    # "set/dict", "pub/sub": a slash inside one pair of words names the pair, it does not list.
+    separators -= len(_PAIR.findall(text, sentence.start, sentence.end))
     if separators >= 2 and separators >= len(words) / 4 and ratio < 0.25:
         return True
     if separators >= 4 and separators >= len(words) / 3 and ratio < 0.4:
@@ -296,6 +305,16 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     if len(words) >= 12 and vocabulary_share >= 0.7 and ratio < 0.25:
         return True  # a long run of rubric terms with little grammar between them
     return len(words) >= 7 and ratio < 0.1
+
+
+def _varied_prose(words: tuple[Token, ...], text: str) -> bool:
+    """A long grammatical sentence whose repeats are its small words: "the part before the yield is ..., the yield is ...".
+
+    Every long sentence repeats "the", "is" and "and"; a run of pasted terms repeats its terms.
+    """
+    content = [t for t in words if not _function_word(t, text)]
+    return (len(words) >= 20 and len(words) - len(content) >= 0.35 * len(words)
+            and len({t.stem for t in content}) >= 0.6 * len(content))
 
 
 def is_question(text: str, sentence: Sentence) -> bool:

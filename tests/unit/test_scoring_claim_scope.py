@@ -1,0 +1,116 @@
+"""How far a negation, a report or a code span reaches over a misconception claim.
+
+Seventh session: rules about how people write (lists of denials, a colon that starts a new point,
+what "people often" do, names inside inline code), each tested on sentences invented for the test.
+"""
+
+from __future__ import annotations
+
+from bot.content.bank import QuestionBank
+from bot.content.paths import content_root
+from bot.engine.models import Rubric
+from bot.scoring.offline import OfflineScorer
+
+BANK = QuestionBank.load(content_root())
+SCORER = OfflineScorer()
+
+
+def raised(question_id: str, claims: list[str], text: str) -> bool:
+    """Whether ``text`` raises a red flag recognised by ``claims`` alone, on the question's rubric."""
+    rubric = BANK.rubric(question_id)
+    flag = {**rubric.red_flags[0].model_dump(), "phrases": ["zzzz qqqq"], "claims": claims}
+    only = Rubric.model_validate({**rubric.model_dump(), "red_flags": [flag]})
+    return bool(SCORER.grade(BANK.get(question_id), only, text).red_flags)
+
+
+COPIED = ["number|int|string + is copied|gets copied|are copied"]
+PLAIN_HASH = ["passwords + hashed|stored + plain sha|md5"]
+
+
+def test_a_negation_that_goes_on_listing_does_not_undo_the_first() -> None:
+    assert not raised("core.argument-passing", COPIED, "Nothing is copied when you call it, not even a string.")
+    assert not raised("core.argument-passing", COPIED, "Nothing gets copied, not the dict and not the number.")
+    assert not raised("framework.flask-auth", PLAIN_HASH, "Passwords are hashed with bcrypt (never logged, never plain SHA).")
+    # One denial alone still denies, and none still claims.
+    assert raised("core.argument-passing", COPIED, "The number is copied into the function, so the caller's stays put.")
+    assert raised("framework.flask-auth", PLAIN_HASH, "We keep the passwords hashed with plain SHA, never logged.")
+
+
+LOAD = ["read + whole file|entire file + into memory|into a list"]
+
+
+def test_a_colon_with_its_own_negation_starts_a_new_point() -> None:
+    # "Don't ...: no ..." - the first negation is spent on its own point, the second denies the claim.
+    assert not raised("core.generators", LOAD, "Don't guess at the size: no reading the whole file into a list.")
+    # A label's negation still reaches a list after its colon when the list has none of its own.
+    assert not raised("core.generators", LOAD, "Things this avoids: reading the entire file into memory, sorting it.")
+    assert raised("core.generators", LOAD, "Keep it simple: read the whole file into memory and split it.")
+
+
+SWALLOW = ["loop + ends + returns none"]
+
+
+def test_what_people_often_do_is_reported_not_claimed() -> None:
+    assert not raised("coding.retry-decorator", SWALLOW,
+                      "People often let the loop just end, so it returns None after the last try.")
+    assert not raised("coding.retry-decorator", SWALLOW,
+                      "The version developers tend to write lets the loop end and it returns None.")
+    assert raised("coding.retry-decorator", SWALLOW, "After the last try the loop ends and it returns None, that's fine.")
+
+
+COUNTS = ["count + counts|filters + order count"]
+
+
+def test_names_inside_an_inline_code_expression_are_not_a_claim() -> None:
+    assert not raised("framework.sql", COUNTS, "In the ORM: `qs.annotate(order_count=Count('orders', filter=Q(paid=True)))`.")
+    # The same words in prose make the claim.
+    assert raised("framework.sql", COUNTS, "The count counts rows, so the order count is right.")
+
+
+DEFAULT_CALL = ["items=list() + fresh|new list"]
+
+
+def test_a_call_written_empty_in_a_wording_is_not_a_call_with_arguments() -> None:
+    assert not raised("core.mutable-default", DEFAULT_CALL, "Inside I write `items = list(items)`, which returns a new list.")
+    assert raised("core.mutable-default", DEFAULT_CALL, "Declare it as `items=list()` and each call gets a fresh one.")
+
+
+DEBUG = ["debug mode + handy|useful + production"]
+
+
+def test_a_failure_named_with_wrong_or_false_rejects_no_claim() -> None:
+    # "when something goes wrong" and "false positives" name events, not a verdict on the claim.
+    assert raised("framework.production-api", DEBUG, "Debug mode is handy in production for when something goes wrong.")
+    assert raised("framework.production-api", DEBUG, "Debug mode is useful in production, it gives no false positives.")
+    assert not raised("framework.production-api", DEBUG, "Debug mode is handy in production: that idea is wrong.")
+
+
+def test_a_stop_inside_inline_code_ends_no_sentence() -> None:
+    from bot.scoring.text import sentences
+
+    text = "Wrap it as `def w(*a, **kw): note(...); return f(*a, **kw)` and it forwards everything. Then test it."
+    parts = [text[s.start : s.end] for s in sentences(text)]
+    assert parts[0].endswith("forwards everything.") and len(parts) == 2
+    # A stop outside code, and a new line, still end one.
+    assert len(sentences("Use `x.y`. Then `z`.\nNext line")) == 3
+
+
+RETRY_ALL = ["it|retry + retries everything|retries every error"]
+
+
+def test_an_item_of_a_list_announced_as_faults_is_not_claimed() -> None:
+    assert not raised("coding.retry-decorator", RETRY_ALL,
+                      "Two mistakes. First, it retries everything, even a validation error.")
+    assert not raised("coding.retry-decorator", RETRY_ALL,
+                      "The naive loop has a couple of flaws. One is that it retries every error, even a 404.")
+    # A list announced as anything else, or a bare opener, still claims.
+    assert raised("coding.retry-decorator", RETRY_ALL, "Two choices. First, it retries everything, even a validation error.")
+    assert raised("coding.retry-decorator", RETRY_ALL, "First, it retries everything, even a validation error.")
+
+
+COMMITS = ["exit + should commit + either way|whether or not"]
+
+
+def test_whether_or_not_means_regardless_not_a_question() -> None:
+    assert raised("core.context-managers", COMMITS, "Exit should commit whether or not the block raised.")
+    assert not raised("core.context-managers", COMMITS, "The question is whether exit should commit either way.")
