@@ -26,10 +26,12 @@ from bot.scoring.star_habits import (
 )
 from bot.scoring.star_judged import vague
 from bot.scoring.star_task import TASK, goal_scene
-from bot.scoring.star_words import MONTHS, PAST_IRREGULAR, PLACES, SYSTEMS, TIME_UNITS, rx
+from bot.scoring.star_words import MONTHS, NEVER_DONE, PAST_IRREGULAR, PLACES, PROMISED, SYSTEMS, TIME_UNITS, UPHEAVAL, rx
 
 _OCCASION_RX = rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
-                  rf"(?:{TIME_UNITS}|shift|rotation|term|season)s?\b")
+                  rf"(?:{TIME_UNITS}|shift|rotation|term|season)s?\b"
+                  # ... or the upheaval everything went through: "during the move to the new wing", "amid the merger".
+                  rf"|{UPHEAVAL}")
 
 _TROUBLE_ASIDE_RX = rx(r"\s+that\s+(?:was|were|had\s+been|kept)\s+(?:\w+ly\s+)?\w+ing\b")
 
@@ -254,6 +256,8 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], hits: list[int]) ->
 # Words that open a clause inside another one: "before we started", "the people I mentored".
 _SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|how|if"
                           r"|unless|whenever|than"
+                          # "the library where I volunteered" names a place; "that's where I stepped in" announces a step.
+                          r"|(?<!\bis\s)(?<!\bwas\s)(?<!'s\s)where"
                           # What the speaker proposes others do is the proposal's content: "I suggested we pair on it".
                           r"|suggest|suggested|proposed|propose|recommended|recommend"
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
@@ -262,7 +266,9 @@ _SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|onc
 # (The noun may have a word before it, "the canary stage we argued about", unless the phrase names a time: "the
 # next day we ...".)
 _NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+"
-                          rf"(?!(?:[\w-]+\s+)?(?:{TIME_UNITS}s?|{MONTHS}|time|minute|hour)\b)(?:[\w-]+\s+)?[\w-]+\s*,?\s*$",
+                          rf"(?!(?:[\w-]+\s+)?(?:{TIME_UNITS}s?|{MONTHS}|time|minute|hour)\b)(?:[\w-]+\s+)?"
+                          # A conjunction ends the phrase and opens a new clause: "I reprinted the forms and I ...".
+                          r"(?!(?:and|but|or|so|then|plus|yet)\s*,?\s*$)[\w-]+\s*,?\s*$",
                           re.IGNORECASE)
 _PREPOSITIONS = frozenset("after before during in at on by from with for over within since until through into".split())
 
@@ -312,6 +318,14 @@ _LISTED_STEPS = rx(rf"^\W*(?:(?:so|and|then|once)\W+)?(i|we)\b[^;]*?,\s+(?:then\
                    rf"(?:{PAST_IRREGULAR}|[a-z]+ed)\s+(?:a|an|the|it|them|my|our|some|every|all)\b[^;]*?"
                    rf"(?:,|\band\b)\s+(?:then\s+)?(?:{PAST_IRREGULAR}|[a-z]+ed)\b")
 
+# "You" meaning anyone, in the present: a remark on how things are, not something that came of the story.
+_ANYONE = re.compile(r"\byou\s+(?:just\s+|soon\s+|quickly\s+|kind\s+of\s+|sort\s+of\s+)?(?:stop|start|get\s+used|forget"
+                     r"|don'?t\s+(?:even\s+)?(?:notice|hear|smell|see|mind|feel)|no\s+longer|tune\s+(?:it|them)\s+out)\b",
+                     re.IGNORECASE)
+_PROMISE = re.compile(PROMISED, re.IGNORECASE)
+_NEVER_DONE = re.compile(NEVER_DONE, re.IGNORECASE)
+_YARDSTICK = re.compile(r"\b(?:than|as)\s+(?:[\w']+\s+){0,2}$", re.IGNORECASE)
+
 
 def read(text: str, narrative: bool = False) -> Cues:
     """Weigh one sentence (or clause) for every part.
@@ -330,6 +344,8 @@ def read(text: str, narrative: bool = False) -> Cues:
                and not (rhythm and _REQUEST.search(text, 0, rhythm.start()))
                # "I dug into the logs and saw it always died on the same step": the rhythm of what was found.
                and not (rhythm and _FOUND_IT.search(text[max(0, rhythm.start() - 40):rhythm.start()]))
+               # "closer than we usually got", "faster than it normally runs": the habit is the yardstick of a comparison.
+               and not (rhythm and _YARDSTICK.search(text[max(0, rhythm.start() - 30):rhythm.start()]))
                and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text)
                and not GOAL_MADE.search(text))
     actor = _actor(text)
@@ -362,6 +378,12 @@ def read(text: str, narrative: bool = False) -> Cues:
         situation = task = 0.0
     if result and IMAGINED_OUTCOME.search(text):
         result = 0.0  # "so it could be swapped later if it grew" imagines an outcome; nothing has happened
+    if result and not concluding and _NEVER_DONE.search(text):
+        result = 0.0  # "the shop had never taken an order online before": the backdrop, told late
+    if result and not concluding and _PROMISE.search(text):
+        result = 0.0  # "the owner had promised them a catalogue within a month": the stake, not how it ended
+    if result and actor is None and _ANYONE.search(text) and not concluding:
+        result = 0.0  # "after a week you stop hearing the fans": what happens to anyone there, a remark on the scene
     if general:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.  But how things
         # always went for others before the speaker stepped in ("our staging was always broken", "every time the

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.scoring.star_words import PROMISED
+
 _WORD_NUMBER = (
     r"(?:(?:a\s+(?:couple\s+of|few)\s+)(?:dozen|hundred|thousand)|zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand"
@@ -62,6 +64,8 @@ _RELATIVE = re.compile(
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
     rf"|\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:the|as\s+(?:many|much))\b|\btwice\s+(?:the|as\s+(?:many|much))\b"
     r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
+    # A share of what it was, said as a bound: "the pages were less than half", "fewer than a third by March".
+    rf"|\b(?:less|fewer)\s+than\s+(?:about\s+|roughly\s+)?(?:half|{_FRACTION})\b(?!\s+(?:of\s+)?(?:the|our|us|them|all|my|their)\b)"
     rf"|\b(?:to|by|at)\s+(?:about\s+|around\s+|roughly\s+|only\s+|almost\s+|nearly\s+)?(?:{_FRACTION}|half)\b|\b{_FRACTION}\s+of\s+what\b"
     rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
     r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b"
@@ -94,8 +98,11 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?)|(?:during|throughout)\s+(?:the|that|this)\s+[\w-]+)\b"
          r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+|practically\s+|virtually\s+)?"
          r"(?:nothing|none|zero|nobody|no\s+one|no-one)\b"
-         # Gone altogether: "the duplicate tickets basically disappeared".
-         r"|\b(?:disappeared|vanished)\b|\b(?:not|never)\s+once\b|\b(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once\b"
+         # Gone altogether: "the duplicate tickets basically disappeared" (a tally of things; talk or a mood that
+         # fades, "the arguments about naming vanished", is no count).
+         r"|\b(?:disappeared|vanished)\b"
+         # Nobody, not even once: "some nights nobody got paged even once".
+         r"|\b(?:nobody|no\s+one|no-one|nothing)\b[^.,;]{0,50}?\beven\s+once\b|\b(?:not|never)\s+once\b|\b(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
          r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
@@ -174,7 +181,7 @@ _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|t
                          r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
+                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|even\s+once|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of|in\s+the\s+(?:\w+\s+)?(?:week|month|year|quarter)"
                          r"|(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once)\b",
                          re.IGNORECASE)
@@ -258,6 +265,8 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # "a bug nobody had caught in about a year": how long things had stood, the backdrop
     if _REQUIRED.search(before[-60:]):
         return True  # "the regulator requires corrections within 48 hours": a deadline set for the work, not a result
+    if _GONE.search(core) and _TALK.search(before[-60:]):
+        return True  # "the arguments about naming vanished": talk or a mood fading is no count of anything
     if _CERTAINTY.match(sentence, end):
         return True  # "I'm not a hundred percent sure": how certain the speaker is, not a measure
     if _FROM_ALARM.match(sentence, end):
@@ -275,11 +284,17 @@ _CADENCE_BEFORE = re.compile(rf"\b{_RHYTHM}\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CADENCE_AFTER = re.compile(rf"[\s-]+{_RHYTHM}\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\b(?:had|'d)\s+(?:been\s+)?\w+(?:\s+\w+){0,2}?\s+(?:in|for|over)\s+$", re.IGNORECASE)
 _REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+to|needs?\s+to|needed\s+to)\b[^.]{0,40}"
-                       r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)
+                       r"\bwithin\s+(?:about\s+|roughly\s+)?$"
+                       # ... or promised: "the owner had promised the client a catalogue within a month".
+                       rf"|{PROMISED}[^.]{{0,60}}?\b(?:within|in|by)\s+\W?(?:about\s+|roughly\s+|just\s+)?$", re.IGNORECASE)
 _NAMED_GROUP = re.compile(rf"\b(?:our|my|the|his|her|their|those|these|was|were|are|is|between)\s+(?:{_WORD_NUMBER}\s+)?$",
                           re.IGNORECASE)
 _FROM_ALARM = re.compile(r"\s+after\s+(?:the|our|that)\s+(?:first\s+)?(?:page|alert|alarm|outage\s+(?:started|began)|incident"
                          r"\s+(?:started|began)|first\s+report|call\s+came\s+in)\b", re.IGNORECASE)
+# Talk and moods, which fade without being counted: "the style debates", "the friction", "the worry".
+_TALK = re.compile(r"\b(?:debates?|arguments?|discussions?|friction|tension|confusion|frustration|grumbling|bickering|drama"
+                   r"|stress|fear|worry|worries|doubts?|resistance|awkwardness)\b(?:\s+[\w'-]+){0,6}?\s+$", re.IGNORECASE)
+_GONE = re.compile(r"\b(?:disappeared|vanished)$", re.IGNORECASE)
 _CERTAINTY = re.compile(r"\s+(?:sure|certain|confident|positive)\b", re.IGNORECASE)
 
 

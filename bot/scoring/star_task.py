@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.scoring.star_words import MONTHS, PLACES, TIME_UNITS, rx
+from bot.scoring.star_words import MONTHS, PLACES, TIME_UNITS, UPHEAVAL, rx
 
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
@@ -152,7 +152,7 @@ GOAL_REASON = rx(r"\b(?:because|since|after|when|while|once|who|which|as\s+(?:th
 # ... and so does the occasion named in it, the when or the workplace: "I was asked at my last job to ...", "last spring".
 GOAL_OCCASION = rx(rf"\b(?:at|in|with|for)\s+(?:my|our|a|an)\s+(?:previous|last|old|former|first|current)\b|\bago\b"
                    rf"|\b(?:last|that|one)\s+{TIME_UNITS}\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
-                   rf"|\b(?:at|with|for)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b")
+                   rf"|\b(?:at|with|for)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b|{UPHEAVAL}")
 
 
 def goal_scene(text: str) -> str:

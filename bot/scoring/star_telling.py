@@ -29,7 +29,11 @@ SPEAKER_TELLS = re.compile(r"^\W*(?:(?:and|so|but|then|also|what)\W+)*(?:(?:i|we
                            # again" reports an outcome.)
                            r"|(?:did\s+not|didn'?t)\s+(?:do|ask|check|talk|think|tell|test)\b)", re.IGNORECASE)
 # A change told in the past perfect had happened before the story: "its accuracy had slowly dropped from 90% to 70%".
-HAD_CHANGED = re.compile(r"\b(?:had|'d)\s+(?:\w+ly\s+|already\s+|just\s+)?(?:gone|fallen|risen|grown|\w+ed)\b", re.IGNORECASE)
+HAD_CHANGED = re.compile(r"\b(?:had|'d)\s+(?:\w+ly\s+|already\s+|just\s+)?(?:gone|fallen|risen|grown|\w+ed)\b"
+                         # ... and so is a change still under way when the story opens: "the team was growing from
+                         # four to ten", "orders were climbing from 200 a week towards 900".
+                         r"|\b(?:was|were)\s+(?:\w+ly\s+|still\s+|already\s+)?\w+ing\s+(?:[\w-]+\s+){0,3}?(?:from|towards?)\s",
+                         re.IGNORECASE)
 # The speaker correcting the telling rather than pointing back from an outcome: "actually, let me back up".
 CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:back\s+up|explain|give)|\brewind\b"
                         r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
