@@ -65,7 +65,7 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     # (Spoken, the comma is often missing: "When I became lead of the team we got five new hires".)
     (rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,}?(?:,\s*|\s+)(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
     # ... or hung on it: "I rolled back the deploy after our dashboards lit up", "... when our lead proposed X".
-    (rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
+    (rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone|a|an)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
     # ... or hung on it as what had become plain: "I re-planned the move once it was clear the vendor would be late".
@@ -97,6 +97,8 @@ NOT_DOING = (
     "disagreed|expected|assumed|figured"
     # What befell the speaker rather than what they did: "we lost six hours of events", "I missed the deadline".
     "|lost|missed|passed|won|survived|succeeded"
+    # ... or what was handed to them: "I inherited a system nobody touched", "we received a letter from the council".
+    "|inherited|received"
 )
 _PRESENT_DOING = (
     "add|ask|bring|build|call|change|check|clean|compare|create|debug|deploy|dig|document|draft|escalate|explain|find|fix"
@@ -121,7 +123,10 @@ _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
 # "We got paged forty times a week" is done to the speaker: "got" before a participle is a passive, not a step.
 # A step told in the present perfect ("then I have restarted the job") is the narrative past of many speakers of
 # English as a second language, and a verb with a prefix ("I re-ran it", "we co-wrote") is still a step.
-ACTION_PAST = rx(rf"{_ACTOR}(?:have\s+)?{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(?:[a-z]{{2,5}}-)?"
+# A message arriving is what befell the speaker, the trigger of the story: "we got an email from a user".
+_GOT_WORD = (r"got\s+(?:a|an|the|this|that|one|some|two|three|several)\s+(?:[\w-]+\s+){0,2}?(?:e-?mails?|calls?|messages?"
+             r"|tickets?|complaints?|letters?|pages?|alerts?|reports?|requests?|escalations?|notes?|texts?)\b")
+ACTION_PAST = rx(rf"{_ACTOR}(?:have\s+)?{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(?!{_GOT_WORD})(?:[a-z]{{2,5}}-)?"
                  rf"(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 # ... and so is one told in the present progressive with something it is done to or with ("I am pairing with them

@@ -224,3 +224,75 @@ def test_what_had_never_been_done_is_background_wherever_it_is_told(aside: str) 
 ])
 def test_had_never_that_rates_the_outcome_is_no_background(outcome: str) -> None:
     assert not backdrop(outcome)
+
+
+# "came from" names an origin; only "from X to Y" reports a change that outweighs a habit word.
+@pytest.mark.parametrize("sentence", [
+    "If the complaint came from a big client I always ring them back the same day.",
+    "When a request comes from finance, I usually ask for the numbers in writing.",
+    "Whenever the order came from abroad we typically added a customs note.",
+    "If the error came from the vendor's side I normally open a ticket with them first.",
+])
+def test_an_origin_with_a_habit_word_stays_a_habit(sentence: str) -> None:
+    assert read(sentence).general
+
+
+def test_a_change_from_one_value_to_another_still_outweighs_a_habit_word() -> None:
+    assert not read("By June the wait usually went from three days to one.").general
+    assert not read("Refunds typically came down from a week to two days.").general
+
+
+# A message or a system handed to the speaker is the trigger of the story, not a step they took.
+@pytest.mark.parametrize("opening", [
+    "We got an email from a parent saying the booking page did not work on her phone.",
+    "I inherited a stock spreadsheet that nobody else dared to edit.",
+    "Last spring we received a letter from the council about the noise.",
+    "I got a call from the night nurse that the fridge alarm kept going off.",
+    "Me and my colleague, we received one email from a customer, very angry about the invoices.",
+])
+def test_what_was_handed_to_the_speaker_sets_the_scene(opening: str) -> None:
+    story = (f"{opening} I was asked to sort it out before the end of the month. "
+             "I listed every problem, I fixed the two worst ones first and I checked back a week later. It worked well.")
+    assert analyse(story).components.situation.present
+
+
+@pytest.mark.parametrize("step", [
+    "I got the two teams into one room.",
+    "We got a quote from three printers and picked the cheapest.",
+    "I got the backlog down to a page.",
+])
+def test_getting_something_done_is_still_a_step(step: str) -> None:
+    assert read(step).actor is not None
+
+
+# A scene hung on the step with "after a ... had ...": the trouble before the speaker acted.
+@pytest.mark.parametrize("sentence", [
+    "I began checking every invoice by hand the week after a supplier had billed us twice.",
+    "I rewrote the rota a month after a nurse had quit over the night shifts.",
+    "We moved the servers the day after an intern had unplugged the wrong one.",
+])
+def test_a_trouble_hung_on_the_step_with_an_indefinite_subject_sets_the_scene(sentence: str) -> None:
+    assert read(sentence).situation >= 2.0
+
+
+# A goal the team set itself with a deadline, a need told with its urgency, and a duty the speaker felt are tasks.
+@pytest.mark.parametrize("goal", [
+    "As a team we decided to clear the worst of the backlog before the audit.",
+    "We decided together to get every form translated by the end of the term.",
+    "We were short of drivers and needed someone fast.",
+    "The café had just opened and needed a second cook urgently.",
+    "I felt like I should fix it, since I had set it up.",
+    "I knew I had to be the one who told the client.",
+])
+def test_a_goal_set_a_need_with_urgency_or_a_felt_duty_is_a_task(goal: str) -> None:
+    assert read(goal).task >= 2.0
+
+
+@pytest.mark.parametrize("sentence", [
+    "We decided to roll back.",
+    "I thought we should profile the code first.",
+    "I felt I should have asked for help earlier.",
+    "We needed a bigger van.",
+])
+def test_a_step_a_view_a_regret_or_a_plain_need_is_no_decisive_task(sentence: str) -> None:
+    assert read(sentence).task < 2.0
