@@ -60,3 +60,6 @@ TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they
 # The work finished, told as the last thing the speaker did: "and we completed the move to the new account".
 COMPLETED = re.compile(r"^\W*(?:(?:and|so|then|finally)\W+)*(?:i|we)\s+(?:\w+ly\s+)?(?:completed|finished|delivered|shipped"
                        r"|launched|closed)\s+(?:the|it|our|all|every)\b", re.IGNORECASE)
+# The telling reaching its end: "at the end", "in the end", "by the end", "afterwards", "after all this".
+ENDED_ON = re.compile(r"\b(?:at|in|by)\s+the\s+end\b|\bafterwards\b|\bafter\s+(?:this|that|all\s+(?:this|that))\b"
+                      r"|^\W*(?:(?:and|so)\s+)?finally\b", re.IGNORECASE)

@@ -296,3 +296,32 @@ def test_a_goal_set_a_need_with_urgency_or_a_felt_duty_is_a_task(goal: str) -> N
 ])
 def test_a_step_a_view_a_regret_or_a_plain_need_is_no_decisive_task(sentence: str) -> None:
     assert read(sentence).task < 2.0
+
+
+# A story that names its occasion and ends on a change is one event, whatever rhythm its steps are told in.
+@pytest.mark.parametrize("story", [
+    ("In my previous job the warehouse labels were printed by hand and many was wrong. I first make a template, "
+     "then each time one aisle, and I check the labels every time with the pickers. At the end the wrong labels "
+     "go from about forty a week to three."),
+    ("Two years ago our clinic had a long paper waiting list. I call every patient each time one page of the list, "
+     "and I always write the new date in the system. In the end the list went from 300 names to 90."),
+    ("At my old school the exam marking took forever. Every time I finish one class I send the marks to the office, "
+     "and each time I check the totals twice. By the end of term the marking time dropped from three weeks to one."),
+    ("Last winter our bakery run out of bread every Saturday. I start to count what we sell each time, "
+     "and every morning I bake following the counts. Afterwards the bread we throw away fell from 20 loaves to 4."),
+])
+def test_an_occasion_and_an_ending_change_make_one_event(story: str) -> None:
+    a = analyse(story)
+    assert a.specific_event and a.components.result.present and a.metrics
+
+
+@pytest.mark.parametrize("story", [
+    # A routine with no occasion, ending on a change: still a routine.
+    ("Whenever I take over a codebase I write tests first, and each time I run them before any change. "
+     "Every time I refactor one function at a time. In the end the bugs usually go from many to a handful."),
+    # An occasion, with a rhythm and no ending: still a routine.
+    ("At my current company I always pair new hires with a buddy. Each time I set up a first ticket for them "
+     "and every Friday I check how it went. It works well for everyone."),
+])
+def test_a_routine_without_an_occasion_or_an_ending_stays_a_habit(story: str) -> None:
+    assert not analyse(story).specific_event
