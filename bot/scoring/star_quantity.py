@@ -34,6 +34,10 @@ _QUANTITY = rf"{_APPROX}{_NUMBER}(?:\s?-?\s?{_UNIT})?"
 _FRACTION = r"(?:(?:a|an|one|two|three|four)\s+(?:third|quarter|fifth|tenth)s?|(?:two|three)[\s-]+(?:thirds|quarters))"
 _SCALE = (r"(?:(?:a|an|one|a\s+few|few|several|many)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?"
           r"|hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually)")
+# How often: "once a month", "twice per sprint", "every day", "nightly".
+_RATE = (r"(?:(?:once|twice|(?:three|four|five|\d+)\s+times)\s+(?:a|per|every)\s+(?:day|week|fortnight|month|term|quarter|year"
+         r"|sprint|shift|season)|every\s+(?:single\s+)?(?:day|week|month|sprint|release|commit|merge)|daily|weekly|monthly|nightly"
+         r"|hourly|on\s+every\s+\w+)\b")
 # A change stated as two values: "from X to Y", "X -> Y", "X instead of Y", "X compared to Y".
 _CHANGE = re.compile(
     rf"(?<!\w)(?:\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
@@ -45,8 +49,16 @@ _CHANGE = re.compile(
     rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
     # ... or with what things used to take against what they take now: "reviews that used to stall for days
     # went out the same afternoon".
-    rf"|\bused\s+to\s+\w+\s+(?:for\s+)?(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now|went|go|goes|are|were|is|was)\b[^.]*?"
-    rf"\b(?:the\s+same\s+(?:day|afternoon|morning|evening|hour|week)|in\s+(?:seconds|minutes|hours))\b"
+    rf"|\bused\s+to\s+\w+\s+(?:for\s+)?(?:\w+\s+){{0,2}}?{_SCALE}\b[^.]*?\b(?:now|went|go|goes|are|were|is|was)\b[^.]*?"
+    rf"\b(?:the\s+same\s+(?:day|afternoon|morning|evening|hour|week)|(?:in|within)\s+(?:seconds|minutes|hours|the\s+hour"
+    r"|(?:a|an|one)\s+(?:minute|hour|day)))\b"
+    # From one rhythm to another: "from shipping once a month to shipping every day".
+    rf"|\bfrom\s+(?:[\w-]+\s+){{0,2}}?{_RATE}\s+(?:[\w-]+\s+)?to\s+(?:[\w-]+\s+){{0,2}}?{_RATE}"
+    # A value against the one it replaced: "42 singers, up from 30", "down from nine a week".
+    rf"|{_NUMBER}\b[^.;]{{0,40}}?,?\s+(?:up|down)\s+from\s+{_QUANTITY}"
+    # ... or against how late it used to come: "the same day instead of a week later".
+    rf"|\b(?:the\s+same\s+(?:day|afternoon|morning|evening|week)|on\s+time|{_QUANTITY})[^.;]{{0,40}}?\b(?:instead\s+of"
+    rf"|rather\s+than)\s+(?:{_QUANTITY}|an?\s+(?:full\s+)?(?:hour|day|week|fortnight|month))\s+(?:later|late|after|afterwards)\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
     # From one end of a count to the other, said with words of quantity: "from failing nearly every audit to passing all
     # of them", "from none of the clinics using it to every one".
@@ -124,6 +136,9 @@ _SINGLE = re.compile(
     # A count of things, whatever they are: "eight or nine PRs", "twelve models in production", "down to two".
     rf"|(?P<count>\b{_NUMBER}(?:\s+or\s+{_NUMBER})?\s+(?:(?!{_WORD_NUMBER}\b)[a-z][\w-]*\s+)?(?!(?:times|years|ago)\b)[a-z]{{2,}}s\b)"
     rf"|\b(?:down|up)\s+to\s+(?:just\s+|only\s+)?{_NUMBER}\b"
+    # How often, said as a rate: "maybe once a term", "twice a month at most".
+    r"|(?P<rate>\b(?:once|twice|three\s+times|four\s+times)\s+(?:a|per|every)\s+(?:day|week|fortnight|month|term|quarter|year"
+    r"|sprint|shift|season)\b)"
     # A value reached: "duplicate charges dropped to 0", "the queue fell to under a hundred".
     rf"|\b(?:dropped|fell|went|came|got|shrank|rose|grew|climbed|jumped|increased|decreased)\s+to\s+{_APPROX}{_NUMBER}\b"
     # ... or a bound it kept to: "the queue never went above a few hundred again", "stayed under 50".
@@ -178,8 +193,8 @@ _OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
-                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
-                         r"|seconds|minutes|hours|days|weeks|months|years"
+                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|fortnight|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
+                         r"|seconds|minutes|hours|days|weeks|months|years|once|twice"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
                          r"|a\s+single|on\s+the\s+first|disappeared|vanished|even\s+once|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of|in\s+the\s+(?:\w+\s+)?(?:week|month|year|quarter)"
@@ -229,6 +244,8 @@ def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
                 continue
             if pattern is _SINGLE and _no_outcome(sentence, start, end, match.group().strip(), action):
                 continue
+            if pattern is _SINGLE and match.group("rate") and action:
+                continue  # "I checked in once a week": the rhythm of the speaker's effort, not how often things went wrong
             if pattern is _SINGLE and match.group("count") and _NAMED_GROUP.search(sentence[max(0, start - 30):start]):
                 continue  # "our two senior devs", "functions that were three hundred lines": who or what, not how many came of it
             taken.append((start, end))

@@ -325,3 +325,44 @@ def test_an_occasion_and_an_ending_change_make_one_event(story: str) -> None:
 ])
 def test_a_routine_without_an_occasion_or_an_ending_stays_a_habit(story: str) -> None:
     assert not analyse(story).specific_event
+
+
+# Outcomes measured in words: what it used to take against what it takes now, a value "up from" the old one,
+# "the same day instead of a week later", a rate ("once a term"), one rhythm to another.
+@pytest.mark.parametrize("sentence", [
+    "Replies that used to take a whole day went out within the hour.",
+    "We ended the season with 42 singers, up from 30.",
+    "the waiting list is now 80 names, down from about two hundred",
+    "They now ship the same day as the release instead of a week later.",
+    "the refunds arrive on time rather than a fortnight late",
+    "Jams became a rare thing, maybe once a term.",
+    "We went from shipping once a month to shipping every day.",
+    "the report went from monthly to daily",
+    "we moved from weekly deploys to deploying on every merge",
+])
+def test_outcomes_measured_in_words(sentence: str) -> None:
+    assert quantities(sentence)
+
+
+def test_a_rate_the_speaker_keeps_to_is_effort_not_an_outcome() -> None:
+    assert not quantities("I checked in with her once a week", action=True)
+    assert not quantities("and twice a month I sat with the new hires", action=True)
+
+
+@pytest.mark.parametrize(("story", "measured"), [
+    ("Our food bank lost track of donations every week. I was asked to fix the intake. I built a shared sheet and "
+     "trained the volunteers. Within a month the lost donations dropped to almost none.", True),
+    ("The warehouse kept mis-picking orders. I was asked to cut errors. I relabelled the shelves and added a scan step. "
+     "Mis-picks fell to 3 in the whole of March.", True),
+    # Numbers in the setting, the effort or a habit, with an outcome told in words of feeling: not measured.
+    ("At a 40-person agency, our 3 designers shared one calendar that nobody updated. I was asked to fix scheduling. "
+     "I set up a booking form and a weekly check. Things ran a lot smoother afterwards.", False),
+    ("Our 12-year-old billing system ran on 2 servers and failed about twice a month. I was asked to stabilise it. "
+     "I added health checks and a restart script. It became much more reliable.", False),
+    ("I spent three weekends rewriting the export, working about 10 hours each. I tested it on 50 sample files. "
+     "The customers were pleased with the new export.", False),
+    ("We had a budget of 10k and a deadline of 6 weeks. I planned the work in 3 phases. "
+     "The launch went well and the client was happy.", False),
+])
+def test_measured_outcomes_against_numbers_in_the_setting_or_the_effort(story: str, measured: bool) -> None:
+    assert bool(analyse(story).metrics) == measured
