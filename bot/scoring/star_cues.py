@@ -21,6 +21,7 @@ from bot.scoring.star_habits import (
     GENERAL,
     GOAL_MADE,
     ROUTINE_WORDS,
+    YARDSTICK,
     others_rhythm,
     present_rule,
 )
@@ -184,7 +185,9 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
          # Time moving on from the occasion: "by the third week".
          r"|by\s+the\s+(?:end\s+of|time|(?:first|second|third|fourth|fifth|\w+th|next)\s+(?:day|week|month|sprint|quarter))"
-         r"|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
+         r"|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now"
+         # "After" closing the clause is "afterwards", often in speech: "the team trusted me more after".
+         r"|(?<!the\s)(?<!day\s)(?<!week\s)after(?=\s*[.!?;]?\s*$))\b"), 1.0),
     # Said almost only of outcomes.
     (rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
@@ -327,9 +330,7 @@ _LISTED_STEPS = rx(rf"^\W*(?:(?:so|and|then|once)\W+)?(i|we)\b[^;]*?,\s+(?:then\
 _ANYONE = re.compile(r"\byou\s+(?:just\s+|soon\s+|quickly\s+|kind\s+of\s+|sort\s+of\s+)?(?:stop|start|get\s+used|forget"
                      r"|don'?t\s+(?:even\s+)?(?:notice|hear|smell|see|mind|feel)|no\s+longer|tune\s+(?:it|them)\s+out)\b",
                      re.IGNORECASE)
-_PROMISE = re.compile(PROMISED, re.IGNORECASE)
-_NEVER_DONE = re.compile(NEVER_DONE, re.IGNORECASE)
-_YARDSTICK = re.compile(r"\b(?:than|as)\s+(?:[\w']+\s+){0,2}$", re.IGNORECASE)
+_NOT_HOW_IT_ENDED = re.compile(f"{NEVER_DONE}|{PROMISED}", re.IGNORECASE)
 
 
 def read(text: str, narrative: bool = False) -> Cues:
@@ -350,7 +351,7 @@ def read(text: str, narrative: bool = False) -> Cues:
                # "I dug into the logs and saw it always died on the same step": the rhythm of what was found.
                and not (rhythm and _FOUND_IT.search(text[max(0, rhythm.start() - 40):rhythm.start()]))
                # "closer than we usually got", "faster than it normally runs": the habit is the yardstick of a comparison.
-               and not (rhythm and _YARDSTICK.search(text[max(0, rhythm.start() - 30):rhythm.start()]))
+               and not (rhythm and YARDSTICK.search(text[max(0, rhythm.start() - 30):rhythm.start()]))
                and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text)
                and not GOAL_MADE.search(text))
     actor = _actor(text)
@@ -383,10 +384,10 @@ def read(text: str, narrative: bool = False) -> Cues:
         situation = task = 0.0
     if result and IMAGINED_OUTCOME.search(text):
         result = 0.0  # "so it could be swapped later if it grew" imagines an outcome; nothing has happened
-    if result and not concluding and _NEVER_DONE.search(text):
-        result = 0.0  # "the shop had never taken an order online before": the backdrop, told late
-    if result and not concluding and _PROMISE.search(text):
-        result = 0.0  # "the owner had promised them a catalogue within a month": the stake, not how it ended
+    if result and not concluding and _NOT_HOW_IT_ENDED.search(text):
+        # "the shop had never taken an order online before" is the backdrop, told late; "the owner had promised them
+        # a catalogue within a month" is the stake.
+        result = 0.0
     if result and actor is None and _ANYONE.search(text) and not concluding:
         result = 0.0  # "after a week you stop hearing the fans": what happens to anyone there, a remark on the scene
     if general:

@@ -103,6 +103,9 @@ FINITE = re.compile(
     rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+(?:now\s+|also\s+|still\s+|even\s+|\w+ly\s+)?\w+s"
     # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
     rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes"
+    # Anybody or nobody doing something no more, in the bare form non-native speakers use: "nobody complain anymore".
+    rf"|\b(?:nobody|no\s+one|no-one|everyone|everybody|people)\s+[a-z]{{3,}}\s+(?:[\w'-]+\s+){{0,5}}?(?:anymore|any\s+more"
+    rf"|again)\b"
     # "They" is always a subject, so the word after it is its verb, in the present too: "they stay with us".
     rf"|\bthey\s+(?:\w+ly\s+|also\s+|still\s+|even\s+|all\s+)?(?!(?:the|a|an|and|or|but|who|that)\b)[a-z]{{3,}}"
     # A verb of starting or stopping before an -ing is finite whatever its subject: "labels start printing again".

@@ -27,6 +27,8 @@ PAST_IRREGULAR = (
     "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
     "|dealt|lent|froze|hid|fed|bent|bled|bound|dove|flew|hung|laid|lit|meant|rebuilt|rewrote|sank|shed|sped|spread|strove"
     "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit|lost|grew|felt|rose|shrank|fell|became"
+    # ... and their forms with a prefix: "I reshot every photo", "we remade the forms".
+    "|shot|reshot|remade|retook|redrew|resent|resold|retold|rebought|outgrew|mistook|overtook|undertook|upheld|foresaw"
 )
 # The upheaval a story happens in, named with "during" or "amid": the scene, wherever the clause sits.
 UPHEAVAL = (r"\b(?:during|amid|amidst|throughout|in\s+the\s+middle\s+of)\s+(?:the|our|a|an|that|this|their|its)\s+"

@@ -366,3 +366,40 @@ def test_a_rate_the_speaker_keeps_to_is_effort_not_an_outcome() -> None:
 ])
 def test_measured_outcomes_against_numbers_in_the_setting_or_the_effort(story: str, measured: bool) -> None:
     assert bool(analyse(story).metrics) == measured
+
+
+# An irregular past with a prefix is still the speaker's step: "I reshot", "we remade".
+@pytest.mark.parametrize("sentence", [
+    "so I reshot all the product photos in daylight",
+    "We remade the sign-up forms from scratch.",
+    "I retook the measurements myself the next morning",
+    "then I redrew the floor plan with the fire exits marked",
+])
+def test_a_prefixed_irregular_past_is_a_step(sentence: str) -> None:
+    assert read(sentence).actor is not None
+
+
+# "After" closing the clause means "afterwards": the clause reports an outcome.
+@pytest.mark.parametrize("sentence", [
+    "the team trusted me a lot more after.",
+    "and the parents were calmer after",
+    "Honestly the kitchen ran smoother after.",
+])
+def test_after_closing_a_clause_marks_an_outcome(sentence: str) -> None:
+    assert read(sentence).result >= 1.0
+
+
+def test_after_naming_a_time_is_no_outcome_marker() -> None:
+    assert read("I called her the day after.").result == 0.0
+
+
+# Nobody doing something no more, in the bare verb form, states an outcome.
+@pytest.mark.parametrize("closing", [
+    "After, nobody complain anymore about the rota.",
+    "After this, people ask me again for help with the reports.",
+    "And then everyone use the new form, no one want the old one anymore.",
+])
+def test_a_bare_verb_with_anymore_or_again_states_an_outcome(closing: str) -> None:
+    story = ("In my old job the cleaning rota was always a fight. My manager say me to make it fair. "
+             f"I make a table with points for each task and I show it in the meeting. {closing}")
+    assert analyse(story).components.result.present
