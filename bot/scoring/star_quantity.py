@@ -114,10 +114,10 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          # fades, "the arguments about naming vanished", is no count).
          r"|\b(?:disappeared|vanished)\b"
          # Nobody, not even once: "some nights nobody got paged even once".
-         r"|\b(?:nobody|no\s+one|no-one|nothing)\b[^.,;]{0,50}?\beven\s+once\b|\b(?:not|never)\s+once\b|\b(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once\b"
+         r"|\b(?:nobody|no\s+one|no-one|nothing)\b[^.,;]{0,50}?\beven\s+once\b|\b(?:not|never)\s+once\b|\b(?:didn'?t|did\s+not|never|hasn'?t|haven'?t|has\s+not|have\s+not|hadn'?t)\s+\w+\s+(?:it\s+|them\s+)?once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
-         r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
+         r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never|hasn'?t|haven'?t|has\s+not|have\s+not|hadn'?t)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
          # None at all: "nobody has to be on a call at all", "no pages at all over the holidays".
          r"|\b(?:no|nobody|no\s+one|none|never|not)\b[^.,;]{0,40}?\bat\s+all\b"
          # Not one failure over the time since: "it has run ever since without blocking a real customer".

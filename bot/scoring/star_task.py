@@ -110,7 +110,7 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|ready|sorted|solved)\b|\b(?:okay|ok|fine|sure|yes),?\s+i(?:'ll)?\s+take\s+it\b"
          r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"
          # A decision the team made with its own deadline is the goal it set: "we decided to clear it before the audit".
-         r"|\bwe\s+(?:\w+\s+)?decided\s+(?:\w+\s+)?to\s+[^.;]{3,60}?\b(?:before|by|within|in\s+time\s+for|ahead\s+of)\s"
+         r"|\bwe\s+(?:\w+\s+)?decided\s+(?:[\w-]+\s+){0,5}?to\s+[^.;]{3,60}?\b(?:before|by|within|in\s+time\s+for|ahead\s+of)\s"
          # A need with its urgency is a stake, whoever is the subject: "(and) needed someone fast".
          r"|\bneeded\s+(?:[\w'-]+\s+){1,4}?(?:fast|quickly|urgently|asap|soon|yesterday)\b"
          # A duty the speaker felt: "I felt I should fix it", "I knew I had to be the one" (not a regret, "should have",

@@ -403,3 +403,20 @@ def test_a_bare_verb_with_anymore_or_again_states_an_outcome(closing: str) -> No
     story = ("In my old job the cleaning rota was always a fight. My manager say me to make it fair. "
              f"I make a table with points for each task and I show it in the meeting. {closing}")
     assert analyse(story).components.result.present
+
+
+# Not once since, in the perfect: a count of zero.
+@pytest.mark.parametrize("sentence", [
+    "Since then the export hasn't failed once.",
+    "the printer hasn't jammed once since the new driver",
+    "and we haven't missed a single deadline this year",
+    "by then the alarm hadn't gone off once in a month",
+])
+def test_not_once_in_the_perfect_counts_zero(sentence: str) -> None:
+    assert quantities(sentence)
+
+
+def test_a_team_decision_with_words_between_and_a_deadline_is_a_task() -> None:
+    assert read("We decided as a group to fix the sheet before the autumn.").task >= 2.0
+    assert read("We decided between the three of us to finish the mural by the fair.").task >= 2.0
+    assert read("We decided as a group to go with the cheaper van.").task < 2.0
