@@ -104,6 +104,9 @@ _COUNT = (rf"\b(?:{_WORD_NUMBER}|\d+)\s+of\s+(?:the|my|our|his|her|their|them|th
           rf"|\b(?:half|{_FRACTION})\s+(?:of\s+)?(?:the|our|all|their|its)\b"
           # All of a group doing something now: "now all the teams are using the one package".
           r"|\ball\s+(?:of\s+)?(?:the|our|their)\s+[\w-]+s\s+(?:now\s+)?(?:are|were|have|had|use|used)\b")
+_NONE_OF = (r"\bno\s+(?!(?:longer|more|one|idea|way|time|matter|doubt|point|need|sense|reason|choice|budget|plan)\b)[a-z]{3,}"
+            r"\s+(?:[a-z]+\s+)?(?:had|was|got|missed|lost|failed|complained|called|waited|left|quit|broke|crashed|came|went"
+            r"|returned|dropped|bounced|slipped|arrived)\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+"
          r"(?:(?:reported|logged|found|raised|filed|seen)\s+)?(?:since|after\s+that|afterwards"
@@ -113,6 +116,8 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          # Gone altogether: "the duplicate tickets basically disappeared" (a tally of things; talk or a mood that
          # fades, "the arguments about naming vanished", is no count).
          r"|\b(?:disappeared|vanished)\b"
+         # Not one of them, said with "no" and a thing counted: "no pupil had a clash", "no driver got lost".
+         rf"|{_NONE_OF}"
          # Nobody, not even once: "some nights nobody got paged even once".
          r"|\b(?:nobody|no\s+one|no-one|nothing)\b[^.,;]{0,50}?\beven\s+once\b|\b(?:not|never)\s+once\b|\b(?:didn'?t|did\s+not|never|hasn'?t|haven'?t|has\s+not|have\s+not|hadn'?t)\s+\w+\s+(?:it\s+|them\s+)?once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
@@ -192,7 +197,8 @@ _FINDING = re.compile(r"\b(?:saw|see|sees|found|find|noticed|discovered|realised
 _OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE)  # "In a few weeks, ..."
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
-_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
+_ANY_NUMBER = re.compile(rf"{_NONE_OF}|\d"
+                         rf"|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
                          r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|fortnight|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years|once|twice"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"

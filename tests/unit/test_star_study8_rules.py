@@ -420,3 +420,24 @@ def test_a_team_decision_with_words_between_and_a_deadline_is_a_task() -> None:
     assert read("We decided as a group to fix the sheet before the autumn.").task >= 2.0
     assert read("We decided between the three of us to finish the mural by the fair.").task >= 2.0
     assert read("We decided as a group to go with the cheaper van.").task < 2.0
+
+
+# "No" with a thing counted and what befell it: a count of zero ("no pupil had a clash").
+@pytest.mark.parametrize("sentence", [
+    "On Monday no pupil had a clash.",
+    "that week no patient missed a dose",
+    "After that no driver got lost on the new route.",
+    "and no parcel came back damaged in December",
+])
+def test_no_thing_counted_is_zero(sentence: str) -> None:
+    assert quantities(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "we had no idea what was wrong",
+    "I had no time left for the report",
+    "we no longer had to wait for the vendor",
+    "there was no budget for a new van",
+])
+def test_no_with_an_idea_a_time_or_a_budget_counts_nothing(sentence: str) -> None:
+    assert not quantities(sentence)
