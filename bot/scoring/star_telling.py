@@ -55,7 +55,9 @@ HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\
                  r"(?!(?:the|a)\s+(?:[\w-]+\s+)?(?:job|task|goal|mission|responsibility|role)\s+of\b)", re.IGNORECASE)
 # A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
 # sets the scene as well.
-TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s)\b"
+# (The people may come with a word before them: "because new starters kept asking".)
+TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s"
+                     r"|[\w-]+\s+\w+s)\b"
                      r"[^.;]*?\b(?:was|were|kept|couldn'?t|didn'?t|wasn'?t|weren'?t)\b", re.IGNORECASE)
 # The work finished, told as the last thing the speaker did: "and we completed the move to the new account".
 COMPLETED = re.compile(r"^\W*(?:(?:and|so|then|finally)\W+)*(?:i|we)\s+(?:\w+ly\s+)?(?:completed|finished|delivered|shipped"

@@ -441,3 +441,20 @@ def test_no_thing_counted_is_zero(sentence: str) -> None:
 ])
 def test_no_with_an_idea_a_time_or_a_budget_counts_nothing(sentence: str) -> None:
     assert not quantities(sentence)
+
+
+# The trouble behind a goal, given as its reason, sets the scene even when the people in it have a word before them.
+@pytest.mark.parametrize("goal", [
+    "I was asked to write the onboarding guide, because new starters kept asking the same questions.",
+    "My job was to redo the rota, because part-time nurses were getting all the weekends.",
+    "I was told to fix the booking page since older customers couldn't find the button.",
+])
+def test_a_reason_naming_the_trouble_behind_a_goal_sets_the_scene(goal: str) -> None:
+    story = f"{goal} I talked to three of them and I rewrote it in a week. It went down well."
+    assert analyse(story).components.situation.present
+
+
+def test_a_bare_reason_that_names_no_trouble_sets_no_scene() -> None:
+    story = ("I was asked to write the onboarding guide because I like writing. I talked to three new starters and "
+             "I wrote it in a week. It went down well.")
+    assert not analyse(story).components.situation.present
