@@ -458,3 +458,19 @@ def test_a_bare_reason_that_names_no_trouble_sets_no_scene() -> None:
     story = ("I was asked to write the onboarding guide because I like writing. I talked to three new starters and "
              "I wrote it in a week. It went down well.")
     assert not analyse(story).components.situation.present
+
+
+# A promise's deadline is the stake, not a measured outcome; "as promised" reports that it was kept.
+@pytest.mark.parametrize("sentence", [
+    "The owner had promised the client a new catalogue within a month",
+    "our director promised the council a working app in six weeks",
+    "Sales had committed to a delivery by 30 June",
+    "the vendor guaranteed a fix within 48 hours",
+])
+def test_a_promise_and_its_deadline_is_no_outcome(sentence: str) -> None:
+    assert not quantities(sentence)
+    assert read(sentence).result == 0.0
+
+
+def test_a_promise_kept_is_an_outcome() -> None:
+    assert quantities("We delivered the app in six weeks, as promised.")
