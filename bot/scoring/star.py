@@ -38,7 +38,7 @@ from bot.scoring.star_discourse import (
 )
 from bot.scoring.star_event import OWN_ROUTINE, PERFECT, narrates, timeless
 from bot.scoring.star_feedback import Findings, coach, length_sentence, score
-from bot.scoring.star_habits import PAST
+from bot.scoring.star_habits import ONE_TIME, PAST
 from bot.scoring.star_judged import judged
 from bot.scoring.star_length import story_length
 from bot.scoring.star_models import (
@@ -57,6 +57,7 @@ from bot.scoring.star_telling import (
     BY_SPEAKER,
     COMPLETED,
     CORRECTION,
+    ENDED_ON,
     HAD,
     HAD_CHANGED,
     MORE_OF_THE_LESSON,
@@ -330,8 +331,13 @@ def analyse(story: str, spoken_seconds: float | None = None) -> StarAnalysis:
     told = PERFECT.sub(" ", text)
     told_in_past = bool(PAST.search(told))
     past = sum(1 for w in weighed if narrates(w.unit.text, told_in_past) and not w.cues.general)
-    specific = not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
-                    or timeless(text, told, len(actions)))
+    # A story that names its occasion and ends on a change ("at the end the module go from 4000 lines to 1600") is one
+    # event, whatever rhythm its steps are told in ("each time one function"): a routine has no ending of its own.
+    first_step = next((i for i, w in enumerate(weighed) if w.cues.actor), len(weighed))
+    ended = bool(ONE_TIME.search(text)) and any(ENDED_ON.search(w.unit.text) and scan(w.unit.text)[1]
+                                                 for w in weighed[first_step + 1:] if not w.cues.actor)
+    specific = ended or not ((len(general) >= 2 and len(general) >= past) or (bool(general) and past == 0)
+                             or timeless(text, told, len(actions)))
     if specific and any(w.cues.rule_only for w in weighed):
         # The story tells one event, so a present-tense "when X, I do Y" in it is that event told in the present.
         general = [w for w in general if not w.cues.rule_only]

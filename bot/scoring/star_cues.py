@@ -21,15 +21,18 @@ from bot.scoring.star_habits import (
     GENERAL,
     GOAL_MADE,
     ROUTINE_WORDS,
+    YARDSTICK,
     others_rhythm,
     present_rule,
 )
 from bot.scoring.star_judged import vague
 from bot.scoring.star_task import TASK, goal_scene
-from bot.scoring.star_words import MONTHS, PAST_IRREGULAR, PLACES, SYSTEMS, TIME_UNITS, rx
+from bot.scoring.star_words import MONTHS, NEVER_DONE, PAST_IRREGULAR, PLACES, PROMISED, SYSTEMS, TIME_UNITS, UPHEAVAL, rx
 
 _OCCASION_RX = rx(rf"\b(?:through|during|over|in)\s+(?:my|his|her|their|our)\s+(?:very\s+)?first\s+(?:[\w-]+\s+)?"
-                  rf"(?:{TIME_UNITS}|shift|rotation|term|season)s?\b")
+                  rf"(?:{TIME_UNITS}|shift|rotation|term|season)s?\b"
+                  # ... or the upheaval everything went through: "during the move to the new wing", "amid the merger".
+                  rf"|{UPHEAVAL}")
 
 _TROUBLE_ASIDE_RX = rx(r"\s+that\s+(?:was|were|had\s+been|kept)\s+(?:\w+ly\s+)?\w+ing\b")
 
@@ -63,7 +66,7 @@ SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
     # (Spoken, the comma is often missing: "When I became lead of the team we got five new hires".)
     (rx(r"^\W*(?:when|after|as|while|since|because|once)\s[^,.;]{12,}?(?:,\s*|\s+)(?:so\s+|then\s+)?(?:i|we)\s"), 2.0),
     # ... or hung on it: "I rolled back the deploy after our dashboards lit up", "... when our lead proposed X".
-    (rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone)"
+    (rx(r"\b(?:after|when|because|as|since|while)\s+(?:our|the|their|his|her|some|one\s+of|they|he|she|nobody|everyone|a|an)"
          rf"(?:'d)?\s+(?:[\w'-]+\s+){{0,3}}?(?:had|was|were|kept|started|began|went|broke|lit|hit|ran|fell|{PAST_IRREGULAR}"
          r"|\w+ed)\b"), 2.0),
     # ... or hung on it as what had become plain: "I re-planned the move once it was clear the vendor would be late".
@@ -95,6 +98,8 @@ NOT_DOING = (
     "disagreed|expected|assumed|figured"
     # What befell the speaker rather than what they did: "we lost six hours of events", "I missed the deadline".
     "|lost|missed|passed|won|survived|succeeded"
+    # ... or what was handed to them: "I inherited a system nobody touched", "we received a letter from the council".
+    "|inherited|received"
 )
 _PRESENT_DOING = (
     "add|ask|bring|build|call|change|check|clean|compare|create|debug|deploy|dig|document|draft|escalate|explain|find|fix"
@@ -119,7 +124,10 @@ _ACTOR = r"\b(i|we|i'd|we'd|i'll|we'll|i\s+would|we\s+would)\s+"
 # "We got paged forty times a week" is done to the speaker: "got" before a participle is a passive, not a step.
 # A step told in the present perfect ("then I have restarted the job") is the narrative past of many speakers of
 # English as a second language, and a verb with a prefix ("I re-ran it", "we co-wrote") is still a step.
-ACTION_PAST = rx(rf"{_ACTOR}(?:have\s+)?{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(?:[a-z]{{2,5}}-)?"
+# A message arriving is what befell the speaker, the trigger of the story: "we got an email from a user".
+_GOT_WORD = (r"got\s+(?:a|an|the|this|that|one|some|two|three|several)\s+(?:[\w-]+\s+){0,2}?(?:e-?mails?|calls?|messages?"
+             r"|tickets?|complaints?|letters?|pages?|alerts?|reports?|requests?|escalations?|notes?|texts?)\b")
+ACTION_PAST = rx(rf"{_ACTOR}(?:have\s+)?{_FILLER}{{0,2}}(?!(?:{NOT_DOING})\b)(?!got\s+\w+ed\b)(?!{_GOT_WORD})(?:[a-z]{{2,5}}-)?"
                  rf"(\w+ed|{PAST_IRREGULAR})\b")
 ACTION_PRESENT = rx(rf"{_ACTOR}{_FILLER}{{0,2}}(?:{_PRESENT_DOING})(?:s|es)?\b")
 # ... and so is one told in the present progressive with something it is done to or with ("I am pairing with them
@@ -177,7 +185,9 @@ RESULT: tuple[tuple[re.Pattern[str], float], ...] = (
     (rx(r"\b(?:eventually|finally|afterwards|after\s+that|after\s+this|since\s+then|from\s+then\s+on|over\s+time"
          # Time moving on from the occasion: "by the third week".
          r"|by\s+the\s+(?:end\s+of|time|(?:first|second|third|fourth|fifth|\w+th|next)\s+(?:day|week|month|sprint|quarter))"
-         r"|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now)\b"), 1.0),
+         r"|within\s+(?:a|an|about|\d|\w+\s+(?:minutes|hours|days|weeks))|(?<!for\s)now"
+         # "After" closing the clause is "afterwards", often in speech: "the team trusted me more after".
+         r"|(?<!the\s)(?<!day\s)(?<!week\s)after(?=\s*[.!?;]?\s*$))\b"), 1.0),
     # Said almost only of outcomes.
     (rx(r"\b(?:launched|went\s+live|goes\s+live|on\s+time|on\s+schedule|renewed|promoted|return\s+offer|succeeded"
          r"|paid\s+off|went\s+(?:well|smoothly|fine|ok|okay|great)|worked\s+(?:well|out)|(?:was|were|is|are)\s+dropped"
@@ -254,6 +264,8 @@ def _weigh(table: tuple[tuple[re.Pattern[str], float], ...], hits: list[int]) ->
 # Words that open a clause inside another one: "before we started", "the people I mentored".
 _SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|once|whatever|whichever|which|who|whom|what|how|if"
                           r"|unless|whenever|than"
+                          # "the library where I volunteered" names a place; "that's where I stepped in" announces a step.
+                          r"|(?<!\bis\s)(?<!\bwas\s)(?<!'s\s)where"
                           # What the speaker proposes others do is the proposal's content: "I suggested we pair on it".
                           r"|suggest|suggested|proposed|propose|recommended|recommend"
                           r"|(?<!after\s)that)\s*,?\s*$", re.IGNORECASE)
@@ -262,7 +274,9 @@ _SUBORDINATE = re.compile(r"\b(?:before|after|when|while|because|since|until|onc
 # (The noun may have a word before it, "the canary stage we argued about", unless the phrase names a time: "the
 # next day we ...".)
 _NOUN_BEFORE = re.compile(rf"(?:\b(\w+)\s+)?\b(?:the|a|an|every|all|each|any|those|these)\s+"
-                          rf"(?!(?:[\w-]+\s+)?(?:{TIME_UNITS}s?|{MONTHS}|time|minute|hour)\b)(?:[\w-]+\s+)?[\w-]+\s*,?\s*$",
+                          rf"(?!(?:[\w-]+\s+)?(?:{TIME_UNITS}s?|{MONTHS}|time|minute|hour)\b)(?:[\w-]+\s+)?"
+                          # A conjunction ends the phrase and opens a new clause: "I reprinted the forms and I ...".
+                          r"(?!(?:and|but|or|so|then|plus|yet)\s*,?\s*$)[\w-]+\s*,?\s*$",
                           re.IGNORECASE)
 _PREPOSITIONS = frozenset("after before during in at on by from with for over within since until through into".split())
 
@@ -312,6 +326,12 @@ _LISTED_STEPS = rx(rf"^\W*(?:(?:so|and|then|once)\W+)?(i|we)\b[^;]*?,\s+(?:then\
                    rf"(?:{PAST_IRREGULAR}|[a-z]+ed)\s+(?:a|an|the|it|them|my|our|some|every|all)\b[^;]*?"
                    rf"(?:,|\band\b)\s+(?:then\s+)?(?:{PAST_IRREGULAR}|[a-z]+ed)\b")
 
+# "You" meaning anyone, in the present: a remark on how things are, not something that came of the story.
+_ANYONE = re.compile(r"\byou\s+(?:just\s+|soon\s+|quickly\s+|kind\s+of\s+|sort\s+of\s+)?(?:stop|start|get\s+used|forget"
+                     r"|don'?t\s+(?:even\s+)?(?:notice|hear|smell|see|mind|feel)|no\s+longer|tune\s+(?:it|them)\s+out)\b",
+                     re.IGNORECASE)
+_NOT_HOW_IT_ENDED = re.compile(f"{NEVER_DONE}|{PROMISED}", re.IGNORECASE)
+
 
 def read(text: str, narrative: bool = False) -> Cues:
     """Weigh one sentence (or clause) for every part.
@@ -330,6 +350,8 @@ def read(text: str, narrative: bool = False) -> Cues:
                and not (rhythm and _REQUEST.search(text, 0, rhythm.start()))
                # "I dug into the logs and saw it always died on the same step": the rhythm of what was found.
                and not (rhythm and _FOUND_IT.search(text[max(0, rhythm.start() - 40):rhythm.start()]))
+               # "closer than we usually got", "faster than it normally runs": the habit is the yardstick of a comparison.
+               and not (rhythm and YARDSTICK.search(text[max(0, rhythm.start() - 30):rhythm.start()]))
                and not (COMMITTED.search(text) and not ROUTINE_WORDS.search(text)) and not CHANGED.search(text)
                and not GOAL_MADE.search(text))
     actor = _actor(text)
@@ -362,6 +384,12 @@ def read(text: str, narrative: bool = False) -> Cues:
         situation = task = 0.0
     if result and IMAGINED_OUTCOME.search(text):
         result = 0.0  # "so it could be swapped later if it grew" imagines an outcome; nothing has happened
+    if result and not concluding and _NOT_HOW_IT_ENDED.search(text):
+        # "the shop had never taken an order online before" is the backdrop, told late; "the owner had promised them
+        # a catalogue within a month" is the stake.
+        result = 0.0
+    if result and actor is None and _ANYONE.search(text) and not concluding:
+        result = 0.0  # "after a week you stop hearing the fans": what happens to anyone there, a remark on the scene
     if general:
         # A habit has no particular setting, goal or outcome; what it describes is behaviour.  But how things
         # always went for others before the speaker stepped in ("our staging was always broken", "every time the

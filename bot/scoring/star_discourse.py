@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from bot.scoring.star_cues import NOT_DOING
-from bot.scoring.star_words import PAST_IRREGULAR
+from bot.scoring.star_words import NEVER_DONE, PAST_IRREGULAR
 
 _LEAD = (r"^\W*(?:(?:and|or|but|plus|then|so|also|later|finally|eventually|personally|quickly|just|afterwards"
          r"|maybe|probably|perhaps|possibly)\s*,?\s+)+")
@@ -71,7 +71,10 @@ UNKNOWN = re.compile(
 )
 # Grammar of the backdrop: what had been going on, what used to be, what it was like at the time.
 BACKDROP = re.compile(
-    r"\bhad\s+(?:been|\w+ed|\w+en|grown|run|gone|become)\b|\bused\s+to\b|\b(?:at\s+the\s+time|back\s+then|in\s+those\s+days"
+    r"\bhad\s+(?:been|\w+ed|\w+en|grown|run|gone|become)\b|\bused\s+to\b"
+    # What had never been done before, told wherever it falls (see ``NEVER_DONE``).
+    rf"|{NEVER_DONE}"
+    r"|\b(?:at\s+the\s+time|back\s+then|in\s+those\s+days"
     r"|at\s+that\s+point)\b|\bit\s+was\s+(?:(?:back\s+)?in\s+)?(?:19|20)\d\d\b"
     # The background announced by name: "The background is that every label was copied by hand".
     r"|\bthe\s+(?:background|context|backstory)\s+(?:here\s+)?(?:is|was)\b"
@@ -100,6 +103,9 @@ FINITE = re.compile(
     rf"|{PAST_IRREGULAR}|\w{{2,}}ed|(?:it|he|she|they|nobody|everyone|everybody|people)\s+(?:now\s+|also\s+|still\s+|even\s+|\w+ly\s+)?\w+s"
     # Linking verbs in the present after any subject: "our codebase feels healthier", "the job runs nightly".
     rf"|feels|looks|seems|sounds|stays|remains|becomes|gets|goes|runs|works|takes"
+    # Anybody or nobody doing something no more, in the bare form non-native speakers use: "nobody complain anymore".
+    rf"|\b(?:nobody|no\s+one|no-one|everyone|everybody|people)\s+[a-z]{{3,}}\s+(?:[\w'-]+\s+){{0,5}}?(?:anymore|any\s+more"
+    rf"|again)\b"
     # "They" is always a subject, so the word after it is its verb, in the present too: "they stay with us".
     rf"|\bthey\s+(?:\w+ly\s+|also\s+|still\s+|even\s+|all\s+)?(?!(?:the|a|an|and|or|but|who|that)\b)[a-z]{{3,}}"
     # A verb of starting or stopping before an -ing is finite whatever its subject: "labels start printing again".

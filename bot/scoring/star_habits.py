@@ -45,7 +45,10 @@ COMMITTED = rx(r"\b(?:agreed|decided|promised|committed|said|told\s+\w+|offered)
 GOAL_MADE = rx(r"\bmade\s+it\s+(?:my|our)\s+(?:\w+\s+)?(?:goal|mission|job|priority)\b")
 # A change reported ("went from an afternoon of reruns to one green run almost every time") is an outcome,
 # whatever rhythm words it carries.
-CHANGED = rx(r"\b(?:went|gone|dropped|fell|rose|came|got)\s+(?:down\s+|up\s+)?from\b")
+# ("The bug came from a missed case" names where something came from: no change without the "to".)
+CHANGED = rx(r"\b(?:went|gone|dropped|fell|rose|came|got)\s+(?:down\s+|up\s+)?from\b[^.;]{1,80}?\bto\b")
+# A habit named as the yardstick of a comparison: "closer than we usually got", "as it normally does".
+YARDSTICK = rx(r"\b(?:than|as)\s+(?:[\w']+\s+){0,2}$")
 ROUTINE_WORDS = rx(r"\b(?:always|usually|whenever|typically|normally|generally|every\s+time|each\s+time)\b")
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.scoring.star_words import PROMISED
+
 _WORD_NUMBER = (
     r"(?:(?:a\s+(?:couple\s+of|few)\s+)(?:dozen|hundred|thousand)|zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand"
@@ -32,6 +34,10 @@ _QUANTITY = rf"{_APPROX}{_NUMBER}(?:\s?-?\s?{_UNIT})?"
 _FRACTION = r"(?:(?:a|an|one|two|three|four)\s+(?:third|quarter|fifth|tenth)s?|(?:two|three)[\s-]+(?:thirds|quarters))"
 _SCALE = (r"(?:(?:a|an|one|a\s+few|few|several|many)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?"
           r"|hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually)")
+# How often: "once a month", "twice per sprint", "every day", "nightly".
+_RATE = (r"(?:(?:once|twice|(?:three|four|five|\d+)\s+times)\s+(?:a|per|every)\s+(?:day|week|fortnight|month|term|quarter|year"
+         r"|sprint|shift|season)|every\s+(?:single\s+)?(?:day|week|month|sprint|release|commit|merge)|daily|weekly|monthly|nightly"
+         r"|hourly|on\s+every\s+\w+)\b")
 # A change stated as two values: "from X to Y", "X -> Y", "X instead of Y", "X compared to Y".
 _CHANGE = re.compile(
     rf"(?<!\w)(?:\bfrom\s+{_QUANTITY}(?:\s+[\w/-]+){{0,4}}?\s+(?:to|down\s+to|up\s+to)\s+{_QUANTITY}"
@@ -43,8 +49,16 @@ _CHANGE = re.compile(
     rf"|\b(?:used\s+to\s+take|took)\s+(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now\s+)?takes?\s+(?:\w+\s+)?{_SCALE}\b"
     # ... or with what things used to take against what they take now: "reviews that used to stall for days
     # went out the same afternoon".
-    rf"|\bused\s+to\s+\w+\s+(?:for\s+)?(?:\w+\s+)?{_SCALE}\b[^.]*?\b(?:now|went|go|goes|are|were|is|was)\b[^.]*?"
-    rf"\b(?:the\s+same\s+(?:day|afternoon|morning|evening|hour|week)|in\s+(?:seconds|minutes|hours))\b"
+    rf"|\bused\s+to\s+\w+\s+(?:for\s+)?(?:\w+\s+){{0,2}}?{_SCALE}\b[^.]*?\b(?:now|went|go|goes|are|were|is|was)\b[^.]*?"
+    rf"\b(?:the\s+same\s+(?:day|afternoon|morning|evening|hour|week)|(?:in|within)\s+(?:seconds|minutes|hours|the\s+hour"
+    r"|(?:a|an|one)\s+(?:minute|hour|day)))\b"
+    # From one rhythm to another: "from shipping once a month to shipping every day".
+    rf"|\bfrom\s+(?:[\w-]+\s+){{0,2}}?{_RATE}\s+(?:[\w-]+\s+)?to\s+(?:[\w-]+\s+){{0,2}}?{_RATE}"
+    # A value against the one it replaced: "42 singers, up from 30", "down from nine a week".
+    rf"|{_NUMBER}\b[^.;]{{0,40}}?,?\s+(?:up|down)\s+from\s+{_QUANTITY}"
+    # ... or against how late it used to come: "the same day instead of a week later".
+    rf"|\b(?:the\s+same\s+(?:day|afternoon|morning|evening|week)|on\s+time|{_QUANTITY})[^.;]{{0,40}}?\b(?:instead\s+of"
+    rf"|rather\s+than)\s+(?:{_QUANTITY}|an?\s+(?:full\s+)?(?:hour|day|week|fortnight|month))\s+(?:later|late|after|afterwards)\b"
     rf"|{_QUANTITY}\s*(?:->|=>|→|-->)\s*{_QUANTITY}"
     # From one end of a count to the other, said with words of quantity: "from failing nearly every audit to passing all
     # of them", "from none of the clinics using it to every one".
@@ -62,6 +76,8 @@ _RELATIVE = re.compile(
     r"|\b(?:twice|three\s+times|four\s+times|ten\s+times|half)\s+as\s+\w+"
     rf"|\b(?:{_NUMBER}|several|many)\s*(?:x|times)\s+(?:the|as\s+(?:many|much))\b|\btwice\s+(?:the|as\s+(?:many|much))\b"
     r"|\b(?:halved|doubled|tripled|quadrupled)\b|\b(?:in|by)\s+half\b"
+    # A share of what it was, said as a bound: "the pages were less than half", "fewer than a third by March".
+    rf"|\b(?:less|fewer)\s+than\s+(?:about\s+|roughly\s+)?(?:half|{_FRACTION})\b(?!\s+(?:of\s+)?(?:the|our|us|them|all|my|their)\b)"
     rf"|\b(?:to|by|at)\s+(?:about\s+|around\s+|roughly\s+|only\s+|almost\s+|nearly\s+)?(?:{_FRACTION}|half)\b|\b{_FRACTION}\s+of\s+what\b"
     rf"|\bby\s+{_APPROX}(?:{_DIGITS}\s?(?:%|percent|per\s+cent|x\b)|half|{_FRACTION}|a\s+factor\s+of\s+\w+)"
     r"|\b(?:an|one|two|three)\s+orders?\s+of\s+magnitude\b|\b(?:two|three|four|five|ten|\d+)-?fold\b"
@@ -88,17 +104,25 @@ _COUNT = (rf"\b(?:{_WORD_NUMBER}|\d+)\s+of\s+(?:the|my|our|his|her|their|them|th
           rf"|\b(?:half|{_FRACTION})\s+(?:of\s+)?(?:the|our|all|their|its)\b"
           # All of a group doing something now: "now all the teams are using the one package".
           r"|\ball\s+(?:of\s+)?(?:the|our|their)\s+[\w-]+s\s+(?:now\s+)?(?:are|were|have|had|use|used)\b")
+_NONE_OF = (r"\bno\s+(?!(?:longer|more|one|idea|way|time|matter|doubt|point|need|sense|reason|choice|budget|plan)\b)[a-z]{3,}"
+            r"\s+(?:[a-z]+\s+)?(?:had|was|got|missed|lost|failed|complained|called|waited|left|quit|broke|crashed|came|went"
+            r"|returned|dropped|bounced|slipped|arrived)\b")
 # None left where there had been some: "no missed deploys since", "not a single page after that".
 _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s+"
          r"(?:(?:reported|logged|found|raised|filed|seen)\s+)?(?:since|after\s+that|afterwards"
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?)|(?:during|throughout)\s+(?:the|that|this)\s+[\w-]+)\b"
          r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+|practically\s+|virtually\s+)?"
          r"(?:nothing|none|zero|nobody|no\s+one|no-one)\b"
-         # Gone altogether: "the duplicate tickets basically disappeared".
-         r"|\b(?:disappeared|vanished)\b|\b(?:not|never)\s+once\b|\b(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once\b"
+         # Gone altogether: "the duplicate tickets basically disappeared" (a tally of things; talk or a mood that
+         # fades, "the arguments about naming vanished", is no count).
+         r"|\b(?:disappeared|vanished)\b"
+         # Not one of them, said with "no" and a thing counted: "no pupil had a clash", "no driver got lost".
+         rf"|{_NONE_OF}"
+         # Nobody, not even once: "some nights nobody got paged even once".
+         r"|\b(?:nobody|no\s+one|no-one|nothing)\b[^.,;]{0,50}?\beven\s+once\b|\b(?:not|never)\s+once\b|\b(?:didn'?t|did\s+not|never|hasn'?t|haven'?t|has\s+not|have\s+not|hadn'?t)\s+\w+\s+(?:it\s+|them\s+)?once\b"
          # "we haven't lost a message since launch", "nobody has paged anyone since".
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
-         r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
+         r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never|hasn'?t|haven'?t|has\s+not|have\s+not|hadn'?t)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
          # None at all: "nobody has to be on a call at all", "no pages at all over the holidays".
          r"|\b(?:no|nobody|no\s+one|none|never|not)\b[^.,;]{0,40}?\bat\s+all\b"
          # Not one failure over the time since: "it has run ever since without blocking a real customer".
@@ -117,6 +141,9 @@ _SINGLE = re.compile(
     # A count of things, whatever they are: "eight or nine PRs", "twelve models in production", "down to two".
     rf"|(?P<count>\b{_NUMBER}(?:\s+or\s+{_NUMBER})?\s+(?:(?!{_WORD_NUMBER}\b)[a-z][\w-]*\s+)?(?!(?:times|years|ago)\b)[a-z]{{2,}}s\b)"
     rf"|\b(?:down|up)\s+to\s+(?:just\s+|only\s+)?{_NUMBER}\b"
+    # How often, said as a rate: "maybe once a term", "twice a month at most".
+    r"|(?P<rate>\b(?:once|twice|three\s+times|four\s+times)\s+(?:a|per|every)\s+(?:day|week|fortnight|month|term|quarter|year"
+    r"|sprint|shift|season)\b)"
     # A value reached: "duplicate charges dropped to 0", "the queue fell to under a hundred".
     rf"|\b(?:dropped|fell|went|came|got|shrank|rose|grew|climbed|jumped|increased|decreased)\s+to\s+{_APPROX}{_NUMBER}\b"
     # ... or a bound it kept to: "the queue never went above a few hundred again", "stayed under 50".
@@ -170,11 +197,12 @@ _FINDING = re.compile(r"\b(?:saw|see|sees|found|find|noticed|discovered|realised
 _OPENING_IN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?in\s*$", re.IGNORECASE)  # "In a few weeks, ..."
 _LEAD_WORDS = 3
 # Cheap test run first: most sentences hold no number at all, and the full patterns are slow.
-_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
-                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
-                         r"|seconds|minutes|hours|days|weeks|months|years"
+_ANY_NUMBER = re.compile(rf"{_NONE_OF}|\d"
+                         rf"|\b(?:{_WORD_NUMBER}|twice|thrice|halved|doubled|tripled|quadrupled|no\s+more|several|many|a\s+few"
+                         r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|fortnight|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
+                         r"|seconds|minutes|hours|days|weeks|months|years|once|twice"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
+                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|even\s+once|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of|in\s+the\s+(?:\w+\s+)?(?:week|month|year|quarter)"
                          r"|(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once)\b",
                          re.IGNORECASE)
@@ -222,6 +250,8 @@ def scan(sentence: str, action: bool = False) -> tuple[list[str], bool]:
                 continue
             if pattern is _SINGLE and _no_outcome(sentence, start, end, match.group().strip(), action):
                 continue
+            if pattern is _SINGLE and match.group("rate") and action:
+                continue  # "I checked in once a week": the rhythm of the speaker's effort, not how often things went wrong
             if pattern is _SINGLE and match.group("count") and _NAMED_GROUP.search(sentence[max(0, start - 30):start]):
                 continue  # "our two senior devs", "functions that were three hundred lines": who or what, not how many came of it
             taken.append((start, end))
@@ -258,6 +288,8 @@ def _no_outcome(sentence: str, start: int, end: int, core: str, action: bool) ->
         return True  # "a bug nobody had caught in about a year": how long things had stood, the backdrop
     if _REQUIRED.search(before[-60:]):
         return True  # "the regulator requires corrections within 48 hours": a deadline set for the work, not a result
+    if _GONE.search(core) and _TALK.search(before[-60:]):
+        return True  # "the arguments about naming vanished": talk or a mood fading is no count of anything
     if _CERTAINTY.match(sentence, end):
         return True  # "I'm not a hundred percent sure": how certain the speaker is, not a measure
     if _FROM_ALARM.match(sentence, end):
@@ -275,11 +307,17 @@ _CADENCE_BEFORE = re.compile(rf"\b{_RHYTHM}\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CADENCE_AFTER = re.compile(rf"[\s-]+{_RHYTHM}\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\b(?:had|'d)\s+(?:been\s+)?\w+(?:\s+\w+){0,2}?\s+(?:in|for|over)\s+$", re.IGNORECASE)
 _REQUIRED = re.compile(r"\b(?:requires?|required|must|have\s+to|has\s+to|had\s+to|needs?\s+to|needed\s+to)\b[^.]{0,40}"
-                       r"\bwithin\s+(?:about\s+|roughly\s+)?$", re.IGNORECASE)
+                       r"\bwithin\s+(?:about\s+|roughly\s+)?$"
+                       # ... or promised: "the owner had promised the client a catalogue within a month".
+                       rf"|{PROMISED}[^.]{{0,60}}?\b(?:within|in|by)\s+\W?(?:about\s+|roughly\s+|just\s+)?$", re.IGNORECASE)
 _NAMED_GROUP = re.compile(rf"\b(?:our|my|the|his|her|their|those|these|was|were|are|is|between)\s+(?:{_WORD_NUMBER}\s+)?$",
                           re.IGNORECASE)
 _FROM_ALARM = re.compile(r"\s+after\s+(?:the|our|that)\s+(?:first\s+)?(?:page|alert|alarm|outage\s+(?:started|began)|incident"
                          r"\s+(?:started|began)|first\s+report|call\s+came\s+in)\b", re.IGNORECASE)
+# Talk and moods, which fade without being counted: "the style debates", "the friction", "the worry".
+_TALK = re.compile(r"\b(?:debates?|arguments?|discussions?|friction|tension|confusion|frustration|grumbling|bickering|drama"
+                   r"|stress|fear|worry|worries|doubts?|resistance|awkwardness)\b(?:\s+[\w'-]+){0,6}?\s+$", re.IGNORECASE)
+_GONE = re.compile(r"\b(?:disappeared|vanished)$", re.IGNORECASE)
 _CERTAINTY = re.compile(r"\s+(?:sure|certain|confident|positive)\b", re.IGNORECASE)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.scoring.star_words import MONTHS, PLACES, TIME_UNITS, rx
+from bot.scoring.star_words import MONTHS, PLACES, TIME_UNITS, UPHEAVAL, rx
 
 # Task: the goal, the duty, and what was at stake.
 TASK: tuple[tuple[re.Pattern[str], float], ...] = (
@@ -108,7 +108,15 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          r"|\b(?:i|we)(?:\s+(?:was|were|am|are)|'m|'re)\s+the\s+only\s+(?:one|person|people)\b"
          r"|\b(?:it|this|that)\s+(?:must|had\s+to|has\s+to|needed\s+to|needs\s+to)\s+be\s+(?:done|fixed|finished|migrated|shipped"
          r"|ready|sorted|solved)\b|\b(?:okay|ok|fine|sure|yes),?\s+i(?:'ll)?\s+take\s+it\b"
-         r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"), 2.0),
+         r"|\basked\s+(?:the\s+two\s+of\s+us|both\s+of\s+us|my\s+team|our\s+team|the\s+team)\s+to\b"
+         # A decision the team made with its own deadline is the goal it set: "we decided to clear it before the audit".
+         r"|\bwe\s+(?:\w+\s+)?decided\s+(?:[\w-]+\s+){0,5}?to\s+[^.;]{3,60}?\b(?:before|by|within|in\s+time\s+for|ahead\s+of)\s"
+         # A need with its urgency is a stake, whoever is the subject: "(and) needed someone fast".
+         r"|\bneeded\s+(?:[\w'-]+\s+){1,4}?(?:fast|quickly|urgently|asap|soon|yesterday)\b"
+         # A duty the speaker felt: "I felt I should fix it", "I knew I had to be the one" (not a regret, "should have",
+         # nor a view in a disagreement, "I thought we should profile first").
+         r"|\bi\s+(?:\w+\s+)?(?:felt|knew)\s+(?:like\s+|that\s+)?i\s+(?:really\s+)?(?:should|had\s+to"
+         r"|needed\s+to|ought\s+to|must)\s+(?!have\b)\w+"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
     # Holding the role that carries the duty: "I was incident commander", "I was my team's on-call lead that quarter",
@@ -152,7 +160,7 @@ GOAL_REASON = rx(r"\b(?:because|since|after|when|while|once|who|which|as\s+(?:th
 # ... and so does the occasion named in it, the when or the workplace: "I was asked at my last job to ...", "last spring".
 GOAL_OCCASION = rx(rf"\b(?:at|in|with|for)\s+(?:my|our|a|an)\s+(?:previous|last|old|former|first|current)\b|\bago\b"
                    rf"|\b(?:last|that|one)\s+{TIME_UNITS}\b|\b(?:in|back\s+in)\s+(?:19|20)\d\d\b"
-                   rf"|\b(?:at|with|for)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b")
+                   rf"|\b(?:at|with|for)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b|{UPHEAVAL}")
 
 
 def goal_scene(text: str) -> str:

@@ -29,7 +29,11 @@ SPEAKER_TELLS = re.compile(r"^\W*(?:(?:and|so|but|then|also|what)\W+)*(?:(?:i|we
                            # again" reports an outcome.)
                            r"|(?:did\s+not|didn'?t)\s+(?:do|ask|check|talk|think|tell|test)\b)", re.IGNORECASE)
 # A change told in the past perfect had happened before the story: "its accuracy had slowly dropped from 90% to 70%".
-HAD_CHANGED = re.compile(r"\b(?:had|'d)\s+(?:\w+ly\s+|already\s+|just\s+)?(?:gone|fallen|risen|grown|\w+ed)\b", re.IGNORECASE)
+HAD_CHANGED = re.compile(r"\b(?:had|'d)\s+(?:\w+ly\s+|already\s+|just\s+)?(?:gone|fallen|risen|grown|\w+ed)\b"
+                         # ... and so is a change still under way when the story opens: "the team was growing from
+                         # four to ten", "orders were climbing from 200 a week towards 900".
+                         r"|\b(?:was|were)\s+(?:\w+ly\s+|still\s+|already\s+)?\w+ing\s+(?:[\w-]+\s+){0,3}?(?:from|towards?)\s",
+                         re.IGNORECASE)
 # The speaker correcting the telling rather than pointing back from an outcome: "actually, let me back up".
 CORRECTION = re.compile(r"\b(?:let\s+me|i\s+should|i'?ll|i\s+need\s+to)\s+(?:back\s+up|explain|give)|\brewind\b"
                         r"|\b(?:go|going)\s+back\b", re.IGNORECASE)
@@ -51,8 +55,13 @@ HAD = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:i|we)\s+(?:only\s+|just\s+)?had\
                  r"(?!(?:the|a)\s+(?:[\w-]+\s+)?(?:job|task|goal|mission|responsibility|role)\s+of\b)", re.IGNORECASE)
 # A goal given with the trouble behind it ("I was asked to speed up CI because developers were waiting too long")
 # sets the scene as well.
-TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s)\b"
+# (The people may come with a word before them: "because new starters kept asking".)
+TROUBLE = re.compile(r"\b(?:because|since)\s+(?:the|our|their|my|his|her|it|they|he|she|people|everyone|nobody|\w+s"
+                     r"|[\w-]+\s+\w+s)\b"
                      r"[^.;]*?\b(?:was|were|kept|couldn'?t|didn'?t|wasn'?t|weren'?t)\b", re.IGNORECASE)
 # The work finished, told as the last thing the speaker did: "and we completed the move to the new account".
 COMPLETED = re.compile(r"^\W*(?:(?:and|so|then|finally)\W+)*(?:i|we)\s+(?:\w+ly\s+)?(?:completed|finished|delivered|shipped"
                        r"|launched|closed)\s+(?:the|it|our|all|every)\b", re.IGNORECASE)
+# The telling reaching its end: "at the end", "in the end", "by the end", "afterwards", "after all this".
+ENDED_ON = re.compile(r"\b(?:at|in|by)\s+the\s+end\b|\bafterwards\b|\bafter\s+(?:this|that|all\s+(?:this|that))\b"
+                      r"|^\W*(?:(?:and|so)\s+)?finally\b", re.IGNORECASE)

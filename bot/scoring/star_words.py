@@ -27,4 +27,18 @@ PAST_IRREGULAR = (
     "|threw|oversaw|spun|hit|let|shut|stuck|swept|tore|undid|wound|rode|rang|shook|sold|slid|understood|withdrew"
     "|dealt|lent|froze|hid|fed|bent|bled|bound|dove|flew|hung|laid|lit|meant|rebuilt|rewrote|sank|shed|sped|spread|strove"
     "|struck|swore|swam|wove|woke|forgave|overrode|rethought|reran|rode|withheld|left|quit|lost|grew|felt|rose|shrank|fell|became"
+    # ... and their forms with a prefix: "I reshot every photo", "we remade the forms".
+    "|shot|reshot|remade|retook|redrew|resent|resold|retold|rebought|outgrew|mistook|overtook|undertook|upheld|foresaw"
 )
+# The upheaval a story happens in, named with "during" or "amid": the scene, wherever the clause sits.
+UPHEAVAL = (r"\b(?:during|amid|amidst|throughout|in\s+the\s+middle\s+of)\s+(?:the|our|a|an|that|this|their|its)\s+"
+            r"(?:[\w-]+\s+){0,2}?(?:move|merger|migration|relocation|refit|renovation|rebuild|re-?org\w*|restructur\w*"
+            r"|transition|takeover|acquisition|lockdown|pandemic|strike|crisis|rollout|roll-out|upgrade|shutdown|handover"
+            r"|switch-?over|cut-?over|changeover|peak|rush)\b")
+# A promise made, whoever made it, states a stake; "as promised" reports that it was kept.
+PROMISED = r"(?<!\bas\s)\b(?:promised|pledged|guaranteed|committed\s+to|swore)\b"
+# What had never been done before: "the shop had never taken an order online", "nobody there had ever used one".
+# It is the backdrop wherever it is told, unless it rates the outcome ("we had never had a better month").
+NEVER_DONE = (r"(?:\bhad\s+(?:never|not)|\bhadn'?t|\b(?:nobody|no\s+one|no-one)\s+(?:[\w-]+\s+){0,3}?had\s+ever)\s+"
+              r"(?:ever\s+|yet\s+|even\s+)?(?![^.;]{0,25}?\b(?:better|worse|so|such|as|more|fewer|less|\w+er\s+than)\b"
+              r"|[^.;]{0,25}?\b(?:that|this)\s+\w+\s*(?:[.!,;]|$))[a-z]+\b")
