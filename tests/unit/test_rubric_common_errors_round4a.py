@@ -847,7 +847,7 @@ CASES = [
      "Tasks queued before a deploy carry the old arguments, so new workers accept the old signature "
      "until the queue drains."),
     ("framework.deployment", "always-fix-forward",
-     "I'd always fix forward rather than roll back the release.",
+     "On a bad release I'd always fix forward with a hotfix.",
      "With errors at 20% I roll back to the last good image first, then debug."),
     ("framework.deployment", "always-fix-forward",
      "The right move is always to fix forward with a hotfix.",
