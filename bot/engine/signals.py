@@ -2,7 +2,7 @@
 
 Every scorer (offline, LLM judge) reports levels per criterion; only this module turns them
 into numbers, so two scorers that agree on the levels agree on what the levels are worth.  (The
-offline scorer then gives 15% of its grade to reach, :mod:`bot.scoring.concision`, since it
+offline scorer then gives a fifth of its grade to reach, :mod:`bot.scoring.concision`, since it
 cannot tell answers at the same levels apart any other way.)
 """
 

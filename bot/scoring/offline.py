@@ -5,9 +5,8 @@ How a grade is reached, so it can be explained to the candidate:
    terms (keyword lists, but not terse notes that relate their terms), generic talk with nothing
    concrete in it, questions (unless the prompt asks for them) and sentences that state a
    misconception are set aside: they cannot earn credit.
-2. Each criterion's level is the best of: how many of its distinct indicators appear (``needs``;
-   a short answer, which names each idea once, needs one fewer per level), in words or in the
-   code's syntax tree; how much of the criterion's reference vocabulary the
+2. Each criterion's level is the best of: how many of its distinct indicators appear (``needs``),
+   in words or in the code's syntax tree; how much of the criterion's reference vocabulary the
    explanations cover (:mod:`bot.scoring.reference`); and, for stories, the STAR analysis of the
    part the criterion names (:mod:`bot.scoring.story_levels`).  Each level quotes its evidence.
    A hinted criterion is capped.
@@ -15,7 +14,7 @@ How a grade is reached, so it can be explained to the candidate:
    (:mod:`bot.scoring.misclaims`), cap the score and take a fifth off what the cap leaves, unless the
    sentence negates, quotes or refutes them; a hedge ("I might be wrong, but ...") does neither.
 4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
-5. Some of the grade (15%) is reach (:mod:`bot.scoring.concision`): how many of the topic's terms
+5. A fifth of the grade is reach (:mod:`bot.scoring.concision`): how many of the topic's terms
    the explanations use for the answer's length, so answers at the same levels are told apart and
    a complete answer does not tie with an excellent one at the top.
 6. A long, on-topic answer in which little is recognised is marked unsure rather than given a
@@ -67,10 +66,6 @@ DENSE_TOKENS_PER_HIT = 3
 CROWDED_HITS = 8
 # Indicators (or code facts) an answer must show somewhere before coverage may give more than level 1.
 RECOGNISED = 2
-# An answer shorter than this (in words) names each idea once, as a terse strong answer does: each level
-# needs one indicator fewer (never fewer than one).  Chosen on the blind dev parts: at 75 words short
-# strong answers at least as high as the incomplete one went from 58 to 97 of 144, pairwise -0.007 to +0.005.
-SHORT_WORDS = 75
 # An on-topic answer of this many words, graded under this score with at most this many indicators
 # recognised, is one the offline grader says it could not judge well.
 UNSURE_WORDS, UNSURE_BELOW, UNSURE_RECOGNISED = 60, 50, 2
@@ -225,13 +220,12 @@ def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubr
     explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(reading.present) else []
     told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else {}
     recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
-    short = len(text.split()) < SHORT_WORDS
     criteria: list[CriterionScore] = []
     levels: list[tuple[float, int]] = []
     missed: list[str] = []
     for crit in compiled.criteria:
         found = _criterion_hits(crit, hits, dense, facts)
-        level = sum(1 for need in crit.criterion.needs if len(found) >= (max(1, need - 1) if short else need))
+        level = sum(1 for need in crit.criterion.needs if len(found) >= need)
         covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
         # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
         by_words = min(coverage_level(covered), 3 if recognised else 1)

@@ -215,19 +215,6 @@ def test_reach_tells_apart_answers_at_the_same_levels_and_stays_within_its_share
         assert any("reach" in note for note in result.notes)
 
 
-def test_a_short_answer_needs_one_indicator_fewer_per_level() -> None:
-    """A terse answer names each idea once; the same sentence in a long answer needs the usual count."""
-    from bot.scoring.offline import SHORT_WORDS
-
-    said = "The default list is created only once, when the function is defined."
-    aside = " I have worked with Python for six years, mostly on web services for retail companies, and I like teaching."
-    padded = said + aside * 4
-    assert len(said.split()) < SHORT_WORDS <= len(padded.split())
-    short, long = grade(said).criteria, grade(padded).criteria
-    assert short[0].score > long[0].score >= 1  # the same one indicator, more credit when the answer is terse
-    assert short[1].score == long[1].score == 0  # and nothing from nothing: a level still needs one indicator
-
-
 def test_reach_never_lifts_a_capped_answer() -> None:
     wrong = ("Python creates a new default list for each call, so the list is shared between calls only when the caller "
              "passes the same one in.")
