@@ -156,7 +156,9 @@ def _compile(rubric: Rubric) -> CompiledRubric:
     for word in vocab:
         buckets[word[0]].append(word)
     terms = {s for crit in criteria for ind in crit.indicators for phrase in ind.phrases for s in phrase.stems} - STOP_STEMS
-    return CompiledRubric(criteria, flags, {k: tuple(v) for k, v in buckets.items()}, frozenset(vocab), frozenset(terms))
+    # Sorted: typo repair takes the first of equally close words, and a set's order changes with the
+    # interpreter's hash seed, so unsorted buckets gave the same answer different grades in different processes.
+    return CompiledRubric(criteria, flags, {k: tuple(sorted(v)) for k, v in buckets.items()}, frozenset(vocab), frozenset(terms))
 
 
 def repair(stem: str, rubric: CompiledRubric) -> str:
@@ -198,6 +200,11 @@ class Located:
             if token.stem != self.stems[index]:
                 found[token.stem].append(index)
         return {stem: tuple(at) for stem, at in found.items()}
+
+    @cached_property
+    def said(self) -> frozenset[str]:
+        """Every stem the sentence holds, as repaired or as written: what any claim's words must be among."""
+        return frozenset(self.positions) | frozenset(self.written)
 
     @cached_property
     def refuting(self) -> bool:

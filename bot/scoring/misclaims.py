@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.scoring.matcher import SET_ASIDE, Located, Phrase, compounded, negated
 from bot.scoring.text import negator_count, phrase_stems
@@ -196,6 +197,18 @@ class Claim:
     def possible(self, present: set[str]) -> bool:
         """Whether every group has a wording whose words all occur somewhere in the answer."""
         return all(any(all(s in present for s in w.stems) for w in group) for group in self.groups)
+
+    @cached_property
+    def _word_sets(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        return tuple(tuple(frozenset(w.stems) for w in group) for group in self.groups)
+
+    def fits(self, said: frozenset[str]) -> bool:
+        """Whether one sentence holds a wording of every group (the first may come from the sentence before).
+
+        A necessary condition of :func:`asserted`, checked on sets first: with hundreds of claims per
+        rubric, most sentences lack some part of most claims, and the search in order is skipped."""
+        groups = self._word_sets[1:] if len(self._word_sets) >= 3 else self._word_sets
+        return all(any(words <= said for words in group) for group in groups)
 
 
 # Claims compiled so far, by their text: rubric text only (answers are never compiled), so a bounded set.

@@ -381,6 +381,8 @@ def _claimed(texts: list[str], located: list[Located], present: set[str], code: 
         if not claim.possible(present):
             continue  # some part of the claim is worded nowhere in the answer
         for i, where in enumerate(located):
+            if not claim.fits(where.said):
+                continue
             before = _antecedents(located, i, code)
             after = located[i + 1] if i + 1 < len(located) else None
             if where.sentence.start not in starts and asserted(claim, where, before, after):

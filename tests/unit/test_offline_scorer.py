@@ -326,3 +326,31 @@ def test_a_long_run_of_overlapping_rubric_phrases_is_still_a_pasted_list() -> No
               "serialised, threads fine for I/O, process pool for CPU, numpy releases the GIL, pickling "
               "overhead, free-threaded build.")
     assert SCORER.grade(BANK.get(qid), BANK.rubric(qid), pasted).score == 0
+
+
+def test_the_same_answer_gets_the_same_grade_in_every_process() -> None:
+    """Typo repair takes the first of equally close rubric words; that order must not follow the hash seed.
+
+    "conventions" stems to "convent", as close to "convert" as to "content" in one rubric: with the
+    candidates in a set's order, two processes graded the same answer differently."""
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "from bot.bootstrap import load_bank\n"
+        "from bot.scoring.matcher import compile_rubric, repair\n"
+        "from bot.scoring.offline import OfflineScorer\n"
+        "bank = load_bank()\n"
+        "q = bank.get('framework.fastapi-pydantic')\n"
+        "r = bank.rubric(q.id)\n"
+        "text = 'Our models follow the team conventions: request and response schemas are separate classes.'\n"
+        "result = OfflineScorer().grade(q, r, text)\n"
+        "print(repair('convent', compile_rubric(r)), result.score, [c.score for c in result.criteria])\n"
+    )
+    seen = set()
+    for seed in ("1", "3", "7"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True)
+        seen.add(run.stdout.strip())
+    assert len(seen) == 1, seen
