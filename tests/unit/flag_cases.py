@@ -24,3 +24,9 @@ def flags(qid: str, text: str) -> set[str]:
 
 def case_ids(cases: list[tuple[str, str, str, str]]) -> list[str]:
     return [f"{c[0]}:{c[1]}:{i}" for i, c in enumerate(cases)]
+
+
+def caught_and_spared(qid: str, flag: str, stated: str, correct: str) -> None:
+    """The flag catches the sentence that states its error and spares the true sentence near it."""
+    assert flag in flags(qid, stated), f"{flag} missed: {stated!r}"
+    assert flag not in flags(qid, correct), f"{flag} raised on the truth: {correct!r}"

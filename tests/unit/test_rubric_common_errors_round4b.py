@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.flag_cases import case_ids, flags
+from tests.unit.flag_cases import case_ids, caught_and_spared
 
 CASES = [
     ("behavioral.incident", "postmortem-finds-culprit",
@@ -879,5 +879,4 @@ IDS = case_ids(CASES)
 
 @pytest.mark.parametrize(("qid", "flag", "stated", "correct"), CASES, ids=IDS)
 def test_round4b_error_is_caught_and_the_correct_idea_spared(qid: str, flag: str, stated: str, correct: str) -> None:
-    assert flag in flags(qid, stated)
-    assert flag not in flags(qid, correct)
+    caught_and_spared(qid, flag, stated, correct)
