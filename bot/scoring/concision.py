@@ -11,9 +11,9 @@ So a fixed share of the offline grade (``SHARE``) is the answer's *reach*: the d
 the rubric's credit phrases its explanatory sentences use (words the question itself used do not
 count, list-like sentences do not count, and the wordings of misconceptions are not terms), against
 the logarithm of its length in words.  The two weights and the centre were fit, not set by hand: a
-pairwise logistic model over the blind dev parts' answers (``python -m benchmarks.scoring.fit_reach``, which also reports each part's
-figure when that part is left out of the fit).  Reach cannot lift an answer the levels found
-nothing in, and an answer that tries to instruct the grader gets none (see
+pairwise logistic model over the blind dev parts' answers (``python -m benchmarks.scoring.fit_reach``,
+which also reports each part's figure when that part is left out of the fit).  Reach cannot lift an
+answer the levels found nothing in, and an answer that tries to instruct the grader gets none (see
 :mod:`bot.scoring.offline`).  Length alone never earns anything: more words lower reach unless
 they bring new terms with them.
 """
