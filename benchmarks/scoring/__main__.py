@@ -3,12 +3,11 @@
     python -m benchmarks.scoring                       # the blind set: dev and held-out side by side
     python -m benchmarks.scoring --set benchmarks/scoring/dev [--verbose]   # the older, tuned dev set
 
-The blind set (``blind/dev`` to ``blind/dev4`` and the held-out parts ``blind/heldout``,
-``blind/heldout2`` and ``blind/heldout5``, see :mod:`benchmarks.scoring.blind`) is the honest figure:
-answers written from the prompts alone.  ``blind/dev4`` was the held-out part heldout4, written at the start of the
-sixth session and scored there and at the start of the seventh in aggregate only; its figures at
-release (pairwise 0.835, fluent-wrong below incomplete 27/36, short strong 10/36, plain strong
-21/36) are its starting line.  The older set below was written while the rubrics
+The blind set (``blind/dev`` to ``blind/dev5`` and the held-out parts ``blind/heldout``,
+``blind/heldout2`` and ``blind/heldout6``, see :mod:`benchmarks.scoring.blind`) is the honest figure:
+answers written from the prompts alone.  ``blind/dev4`` and ``blind/dev5`` were the held-out parts
+heldout4 and heldout5, each scored in aggregate only until it was released for study; their figures at
+release are their starting lines.  The older set below was written while the rubrics
 were tuned, so its figures only guard against regressions.
 
 Reads one TOML file per question (``question``, ``[[answers]]`` with ``grade`` 0-3 and
@@ -175,7 +174,7 @@ if __name__ == "__main__":
     parser.add_argument("--verbose", action="store_true", help="also per-question figures and failed attacks")
     args = parser.parse_args()
     if args.set is None:
-        for part in ("dev", "dev2", "dev3", "dev4", "heldout", "heldout2", "heldout5"):
+        for part in ("dev", "dev2", "dev3", "dev4", "dev5", "heldout", "heldout2", "heldout6"):
             if (BLIND / part).is_dir():
                 print(json.dumps(blind_evaluate(BLIND / part)))
         print(json.dumps(evaluate(DEV)))

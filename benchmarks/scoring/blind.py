@@ -23,11 +23,14 @@ release (pairwise 0.835, fluent-wrong below incomplete 27/36, short strong 10/36
 21/36) are its starting line.  Coding questions there, as in every part, were written from the
 prompt without the task statement the product shows, so the writers' code does not always match
 the graded function's signature: the figures are the rubric scorer's, not the sandbox's.
-``blind/heldout5`` (440 answers, three new writers briefed with the prompts and, for coding
-questions, the task statement and signature the product shows; counts reported alone) was written
-at the start of the seventh session, before any of its content, and is the fresh held-out part:
-aggregate only.  Its code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the
-product does.
+``blind/dev5`` (440 answers, three new writers briefed with the prompts and, for coding
+questions, the task statement and signature the product shows; counts reported alone) was the
+held-out part heldout5, written at the start of the seventh session and read in aggregate only
+until the eighth released it for study; its figures at release (pairwise 0.876, fluent-wrong below
+incomplete 20/36, short strong 13/36, plain strong 21/36) are its starting line.
+``blind/heldout6`` (three new writers, briefed the same way, written at the start of the eighth
+session before any of that session's changes) is the fresh held-out part: aggregate only.  From
+heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):

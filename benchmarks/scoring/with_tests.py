@@ -1,10 +1,10 @@
 """Blind code answers graded as the product grades them: half the tests passed, half the rubric.
 
-    python -m benchmarks.scoring.with_tests heldout5 [dev4 ...]
+    python -m benchmarks.scoring.with_tests heldout6 [dev5 ...]
 
 The rubric figures of :mod:`benchmarks.scoring.blind` leave the tests out, because the writers of
 the early parts never saw the task statement and signature, so their code rarely fitted the graded
-function.  From ``heldout5`` on, coding writers were given the statement the product shows, so
+function.  From ``heldout5`` (now ``dev5``) on, coding writers were given the statement the product shows, so
 their code answers can be run.  Each ``code-right`` and ``code-wrong`` answer's Python blocks go
 through the sandbox (bubblewrap is needed); the line printed per kind is an aggregate: how many
 answers passed every test, and the mean rubric and product grades.
@@ -49,7 +49,7 @@ async def evaluate(part: str) -> dict[str, object]:
 
 
 def main() -> None:
-    for part in sys.argv[1:] or ["heldout5"]:
+    for part in sys.argv[1:] or ["heldout6"]:
         print(json.dumps(asyncio.run(evaluate(part))))
 
 
