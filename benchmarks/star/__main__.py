@@ -59,10 +59,14 @@ BLIND_DEV15 = HERE / "blind" / "dev15"
 # dev16 was the held-out part heldout8 (60 stories, a new writer who saw only the kinds and the label rules,
 # written at the start of the seventh session); released for study later in the seventh, after its last aggregate.
 BLIND_DEV16 = HERE / "blind" / "dev16"
-# Never studied here: the held-out parts, read in aggregate only.  heldout9 (60 stories, a new writer who saw
-# only the kinds and the label rules) was written in the seventh session before the rules from dev16.
+# dev17 was the held-out part heldout9 (60 stories, a new writer who saw only the kinds and the label rules,
+# written in the seventh session); released for study in the eighth, once its last aggregate had been reported.
+BLIND_DEV17 = HERE / "blind" / "dev17"
+# Never studied here: the held-out parts, read in aggregate only.  heldout10 (60 stories, a new writer who saw
+# only the kinds and the label rules, themes away from the usual ones) was written at the start of the eighth
+# session, before the rules from dev17.
 HELDOUT = HERE / "blind" / "heldout"
-FRESH = HERE / "blind" / "heldout9"
+FRESH = HERE / "blind" / "heldout10"
 REPEATS = 5  # each story is timed several times; the first call also pays for regex compilation
 
 
@@ -149,7 +153,7 @@ def main() -> None:
     args = parser.parse_args()
     parts = [BLIND_DEV, BLIND_DEV2, BLIND_DEV3, BLIND_DEV4, BLIND_DEV5, BLIND_DEV6, BLIND_DEV7, BLIND_DEV8,
              BLIND_DEV9, BLIND_DEV10, BLIND_DEV11, BLIND_DEV12, BLIND_DEV13, BLIND_DEV14, BLIND_DEV15, BLIND_DEV16,
-             HELDOUT, FRESH, DEV]
+             BLIND_DEV17, HELDOUT, FRESH, DEV]
     for folder in args.set or parts:
         print(json.dumps(evaluate(folder, args.verbose)))
 

@@ -32,6 +32,7 @@ from bot.scoring.star_discourse import (
     opens_on_a_time,
     recap,
     states,
+    sums_up,
     unknown_outcome,
     wish,
     worsening,
@@ -61,6 +62,7 @@ from bot.scoring.star_telling import (
     HAD,
     HAD_CHANGED,
     MORE_OF_THE_LESSON,
+    NARROWS,
     RULE_KEPT,
     SPEAKER_TELLS,
     STILL_TODAY,
@@ -102,15 +104,18 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
             and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
         back = None  # "We baked in two shifts. Before that, ...": with no change told yet, the scene goes on
     if (back is not None and BACK_FROM_OUTCOME.search(texts[back])
-            and not any(read_all[j].result or read_all[j].concluding or scans[j][1] for j in range(back))):
-        back = None  # "I think what I did was ..." after the scene alone starts the steps; no outcome is told yet
+            and not any(read_all[j].result >= MIN_CUES or read_all[j].concluding or scans[j][1] for j in range(back))):
+        # "I think what I did was ..." after the scene alone starts the steps; no outcome is told yet (an opinion
+        # on the way, "I felt Celery was overkill", is one weak cue, not an outcome).
+        back = None
     told_first = back if back is not None else 0
     # The first unit where the speaker acts rather than sets the scene ("we ran a monolith" is a setting).
-    # A clause told as an outcome (a change, "ended up") is not where the acting starts, even with "I" in it.
+    # A clause told as an outcome (a change, "ended up", a summary announced) is not where the acting starts,
+    # even with "I" in it.
     changes = [change for _, change in scans]
     first_action = next((i for i, c in enumerate(read_all)
                          if c.actor and not c.general and c.situation - c.occasion < MIN_CUES and i >= told_first
-                         and c.result < DECISIVE and not changes[i]), n)
+                         and c.result < DECISIVE and not changes[i] and not sums_up(texts[i])), n)
     # A step told as how things ended up ("I also ended up writing a post about it") is a coda after the outcome:
     # the acting ended before it.
     last_action = max((i for i, c in enumerate(read_all) if c.actor and not c.general and not c.concluding), default=n)
@@ -132,8 +137,13 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # A change the speaker made ("we cut the bill by a third") is an outcome even when told first.
         # A change in the same sentence as a conclusion ("We ended up with a rule ... and turnaround dropped from two
         # days to the same day") is part of that outcome, told first.
+        # A summary announced before the steps ("the short version is that we lost no orders") is the outcome told
+        # early, and its measures are the outcome's even where the speaker is its subject ("we published every result").
+        summary = i < first_action and not cues.general and not unknown and sums_up(unit.text) and states(unit.text)
+        if summary and cues.actor:
+            found = scan(unit.text)[0]
         symptom = (outcome if told_first <= i < first_action < n and not cues.concluding and not cues.actor
-                   and unit.sentence not in concluded else 0.0)
+                   and unit.sentence not in concluded and not summary else 0.0)
         # (A change in the past perfect, "precision had dropped from 0.7 to 0.5", is what had happened before: the backdrop.)
         if (opening and symptom and (change or found) and not worsening(unit.text) and not wish(unit.text)
                 and not HAD_CHANGED.search(unit.text) and cues.task < TASK_DECISIVE):
@@ -142,7 +152,7 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # outcome word (or after the last action) is an outcome, and so are the closing statements unless only
         # imagined.  A bare number between two actions is more often a finding ("30% of calls came from one client").
         scenery = backdrop(unit.text) and not change and not cues.concluding
-        reports = (first_action < i and cues.actor is None and not cues.general and not unknown
+        reports = (first_action < i and cues.actor is None and not cues.general and not unknown and not NARROWS.match(unit.text)
                    and states(unit.text) and not symptom and not scenery and (cues.task < TASK_DECISIVE or cues.concluding))
         # In the closing sentence, a measured state is the outcome even when a last step follows it
         # ("by day thirty traffic is under one percent and we remove it").
@@ -162,8 +172,8 @@ def _weigh(all_units: list[Unit], read_all: list[Cues], scans: list[tuple[list[s
         # Before a marker that goes back to the start, a statement where nobody acts is the outcome told first,
         # and so is a change the speaker made, or an opening sentence with a measure in it ("I got the scheduler
         # from stuck twice a week to zero").
-        told_before = (i < told_first and not cues.general and not unknown
-                       and ((cues.actor is None and states(unit.text)) or change or (i == 0 and bool(found))))
+        told_before = summary or (i < told_first and not cues.general and not unknown
+                                  and ((cues.actor is None and states(unit.text)) or change or (i == 0 and bool(found))))
         if told_before:
             # ... and with a measure or a change in it, that is decisive: "we opened a full week before the deadline".
             outcome = max(outcome + 1.5, DECISIVE if found or change else 0.0)

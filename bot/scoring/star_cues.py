@@ -38,7 +38,8 @@ _TROUBLE_ASIDE_RX = rx(r"\s+that\s+(?:was|were|had\s+been|kept)\s+(?:\w+ly\s+)?\
 
 # Setting: when, where, who and what was going on.
 SITUATION: tuple[tuple[re.Pattern[str], float], ...] = (
-    (rx(rf"\b(?:at|in|on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b"
+    # ("Took on the job of" takes a duty; it names no workplace.)
+    (rx(rf"\b(?:at|in|(?<!took\s)(?<!take\s)(?<!takes\s)on|with|for|joined)\s+(?:my|our|a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?{PLACES}\b"
          # "At a" names a workplace by what it runs: "a bug I shipped at a real-estate listings site".
          r"|\bat\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:site|marketplace|portal|provider|publisher|network)\b"), 2.0),
     (rx(r"\bwhen\s+i\s+(?:was|joined|started|worked|first)\b|\bi\s+(?:had\s+)?(?:just\s+)?joined\b"), 1.5),

@@ -171,9 +171,16 @@ def states(text: str) -> bool:
     return bool(FINITE.search(text))
 
 
+# A state reached by a point in time is where things ended up, not the background: "by the shutdown date 23 of the 24
+# services had moved", "by the end of the quarter we had cut it in half" ("by the time I joined" still sets the scene).
+REACHED_BY = re.compile(r"^\W*(?:(?:and|so|but)\W+)?by\s+(?:then|that\s+point|(?:the|that|our|their)\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?:date|deadline|end|weekend|cutover|launch|release|audit|switch-?off|freeze|go-?live))\b",
+                        re.IGNORECASE)
+
+
 def backdrop(text: str) -> bool:
     """The clause describes the background ("the CI had been red for months"), wherever it is told."""
-    return bool(BACKDROP.search(text))
+    return bool(BACKDROP.search(text)) and not REACHED_BY.match(text)
 
 
 def wish(text: str) -> bool:
@@ -221,6 +228,11 @@ LESSON_DRAWN = re.compile(
 def draws_lesson(text: str) -> bool:
     """The speaker draws a lesson or states a regret ("what I learned is ...", "I should have ...")."""
     return bool(LESSON_DRAWN.search(text))
+
+
+def sums_up(text: str) -> bool:
+    """The clause announces a summary ("the short version is that we lost no orders"): the outcome told early."""
+    return bool(SUMMARY.search(text))
 
 
 def recap(text: str) -> bool:

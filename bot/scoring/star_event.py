@@ -13,7 +13,9 @@ from bot.scoring.star_cues import ACTION_PAST
 from bot.scoring.star_habits import ONE_TIME, PAST, ROUTINE
 
 # The present perfect ("I've found", "we have never had to") and a regular past after the speaker ("I renewed it").
-PERFECT = re.compile(r"(?:'ve|\u2019ve|\bhave|\bhas)\s+(?:(?:never|always|not|only|already|just|\w+ly)\s+)*\w+", re.IGNORECASE)
+# ("I have a fairly fixed checklist" owns something; "have" there is no perfect.)
+PERFECT = re.compile(r"(?:'ve|\u2019ve|\bhave|\bhas)\s+(?!(?:a|an|the|my|our|this|that|some|no|one|two|to)\b)"
+                     r"(?:(?:never|always|not|only|already|just|\w+ly)\s+)*\w+", re.IGNORECASE)
 _REGULAR_PAST = re.compile(r"\b(?:i|we)\s+(?:\w+ly\s+)?[a-z]{2,}ed\b", re.IGNORECASE)
 # The speaker's own routine, even where no step is told in the same clause: "whenever I take over something".
 OWN_ROUTINE = re.compile(r"\b(?:whenever|when|if|every\s+time|each\s+time)\s+(?:i|we)\b|\b(?:i|we)\s+(?:usually|always|typically"

@@ -113,6 +113,8 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          r"|in\s+the\s+(?:\w+\s+)?(?:weeks?|months?|years?|quarters?)|(?:during|throughout)\s+(?:the|that|this)\s+[\w-]+)\b"
          r"|\bevery\s+(?:single\s+)?(?:night|day|week|month|run|time|release|deploy|sprint)\s+since\b|\b(?:to|down\s+to)\s+(?:almost\s+|nearly\s+|basically\s+|practically\s+|virtually\s+)?"
          r"(?:nothing|none|zero|nobody|no\s+one|no-one)\b"
+         # ... or to next to nothing, said in words: "new issues dropped to a trickle".
+         r"|\b(?:dropped|fell|slowed|shrank|went\s+down|came\s+down|dwindled)\s+to\s+(?:a\s+trickle|a\s+handful|a\s+fraction|a\s+rounding\s+error)\b"
          # Gone altogether: "the duplicate tickets basically disappeared" (a tally of things; talk or a mood that
          # fades, "the arguments about naming vanished", is no count).
          r"|\b(?:disappeared|vanished)\b"
@@ -124,7 +126,8 @@ _ZERO = (r"\b(?:no|zero|not\s+(?:a\s+single|one))\s+(?:[\w-]+\s+){0,2}?[\w-]+s\s
          r"|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|never)\s+(?:\w+\s+){0,2}?(?:(?:a|one|a\s+single|any)\s+(?:[\w-]+\s+){0,2}?"
          r"|anyone\s+|anybody\s+|anything\s+)since\b|\b(?:without|(?:didn'?t|did\s+not|never|hasn'?t|haven'?t|has\s+not|have\s+not|hadn'?t)\s+\w+)\s+a\s+single\s+[\w-]+|\bwith\s+(?:no|zero)\s+(?:[\w-]+\s+)?(?:findings|issues|errors|incidents|defects|bugs|complaints|pages|failures|problems|outages|regressions|escalations)\b|\b(?:nobody|no\s+one)\s+(?:has|have)\s+(?:\w+\s+){1,3}?since\b"
          # None at all: "nobody has to be on a call at all", "no pages at all over the holidays".
-         r"|\b(?:no|nobody|no\s+one|none|never|not)\b[^.,;]{0,40}?\bat\s+all\b"
+         # ("With no onboarding at all" tells the circumstances someone was in; it counts nothing.)
+         r"|(?<!with\s)\b(?:no|nobody|no\s+one|none|never|not)\b[^.,;]{0,40}?\bat\s+all\b"
          # Not one failure over the time since: "it has run ever since without blocking a real customer".
          r"|\bsince\b[^.]{0,30}?\bwithout\s+\w+ing\s+(?:a|an|one|a\s+single)\s+(?:[\w-]+\s+)?[\w-]+")
 # A mark or a rating: "she scored 82 on the retake", "an NPS of 41".
@@ -202,7 +205,7 @@ _ANY_NUMBER = re.compile(rf"{_NONE_OF}|\d"
                          r"|a\s+couple|an?\s+(?:full\s+)?(?:hour|day|week|fortnight|month|year|minute|second)|magnitude|\w+fold|every|since|nothing|handful|double|triple|hourly|daily|weekly|monthly|quarterly|yearly"
                          r"|seconds|minutes|hours|days|weeks|months|years|once|twice"
                          r"|not\s+(?:a\s+single|one)|at\s+all|thirds?|quarters?|fifths?|tenths?|tens|nines|the\s+hour|fraction"
-                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|even\s+once|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
+                         r"|a\s+single|on\s+the\s+first|disappeared|vanished|trickle|rounding\s+error|even\s+once|during|throughout|with\s+(?:no|zero)|not\s+once|never\s+once|to\s+spare|early"
                          r"|from\s+(?:most|all|half|much|the\s+better\s+part)\s+of|in\s+the\s+(?:\w+\s+)?(?:week|month|year|quarter)"
                          r"|(?:didn'?t|did\s+not|never)\s+\w+\s+(?:it\s+|them\s+)?once)\b",
                          re.IGNORECASE)

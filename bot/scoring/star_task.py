@@ -117,6 +117,16 @@ TASK: tuple[tuple[re.Pattern[str], float], ...] = (
          # nor a view in a disagreement, "I thought we should profile first").
          r"|\bi\s+(?:\w+\s+)?(?:felt|knew)\s+(?:like\s+|that\s+)?i\s+(?:really\s+)?(?:should|had\s+to"
          r"|needed\s+to|ought\s+to|must)\s+(?!have\b)\w+"), 2.0),
+    # A goal named as someone's priority or put on the speaker's list, the job the speaker was brought in for, a
+    # question put to the speaker, a piece of work taken on or passed over: "performance was the team's top priority",
+    # "he put onboarding on my goals", "I was a contractor hired specifically to move it", "I was asked how long it
+    # would take", "I took on getting it stable", "the ticket was given to me".
+    (rx(r"\b(?:was|is|were|became)\s+(?:my|our|(?:the|my|our)\s+team'?s|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:priority|goal|objective"
+         r"|focus|mission)\b|\bon\s+(?:my|our)\s+(?:\w+\s+)?(?:goals|objectives|okrs|plate|roadmap)\b"
+         r"|\b(?:was|were|been|am|'m)\s+(?:[\w'-]+\s+){0,3}?(?:hired|brought\s+in|contracted)\s+(?:\w+ly\s+)?to\s+\w+"
+         r"|\b(?:i|we)\s+(?:was|were|got|had\s+been|'d\s+been)\s+asked\s+(?:how|what|whether|if|when|why|which|for|about)\b"
+         r"|\b(?:i|we)\s+(?:\w+\s+)?took\s+on\s+(?:\w+ing\b|the\s+(?:job|task|work|problem|challenge)\b)"
+         r"|\b(?:was|were|got)\s+(?:given|assigned|handed|passed|routed)\s+(?:over\s+)?to\s+(?:me|us)\b"), 2.0),
     # Needing something done before a point in time is a goal with a stake ("we needed it back before the shift").
     (rx(r"\b(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted|want)\s+(?!to\b)\w+"), 1.0),
     # Holding the role that carries the duty: "I was incident commander", "I was my team's on-call lead that quarter",
