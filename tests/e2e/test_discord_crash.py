@@ -40,9 +40,14 @@ async def start_bot(em: DiscordEmulator, url: str, folder: Path, log: Path) -> a
                                                     env=bot_process_env(em, url), stdout=out, stderr=out)
 
 
-async def logged_in(em: DiscordEmulator, identifies: int) -> None:
-    await em.wait_for_gateway(lambda: em.identify_count >= identifies and em.gateway.sessions.get(0) is not None
-                              and em.gateway.sessions[0].connection is not None, timeout=60, what="login")
+async def logged_in(em: DiscordEmulator, identifies: int, proc: asyncio.subprocess.Process, log: Path) -> None:
+    """Until the process has identified; if it never does, the failure says whether it exited and what it logged."""
+    try:
+        await em.wait_for_gateway(lambda: em.identify_count >= identifies and em.gateway.sessions.get(0) is not None
+                                  and em.gateway.sessions[0].connection is not None, timeout=60, what="login")
+    except TimeoutError:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+        raise AssertionError(f"no login (process exit code {proc.returncode}); the bot's log ends:\n" + "\n".join(tail)) from None
 
 
 def shown(em: DiscordEmulator, thread: int) -> tuple[list[int], int]:
@@ -103,7 +108,7 @@ async def test_kill_9_between_an_answer_and_the_next_question_never_loses_or_rep
             assert channel is not None
             users = [em.add_user("ada"), em.add_user("bo")]
             proc = await start_bot(em, database_url, tmp_path, log)
-            await logged_in(em, 1)
+            await logged_in(em, 1, proc, log)
             db = open_database(database_url)  # once the bot has created the tables
             threads: dict[str, int] = {}
             for user in users:
@@ -147,7 +152,7 @@ async def test_kill_9_between_an_answer_and_the_next_question_never_loses_or_rep
                     phases["saved and shown"] += 1
 
                 proc = await start_bot(em, database_url, tmp_path, log)
-                await logged_in(em, run + 2)
+                await logged_in(em, run + 2, proc, log)
                 await settled(em, db, threads)
                 for session_id_, thread_ in threads.items():
                     asked, followups, _ = await saved(db, session_id_)

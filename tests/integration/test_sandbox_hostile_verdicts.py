@@ -157,7 +157,36 @@ def retry(attempts=3, base_delay=0.1, exceptions=(Exception,)):
 
 async def test_a_patched_clock_does_not_pass_the_retry_delays(bank) -> None:
     result = await check("coding.retry-decorator", NO_BACKOFF, bank)
-    assert failed_hidden(result) == ["delays double after each failure"]
+    assert failed_hidden(result) == ["delays double after each failure", "no sleep after the final attempt"]
+
+
+# A plausible bug the statement rules out: it also waits after the last failure, so the caller waits for nothing.
+SLEEPS_AFTER_THE_LAST = '''
+import functools, time
+
+def retry(attempts=3, base_delay=0.1, exceptions=(Exception,)):
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            error = None
+            for attempt in range(attempts):
+                try:
+                    return func(*args, **kwargs)
+                except exceptions as exc:
+                    error = exc
+                    time.sleep(base_delay * 2 ** attempt)
+            raise error
+        return wrapper
+    return decorate
+'''
+
+
+async def test_sleeping_after_the_final_attempt_fails_its_case(bank) -> None:
+    result = await check("coding.retry-decorator", SLEEPS_AFTER_THE_LAST, bank)
+    assert failed_hidden(result) == ["no sleep after the final attempt"]
+    assert result.examples_passed == result.examples_total
 
 
 AGREEABLE = '''
