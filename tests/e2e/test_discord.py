@@ -420,6 +420,40 @@ async def test_a_restart_keeps_the_buttons_working_and_the_clock_running(tmp_pat
 
 
 @bounded
+async def test_a_session_that_cannot_be_resumed_does_not_keep_the_others_offline(tmp_path: Path) -> None:
+    # A session whose question left the bank (an upgrade removed it) fails to resume; the bot still starts and
+    # every other round goes on where it was.
+    from bot.storage import tables as t
+
+    clock = FakeClock()
+    database = tmp_path / "bot.db"
+    async with running_discord() as em:
+        alice, bob = em.add_user("alice"), em.add_user("bob")
+        channel = em.default_channel_id
+        assert channel is not None
+        threads: dict[str, Channel] = {}
+        async with running_bot(em, database, clock):
+            for name, user in (("alice", alice), ("bob", bob)):
+                handle = await em.slash(user, "mock start", {"round": "core", "level": "mid"}, channel=channel)
+                await handle.wait_followup(lambda m: "round is in" in m.content, timeout=10)
+                threads[name] = await em.wait_for_thread(
+                    channel, functools.partial(lambda u, c: u in c.thread_member_ids, user))
+                await next_bot_text(em, threads[name].id, None, lambda m: m.content.startswith("⏱"))
+        asked = question_messages(em, threads["bob"].id)[-1]
+        engine = sa.create_engine(f"sqlite:///{database}")
+        with engine.begin() as conn:
+            broken = conn.scalar(sa.select(t.DiscordRoom.session_id).where(t.DiscordRoom.thread_id == str(threads["alice"].id)))
+            conn.execute(sa.update(t.AskedQuestion).where(t.AskedQuestion.session_id == broken)
+                         .values(question_id="core.a-question-that-was-removed"))
+        engine.dispose()
+
+        clock.advance(minutes=10)
+        async with running_bot(em, database, clock):
+            await next_bot_text(em, threads["bob"].id, asked, lambda m: "Time is up for this question" in m.content)
+            await next_bot_text(em, threads["bob"].id, asked, lambda m: "Question 2" in json.dumps(m.embeds))
+
+
+@bounded
 async def test_code_answers_come_as_python_files_within_a_size_limit(tmp_path: Path) -> None:
     async with world(tmp_path) as w:
         em = w.emulator

@@ -85,10 +85,11 @@ class MockLoopBot(commands.AutoShardedBot):
             s.notifier.wake(room.session_id)
             try:
                 await s.engine.tick(room.session_id)
+                await s.timers.watch(room.session_id, room.guild_id)
             except EngineError as exc:
                 log.warning("session %s could not be picked up: %s", room.session_id[:8], exc)
-                continue
-            await s.timers.watch(room.session_id, room.guild_id)
+            except Exception:  # one session that cannot be resumed must not keep every server offline
+                log.exception("session %s could not be picked up; the bot starts without it", room.session_id[:8])
 
     async def close(self) -> None:
         await self.services.scheduler.dispatcher.close()
