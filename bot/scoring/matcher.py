@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.engine.models import Criterion, RedFlag, Rubric
 from bot.scoring.lexicon import COMMON_STEMS
+from bot.scoring.listed import in_rejected_list
 from bot.scoring.text import (
     CLAUSE_BREAKS,
     HEDGES,
@@ -208,10 +209,12 @@ class Located:
 
     @cached_property
     def refuting(self) -> bool:
-        """Whether the sentence reports a belief in order to reject it ("people assume ...").
+        """Whether the sentence reports a belief in order to reject it ("people assume ...", or an item
+        listed under "Fixes that don't work:").
 
         Computed only when a red flag matched, since few sentences ever need it."""
-        return REFUTING_PHRASES.search(self.text, self.sentence.start, self.sentence.end) is not None
+        return (REFUTING_PHRASES.search(self.text, self.sentence.start, self.sentence.end) is not None
+                or in_rejected_list(self.text, self.sentence.start))
 
     @cached_property
     def clauses(self) -> tuple[tuple[int, int], ...]:

@@ -1,0 +1,48 @@
+"""Whether a sentence sits in a list the candidate introduced as mistakes to avoid.
+
+Candidates who know a topic often list the wrong approaches before or after the right one:
+"Fixes I often see that don't work:" and then one bullet per fix, each told in the words of
+the person who would propose it.  No sentence of such an item carries a refutation word of its
+own, so read alone each one states the error; read under its heading, each one is rejected.
+Kept apart from the sentence-level refutation cues (:mod:`bot.scoring.text`) because it reads
+the layout of the answer (lines, bullets, the heading above them), not the words of one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A list item: a dash, star or bullet, or a number with a full stop or bracket, at the start of a line.
+_ITEM = re.compile(r"[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]+")
+# A heading that announces what follows as wrong: "Mistakes I see often:", "Three fixes that don't work:",
+# "Common choices I'd steer away from:", "Pitfalls:", "What not to do:".
+_REJECTING = re.compile(
+    r"\b(?:mistakes?|pitfalls?|traps?|anti-?patterns?|myths?|misconceptions?|gotchas?|wrong|incorrect|bad\s+(?:ideas?|fixes|advice)"
+    r"|(?:don'?t|doesn'?t|won'?t|do\s+not|does\s+not|will\s+not|would\s+not|wouldn'?t)\s+(?:actually\s+|really\s+)?(?:work|help|fix)"
+    r"|steer\s+(?:away|clear)|(?:i'?d|i\s+would|you\s+should)\s+avoid|to\s+avoid|not\s+to\s+do|red\s+herrings?)\b",
+    re.IGNORECASE,
+)
+_LOOK_BACK = 4000  # characters: a heading further up than this heads some other part of the answer
+
+
+def in_rejected_list(text: str, start: int) -> bool:
+    """Whether the sentence starting at ``start`` belongs to a list item under a heading that rejects the items.
+
+    The item is the bullet line the sentence is on, or the nearest bullet line above it with no blank line
+    between (a bullet's text may run on over lines); the heading is the first line above the list that is
+    neither an item nor blank, and it must end with a colon."""
+    lines = text[max(0, start - _LOOK_BACK):start].split("\n")
+    lines[-1] += text[start:text.find("\n", start) if "\n" in text[start:] else len(text)]
+    index = len(lines) - 1
+    while index >= 0 and lines[index].strip() and not _ITEM.match(lines[index]):
+        index -= 1  # the sentence runs on from a bullet line above it
+    if index < 0 or not _ITEM.match(lines[index]):
+        return False
+    while index >= 0:
+        line = lines[index].strip()
+        if line.endswith(":") and not _ITEM.match(lines[index]):
+            return _REJECTING.search(line) is not None  # the heading the list hangs from
+        if line and not _ITEM.match(lines[index]) and (index == 0 or not lines[index - 1].strip()):
+            return False  # a paragraph of its own: the list has no heading
+        index -= 1  # another item, a line an item runs on to, or a blank line between items
+    return False
