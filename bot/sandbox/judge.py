@@ -21,7 +21,8 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.outcome import Frame, parse_frame
+from bot.sandbox.harness import encode
+from bot.sandbox.outcome import Frame, encoded_bytes, parse_frame
 from bot.sandbox.values import same, show
 
 if TYPE_CHECKING:
@@ -35,11 +36,22 @@ def _expected(literal: str) -> Any:
     return ast.literal_eval(literal)
 
 
+@lru_cache(maxsize=512)
+def _value_bytes(literal: str) -> int:
+    """The most bytes a value equal to ``literal`` can take as the harness encodes it, with room to spare.
+
+    Equal values encode to the same text but for a float's ".0" and the order of a dict's or a set's items,
+    so twice the size plus 4 KiB never fails an equal value; anything larger is not decoded at all."""
+    return 2 * encoded_bytes(encode(_expected(literal))) + 4096
+
+
 def judge_frame(line: bytes, cases: int, expected: str | None) -> Frame:
     """``line`` parsed (``BadFrame`` if forged) and, for a returned value, compared with ``expected``; no value kept."""
-    frame = parse_frame(line, cases)
+    frame = parse_frame(line, cases, _value_bytes(expected) if expected is not None else None)
     step = frame.step
-    if step is not None and step.value is not None:
+    if step is not None and step.oversized:
+        step.judged = (False, f"a value of {step.oversized:,} bytes once encoded, far larger than the expected one")
+    elif step is not None and step.value is not None:
         step.judged = (expected is not None and same(_expected(expected), step.value), show(step.value))
         step.value = None  # the verdict and its text are all that is needed: nothing large crosses back
     return frame

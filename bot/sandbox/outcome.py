@@ -42,6 +42,7 @@ class StepRun:
     peak_kb: int | None = None  # how far the process's peak resident size rose during the case (None: not measured)
     served: Served | None = None  # what the bot's own upstream saw, for a case whose sources it serves
     judged: tuple[bool, str] | None = None  # (equals the expected value, how it is shown), once judged on arrival
+    oversized: int = 0  # the returned value's size in bytes when it was too large to equal the expected one (not decoded)
     timeout: bool = False
 
 
@@ -77,6 +78,12 @@ def _no_constant(name: str) -> Any:
 
 
 _JSON = json.JSONDecoder(parse_constant=_no_constant)
+_DUMPS = json.JSONEncoder(ensure_ascii=True, allow_nan=False).encode  # as the harness writes a value
+
+
+def encoded_bytes(node: Any) -> int:
+    """How many bytes the harness's tagged picture of a value takes in a frame."""
+    return len(_DUMPS(node))
 
 
 def _fields(frame: dict[str, Any], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
@@ -87,7 +94,7 @@ def _fields(frame: dict[str, Any], required: tuple[str, ...], optional: tuple[st
         raise BadFrame(f"a {frame['kind']} frame with a field the harness never writes")
 
 
-def _step(frame: dict[str, Any]) -> StepRun:
+def _step(frame: dict[str, Any], value_bytes: int | None = None) -> StepRun:
     ok = frame.get("ok")
     if type(ok) is not bool:
         raise BadFrame("a step whose 'ok' is not true or false")
@@ -98,6 +105,10 @@ def _step(frame: dict[str, Any]) -> StepRun:
         raise BadFrame("a step's output is not text, or its timeout not true or false")
     step = StepRun(ok=ok, output=output[:MAX_OUTPUT_CHARS], timeout=timeout)
     if ok:
+        size = encoded_bytes(frame["value"]) if value_bytes is not None else 0
+        if value_bytes is not None and size > value_bytes:
+            step.oversized = size  # it cannot equal the expected value, so it is never decoded: a forged frame's CPU saved
+            return step
         step.value = decode(frame["value"])
         return step
     error = frame["error"]
@@ -119,10 +130,11 @@ class Frame:
     step: StepRun | None = None
 
 
-def parse_frame(line: bytes, cases: int) -> Frame:
+def parse_frame(line: bytes, cases: int, value_bytes: int | None = None) -> Frame:
     """One line of the result channel as a :class:`Frame`; :class:`BadFrame` for anything the harness never writes.
 
-    Time grows with ``len(line)`` only; the runner calls this off the event loop for long lines.
+    Time grows with ``len(line)`` only; the runner calls this off the event loop for long lines.  A returned
+    value larger than ``value_bytes`` once encoded is left undecoded (``StepRun.oversized``).
     """
     if len(line) > MAX_FRAME_BYTES:
         raise BadFrame(f"a frame longer than {MAX_FRAME_BYTES:,} bytes")
@@ -138,7 +150,7 @@ def parse_frame(line: bytes, cases: int) -> Frame:
     if kind in ("hello", "done"):
         _fields(frame, ("kind",))
         return Frame(kind)
-    step = _step(frame)
+    step = _step(frame, value_bytes if kind == "case" else None)
     if kind == "load":
         return Frame(kind, None, step)
     index = frame["index"]

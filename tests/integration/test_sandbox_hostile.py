@@ -365,10 +365,22 @@ def forge(text):
 '''
 
 
+# An expected value as large as the forged one, so the forged value is decoded and compared rather than
+# failed on its size alone (see the next tests).
+LARGE = CodingTask(function="f", signature="def f():", statement="Return the numbers the interviewer has in mind.",
+                   examples=[CodeCase(call="f()", expected=repr(list(range(2500))), label="the example")],
+                   hidden=[CodeCase(call="f()", expected=repr(list(range(2500))))])
+
+
 async def test_a_returned_set_of_same_hash_integers_is_judged_without_hashing() -> None:
     # the candidate pays the quadratic cost of building the set, within its own CPU limit; the host must not
-    check = await run("def f():\n    return {(2**61 - 1) * k for k in range(1, 2500)}\n")  # just fits a frame
+    check = await run("def f():\n    return {(2**61 - 1) * k for k in range(1, 2500)}\n", task=LARGE)  # just fits a frame
     assert check.passed == 0 and got(check).startswith("{2305843009213693951, ")
+
+
+async def test_a_returned_value_far_larger_than_the_expected_one_fails_on_its_size() -> None:
+    check = await run("def f():\n    return {(2**61 - 1) * k for k in range(1, 2500)}\n")  # against 'fine'
+    assert check.passed == 0 and "far larger than the expected one" in got(check)
 
 
 async def test_one_forged_frame_of_same_hash_integers_is_refused_unread() -> None:
@@ -409,10 +421,11 @@ async def test_a_channel_full_of_the_largest_valid_forged_frames_is_decoded_off_
             gaps.append(time.perf_counter() - last)
             last = time.perf_counter()
 
-    many = TASK.model_copy(update={"hidden": [CodeCase(call="f()", expected="'fine'")] * 14})
+    # Expected values of about the forged ones' size, so each frame is decoded and compared, not failed on its size.
+    many = LARGE.model_copy(update={"hidden": [CodeCase(call="f()", expected=repr(list(range(2500))))] * 14})
     ticker = asyncio.ensure_future(tick())
-    try:  # 15 frames of 250 KB, each as costly to decode as a frame can be: about 3.8 MB, under the channel's limit
-        check = await run(DIVERT + "BIG = same_hash_set(6000)\ndef f():\n    send_case(BIG, 14)\n" + LOADED, task=many)
+    try:  # 15 frames of 105 KB of same-hash integers, each decoded in another process
+        check = await run(DIVERT + "BIG = same_hash_set(2500)\ndef f():\n    send_case(BIG, 14)\n" + LOADED, task=many)
     finally:
         ticker.cancel()
     assert check.passed == 0 and check.error is None  # valid frames, all decoded and compared: wrong values

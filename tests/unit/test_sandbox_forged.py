@@ -15,6 +15,7 @@ import pytest
 
 from bot.engine.models import CodeCase, CodingTask
 from bot.sandbox.harness import MAX_DEPTH, MAX_FRAME_BYTES, MAX_INT_DIGITS, MAX_NODES, MAX_TEXT, encode
+from bot.sandbox.judge import judge_frame
 from bot.sandbox.limits import Limits
 from bot.sandbox.outcome import RunOutcome, read_frames, stop_reason
 from bot.sandbox.results import grade
@@ -212,3 +213,33 @@ def test_a_rejection_never_repeats_the_sandboxs_text() -> None:
     assert outcome.bad_frame == "a value of an unknown kind"
     outcome = outcome_of(honest({**case(0), flood: 1}, case(1)))
     assert outcome.bad_frame == "a case frame with a field the harness never writes"
+
+
+def test_a_value_far_larger_than_the_expected_one_fails_without_being_decoded() -> None:
+    # The largest frame of same-hash integers against a one-word answer: judged on its size alone, in well under
+    # the time decoding it takes, and shown as a size rather than as the forger's text.
+    items = same_hash_ints(MAX_NODES - 1)
+    while len(json.dumps(case(0, value={"t": "set", "v": items}))) > MAX_FRAME_BYTES:
+        items = items[:-100]
+    frame_line = json.dumps(case(0, value={"t": "set", "v": items})).encode()
+    frame = judge_frame(frame_line, 2, "'fine'")
+    assert frame.step is not None and frame.step.value is None and frame.step.oversized > 100_000
+    assert frame.step.judged is not None and frame.step.judged[0] is False and "far larger" in frame.step.judged[1]
+    assert timed(lambda: judge_frame(frame_line, 2, "'fine'")) < timed(judged({"t": "set", "v": items})) / 3
+
+
+@pytest.mark.parametrize(("expected", "returned"), [
+    (repr(list(range(3_000))), list(range(3_000))),                     # a large honest answer
+    (repr({str(k): k for k in range(1_500)}), {str(k): k for k in reversed(range(1_500))}),  # any order of items
+    (repr([20.0] * 4_000), [20] * 4_000),                                # 20 == 20.0, written shorter
+])
+def test_a_large_value_equal_to_the_expected_one_is_still_decoded_and_passes(expected: str, returned: Any) -> None:
+    frame = judge_frame(json.dumps(case(0, value=encode(returned))).encode(), 2, expected)
+    assert frame.step is not None and frame.step.oversized == 0
+    assert frame.step.judged is not None and frame.step.judged[0] is True
+
+
+def test_a_value_of_about_the_expected_size_is_decoded_and_shown_when_wrong() -> None:
+    frame = judge_frame(json.dumps(case(0, value=encode(list(range(1, 3_001))))).encode(), 2, repr(list(range(3_000))))
+    assert frame.step is not None and frame.step.oversized == 0
+    assert frame.step.judged is not None and frame.step.judged[0] is False and frame.step.judged[1].startswith("[1, 2, 3")
