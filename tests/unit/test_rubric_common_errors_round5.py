@@ -8,7 +8,8 @@ reason behind a design (a handler that "recovers" in `else`, a constructor call 
 inside stories (threads or asyncio on every core, a release without the GIL); then further
 wordings of the classic error on fourteen core and framework questions, so that the error said
 another way (a thread "owning" the lock while it waits, `is` checking that values are equal,
-lookups in a "tree") is caught as well.
+lookups in a "tree") is caught as well; last, wordings that carry a negation of their own or
+sit after "so" ("must not be reused, so every retry gets a new key"), which older claims missed.
 """
 
 from __future__ import annotations
@@ -186,8 +187,37 @@ CASES = [
     ("framework.fastapi-model-loading", "async-makes-it-fast",
      "Making the endpoint async keeps the model inference from blocking.",
      "Making the endpoint async doesn't keep the model inference from blocking the loop."),
+    ("coding.retry-decorator", "key-per-attempt",
+     "The key must not be reused, so every retry gets a fresh idempotency key.",
+     "The key must be reused, so every retry carries the key the first attempt had."),
+    ("coding.log-pipeline", "readlines-lazy",
+     "Calling f.read() and splitting on newlines streams the file without loading it.",
+     "Calling f.read() pulls the whole file into one string, so I loop over the file object."),
+    ("core.generators", "generator-replays",
+     "A generator stores the values it yielded, so a second loop can read them again.",
+     "A generator stores only where it paused, so a second loop finds it empty."),
+    ("core.mocking", "mock-auto-asserts",
+     "A Mock automatically fails the test when it is never called.",
+     "A Mock never fails a test by itself; you assert how it was called."),
+    ("core.args-kwargs", "kwargs-takes-positional",
+     "**kwargs also collects positional arguments that had no slot.",
+     "**kwargs collects keyword arguments; leftover positional ones go to *args."),
+    ("framework.flask-auth", "httponly-stops-csrf",
+     "Setting the HttpOnly cookie flag protects us from CSRF.",
+     "Setting the HttpOnly flag keeps scripts away from the cookie; CSRF needs SameSite or a token."),
+    ("framework.deployment", "migrate-after-code",
+     "Deploy the new code first, then run the migrations.",
+     "Run the additive migration first, then deploy the code that uses it."),
+    ("design.ingestion-service", "dedupe-by-timestamp",
+     "Events with the same timestamp are duplicates, so we use the timestamp to detect them.",
+     "Two different events can share a timestamp, so duplicates are detected by event id."),
+    ("design.notification-service", "ack-prevents-duplicates",
+     "Acking after processing means a notification can never go out twice.",
+     "Acking after processing means a crash before the ack sends the notification again."),
+    ("behavioral.incident", "limit-as-root-cause",
+     "The pool kept running dry, so we increased the pool size and that fixed it.",
+     "The pool kept running dry; raising its size bought time while we found the unclosed sessions."),
 ]
-
 
 
 @pytest.mark.parametrize(("qid", "flag", "stated", "correct"), CASES, ids=case_ids(CASES))
