@@ -105,7 +105,10 @@ def _step(frame: dict[str, Any], value_bytes: int | None = None) -> StepRun:
         raise BadFrame("a step's output is not text, or its timeout not true or false")
     step = StepRun(ok=ok, output=output[:MAX_OUTPUT_CHARS], timeout=timeout)
     if ok:
-        size = encoded_bytes(frame["value"]) if value_bytes is not None else 0
+        try:
+            size = encoded_bytes(frame["value"]) if value_bytes is not None else 0
+        except RecursionError as exc:  # nested past what the harness ever writes
+            raise BadFrame("a value nested too deeply") from exc
         if value_bytes is not None and size > value_bytes:
             step.oversized = size  # it cannot equal the expected value, so it is never decoded: a forged frame's CPU saved
             return step
