@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.discord_root import DiscordApp, build_discord
 from bot.engine.clock import FakeClock
 from bot.scheduling.plans import weeks_for
+from bot.storage import tables as t
 from tests.servers.discord import DiscordEmulator, bot_process_env, running_client, running_discord
 from tests.servers.discord import bounded as bounded_by
 from tests.servers.discord.state import Channel, StoredMessage
@@ -423,8 +424,6 @@ async def test_a_restart_keeps_the_buttons_working_and_the_clock_running(tmp_pat
 async def test_a_session_that_cannot_be_resumed_does_not_keep_the_others_offline(tmp_path: Path) -> None:
     # A session whose question left the bank (an upgrade removed it) fails to resume; the bot still starts and
     # every other round goes on where it was.
-    from bot.storage import tables as t
-
     clock = FakeClock()
     database = tmp_path / "bot.db"
     async with running_discord() as em:

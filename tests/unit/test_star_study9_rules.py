@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scoring.star import analyse
+from bot.scoring.star import TASK_DECISIVE, analyse
 from bot.scoring.star_cues import read
 from bot.scoring.star_discourse import backdrop
 from bot.scoring.star_event import narrates
 from bot.scoring.star_quantity import quantities
-
-TASK_DECISIVE = 2.0
 
 
 # A goal named as someone's priority, put on the speaker's list, the job the speaker was brought in for,
