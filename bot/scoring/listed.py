@@ -1,5 +1,9 @@
 """Whether a sentence sits in a list the candidate introduced as mistakes to avoid.
 
+Two layouts: bullets or numbers under a heading that ends with a colon (:func:`in_rejected_list`),
+and items told in prose ("First, ...", "The other is ...") after a short sentence that announces
+faults, "Two problems." (:func:`in_announced_faults`).
+
 Candidates who know a topic often list the wrong approaches before or after the right one:
 "Fixes I often see that don't work:" and then one bullet per fix, each told in the words of
 the person who would propose it.  No sentence of such an item carries a refutation word of its
@@ -24,6 +28,18 @@ _REJECTING = re.compile(
 )
 _LOOK_BACK = 4000  # characters: a heading further up than this heads some other part of the answer
 
+# An item of a list ("First, ...", "One is ...", "The other is ...") and a short sentence before it
+# that announces the list as faults ("Two problems.", "Two common wrong turns first."): the items
+# describe what is wrong in order to fault it.
+_SPOKEN_ITEM = re.compile(r"\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|one|another|the\s+other"
+                          r"|the\s+(?:first|second|third)(?:\s+one)?)(?:\s*,|\s+(?:is|was)\b)", re.IGNORECASE)
+_FAULTS = re.compile(r"\b(?:problems?|mistakes?|pitfalls?|traps?|wrong\s+turns?|anti-?patterns?|flaws?|bugs?|failure\s+modes?"
+                     r"|wrong\s+(?:ways?|approaches?|answers?|ideas?))\b", re.IGNORECASE)
+ANNOUNCEMENT_TOKENS = 10
+# The sentence just before a position: from the previous stop (or line break) to the stop that ends it.
+_BEFORE = re.compile(r"(?:^|[.!?\n])\s*([^.!?\n]+[.!?:])\s*\Z")
+_WORDS = re.compile(r"\w+")
+
 
 def in_rejected_list(text: str, start: int) -> bool:
     """Whether the sentence starting at ``start`` belongs to a list item under a heading that rejects the items.
@@ -46,3 +62,12 @@ def in_rejected_list(text: str, start: int) -> bool:
             return False  # a paragraph of its own: the list has no heading
         index -= 1  # another item, a line an item runs on to, or a blank line between items
     return False
+
+
+def in_announced_faults(text: str, start: int, end: int) -> bool:
+    """Whether the sentence at ``start:end`` is an item told in prose after a short sentence announcing faults."""
+    if _SPOKEN_ITEM.match(text, start, end) is None:
+        return False
+    before = _BEFORE.search(text, max(0, start - 120), start)
+    return (before is not None and len(_WORDS.findall(before.group(1))) <= ANNOUNCEMENT_TOKENS
+            and _FAULTS.search(before.group(1)) is not None)

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.scoring.listed import in_announced_faults
 from bot.scoring.matcher import SET_ASIDE, Located, Phrase, compounded, negated
 from bot.scoring.text import negator_count, phrase_stems
 
@@ -51,17 +52,6 @@ _DISMISSED = re.compile(
     r"(?:problem|issue|symptom|bug|cause|fault)s?\b|\bband-?aids?\b|\btreats?\s+the\s+symptoms?\b",
     re.IGNORECASE,
 )
-# An item of a list ("First, ...", "One is ...", "The other is ...") and a short sentence before it
-# that announces the list as faults ("Two problems.", "Two common wrong turns first."): the items
-# describe what is wrong in order to fault it.
-_ITEM = re.compile(r"\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|one|another|the\s+other"
-                   r"|the\s+(?:first|second|third)(?:\s+one)?)(?:\s*,|\s+(?:is|was)\b)", re.IGNORECASE)
-_FAULTS = re.compile(r"\b(?:problems?|mistakes?|pitfalls?|traps?|wrong\s+turns?|anti-?patterns?|flaws?|bugs?|failure\s+modes?"
-                     r"|wrong\s+(?:ways?|approaches?|answers?|ideas?))\b", re.IGNORECASE)
-ANNOUNCEMENT_TOKENS = 10
-# The sentence just before a position: from the previous stop (or line break) to the stop that ends it.
-_BEFORE = re.compile(r"(?:^|[.!?\n])\s*([^.!?\n]+[.!?:])\s*\Z")
-_WORDS = re.compile(r"\w+")
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[]))'(?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w?.!])'(?=[\s,.;:!?)\]]|$)")
@@ -128,16 +118,8 @@ def held_up(where: Located, first: int, last: int) -> bool:
     """Whether the words at tokens first..last are quoted, hypothetical or reported rather than claimed."""
     start, end = where.sentence.start, where.sentence.end
     return (_quoted(where, first, last) or _REPORTED.search(where.text, start, end) is not None
-            or _DISMISSED.search(where.text, start, end) is not None or _listed_fault(where))
-
-
-def _listed_fault(where: Located) -> bool:
-    """Whether the sentence is an item of a list that the short sentence before it announced as faults."""
-    if _ITEM.match(where.text, where.sentence.start, where.sentence.end) is None:
-        return False
-    before = _BEFORE.search(where.text, max(0, where.sentence.start - 120), where.sentence.start)
-    return (before is not None and len(_WORDS.findall(before.group(1))) <= ANNOUNCEMENT_TOKENS
-            and _FAULTS.search(before.group(1)) is not None)
+            or _DISMISSED.search(where.text, start, end) is not None
+            or in_announced_faults(where.text, where.sentence.start, where.sentence.end))
 
 
 def _contrasted(where: Located, first: int) -> bool:
