@@ -29,6 +29,7 @@ from bot.llm.star import LLMStarAnalyser
 from bot.llm.usage import AudioMeter, AudioUsageStore, UsageMeter, UsageStore
 from bot.sandbox.runner import SandboxRunner
 from bot.sandbox.service import RemoteRunner
+from bot.scoring import topicality
 from bot.scoring.code import CodeAwareScorer
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
@@ -116,9 +117,14 @@ def build_transcriber(settings: Settings, clock: Clock | None = None,
 SERVER_FORMATS = FormatMemory(FORMATS)
 
 
-def build_judge(client: LLMClient, grades: GradeStore | None = None) -> FallbackScorer:
+def offline_scorer(bank: QuestionBank) -> OfflineScorer:
+    """The offline scorer, able to tell an answer to another question of ``bank`` from a weak answer to its own."""
+    return OfflineScorer(topicality.build((question, bank.rubric(question.id)) for question in bank.all()))
+
+
+def build_judge(client: LLMClient, grades: GradeStore | None = None, offline: OfflineScorer | None = None) -> FallbackScorer:
     """The LLM judge with the offline scorer as its safety net (and a lasting grade cache if given)."""
-    offline = OfflineScorer()
+    offline = offline or OfflineScorer()
     return FallbackScorer(LLMJudge(client, prompts(), offline, grades, SERVER_FORMATS), offline)
 
 
@@ -131,7 +137,8 @@ def build_engine(
     with a ``runner``, coding answers are also run against their tests (``code_allowed`` can
     refuse that, e.g. for a server whose admin switched execution off).  ``outbox``: events are
     stored with each step, for a notifier that delivers them from the database (Discord)."""
-    scorer: Scorer = OfflineScorer() if llm is None else build_judge(llm, SqlGradeCache(repository.database))
+    offline = offline_scorer(bank)
+    scorer: Scorer = offline if llm is None else build_judge(llm, SqlGradeCache(repository.database), offline)
     scorer = StoryAwareScorer(scorer)
     if runner is not None:
         scorer = CodeAwareScorer(scorer, runner, code_allowed)

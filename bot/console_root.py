@@ -136,10 +136,10 @@ def score_offline(question_id: str, answer: str | None, answer_file: str | None,
 def _judge(settings: Settings) -> Callable[[Question, Rubric, str], Awaitable[ScoreResult]]:
     async def grade(question: Question, rubric: Rubric, text: str) -> ScoreResult:
         """The LLM judge's grade (offline when it cannot grade), charged to the local user."""
+        from bot.adapters.console import grading
         from bot.bootstrap import build_judge, build_llm
         from bot.engine.context import Actor, current_actor
         from bot.engine.ports import AnswerText
-        from bot.scoring.offline import OfflineScorer
         from bot.storage.grades import SqlGradeCache
         from bot.storage.usage import SqlUsageStore
 
@@ -148,7 +148,8 @@ def _judge(settings: Settings) -> Callable[[Question, Rubric, str], Awaitable[Sc
         try:
             current_actor.set(Actor(await repo.ensure_user(*local_user(settings))))
             client = build_llm(settings, usage=SqlUsageStore(repo.database))
-            found = build_judge(client, SqlGradeCache(repo.database)) if client is not None else OfflineScorer()
+            offline = grading.offline()
+            found = build_judge(client, SqlGradeCache(repo.database), offline) if client is not None else offline
             return await found.score(question, rubric, AnswerText([text]), frozenset())
         finally:
             if client is not None:

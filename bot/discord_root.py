@@ -35,6 +35,7 @@ from bot.bootstrap import (
     build_star_analyser,
     build_transcriber,
     load_bank,
+    offline_scorer,
     open_repository,
 )
 from bot.config import Settings
@@ -47,7 +48,6 @@ from bot.sandbox.runner import describe, watch_children_without_threads
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
-from bot.scoring.offline import OfflineScorer
 from bot.storage.discord_rooms import SqlCoachRooms, SqlGuildSettings, SqlRooms
 from bot.storage.groups import SqlGroups
 from bot.storage.outbox import SqlOutbox
@@ -138,7 +138,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     schedule_notifier.bind(bot)
     dispatcher.on("group", GroupStarter(services, bot))
     peers = SqlPeers(repo.database)  # peer interviews: the offline scorer is the second opinion beside the person
-    bot.peer_desk = PeerDesk(PeerService(peers, bank, PeerGrader(OfflineScorer()), repo, clock), peers, bank, dispatcher)
+    bot.peer_desk = PeerDesk(PeerService(peers, bank, PeerGrader(offline_scorer(bank)), repo, clock), peers, bank, dispatcher)
     bot.peer_desk.bind(bot)
     log.info("interviewer: %s", f"LLM ({settings.model})" if llm else "offline")
     log.info("%s", describe(await runner.probe()))  # says so at start when code cannot run here

@@ -34,10 +34,9 @@ from pathlib import Path
 
 from benchmarks.scoring.blind import BLIND
 from benchmarks.scoring.blind import evaluate as blind_evaluate
-from bot.bootstrap import load_bank
+from bot.bootstrap import load_bank, offline_scorer
 from bot.engine.models import ScoreResult
 from bot.scoring.guards import INJECTION_FLAG
-from bot.scoring.offline import OfflineScorer
 
 DEV = Path(__file__).parent / "dev"
 
@@ -110,7 +109,7 @@ RULES: dict[str, Callable[[ScoreResult, Grades], bool]] = {
 
 def evaluate(folder: Path, verbose: bool = False) -> dict[str, object]:
     bank = load_bank()
-    scorer = OfflineScorer()
+    scorer = offline_scorer(bank)
     cases = load(folder)
     results: list[tuple[Case, ScoreResult]] = []
     latencies: list[float] = []

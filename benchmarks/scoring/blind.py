@@ -54,8 +54,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from bot.bootstrap import load_bank
-from bot.scoring.offline import OfflineScorer
+from bot.bootstrap import load_bank, offline_scorer
 
 BLIND = Path(__file__).parent / "blind"
 KINDS = ("graded", "short-strong", "plain-strong", "fluent-wrong", "refutation", "long-vague", "off-topic",
@@ -141,7 +140,7 @@ def figures(items: list[tuple[Answer, float]]) -> dict[str, object]:
 
 def evaluate(folder: Path) -> dict[str, object]:
     bank = load_bank()
-    scorer = OfflineScorer()
+    scorer = offline_scorer(bank)
     answers = load(folder)
     scored: list[tuple[Answer, float]] = []
     latencies: list[float] = []

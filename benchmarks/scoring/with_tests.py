@@ -18,17 +18,17 @@ import sys
 from collections import defaultdict
 
 from benchmarks.scoring.blind import BLIND, load
-from bot.bootstrap import load_bank
+from bot.bootstrap import load_bank, offline_scorer
 from bot.engine.signals import with_tests
 from bot.sandbox.runner import SandboxRunner
 from bot.scoring.fences import python_blocks
-from bot.scoring.offline import OfflineScorer
 
 KINDS = ("code-right", "code-wrong")
 
 
 async def evaluate(part: str) -> dict[str, object]:
-    bank, scorer, runner = load_bank(), OfflineScorer(), SandboxRunner()
+    bank = load_bank()
+    scorer, runner = offline_scorer(bank), SandboxRunner()
     found: dict[str, list[tuple[bool, int, int]]] = defaultdict(list)
     try:
         for answer in load(BLIND / part):

@@ -8,6 +8,7 @@ from, as one small JSON file per question; a later start reads that file, valida
 question and rubric with their models, rebuilds the compiled forms from plain lists and hands
 them to the scorer's own caches (``remember`` in :mod:`bot.scoring.matcher`,
 :mod:`bot.scoring.reference` and :mod:`bot.scoring.misclaims`).
+The same folder holds the catalogue's topics (:mod:`bot.content.topics`), under the same key.
 
 Trust: the file's folder name is a key made of the content key (:func:`bot.content.cache.key`:
 every content file's path, size and modification time) and a hash of the code that compiles
@@ -57,11 +58,7 @@ def load(root: Path, question_id: str, directory: Path | None = None) -> tuple[Q
     content cache (or a full load, which reports invalid content as :class:`ContentError`),
     compiled, and written for the next start.
     """
-    directory = directory or cache.cache_dir()
-    try:
-        folder = directory / f"{PREFIX}{_key(root)}" if _ID.fullmatch(question_id) else None
-    except OSError:
-        folder = None
+    folder = keyed_folder(root, directory) if _ID.fullmatch(question_id) else None
     if folder is not None:
         found = _read(folder, question_id)
         if found is not None:
@@ -80,6 +77,14 @@ def load(root: Path, question_id: str, directory: Path | None = None) -> tuple[Q
 
 
 # --------------------------------------------------------------------------- the key
+
+
+def keyed_folder(root: Path, directory: Path | None = None) -> Path | None:
+    """The folder for files prepared from the content under ``root`` with this code; None if the key can't be read."""
+    try:
+        return (directory or cache.cache_dir()) / f"{PREFIX}{_key(root)}"
+    except OSError:
+        return None
 
 
 def _key(root: Path) -> str:
@@ -228,16 +233,13 @@ def _float(value: object) -> float:
 
 
 def _read(folder: Path, question_id: str) -> tuple[Question, Rubric] | None:
-    path = folder / f"{question_id}.json"
+    stored = read_json(folder, question_id)
+    if stored is None:
+        return None
     try:
-        if path.stat().st_uid != os.getuid():
-            return None  # only a file this user wrote
-        stored = json.loads(path.read_bytes())
-        if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("key") != folder.name:
-            return None
         question = Question.model_validate(stored["question"])
         rubric = Rubric.model_validate(stored["rubric"])
-    except (OSError, ValueError, KeyError, ValidationError):
+    except (KeyError, ValidationError):
         return None
     if question.id != question_id or rubric.question != question_id:
         return None
@@ -249,9 +251,28 @@ def _read(folder: Path, question_id: str) -> tuple[Question, Rubric] | None:
     return question, rubric
 
 
+def read_json(folder: Path, name: str) -> dict[str, object] | None:
+    """The prepared file ``name`` in ``folder``: only one this user wrote, in this format, for this key."""
+    path = folder / f"{name}.json"
+    try:
+        if path.stat().st_uid != os.getuid():
+            return None  # only a file this user wrote
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("key") != folder.name:
+        return None
+    return stored
+
+
 def _write(folder: Path, question: Question, rubric: Rubric, compiled: _Compiled) -> None:
-    body = {"format": FORMAT, "key": folder.name, "question": question.model_dump(mode="json"),
-            "rubric": rubric.model_dump(mode="json"), "compiled": _encode(compiled)}
+    write_json(folder, question.id, {"question": question.model_dump(mode="json"),
+                                     "rubric": rubric.model_dump(mode="json"), "compiled": _encode(compiled)})
+
+
+def write_json(folder: Path, name: str, fields: dict[str, object]) -> None:
+    """Write ``fields`` as the prepared file ``name``, whole or not at all, clearing other keys' folders."""
+    body = {"format": FORMAT, "key": folder.name, **fields}
     try:
         folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not folder.is_dir():
@@ -265,6 +286,6 @@ def _write(folder: Path, question: Question, rubric: Rubric, compiled: _Compiled
             except OSError:
                 os.unlink(tmp.name)
                 raise
-        os.replace(tmp.name, folder / f"{question.id}.json")  # readers see the old file or the whole new one
+        os.replace(tmp.name, folder / f"{name}.json")  # readers see the old file or the whole new one
     except OSError:
         return  # no prepared file here; the next start compiles again

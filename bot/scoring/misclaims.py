@@ -19,6 +19,7 @@ from functools import cached_property
 
 from bot.scoring.listed import in_announced_faults
 from bot.scoring.matcher import SET_ASIDE, Located, Phrase, compounded, negated
+from bot.scoring.reported import asked, attributed, denied_after, turned_down
 from bot.scoring.text import negator_count, phrase_stems
 
 MAX_SPREAD = 14  # tokens between a claim's first and last word
@@ -119,7 +120,8 @@ def held_up(where: Located, first: int, last: int) -> bool:
     start, end = where.sentence.start, where.sentence.end
     return (_quoted(where, first, last) or _REPORTED.search(where.text, start, end) is not None
             or _DISMISSED.search(where.text, start, end) is not None
-            or in_announced_faults(where.text, where.sentence.start, where.sentence.end))
+            or in_announced_faults(where.text, where.sentence.start, where.sentence.end)
+            or attributed(where) or denied_after(where, last))
 
 
 def _contrasted(where: Located, first: int) -> bool:
@@ -342,7 +344,8 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
             continue
         if _inside_code(where, first, last):
             continue
-        if after is not None and _REJECTS.match(after.text, after.sentence.start, after.sentence.end):
+        if asked(where, after) or (after is not None and (_REJECTS.match(after.text, after.sentence.start, after.sentence.end)
+                                                          or turned_down(where, after))):
             continue
         return True
     return False

@@ -17,9 +17,11 @@ How a grade is reached, so it can be explained to the candidate:
 5. A fifth of the grade is reach (:mod:`bot.scoring.concision`): how many of the topic's terms
    the explanations use for the answer's length, so answers at the same levels are told apart and
    a complete answer does not tie with an excellent one at the top.
-6. A long, on-topic answer in which little is recognised is marked unsure rather than given a
+6. An answer much closer to another question of the catalogue than to its own keeps only part of
+   its grade and is told which question it fits (:mod:`bot.scoring.topicality`).
+7. A long, on-topic answer in which little is recognised is marked unsure rather than given a
    verdict: the scorer says it could not read it, instead of calling it weak.
-Levels become a number in :mod:`bot.engine.signals`; steps 3 and 5 then adjust that number, so
+Levels become a number in :mod:`bot.engine.signals`; steps 3, 5 and 6 then adjust that number, so
 both scorers agree on levels while the offline one can still tell answers at the same levels apart.
 """
 
@@ -54,8 +56,10 @@ from bot.scoring.matcher import (
 from bot.scoring.misclaims import Claim, asserted, compile_claim, held_up
 from bot.scoring.off_loop import off_loop
 from bot.scoring.reference import coverage, coverage_level, reference
+from bot.scoring.reported import asked, turned_down
 from bot.scoring.story_levels import story_levels
 from bot.scoring.text import is_listy, is_question, relates, sentences
+from bot.scoring.topicality import Topics
 from bot.scoring.vagueness import is_vague
 
 EVIDENCE_CHARS = 240
@@ -114,6 +118,10 @@ class OfflineScorer:
     name = "offline"
     instant = True
 
+    def __init__(self, topics: Topics | None = None) -> None:
+        # The catalogue's topics, to tell an answer to another question from a weak one to this; None: not judged.
+        self.topics = topics
+
     async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
         return await off_loop(self.grade, question, rubric, answer.joined, hinted)  # milliseconds of CPU: off the loop
 
@@ -157,7 +165,13 @@ class OfflineScorer:
             notes.append(f"{round(SHARE * 100)}% of the grade is reach: {reach.terms} of the topic's terms explained "
                          f"in {reach.words} words earn {round(SHARE * 100 * reach.fraction())} of those points")
         levels_score, score = score, blend(score, reach, capped=bool(caps))
-        unsure = _unsure(question, rubric, text, reading, score) if not flags else None
+        elsewhere = None
+        if self.topics is not None and score > 0:
+            elsewhere = self.topics.fit(question.id, reading.written)
+            if elsewhere is not None:
+                score = round(score * elsewhere.kept)
+                notes.append(self.topics.note(elsewhere))
+        unsure = _unsure(question, rubric, text, reading, score) if not flags and elsewhere is None else None
         if unsure:
             notes.append(unsure)
         result = ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
@@ -175,6 +189,7 @@ class _Reading:
     hits: list[dict[str, _Hit]]  # per usable sentence, the indicators it evidences
     dense: set[int]  # usable sentences that are term lists in disguise
     stuffing: bool  # nothing but listed terms and echoes
+    written: frozenset[str]  # every word's stem as written, echoes too: what the answer is about
 
 
 def _read(question: Question, compiled: CompiledRubric, text: str) -> _Reading:
@@ -194,7 +209,8 @@ def _read(question: Question, compiled: CompiledRubric, text: str) -> _Reading:
                 and not is_vague(sentence, text)):
             usable.append(located)
     # Claims name words as written, as well as repaired ("architect" stays "architect" for a claim).
-    claimed = {stem for where in claims for stem in where.stems} | {t.stem for where in claims for t in where.sentence.tokens}
+    written = frozenset(t.stem for where in claims for t in where.sentence.tokens)
+    claimed = {stem for where in claims for stem in where.stems} | written
     code = [(b.start, b.start + len(b.code)) for b in blocks(text)] if "```" in text else []
     asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) | _claimed(flag.flag.claims, claims, claimed, code)
                  for flag in compiled.red_flags}
@@ -206,7 +222,7 @@ def _read(question: Question, compiled: CompiledRubric, text: str) -> _Reading:
     hits = _hits_by_sentence(compiled.criteria, usable, present)
     # A short sentence hitting many indicators at once is a term list in disguise.
     dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
-    return _Reading(asserting, usable, present, hits, dense, bool(everything) and len(dense) == len(usable))
+    return _Reading(asserting, usable, present, hits, dense, bool(everything) and len(dense) == len(usable), written)
 
 
 def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubric, text: str,
@@ -354,15 +370,16 @@ def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, _Hit]], dense:
 
 
 def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[str]) -> set[int]:
-    """Where (sentence starts) the answer states the misconception without negating or refuting it."""
+    """Where (sentence starts) the answer states the misconception without negating, refuting or turning it down."""
     starts: set[int] = set()
     for phrase in phrases:
         if not phrase.needed <= present:
             continue
-        for where in located:
+        for i, where in enumerate(located):
             span = find(phrase, where)
+            after = located[i + 1] if i + 1 < len(located) else None
             if (span is not None and not negated(where, span, phrase) and not held_up(where, *span)
-                    and not compounded(where, span[1])):
+                    and not compounded(where, span[1]) and not asked(where, after) and not turned_down(where, after)):
                 starts.add(where.sentence.start)
     return starts
 

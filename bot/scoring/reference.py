@@ -49,7 +49,8 @@ class Reference:
         return len(stems & self.technical) >= TOPIC_ANCHORS
 
 
-def _stems(text: str) -> set[str]:
+def content_stems(text: str) -> set[str]:
+    """The words of ``text`` that can say something: stemmed, without stop words, one-letter words or numbers."""
     return {t.stem for t in tokens(text) if t.stem not in STOP_STEMS and len(t.stem) > 1 and not t.stem.isdigit()}
 
 
@@ -75,12 +76,12 @@ def remember(question: Question, rubric: Rubric, built: Reference) -> None:
 def _build(question: Question, rubric: Rubric) -> Reference:
     bags: dict[str, set[str]] = {}
     for c in rubric.criteria:
-        words = _stems(" ".join([c.name, *c.levels[1:], c.hint, *(p for i in c.indicators for p in i.phrases)]))
-        words |= _stems(" ".join(f.text for f in question.followups if f.criterion == c.id))
+        words = content_stems(" ".join([c.name, *c.levels[1:], c.hint, *(p for i in c.indicators for p in i.phrases)]))
+        words |= content_stems(" ".join(f.text for f in question.followups if f.criterion == c.id))
         bags[c.id] = words
     # Each sentence of the model answer goes to the criterion whose words it shares most.
     for sentence in question.strong_answer:
-        own = _stems(sentence)
+        own = content_stems(sentence)
         best = max(rubric.criteria, key=lambda c: len(own & bags[c.id]))
         if own & bags[best.id]:
             bags[best.id] = bags[best.id] | own
@@ -88,7 +89,7 @@ def _build(question: Question, rubric: Rubric) -> Reference:
     for words in bags.values():
         for w in words:
             shared[w] += 1
-    asked = _stems(question.prompt)
+    asked = content_stems(question.prompt)
     criteria: dict[str, CriterionReference] = {}
     for cid, words in bags.items():
         weights = {w: (1.0 / shared[w]) * (PROMPT_WEIGHT if w in asked else 1.0)

@@ -26,6 +26,7 @@ class WhereGraded(OfflineScorer):
     """The real offline scorer, noting which thread graded each answer and in what order."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.seen: list[tuple[int, str]] = []
 
     def grade(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str] = frozenset()) -> ScoreResult:

@@ -16,12 +16,12 @@ from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.models import Rubric, ScoreResult
 from bot.engine.ports import AnswerText
-from bot.scoring import matcher
+from bot.scoring import matcher, topicality
 from bot.scoring.matcher import CompiledRubric
 from bot.scoring.offline import OfflineScorer
 
 # A few answers over the kinds of rubric the cache stores: indicator phrases, typo repair, coverage in
-# plain words, red-flag phrases and misconception claims, a hedge, and a story.
+# plain words, red-flag phrases and misconception claims, a hedge, a story, and an answer to another question.
 ANSWERS = [
     ("core.gil", "The GIL lets one thread run Python bytecode at a time, so threads help with I/O but not CPU work. "
                  "For CPU-bound code use multiprocesing or a C extension that releases the lock."),
@@ -32,6 +32,9 @@ ANSWERS = [
                                 "created, and an ABC only lists abstract methods."),
     ("behavioral.conflict", "Last year a teammate and I disagreed about the release date. I set up a call, we listed "
                             "the risks together and agreed to ship behind a flag; the launch went out two days later."),
+    # Decorators explained to the question on closures: judged against the whole catalogue's topics.
+    ("core.closures", "A decorator receives a function and hands back a wrapper around it; @timed over a def is "
+                      "shorthand for rebinding the name, and functools.wraps keeps the original name and docstring."),
 ]
 
 # Runs each answer through `mockloop score --json` in one process and prints the outputs, then how many
@@ -69,16 +72,19 @@ def test_grades_are_byte_identical_without_the_cache_cold_and_warm(tmp_path: Pat
     warm, compiled_warm = _score_all(tmp_path / "cache")
     assert len({json.loads(o)["score"] for o in without}) > 2  # the answers are graded differently from one another
     assert cold == without and warm == without
+    assert "reads more like one to another question ('Decorators')" in json.loads(without[-1])["notes"][-1]
     # And they are the grades the scorer gives through its port, as the practice round and the bot ask for them.
     bank = QuestionBank.load(content_root())
-    through_port = [asyncio.run(OfflineScorer().score(bank.get(q), bank.rubric(q), AnswerText([a]), frozenset()))
+    scorer = OfflineScorer(topicality.build((q, bank.rubric(q.id)) for q in bank.all()))
+    through_port = [asyncio.run(scorer.score(bank.get(q), bank.rubric(q), AnswerText([a]), frozenset()))
                     for q, a in ANSWERS]
     assert without == [json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in through_port]
     questions = len({q for q, _ in ANSWERS})
     assert compiled_without == len(ANSWERS)  # no cache: every start compiles its rubric
     assert compiled_cold == questions  # the second answer to a question found its prepared file
     assert compiled_warm == 0  # every rubric came from its prepared file
-    assert len(list((tmp_path / "cache").glob("prepared-*/*.json"))) == questions
+    assert len(list((tmp_path / "cache").glob("prepared-*/*.*.json"))) == questions
+    assert len(list((tmp_path / "cache").glob("prepared-*/topics.json"))) == 1  # the catalogue's topics, once
 
 
 def _stored(cache_dir: Path, question_id: str) -> list[Path]:

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from bot.adapters.console import render
 from bot.adapters.console.exits import Exit
-from bot.content import cache, prepared
+from bot.content import cache, prepared, topics
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.limits import MAX_ANSWER_CHARS
@@ -51,7 +51,7 @@ async def score(question_id: str, answer: str | None, answer_file: str | None, s
     if judge is not None:
         result = await judge(question, rubric, text)
     else:
-        result = await OfflineScorer().score(question, rubric, AnswerText([text]), frozenset())
+        result = await offline().score(question, rubric, AnswerText([text]), frozenset())
         if scorer_name == "llm":
             result.fallback_reason = "no LLM is configured (OPENAI_API_KEY is not set)"
     if transcript is not None:
@@ -65,8 +65,13 @@ def score_offline(question_id: str, answer: str | None, answer_file: str | None,
     The offline scorer needs no event loop, so this command does not import or start one."""
     question, rubric = _question(question_id)
     text = _within_limit(answer if answer is not None else read_text(answer_file or "-", "answer"))
-    result = OfflineScorer().grade(question, rubric, AnswerText([text]).joined)
+    result = offline().grade(question, rubric, AnswerText([text]).joined)
     return _show(question, rubric, result, as_json)
+
+
+def offline() -> OfflineScorer:
+    """The offline scorer with the catalogue's topics, as the bot and the practice round grade."""
+    return OfflineScorer(topics.load(content_root()))
 
 
 def _question(question_id: str) -> tuple[Question, Rubric]:

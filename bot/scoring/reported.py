@@ -1,0 +1,152 @@
+"""Claims an answer mentions without making them: others' beliefs, yes/no questions, and claims turned down.
+
+A strong answer often states a wrong belief in order to reject it, and the rejection is not always
+in the same words or the same sentence.  Blind writers asked for such answers used, among others:
+"A colleague once told me that ...", "the author probably believed that ...", "The belief behind it
+is that ...", "A mistake I've seen a lot is ...", a yes/no question ("Is a bare except the same as
+...?") answered after it, and a wrong claim followed by a short verdict ("That's not how it works.",
+"It isn't.", "It's the reverse.", "I'd avoid that.") or by the same words denied ("I thought a salt
+made it safe. It doesn't make it safe enough.").  Phrase lists of such openers kept missing the next
+writer's, so these rules read the shape instead:
+
+- **attributed**: a verb of belief or proposal whose subject is someone other than the speaker now
+  (a present "I think" is the speaker's own claim), or a noun that names a belief or a mistake
+  introducing the claim ("the assumption is that", "a trap people fall into is");
+- **asked**: a yes/no question that does not lean towards yes ("Is X ...?", not "Isn't X ...?") and
+  is not answered "yes" in the next sentence;
+- **turned down**: the next sentence opens with a word pointing back ("that", "it", "this") and
+  denies in its first clause with no new content of its own (only words of the claim's sentence
+  and verdict words), or rejects the approach ("I'd avoid that", "don't do that");
+- **denied after**: the claim's own clause goes on to deny it ("exactly-once delivery ... isn't
+  achievable").
+
+A fluent answer that states an error and goes on ("The GIL makes code thread-safe. It doesn't need
+locks.") is not spared: the second sentence brings words of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.scoring.matcher import Located
+from bot.scoring.text import NEGATORS, REFUTATIONS
+
+# Verbs of belief or proposal: what follows is someone's view, reported.
+_BELIEF_VERBS = frozenset({
+    "think", "thinks", "thought", "believe", "believes", "believed", "assume", "assumes", "assumed", "expect",
+    "expects", "expected", "expecting", "suggest", "suggests", "suggested", "propose", "proposes", "proposed",
+    "argue", "argues", "argued", "insist", "insists", "insisted", "claim", "claims", "claimed", "swear", "swears",
+    "swore", "told",
+})
+# Words that may stand between a subject and its verb ("a colleague once told me", "he probably believed").
+_BETWEEN = frozenset({"once", "still", "always", "often", "also", "all", "really", "genuinely", "honestly", "even",
+                      "usually", "sometimes", "first", "originally", "initially", "naively", "wrongly", "mistakenly",
+                      # auxiliaries: "I would argue", "I can't think of", "people don't expect"
+                      "would", "d", "might", "could", "may", "will", "ll", "can", "should", "must", "do", "does",
+                      "did", "dont", "doesnt", "didnt", "cant", "wont", "wouldnt", "couldnt"})
+_SPEAKER = frozenset({"i", "we"})
+# A noun naming a belief or a mistake, then "is/was (that)": "the assumption behind it is that ...".
+_NAMED = re.compile(
+    r"\b(?:the|their|his|her|a|one|another)\s+(?:[\w'\u2019-]+\s+){0,2}?"
+    r"(?:belief|misconception|myth|mistake|trap|pitfall|gotcha|anti-?pattern|misunderstanding|temptation)\s+(?:[\w'\u2019-]+\s+){0,6}?(?:is|was)\b",
+    re.IGNORECASE,
+)
+# Auxiliaries that open a yes/no question; the negated ones ("Isn't it ...?") lean towards yes, so they assert.
+_ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
+                     "shall", "has", "have", "had", "must", "may", "might"})
+_LEAD_INS = frozenset({"so", "and", "but", "now", "then", "ok", "okay", "well", "also"})
+_YES = frozenset({"yes", "yeah", "yep", "exactly", "right", "correct", "sure", "indeed", "absolutely", "definitely"})
+_LEADS = frozenset({"but", "no", "nope", "well", "and"})  # before the word pointing back: "No, it isn't."
+# A sentence pointing back at the one before.
+_POINTERS = frozenset({"that", "this", "it", "which", "neither", "none"})
+# Words a bare verdict is made of: "That's not how it works", "It's the other way round", "Not true".
+_VERDICT = frozenset({
+    "s", "is", "was", "are", "were", "be", "do", "does", "did", "will", "would", "can", "could", "has", "have", "had",
+    "d", "ll", "re", "ve", "just", "quite", "really", "actually", "simply", "exactly", "at", "all", "how", "what",
+    "work", "works", "worked", "happen", "happens", "hold", "holds", "true", "case", "so", "the", "a", "way",
+    "round", "around", "reverse", "opposite", "backwards", "other", "thing", "real", "right", "correct", "it",
+    "that", "this", "which", "either", "always", "necessarily", "enough", "in", "practice", "python",
+})
+_OPPOSITE = frozenset({"reverse", "opposite", "backwards"})
+_BREAK = re.compile(r"[,;:()\[\]\u2014\u2013]|\s-\s")
+_REJECTED_APPROACH = re.compile(
+    r"\W*(?:(?:so|but|and)\s+)?(?:(?:i|we)(?:['\u2019]d|\s+would)\s+(?:\w+\s+)?|you\s+should\s+|please\s+)?"
+    r"(?:avoid|skip|steer\s+clear\s+of|push\s+back\s+on|not\s+do|never\s+do|don['\u2019]?t\s+do)\s+(?:that|this|it)\b",
+    re.IGNORECASE,
+)
+# A claim whose own clause goes on to deny it: "exactly-once delivery ... isn't achievable".
+_DENIED_AFTER = re.compile(
+    r"\W*(?:[\w-]+\s+){0,5}?(?:is|are|was|were)\s*(?:n['\u2019]?t|\s+not|\s+never)\s+(?:\w+ly\s+)?"
+    r"(?:achievable|possible|feasible|realistic|true|real|guaranteed|the\s+case|a\s+thing)\b",
+    re.IGNORECASE,
+)
+
+
+def attributed(where: Located) -> bool:
+    """Whether the sentence reports someone else's belief or proposal, or names one as a mistake."""
+    tokens = where.sentence.tokens
+    for i, token in enumerate(tokens):
+        if token.norm not in _BELIEF_VERBS or (token.norm == "told" and not _told_someone(where, i)):
+            continue
+        at = i - 1
+        while at >= 0 and (tokens[at].norm in _BETWEEN or tokens[at].norm.endswith("ly")):
+            at -= 1
+        if at < 0 or tokens[at].norm == "to":
+            continue  # no subject to speak of: "Thought about it", "it wasn't my place to argue"
+        subject = tokens[at].norm
+        if subject in _SPEAKER or (subject in ("d", "ve") and at > 0 and tokens[at - 1].norm in _SPEAKER):
+            continue  # the speaker's own view ("I think", "we'd expect"); an old one counts only when turned down
+        return True
+    return _NAMED.search(where.text, where.sentence.start, where.sentence.end) is not None
+
+
+def _told_someone(where: Located, i: int) -> bool:
+    """ "told me that ...": a report of a view, unlike "told the team to deploy" or "told me to retry"."""
+    tokens = where.sentence.tokens
+    return (i + 1 < len(tokens) and tokens[i + 1].norm in ("me", "us")
+            and (i + 2 >= len(tokens) or tokens[i + 2].norm != "to"))
+
+
+def asked(where: Located, after: Located | None) -> bool:
+    """Whether the sentence is a yes/no question that neither leans towards yes nor is answered "yes" next."""
+    if not where.text[where.sentence.start : where.sentence.end + 1].rstrip().endswith("?"):
+        return False
+    words = [t.norm for t in where.sentence.tokens]
+    while words and words[0] in _LEAD_INS:
+        words = words[1:]
+    answer = after.sentence.tokens[0].norm if after is not None and after.sentence.tokens else ""
+    return bool(words) and words[0] in _ASKING and answer not in _YES
+
+
+def turned_down(where: Located, after: Located | None) -> bool:
+    """Whether ``after`` (the next sentence) rejects what ``where`` says, adding nothing of its own."""
+    if after is None:
+        return False
+    if _REJECTED_APPROACH.match(after.text, after.sentence.start, after.sentence.end):
+        return True
+    tokens = after.sentence.tokens
+    words = [t.norm for t in tokens]
+    lead = 0
+    while lead < len(words) and words[lead] in _LEADS:
+        lead += 1
+    if lead == len(words):
+        return words[:1] in (["no"], ["nope"])  # "No." on its own
+    if words[lead] not in _POINTERS:
+        return False
+    first, last = lead, len(tokens)
+    for i in range(first + 1, len(tokens)):
+        if words[i] in ("but", "because", "so", "since", "which", "and") or _BREAK.search(
+                after.text, tokens[i - 1].end, tokens[i].start):
+            last = i  # the first clause ends at a joining word or a mark between clauses
+            break
+    clause = range(first + 1, last)
+    if not any(words[i] in NEGATORS or words[i] in REFUTATIONS or words[i] in _OPPOSITE for i in clause):
+        return False
+    own = set(where.positions) | set(where.written)
+    return all(words[i] in _VERDICT or words[i] in NEGATORS or tokens[i].stem in own for i in clause)
+
+
+def denied_after(where: Located, last: int) -> bool:
+    """Whether the clause goes on, after the claim's last word, to call it unachievable or untrue."""
+    tokens = where.sentence.tokens
+    return last + 1 < len(tokens) and _DENIED_AFTER.match(where.text, tokens[last].end, where.sentence.end) is not None

@@ -1,0 +1,58 @@
+"""A wrong claim reported, asked or turned down is not the speaker's; stated as one's own, it still raises its flag.
+
+Each row is a sentence pair written here (not taken from any test answer) around one red flag of the
+shipped rubrics: the way a strong answer mentions the error in order to reject it, and a near-miss
+that states the same error as the speaker's own view.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.flag_cases import flags
+
+BARE = ("core.exceptions", "bare-is-except-exception")
+SELECT = ("framework.django-n-plus-one", "select-related-reverse")
+ASYNC = ("framework.fastapi-model-loading", "async-makes-it-fast")
+
+# (question, flag, spared: the error mentioned to reject it, stated: the same error as the speaker's claim)
+ROWS = [
+    # someone else's belief, whatever the verb's distance from its subject
+    (*BARE, "Our intern once told me that a bare except is the same as except Exception.",
+     "A bare except is the same as except Exception."),
+    (*ASYNC, "The reviewer honestly believed that marking the endpoint async makes the inference non-blocking.",
+     "Marking the endpoint async makes the inference non-blocking."),
+    (*SELECT, "Half the team expected select_related to join the line items as well.",
+     "I expect select_related to join the line items as well."),
+    # a noun that names the claim as a mistake or a belief
+    (*BARE, "The belief behind that code is that a bare except is just shorthand for except Exception.",
+     "The point is that a bare except is just shorthand for except Exception."),
+    (*SELECT, "A classic mistake on this page is calling select_related on the line items too.",
+     "The fix on this page is calling select_related on the line items too."),
+    # a yes/no question, answered afterwards
+    (*BARE, "Is a bare except the same as except Exception? No: it also catches KeyboardInterrupt.",
+     "Is a bare except the same as except Exception? Yes, exactly the same."),
+    # the next sentence turns the claim down, adding nothing of its own
+    (*ASYNC, "Making the handler async makes the model's predict call non-blocking. That's not how it works.",
+     "Making the handler async makes the model's predict call non-blocking. That's how we scaled it."),
+    (*BARE, "A bare except is just shorthand for except Exception. It isn't.",
+     "A bare except is just shorthand for except Exception. It doesn't catch typos though."),
+    (*SELECT, "You could call select_related on the line items to join them. I'd avoid that.",
+     "You could call select_related on the line items to join them. I'd do that first."),
+    (*ASYNC, "I thought async def would make the predict call non-blocking. It doesn't make it non-blocking.",
+     "I thought async def would make the predict call non-blocking. It doesn't need a thread either."),
+]
+
+
+@pytest.mark.parametrize(("qid", "flag", "spared", "stated"), ROWS, ids=[f"{r[1]}:{i}" for i, r in enumerate(ROWS)])
+def test_a_reported_asked_or_turned_down_error_is_spared_and_the_stated_one_caught(qid: str, flag: str, spared: str,
+                                                                                   stated: str) -> None:
+    assert flag in flags(qid, stated), f"{flag} missed: {stated!r}"
+    assert flag not in flags(qid, spared), f"{flag} raised on a rejected claim: {spared!r}"
+
+
+def test_a_claim_whose_own_clause_calls_it_unachievable_is_denied() -> None:
+    qid, flag = "design.notification-service", "queue-exactly-once"
+    assert flag in flags(qid, "The queue delivers each notification exactly once, so duplicates never happen.")
+    assert flag not in flags(qid, "Exactly-once delivery through the queue and the push providers isn't achievable, "
+                                  "so every sender dedupes by a notification id.")

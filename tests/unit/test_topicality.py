@@ -1,0 +1,94 @@
+"""An answer to another question of the catalogue keeps only part of its grade, and is told which question it fits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import load_bank, offline_scorer
+from bot.content import topics
+from bot.content.bank import QuestionBank
+from bot.scoring import topicality
+from bot.scoring.offline import OfflineScorer
+from bot.scoring.topicality import FULL, NONE, Topics
+
+# Decorators explained, in answer to the question about closures and late binding.
+DECORATORS = ("A decorator is a function that receives another function and hands back a wrapper around it. "
+              "Writing @timed over a def is shorthand for rebinding the name to timed(original). "
+              "Inside the wrapper you call functools.wraps so the original name and docstring survive, "
+              "and a decorator that takes its own arguments is a factory returning the real decorator.")
+
+
+@pytest.fixture(scope="module")
+def bank() -> QuestionBank:
+    return load_bank(warm=False)
+
+
+def test_an_answer_to_a_neighbouring_question_keeps_part_of_its_grade_and_says_which(bank: QuestionBank) -> None:
+    question, rubric = bank.get("core.closures"), bank.rubric("core.closures")
+    alone = OfflineScorer().grade(question, rubric, DECORATORS)
+    judged = offline_scorer(bank).grade(question, rubric, DECORATORS)
+    assert 0 < judged.score < alone.score
+    assert f"({bank.get('core.decorators').title!r})" in judged.notes[-1]
+    assert "of its grade is kept" in judged.notes[-1]
+    assert judged.unsure is None  # not "long and on the topic": it is on another one
+    assert judged.criteria == alone.criteria  # the levels stand; the note says why the number is lower
+
+
+def test_every_model_answer_in_the_bank_keeps_its_grade(bank: QuestionBank) -> None:
+    plain, judged = OfflineScorer(), offline_scorer(bank)
+    for question in bank.all():
+        text = " ".join(question.strong_answer)
+        rubric = bank.rubric(question.id)
+        assert judged.grade(question, rubric, text) == plain.grade(question, rubric, text), question.id
+
+
+def _hand_made(own: float, other: float) -> Topics:
+    """Two questions: the word "own" belongs to the first, "other" to the second, at the weights given."""
+    return Topics({"own": (("a.first", own),), "other": (("a.second", other),)}, {"a.first": "First", "a.second": "Second"})
+
+
+@pytest.mark.parametrize(("own", "kept"), [(1.0, None), (FULL, None), (0.7, 0.5), (NONE, 0.0), (0.2, 0.0)])
+def test_the_share_kept_falls_linearly_between_the_two_bounds(own: float, kept: float | None) -> None:
+    found = _hand_made(own, 1.0).fit("a.first", {"own", "other"})
+    assert (found.kept if found else None) == pytest.approx(kept) if kept is not None else found is None
+    if found is not None:
+        assert found.nearest == "a.second" and found.ratio == pytest.approx(own)
+
+
+def test_nothing_to_compare_with_is_no_finding(bank: QuestionBank) -> None:
+    alone = topicality.build([(bank.get("core.closures"), bank.rubric("core.closures"))])
+    assert alone.fit("core.closures", {"decor", "wrapper"}) is None  # a catalogue of one question
+    assert _hand_made(0.1, 1.0).fit("a.unknown", {"own", "other"}) is None  # a question the catalogue lacks
+    assert _hand_made(0.1, 1.0).fit("a.first", {"own"}) is None  # no word of any other question
+
+
+def test_the_topics_are_prepared_once_and_read_back_the_same(content: Path, tmp_path: Path) -> None:
+    built = topics.load(content, tmp_path / "cache")
+    [stored] = (tmp_path / "cache").glob("prepared-*/topics.json")
+    again = topics.load(content, tmp_path / "cache")
+    assert again == built and len(built.titles) == len(list(QuestionBank.load(content).all()))
+    assert json.loads(stored.read_text())["version"] == topics.VERSION
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other version", "unknown question", "weight as text"])
+def test_a_damaged_topics_file_is_ignored_and_built_again(content: Path, tmp_path: Path, damage: str) -> None:
+    built = topics.load(content, tmp_path / "cache")
+    [path] = (tmp_path / "cache").glob("prepared-*/topics.json")
+    good = path.read_text()
+    stored = json.loads(good)
+    stem = next(iter(stored["postings"]))
+    if damage == "truncated":
+        path.write_text(good[: len(good) // 2])
+    else:
+        if damage == "other version":
+            stored["version"] += 1
+        elif damage == "unknown question":
+            stored["postings"][stem][0][0] = "core.no-such-question"
+        else:
+            stored["postings"][stem][0][1] = "0.5"
+        path.write_text(json.dumps(stored))
+    assert topics.load(content, tmp_path / "cache") == built
+    assert json.loads(path.read_text()) == json.loads(good)  # and written again whole
