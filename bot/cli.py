@@ -195,6 +195,24 @@ def _server_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def _freeze_at_exit() -> None:
+    """Spare a one-shot command the garbage collections the interpreter runs on its way out.
+
+    At exit Python collects over every object still alive: for `check-code` that is pydantic's schemas
+    and all else its imports made, about 30 ms after the answer is printed.  Frozen objects are not
+    examined (the bot freezes its bank the same way, see ``bootstrap.load_bank``); they are released
+    with the process as before.  Only cyclic garbage left at exit goes unfinalized, which Python never
+    promised, and the command's pipes and processes are closed and awaited before it returns.  At
+    exit rather than now, so an in-process caller (the tests) keeps collecting until it ends; and
+    registered once, however often ``main`` runs in one process.
+    """
+    import atexit
+    import gc
+
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
+
+
 def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     import asyncio  # here, not at the top: `--help` and `questions` never start a loop
 
@@ -214,6 +232,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if (args.file is None) == (args.source is None):
             raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
         source = read_source(args.file or "-")
+        _freeze_at_exit()
         return _run(lambda: console_root.check_code(args.question, source, args.json))
     if args.command == "score" and args.scorer == "offline" and args.audio_file is None:
         from bot import console_root
