@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(parser.parse_args(argv))
     finally:
-        gc.unfreeze()  # an in-process caller (the tests) gets its heap back as it was
+        gc.unfreeze()  # back in the oldest generation: an in-process caller (the tests) is collected as before
 
 
 @contextmanager
@@ -242,7 +242,6 @@ def _freeze_at_exit() -> None:
     registered once, however often ``main`` runs in one process.
     """
     import atexit
-    import gc
 
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
