@@ -7,15 +7,15 @@ are one sentence on stderr.  The terminal commands are wired in :mod:`bot.consol
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from bot import __version__
 from bot.adapters.console.exits import Exit
-from bot.engine.loop import LOOP_ORDER, MAX_MINUTES, MAX_QUESTIONS, MIN_MINUTES
-from bot.engine.models import Level, RoundKind, Track
 from bot.errors import UsageError
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _minutes(text: str) -> int:
+    from bot.engine.loop import MAX_MINUTES, MIN_MINUTES
+
     value = int(text) if text.isdigit() else -1
     if not MIN_MINUTES <= value <= MAX_MINUTES:
         raise argparse.ArgumentTypeError(f"must be a whole number of minutes from {MIN_MINUTES} to {MAX_MINUTES}")
@@ -45,6 +47,8 @@ def _minutes(text: str) -> int:
 
 
 def _questions(text: str) -> int:
+    from bot.engine.loop import MAX_QUESTIONS
+
     value = int(text) if text.isdigit() else -1
     if not 1 <= value <= MAX_QUESTIONS:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_QUESTIONS}")
@@ -72,6 +76,8 @@ def _seed(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bot.engine.models import Level, RoundKind, Track  # here: the first call imports pydantic (see main)
+
     parser = _Parser(prog="mockloop", description="Timed mock interviews for Python developer jobs.")
     parser.add_argument("--version", action="version", version=f"mockloop {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -151,7 +157,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    with _start_up_frozen():
+        parser = build_parser()
+    try:
+        return _command(parser.parse_args(argv))
+    finally:
+        gc.unfreeze()  # back in the oldest generation: an in-process caller (the tests) is collected as before
+
+
+@contextmanager
+def _start_up_frozen() -> Iterator[None]:
+    """No garbage collection while the modules every command needs are imported, and none of them examined later.
+
+    Importing pydantic and the engine's models makes tens of thousands of objects, all alive until
+    the process ends, and pydantic's compiled schemas are slow to examine: the collections run
+    meanwhile cost about 10 ms of every start, for nothing.  So collection waits, then those
+    objects are frozen (``gc.freeze``: left out of every later collection, as the bot does with
+    its bank in ``bootstrap.load_bank``) until ``main`` returns; what the command itself makes is
+    collected as usual.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _command(args: argparse.Namespace) -> int:
     try:
         return _dispatch(args)
     except UsageError as exc:
@@ -195,6 +230,23 @@ def _server_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def _freeze_at_exit() -> None:
+    """Spare a one-shot command the garbage collections the interpreter runs on its way out.
+
+    At exit Python collects over every object still alive: for `check-code` that is pydantic's schemas
+    and all else its imports made, about 30 ms after the answer is printed.  Frozen objects are not
+    examined (the bot freezes its bank the same way, see ``bootstrap.load_bank``); they are released
+    with the process as before.  Only cyclic garbage left at exit goes unfinalized, which Python never
+    promised, and the command's pipes and processes are closed and awaited before it returns.  At
+    exit rather than now, so an in-process caller (the tests) keeps collecting until it ends; and
+    registered once, however often ``main`` runs in one process.
+    """
+    import atexit
+
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
+
+
 def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     import asyncio  # here, not at the top: `--help` and `questions` never start a loop
 
@@ -214,6 +266,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if (args.file is None) == (args.source is None):
             raise UsageError("give the code with --file PATH, or - (or --file -) for standard input.")
         source = read_source(args.file or "-")
+        _freeze_at_exit()
         return _run(lambda: console_root.check_code(args.question, source, args.json))
     if args.command == "score" and args.scorer == "offline" and args.audio_file is None:
         from bot import console_root
@@ -241,6 +294,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run(lambda: console_root.score(load_settings(), args.question, args.answer, args.answer_file, args.scorer,
                                                args.json, args.audio_file))
     if args.command == "practice":
+        from bot.engine.loop import LOOP_ORDER
+        from bot.engine.models import Level, RoundKind, Track
+
         kinds = LOOP_ORDER if args.round == "loop" else (RoundKind(args.round),)
         return _run(lambda: console_root.practice(
             load_settings(), kinds, Level(args.level), Track(args.track), args.minutes, args.questions, args.seed, args.resume,

@@ -18,9 +18,23 @@ def _same(a: QuestionBank, b: QuestionBank) -> bool:
     return a.all() == b.all() and all(a.rubric(q.id) == b.rubric(q.id) for q in a.all())
 
 
+def _snapshots(directory: Path) -> list[str]:
+    """The files of each cached snapshot: the whole one and its questions-only copy, under one key."""
+    return sorted(p.name.replace("bank-", "").split(".", 1)[1] for p in directory.glob("bank-*.json"))
+
+
+def _keys(directory: Path) -> set[str]:
+    return {p.name.split(".")[0] for p in directory.glob("bank-*.json")}
+
+
+def _whole(directory: Path) -> Path:
+    [whole] = [p for p in directory.glob("bank-*.json") if not p.name.endswith(cache.QUESTIONS + ".json")]
+    return whole
+
+
 def test_a_cached_bank_is_the_bank_a_full_load_gives(content: Path, tmp_path: Path) -> None:
     first = cache.load(content, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("bank-*.json"))) == 1
+    assert len(_keys(tmp_path / "cache")) == 1 and _snapshots(tmp_path / "cache") == ["json", "questions.json"]
     again = cache.load(content, tmp_path / "cache")
     assert _same(again, QuestionBank.load(content)) and _same(first, again)
 
@@ -31,7 +45,8 @@ def test_editing_a_question_replaces_the_cached_copy(content: Path, tmp_path: Pa
     path.write_text(path.read_text().replace('title = "', 'title = "Edited: ', 1))
     bank = cache.load(content, tmp_path / "cache")
     assert bank.get("core.gil").title.startswith("Edited: ")
-    assert len(list((tmp_path / "cache").glob("bank-*.json"))) == 1  # the stale copy is gone
+    assert len(_keys(tmp_path / "cache")) == 1  # the stale copy is gone, with its questions-only copy
+    assert _snapshots(tmp_path / "cache") == ["json", "questions.json"]
 
 
 def test_an_invalid_edit_is_reported_not_hidden_by_the_cache(content: Path, tmp_path: Path) -> None:
@@ -83,6 +98,23 @@ def test_one_question_comes_from_the_cache_as_the_full_load_has_it_or_not_at_all
     assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") is None
 
 
+def test_one_question_is_read_from_the_questions_only_copy_and_a_snapshot_without_it_is_written_again(
+        content: Path, tmp_path: Path) -> None:
+    """The copy spares `check-code` parsing every rubric; a snapshot missing it is no snapshot, so it cannot go stale."""
+    bank = cache.load(content, tmp_path / "cache")
+    whole = _whole(tmp_path / "cache")
+    [copy] = (tmp_path / "cache").glob(f"bank-*{cache.QUESTIONS}.json")
+    assert json.loads(copy.read_text()) == {"questions": json.loads(whole.read_text())["questions"]}
+    whole.write_text("not the snapshot")  # the questions come from the copy alone
+    assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") == bank.get("coding.flatten-dict")
+    cache.load(content, tmp_path / "cache")  # the damaged whole is written again
+    copy.unlink()
+    assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") is None
+    assert _same(cache.load(content, tmp_path / "cache"), bank)  # a whole snapshot without its copy: loaded in full...
+    assert _snapshots(tmp_path / "cache") == ["json", "questions.json"]  # ...and both written again
+    assert cache.question(content, "coding.flatten-dict", tmp_path / "cache") == bank.get("coding.flatten-dict")
+
+
 def test_one_question_and_its_rubric_come_from_the_cache_as_the_full_load_has_them(content: Path, tmp_path: Path) -> None:
     """`score` reads one question and its rubric from the cache; a stale or damaged snapshot means None (load in full)."""
     assert cache.question_and_rubric(content, "core.gil", tmp_path / "cache") is None  # nothing cached yet
@@ -93,9 +125,9 @@ def test_one_question_and_its_rubric_come_from_the_cache_as_the_full_load_has_th
     path.write_text(path.read_text().replace("version = ", "version = 1", 1))
     assert cache.question_and_rubric(content, "core.gil", tmp_path / "cache") is None  # stale: its key changed
     cache.load(content, tmp_path / "cache")
-    for stored in (tmp_path / "cache").glob("bank-*.json"):
-        snapshot = json.loads(stored.read_text())
-        [rubric] = [r for r in snapshot["rubrics"] if r["question"] == "core.gil"]
-        rubric["criteria"] = rubric["criteria"][:1]  # fewer criteria than a rubric may have
-        stored.write_text(json.dumps(snapshot))
+    stored = _whole(tmp_path / "cache")
+    snapshot = json.loads(stored.read_text())
+    [rubric] = [r for r in snapshot["rubrics"] if r["question"] == "core.gil"]
+    rubric["criteria"] = rubric["criteria"][:1]  # fewer criteria than a rubric may have
+    stored.write_text(json.dumps(snapshot))
     assert cache.question_and_rubric(content, "core.gil", tmp_path / "cache") is None

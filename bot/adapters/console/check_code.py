@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.console.exits import Exit
 from bot.engine.code_report import code_report
-from bot.engine.ports import CodeRunner
 from bot.textin import read_text
+
+if TYPE_CHECKING:  # a type only: the ports module (every port and its data classes) is not needed to run
+    from bot.engine.ports import CodeRunner
 
 
 def read_source(path: str) -> str:
