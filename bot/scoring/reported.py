@@ -1,7 +1,8 @@
 """Claims an answer mentions without making them: others' beliefs, yes/no questions, and claims turned down.
 
 A strong answer often states a wrong belief in order to reject it, and the rejection is not always
-in the same words or the same sentence.  Blind writers asked for such answers used, among others:
+in the same words or the same sentence.  Blind writers asked for such answers (the benchmarks'
+``blind/refute-*``) used, among others:
 "A colleague once told me that ...", "the author probably believed that ...", "The belief behind it
 is that ...", "A mistake I've seen a lot is ...", a yes/no question ("Is a bare except the same as
 ...?") answered after it, and a wrong claim followed by a short verdict ("That's not how it works.",
@@ -10,13 +11,16 @@ made it safe. It doesn't make it safe enough.").  Phrase lists of such openers k
 writer's, so these rules read the shape instead:
 
 - **attributed**: a verb of belief or proposal whose subject is someone other than the speaker now
-  (a present "I think" is the speaker's own claim), or a noun that names a belief or a mistake
-  introducing the claim ("the assumption is that", "a trap people fall into is");
+  (a present "I think" is the speaker's own claim), a belief given up ("I used to think"), a saying
+  only supposed ("someone might say"), a noun that names a belief or a mistake introducing the claim
+  ("the belief behind it is that", "a trap people fall into is"), a belief someone acted on ("on the
+  theory that"), or what many others do ("lots of tutorials put ...");
 - **asked**: a yes/no question that does not lean towards yes ("Is X ...?", not "Isn't X ...?") and
   is not answered "yes" in the next sentence;
 - **turned down**: the next sentence opens with a word pointing back ("that", "it", "this") and
   denies in its first clause with no new content of its own (only words of the claim's sentence
-  and verdict words), or rejects the approach ("I'd avoid that", "don't do that");
+  and verdict words), rejects the approach ("I'd avoid that", "don't do that"), or grants only an
+  appearance before a "but" ("Both look like a real copy, but ...");
 - **denied after**: the claim's own clause goes on to deny it ("exactly-once delivery ... isn't
   achievable").
 
@@ -34,7 +38,7 @@ from bot.scoring.text import NEGATORS, REFUTATIONS
 # Verbs of belief or proposal: what follows is someone's view, reported.
 _BELIEF_VERBS = frozenset({
     "think", "thinks", "thought", "believe", "believes", "believed", "assume", "assumes", "assumed", "expect",
-    "expects", "expected", "expecting", "suggest", "suggests", "suggested", "propose", "proposes", "proposed",
+    "expects", "expected", "expecting", "suggests", "suggested", "proposes", "proposed",  # not "I'd suggest"
     "argue", "argues", "argued", "insist", "insists", "insisted", "claim", "claims", "claimed", "swear", "swears",
     "swore", "told",
 })
@@ -45,10 +49,18 @@ _BETWEEN = frozenset({"once", "still", "always", "often", "also", "all", "really
                       "would", "d", "might", "could", "may", "will", "ll", "can", "should", "must", "do", "does",
                       "did", "dont", "doesnt", "didnt", "cant", "wont", "wouldnt", "couldnt"})
 _SPEAKER = frozenset({"i", "we"})
+# Saying, when only supposed: "someone might say", "you could object".
+_SAID = frozenset({"say", "object", "reply", "answer"})
+_MODALS = frozenset({"might", "could", "would", "may", "d"})
 # A noun naming a belief or a mistake, then "is/was (that)": "the assumption behind it is that ...".
 _NAMED = re.compile(
     r"\b(?:the|their|his|her|a|one|another)\s+(?:[\w'\u2019-]+\s+){0,2}?"
-    r"(?:belief|misconception|myth|mistake|trap|pitfall|gotcha|anti-?pattern|misunderstanding|temptation)\s+(?:[\w'\u2019-]+\s+){0,6}?(?:is|was)\b",
+    r"(?:belief|misconception|myth|mistake|trap|pitfall|gotcha|anti-?pattern|misunderstanding|temptation)\s+(?:[\w'\u2019-]+\s+){0,6}?(?:is|was)\b"
+    # a belief someone acted on: "on the theory that ...", "under the impression that ..."
+    r"|\b(?:on|under|in)\s+the\s+(?:theory|impression|belief|hope|mistaken\s+\w+)\s+that\b"
+    # what many others do or write: "lots of tutorials put ...", "many teams ..."
+    r"|\b(?:lots\s+of|a\s+lot\s+of|plenty\s+of|many|most)\s+(?:\w+\s+)?(?:tutorials|guides|blog\s+posts|posts|articles"
+    r"|examples|answers|courses|people|developers|devs|engineers|candidates|beginners)\b",
     re.IGNORECASE,
 )
 # Auxiliaries that open a yes/no question; the negated ones ("Isn't it ...?") lean towards yes, so they assert.
@@ -68,6 +80,9 @@ _VERDICT = frozenset({
     "that", "this", "which", "either", "always", "necessarily", "enough", "in", "practice", "python",
 })
 _OPPOSITE = frozenset({"reverse", "opposite", "backwards"})
+_PLURAL_POINTERS = frozenset({"both", "they", "these", "those", "either"})
+_SEEMING = frozenset({"look", "looks", "seem", "seems", "appear", "appears", "sound", "sounds", "read", "reads",
+                      "feel", "feels"})
 _BREAK = re.compile(r"[,;:()\[\]\u2014\u2013]|\s-\s")
 _REJECTED_APPROACH = re.compile(
     r"\W*(?:(?:so|but|and)\s+)?(?:(?:i|we)(?:['\u2019]d|\s+would)\s+(?:\w+\s+)?|you\s+should\s+|please\s+)?"
@@ -86,13 +101,16 @@ def attributed(where: Located) -> bool:
     """Whether the sentence reports someone else's belief or proposal, or names one as a mistake."""
     tokens = where.sentence.tokens
     for i, token in enumerate(tokens):
-        if token.norm not in _BELIEF_VERBS or (token.norm == "told" and not _told_someone(where, i)):
+        if token.norm in _BELIEF_VERBS and i >= 2 and tokens[i - 1].norm == "to" and tokens[i - 2].norm == "used":
+            return True  # "I used to think ...": a belief given up, whoever held it
+        supposed = token.norm in _SAID and i > 0 and tokens[i - 1].norm in _MODALS  # "someone might say ..."
+        if not supposed and (token.norm not in _BELIEF_VERBS or (token.norm == "told" and not _told_someone(where, i))):
             continue
         at = i - 1
         while at >= 0 and (tokens[at].norm in _BETWEEN or tokens[at].norm.endswith("ly")):
             at -= 1
-        if at < 0 or tokens[at].norm == "to":
-            continue  # no subject to speak of: "Thought about it", "it wasn't my place to argue"
+        if at < 0 or tokens[at].norm == "to" or _BREAK.search(where.text, tokens[at].end, token.start):
+            continue  # no subject to speak of: "Thought about it", "to argue", "I'd approve it, maybe suggest"
         subject = tokens[at].norm
         if subject in _SPEAKER or (subject in ("d", "ve") and at > 0 and tokens[at - 1].norm in _SPEAKER):
             continue  # the speaker's own view ("I think", "we'd expect"); an old one counts only when turned down
@@ -131,6 +149,11 @@ def turned_down(where: Located, after: Located | None) -> bool:
         lead += 1
     if lead == len(words):
         return words[:1] in (["no"], ["nope"])  # "No." on its own
+    if words[lead] in _PLURAL_POINTERS or words[lead] in _POINTERS:
+        # "Both look like a real copy, but they are the same shallow copy": an appearance, then the truth.
+        seeming = next((i for i in range(lead + 1, min(lead + 3, len(words))) if words[i] in _SEEMING), None)
+        if seeming is not None and "but" in words[seeming:]:
+            return True
     if words[lead] not in _POINTERS:
         return False
     first, last = lead, len(tokens)

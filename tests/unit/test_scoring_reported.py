@@ -41,6 +41,19 @@ ROWS = [
      "You could call select_related on the line items to join them. I'd do that first."),
     (*ASYNC, "I thought async def would make the predict call non-blocking. It doesn't make it non-blocking.",
      "I thought async def would make the predict call non-blocking. It doesn't need a thread either."),
+    # a supposed objection, a belief given up, a belief acted on, what many others do
+    (*BARE, "Someone might say a bare except is just shorthand for except Exception.",
+     "Someone asked, and a bare except is just shorthand for except Exception."),
+    (*ASYNC, "I used to think that an async endpoint makes the model's predict call non-blocking.",
+     "I still think that an async endpoint makes the model's predict call non-blocking."),
+    (*SELECT, "A teammate added select_related for the line items on the theory that it joins them too.",
+     "A teammate added select_related for the line items, and it joins them too."),
+    (*SELECT, "Lots of tutorials call select_related on the line items to join them in one query.",
+     "On this page we call select_related on the line items to join them in one query."),
+    # an appearance, then the truth
+    (*SELECT, "You could call select_related on the line items to join them. Both look reasonable, but only "
+              "prefetch_related handles the many side.",
+     "You could call select_related on the line items to join them. Both are reasonable, and both handle it."),
 ]
 
 
