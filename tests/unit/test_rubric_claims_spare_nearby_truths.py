@@ -2,7 +2,8 @@
 
 Each flag below fired on a correct sentence that shares its words: a hypothetical bad design named as
 the bug to avoid, deepcopy "trying" to copy a lock, a negative cache beside a 302, a for loop's variable
-leaking (true) next to the word "comprehension", coroutines that "only" switch at await.  Every row is
+leaking (true) next to the word "comprehension", coroutines that "only" switch at await, metrics that
+will drive scaling later, Redis as a cache beside Postgres as the source of truth.  Every row is
 invented: a sentence stating the error, which the flag must still catch, and a true sentence near it,
 which it must spare.
 """
@@ -26,6 +27,12 @@ CASES = [
     ("core.closures", "comprehension-var-leaks",
      "The comprehension's loop variable leaks into the enclosing scope.",
      "A plain for loop is worse: its loop variable leaks into the surrounding scope, unlike the comprehension's."),
+    ("framework.production-api", "observability-after-launch",
+     "Monitoring and alerting can wait until after launch.",
+     "Scaling work waits until real metrics show that we need it."),
+    ("design.notification-service", "redis-system-of-record",
+     "We keep Redis as the system of record for preferences; it is fast enough.",
+     "Preferences are cached in Redis, with Postgres as the source of truth."),
     ("core.closures", "comprehension-var-leaks",
      "A list comprehension uses the same scope as the function around it.",
      "Every lambda made in one comprehension shares the same comprehension scope, so they all see one cell."),
