@@ -52,13 +52,13 @@ _SPEAKER = frozenset({"i", "we"})
 # Saying, when only supposed: "someone might say", "you could object".
 _SAID = frozenset({"say", "object", "reply", "answer"})
 _MODALS = frozenset({"might", "could", "would", "may", "d"})
-# A noun naming a belief or a mistake, then "is/was (that)": "the assumption behind it is that ...".
+# A noun naming a belief or a mistake, then "is/was (that)": "the belief behind it is that ...".
 _NAMED = re.compile(
     r"\b(?:the|their|his|her|a|one|another)\s+(?:[\w'\u2019-]+\s+){0,2}?"
     r"(?:belief|misconception|myth|mistake|trap|pitfall|gotcha|anti-?pattern|misunderstanding|temptation)\s+(?:[\w'\u2019-]+\s+){0,6}?(?:is|was)\b"
     # a belief someone acted on: "on the theory that ...", "under the impression that ..."
     r"|\b(?:on|under|in)\s+the\s+(?:theory|impression|belief|hope|mistaken\s+\w+)\s+that\b"
-    # what many others do or write: "lots of tutorials put ...", "many teams ..."
+    # what many others do or write: "lots of tutorials put ...", "many beginners ..."
     r"|\b(?:lots\s+of|a\s+lot\s+of|plenty\s+of|many|most)\s+(?:\w+\s+)?(?:tutorials|guides|blog\s+posts|posts|articles"
     r"|examples|answers|courses|people|developers|devs|engineers|candidates|beginners)\b",
     re.IGNORECASE,
@@ -67,7 +67,9 @@ _NAMED = re.compile(
 _ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
                      "shall", "has", "have", "had", "must", "may", "might"})
 _LEAD_INS = frozenset({"so", "and", "but", "now", "then", "ok", "okay", "well", "also"})
-_YES = frozenset({"yes", "yeah", "yep", "exactly", "right", "correct", "sure", "indeed", "absolutely", "definitely"})
+# First words of an answer that says yes: "Yes.", "Of course.", "Pretty much."
+_YES = frozenset({"yes", "yeah", "yep", "exactly", "right", "correct", "sure", "indeed", "absolutely", "definitely",
+                  "of", "obviously", "basically", "essentially", "mostly", "pretty"})
 _LEADS = frozenset({"but", "no", "nope", "well", "and"})  # before the word pointing back: "No, it isn't."
 # A sentence pointing back at the one before.
 _POINTERS = frozenset({"that", "this", "it", "which", "neither", "none"})
@@ -149,7 +151,7 @@ def turned_down(where: Located, after: Located | None) -> bool:
         lead += 1
     if lead == len(words):
         return words[:1] in (["no"], ["nope"])  # "No." on its own
-    if words[lead] in _PLURAL_POINTERS or words[lead] in _POINTERS:
+    if words[lead] in _PLURAL_POINTERS:
         # "Both look like a real copy, but they are the same shallow copy": an appearance, then the truth.
         seeming = next((i for i in range(lead + 1, min(lead + 3, len(words))) if words[i] in _SEEMING), None)
         if seeming is not None and "but" in words[seeming:]:

@@ -54,6 +54,10 @@ ROWS = [
     (*SELECT, "You could call select_related on the line items to join them. Both look reasonable, but only "
               "prefetch_related handles the many side.",
      "You could call select_related on the line items to join them. Both are reasonable, and both handle it."),
+    (*BARE, "Is a bare except the same as except Exception? Not quite: it also catches SystemExit.",
+     "Is a bare except the same as except Exception? Of course, and both are fine here."),
+    (*BARE, "People assume a bare except is the same as except Exception. They look alike, but they are not.",
+     "A bare except is the same as except Exception. It looks harmless, but it hides real bugs."),
 ]
 
 
