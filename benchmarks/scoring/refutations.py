@@ -2,11 +2,12 @@
 
     python -m benchmarks.scoring.refutations
 
-``blind/refute-a`` and ``blind/refute-b`` each hold 72 refutations (two per question of the blind
-set, each rejecting a different wrong claim in a different way), written in the ninth session by two
-writers briefed with the prompts and the kind alone.  Part A was studied; part B is scored in
-aggregate only, by this script.  Every answer is a strong one, so any red flag it raises is a false
-alarm.  Prints one JSON line per part: answers, how many raised a red flag, the mean grade and how
+``blind/refute-a``, ``refute-b`` and ``refute-c`` each hold 72 refutations (two per question of the
+blind set, each rejecting a different wrong claim in a different way), written in the ninth session
+by three writers briefed with the prompts and the kind alone.  Part A was studied first; part B was
+scored in aggregate only, then released for study; part C, written before B was studied, is the
+held-out part, scored in aggregate only, by this script.  Every answer is a strong one, so any red
+flag it raises is a false alarm.  Prints one JSON line per part: answers, how many raised a red flag, the mean grade and how
 many graded under 60.
 """
 
@@ -17,7 +18,7 @@ import json
 from benchmarks.scoring.blind import BLIND, load
 from bot.bootstrap import load_bank, offline_scorer
 
-PARTS = ("refute-a", "refute-b")
+PARTS = ("refute-a", "refute-b", "refute-c")
 
 
 def main() -> None:
