@@ -147,6 +147,14 @@ def _inside_code(where: Located, first: int, last: int) -> bool:
     return False
 
 
+def _after_colon(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
+    """Whether a colon stands between the sentence's start and the first of ``spans``."""
+    found = [s[0] for s in spans if s is not None]
+    if not found:
+        return False
+    return ":" in where.text[where.sentence.start : where.sentence.tokens[min(found)].start]
+
+
 def _opens_with_pronoun(where: Located) -> bool:
     words = [t.norm for t in where.sentence.tokens[:2]]
     return bool(words) and (words[0] in PRONOUNS or (words[0] in _OPENERS and len(words) > 1 and words[1] in PRONOUNS))
@@ -325,9 +333,11 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
     for lo, hi in where.clauses:
         spans = _closest(where, claim, [_group(where, g, lo, hi) for g in claim.groups])
         # "It also swallows the value": a sentence that opens with a pronoun takes its subject from
-        # the sentence before, when at least two more groups pin the claim down in this one.
+        # the sentence before, when at least two more groups pin the claim down in this one, and
+        # before any colon: "That fixes one thing: a bare except ..." states after it with a subject of its own.
         if (spans[0] is None and lo == 0 and len(spans) >= 3 and _opens_with_pronoun(where)
-                and any(_group(b, claim.groups[0], 0, len(b.sentence.tokens)) is not None for b in antecedents)):
+                and any(_group(b, claim.groups[0], 0, len(b.sentence.tokens)) is not None for b in antecedents)
+                and not _after_colon(where, spans[1:])):
             spans = spans[1:]
         found = [s for s in spans if s is not None]
         if not found or len(found) < len(spans):

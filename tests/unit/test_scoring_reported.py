@@ -73,3 +73,10 @@ def test_a_claim_whose_own_clause_calls_it_unachievable_is_denied() -> None:
     assert flag in flags(qid, "The queue delivers each notification exactly once, so duplicates never happen.")
     assert flag not in flags(qid, "Exactly-once delivery through the queue and the push providers isn't achievable, "
                                   "so every sender dedupes by a notification id.")
+
+
+def test_a_pronoun_carries_the_subject_before_it_only_up_to_a_colon() -> None:
+    qid, flag = "core.exceptions", "exception-catches-interrupt"
+    before = "Switching the handler to except Exception is better. "
+    assert flag in flags(qid, before + "It also catches KeyboardInterrupt and SystemExit.")
+    assert flag not in flags(qid, before + "That does fix one thing: a bare except also swallows KeyboardInterrupt.")
