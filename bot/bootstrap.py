@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.content import cache as bank_cache
+from bot.content import topics
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.clock import SystemClock
@@ -29,7 +30,6 @@ from bot.llm.star import LLMStarAnalyser
 from bot.llm.usage import AudioMeter, AudioUsageStore, UsageMeter, UsageStore
 from bot.sandbox.runner import SandboxRunner
 from bot.sandbox.service import RemoteRunner
-from bot.scoring import topicality
 from bot.scoring.code import CodeAwareScorer
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
@@ -119,7 +119,7 @@ SERVER_FORMATS = FormatMemory(FORMATS)
 
 def offline_scorer(bank: QuestionBank) -> OfflineScorer:
     """The offline scorer, able to tell an answer to another question of ``bank`` from a weak answer to its own."""
-    return OfflineScorer(topicality.build((question, bank.rubric(question.id)) for question in bank.all()))
+    return OfflineScorer(topics.of_bank(bank))
 
 
 def build_judge(client: LLMClient, grades: GradeStore | None = None, offline: OfflineScorer | None = None) -> FallbackScorer:
@@ -132,12 +132,14 @@ def build_engine(
     bank: QuestionBank, repository: SqlRepository, notifier: Notifier, clock: Clock | None = None,
     llm: LLMClient | None = None, runner: CodeRunner | None = None,
     code_allowed: Callable[[], Awaitable[str | None]] | None = None, *, outbox: bool = False,
+    offline: OfflineScorer | None = None,
 ) -> InterviewEngine:
     """The engine with the LLM judge and interviewer when ``llm`` is given, else fully offline;
     with a ``runner``, coding answers are also run against their tests (``code_allowed`` can
     refuse that, e.g. for a server whose admin switched execution off).  ``outbox``: events are
-    stored with each step, for a notifier that delivers them from the database (Discord)."""
-    offline = offline_scorer(bank)
+    stored with each step, for a notifier that delivers them from the database (Discord).  ``offline``:
+    the offline scorer to grade with (or cross-check the model), when the caller shares one."""
+    offline = offline or offline_scorer(bank)
     scorer: Scorer = offline if llm is None else build_judge(llm, SqlGradeCache(repository.database), offline)
     scorer = StoryAwareScorer(scorer)
     if runner is not None:

@@ -37,7 +37,7 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
                    minutes: int | None, questions: int | None, seed: int | None, resume: str | None,
                    weak: bool = False, take_over: bool = False) -> int:
     """``mockloop practice``: the engine with this terminal as its notifier, the session held by this process."""
-    from bot.adapters.console import commands
+    from bot.adapters.console import commands, grading
     from bot.adapters.console.practice import ConsoleUI
     from bot.bootstrap import build_debriefer, build_engine, build_llm, build_runner, build_transcriber, load_bank
     from bot.engine.clock import SystemClock
@@ -60,7 +60,8 @@ async def practice(settings: Settings, kinds: tuple[RoundKind, ...], level: Leve
         runner = build_runner(settings)
         leases = SqlLeases(repo.database, Holder.this_process())
         repo.fence = LeaseFence(leases.me, clock)  # one process at a time writes a session
-        engine = build_engine(bank, repo, ui, clock, llm, runner)
+        # the catalogue's topics as `mockloop score` reads them: prepared once, not rebuilt on every start
+        engine = build_engine(bank, repo, ui, clock, llm, runner, offline=grading.offline())
         transcriber = build_transcriber(settings, clock, usage)
         speech = transcriber
 

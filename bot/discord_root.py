@@ -117,7 +117,8 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
             return None
         return "an admin switched code execution off on this server"
 
-    engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed, outbox=True)
+    offline = offline_scorer(bank)  # one catalogue index for the engine and the peer grader
+    engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed, outbox=True, offline=offline)
     shards = Shards(frozenset(settings.shard_ids) if settings.shard_ids is not None else None,
                     settings.shard_count or 1)
     dispatcher = Dispatcher(SqlTimers(repo.database), clock, shards)  # one timer mechanism for everything
@@ -138,7 +139,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     schedule_notifier.bind(bot)
     dispatcher.on("group", GroupStarter(services, bot))
     peers = SqlPeers(repo.database)  # peer interviews: the offline scorer is the second opinion beside the person
-    bot.peer_desk = PeerDesk(PeerService(peers, bank, PeerGrader(offline_scorer(bank)), repo, clock), peers, bank, dispatcher)
+    bot.peer_desk = PeerDesk(PeerService(peers, bank, PeerGrader(offline), repo, clock), peers, bank, dispatcher)
     bot.peer_desk.bind(bot)
     log.info("interviewer: %s", f"LLM ({settings.model})" if llm else "offline")
     log.info("%s", describe(await runner.probe()))  # says so at start when code cannot run here

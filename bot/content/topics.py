@@ -12,10 +12,14 @@ anything unfit is ignored and built again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content import cache, prepared
 from bot.scoring import topicality
 from bot.scoring.topicality import Topics
+
+if TYPE_CHECKING:
+    from bot.content.bank import QuestionBank
 
 NAME = "topics"  # not a question id (those hold a dot), so it never takes a question's file
 VERSION = 1  # the layout below; a file of another layout is built again
@@ -28,12 +32,16 @@ def load(root: Path, directory: Path | None = None) -> Topics:
     found = _decode(stored) if stored is not None else None
     if found is not None:
         return found
-    bank = cache.load(root, directory)
-    built = topicality.build((question, bank.rubric(question.id)) for question in bank.all())
+    built = of_bank(cache.load(root, directory))
     if folder is not None:
         postings = {stem: [list(pair) for pair in pairs] for stem, pairs in built.postings.items()}
         prepared.write_json(folder, NAME, {"version": VERSION, "titles": built.titles, "postings": postings})
     return built
+
+
+def of_bank(bank: QuestionBank) -> Topics:
+    """The topics of every question in ``bank``, built now."""
+    return topicality.build((question, bank.rubric(question.id)) for question in bank.all())
 
 
 def _decode(stored: dict[str, object]) -> Topics | None:

@@ -54,6 +54,11 @@ _read = os.read
 _BaseException = BaseException
 
 
+def encoded_bytes(node: Any) -> int:
+    """How many bytes a tagged value takes in a frame: the one measure the harness and the bot's judge share."""
+    return len(_dumps(node))
+
+
 class CaseTimeout(BaseException):
     """Raised by the per-case alarm; the wall clock outside is the real guarantee.
 
@@ -83,7 +88,7 @@ def encode(value: Any) -> dict[str, Any]:
     budget = [MAX_NODES, MAX_VALUE_BYTES]  # nodes, and a lower bound on the JSON's size
     try:
         encoded = _encode(value, budget, 0)
-        if len(_dumps(encoded)) > MAX_VALUE_BYTES:  # escapes can make the text several times longer
+        if encoded_bytes(encoded) > MAX_VALUE_BYTES:  # escapes can make the text several times longer
             raise TooBig
         return encoded
     except (TooBig, RecursionError, MemoryError, ValueError):

@@ -21,8 +21,8 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.harness import encode
-from bot.sandbox.outcome import Frame, encoded_bytes, parse_frame
+from bot.sandbox.harness import encode, encoded_bytes
+from bot.sandbox.outcome import Frame, parse_frame
 from bot.sandbox.values import same, show
 
 if TYPE_CHECKING:

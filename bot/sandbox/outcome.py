@@ -20,7 +20,7 @@ import signal
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.harness import MAX_FRAME_BYTES
+from bot.sandbox.harness import MAX_FRAME_BYTES, encoded_bytes
 from bot.sandbox.upstream import Served
 from bot.sandbox.values import BadFrame, Value, decode
 
@@ -78,14 +78,6 @@ def _no_constant(name: str) -> Any:
 
 
 _JSON = json.JSONDecoder(parse_constant=_no_constant)
-_DUMPS = json.JSONEncoder(ensure_ascii=True, allow_nan=False).encode  # as the harness writes a value
-
-
-def encoded_bytes(node: Any) -> int:
-    """How many bytes the harness's tagged picture of a value takes in a frame."""
-    return len(_DUMPS(node))
-
-
 def _fields(frame: dict[str, Any], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
     missing = [name for name in required if name not in frame]
     if missing:

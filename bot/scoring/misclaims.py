@@ -19,18 +19,12 @@ from functools import cached_property
 
 from bot.scoring.listed import in_announced_faults
 from bot.scoring.matcher import SET_ASIDE, Located, Phrase, compounded, negated
-from bot.scoring.reported import asked, attributed, denied_after, turned_down
+from bot.scoring.reported import asked, attributed, denied_after, turned_down, verdict_follows
 from bot.scoring.text import negator_count, phrase_stems
 
 MAX_SPREAD = 14  # tokens between a claim's first and last word
 PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
 # How a following sentence rejects what was just said ("That's wrong", "This fails when ...").
-_REJECTS = re.compile(
-    r"\W*(?:but\s+)?(?:that|this|which|it|the\s+idea|such\s+a\s+fix)\s*(?:'s|\u2019s|is|was|would\s+be)?\s*"
-    r"(?:\w+\s+){0,2}?(?:wrong|false|a\s+myth|not\s+true|untrue|incorrect|a\s+mistake|a\s+trap|misleading"
-    r"|fails|doesn'?t\s+work|won'?t\s+work|breaks|backfires|is\s+not\s+how)",
-    re.IGNORECASE,
-)
 
 
 # Claims held up for inspection rather than made: hypotheses, others' advice, "you might think", questions.
@@ -354,8 +348,7 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
             continue
         if _inside_code(where, first, last):
             continue
-        if asked(where, after) or (after is not None and (_REJECTS.match(after.text, after.sentence.start, after.sentence.end)
-                                                          or turned_down(where, after))):
+        if asked(where, after) or (after is not None and (verdict_follows(after) or turned_down(where, after))):
             continue
         return True
     return False

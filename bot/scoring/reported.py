@@ -19,7 +19,8 @@ writer's, so these rules read the shape instead:
   is not answered "yes" in the next sentence;
 - **turned down**: the next sentence opens with a word pointing back ("that", "it", "this") and
   denies in its first clause with no new content of its own (only words of the claim's sentence
-  and verdict words), rejects the approach ("I'd avoid that", "don't do that"), or grants only an
+  and verdict words), passes a verdict on it ("That's a myth."; claims only, as before), rejects
+  the approach ("I'd avoid that", "don't do that"), or grants only an
   appearance before a "but" ("Both look like a real copy, but ...");
 - **denied after**: the claim's own clause goes on to deny it ("exactly-once delivery ... isn't
   achievable").
@@ -89,6 +90,13 @@ _BREAK = re.compile(r"[,;:()\[\]\u2014\u2013]|\s-\s")
 _REJECTED_APPROACH = re.compile(
     r"\W*(?:(?:so|but|and)\s+)?(?:(?:i|we)(?:['\u2019]d|\s+would)\s+(?:\w+\s+)?|you\s+should\s+|please\s+)?"
     r"(?:avoid|skip|steer\s+clear\s+of|push\s+back\s+on|not\s+do|never\s+do|don['\u2019]?t\s+do)\s+(?:that|this|it)\b",
+    re.IGNORECASE,
+)
+# A next sentence that is a verdict on the last one: "That's a myth.", "But it won't work."
+_VERDICT_NEXT = re.compile(
+    r"\W*(?:but\s+)?(?:that|this|which|it|the\s+idea|such\s+a\s+fix)\s*(?:'s|\u2019s|is|was|would\s+be)?\s*"
+    r"(?:\w+\s+){0,2}?(?:wrong|false|a\s+myth|not\s+true|untrue|incorrect|a\s+mistake|a\s+trap|misleading"
+    r"|fails|doesn'?t\s+work|won'?t\s+work|breaks|backfires|is\s+not\s+how)",
     re.IGNORECASE,
 )
 # A claim whose own clause goes on to deny it: "exactly-once delivery ... isn't achievable".
@@ -169,6 +177,11 @@ def turned_down(where: Located, after: Located | None) -> bool:
         return False
     own = set(where.positions) | set(where.written)
     return all(words[i] in _VERDICT or words[i] in NEGATORS or tokens[i].stem in own for i in clause)
+
+
+def verdict_follows(after: Located) -> bool:
+    """Whether the sentence is a verdict on the one before it ("That's a myth.", "But it won't work.")."""
+    return _VERDICT_NEXT.match(after.text, after.sentence.start, after.sentence.end) is not None
 
 
 def denied_after(where: Located, last: int) -> bool:
