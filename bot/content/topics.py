@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bot.content.bank import QuestionBank
 
 NAME = "topics"  # not a question id (those hold a dot), so it never takes a question's file
-VERSION = 1  # the layout below; a file of another layout is built again
+VERSION = 2  # the layout below; a file of another layout is built again
 
 
 def load(root: Path, directory: Path | None = None) -> Topics:
@@ -35,7 +35,8 @@ def load(root: Path, directory: Path | None = None) -> Topics:
     built = of_bank(cache.load(root, directory))
     if folder is not None:
         postings = {stem: [list(pair) for pair in pairs] for stem, pairs in built.postings.items()}
-        prepared.write_json(folder, NAME, {"version": VERSION, "titles": built.titles, "postings": postings})
+        prepared.write_json(folder, NAME, {"version": VERSION, "titles": built.titles, "postings": postings,
+                                           "personal": sorted(built.personal)})
     return built
 
 
@@ -46,8 +47,10 @@ def of_bank(bank: QuestionBank) -> Topics:
 
 def _decode(stored: dict[str, object]) -> Topics | None:
     """The index from its stored form, or None when any field is not what :func:`load` writes."""
-    titles, postings = stored.get("titles"), stored.get("postings")
+    titles, postings, personal = stored.get("titles"), stored.get("postings"), stored.get("personal")
     if stored.get("version") != VERSION or not isinstance(titles, dict) or not isinstance(postings, dict):
+        return None
+    if not isinstance(personal, list) or not all(isinstance(qid, str) and qid in titles for qid in personal):
         return None
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in titles.items()):
         return None
@@ -61,4 +64,4 @@ def _decode(stored: dict[str, object]) -> Topics | None:
                 return None
             pairs.append((pair[0], pair[1]))
         index[stem] = tuple(pairs)
-    return Topics(index, titles)
+    return Topics(index, titles, frozenset(personal))

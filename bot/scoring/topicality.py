@@ -15,6 +15,12 @@ of its grade is kept, down to none at ``NONE``; the scorecard names the question
 On the dev parts this ratio was under 0.8 for 131 of 180 off-topic answers and for at most 2 of
 180 answers of each on-topic kind; the band was chosen there (``benchmarks/RESULTS.md``).
 
+A question about the candidate (the recruiter screen and behavioral rounds) is compared only with
+others of its kind: a story or a career pitch is set in the candidate's technical work, so its
+words ("we moved the ingestion to asyncio and p95 fell") are the setting, not the topic.  On the dev
+parts the whole catalogue sent 9 honest answers to those questions, strong ones among them, to a
+technical question; the answers that really belong elsewhere are another story or pitch.
+
 The comparison needs the whole catalogue, so the composition root builds :class:`Topics` once
 from the bank and hands it to the offline scorer; without it, no answer is judged off-topic.
 """
@@ -26,12 +32,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.engine.models import Question, Rubric
+from bot.engine.models import Question, RoundKind, Rubric
 from bot.scoring.reference import content_stems, reference
 
 # Affinity to the own question over the best other one: at or above FULL the whole grade is kept,
 # at or below NONE none of it, and in between a linear share.
 FULL, NONE = 0.9, 0.5
+# Rounds whose questions are about the candidate: compared among themselves only.
+PERSONAL = frozenset({RoundKind.SCREEN, RoundKind.BEHAVIORAL})
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class Topics:
 
     postings: dict[str, tuple[tuple[str, float], ...]]  # stem -> (question id, weight) for each bag holding it
     titles: dict[str, str]  # question id -> its title, for the scorecard's note
+    personal: frozenset[str] = frozenset()  # questions about the candidate, compared only with each other
 
     def fit(self, question_id: str, stems: Iterable[str]) -> Fit | None:
         """The answer's fit, or None when it is not closer to another question (or there is none)."""
@@ -57,6 +66,8 @@ class Topics:
             for qid, weight in self.postings.get(stem, ()):
                 affinity[qid] += weight
         own = affinity.pop(question_id, 0.0)
+        if question_id in self.personal:
+            affinity = {qid: value for qid, value in affinity.items() if qid in self.personal}
         if question_id not in self.titles or not affinity:
             return None
         nearest, best = max(affinity.items(), key=lambda item: (item[1], item[0]))
@@ -75,7 +86,10 @@ def build(pairs: Iterable[tuple[Question, Rubric]]) -> Topics:
     """The catalogue's topics from each question with its rubric."""
     bags: dict[str, set[str]] = {}
     titles: dict[str, str] = {}
+    personal: set[str] = set()
     for question, rubric in pairs:
+        if question.round in PERSONAL:
+            personal.add(question.id)
         bag = content_stems(question.prompt)
         for criterion in reference(question, rubric).criteria.values():
             bag |= criterion.weights.keys()
@@ -92,4 +106,4 @@ def build(pairs: Iterable[tuple[Question, Rubric]]) -> Topics:
         for stem in sorted(bag):
             if idf[stem] > 0:  # a word every question holds tells them apart no better than silence
                 postings[stem].append((qid, round(idf[stem] / length, 6)))  # six places: a small file to keep
-    return Topics({stem: tuple(found) for stem, found in postings.items()}, titles)
+    return Topics({stem: tuple(found) for stem, found in postings.items()}, titles, frozenset(personal))

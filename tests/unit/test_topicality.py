@@ -12,6 +12,7 @@ from bot.content import topics
 from bot.content.bank import QuestionBank
 from bot.scoring import topicality
 from bot.scoring.offline import OfflineScorer
+from bot.scoring.text import sentences
 from bot.scoring.topicality import FULL, NONE, Topics
 
 # Decorators explained, in answer to the question about closures and late binding.
@@ -19,6 +20,14 @@ DECORATORS = ("A decorator is a function that receives another function and hand
               "Writing @timed over a def is shorthand for rebinding the name to timed(original). "
               "Inside the wrapper you call functools.wraps so the original name and docstring survive, "
               "and a decorator that takes its own arguments is a factory returning the real decorator.")
+
+
+# A disagreement story set in async work, in answer to the behavioral question about disagreeing.
+ASYNC_STORY = ("My lead wanted to move our Django reporting API to FastAPI because the endpoints blocked on slow "
+               "database calls. I thought asyncio would not help while the ORM stayed synchronous, so I asked for "
+               "a week, profiled the three slowest endpoints and fixed their queries: p95 went from 1.8 s to 240 ms. "
+               "We kept Django, and later built the streaming feature on an event loop where it did pay off. "
+               "Looking back, measuring first settled it faster than any meeting would have.")
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +69,31 @@ def test_the_share_kept_falls_linearly_between_the_two_bounds(own: float, kept: 
         assert found.nearest == "a.second" and found.ratio == pytest.approx(own)
 
 
+def test_a_question_about_the_candidate_is_compared_only_with_others_about_the_candidate() -> None:
+    postings = {"story": (("behavioral.first", 0.2), ("behavioral.other", 0.5)), "tech": (("core.tech", 1.0),)}
+    titles = {"behavioral.first": "First", "behavioral.other": "Other", "core.tech": "Tech"}
+    index = Topics(postings, titles, frozenset({"behavioral.first", "behavioral.other"}))
+    # The technical words are the story's setting: only the other story question can claim it.
+    found = index.fit("behavioral.first", {"story", "tech"})
+    assert found is not None and found.nearest == "behavioral.other"
+    assert index.fit("behavioral.other", {"story", "tech"}) is None
+    # A technical question is still compared with every question, stories included.
+    assert index.fit("core.tech", {"story"}) is not None
+
+
+def test_a_story_set_in_technical_work_keeps_its_grade(bank: QuestionBank) -> None:
+    question, rubric = bank.get("behavioral.conflict"), bank.rubric("behavioral.conflict")
+    judged = offline_scorer(bank)
+    assert judged.topics is not None and "behavioral.conflict" in judged.topics.personal
+    assert judged.grade(question, rubric, ASYNC_STORY) == OfflineScorer().grade(question, rubric, ASYNC_STORY)
+    whole_catalogue = Topics(judged.topics.postings, judged.topics.titles)  # what the rule replaced
+    assert whole_catalogue.fit("behavioral.conflict", _stems(ASYNC_STORY)) is not None
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(token.stem for sentence in sentences(text) for token in sentence.tokens)
+
+
 def test_nothing_to_compare_with_is_no_finding(bank: QuestionBank) -> None:
     alone = topicality.build([(bank.get("core.closures"), bank.rubric("core.closures"))])
     assert alone.fit("core.closures", {"decor", "wrapper"}) is None  # a catalogue of one question
@@ -75,7 +109,8 @@ def test_the_topics_are_prepared_once_and_read_back_the_same(content: Path, tmp_
     assert json.loads(stored.read_text())["version"] == topics.VERSION
 
 
-@pytest.mark.parametrize("damage", ["truncated", "other version", "unknown question", "weight as text"])
+@pytest.mark.parametrize("damage", ["truncated", "other version", "unknown question", "weight as text",
+                                    "unknown personal question"])
 def test_a_damaged_topics_file_is_ignored_and_built_again(content: Path, tmp_path: Path, damage: str) -> None:
     built = topics.load(content, tmp_path / "cache")
     [path] = (tmp_path / "cache").glob("prepared-*/topics.json")
@@ -89,6 +124,8 @@ def test_a_damaged_topics_file_is_ignored_and_built_again(content: Path, tmp_pat
             stored["version"] += 1
         elif damage == "unknown question":
             stored["postings"][stem][0][0] = "core.no-such-question"
+        elif damage == "unknown personal question":
+            stored["personal"].append("behavioral.no-such-question")
         else:
             stored["postings"][stem][0][1] = "0.5"
         path.write_text(json.dumps(stored))
