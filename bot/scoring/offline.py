@@ -7,7 +7,7 @@ How a grade is reached, so it can be explained to the candidate:
    misconception are set aside: they cannot earn credit.
 2. Each criterion's level is the best of: how many of its distinct indicators appear (``needs``),
    in words or in the code's syntax tree; how much of the criterion's reference vocabulary the
-   explanations cover (:mod:`bot.scoring.reference`); and, for stories, the STAR analysis of the
+   explanations cover, for the answer's length (:mod:`bot.scoring.reference`); and, for stories, the STAR analysis of the
    part the criterion names (:mod:`bot.scoring.story_levels`).  Each level quotes its evidence.
    A hinted criterion is capped.
 3. Red flags (misconceptions), found by phrase or as claims however worded
@@ -55,7 +55,7 @@ from bot.scoring.matcher import (
 )
 from bot.scoring.misclaims import Claim, asserted, compile_claim, held_up
 from bot.scoring.off_loop import off_loop
-from bot.scoring.reference import coverage, coverage_level, reference
+from bot.scoring.reference import coverage, coverage_level, for_length, reference
 from bot.scoring.reported import asked, turned_down
 from bot.scoring.story_levels import story_levels
 from bot.scoring.text import is_listy, is_question, relates, sentences
@@ -236,6 +236,7 @@ def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubr
     explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(reading.present) else []
     told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else {}
     recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
+    words = len(text.split())
     criteria: list[CriterionScore] = []
     levels: list[tuple[float, int]] = []
     missed: list[str] = []
@@ -244,7 +245,7 @@ def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubr
         level = sum(1 for need in crit.criterion.needs if len(found) >= need)
         covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
         # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
-        by_words = min(coverage_level(covered), 3 if recognised else 1)
+        by_words = min(coverage_level(for_length(covered, words)), 3 if recognised else 1)
         if by_words > level and best is not None:
             # Explained in other words than the rubric's: the sentence that covers most is the evidence.
             level = by_words

@@ -1,0 +1,50 @@
+"""A concise answer's coverage is judged for its length: three sentences cannot use as many words as thirty."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.bootstrap import load_bank, offline_scorer
+from bot.content.bank import QuestionBank
+from bot.scoring import reference
+from bot.scoring.reference import CONCISE_BOOST, CONCISE_WORDS, for_length
+
+# The GIL in plain words, in under fifty: every point made once, few of the rubric's own terms.
+CONCISE_GIL = ("Only one thread at a time can run Python code in a process, so threads don't speed up number "
+               "crunching; they still help when the program mostly waits on the network or disk, because the lock "
+               "is let go while waiting. For heavy math use several processes.")
+
+
+@pytest.fixture(scope="module")
+def bank() -> QuestionBank:
+    return load_bank(warm=False)
+
+
+@pytest.mark.parametrize(("words", "scale"), [(CONCISE_WORDS, 1.0), (CONCISE_WORDS * 3, 1.0),
+                                              (CONCISE_WORDS * 3 // 4, 4 / 3), (CONCISE_WORDS // 2, 2.0),
+                                              (CONCISE_WORDS // 10, CONCISE_BOOST), (0, CONCISE_BOOST)])
+def test_coverage_is_scaled_up_only_under_the_typical_length_and_only_so_far(words: int, scale: float) -> None:
+    assert for_length(0.2, words) == pytest.approx(0.2 * scale)
+
+
+def test_scaled_coverage_never_passes_full() -> None:
+    assert for_length(0.9, 10) == 1.0
+    assert for_length(0.0, 10) == 0.0  # nothing covered stays nothing
+
+
+def test_a_concise_plain_answer_is_not_marked_down_for_its_length(bank: QuestionBank,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    question, rubric = bank.get("core.gil"), bank.rubric("core.gil")
+    scorer = offline_scorer(bank)
+    judged = scorer.grade(question, rubric, CONCISE_GIL)
+    monkeypatch.setattr(reference, "CONCISE_BOOST", 1.0)  # as if judged against a long answer's coverage
+    unscaled = scorer.grade(question, rubric, CONCISE_GIL)
+    assert judged.score > unscaled.score
+    assert all(a.score >= b.score for a, b in zip(judged.criteria, unscaled.criteria, strict=True))
+    assert judged.score >= 70  # a lean-yes or better: every point of the question is made, once
+
+
+def test_a_short_run_of_terms_still_earns_nothing(bank: QuestionBank) -> None:
+    question, rubric = bank.get("core.gil"), bank.rubric("core.gil")
+    listed = "GIL, threads, processes, CPU-bound, I/O-bound, multiprocessing, asyncio, bytecode, lock, release."
+    assert offline_scorer(bank).grade(question, rubric, listed).score == 0
