@@ -61,10 +61,12 @@ class Topics:
 
     def fit(self, question_id: str, stems: Iterable[str]) -> Fit | None:
         """The answer's fit, or None when it is not closer to another question (or there is none)."""
-        affinity: dict[str, float] = defaultdict(float)
+        weights: dict[str, list[float]] = defaultdict(list)
         for stem in stems:
             for qid, weight in self.postings.get(stem, ()):
-                affinity[qid] += weight
+                weights[qid].append(weight)
+        # Exact sums: the answer's words come as a set, whose order changes from one process to the next.
+        affinity = {qid: math.fsum(found) for qid, found in weights.items()}
         own = affinity.pop(question_id, 0.0)
         if question_id in self.personal:
             affinity = {qid: value for qid, value in affinity.items() if qid in self.personal}
@@ -102,7 +104,7 @@ def build(pairs: Iterable[tuple[Question, Rubric]]) -> Topics:
     idf = {stem: math.log(len(bags) / count) for stem, count in holders.items()}
     postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for qid, bag in sorted(bags.items()):
-        length = math.sqrt(sum(idf[s] ** 2 for s in bag)) or 1.0
+        length = math.sqrt(math.fsum(idf[s] ** 2 for s in bag)) or 1.0
         for stem in sorted(bag):
             if idf[stem] > 0:  # a word every question holds tells them apart no better than silence
                 postings[stem].append((qid, round(idf[stem] / length, 6)))  # six places: a small file to keep
