@@ -233,7 +233,7 @@ def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubr
     facts = code_facts(text) if "```" in text or question.answer_format == "code" else {}
     explained = [w for i, w in enumerate(reading.usable) if i not in dense]
     ref = reference(question, rubric)
-    explained_stems = [frozenset(w.stems) for w in explained] if ref.on_topic(reading.present) else []
+    explained_stems = [tuple(sorted(set(w.stems))) for w in explained] if ref.on_topic(reading.present) else []
     told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else {}
     recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
     words = len(text.split())

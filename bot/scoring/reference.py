@@ -16,7 +16,6 @@ outranks a misconception, and it counts only sentences the scorer already takes 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -108,19 +107,27 @@ def _build(question: Question, rubric: Rubric) -> Reference:
     return Reference(criteria, frozenset().union(*(c.technical for c in criteria.values())))
 
 
-def coverage(ref: CriterionReference, sentences: list[frozenset[str]]) -> tuple[float, int | None]:
-    """How much of the criterion the sentences cover (0-1), and the sentence that covers most."""
+def coverage(ref: CriterionReference, sentences: list[tuple[str, ...]]) -> tuple[float, int | None]:
+    """How much of the criterion the sentences cover (0-1), and the sentence that covers most.
+
+    Each sentence's stems come sorted: floating-point sums depend on their order, and a set's order
+    changes from one process to the next, so two sentences covering a criterion equally could differ
+    in the last bit and the one quoted as evidence would change between runs."""
     seen: set[str] = set()
+    total = 0.0
     best, best_weight = None, 0.0
     for index, stems in enumerate(sentences):
-        # Exact sums (``fsum``): a set's order changes from one process to the next, and a rounded sum
-        # in that order could make two equally covering sentences differ in the last bit, so which one
-        # is quoted as evidence would change between runs.
-        own = math.fsum(ref.weights.get(s, 0.0) for s in stems)
+        own = 0.0
+        for s in stems:
+            weight = ref.weights.get(s)
+            if weight is None:
+                continue
+            own += weight
+            if s not in seen:
+                seen.add(s)
+                total += weight
         if own > best_weight:
             best, best_weight = index, own
-        seen.update(s for s in stems if s in ref.weights)
-    total = math.fsum(ref.weights[s] for s in seen)
     # Everyday words alone ("load", "memory", "size") fit a talk on power generators as well as
     # one on Python's: without two of the criterion's own technical words nothing is covered.
     if len(seen & ref.technical) < ANCHORS:

@@ -61,12 +61,12 @@ class Topics:
 
     def fit(self, question_id: str, stems: Iterable[str]) -> Fit | None:
         """The answer's fit, or None when it is not closer to another question (or there is none)."""
-        weights: dict[str, list[float]] = defaultdict(list)
-        for stem in stems:
+        affinity: dict[str, float] = defaultdict(float)
+        # In sorted order: the words come as a set, whose order changes from one process to the next, and
+        # floating-point sums depend on their order.
+        for stem in sorted(stems):
             for qid, weight in self.postings.get(stem, ()):
-                weights[qid].append(weight)
-        # Exact sums: the answer's words come as a set, whose order changes from one process to the next.
-        affinity = {qid: math.fsum(found) for qid, found in weights.items()}
+                affinity[qid] += weight
         own = affinity.pop(question_id, 0.0)
         if question_id in self.personal:
             affinity = {qid: value for qid, value in affinity.items() if qid in self.personal}
