@@ -8,8 +8,9 @@ Candidates who know a topic often list the wrong approaches before or after the 
 "Fixes I often see that don't work:" and then one bullet per fix, each told in the words of
 the person who would propose it.  No sentence of such an item carries a refutation word of its
 own, so read alone each one states the error; read under its heading, each one is rejected.
-Kept apart from the sentence-level refutation cues (:mod:`bot.scoring.text`) because it reads
-the layout of the answer (lines, bullets, the heading above them), not the words of one sentence.
+Kept apart from the sentence-level refutation cues (:mod:`bot.scoring.negation`) because it reads
+the layout of the answer (lines, bullets, the heading above them), not the words of one sentence;
+:mod:`bot.scoring.refuted` weighs both.
 """
 
 from __future__ import annotations

@@ -10,36 +10,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import pairwise
 
 from rapidfuzz.distance import Levenshtein
 
 from bot.engine.models import Criterion, RedFlag, Rubric
 from bot.scoring.lexicon import COMMON_STEMS
-from bot.scoring.listed import in_rejected_list
-from bot.scoring.text import (
-    CLAUSE_BREAKS,
-    HEDGES,
-    NEGATORS,
-    REFUTATIONS,
-    REFUTING_PHRASES,
-    STOPWORDS,
-    Sentence,
-    Token,
-    negator_count,
-    phrase_stems,
-    stem,
-)
+from bot.scoring.text import CLAUSE_BREAKS, STOPWORDS, Sentence, negator_count, phrase_stems, stem
 
 STOP_STEMS = frozenset(stem(w) for w in STOPWORDS) | STOPWORDS
 FUZZY_MIN_LEN = 5
 FUZZY_MIN_SIMILARITY = 0.8
-NEGATION_LOOKBACK = 6
-# Word pairs and verbs before a claim that set it aside as the alternative not chosen.
-SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
-# Words that deny what follows them: "avoid loading it", "make it impossible for CI to call the API".
-AVOIDING = frozenset({"avoid", "avoids", "avoiding", "avoided", "impossible", "unable", "forbid", "forbids",
-                      "forbidden", "prohibit", "prohibits", "prohibited", "disallow", "disallows", "refuse", "refuses"})
 # A call with arguments inside a phrase: ``name(arg``.
 _CALL = re.compile(r"[A-Za-z_]\w*\(\s*[^\s)]")
 REPAIR_CACHE = 20000  # per rubric; arbitrary text must not grow it without bound
@@ -208,15 +188,6 @@ class Located:
         return frozenset(self.positions) | frozenset(self.written)
 
     @cached_property
-    def refuting(self) -> bool:
-        """Whether the sentence reports a belief in order to reject it ("people assume ...", or an item
-        listed under "Fixes that don't work:").
-
-        Computed only when a red flag matched, since few sentences ever need it."""
-        return (REFUTING_PHRASES.search(self.text, self.sentence.start, self.sentence.end) is not None
-                or in_rejected_list(self.text, self.sentence.start))
-
-    @cached_property
     def clauses(self) -> tuple[tuple[int, int], ...]:
         """Token ranges of the sentence's clauses, split at clause-breaking words, ", and", semicolons, dashes and pluses."""
         tokens = self.sentence.tokens
@@ -231,14 +202,6 @@ class Located:
                 start = i
         bounds.append((start, len(tokens)))
         return tuple(bounds)
-
-    @cached_property
-    def hedged(self) -> frozenset[int]:
-        """Indices of tokens inside a hedge ("I might be wrong, but"): doubt, not denial."""
-        spans = [m.span() for m in HEDGES.finditer(self.text, self.sentence.start, self.sentence.end)]
-        if not spans:
-            return frozenset()
-        return frozenset(i for i, t in enumerate(self.sentence.tokens) if any(a <= t.start < b for a, b in spans))
 
 
 def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], text: str = "") -> Located:
@@ -320,89 +283,3 @@ def _width(where: Located, first: int, last: int) -> int:
     if not where.reach:
         return last - first + 1
     return (where.reach[last] - where.reach[first]) // 2 + 1
-
-
-def negated(where: Located, span: tuple[int, int], phrase: Phrase) -> bool:
-    """Whether the sentence denies what the phrase asserts.
-
-    A negator shortly before or inside the match (beyond those the phrase itself contains,
-    as in "can't do concurrency") flips it; a refutation word anywhere in the sentence
-    ("a common myth is ...") marks the whole claim as rejected.  Words inside a hedge ("I might
-    be wrong, but", "if I'm not mistaken") are neither: the speaker doubts their memory and
-    still makes the claim.
-    """
-    hedged = where.hedged
-    if any(_refutes(where.sentence.tokens, i) for i in range(len(where.sentence.tokens)) if i not in hedged) or where.refuting:
-        return True
-    tokens = where.sentence.tokens
-    start = max(0, span[0] - NEGATION_LOOKBACK)
-    # A negation in an earlier clause ("it can't race, and time.sleep is fine") is not this claim's.
-    for index in range(span[0] - 1, start - 1, -1):
-        gap_before = where.text[tokens[index - 1].end : tokens[index].start] if index else ""
-        if tokens[index].norm in CLAUSE_BREAKS or (tokens[index].norm == "and" and "," in gap_before):
-            start = index + 1
-            break
-        # "Don't guess: no reading it all": after a colon that brings its own negation, the one before it
-        # is spent; with none ("Traps this avoids: counting rows"), the label's negation still reaches.
-        if (":" in where.text[tokens[index].end : tokens[index + 1].start]
-                and any(t.norm in NEGATORS for t in tokens[index + 1 : span[0]])):
-            start = index + 1
-            break
-    # "the fix without touching the signature is to clear it": "without" denies its own "-ing" phrase,
-    # which ends before the claim starts, not the claim.
-    aside = {i for i in range(start, span[0] - 1) if tokens[i].norm == "without" and tokens[i + 1].norm.endswith("ing")}
-    window = [t.norm if i not in hedged and i not in aside else "" for i, t in enumerate(tokens[start : span[1] + 2], start)]
-    denials = 0
-    for i, w in enumerate(window[: span[1] + 1 - start]):
-        # "Nothing is copied, not even the int": "not even" extends the denial before it, it does not undo it.
-        if w not in NEGATORS:
-            continue
-        # A negation that goes on listing what an earlier one denies does not undo it: "Nothing is
-        # copied, not even the int", "not the list and not the number", "(never reversible, never SHA)".
-        if denials and i and (window[i - 1] in ("and", "or") or (w == "not" and window[i + 1 : i + 2] == ["even"])
-                              or "," in where.text[tokens[start + i - 1].end : tokens[start + i].start]):
-            continue
-        denials += 1
-    # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
-    denials += sum(1 for w, after in pairwise(window) if w == "none" and after == "of")
-    # "instead of reading it all", "rather than retry", "avoid loading": the claim is the road not taken.
-    denials += sum(1 for w, after in pairwise(window[: span[0] + 1 - start]) if (w, after) in SET_ASIDE)
-    denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
-    denials += _elided_denial(where, span[1])
-    return (denials - phrase.negators) % 2 == 1
-
-
-# "when something goes wrong", "a false positive": the words name a failure, they reject no claim.
-_FAILING = frozenset({"go", "goes", "going", "went", "gone", "something", "anything", "everything"})
-_NOT_A_VERDICT = frozenset({"positive", "positives", "negative", "negatives", "alarm", "alarms", "start", "starts"})
-
-
-def _refutes(tokens: tuple[Token, ...], i: int) -> bool:
-    """Whether the word at ``i`` marks a belief as rejected ("that's a myth"), not an event that failed."""
-    word = tokens[i].norm
-    if word not in REFUTATIONS:
-        return False
-    if word == "wrong" and i and tokens[i - 1].norm in _FAILING:
-        return False
-    return not (word == "false" and i + 1 < len(tokens) and tokens[i + 1].norm in _NOT_A_VERDICT)
-
-
-# "a list can be changed in place and a number can't": the negated auxiliary stands for the whole claim.
-_ELIDED = frozenset({"cant", "cannot", "doesnt", "dont", "isnt", "arent", "wont", "wasnt", "werent", "didnt",
-                     "couldnt", "wouldnt", "hasnt", "havent"})
-
-
-def _elided_denial(where: Located, last: int) -> bool:
-    """Whether the claim's last word is followed by a bare negated auxiliary that closes the clause."""
-    tokens = where.sentence.tokens
-    nxt = last + 1
-    if nxt >= len(tokens) or tokens[nxt].norm not in _ELIDED:
-        return False
-    return nxt + 1 == len(tokens) or any(mark in where.text[tokens[nxt].end : tokens[nxt + 1].start] for mark in ",;:.)")
-
-
-def compounded(where: Located, last: int) -> bool:
-    """Whether the word at ``last`` is the first half of a hyphenated compound: "keyword-only" is not "keyword"."""
-    tokens = where.sentence.tokens
-    end = tokens[last].end
-    return where.text[end : end + 1] == "-" and where.text[end + 1 : end + 2].isalpha()

@@ -6,9 +6,8 @@ at runtime") or splits it over two sentences ("A `yield from` is just a loop. It
 the return value.") slips past them.  A claim is a few groups of words (what the misconception
 is about, what it says happens, and where it matters, say), each a choice of wordings, that must
 all occur in one clause.  A clause that starts with a pronoun may take its subject from the
-sentence before.  The claim does not count when the clause denies it, when the sentence reports
-it as someone else's belief, or when the next sentence opens by rejecting it ("That fails
-because ...").
+sentence before.  Here the claim is found; whether the speaker makes it, or denies, reports, asks
+or turns it down, is read in :func:`bot.scoring.refuted.at_arms_length`, as for a red flag's phrases.
 """
 
 from __future__ import annotations
@@ -17,58 +16,15 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.scoring.listed import in_announced_faults
-from bot.scoring.matcher import SET_ASIDE, Located, Phrase, compounded, negated
-from bot.scoring.reported import asked, attributed, denied_after, turned_down, verdict_follows
+from bot.scoring.matcher import Located
+from bot.scoring.refuted import at_arms_length
 from bot.scoring.text import negator_count, phrase_stems
 
 MAX_SPREAD = 14  # tokens between a claim's first and last word
 PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
-# How a following sentence rejects what was just said ("That's wrong", "This fails when ...").
-
-
-# Claims held up for inspection rather than made: hypotheses, others' advice, "you might think", questions.
-_REPORTED = re.compile(
-    r"\bif\b[^.;]{0,80}\b(?:were|was|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
-    r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
-    r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
-    # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".
-    r"|\bwhether\b(?!\s+or\s+not\b)"  # "whether or not" means "regardless", it asks nothing
-    # What others tend to do, told in order to fault it: "people often let the loop fall through".
-    r"|\b(?:people|folks|developers|devs|candidates|beginners|teams)\s+(?:often|usually|commonly|typically|tend\s+to"
-    r"|reach\s+for)\b",
-    re.IGNORECASE,
-)
 # A wording written as code: a dotted name or a call.
 _CODE = re.compile(r"\w[.(]\w|\w\(\)")
-# A sentence that dismisses the idea it names as a cover-up: "a page cache just hides the problem".
-_DISMISSED = re.compile(
-    r"\b(?:hides?|hiding|masks?|masking|papers?\s+over|covers?\s+up|plasters?\s+over)\s+(?:\w+\s+){0,2}?"
-    r"(?:problem|issue|symptom|bug|cause|fault)s?\b|\bband-?aids?\b|\btreats?\s+the\s+symptoms?\b",
-    re.IGNORECASE,
-)
-_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
-_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[]))'(?=\w)")
-_SINGLE_CLOSE = re.compile(r"(?<=[\w?.!])'(?=[\s,.;:!?)\]]|$)")
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
-
-
-def _set_aside(where: Located, lo: int, first: int) -> bool:
-    """Whether the claim follows "rather than" or "instead of" inside its clause, with no comma closing that aside.
-
-    "I raise rather than let the last write win at random, by dict order" rejects the random pick;
-    the negation window alone misses an aside that runs longer than a few words.
-    """
-    tokens = where.sentence.tokens
-    # Not at the clause's start: "Instead of a fixed delay I double it" sets aside the fixed delay only.
-    for i in range(lo + 1, first - 1):
-        if (tokens[i].norm, tokens[i + 1].norm) in SET_ASIDE:
-            # A comma or a new subject closes the aside: "rather than one area, I own ..." / "rather than one area I own ...".
-            return ("," not in where.text[tokens[i + 1].end : tokens[first].start]
-                    and not any(t.norm in _SUBJECTS for t in tokens[i + 2 : first]))
-    return False
-
-
 _RELATIVES = frozenset({"which", "who", "whom", "whose"})
 
 
@@ -91,31 +47,6 @@ def _asides(where: Located, first: int, last: int, found: list[tuple[int, int, i
         else:
             i += 1
     return skipped
-
-
-def _not_taken(where: Located, at: int) -> bool:
-    """Whether the words at ``at`` follow "instead of" or "rather than".
-
-    "Use processes instead of threads" says nothing about what threads do.
-    """
-    tokens = where.sentence.tokens
-    return at >= 2 and (tokens[at - 2].norm, tokens[at - 1].norm) in SET_ASIDE
-
-
-def _emptied(where: Located, last: int) -> bool:
-    """Whether the claim's verb is emptied by the word after it: "the try raised nothing" says nothing was raised."""
-    tokens = where.sentence.tokens
-    return (last + 1 < len(tokens) and tokens[last + 1].norm == "nothing"
-            and not where.text[tokens[last].end : tokens[last + 1].start].strip())  # "a loop, nothing more" is no denial
-
-
-def held_up(where: Located, first: int, last: int) -> bool:
-    """Whether the words at tokens first..last are quoted, hypothetical or reported rather than claimed."""
-    start, end = where.sentence.start, where.sentence.end
-    return (_quoted(where, first, last) or _REPORTED.search(where.text, start, end) is not None
-            or _DISMISSED.search(where.text, start, end) is not None
-            or in_announced_faults(where.text, where.sentence.start, where.sentence.end)
-            or attributed(where) or denied_after(where, last))
 
 
 def _contrasted(where: Located, first: int) -> bool:
@@ -152,21 +83,6 @@ def _after_colon(where: Located, spans: list[tuple[int, int, int] | None]) -> bo
 def _opens_with_pronoun(where: Located) -> bool:
     words = [t.norm for t in where.sentence.tokens[:2]]
     return bool(words) and (words[0] in PRONOUNS or (words[0] in _OPENERS and len(words) > 1 and words[1] in PRONOUNS))
-
-
-def _quoted(where: Located, first: int, last: int) -> bool:
-    """Whether the claim sits inside quotation marks: a saying being discussed, not the speaker's own claim."""
-    tokens = where.sentence.tokens
-    before = where.text[where.sentence.start : tokens[first].start]
-    after = where.text[tokens[last].end : where.sentence.end + 1]
-    for open_, close in (('"', '"'), ("\u201c", "\u201d")):
-        opened = before.count(open_) % 2 == 1 if open_ == close else before.count(open_) > before.count(close)
-        if opened and close in after:
-            return True
-    # Single quotes double as apostrophes ("it's", "users' data"): only a quote after a space that opens
-    # a word, and one after a word that ends it, count.
-    opened = len(_SINGLE_OPEN.findall(before)) > len(_SINGLE_CLOSE.findall(before))
-    return opened and _SINGLE_CLOSE.search(after) is not None
 
 
 @dataclass(frozen=True)
@@ -337,18 +253,9 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         if not found or len(found) < len(spans):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
-        if (last - first + 1 - _asides(where, first, last, found) > MAX_SPREAD or compounded(where, last)
-                or _contrasted(where, first) or _set_aside(where, lo, first)
-                or any(_not_taken(where, s[0]) for s in found)):
-            continue
-        if negated(where, (first, last), Phrase((), negators=sum(s[2] for s in found))) or _emptied(where, last):
-            continue
-        # A part of the claim in quotation marks is mentioned, not used: "`is` asks "same thing?"".
-        if held_up(where, first, last) or any(_quoted(where, s[0], s[1]) for s in found):
-            continue
-        if _inside_code(where, first, last):
-            continue
-        if asked(where, after) or (after is not None and (verdict_follows(after) or turned_down(where, after))):
-            continue
-        return True
+        if (last - first + 1 - _asides(where, first, last, found) > MAX_SPREAD or _contrasted(where, first)
+                or _inside_code(where, first, last)):
+            continue  # the words are too far apart, or not said of the claim's subject, or not prose
+        if not at_arms_length(where, [s[:2] for s in found], sum(s[2] for s in found), after, claim_clause=lo):
+            return True
     return False

@@ -7,12 +7,13 @@ How a grade is reached, so it can be explained to the candidate:
    misconception are set aside: they cannot earn credit.
 2. Each criterion's level is the best of: how many of its distinct indicators appear (``needs``),
    in words or in the code's syntax tree; how much of the criterion's reference vocabulary the
-   explanations cover, for the answer's length (:mod:`bot.scoring.reference`); and, for stories, the STAR analysis of the
-   part the criterion names (:mod:`bot.scoring.story_levels`).  Each level quotes its evidence.
+   explanations cover, for the answer's length (:mod:`bot.scoring.reference`); and, for stories,
+   the STAR analysis of the part the criterion names (:mod:`bot.scoring.story_levels`).  Each level quotes its evidence.
    A hinted criterion is capped.
 3. Red flags (misconceptions), found by phrase or as claims however worded
    (:mod:`bot.scoring.misclaims`), cap the score and take a fifth off what the cap leaves, unless the
-   sentence negates, quotes or refutes them; a hedge ("I might be wrong, but ...") does neither.
+   sentence negates, quotes or refutes them (:mod:`bot.scoring.refuted`); a hedge ("I might be wrong,
+   but ...") does neither.
 4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
 5. A fifth of the grade is reach (:mod:`bot.scoring.concision`): how many of the topic's terms
    the explanations use for the answer's length, so answers at the same levels are told apart and
@@ -48,15 +49,13 @@ from bot.scoring.matcher import (
     Located,
     Phrase,
     compile_rubric,
-    compounded,
     find,
     locate,
-    negated,
 )
-from bot.scoring.misclaims import Claim, asserted, compile_claim, held_up
+from bot.scoring.misclaims import Claim, asserted, compile_claim
 from bot.scoring.off_loop import off_loop
 from bot.scoring.reference import coverage, coverage_level, for_length, reference
-from bot.scoring.reported import asked, turned_down
+from bot.scoring.refuted import at_arms_length
 from bot.scoring.story_levels import story_levels
 from bot.scoring.text import is_listy, is_question, relates, sentences
 from bot.scoring.topicality import Topics
@@ -379,8 +378,7 @@ def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[
         for i, where in enumerate(located):
             span = find(phrase, where)
             after = located[i + 1] if i + 1 < len(located) else None
-            if (span is not None and not negated(where, span, phrase) and not held_up(where, *span)
-                    and not compounded(where, span[1]) and not asked(where, after) and not turned_down(where, after)):
+            if span is not None and not at_arms_length(where, [span], phrase.negators, after):
                 starts.add(where.sentence.start)
     return starts
 

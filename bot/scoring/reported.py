@@ -19,7 +19,8 @@ writer's, so these rules read the shape instead:
   is not answered "yes" in the next sentence;
 - **turned down**: the next sentence opens with a word pointing back ("that", "it", "this") and
   denies in its first clause with no new content of its own (only words of the claim's sentence
-  and verdict words), passes a verdict on it ("That's a myth."; claims only, as before), rejects
+  and verdict words), passes a verdict on it ("That's a myth."; claims only, for the reason given in
+  :func:`bot.scoring.refuted.at_arms_length`, which applies all of these readings), rejects
   the approach ("I'd avoid that", "don't do that"), or grants only an
   appearance before a "but" ("Both look like a real copy, but ...");
 - **denied after**: the claim's own clause goes on to deny it ("exactly-once delivery ... isn't
@@ -34,7 +35,8 @@ from __future__ import annotations
 import re
 
 from bot.scoring.matcher import Located
-from bot.scoring.text import NEGATORS, REFUTATIONS
+from bot.scoring.negation import REFUTATIONS
+from bot.scoring.text import NEGATORS
 
 # Verbs of belief or proposal: what follows is someone's view, reported.
 _BELIEF_VERBS = frozenset({

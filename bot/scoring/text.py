@@ -1,7 +1,9 @@
-"""Text handling for the offline scorer: tokens with offsets, stems, sentences, negation cues.
+"""Text handling for the offline scorer: tokens with offsets, stems, sentences, negation words.
 
 Tokens keep their character offsets into the candidate's original text, so every piece of
-evidence the scorer quotes is an exact span of what the candidate wrote.
+evidence the scorer quotes is an exact span of what the candidate wrote.  What a negation does to a
+claim near it is read in :mod:`bot.scoring.negation`; here are only the words, which tokenising and
+compiling a rubric need too (function words, the negations a phrase itself states).
 """
 
 from __future__ import annotations
@@ -48,32 +50,6 @@ NEGATORS = frozenset({"not", "no", "never", "nothing", "neither", "nor", "cannot
                       "stop", "stops", "stopped", "prevent", "prevents", "prevented"})
 # Words that start a new clause: a negation before them does not reach a claim after them.
 CLAUSE_BREAKS = frozenset({"but", "because", "so", "whereas", "although", "though", "however", "while"})
-# Words that, anywhere in a sentence, mark a stated belief as one the speaker rejects.
-REFUTATIONS = frozenset({"myth", "misconception", "misconceptions", "wrong", "false", "incorrect", "mistaken",
-                         "misleading", "untrue", "contrary", "fallacy", "misunderstanding", "misbelief", "oversimplification"})
-# Multi-word ways of reporting a belief in order to reject it ("people assume X, but ...").
-REFUTING_PHRASES = re.compile(
-    r"\b(people|folks|juniors|many|some|everyone|devs|developers)\s+(often\s+|usually\s+|sometimes\s+)?"
-    r"(think|assume|believe|say|claim|expect)|\bthe\s+idea\s+that\b|\bpush(ing)?\s+back\b|\bit'?s\s+tempting\s+to\b"
-    r"|\bcommon\s+(belief|mistake|trap|confusion)\b|\bnot\s+the\s+case\b|\bisn'?t\s+true\b|\bnot\s+true\b"
-    r"|\bcontrary\s+to\b|\bthe\s+claim\s+that\b|\bwould\s+be\s+wrong\b"
-    r"|\b(junior|author|teammate|colleague|intern|reviewer|they|he|she)\s+(says|said|thinks|thought|believes|claims|assumes)\b",
-    re.IGNORECASE,
-)
-
-# The speaker's doubt about their own memory ("I might be wrong, but ...", "I'm not sure, ...",
-# "if I'm not mistaken ...").  A hedge softens the claim that follows; it does not deny it,
-# so its "not" and "wrong" are neither a negation nor a refutation of that claim.
-HEDGES = re.compile(
-    r"\b(?:(?:i['\u2019]?m|i\s+am)\s+not\s+(?:\w+%?\s+)?(?:sure|certain|positive)(?=\s*(?:[,;:\u2014]|-\s|\bbut\b))"
-    r"|not\s+(?:\w+%?\s+)?(?:sure|certain)(?=\s*(?:[,;:\u2014]|-\s|\bbut\b))"
-    r"|i\s+(?:might|may|could)\s+(?:well\s+)?be\s+wrong"
-    r"|correct\s+me\s+if\s+(?:i['\u2019]?m|i\s+am)\s+wrong"
-    r"|(?:if|unless)\s+(?:i['\u2019]?m|i\s+am)\s+(?:not\s+)?(?:mistaken|wrong)"
-    r"|i\s+(?:don['\u2019]?t|do\s+not)\s+(?:\w+\s+)?(?:remember|recall|know)\s+(?:exactly|for\s+sure|precisely|the\s+details)"
-    r"|(?:i['\u2019]?m|i\s+am)\s+(?:no|not\s+an?)\s+expert)",
-    re.IGNORECASE,
-)
 
 
 class Token(NamedTuple):

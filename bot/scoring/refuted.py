@@ -1,0 +1,138 @@
+"""Whether a misconception's wording, found in an answer, is asserted or held at arm's length.
+
+Strong answers state errors in order to reject them, so finding a red flag's words is not enough:
+the offline scorer raises the flag only when the speaker makes the claim.  This module is the one
+place that decides it, for both ways a misconception is found: a red flag's phrase
+(:func:`bot.scoring.offline`'s phrase path) and a claim worded any way (:mod:`bot.scoring.misclaims`).
+:func:`at_arms_length` reads, in this order, whether
+
+- the words are not the claim's at all: the last is the first half of a compound ("keyword-only");
+- the sentence denies them: a negation near them, a refutation word or phrase anywhere in it, an item
+  under a heading such as "Fixes that don't work:" (:mod:`bot.scoring.negation`, :mod:`bot.scoring.listed`);
+- the sentence holds them up rather than making them: quoted, supposed ("if it were", "you might
+  think", "whether"), what others tend to do ("people often ..."), dismissed as a cover-up ("just
+  hides the problem"), an item after "Two problems." (:mod:`bot.scoring.listed`), attributed to
+  someone else, or denied later in its own clause (:mod:`bot.scoring.reported`);
+- the sentence asks them, or the next one turns them down (:mod:`bot.scoring.reported`).
+
+A claim is read more closely than a phrase (see :func:`at_arms_length`); otherwise the two are read alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.scoring.listed import in_announced_faults
+from bot.scoring.matcher import Located
+from bot.scoring.negation import SET_ASIDE, negated
+from bot.scoring.reported import asked, attributed, denied_after, turned_down, verdict_follows
+
+# Claims held up for inspection rather than made: hypotheses, others' advice, "you might think", questions.
+_REPORTED = re.compile(
+    r"\bif\b[^.;]{0,80}\b(?:were|was|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
+    r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
+    r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
+    # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".
+    r"|\bwhether\b(?!\s+or\s+not\b)"  # "whether or not" means "regardless", it asks nothing
+    # What others tend to do, told in order to fault it: "people often let the loop fall through".
+    r"|\b(?:people|folks|developers|devs|candidates|beginners|teams)\s+(?:often|usually|commonly|typically|tend\s+to"
+    r"|reach\s+for)\b",
+    re.IGNORECASE,
+)
+# A sentence that dismisses the idea it names as a cover-up: "a page cache just hides the problem".
+_DISMISSED = re.compile(
+    r"\b(?:hides?|hiding|masks?|masking|papers?\s+over|covers?\s+up|plasters?\s+over)\s+(?:\w+\s+){0,2}?"
+    r"(?:problem|issue|symptom|bug|cause|fault)s?\b|\bband-?aids?\b|\btreats?\s+the\s+symptoms?\b",
+    re.IGNORECASE,
+)
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[]))'(?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w?.!])'(?=[\s,.;:!?)\]]|$)")
+
+
+def at_arms_length(where: Located, parts: Sequence[tuple[int, int]], negators: int, after: Located | None,
+                   *, claim_clause: int | None = None) -> bool:
+    """Whether the words at ``parts`` (first and last token of each) are not asserted by the speaker.
+
+    ``negators`` counts the negations the wording itself states ("can't do concurrency"), so that
+    only others deny it; ``after`` is the next sentence.  A red flag's phrase is one part.
+
+    A claim passes ``claim_clause``, the first token of the clause it was found in, and is read
+    more closely: the claim's aside ("I raise rather than let the last write win at random"), a
+    part that is the road not taken ("use processes instead of threads"), its verb emptied
+    ("the try raised nothing"), and a next sentence that is a bare verdict ("That's a myth.",
+    "But it won't work.") also keep it at arm's length.  A claim's parts may lie anywhere in a
+    clause of up to 14 words, so the words around them matter in ways a phrase's window of a few
+    words is spared.  These readings came with the claims and were never applied to phrases;
+    applied to them, they would drop a red flag from one benchmark answer (heldout6's
+    coding.retry-decorator), so they stay with claims until a study weighs that change.
+    """
+    first, last = min(p[0] for p in parts), max(p[1] for p in parts)
+    start, end = where.sentence.start, where.sentence.end
+    if claim_clause is not None and (
+            _set_aside(where, claim_clause, first) or any(_not_taken(where, p[0]) for p in parts)
+            or _emptied(where, last) or (after is not None and verdict_follows(after))):
+        return True
+    return (_compounded(where, last) or negated(where, (first, last), negators)
+            # "`is` asks "same thing?"": a part in quotation marks is mentioned, not used
+            or any(_quoted(where, a, b) for a, b in {(first, last), *parts})
+            or _REPORTED.search(where.text, start, end) is not None
+            or _DISMISSED.search(where.text, start, end) is not None
+            or in_announced_faults(where.text, start, end)
+            or attributed(where) or denied_after(where, last)
+            or asked(where, after) or turned_down(where, after))
+
+
+def _compounded(where: Located, last: int) -> bool:
+    """Whether the word at ``last`` is the first half of a hyphenated compound: "keyword-only" is not "keyword"."""
+    tokens = where.sentence.tokens
+    end = tokens[last].end
+    return where.text[end : end + 1] == "-" and where.text[end + 1 : end + 2].isalpha()
+
+
+def _quoted(where: Located, first: int, last: int) -> bool:
+    """Whether the claim sits inside quotation marks: a saying being discussed, not the speaker's own claim."""
+    tokens = where.sentence.tokens
+    before = where.text[where.sentence.start : tokens[first].start]
+    after = where.text[tokens[last].end : where.sentence.end + 1]
+    for open_, close in (('"', '"'), ("\u201c", "\u201d")):
+        opened = before.count(open_) % 2 == 1 if open_ == close else before.count(open_) > before.count(close)
+        if opened and close in after:
+            return True
+    # Single quotes double as apostrophes ("it's", "users' data"): only a quote after a space that opens
+    # a word, and one after a word that ends it, count.
+    opened = len(_SINGLE_OPEN.findall(before)) > len(_SINGLE_CLOSE.findall(before))
+    return opened and _SINGLE_CLOSE.search(after) is not None
+
+
+def _set_aside(where: Located, lo: int, first: int) -> bool:
+    """Whether the claim follows "rather than" or "instead of" inside its clause, with no comma closing that aside.
+
+    "I raise rather than let the last write win at random, by dict order" rejects the random pick;
+    the negation window alone misses an aside that runs longer than a few words.
+    """
+    tokens = where.sentence.tokens
+    # Not at the clause's start: "Instead of a fixed delay I double it" sets aside the fixed delay only.
+    for i in range(lo + 1, first - 1):
+        if (tokens[i].norm, tokens[i + 1].norm) in SET_ASIDE:
+            # A comma or a new subject closes the aside: "rather than one area, I own ..." / "rather than one area I own ...".
+            return ("," not in where.text[tokens[i + 1].end : tokens[first].start]
+                    and not any(t.norm in _SUBJECTS for t in tokens[i + 2 : first]))
+    return False
+
+
+def _not_taken(where: Located, at: int) -> bool:
+    """Whether the words at ``at`` follow "instead of" or "rather than".
+
+    "Use processes instead of threads" says nothing about what threads do.
+    """
+    tokens = where.sentence.tokens
+    return at >= 2 and (tokens[at - 2].norm, tokens[at - 1].norm) in SET_ASIDE
+
+
+def _emptied(where: Located, last: int) -> bool:
+    """Whether the claim's verb is emptied by the word after it: "the try raised nothing" says nothing was raised."""
+    tokens = where.sentence.tokens
+    return (last + 1 < len(tokens) and tokens[last + 1].norm == "nothing"
+            and not where.text[tokens[last].end : tokens[last + 1].start].strip())  # "a loop, nothing more" is no denial
