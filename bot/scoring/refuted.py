@@ -80,7 +80,7 @@ def at_arms_length(where: Located, parts: Sequence[tuple[int, int]], negators: i
             or _REPORTED.search(where.text, start, end) is not None
             or _DISMISSED.search(where.text, start, end) is not None
             or in_announced_faults(where.text, start, end)
-            or attributed(where) or denied_after(where, last)
+            or attributed(where) or denied_after(where, first, last)
             or asked(where, after) or turned_down(where, after))
 
 

@@ -24,7 +24,9 @@ writer's, so these rules read the shape instead:
   the approach ("I'd avoid that", "don't do that"), or grants only an
   appearance before a "but" ("Both look like a real copy, but ...");
 - **denied after**: the claim's own clause goes on to deny it ("exactly-once delivery ... isn't
-  achievable").
+  achievable") or names the harm it would do ("`date_trunc(created_at)` would defeat the index");
+- **seen**: the speaker describes work or people seen ("I've seen a pipeline like this with
+  `readlines()` inside", "we inherited a service that ..."), not a result seen ("I've seen a 3x speedup").
 
 A fluent answer that states an error and goes on ("The GIL makes code thread-safe. It doesn't need
 locks.") is not spared: the second sentence brings words of its own.
@@ -52,6 +54,19 @@ _BETWEEN = frozenset({"once", "still", "always", "often", "also", "all", "really
                       "would", "d", "might", "could", "may", "will", "ll", "can", "should", "must", "do", "does",
                       "did", "dont", "doesnt", "didnt", "cant", "wont", "wouldnt", "couldnt"})
 _SPEAKER = frozenset({"i", "we"})
+# Seeing someone else's work: "I've seen a pipeline like this with readlines() inside", "we inherited
+# a service that ...".  What follows describes the thing seen, so only when the thing is work or people
+# (not a result: "I've seen a 3x speedup from threads" is the speaker's claim) and not a fact ("I've
+# seen that ...").
+_PERCEIVED = frozenset({"seen", "saw", "watched", "inherited", "reviewed"})
+_PERFECT = frozenset({"ve", "have", "had"})
+_WITNESSED = frozenset({
+    "code", "codebase", "codebases", "pipeline", "pipelines", "service", "services", "function", "functions", "class",
+    "classes", "module", "modules", "script", "scripts", "pr", "prs", "project", "projects", "repo", "repos", "app",
+    "apps", "implementation", "implementations", "version", "versions", "setup", "setups", "config", "configs",
+    "people", "team", "teams", "developers", "devs", "engineers", "colleague", "colleagues", "someone", "juniors",
+    "candidates", "folks", "this", "it", "plenty", "lots", "many",
+})
 # Saying, when only supposed: "someone might say", "you could object".
 _SAID = frozenset({"say", "object", "reply", "answer"})
 _MODALS = frozenset({"might", "could", "would", "may", "d"})
@@ -107,12 +122,22 @@ _DENIED_AFTER = re.compile(
     r"(?:achievable|possible|feasible|realistic|true|real|guaranteed|the\s+case|a\s+thing)\b",
     re.IGNORECASE,
 )
+# The harm the claimed approach would do, said between the claim's words or just after them:
+# "`WHERE date_trunc('month', created_at) = ...` would defeat the index" (the claim: it uses the index).
+_HARM = re.compile(
+    r"\b(?:would|will|could)\s+(?:\w+ly\s+)?(?:defeat|break|kill|ruin|negate|bypass|disable|undo|sink)s?\b"
+    r"(?!\s+nothing)",
+    re.IGNORECASE,
+)
+_HARM_AFTER = re.compile(r"\W*(?:[\w-]+\s+){0,5}?" + _HARM.pattern, re.IGNORECASE)
 
 
 def attributed(where: Located) -> bool:
-    """Whether the sentence reports someone else's belief or proposal, or names one as a mistake."""
+    """Whether the sentence reports someone else's belief, proposal or work, or names a belief as a mistake."""
     tokens = where.sentence.tokens
     for i, token in enumerate(tokens):
+        if token.norm in _PERCEIVED and _seen_by_speaker(where, i):
+            return True
         if token.norm in _BELIEF_VERBS and i >= 2 and tokens[i - 1].norm == "to" and tokens[i - 2].norm == "used":
             return True  # "I used to think ...": a belief given up, whoever held it
         supposed = token.norm in _SAID and i > 0 and tokens[i - 1].norm in _MODALS  # "someone might say ..."
@@ -128,6 +153,21 @@ def attributed(where: Located) -> bool:
             continue  # the speaker's own view ("I think", "we'd expect"); an old one counts only when turned down
         return True
     return _NAMED.search(where.text, where.sentence.start, where.sentence.end) is not None
+
+
+def _seen_by_speaker(where: Located, i: int) -> bool:
+    """ "I've seen a pipeline like this ...", "we inherited code that ...": the speaker describing work seen."""
+    tokens = where.sentence.tokens
+    at = i - 1
+    while at >= 0 and (tokens[at].norm in _BETWEEN or tokens[at].norm in _PERFECT or tokens[at].norm.endswith("ly")):
+        at -= 1
+    if at < 0 or tokens[at].norm not in _SPEAKER:
+        return False
+    seen = where.text[tokens[i].end : where.sentence.end].lstrip()
+    if seen.startswith("`"):
+        return True  # "I've also seen `list(rows)` halfway down": code written by someone
+    following = [t.norm for t in tokens[i + 1 : i + 4]]
+    return bool(following) and following[0] not in ("that", "how") and any(w in _WITNESSED for w in following)
 
 
 def _told_someone(where: Located, i: int) -> bool:
@@ -186,7 +226,10 @@ def verdict_follows(after: Located) -> bool:
     return _VERDICT_NEXT.match(after.text, after.sentence.start, after.sentence.end) is not None
 
 
-def denied_after(where: Located, last: int) -> bool:
-    """Whether the clause goes on, after the claim's last word, to call it unachievable or untrue."""
+def denied_after(where: Located, first: int, last: int) -> bool:
+    """Whether the clause goes on to call the claim unachievable or untrue, or to name the harm it would do."""
     tokens = where.sentence.tokens
-    return last + 1 < len(tokens) and _DENIED_AFTER.match(where.text, tokens[last].end, where.sentence.end) is not None
+    if _HARM.search(where.text, tokens[first].end, tokens[last].start) is not None:
+        return True  # between the claim's words: "date_trunc(created_at) would defeat the index"
+    return last + 1 < len(tokens) and any(
+        pattern.match(where.text, tokens[last].end, where.sentence.end) is not None for pattern in (_DENIED_AFTER, _HARM_AFTER))

@@ -14,6 +14,7 @@ from tests.unit.flag_cases import flags
 BARE = ("core.exceptions", "bare-is-except-exception")
 SELECT = ("framework.django-n-plus-one", "select-related-reverse")
 ASYNC = ("framework.fastapi-model-loading", "async-makes-it-fast")
+THREADS = ("core.gil", "more-threads-help-cpu")
 
 # (question, flag, spared: the error mentioned to reject it, stated: the same error as the speaker's claim)
 ROWS = [
@@ -50,6 +51,11 @@ ROWS = [
      "A teammate added select_related for the line items, and it joins them too."),
     (*SELECT, "Lots of tutorials call select_related on the line items to join them in one query.",
      "On this page we call select_related on the line items to join them in one query."),
+    # work or people the speaker has seen, not a result seen or a fact
+    (*BARE, "I've seen codebases where a bare except is just shorthand for except Exception.",
+     "I've seen that a bare except is just shorthand for except Exception."),
+    (*THREADS, "I've seen teams add more threads to the CPU-bound thumbnail job to speed it up.",
+     "I've seen big gains from more threads on the CPU-bound thumbnail job: they speed it up."),
     # an appearance, then the truth
     (*SELECT, "You could call select_related on the line items to join them. Both look reasonable, but only "
               "prefetch_related handles the many side.",
@@ -73,6 +79,12 @@ def test_a_claim_whose_own_clause_calls_it_unachievable_is_denied() -> None:
     assert flag in flags(qid, "The queue delivers each notification exactly once, so duplicates never happen.")
     assert flag not in flags(qid, "Exactly-once delivery through the queue and the push providers isn't achievable, "
                                   "so every sender dedupes by a notification id.")
+
+
+def test_a_claim_whose_own_clause_names_the_harm_it_would_do_is_denied() -> None:
+    qid, flag = "framework.sql", "function-on-indexed-column"
+    assert flag in flags(qid, "Filtering on date_trunc('month', created_at) still uses the index on created_at.")
+    assert flag not in flags(qid, "Filtering on date_trunc('month', created_at) would defeat the index on created_at.")
 
 
 def test_a_pronoun_carries_the_subject_before_it_only_up_to_a_colon() -> None:
