@@ -6,9 +6,10 @@ How a grade is reached, so it can be explained to the candidate:
    concrete in it, questions (unless the prompt asks for them) and sentences that state a
    misconception are set aside: they cannot earn credit.
 2. Each criterion's level is the best of: how many of its distinct indicators appear (``needs``),
-   in words or in the code's syntax tree; how much of the criterion's reference vocabulary the
-   explanations cover, for the answer's length (:mod:`bot.scoring.reference`); and, for stories,
-   the STAR analysis of the part the criterion names (:mod:`bot.scoring.story_levels`).  Each level quotes its evidence.
+   in words or in the code's syntax tree (in a concise answer that touches every criterion, each
+   counts for more); how much of the criterion's reference vocabulary the explanations cover, for
+   the answer's length (:mod:`bot.scoring.reference`); and, for stories, the STAR analysis of the
+   part the criterion names (:mod:`bot.scoring.story_levels`).  Each level quotes its evidence.
    A hinted criterion is capped.
 3. Red flags (misconceptions), found by phrase or as claims however worded
    (:mod:`bot.scoring.misclaims`), cap the score and take a fifth off what the cap leaves, unless the
@@ -54,7 +55,7 @@ from bot.scoring.matcher import (
 )
 from bot.scoring.misclaims import Claim, asserted, compile_claim
 from bot.scoring.off_loop import off_loop
-from bot.scoring.reference import coverage, coverage_level, for_length, reference
+from bot.scoring.reference import concise_scale, coverage, coverage_level, for_length, reference
 from bot.scoring.refuted import at_arms_length
 from bot.scoring.story_levels import story_levels
 from bot.scoring.text import is_listy, is_question, relates, sentences
@@ -236,12 +237,16 @@ def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubr
     told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else {}
     recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
     words = len(text.split())
+    found_by = [_criterion_hits(crit, hits, dense, facts) for crit in compiled.criteria]
+    # A concise answer that names something of every criterion: each point it makes counts for the
+    # several a longer answer makes (the scale coverage uses).  Breadth is the condition, so a short
+    # answer that knows one thing is not lifted.
+    scale = concise_scale(words) if all(found_by) else 1.0
     criteria: list[CriterionScore] = []
     levels: list[tuple[float, int]] = []
     missed: list[str] = []
-    for crit in compiled.criteria:
-        found = _criterion_hits(crit, hits, dense, facts)
-        level = sum(1 for need in crit.criterion.needs if len(found) >= need)
+    for crit, found in zip(compiled.criteria, found_by, strict=True):
+        level = sum(1 for need in crit.criterion.needs if len(found) * scale >= need)
         covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
         # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
         by_words = min(coverage_level(for_length(covered, words)), 3 if recognised else 1)

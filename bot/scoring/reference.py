@@ -135,10 +135,14 @@ def coverage(ref: CriterionReference, sentences: list[tuple[str, ...]]) -> tuple
     return min(1.0, total / ref.norm), best
 
 
+def concise_scale(words: int) -> float:
+    """How much a concise answer's evidence is scaled up: ``CONCISE_WORDS / words``, from 1 to ``CONCISE_BOOST``."""
+    return min(CONCISE_BOOST, max(1.0, CONCISE_WORDS / max(1, words)))
+
+
 def for_length(covered: float, words: int) -> float:
     """Coverage as a concise answer of ``words`` words earns it: scaled up under ``CONCISE_WORDS``, never past 1."""
-    scale = min(CONCISE_BOOST, max(1.0, CONCISE_WORDS / max(1, words)))
-    return min(1.0, covered * scale)
+    return min(1.0, covered * concise_scale(words))
 
 
 def coverage_level(covered: float) -> int:

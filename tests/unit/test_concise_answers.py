@@ -1,4 +1,4 @@
-"""A concise answer's coverage is judged for its length: three sentences cannot use as many words as thirty."""
+"""A concise answer is judged for its length: three sentences cannot use as many words, or make as many points, as thirty."""
 
 from __future__ import annotations
 
@@ -6,13 +6,20 @@ import pytest
 
 from bot.bootstrap import load_bank, offline_scorer
 from bot.content.bank import QuestionBank
-from bot.scoring import reference
-from bot.scoring.reference import CONCISE_BOOST, CONCISE_WORDS, for_length
+from bot.scoring import offline, reference
+from bot.scoring.reference import CONCISE_BOOST, CONCISE_WORDS, concise_scale, for_length
 
 # The GIL in plain words, in under fifty: every point made once, few of the rubric's own terms.
 CONCISE_GIL = ("Only one thread at a time can run Python code in a process, so threads don't speed up number "
                "crunching; they still help when the program mostly waits on the network or disk, because the lock "
                "is let go while waiting. For heavy math use several processes.")
+
+
+# `is` against `==` in under thirty words, something of every criterion; and its second half alone, which
+# names two points of one criterion and one of another but nothing of what `is` and `==` each do.
+CONCISE_IS = ("`==` compares values through `__eq__`; `is` checks identity, the same object. Small ints are cached, "
+              "so `is` only looks right by accident; use `is` just for None.")
+NARROW_IS = "Small ints are cached, so `is` only looks right by accident; use `is` just for None."
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +55,29 @@ def test_a_short_run_of_terms_still_earns_nothing(bank: QuestionBank) -> None:
     question, rubric = bank.get("core.gil"), bank.rubric("core.gil")
     listed = "GIL, threads, processes, CPU-bound, I/O-bound, multiprocessing, asyncio, bytecode, lock, release."
     assert offline_scorer(bank).grade(question, rubric, listed).score == 0
+
+
+def test_the_scale_is_the_same_for_points_made_as_for_words_covered() -> None:
+    assert [concise_scale(w) for w in (CONCISE_WORDS * 2, CONCISE_WORDS, CONCISE_WORDS // 2, 1)] == \
+        [1.0, 1.0, 2.0, CONCISE_BOOST]
+
+
+def test_a_concise_answer_touching_every_criterion_counts_each_point_for_more(bank: QuestionBank,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    question, rubric = bank.get("core.is-vs-eq"), bank.rubric("core.is-vs-eq")
+    scorer = offline_scorer(bank)
+    judged = scorer.grade(question, rubric, CONCISE_IS)
+    monkeypatch.setattr(offline, "concise_scale", lambda words: 1.0)  # each point counted once, as in a long answer
+    counted_once = scorer.grade(question, rubric, CONCISE_IS)
+    assert judged.score > counted_once.score
+    assert all(c.score > 0 for c in judged.criteria)
+
+
+def test_a_short_answer_that_knows_one_thing_is_not_lifted(bank: QuestionBank, monkeypatch: pytest.MonkeyPatch) -> None:
+    question, rubric = bank.get("core.is-vs-eq"), bank.rubric("core.is-vs-eq")
+    scorer = offline_scorer(bank)
+    judged = scorer.grade(question, rubric, NARROW_IS)
+    monkeypatch.setattr(offline, "concise_scale", lambda words: 1.0)
+    assert judged == scorer.grade(question, rubric, NARROW_IS)
+    assert [c.score for c in judged.criteria] == [0, 2, 1]  # counted twice, the last two would reach 3 and 2
+    assert judged.score < scorer.grade(question, rubric, CONCISE_IS).score
