@@ -8,10 +8,11 @@ use it (it says what is special about this criterion), less when the prompt itse
 (repeating the question shows nothing) and less when it is everyday English.
 
 An answer covers a criterion by the weight of the reference words its explanatory sentences use,
-against the weight of the criterion's most telling words, and a short answer against what its length
-allows (:func:`for_length`): three sentences cannot use as many words as thirty.  Coverage is a second route to a level
-(see :mod:`bot.scoring.offline`): it cannot tell a right claim from a wrong one, so it never
-outranks a misconception, and it counts only sentences the scorer already takes as explanations.
+against the weight of the criterion's most telling words, and a short answer against what its
+length allows (:func:`for_length`): three sentences cannot use as many words as thirty.  Coverage
+is a second route to a level (see :mod:`bot.scoring.offline`): it cannot tell a right claim from a
+wrong one, so it never outranks a misconception, and it counts only sentences the scorer already
+takes as explanations.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ COVERAGE_LEVELS = (0.3, 0.55, 0.85)
 # parts the mean coverage level was 0.2 for weak answers of about 60 words, 0.9 for strong ones of
 # about 65 words and 2.5 for strong ones of about 350.  A concise answer is judged for its length:
 # under CONCISE_WORDS words its coverage is scaled by CONCISE_WORDS / words, at most CONCISE_BOOST
-# times.  Chosen on the dev parts (100-150 words and a boost of 2-3 gave the same figures).
+# times.  The same scale counts the indicators of a concise answer that touches every criterion
+# (:mod:`bot.scoring.offline`).  Chosen on the dev parts (100-150 words and a boost of 2-3 gave the
+# same figures).
 CONCISE_WORDS, CONCISE_BOOST = 120, 2.0
 
 

@@ -18,8 +18,8 @@ On the dev parts this ratio was under 0.8 for 131 of 180 off-topic answers and f
 A question about the candidate (the recruiter screen and behavioral rounds) is compared only with
 others of its kind: a story or a career pitch is set in the candidate's technical work, so its
 words ("we moved the ingestion to asyncio and p95 fell") are the setting, not the topic.  On the dev
-parts the whole catalogue sent 9 honest answers to those questions, strong ones among them, to a
-technical question; the answers that really belong elsewhere are another story or pitch.
+parts the whole catalogue sent 11 on-topic answers to those questions to a technical question, six
+of them strong; the answers that really belong elsewhere are another story or pitch.
 
 The comparison needs the whole catalogue, so the composition root builds :class:`Topics` once
 from the bank and hands it to the offline scorer; without it, no answer is judged off-topic.
