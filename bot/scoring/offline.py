@@ -245,11 +245,15 @@ def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubr
     criteria: list[CriterionScore] = []
     levels: list[tuple[float, int]] = []
     missed: list[str] = []
+    lifted = False  # whether judging the answer for its length raised any level: the scorecard says so
     for crit, found in zip(compiled.criteria, found_by, strict=True):
         level = sum(1 for need in crit.criterion.needs if len(found) * scale >= need)
         covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
         # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
-        by_words = min(coverage_level(for_length(covered, words)), 3 if recognised else 1)
+        most = 3 if recognised else 1
+        by_words = min(coverage_level(for_length(covered, words)), most) if best is not None else 0
+        plain = max(sum(1 for need in crit.criterion.needs if len(found) >= need),
+                    min(coverage_level(covered), most) if best is not None else 0)
         if by_words > level and best is not None:
             # Explained in other words than the rubric's: the sentence that covers most is the evidence.
             level = by_words
@@ -262,12 +266,16 @@ def _criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubr
         ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
         if level > ceiling:
             notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
+        lifted = lifted or (quote is None and min(level, ceiling) > min(plain, ceiling))
         level = min(level, ceiling)
         evidence = (quote or (_quote(text, found[0]) if found else None)) if level > 0 else None
         criteria.append(CriterionScore(id=crit.criterion.id, score=level, max=ceiling, evidence=evidence))
         levels.append((crit.criterion.weight, level))
         if level < 2:
             missed.append(crit.criterion.name)
+    if lifted:
+        notes.append(f"judged for its length: in {words} words, what it explains counts up to "
+                     f"{concise_scale(words):.1f} times, as the same points would in a longer answer")
     return criteria, levels, missed
 
 

@@ -81,3 +81,13 @@ def test_a_short_answer_that_knows_one_thing_is_not_lifted(bank: QuestionBank, m
     assert judged == scorer.grade(question, rubric, NARROW_IS)
     assert [c.score for c in judged.criteria] == [0, 2, 1]  # counted twice, the last two would reach 3 and 2
     assert judged.score < scorer.grade(question, rubric, CONCISE_IS).score
+
+
+def test_the_scorecard_says_when_an_answer_was_judged_for_its_length(bank: QuestionBank) -> None:
+    question, rubric = bank.get("core.is-vs-eq"), bank.rubric("core.is-vs-eq")
+    scorer = offline_scorer(bank)
+    concise = scorer.grade(question, rubric, CONCISE_IS)
+    assert any(n.startswith("judged for its length: in 27 words") and "2.0 times" in n for n in concise.notes)
+    # The same points with the length of a full answer: nothing was scaled, so nothing is said.
+    padded = CONCISE_IS + " " + " ".join(["In code review I would point this out and show the fix."] * 9)
+    assert not any(n.startswith("judged for its length") for n in scorer.grade(question, rubric, padded).notes)
