@@ -17,7 +17,6 @@ to copy into ``FITTED``.
 from __future__ import annotations
 
 import json
-import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ import numpy as np
 
 from benchmarks.scoring.blind import BLIND, Answer, figures, load
 from bot.bootstrap import load_bank
-from bot.scoring.concision import Fit, Reach, blend
+from bot.scoring.concision import Fit, Reach, blend, length_term
 from bot.scoring.offline import OfflineScorer
 
 # Half the width of the band of reach values between earning none of the share and all of it,
@@ -58,7 +57,7 @@ def rows() -> list[Row]:
 
 def _features(row: Row) -> np.ndarray:
     assert row.reach is not None
-    return np.array([row.levels_score / 100, row.reach.terms / 20, math.log1p(row.reach.words)])
+    return np.array([row.levels_score / 100, row.reach.terms / 20, length_term(row.reach.words)])
 
 
 def fit(train: list[Row]) -> Fit:
@@ -81,7 +80,7 @@ def fit(train: list[Row]) -> Fit:
         w -= RATE * (x.T @ (p - y) / len(y) + L2 * w / len(y))
     term_weight = float(w[1] / 20 / w[0] * 100)
     length_weight = float(-w[2] / w[0] * 100)
-    values = [term_weight * r.reach.terms - length_weight * math.log1p(r.reach.words) for r in train if r.reach is not None]
+    values = [term_weight * r.reach.terms - length_weight * length_term(r.reach.words) for r in train if r.reach is not None]
     return Fit(round(term_weight, 3), round(length_weight, 3), round(statistics.median(values), 3), SPREAD)
 
 

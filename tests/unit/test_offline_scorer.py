@@ -216,6 +216,15 @@ def test_reach_tells_apart_answers_at_the_same_levels_and_stays_within_its_share
         assert any("reach" in note for note in result.notes)
 
 
+def test_length_lowers_reach_only_up_to_the_cap() -> None:
+    """Below the cap, more words for the same terms lower reach; past it, a thorough answer is not marked down further."""
+    from bot.scoring.concision import LENGTH_CAP, Reach
+
+    assert Reach(30, LENGTH_CAP // 2).fraction() > Reach(30, LENGTH_CAP).fraction()
+    assert Reach(30, LENGTH_CAP).fraction() == Reach(30, LENGTH_CAP * 2).fraction() == Reach(30, LENGTH_CAP * 5).fraction()
+    assert Reach(40, LENGTH_CAP * 2).fraction() > Reach(30, LENGTH_CAP * 2).fraction()  # terms still count
+
+
 def test_reach_never_lifts_a_capped_answer() -> None:
     wrong = ("Python creates a new default list for each call, so the list is shared between calls only when the caller "
              "passes the same one in.")
