@@ -98,7 +98,7 @@ class Claim:
 
     def possible(self, present: set[str]) -> bool:
         """Whether every group has a wording whose words all occur somewhere in the answer."""
-        return all(any(all(s in present for s in w.stems) for w in group) for group in self.groups)
+        return all(any(words <= present for words in group) for group in self._word_sets)
 
     @cached_property
     def _word_sets(self) -> tuple[tuple[frozenset[str], ...], ...]:
