@@ -109,7 +109,7 @@ class EchoFilter:
     def __init__(self, prompt: str) -> None:
         self._sentences = [_content([t.stem for t in tokens(part)]) for part in re.split(r"[.?!\n]+", prompt)]
         self._sentences = [s for s in self._sentences if len(s) >= 3]
-        # Every word the question used: repeating them shows no extra knowledge (see offline._breadth).
+        # Every word the question used: repeating them shows no extra knowledge (see offline._reach).
         self.stems = frozenset(t.stem for t in tokens(prompt))
         # Where the prompt asks what the candidate would ask or assume, their questions are the answer.
         self.invites_questions = _INVITES_QUESTIONS.search(prompt) is not None

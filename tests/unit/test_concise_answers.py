@@ -6,7 +6,7 @@ import pytest
 
 from bot.bootstrap import load_bank, offline_scorer
 from bot.content.bank import QuestionBank
-from bot.scoring import offline, reference
+from bot.scoring import levels, reference
 from bot.scoring.reference import CONCISE_BOOST, CONCISE_WORDS, concise_scale, for_length
 
 # The GIL in plain words, in under fifty: every point made once, few of the rubric's own terms.
@@ -67,7 +67,7 @@ def test_a_concise_answer_touching_every_criterion_counts_each_point_for_more(ba
     question, rubric = bank.get("core.is-vs-eq"), bank.rubric("core.is-vs-eq")
     scorer = offline_scorer(bank)
     judged = scorer.grade(question, rubric, CONCISE_IS)
-    monkeypatch.setattr(offline, "concise_scale", lambda words: 1.0)  # each point counted once, as in a long answer
+    monkeypatch.setattr(levels, "concise_scale", lambda words: 1.0)  # each point counted once, as in a long answer
     counted_once = scorer.grade(question, rubric, CONCISE_IS)
     assert judged.score > counted_once.score
     assert all(c.score > 0 for c in judged.criteria)
@@ -77,7 +77,7 @@ def test_a_short_answer_that_knows_one_thing_is_not_lifted(bank: QuestionBank, m
     question, rubric = bank.get("core.is-vs-eq"), bank.rubric("core.is-vs-eq")
     scorer = offline_scorer(bank)
     judged = scorer.grade(question, rubric, NARROW_IS)
-    monkeypatch.setattr(offline, "concise_scale", lambda words: 1.0)
+    monkeypatch.setattr(levels, "concise_scale", lambda words: 1.0)
     assert judged == scorer.grade(question, rubric, NARROW_IS)
     assert [c.score for c in judged.criteria] == [0, 2, 1]  # counted twice, the last two would reach 3 and 2
     assert judged.score < scorer.grade(question, rubric, CONCISE_IS).score

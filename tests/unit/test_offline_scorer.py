@@ -312,15 +312,15 @@ def test_words_that_evidence_two_indicators_count_once_towards_a_term_list() -> 
     # A short note where one phrase ("sorted keys") evidences two indicators is three terms, not
     # four: it must stay an explanation, while four separate terms in as few words is a list.
     from bot.scoring.matcher import compile_rubric, locate
-    from bot.scoring.offline import _dense, _Hit
+    from bot.scoring.reading import Hit, _dense
 
     rubric = compile_rubric(BANK.rubric("core.collections"))
     text = "tree map: sorted keys, log-time search;"
     where = locate(sentences(text)[0], rubric, {}, text)
 
-    def hit(word: str) -> _Hit:
+    def hit(word: str) -> Hit:
         start = text.index(word)
-        return _Hit(0, len(text), (start, start + len(word)))
+        return Hit(0, len(text), (start, start + len(word)))
 
     overlapping = {"a/x": hit("tree map"), "a/y": hit("sorted keys"), "b/z": hit("sorted"), "c/w": hit("log-time")}
     separate = {"a/x": hit("tree map"), "a/y": hit("sorted"), "b/z": hit("keys"), "c/w": hit("log-time")}

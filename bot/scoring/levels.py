@@ -1,0 +1,104 @@
+"""Each criterion's level, with the words that evidence it: the second step of the offline scorer.
+
+A level is the best of three readings of the explanatory sentences :mod:`bot.scoring.reading` kept:
+how many of the criterion's distinct indicators appear (``needs``), in words or in the code's syntax
+tree; how much of its reference vocabulary they cover (:mod:`bot.scoring.reference`); and, for
+stories, the STAR analysis of the part the criterion names (:mod:`bot.scoring.story_levels`).  A
+concise answer is judged for its length on the first two.  Each level quotes its evidence, and a
+criterion a hint revealed is capped.
+"""
+
+from __future__ import annotations
+
+from bot.engine.models import CriterionScore, Question, Rubric
+from bot.engine.signals import HINTED_CEILING
+from bot.scoring.code_facts import CodeFact, code_facts
+from bot.scoring.matcher import CompiledCriterion, CompiledRubric
+from bot.scoring.reading import Hit, Reading
+from bot.scoring.reference import concise_scale, coverage, coverage_level, for_length, reference
+from bot.scoring.story_levels import story_levels
+
+EVIDENCE_CHARS = 240
+# Indicators (or code facts) an answer must show somewhere before coverage may give more than level 1.
+RECOGNISED = 2
+
+
+def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubric, text: str,
+                     hinted: frozenset[str], reading: Reading,
+                     notes: list[str]) -> tuple[list[CriterionScore], list[tuple[float, int]], list[str]]:
+    """Each criterion's level: the best of its indicators (and code facts), coverage and the story's STAR part."""
+    hits, dense = reading.hits, reading.dense
+    facts = code_facts(text) if "```" in text or question.answer_format == "code" else {}
+    explained = [w for i, w in enumerate(reading.usable) if i not in dense]
+    ref = reference(question, rubric)
+    explained_stems = [tuple(sorted(set(w.stems))) for w in explained] if ref.on_topic(reading.present) else []
+    told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else {}
+    recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
+    words = len(text.split())
+    found_by = [_criterion_hits(crit, hits, dense, facts) for crit in compiled.criteria]
+    # A concise answer that names something of every criterion: each point it makes counts for the
+    # several a longer answer makes (the scale coverage uses).  Breadth is the condition, so a short
+    # answer that knows one thing is not lifted.
+    scale = concise_scale(words) if all(found_by) else 1.0
+    criteria: list[CriterionScore] = []
+    levels: list[tuple[float, int]] = []
+    missed: list[str] = []
+    lifted = False  # whether judging the answer for its length raised any level: the scorecard says so
+    for crit, found in zip(compiled.criteria, found_by, strict=True):
+        level = sum(1 for need in crit.criterion.needs if len(found) * scale >= need)
+        covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
+        # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
+        most = 3 if recognised else 1
+        by_words = min(coverage_level(for_length(covered, words)), most) if best is not None else 0
+        plain = max(sum(1 for need in crit.criterion.needs if len(found) >= need),
+                    min(coverage_level(covered), most) if best is not None else 0)
+        if by_words > level and best is not None:
+            # Explained in other words than the rubric's: the sentence that covers most is the evidence.
+            level = by_words
+            where = explained[best].sentence
+            found = [Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
+        story = told.get(crit.criterion.id)
+        quote = None
+        if story is not None and story.level > level:
+            level, found, quote = story.level, [], story.quote
+        ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
+        if level > ceiling:
+            notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
+        lifted = lifted or (quote is None and min(level, ceiling) > min(plain, ceiling))
+        level = min(level, ceiling)
+        evidence = (quote or (_quote(text, found[0]) if found else None)) if level > 0 else None
+        criteria.append(CriterionScore(id=crit.criterion.id, score=level, max=ceiling, evidence=evidence))
+        levels.append((crit.criterion.weight, level))
+        if level < 2:
+            missed.append(crit.criterion.name)
+    if lifted:
+        notes.append(f"judged for its length: in {words} words, what it explains counts up to "
+                     f"{concise_scale(words):.1f} times, as the same points would in a longer answer")
+    return criteria, levels, missed
+
+
+def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, Hit]], dense: set[int],
+                    facts: dict[str, CodeFact]) -> list[Hit]:
+    """The first evidence of each of the criterion's indicators, in the order the answer gave them.
+
+    An indicator the prose does not evidence may be evidenced by the code (its ``code`` facts)."""
+    found: list[Hit] = []
+    for indicator in crit.indicators:
+        key = f"{crit.criterion.id}/{indicator.id}"
+        first = next((h[key] for i, h in enumerate(hits) if i not in dense and key in h), None)
+        if first is None:
+            fact = next((facts[f] for f in indicator.code if f in facts), None)
+            first = Hit(fact.start, fact.end, (fact.start, fact.end)) if fact else None
+        if first is not None:
+            found.append(first)
+    return sorted(found, key=lambda h: (h.start, h.focus[0]))
+
+
+def _quote(text: str, hit: Hit) -> str:
+    """The evidencing sentence, trimmed around the match when it is long."""
+    start, end = hit.start, hit.end
+    if end - start > EVIDENCE_CHARS:
+        mid_start, mid_end = hit.focus
+        pad = max(0, (EVIDENCE_CHARS - (mid_end - mid_start)) // 2)
+        start, end = max(start, mid_start - pad), min(end, mid_end + pad)
+    return text[start:end].strip()
