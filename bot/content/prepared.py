@@ -30,6 +30,7 @@ import re
 import shutil
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -89,12 +90,23 @@ def keyed_folder(root: Path, directory: Path | None = None) -> Path | None:
 
 def _key(root: Path) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{cache.key(root)}\0{sys.version}\n".encode())
+    digest.update(_code_digest())
+    return digest.hexdigest()[:24]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """The scoring code's and the stemmer's part of the key: the same for the whole process, so read once.
+
+    ``mockloop score`` asks for the key twice (the question, then the catalogue's topics), and reading
+    and hashing some forty source files is most of its cost."""
+    digest = hashlib.sha256()
     for path in sorted([*(_BOT / "scoring").glob("*.py"), _BOT / "engine" / "models.py", Path(__file__).resolve()]):
         digest.update(f"{path.name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
     for path in _library_files():
         stat = path.stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:24]
+    return digest.digest()
 
 
 def _library_files() -> list[Path]:
