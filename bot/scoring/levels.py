@@ -45,12 +45,12 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
     missed: list[str] = []
     lifted = False  # whether judging the answer for its length raised any level: the scorecard says so
     for crit, found in zip(compiled.criteria, found_by, strict=True):
-        level = sum(1 for need in crit.criterion.needs if len(found) * scale >= need)
+        level = _met(crit.criterion.needs, len(found) * scale)
         covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
         # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
         most = 3 if recognised else 1
         by_words = min(coverage_level(for_length(covered, words)), most) if best is not None else 0
-        plain = max(sum(1 for need in crit.criterion.needs if len(found) >= need),
+        plain = max(_met(crit.criterion.needs, len(found)),
                     min(coverage_level(covered), most) if best is not None else 0)
         if by_words > level and best is not None:
             # Explained in other words than the rubric's: the sentence that covers most is the evidence.
@@ -75,6 +75,11 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
         notes.append(f"judged for its length: in {words} words, what it explains counts up to "
                      f"{concise_scale(words):.1f} times, as the same points would in a longer answer")
     return criteria, levels, missed
+
+
+def _met(needs: tuple[int, int, int], counted: float) -> int:
+    """The level the indicators counted reach: one for each of the criterion's ``needs`` they meet."""
+    return sum(1 for need in needs if counted >= need)
 
 
 def _criterion_hits(crit: CompiledCriterion, hits: list[dict[str, Hit]], dense: set[int],
