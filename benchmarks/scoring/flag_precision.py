@@ -50,8 +50,8 @@ def main() -> None:
                     start = min(starts)
                     alarms.append(f"FALSE ALARM {answer.question}/{flag_id} on {folder.name} {label}: "
                                   f"{answer.text[start:start + 160]!r}")
-    for (question, flag_id), kinds in sorted(fired.items()):
-        print(f"{question}/{flag_id}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    for (question_id, flag_id), kinds in sorted(fired.items()):
+        print(f"{question_id}/{flag_id}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     for line in alarms:
         print(line)
     print(f"{len(fired)} flags fired; {len(alarms)} false alarms on graded 2-3 and strong answers")
