@@ -57,6 +57,28 @@ def _contrasted(where: Located, first: int) -> bool:
     return at >= 0 and where.sentence.tokens[at].norm == "unlike"
 
 
+def _respective(where: Located, subject: tuple[int, int, int] | None, last: int) -> bool:
+    """Whether the claim pairs the second of two subjects with the first of two objects.
+
+    "*args and **kwargs collect positional and keyword arguments" gives each subject its own object,
+    in order: it does not say that **kwargs collects positional arguments, though those words are
+    side by side.  Two subjects joined just before the claim's subject (its first group), and a join
+    right after the claim's words, read that way.
+    """
+    if subject is None:
+        return False
+    tokens = where.sentence.tokens
+    before = subject[0] - 1
+    while before >= 0 and tokens[before].norm in ("a", "an", "the"):
+        before -= 1
+    if before < 1 or tokens[before].norm not in _JOINS or "," in where.text[tokens[before - 1].end : tokens[before].start]:
+        return False  # no subjects joined, or a new clause after a comma ("..., and the app stores it ...")
+    end = min(len(tokens) - 1, max(last, subject[1]) + 2)
+    # The second join pairs objects, not verbs: "... on worker threads and don't block" joins what they do.
+    return any(tokens[i].norm in _JOINS and negator_count(tokens[i + 1].norm) == 0 for i in range(subject[0] + 1, end))
+
+
+_JOINS = frozenset({"and", "or"})
 _INLINE_CODE = re.compile(r"`[^`\n]*[(=][^`\n]*`")
 
 
@@ -254,8 +276,8 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
         if (last - first + 1 - _asides(where, first, last, found) > MAX_SPREAD or _contrasted(where, first)
-                or _inside_code(where, first, last)):
-            continue  # the words are too far apart, or not said of the claim's subject, or not prose
+                or _respective(where, spans[0], last) or _inside_code(where, first, last)):
+            continue  # the words are too far apart, not said of the claim's subject, paired off, or not prose
         if not at_arms_length(where, [s[:2] for s in found], sum(s[2] for s in found), after, claim_clause=lo):
             return True
     return False

@@ -114,3 +114,16 @@ COMMITS = ["exit + should commit + either way|whether or not"]
 def test_whether_or_not_means_regardless_not_a_question() -> None:
     assert raised("core.context-managers", COMMITS, "Exit should commit whether or not the block raised.")
     assert not raised("core.context-managers", COMMITS, "The question is whether exit should commit either way.")
+
+
+PAIRED = ["kwargs|dict + collects|gathers|holds + positional"]
+
+
+def test_two_subjects_paired_with_two_objects_claim_nothing_of_the_second_and_first() -> None:
+    # "A and B do C and D": each subject has its own object, so B is not said to do C.
+    assert not raised("core.args-kwargs", PAIRED, "*args and **kwargs collect positional and keyword arguments.")
+    assert not raised("core.args-kwargs", PAIRED,
+                      "The tuple and the dict hold positional and named values, respectively.")
+    # One subject, or two subjects sharing one object, still claim it.
+    assert raised("core.args-kwargs", PAIRED, "**kwargs collects positional arguments as well.")
+    assert raised("core.args-kwargs", PAIRED, "Both *args and **kwargs collect positional arguments.")
