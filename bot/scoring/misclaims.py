@@ -62,8 +62,8 @@ def _respective(where: Located, subject: tuple[int, int, int] | None, last: int)
 
     "*args and **kwargs collect positional and keyword arguments" gives each subject its own object,
     in order: it does not say that **kwargs collects positional arguments, though those words are
-    side by side.  Two subjects joined just before the claim's subject (its first group), and a join
-    right after the claim's words, read that way.
+    side by side.  Two subjects joined just before the claim's subject (its first group), and another
+    join among the claim's words or right after them, read that way.
     """
     if subject is None:
         return False

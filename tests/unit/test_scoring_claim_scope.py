@@ -127,3 +127,7 @@ def test_two_subjects_paired_with_two_objects_claim_nothing_of_the_second_and_fi
     # One subject, or two subjects sharing one object, still claim it.
     assert raised("core.args-kwargs", PAIRED, "**kwargs collects positional arguments as well.")
     assert raised("core.args-kwargs", PAIRED, "Both *args and **kwargs collect positional arguments.")
+    # A comma before the second subject starts a new clause, and a join before a negation pairs what
+    # the subject does, not two objects: both still claim it.
+    assert raised("core.args-kwargs", PAIRED, "We tried tuples, and the dict holds positional values and keeps them.")
+    assert raised("core.args-kwargs", PAIRED, "The tuple and the dict hold positional values and don't copy them.")
