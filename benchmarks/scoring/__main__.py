@@ -4,8 +4,9 @@
     python -m benchmarks.scoring --set benchmarks/scoring/dev [--verbose]   # the older, tuned dev set
 
 The blind set (``blind/dev`` to ``blind/dev5`` and the held-out parts ``blind/heldout``,
-``blind/heldout2``, ``blind/heldout6``, ``blind/heldout7`` and ``blind/heldout8``, see :mod:`benchmarks.scoring.blind`) is the honest figure:
-answers written from the prompts alone.  ``blind/dev4`` and ``blind/dev5`` were the held-out parts
+``blind/heldout2``, ``blind/heldout6``, ``blind/heldout7`` and ``blind/heldout8``, see
+:mod:`benchmarks.scoring.blind`) is the honest figure: answers written from the prompts alone.
+``blind/dev4`` and ``blind/dev5`` were the held-out parts
 heldout4 and heldout5, each scored in aggregate only until it was released for study; their figures at
 release are their starting lines.  The older set below was written while the rubrics
 were tuned, so its figures only guard against regressions.

@@ -57,7 +57,7 @@ def rows() -> list[Row]:
 
 def _features(row: Row) -> np.ndarray:
     assert row.reach is not None
-    return np.array([row.levels_score / 100, row.reach.terms / 20, length_term(row.reach.words)])
+    return np.array([row.levels_score / 100, row.reach.terms * row.reach.scale / 20, length_term(row.reach.words)])
 
 
 def fit(train: list[Row]) -> Fit:

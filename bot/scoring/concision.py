@@ -21,7 +21,9 @@ they bring new terms with them, up to a length past which a thorough answer is n
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from bot.scoring.reference import concise_scale
 
 # The share of the offline grade that reach decides; the levels decide the rest.  Chosen on the left-out
 # dev figures of benchmarks/scoring/fit_reach.py: 0.1 to 0.3 move pairwise by about 0.01 and short strong
@@ -48,12 +50,17 @@ class Fit:
     centre: float  # the reach value of the median dev answer that earns reach
     spread: float  # values this far either side of the centre earn all of the share, or none
 
-    def fraction(self, terms: int, words: int) -> float:
+    def fraction(self, terms: float, words: int) -> float:
         """0-1: how much of the share an answer with ``terms`` topic terms in ``words`` words earns."""
         value = self.term_weight * terms - self.length_weight * length_term(words)
         return max(0.0, min(1.0, 0.5 + (value - self.centre) / (2 * self.spread)))
 
 
+# A concise answer's terms count concise_scale(words) to this power (see ``Reach.concise``).  On the five
+# dev parts: 0.5 kept pairwise (mean 0.944 either way) and raised short strong answers at least as high as
+# the incomplete one from 112 to 121 of 180; the full scale (1.0) raised them to 122-127 but cost 0.002-0.006
+# pairwise, because weak answers are short too.
+CONCISE_POWER = 0.5
 # Fit by ``python -m benchmarks.scoring.fit_reach`` on the blind dev parts; its output is in benchmarks/RESULTS.md.
 FITTED = Fit(term_weight=1.737, length_weight=23.153, centre=-65.154, spread=10.0)
 
@@ -64,9 +71,21 @@ class Reach:
 
     terms: int  # distinct words of the credit phrases in the explanatory sentences, not the question's own
     words: int
+    scale: float = 1.0  # how many times each term counts: more than once in a concise answer (see ``concise``)
 
     def fraction(self, fit: Fit = FITTED) -> float:
-        return fit.fraction(self.terms, self.words)
+        return fit.fraction(self.terms * self.scale, self.words)
+
+    def concise(self) -> Reach:
+        """This reach judged for a concise answer's length: each term counts ``concise_scale ** CONCISE_POWER`` times.
+
+        Levels already judge a concise answer for its length (:mod:`bot.scoring.reference`), but reach
+        did not: the length term above undervalues brevity at the short end, so a 65-word answer
+        with every criterion at a level lost up to 16 points of reach to a 150-word incomplete one
+        that merely named more terms.  The square root, not the full scale, because the length term
+        already gives part of it back.  Only for an answer the levels found something of every
+        criterion in (the caller's condition), so a short answer that knows one thing is not lifted."""
+        return replace(self, scale=concise_scale(self.words) ** CONCISE_POWER)
 
 
 def blend(level_score: int, reach: Reach | None, capped: bool = False, fit: Fit = FITTED) -> int:

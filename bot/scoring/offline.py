@@ -18,7 +18,8 @@ How a grade is reached, so it can be explained to the candidate:
 4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
 5. A fifth of the grade is reach (:mod:`bot.scoring.concision`): how many of the topic's terms
    the explanations use for the answer's length, so answers at the same levels are told apart and
-   a complete answer does not tie with an excellent one at the top.
+   a complete answer does not tie with an excellent one at the top; a concise answer with something
+   of every criterion is judged for its length here too.
 6. An answer much closer to another question of the catalogue than to its own keeps only part of
    its grade and is told which question it fits (:mod:`bot.scoring.topicality`).
 7. A long, on-topic answer in which little is recognised is marked unsure rather than given a
@@ -121,9 +122,12 @@ class OfflineScorer:
             score = round(score * MISCONCEPTION_FACTOR)
         reach = _reach(compiled.terms, echo_filter(question.prompt).stems, reading, text) \
             if score > 0 and injected is None else None
+        if reach is not None and all(c.score >= 1 for c in criteria):
+            reach = reach.concise()  # judged for its length, as its levels were; unchanged past CONCISE_WORDS
         if reach is not None:
+            concise = f", each counted {reach.scale:.1f} times in a concise answer," if reach.scale > 1 else ""
             notes.append(f"{round(SHARE * 100)}% of the grade is reach: {reach.terms} of the topic's terms explained "
-                         f"in {reach.words} words earn {round(SHARE * 100 * reach.fraction())} of those points")
+                         f"in {reach.words} words{concise} earn {round(SHARE * 100 * reach.fraction())} of those points")
         levels_score, score = score, blend(score, reach, capped=bool(caps))
         elsewhere = None
         if self.topics is not None and score > 0:

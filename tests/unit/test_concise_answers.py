@@ -7,6 +7,7 @@ import pytest
 from bot.bootstrap import load_bank, offline_scorer
 from bot.content.bank import QuestionBank
 from bot.scoring import levels, reference
+from bot.scoring.concision import CONCISE_POWER, Reach
 from bot.scoring.reference import CONCISE_BOOST, CONCISE_WORDS, concise_scale, for_length
 
 # The GIL in plain words, in under fifty: every point made once, few of the rubric's own terms.
@@ -91,3 +92,22 @@ def test_the_scorecard_says_when_an_answer_was_judged_for_its_length(bank: Quest
     # The same points with the length of a full answer: nothing was scaled, so nothing is said.
     padded = CONCISE_IS + " " + " ".join(["In code review I would point this out and show the fix."] * 9)
     assert not any(n.startswith("judged for its length") for n in scorer.grade(question, rubric, padded).notes)
+
+
+def test_reach_counts_a_concise_broad_answers_terms_more_and_a_long_ones_as_they_are() -> None:
+    short, long = Reach(15, CONCISE_WORDS // 2), Reach(15, CONCISE_WORDS * 2)
+    assert short.concise().scale == pytest.approx(concise_scale(CONCISE_WORDS // 2) ** CONCISE_POWER)
+    assert short.concise().fraction() >= short.fraction()
+    assert long.concise() == long  # past the typical length nothing changes
+    assert Reach(0, 20).concise().fraction() == Reach(0, 20).fraction()  # no terms, nothing to count twice
+
+
+def test_reach_is_judged_for_length_only_when_every_criterion_has_something(bank: QuestionBank) -> None:
+    question, rubric = bank.get("core.is-vs-eq"), bank.rubric("core.is-vs-eq")
+    scorer = offline_scorer(bank)
+    broad = scorer.assess(question, rubric, CONCISE_IS)
+    narrow = scorer.assess(question, rubric, NARROW_IS)
+    assert broad.reach is not None and broad.reach.scale > 1
+    assert any("counted" in note and "concise answer" in note for note in broad.result.notes)  # the scorecard says so
+    assert min(c.score for c in narrow.result.criteria) == 0  # one criterion has nothing
+    assert narrow.reach is None or narrow.reach.scale == 1.0
