@@ -120,19 +120,39 @@ class Claim:
 
     def possible(self, present: set[str]) -> bool:
         """Whether every group has a wording whose words all occur somewhere in the answer."""
-        return all(any(words <= present for words in group) for group in self._word_sets)
+        return self._holds(self._word_sets, self._any_word, present)
 
     @cached_property
     def _word_sets(self) -> tuple[tuple[frozenset[str], ...], ...]:
         return tuple(tuple(frozenset(w.stems) for w in group) for group in self.groups)
+
+    @cached_property
+    def _any_word(self) -> tuple[frozenset[str], ...]:
+        """Per group, every word of its wordings: text that has none of them cannot hold the group."""
+        return tuple(frozenset().union(*group) for group in self._word_sets)
+
+    @staticmethod
+    def _holds(groups: tuple[tuple[frozenset[str], ...], ...], any_word: tuple[frozenset[str], ...],
+               words: set[str] | frozenset[str]) -> bool:
+        # One set operation per group rules most claims out before any wording is tried.
+        return (all(not group_words.isdisjoint(words) for group_words in any_word)
+                and all(any(wording <= words for wording in group) for group in groups))
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """Words of which every sentence that :meth:`fits` holds at least one: the fewest of any group it checks."""
+        checked = self._any_word[1:] if len(self._any_word) >= 3 else self._any_word
+        # A claim with no words left after stemming is never asserted (see ``asserted``): no sentence to look at.
+        return min(checked, key=lambda words: (len(words), sorted(words))) if checked else frozenset()
 
     def fits(self, said: frozenset[str]) -> bool:
         """Whether one sentence holds a wording of every group (the first may come from the sentence before).
 
         A necessary condition of :func:`asserted`, checked on sets first: with hundreds of claims per
         rubric, most sentences lack some part of most claims, and the search in order is skipped."""
-        groups = self._word_sets[1:] if len(self._word_sets) >= 3 else self._word_sets
-        return all(any(words <= said for words in group) for group in groups)
+        if len(self._word_sets) >= 3:
+            return self._holds(self._word_sets[1:], self._any_word[1:], said)
+        return self._holds(self._word_sets, self._any_word, said)
 
 
 # Claims compiled so far, by their text: rubric text only (answers are never compiled), so a bounded set.

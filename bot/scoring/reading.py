@@ -82,8 +82,9 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
     written = frozenset(t.stem for where in claims for t in where.sentence.tokens)
     claimed = {stem for where in claims for stem in where.stems} | written
     code = [(b.start, b.start + len(b.code)) for b in blocks(text)] if "```" in text else []
-    asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed) | _claimed(flag.flag.claims, claims, claimed, code)
-                 for flag in compiled.red_flags}
+    saying = _sentences_saying(claims)
+    asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed)
+                 | _claimed(flag.flag.claims, claims, claimed, code, saying) for flag in compiled.red_flags}
     # A sentence that states a misconception is never evidence for a criterion, however
     # many of the rubric's words it uses ("retries are safe for any error, so ...").
     wrong = {start for starts in asserting.values() for start in starts}
@@ -183,7 +184,17 @@ def _compiled_claims(texts: tuple[str, ...]) -> tuple[Claim, ...]:
     return tuple(compile_claim(t) for t in texts)
 
 
-def _claimed(texts: list[str], located: list[Located], present: set[str], code: list[tuple[int, int]]) -> set[int]:
+def _sentences_saying(located: list[Located]) -> dict[str, list[int]]:
+    """Each word -> the sentences that say it, in order: a claim is looked for only where its rarest part is."""
+    saying: dict[str, list[int]] = defaultdict(list)
+    for i, where in enumerate(located):
+        for stem in where.said:
+            saying[stem].append(i)
+    return saying
+
+
+def _claimed(texts: list[str], located: list[Located], present: set[str], code: list[tuple[int, int]],
+             saying: dict[str, list[int]]) -> set[int]:
     """Where (sentence starts) the answer states one of a red flag's claims."""
     if not texts:
         return set()
@@ -191,7 +202,8 @@ def _claimed(texts: list[str], located: list[Located], present: set[str], code: 
     for claim in _compiled_claims(tuple(texts)):
         if not claim.possible(present):
             continue  # some part of the claim is worded nowhere in the answer
-        for i, where in enumerate(located):
+        for i in sorted({i for key in claim.keys for i in saying.get(key, ())}):
+            where = located[i]
             if not claim.fits(where.said):
                 continue
             before = _antecedents(located, i, code)
