@@ -57,6 +57,9 @@ def _contrasted(where: Located, first: int) -> bool:
     return at >= 0 and where.sentence.tokens[at].norm == "unlike"
 
 
+_JOINS = frozenset({"and", "or"})
+
+
 def _respective(where: Located, subject: tuple[int, int, int] | None, last: int) -> bool:
     """Whether the claim pairs the second of two subjects with the first of two objects.
 
@@ -78,7 +81,6 @@ def _respective(where: Located, subject: tuple[int, int, int] | None, last: int)
     return any(tokens[i].norm in _JOINS and negator_count(tokens[i + 1].norm) == 0 for i in range(subject[0] + 1, end))
 
 
-_JOINS = frozenset({"and", "or"})
 _INLINE_CODE = re.compile(r"`[^`\n]*[(=][^`\n]*`")
 
 
@@ -296,7 +298,8 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
         if (last - first + 1 - _asides(where, first, last, found) > MAX_SPREAD or _contrasted(where, first)
-                or _respective(where, spans[0], last) or _inside_code(where, first, last)):
+                or _respective(where, spans[0] if len(spans) == len(claim.groups) else None, last)
+                or _inside_code(where, first, last)):
             continue  # the words are too far apart, not said of the claim's subject, paired off, or not prose
         if not at_arms_length(where, [s[:2] for s in found], sum(s[2] for s in found), after, claim_clause=lo):
             return True
