@@ -34,7 +34,7 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
     explained_stems = [tuple(sorted(set(w.stems))) for w in explained] if ref.on_topic(reading.present) else []
     told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else {}
     recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
-    words = len(text.split())
+    words = reading.words
     found_by = [_criterion_hits(crit, hits, dense, facts) for crit in compiled.criteria]
     # A concise answer that names something of every criterion: each point it makes counts for the
     # several a longer answer makes (the scale coverage uses).  Breadth is the condition, so a short

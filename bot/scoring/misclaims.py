@@ -141,9 +141,15 @@ class Claim:
                 and all(any(wording <= words for wording in group) for group in groups))
 
     @cached_property
+    def _in_sentence(self) -> tuple[tuple[tuple[frozenset[str], ...], ...], tuple[frozenset[str], ...]]:
+        """The groups one sentence must hold (all but the first when it may come from the sentence before)."""
+        skip = 1 if len(self._word_sets) >= 3 else 0
+        return self._word_sets[skip:], self._any_word[skip:]
+
+    @cached_property
     def keys(self) -> frozenset[str]:
         """Words of which every sentence that :meth:`fits` holds at least one: the fewest of any group it checks."""
-        checked = self._any_word[1:] if len(self._any_word) >= 3 else self._any_word
+        checked = self._in_sentence[1]
         # A claim with no words left after stemming is never asserted (see ``asserted``): no sentence to look at.
         return min(checked, key=lambda words: (len(words), sorted(words))) if checked else frozenset()
 
@@ -152,9 +158,7 @@ class Claim:
 
         A necessary condition of :func:`asserted`, checked on sets first: with hundreds of claims per
         rubric, most sentences lack some part of most claims, and the search in order is skipped."""
-        if len(self._word_sets) >= 3:
-            return self._holds(self._word_sets[1:], self._any_word[1:], said)
-        return self._holds(self._word_sets, self._any_word, said)
+        return self._holds(*self._in_sentence, said)
 
 
 # Claims compiled so far, by their text: rubric text only (answers are never compiled), so a bounded set.

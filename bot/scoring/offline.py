@@ -120,7 +120,7 @@ class OfflineScorer:
             # Below the cap as well: a confident misconception dressed in the right vocabulary
             # must still rank under an honest answer that knows less.
             score = round(score * MISCONCEPTION_FACTOR)
-        reach = _reach(compiled.terms, echo_filter(question.prompt).stems, reading, text) \
+        reach = _reach(compiled.terms, echo_filter(question.prompt).stems, reading) \
             if score > 0 and injected is None else None
         if reach is not None and all(c.score >= 1 for c in criteria):
             reach = reach.concise()  # judged for its length, as its levels were; unchanged past CONCISE_WORDS
@@ -135,7 +135,7 @@ class OfflineScorer:
             if elsewhere is not None:
                 score = round(score * elsewhere.kept)
                 notes.append(self.topics.note(elsewhere))
-        unsure = _unsure(question, rubric, text, reading, score) if not flags and elsewhere is None else None
+        unsure = _unsure(question, rubric, reading, score) if not flags and elsewhere is None else None
         if unsure:
             notes.append(unsure)
         result = ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
@@ -143,21 +143,21 @@ class OfflineScorer:
         return Assessment(result, reading.stuffing, misconceptions, injected is not None, levels_score, reach)
 
 
-def _unsure(question: Question, rubric: Rubric, text: str, reading: Reading, score: int) -> str | None:
+def _unsure(question: Question, rubric: Rubric, reading: Reading, score: int) -> str | None:
     """Why the grade should not be read as a verdict: a long on-topic answer the scorer barely read."""
     recognised = len({k for h in reading.hits for k in h})
-    if (score < UNSURE_BELOW and not reading.stuffing and len(text.split()) >= UNSURE_WORDS
+    if (score < UNSURE_BELOW and not reading.stuffing and reading.words >= UNSURE_WORDS
             and reference(question, rubric).on_topic(reading.present) and recognised <= UNSURE_RECOGNISED):
         return ("the offline grader could not judge this answer well: it is long and on the topic, but few of "
                 "its sentences say what this rubric recognises; an LLM grader would read it in full")
     return None
 
 
-def _reach(credit_terms: frozenset[str], asked: frozenset[str], reading: Reading, text: str) -> Reach:
+def _reach(credit_terms: frozenset[str], asked: frozenset[str], reading: Reading) -> Reach:
     """The credit phrases' words the explanatory sentences use (not the question's own), and the answer's length."""
     terms = {s for i, where in enumerate(reading.usable) if i not in reading.dense
              for s in where.stems if s in credit_terms and s not in asked}
-    return Reach(len(terms), len(text.split()))
+    return Reach(len(terms), reading.words)
 
 
 def _syntax_notes(text: str) -> list[str]:

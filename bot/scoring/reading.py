@@ -60,6 +60,7 @@ class Reading:
     dense: set[int]  # usable sentences that are term lists in disguise
     stuffing: bool  # nothing but listed terms and echoes
     written: frozenset[str]  # every word's stem as written, echoes too: what the answer is about
+    words: int  # the answer's length in words, which levels, reach and the unsure note each judge it by
 
 
 def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
@@ -93,7 +94,8 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
     hits = _hits_by_sentence(compiled.criteria, usable, present)
     # A short sentence hitting many indicators at once is a term list in disguise.
     dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
-    return Reading(asserting, usable, present, hits, dense, bool(everything) and len(dense) == len(usable), written)
+    return Reading(asserting, usable, present, hits, dense, bool(everything) and len(dense) == len(usable), written,
+                   len(text.split()))
 
 
 def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Located],
