@@ -17,8 +17,19 @@ import pytest
 from bot.discord_root import DiscordApp, build_discord
 from bot.engine.clock import FakeClock
 from tests.e2e.test_cli import env_for
-from tests.e2e.test_discord import CORE_ANSWER, bounded, button_id, is_scorecard, next_bot_text, settings_for
+from tests.e2e.test_discord import (
+    CORE_ANSWER,
+    asks,
+    bounded,
+    button_id,
+    is_scorecard,
+    next_bot_text,
+    question_messages,
+    settings_for,
+)
 from tests.servers.discord import DiscordEmulator, bot_process_env, running_client, running_discord
+from tests.servers.discord.state import StoredMessage
+from tests.servers.discord.users import UserRef
 from tests.servers.openai_server import FakeOpenAI, running_fake_openai
 from tests.voice import silence, speak
 
@@ -54,6 +65,17 @@ async def open_round(em: DiscordEmulator) -> tuple[int, int]:
     return alice, thread.id
 
 
+async def end_round(em: DiscordEmulator, alice: UserRef, thread: int, after: StoredMessage) -> None:
+    """Press End on the question on screen once the interviewer has reacted to the answer.
+
+    The round's first question is drawn at random, and for some of them the answer covers every point
+    a follow-up exists for: the interviewer then moves to the next question, whose message carries the
+    buttons, instead of digging in under the first."""
+    await next_bot_text(em, thread, after, lambda m: m.content.startswith("**Follow-up:**") or asks(m, 2), timeout=20)
+    on_screen = question_messages(em, thread)[-1]
+    await (await em.click(alice, on_screen, button_id(on_screen, "ml:end:"))).acked()
+
+
 @bounded
 async def test_a_voice_message_is_transcribed_shown_with_its_delivery_and_graded(tmp_path: Path, voice_message: bytes) -> None:
     async with bot_with_speech(tmp_path) as (em, server, _):
@@ -69,7 +91,7 @@ async def test_a_voice_message_is_transcribed_shown_with_its_delivery_and_graded
         assert server.audio.requests[0]["data"] == voice_message  # downloaded from the server's CDN route, sent whole
         [(text,)] = app_rows(tmp_path, "select text from answers")
         assert text == CORE_ANSWER
-        await (await em.click(alice, question, button_id(question, "ml:end:"))).acked()
+        await end_round(em, alice, thread, shown)
         card = await next_bot_text(em, thread, question, is_scorecard, timeout=20)
         assert "/100" in json.dumps(card.embeds)
 
@@ -178,13 +200,15 @@ async def test_mockloop_run_grades_a_voice_message_as_score_audio_file_grades_th
             shown = await next_bot_text(em, thread.id, sent, lambda m: m.content.startswith("**Transcript**"), timeout=20)
             assert "**Delivery**" in shown.content
             await em.wait_for_gateway(lambda: bool(sent.reactions.get("✅")), timeout=15, what="the ✅ under the answer")
-            await (await em.click(alice, question, button_id(question, "ml:end:"))).acked()
+            await end_round(em, alice, thread.id, shown)
             await next_bot_text(em, thread.id, question, is_scorecard, timeout=20)
         finally:
             proc.send_signal(signal.SIGTERM)
             output, _ = await asyncio.wait_for(proc.communicate(), 20)
         assert proc.returncode == 0, output.decode()
-        [(question_id, graded)] = app_rows(tmp_path, "select question_id, score from asked_questions where score is not null")
+        # The first question, the one answered by voice (when the interviewer moved on, a second was asked too).
+        [(question_id, graded)] = app_rows(tmp_path, "select question_id, score from asked_questions "
+                                                     "where score is not null and round_pos = 0 and position = 0")
 
         server.audio.transcript(CORE_ANSWER, SEGMENTS)
         cli = await asyncio.create_subprocess_exec(
