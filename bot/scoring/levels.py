@@ -10,6 +10,8 @@ criterion a hint revealed is capped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.engine.models import CriterionScore, Question, Rubric
 from bot.engine.signals import HINTED_CEILING
 from bot.scoring.code_facts import CodeFact, code_facts
@@ -23,9 +25,18 @@ EVIDENCE_CHARS = 240
 RECOGNISED = 2
 
 
+@dataclass(frozen=True)
+class Levels:
+    criteria: list[CriterionScore]
+    weighted: list[tuple[float, int]]  # (weight, level) per criterion, for the grade
+    missed: list[str]  # names of the criteria below level 2
+    # Every criterion at level 1 or more in the answer's own words (indicators, code or coverage): the
+    # breadth a concise answer needs before its points count for more, here and in reach.
+    touched: bool
+
+
 def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubric, text: str,
-                     hinted: frozenset[str], reading: Reading,
-                     notes: list[str]) -> tuple[list[CriterionScore], list[tuple[float, int]], list[str]]:
+                     hinted: frozenset[str], reading: Reading, notes: list[str]) -> Levels:
     """Each criterion's level: the best of its indicators (and code facts), coverage and the story's STAR part."""
     hits, dense = reading.hits, reading.dense
     facts = code_facts(text) if "```" in text or question.answer_format == "code" else {}
@@ -36,20 +47,23 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
     recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
     words = reading.words
     found_by = [_criterion_hits(crit, hits, dense, facts) for crit in compiled.criteria]
-    # A concise answer that names something of every criterion: each point it makes counts for the
-    # several a longer answer makes (the scale coverage uses).  Breadth is the condition, so a short
-    # answer that knows one thing is not lifted.
-    scale = concise_scale(words) if all(found_by) else 1.0
+    covers = [coverage(ref.criteria[crit.criterion.id], explained_stems) for crit in compiled.criteria]
+    # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
+    most = 3 if recognised else 1
+    worded = [min(coverage_level(for_length(covered, words)), most) if best is not None else 0
+                    for covered, best in covers]
+    # A concise answer that touches every criterion: each point it makes counts for the several a
+    # longer answer makes (the scale coverage uses).  Breadth is the condition, so a short answer that
+    # knows one thing is not lifted.
+    touched = all(_met(crit.criterion.needs, len(found)) >= 1 or by_words >= 1
+                  for crit, found, by_words in zip(compiled.criteria, found_by, worded, strict=True))
+    scale = concise_scale(words) if touched else 1.0
     criteria: list[CriterionScore] = []
     levels: list[tuple[float, int]] = []
     missed: list[str] = []
     lifted = False  # whether judging the answer for its length raised any level: the scorecard says so
-    for crit, found in zip(compiled.criteria, found_by, strict=True):
+    for crit, found, (covered, best), by_words in zip(compiled.criteria, found_by, covers, worded, strict=True):
         level = _met(crit.criterion.needs, len(found) * scale)
-        covered, best = coverage(ref.criteria[crit.criterion.id], explained_stems)
-        # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
-        most = 3 if recognised else 1
-        by_words = min(coverage_level(for_length(covered, words)), most) if best is not None else 0
         plain = max(_met(crit.criterion.needs, len(found)),
                     min(coverage_level(covered), most) if best is not None else 0)
         if by_words > level and best is not None:
@@ -74,7 +88,7 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
     if lifted:
         notes.append(f"judged for its length: in {words} words, what it explains counts up to "
                      f"{concise_scale(words):.1f} times, as the same points would in a longer answer")
-    return criteria, levels, missed
+    return Levels(criteria, levels, missed, touched)
 
 
 def _met(needs: tuple[int, int, int], counted: float) -> int:

@@ -99,7 +99,8 @@ class OfflineScorer:
         notes: list[str] = []
         if reading.stuffing:
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
-        criteria, levels, missed = criterion_levels(question, rubric, compiled, text, hinted, reading, notes)
+        found = criterion_levels(question, rubric, compiled, text, hinted, reading, notes)
+        criteria, levels, missed = found.criteria, found.weighted, found.missed
         caps: list[int] = []
         flags: list[str] = []
         for flag in compiled.red_flags:
@@ -122,7 +123,7 @@ class OfflineScorer:
             score = round(score * MISCONCEPTION_FACTOR)
         reach = _reach(compiled.terms, echo_filter(question.prompt).stems, reading) \
             if score > 0 and injected is None else None
-        if reach is not None and all(c.score >= 1 for c in criteria):
+        if reach is not None and found.touched:
             reach = reach.concise()  # judged for its length, as its levels were; unchanged past CONCISE_WORDS
         if reach is not None:
             concise = f", each counted {reach.scale:.1f} times in a concise answer," if reach.scale > 1 else ""
@@ -132,6 +133,8 @@ class OfflineScorer:
         elsewhere = None
         if self.topics is not None and score > 0:
             elsewhere = self.topics.fit(question.id, reading.written)
+            if elsewhere is not None and self.topics.answered(elsewhere, levels_score):
+                elsewhere = None
             if elsewhere is not None:
                 score = round(score * elsewhere.kept)
                 notes.append(self.topics.note(elsewhere))

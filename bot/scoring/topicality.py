@@ -21,6 +21,11 @@ words ("we moved the ingestion to asyncio and p95 fell") are the setting, not th
 parts the whole catalogue sent 11 on-topic answers to those questions to a technical question, six
 of them strong; the answers that really belong elsewhere are another story or pitch.
 
+An answer whose criterion levels already reach ``ANSWERED_LEVELS`` has answered its own question,
+whatever else its words are near: a generator answer that streams a log file reads like the log
+question, and a decorator answer like the retry one.  Unless it is far closer to the other question
+(it keeps less than ``ANSWERED_KEPT`` of its grade), nothing is taken off.
+
 The comparison needs the whole catalogue, so the composition root builds :class:`Topics` once
 from the bank and hands it to the offline scorer; without it, no answer is judged off-topic.
 """
@@ -39,6 +44,11 @@ from bot.scoring.reference import content_stems, reference
 # Affinity to the own question over the best other one: at or above FULL the whole grade is kept,
 # at or below NONE none of it, and in between a linear share.
 FULL, NONE = 0.9, 0.5
+# Levels at which the answer has met most of its own question's criteria, and the share it must keep by
+# affinity alone, for the answer to count as one to its own question.  On the five dev parts the rule fired on
+# eight answers graded 3 whose levels were 77-100 (they kept 0.67-0.96 by affinity), while the one off-topic
+# answer with levels that high kept 0.03 and long vague answers stayed below 75.
+ANSWERED_LEVELS, ANSWERED_KEPT = 75, 0.5
 # Rounds whose questions are about the candidate: compared among themselves only.
 PERSONAL = frozenset({RoundKind.SCREEN, RoundKind.BEHAVIORAL})
 
@@ -90,6 +100,11 @@ class Topics:
             return None
         ratio = own / best
         return Fit(ratio, nearest, max(0.0, min(1.0, (ratio - NONE) / (FULL - NONE))))
+
+    @staticmethod
+    def answered(found: Fit, levels_score: int) -> bool:
+        """Whether the levels say the answer is to its own question, however close another one is."""
+        return levels_score >= ANSWERED_LEVELS and found.kept >= ANSWERED_KEPT
 
     def note(self, found: Fit) -> str:
         """What the scorecard says about an answer that fits another question better."""

@@ -131,3 +131,39 @@ def test_a_damaged_topics_file_is_ignored_and_built_again(content: Path, tmp_pat
         path.write_text(json.dumps(stored))
     assert topics.load(content, tmp_path / "cache") == built
     assert json.loads(path.read_text()) == json.loads(good)  # and written again whole
+
+
+# Generators explained in answer to their own question, in words a question about log files shares.
+STREAMING = ("Iterate over the file object, which hands back one line at a time, so memory stays flat however big the "
+             "log is; never call read() or readlines(). A generator parses each line and yields the endpoint only "
+             "for a 5xx status, and nothing runs until something asks for the next item. Chain the stages into a "
+             "pipeline: lines -> parsed records -> server errors, and feed the last stage into a Counter keyed by "
+             "endpoint, the only thing held in memory.")
+
+
+def _leaning(own: str, ratio: float, stems: frozenset[str]) -> Topics:
+    """Every word of the answer weighs ``ratio`` for its own question and 1.0 for another one."""
+    postings = {stem: ((own, ratio), ("x.other", 1.0)) for stem in stems}
+    return Topics(postings, {own: "Own", "x.other": "Other"})
+
+
+@pytest.mark.parametrize(("ratio", "keeps"), [(0.75, True), (0.6, False)])
+def test_an_answer_whose_levels_meet_its_own_question_is_not_sent_to_another(bank: QuestionBank, ratio: float,
+                                                                              keeps: bool) -> None:
+    question, rubric = bank.get("core.generators"), bank.rubric("core.generators")
+    alone = OfflineScorer().assess(question, rubric, STREAMING)
+    assert alone.levels_score >= topicality.ANSWERED_LEVELS
+    judged = OfflineScorer(_leaning(question.id, ratio, _stems(STREAMING))).grade(question, rubric, STREAMING)
+    if keeps:  # closer to the other question, but not by much: the levels say which question it answers
+        assert judged == alone.result
+    else:  # far closer to the other one: the levels alone do not outweigh that
+        assert judged.score < alone.result.score and "'Other'" in judged.notes[-1]
+
+
+def test_a_weak_answer_near_another_question_still_keeps_only_part(bank: QuestionBank) -> None:
+    question, rubric = bank.get("core.generators"), bank.rubric("core.generators")
+    weak = "Generators are functions with yield. You could use one to read the log somehow and count things."
+    alone = OfflineScorer().assess(question, rubric, weak)
+    assert 0 < alone.levels_score < topicality.ANSWERED_LEVELS
+    judged = OfflineScorer(_leaning(question.id, 0.75, _stems(weak))).grade(question, rubric, weak)
+    assert judged.score < alone.result.score
