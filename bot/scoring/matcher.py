@@ -54,6 +54,11 @@ class CompiledIndicator:
     phrases: tuple[Phrase, ...]
     code: tuple[str, ...] = ()  # code facts that evidence it too
 
+    @cached_property
+    def openers(self) -> frozenset[str]:
+        """Each phrase's first word: an answer that has none of them evidences the indicator in no sentence."""
+        return frozenset(p.stems[0] for p in self.phrases)
+
 
 @dataclass(frozen=True)
 class CompiledCriterion:

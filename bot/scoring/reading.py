@@ -81,7 +81,7 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
             usable.append(located)
     # Claims name words as written, as well as repaired ("architect" stays "architect" for a claim).
     written = frozenset(t.stem for where in claims for t in where.sentence.tokens)
-    claimed = {stem for where in claims for stem in where.stems} | written
+    claimed = set(written).union(*(where.positions for where in claims))
     code = [(b.start, b.start + len(b.code)) for b in blocks(text)] if "```" in text else []
     saying = _sentences_saying(claims)
     asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed)
@@ -90,7 +90,7 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
     # many of the rubric's words it uses ("retries are safe for any error, so ...").
     wrong = {start for starts in asserting.values() for start in starts}
     usable = [where for where in usable if where.sentence.start not in wrong]
-    present = {stem for where in everything for stem in where.stems}
+    present = set().union(*(where.positions for where in everything))
     hits = _hits_by_sentence(compiled.criteria, usable, present)
     # A short sentence hitting many indicators at once is a term list in disguise.
     dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
@@ -112,6 +112,8 @@ def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Loca
             holders[stem_].add(index)
     for crit in criteria:
         for indicator in crit.indicators:
+            if indicator.openers.isdisjoint(present):
+                continue
             candidates = [(p, set.intersection(*(holders[s] for s in p.needed)))
                           for p in indicator.phrases if p.needed <= present]
             candidates = [(p, holding) for p, holding in candidates if holding]
@@ -140,7 +142,7 @@ def _dense(found: dict[str, Hit], where: Located) -> bool:
     both a set's cost and what a key must be) are one term, and count once.  A long string of
     indicators is counted in full: eight at once is a pasted run, however they overlap.
     """
-    if relates(where.sentence, where.text):
+    if not found or relates(where.sentence, where.text):
         return False
     stages: dict[int, list[Hit]] = defaultdict(list)
     cuts = [m.start() for m in _STAGE_BREAK.finditer(where.text, where.sentence.start, where.sentence.end)]
@@ -202,7 +204,8 @@ def _claimed(texts: list[str], located: list[Located], present: set[str], code: 
         return set()
     starts: set[int] = set()
     for claim in _compiled_claims(tuple(texts)):
-        if not claim.possible(present):
+        # Its key words first: one set operation rules out most claims (every sentence that fits holds one).
+        if claim.keys.isdisjoint(present) or not claim.possible(present):
             continue  # some part of the claim is worded nowhere in the answer
         for i in sorted({i for key in claim.keys for i in saying.get(key, ())}):
             where = located[i]

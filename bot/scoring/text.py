@@ -104,9 +104,12 @@ def normalise_word(word: str) -> str:
     return plain if plain.startswith("__") and plain.endswith("__") else plain.strip("_")
 
 
+_CONTRACTION = re.compile(r"(\w)['\u2019](t)\b", re.IGNORECASE)
+
+
 def _join_contractions(text: str) -> str:
     # "doesn't" -> "doesnt" so the negation survives tokenisation; same length keeps offsets.
-    return re.sub(r"(\w)['\u2019](t)\b", r"\1\2 ", text, flags=re.IGNORECASE)
+    return _CONTRACTION.sub(r"\1\2 ", text) if "'" in text or "\u2019" in text else text
 
 
 def tokens(text: str) -> list[Token]:
@@ -198,15 +201,28 @@ def _function_word(token: Token, text: str) -> bool:
 # Notation and small words that relate terms the way a verb does ("X -> Y", "X: Y", "because",
 # "instead of").  Enough of them make a terse note a set of claims rather than a list; a long
 # run of terms with a colon or two in it is still a list.
-_RELATING = re.compile(r"->|=>|\u2192|(?<=\w):\s+|\s=\s|\b(?:because|so|instead|only|via|per|unless|until)\b", re.IGNORECASE)
+# The words are found among the sentence's tokens, which is several times faster than a regular expression
+# over its text; a word joined to an identifier by an underscore (`only_once`) or spelt with an accent is not one.
+_RELATING_MARKS = re.compile(r"[-=]>|\u2192|(?<=\w):\s+|\s=\s")
+_RELATING_WORDS = frozenset({"because", "so", "instead", "only", "via", "per", "unless", "until"})
 RELATIONS = 2
 TOKENS_PER_RELATION = 10
 
 
 def relates(sentence: Sentence, text: str) -> bool:
     """Whether a terse sentence relates its terms to each other (a claim), as a list does not."""
-    found = len(_RELATING.findall(text, sentence.start, sentence.end))
+    start, end = sentence.start, sentence.end
+    # Most sentences hold none of the marks' characters: four substring searches skip the expression.
+    marked = any(text.find(c, start, end) >= 0 for c in (">", "\u2192", ":", "="))
+    found = len(_RELATING_MARKS.findall(text, start, end)) if marked else 0
+    found += sum(1 for t in sentence.tokens if t.norm in _RELATING_WORDS and _whole_word(t, text))
     return found >= RELATIONS and found * TOKENS_PER_RELATION >= len(sentence.tokens)
+
+
+def _whole_word(token: Token, text: str) -> bool:
+    """The token is a word as written: no underscore joins it to a name, and no accent was folded away."""
+    return (text[token.start - 1 : token.start] != "_" and text[token.end : token.end + 1] != "_"
+            and text[token.start : token.end].lower() == token.norm)
 
 
 # "set: hash table of unique items, O(1) lookups, no order": a short label, a colon, then what is
@@ -252,6 +268,11 @@ def maps(sentence: Sentence, text: str) -> bool:
     return False
 
 
+# A sentence with at least this share of function words is never a list: every rule of ``is_listy`` that
+# calls one so needs less grammar than this.
+LIST_GLUE = 0.4
+
+
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
     """A run of terms rather than an explanation: separated terms, repeats, or no function words.
 
@@ -265,18 +286,20 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True
     if len({t.stem for t in words}) / len(words) < 0.6 and not _varied_prose(words, text):
         return True
-    if relates(sentence, text) or describes_label(sentence, text) or maps(sentence, text):
-        return False
     function_words = sum(1 for t in words if _function_word(t, text))
     # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".
     function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
     ratio = function_words / len(words)
+    if ratio >= LIST_GLUE:
+        return False  # as much grammar as prose has: no rule below calls it a list (most sentences end here)
+    if relates(sentence, text) or describes_label(sentence, text) or maps(sentence, text):
+        return False
     separators = sum(text.count(mark, sentence.start, sentence.end) for mark in (",", "/", "|", " - "))
     # "set/dict", "pub/sub": a slash inside one pair of words names the pair, it does not list.
     separators -= len(_PAIR.findall(text, sentence.start, sentence.end))
     if separators >= 2 and separators >= len(words) / 4 and ratio < 0.25:
         return True
-    if separators >= 4 and separators >= len(words) / 3 and ratio < 0.4:
+    if separators >= 4 and separators >= len(words) / 3 and ratio < LIST_GLUE:
         return True  # a comma every two or three words is a list, whatever glue words its items carry
     if len(words) >= 12 and vocabulary_share >= 0.7 and ratio < 0.25:
         return True  # a long run of rubric terms with little grammar between them
