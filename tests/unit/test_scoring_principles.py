@@ -6,6 +6,7 @@ from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.models import ScoreResult
 from bot.scoring.offline import OfflineScorer
+from bot.scoring.text import relates, sentences
 
 BANK = QuestionBank.load(content_root())
 SCORER = OfflineScorer()
@@ -114,3 +115,16 @@ def test_an_arrow_from_a_cause_to_its_fixes_is_a_note_not_a_list() -> None:
     pointed = "Tools -> Redis, Celery, Kafka, Nginx, Docker, Postgres."
     assert not is_listy(sentences(mapped)[0], mapped)
     assert is_listy(sentences(pointed)[0], pointed)
+
+
+def test_relation_words_count_as_written_words_only() -> None:
+    def related(text: str) -> bool:
+        [sentence] = sentences(text)
+        return relates(sentence, text)
+
+    assert related("Retry timeouts only because they are idempotent")  # two relation words, six words
+    assert related("Retry TIMEOUTS ONLY BECAUSE idempotent")  # capitals are the same words
+    # Joined to a name by an underscore, or spelt with an accent, they are other words.
+    assert not related("Retry timeouts only_once because_of idempotent")
+    assert not related("Retry timeouts ónly becáuse idempotent")
+    assert related("retry: timeouts -> idempotent only")  # notation relates as a word does
