@@ -193,6 +193,12 @@ class Located:
         return frozenset(self.positions) | frozenset(self.written)
 
     @cached_property
+    def clause_words(self) -> tuple[frozenset[str], ...]:
+        """Per clause (see ``clauses``), every stem it holds, as repaired or as written."""
+        tokens = self.sentence.tokens
+        return tuple(frozenset(self.stems[lo:hi]).union(t.stem for t in tokens[lo:hi]) for lo, hi in self.clauses)
+
+    @cached_property
     def clauses(self) -> tuple[tuple[int, int], ...]:
         """Token ranges of the sentence's clauses, split at clause-breaking words, ", and", semicolons, dashes and pluses."""
         tokens = self.sentence.tokens

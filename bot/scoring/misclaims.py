@@ -153,6 +153,10 @@ class Claim:
         # A claim with no words left after stemming is never asserted (see ``asserted``): no sentence to look at.
         return min(checked, key=lambda words: (len(words), sorted(words))) if checked else frozenset()
 
+    def clause_groups(self, opening: bool) -> tuple[frozenset[str], ...]:
+        """Per group a clause must word, all its words: in the sentence's opening clause the subject may be carried over."""
+        return self._any_word[1:] if opening and len(self.groups) >= 3 else self._any_word
+
     def fits(self, said: frozenset[str]) -> bool:
         """Whether one sentence holds a wording of every group (the first may come from the sentence before).
 
@@ -288,7 +292,11 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
     the same as ..." after a block of code speaks of that code.
     """
     antecedents = before if isinstance(before, tuple) else (before,) if before is not None else ()
-    for lo, hi in where.clauses:
+    for (lo, hi), said in zip(where.clauses, where.clause_words, strict=True):
+        # Every group must be worded in the clause (but the subject, which may come from the sentence
+        # before): a clause that lacks a word of one is passed over before any wording is searched for.
+        if any(words.isdisjoint(said) for words in claim.clause_groups(opening=lo == 0)):
+            continue
         spans = _closest(where, claim, [_group(where, g, lo, hi) for g in claim.groups])
         # "It also swallows the value": a sentence that opens with a pronoun takes its subject from
         # the sentence before, when at least two more groups pin the claim down in this one, and
