@@ -217,21 +217,19 @@ class Located:
 
 def locate(sentence: Sentence, rubric: CompiledRubric, fixes: dict[str, str], text: str = "") -> Located:
     stems: list[str] = []
-    known_repairs = rubric.repairs
-    for token in sentence.tokens:
+    known_repairs, terms = rubric.repairs, rubric.terms
+    positions: dict[str, list[int]] = defaultdict(list)
+    known = content = 0
+    reach: list[int] = []
+    for index, token in enumerate(sentence.tokens):
         fixed = fixes.get(token.stem) or known_repairs.get(token.stem)
         if fixed is None:
             fixed = fixes[token.stem] = repair(token.stem, rubric)
             if len(known_repairs) < REPAIR_CACHE:
                 known_repairs[token.stem] = fixed
         stems.append(fixed)
-    positions: dict[str, list[int]] = defaultdict(list)
-    for index, value in enumerate(stems):
-        positions[value].append(index)
-    known = sum(1 for value in stems if value in rubric.terms)
-    reach: list[int] = []
-    content = 0
-    for token in sentence.tokens:
+        positions[fixed].append(index)
+        known += fixed in terms
         reach.append(content)
         content += 2 if token.norm not in STOPWORDS else 1
     return Located(sentence, tuple(stems), {k: tuple(v) for k, v in positions.items()}, text,

@@ -136,9 +136,18 @@ class Claim:
     @staticmethod
     def _holds(groups: tuple[tuple[frozenset[str], ...], ...], any_word: tuple[frozenset[str], ...],
                words: set[str] | frozenset[str]) -> bool:
-        # One set operation per group rules most claims out before any wording is tried.
-        return (all(not group_words.isdisjoint(words) for group_words in any_word)
-                and all(any(wording <= words for wording in group) for group in groups))
+        # One set operation per group rules most claims out before any wording is tried.  Plain loops:
+        # this runs for every claim of the rubric on every answer, and generators cost more than the tests.
+        for group_words in any_word:
+            if group_words.isdisjoint(words):
+                return False
+        for group in groups:
+            for wording in group:
+                if wording <= words:
+                    break
+            else:
+                return False
+        return True
 
     @cached_property
     def _in_sentence(self) -> tuple[tuple[tuple[frozenset[str], ...], ...], tuple[frozenset[str], ...]]:

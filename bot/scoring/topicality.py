@@ -86,8 +86,8 @@ class Topics:
         numbered = self._numbered
         # In sorted order: the words come as a set, whose order changes from one process to the next, and
         # floating-point sums depend on their order.
-        for stem in sorted(stems):
-            for i, weight in numbered.get(stem, ()):
+        for stem in sorted(stem for stem in stems if stem in numbered):
+            for i, weight in numbered[stem]:
                 sums[i] += weight
         affinity = {qid: value for qid, value in zip(self._ids, sums, strict=True) if value > 0}
         own = affinity.pop(question_id, 0.0)
