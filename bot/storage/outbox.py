@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.engine import events as ev
@@ -42,6 +42,15 @@ def decode(kind: str, body: dict[str, Any]) -> ev.Event:
     return event
 
 
+# Built once: a statement built per call is turned into SQL (its cache key, its coercions) on the
+# database's worker thread every time, and that thread shares the interpreter lock with the event loop.
+_INSERT_EVENT = insert(t.SessionOutbox)
+_PENDING = (select(t.SessionOutbox.id, t.SessionOutbox.kind, t.SessionOutbox.body)
+            .where(t.SessionOutbox.session_id == bindparam("k_session"), t.SessionOutbox.delivered_at.is_(None))
+            .order_by(t.SessionOutbox.id))
+_DELIVERED = update(t.SessionOutbox).where(t.SessionOutbox.id == bindparam("k_row")).values(delivered_at=bindparam("k_at"))
+
+
 def insert_events(db: Connection, session_id: str, events: list[ev.Event]) -> None:
     """Queue ``events`` for the session's thread, inside the caller's transaction."""
     now = datetime.now(UTC)
@@ -50,7 +59,7 @@ def insert_events(db: Connection, session_id: str, events: list[ev.Event]) -> No
         kind, body = encode(event)
         rows.append({"session_id": session_id, "kind": kind, "body": body, "created_at": now})
     for row in rows:  # one by one: the ids (the delivery order) follow the order of the events
-        db.execute(insert(t.SessionOutbox).values(row))
+        db.execute(_INSERT_EVENT, row)
 
 
 class SqlOutbox:
@@ -63,15 +72,13 @@ class SqlOutbox:
 
     async def pending(self, session_id: str) -> list[tuple[int, ev.Event]]:
         """The session's undelivered events, oldest first, with their row ids."""
-        query = (select(t.SessionOutbox.id, t.SessionOutbox.kind, t.SessionOutbox.body)
-                 .where(t.SessionOutbox.session_id == session_id, t.SessionOutbox.delivered_at.is_(None))
-                 .order_by(t.SessionOutbox.id))
-        rows = await self.database.run(lambda db: list(db.execute(query)))
+        key = {"k_session": session_id}
+        rows = await self.database.run(lambda db: list(db.execute(_PENDING, key)))
         return [(int(row.id), decode(row.kind, dict(row.body))) for row in rows]
 
     async def delivered(self, row_id: int) -> None:
-        statement = update(t.SessionOutbox).where(t.SessionOutbox.id == row_id).values(delivered_at=datetime.now(UTC))
-        await self.database.run(lambda db: db.execute(statement))
+        key = {"k_row": row_id, "k_at": datetime.now(UTC)}
+        await self.database.run(lambda db: db.execute(_DELIVERED, key))
 
     async def prune(self, session_id: str) -> None:
         """Drop the delivered rows of a finished session: nothing of it will be shown again."""
