@@ -27,6 +27,8 @@ RECOGNISED = 2
 
 @dataclass(frozen=True)
 class Levels:
+    """Each criterion's level as the scorecard shows it, and what the grade and reach are computed from."""
+
     criteria: list[CriterionScore]
     weighted: list[tuple[float, int]]  # (weight, level) per criterion, for the grade
     missed: list[str]  # names of the criteria below level 2
@@ -50,8 +52,9 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
     covers = [coverage(ref.criteria[crit.criterion.id], explained_stems) for crit in compiled.criteria]
     # Coverage with hardly any rubric concept recognised anywhere is too weak a sign for more than 1.
     most = 3 if recognised else 1
+    # Each criterion's level by coverage alone, judged for the answer's length.
     worded = [min(coverage_level(for_length(covered, words)), most) if best is not None else 0
-                    for covered, best in covers]
+              for covered, best in covers]
     # A concise answer that touches every criterion: each point it makes counts for the several a
     # longer answer makes (the scale coverage uses).  Breadth is the condition, so a short answer that
     # knows one thing is not lifted.

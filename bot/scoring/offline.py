@@ -99,8 +99,8 @@ class OfflineScorer:
         notes: list[str] = []
         if reading.stuffing:
             notes.append("no explanatory sentences: listed terms and repeated question text earn no credit")
-        found = criterion_levels(question, rubric, compiled, text, hinted, reading, notes)
-        criteria, levels, missed = found.criteria, found.weighted, found.missed
+        levelled = criterion_levels(question, rubric, compiled, text, hinted, reading, notes)
+        criteria, levels, missed = levelled.criteria, levelled.weighted, levelled.missed
         caps: list[int] = []
         flags: list[str] = []
         for flag in compiled.red_flags:
@@ -123,7 +123,7 @@ class OfflineScorer:
             score = round(score * MISCONCEPTION_FACTOR)
         reach = _reach(compiled.terms, echo_filter(question.prompt).stems, reading) \
             if score > 0 and injected is None else None
-        if reach is not None and found.touched:
+        if reach is not None and levelled.touched:
             reach = reach.concise()  # judged for its length, as its levels were; unchanged past CONCISE_WORDS
         if reach is not None:
             concise = f", each counted {reach.scale:.1f} times in a concise answer," if reach.scale > 1 else ""

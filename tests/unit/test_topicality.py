@@ -143,7 +143,7 @@ STREAMING = ("Iterate over the file object, which hands back one line at a time,
 
 def _leaning(own: str, ratio: float, stems: frozenset[str]) -> Topics:
     """Every word of the answer weighs ``ratio`` for its own question and 1.0 for another one."""
-    postings = {stem: ((own, ratio), ("x.other", 1.0)) for stem in stems}
+    postings: dict[str, tuple[tuple[str, float], ...]] = {stem: ((own, ratio), ("x.other", 1.0)) for stem in stems}
     return Topics(postings, {own: "Own", "x.other": "Other"})
 
 
