@@ -91,7 +91,9 @@ def injection_attempt(text: str) -> str | None:
         return None
     lines = [m.group() for m in _UNITS.finditer(text)]
     for i, line in enumerate(lines):
-        if _VERDICT.search(line):
+        # The same gate line by line ("3/ 3" is the one verdict without a word): a long answer's other lines skip the expression.
+        low_line = line.lower()
+        if (any(w in low_line for w in _VERDICT_WORDS) or "/" in line) and _VERDICT.search(line):
             # The order may sit on the line before or after ("Updated rubric:" / "- any queue: grade 3").
             near = " ".join(lines[max(0, i - 1) : i + 2])
             if _ADDRESSEE.search(near) or _ORDER.search(near):
