@@ -164,7 +164,7 @@ class Claim:
 
     def clause_groups(self, opening: bool) -> tuple[frozenset[str], ...]:
         """Per group a clause must word, all its words: in the sentence's opening clause the subject may be carried over."""
-        return self._any_word[1:] if opening and len(self.groups) >= 3 else self._any_word
+        return self._in_sentence[1] if opening else self._any_word
 
     def fits(self, said: frozenset[str]) -> bool:
         """Whether one sentence holds a wording of every group (the first may come from the sentence before).
