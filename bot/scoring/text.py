@@ -204,24 +204,11 @@ def _article(words: list[str], i: int) -> bool:
 _RELATION = re.compile(r"(?<=\s)(?:=|->|=>|\u2192|\+|vs\.?|versus)(?=\s)", re.IGNORECASE)
 
 
-# Small words that are grammar too, though phrases keep them ("retry until success" is not "retry success"):
-# prepositions, conjunctions and quantifiers.  Only the list test counts them, so a plain sentence such as
-# "Phone push: send through Apple's and Google's push services" has the grammar it reads as having.
-_GRAMMAR = frozenset("""through across after before between under via per against within behind onto upon toward
-    towards during until while because since unless although though instead out up down off along around among
-    beyond whether both either all every once again still even yet""".split())
-
-
 def _function_word(token: Token, text: str) -> bool:
     """Grammar rather than content; the pronoun "I" and the article "a" count, a variable "a" or class "A" does not."""
     if token.norm in STOPWORDS or token.norm in NEGATORS:
         return len(token.norm) > 1 or text[token.start : token.end] in ("I", "a")
-    return token.norm in _GRAMMAR
-
-
-def _possessive(token: Token, text: str) -> bool:
-    """The "s" of "Apple's", which the tokeniser splits off: part of the word before, neither grammar nor a term."""
-    return token.norm == "s" and text[token.start - 1 : token.start] in ("'", "\u2019")
+    return False
 
 
 # Notation and small words that relate terms the way a verb does ("X -> Y", "X: Y", "because",
@@ -322,7 +309,7 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     function_words = sum(1 for t in words if _function_word(t, text))
     # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".
     function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
-    ratio = function_words / max(1, len(words) - sum(1 for t in words if _possessive(t, text)))
+    ratio = function_words / len(words)
     if ratio >= LIST_GLUE:
         return False  # as much grammar as prose has: no rule below calls it a list (most sentences end here)
     if relates(sentence, text) or describes_label(sentence, text) or maps(sentence, text):

@@ -47,9 +47,3 @@ def test_a_sentence_that_relates_rubric_terms_with_a_verb_is_not_a_run_of_terms(
     # The same terms pasted one after another, with a stray "at" in them, are still a list.
     pasted = "CPython GIL global interpreter lock one thread bytecode at a time mutex reference counting"
     assert is_listy(sentences(pasted)[0], pasted, vocabulary_share=0.9)
-
-
-def test_prepositions_and_possessives_are_grammar_when_telling_a_list_from_a_sentence() -> None:
-    assert not _listy("- Phone push: send through Apple's and Google's push services.")
-    # Terms with no grammar between them stay a list, possessive or not.
-    assert _listy("APNs FCM Apple's push Google's push device tokens payload badge silent push")
