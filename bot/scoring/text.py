@@ -284,13 +284,6 @@ def maps(sentence: Sentence, text: str) -> bool:
 # A sentence with at least this share of function words is never a list: every rule of ``is_listy`` that
 # calls one so needs less grammar than this.
 LIST_GLUE = 0.4
-# A long sentence of rubric terms is a list below this share of function words.  A sentence that states
-# something in the rubric's own words has more: "CPython's GIL lets only one thread run Python bytecode at
-# a time" holds 23%.  Of the dev answers' sentences this rule called lists at 0.25, 63 of the 99 that were not
-# attacks held 15-25%, against 6 of the 62 from stuffing and injection answers.  On the five
-# dev parts: short strong answers at least as high as the incomplete one in 126 of 180 questions instead of 122,
-# pairwise 0.9446 -> 0.9454, attacks still 360/360.
-TERM_RUN_GLUE = 0.15
 
 
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
@@ -321,7 +314,7 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True
     if separators >= 4 and separators >= len(words) / 3 and ratio < LIST_GLUE:
         return True  # a comma every two or three words is a list, whatever glue words its items carry
-    if len(words) >= 12 and vocabulary_share >= 0.7 and ratio < TERM_RUN_GLUE:
+    if len(words) >= 12 and vocabulary_share >= 0.7 and ratio < 0.25:
         return True  # a long run of rubric terms with little grammar between them
     return len(words) >= 7 and ratio < 0.1
 

@@ -38,12 +38,3 @@ def test_a_slash_inside_one_pair_of_words_lists_nothing() -> None:
     assert not _listy("set/dict are hash tables, average constant lookups, more memory, hashable keys only")
     # Slashes that chain terms are still separators.
     assert _listy("threads/processes/asyncio/gil/locks/queues, pools, executors")
-
-
-def test_a_sentence_that_relates_rubric_terms_with_a_verb_is_not_a_run_of_terms() -> None:
-    # Nearly every word is a topic term, but the small words ("lets", "only", "at a") make it a claim.
-    stated = "CPython's GIL lets only one thread run Python bytecode at a time."
-    assert not is_listy(sentences(stated)[0], stated, vocabulary_share=0.9)
-    # The same terms pasted one after another, with a stray "at" in them, are still a list.
-    pasted = "CPython GIL global interpreter lock one thread bytecode at a time mutex reference counting"
-    assert is_listy(sentences(pasted)[0], pasted, vocabulary_share=0.9)
