@@ -105,7 +105,7 @@ def cpu_seconds(pid: int) -> dict[str, float]:
 
 
 def children(pid: int) -> list[int]:
-    """The bot's child processes (the chart worker and multiprocessing's resource tracker)."""
+    """The bot's child processes (the chart worker, the grading process and multiprocessing's resource tracker)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
         found.extend(int(x) for x in task.read_text().split())
@@ -316,7 +316,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 "seconds": round(finished - began, 1),
                 "bot_idle_rss_mb": round(idle_rss, 1) if idle_rss else None,
                 "bot_peak_rss_mb": round(rss, 1) if rss else None,
-                "chart_worker_peak_rss_mb": round(sum(helpers), 1),
+                "helper_processes": len(helpers), "helper_processes_rss_mb": round(sum(helpers), 1),
                 "bot_cpu_s": {k: round(cpu_after[k] - cpu_before[k], 2) for k in cpu_after},
                 "coding": coding_summary(verdicts) if args.hostile else None,
                 "bot_loop_lag": bot_loop_lag(log_text),  # the bot's own loop, measured inside the bot

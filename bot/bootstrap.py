@@ -117,9 +117,17 @@ def build_transcriber(settings: Settings, clock: Clock | None = None,
 SERVER_FORMATS = FormatMemory(FORMATS)
 
 
-def offline_scorer(bank: QuestionBank) -> OfflineScorer:
-    """The offline scorer, able to tell an answer to another question of ``bank`` from a weak answer to its own."""
-    return OfflineScorer(topics.of_bank(bank))
+def offline_scorer(bank: QuestionBank, in_process: bool = False) -> OfflineScorer:
+    """The offline scorer, able to tell an answer to another question of ``bank`` from a weak answer to its own.
+
+    ``in_process``: it grades in a process of its own (:mod:`bot.scoring.grading_process`), for a
+    long-lived event loop that many members share; the caller starts and closes ``scorer.process``."""
+    found = topics.of_bank(bank)
+    if not in_process:
+        return OfflineScorer(found)
+    from bot.scoring.grading_process import GradingProcess  # here: terminal commands never load asyncio for it
+
+    return OfflineScorer(found, GradingProcess(found))
 
 
 def build_judge(client: LLMClient, grades: GradeStore | None = None, offline: OfflineScorer | None = None) -> FallbackScorer:
@@ -141,7 +149,7 @@ def build_engine(
     the offline scorer to grade with (or cross-check the model), when the caller shares one."""
     offline = offline or offline_scorer(bank)
     scorer: Scorer = offline if llm is None else build_judge(llm, SqlGradeCache(repository.database), offline)
-    scorer = StoryAwareScorer(scorer)
+    scorer = StoryAwareScorer(scorer, offline.process)
     if runner is not None:
         scorer = CodeAwareScorer(scorer, runner, code_allowed)
     interviewer: Interviewer = OfflineInterviewer() if llm is None else LLMInterviewer(llm, prompts())

@@ -28,6 +28,6 @@ class FallbackScorer:
             return await self.judge.score(question, rubric, answer, hinted)
         except LLMUnavailable as exc:
             log.warning("LLM grading fell back to offline for %s: %s", question.id, exc)
-            result = self.offline.grade(question, rubric, answer.joined, hinted)
+            result = await self.offline.score(question, rubric, answer, hinted)
             result.fallback_reason = str(exc)
             return result

@@ -35,7 +35,7 @@ from bot.llm.formats import FormatMemory, complete_in_format, parse_reply
 from bot.llm.model import ChatModel, Completion, LLMUnavailable, Messages
 from bot.llm.prompts import Prompts
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG
-from bot.scoring.offline import OfflineScorer
+from bot.scoring.offline import Assessment, OfflineScorer
 
 SHOWN_GAP = 40  # a disagreement this large is explained in the notes
 CACHE_SIZE = 4096
@@ -161,7 +161,8 @@ class LLMJudge:
             self._remember(key, cached)
             return cached.model_copy(deep=True)
         reply, cut = await self._ask(question, rubric, text)
-        result = self._settle(question, rubric, text, hinted, reply)
+        assessment = await self.offline.assessed(question, rubric, text, hinted)  # milliseconds of CPU: off the loop
+        result = self._settle(question, rubric, text, hinted, reply, assessment)
         if cut:
             result.notes.append("the answer was longer than the model's context allows, so the model read its beginning "
                                 "and end only")
@@ -203,9 +204,8 @@ class LLMJudge:
         return await complete_in_format(self.client, messages, self.formats, response_formats(rubric), "grade",
                                         MAX_TOKENS)
 
-    def _settle(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str],
-                reply: JudgeReply) -> ScoreResult:
-        assessment = self.offline.assess(question, rubric, text, hinted)
+    def _settle(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str], reply: JudgeReply,
+                assessment: Assessment) -> ScoreResult:
         offline = assessment.result
         offline_levels = {c.id: c for c in offline.criteria}
         judged = {c.id: c for c in reply.criteria}

@@ -7,6 +7,10 @@ thread, the loop gets the interpreter back at every switch interval instead of w
 whole grade.  One thread, not a pool: gradings still share the one interpreter, so running them
 side by side would only make each of them, and the loop, wait longer; in a line they finish in
 the order they came.  The thread starts with the first grade and ends with the process.
+
+The Discord bot grades in a process of its own instead (:mod:`bot.scoring.grading_process`), which
+shares no interpreter lock with the loop; this thread is where terminal commands grade, and where the
+bot grades while that process is being replaced.
 """
 
 from __future__ import annotations

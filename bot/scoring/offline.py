@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
@@ -46,6 +47,9 @@ from bot.scoring.off_loop import off_loop
 from bot.scoring.reading import Reading, read
 from bot.scoring.reference import reference
 from bot.scoring.topicality import Topics
+
+if TYPE_CHECKING:
+    from bot.scoring.grading_process import GradingProcess
 
 # An on-topic answer of this many words, graded under this score with at most this many indicators
 # recognised, is one the offline grader says it could not judge well.
@@ -79,12 +83,21 @@ class OfflineScorer:
     name = "offline"
     instant = True
 
-    def __init__(self, topics: Topics | None = None) -> None:
+    def __init__(self, topics: Topics | None = None, process: GradingProcess | None = None) -> None:
         # The catalogue's topics, to tell an answer to another question from a weak one to this; None: not judged.
         self.topics = topics
+        # Where a long-lived process grades (its copy of this scorer, see grading_process); None: on a thread.
+        self.process = process
 
     async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
-        return await off_loop(self.grade, question, rubric, answer.joined, hinted)  # milliseconds of CPU: off the loop
+        return (await self.assessed(question, rubric, answer.joined, hinted)).result
+
+    async def assessed(self, question: Question, rubric: Rubric, text: str,
+                       hinted: frozenset[str] = frozenset()) -> Assessment:
+        """:meth:`assess` away from the event loop (milliseconds of CPU): in the grading process, else on a thread."""
+        if self.process is not None:
+            return await self.process.assess(self, question, rubric, text, hinted)
+        return await off_loop(self.assess, question, rubric, text, hinted)
 
     def grade(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str] = frozenset()) -> ScoreResult:
         """Grade ``text`` against ``rubric``; see the module docstring for the method."""

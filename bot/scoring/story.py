@@ -7,10 +7,15 @@ behavioral round in ``mockloop practice`` or on Discord teaches the same habits 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, Scorer
 from bot.scoring.off_loop import off_loop
 from bot.scoring.star import analyse
+
+if TYPE_CHECKING:
+    from bot.scoring.grading_process import GradingProcess
 
 
 def star_note(story: str) -> str | None:
@@ -30,14 +35,16 @@ def star_note(story: str) -> str | None:
 class StoryAwareScorer:
     """Passes every answer to the rubric scorer; story answers also get the STAR note."""
 
-    def __init__(self, rubric: Scorer) -> None:
+    def __init__(self, rubric: Scorer, process: GradingProcess | None = None) -> None:
         self.name = rubric.name
         self.instant = rubric.instant
         self.rubric = rubric
+        self.process = process  # where the STAR analysis runs, as the offline grade does; None: on a thread
 
     async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
         result = await self.rubric.score(question, rubric, answer, hinted)
         if question.answer_format != "story":
             return result
-        note = await off_loop(star_note, answer.joined)
+        note = await (self.process.run(star_note, answer.joined) if self.process is not None
+                      else off_loop(star_note, answer.joined))
         return result if note is None else result.model_copy(update={"notes": [*result.notes, note]})
