@@ -7,7 +7,7 @@ more than 20 ms: the wake-ups that late came while another thread of the bot had
 thread did not, and the young collections that grading's allocations set off ran in the bot's process
 (5-29 ms each, most of them started on the grading thread).  In a process of its own a grade costs the
 loop two small pickles; while results were decoded, 15 runs had 2 wake-ups past 20 ms between them,
-against 17 in 11 runs with the thread (``benchmarks/RESULTS.md``, issue 13).
+against 18 in 11 runs with the thread (``benchmarks/RESULTS.md``, issue 13).
 
 The process holds its own copy of the scorer (the catalogue's topics cross once, at start) and keeps
 each question and rubric it has been sent, so a rubric crosses once per process, not with every
