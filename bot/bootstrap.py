@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.content import cache as bank_cache
@@ -38,6 +39,9 @@ from bot.storage.db import open_database
 from bot.storage.grades import SqlGradeCache
 from bot.storage.migrate import upgrade
 from bot.storage.repository import SqlRepository
+
+if TYPE_CHECKING:
+    from bot.scoring.grading_process import GradingProcess
 
 
 def load_bank(warm: bool = True) -> QuestionBank:
@@ -117,17 +121,20 @@ def build_transcriber(settings: Settings, clock: Clock | None = None,
 SERVER_FORMATS = FormatMemory(FORMATS)
 
 
-def offline_scorer(bank: QuestionBank, in_process: bool = False) -> OfflineScorer:
+def offline_scorer(bank: QuestionBank, process: GradingProcess | None = None) -> OfflineScorer:
     """The offline scorer, able to tell an answer to another question of ``bank`` from a weak answer to its own.
 
-    ``in_process``: it grades in a process of its own (:mod:`bot.scoring.grading_process`), for a
-    long-lived event loop that many members share; the caller starts and closes ``scorer.process``."""
-    found = topics.of_bank(bank)
-    if not in_process:
-        return OfflineScorer(found)
+    ``process``: where it grades (see :func:`grading_process`); None: on the grading thread."""
+    return OfflineScorer(process.topics if process is not None else topics.of_bank(bank), process)
+
+
+def grading_process(bank: QuestionBank) -> GradingProcess:
+    """A process of its own to grade in, for a long-lived event loop that many members share.
+
+    The caller starts it and closes it (:mod:`bot.scoring.grading_process`)."""
     from bot.scoring.grading_process import GradingProcess  # here: terminal commands never load asyncio for it
 
-    return OfflineScorer(found, GradingProcess(found))
+    return GradingProcess(topics.of_bank(bank))
 
 
 def build_judge(client: LLMClient, grades: GradeStore | None = None, offline: OfflineScorer | None = None) -> FallbackScorer:

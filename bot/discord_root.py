@@ -34,6 +34,7 @@ from bot.bootstrap import (
     build_runner,
     build_star_analyser,
     build_transcriber,
+    grading_process,
     load_bank,
     offline_scorer,
     open_repository,
@@ -117,10 +118,10 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
             return None
         return "an admin switched code execution off on this server"
 
-    offline = offline_scorer(bank, in_process=True)  # one catalogue index for the engine and the peer grader
-    assert offline.process is not None
-    resources.push_async_callback(offline.process.close)
-    offline.process.start()  # grades in a process of its own: the loop shares no interpreter lock with them
+    grading = grading_process(bank)  # grades in a process of its own: the loop shares no interpreter lock with them
+    resources.push_async_callback(grading.close)
+    grading.start()
+    offline = offline_scorer(bank, grading)  # one catalogue index for the engine and the peer grader
     engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed, outbox=True, offline=offline)
     shards = Shards(frozenset(settings.shard_ids) if settings.shard_ids is not None else None,
                     settings.shard_count or 1)

@@ -21,6 +21,7 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from bot.follow_parent import follow_parent
 from bot.sandbox.harness import encode, encoded_bytes
 from bot.sandbox.outcome import Frame, parse_frame
 from bot.sandbox.values import same, show
@@ -61,9 +62,11 @@ def _ready() -> None:
     """Run in a new worker: importing this module is the start-up cost, paid before the first real frame."""
 
 
-def _lower_priority() -> None:
-    """Judging a forged frame is the attacker's cost: on a small machine the event loop must win the CPU."""
+def _lower_priority(parent: int) -> None:
+    """Judging a forged frame is the attacker's cost: on a small machine the event loop must win the CPU.
+    The judge also ends with the process that started it (see :mod:`bot.follow_parent`)."""
     os.nice(10)
+    follow_parent(parent)
 
 
 class FrameJudge:
@@ -103,7 +106,7 @@ class FrameJudge:
 
                 # spawn, not fork: the bot has threads, and a forked copy of it would hold their locks
                 pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=_lower_priority)
+                                           initializer=_lower_priority, initargs=(os.getpid(),))
                 # starting a worker runs an interpreter: done from a thread, never on the event loop
                 await asyncio.to_thread(lambda: [f.result() for f in [pool.submit(_ready) for _ in range(self.workers)]])
                 self._pool = pool

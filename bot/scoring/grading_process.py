@@ -22,11 +22,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.engine.models import Question, Rubric
+from bot.follow_parent import follow_parent
 from bot.scoring.off_loop import off_loop
 
 if TYPE_CHECKING:
@@ -46,11 +48,12 @@ _scorer: OfflineScorer | None = None
 _known: dict[int, tuple[Question, Rubric]] = {}
 
 
-def _begin(topics: Topics | None) -> None:
-    """The process's start: its scorer, then the start-up objects kept out of every later collection."""
+def _begin(parent: int, topics: Topics | None) -> None:
+    """The process's start: it ends with the bot; its scorer; the start-up objects kept out of every later collection."""
     global _scorer
     from bot.scoring.offline import OfflineScorer
 
+    follow_parent(parent)
     _scorer = OfflineScorer(topics)
     gc.collect()
     gc.freeze()
@@ -154,7 +157,7 @@ class GradingProcess:
 
                 # spawn, not fork: the bot has threads, and a forked copy of it would hold their locks
                 pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_begin,
-                                           initargs=(self.topics,))
+                                           initargs=(os.getpid(), self.topics))
                 try:
                     # starting an interpreter is no work for the event loop: from a thread
                     await asyncio.to_thread(lambda: pool.submit(_ready).result())

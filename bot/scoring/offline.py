@@ -31,8 +31,9 @@ both scorers agree on levels while the offline one can still tell answers at the
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText
@@ -47,9 +48,6 @@ from bot.scoring.off_loop import off_loop
 from bot.scoring.reading import Reading, read
 from bot.scoring.reference import reference
 from bot.scoring.topicality import Topics
-
-if TYPE_CHECKING:
-    from bot.scoring.grading_process import GradingProcess
 
 # An on-topic answer of this many words, graded under this score with at most this many indicators
 # recognised, is one the offline grader says it could not judge well.
@@ -77,13 +75,27 @@ class Assessment:
     reach: Reach | None = None  # what reach was computed from; None when the answer earns none
 
 
+T = TypeVar("T")
+
+
+class GradingPlace(Protocol):
+    """Where a long-lived process has its grades made instead of its grading thread: :mod:`bot.scoring.grading_process`."""
+
+    async def assess(self, scorer: OfflineScorer, question: Question, rubric: Rubric, text: str,
+                     hinted: frozenset[str]) -> Assessment: ...
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` there: a module-level function of plain data (the STAR note, say)."""
+        ...
+
+
 class OfflineScorer:
     """Grades answers without any network or model; the same input always gets the same grade."""
 
     name = "offline"
     instant = True
 
-    def __init__(self, topics: Topics | None = None, process: GradingProcess | None = None) -> None:
+    def __init__(self, topics: Topics | None = None, process: GradingPlace | None = None) -> None:
         # The catalogue's topics, to tell an answer to another question from a weak one to this; None: not judged.
         self.topics = topics
         # Where a long-lived process grades (its copy of this scorer, see grading_process); None: on a thread.

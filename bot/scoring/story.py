@@ -7,15 +7,11 @@ behavioral round in ``mockloop practice`` or on Discord teaches the same habits 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, Scorer
 from bot.scoring.off_loop import off_loop
+from bot.scoring.offline import GradingPlace
 from bot.scoring.star import analyse
-
-if TYPE_CHECKING:
-    from bot.scoring.grading_process import GradingProcess
 
 
 def star_note(story: str) -> str | None:
@@ -35,7 +31,7 @@ def star_note(story: str) -> str | None:
 class StoryAwareScorer:
     """Passes every answer to the rubric scorer; story answers also get the STAR note."""
 
-    def __init__(self, rubric: Scorer, process: GradingProcess | None = None) -> None:
+    def __init__(self, rubric: Scorer, process: GradingPlace | None = None) -> None:
         self.name = rubric.name
         self.instant = rubric.instant
         self.rubric = rubric

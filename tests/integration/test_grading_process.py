@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
+from pathlib import Path
 
 import pytest
 
-import bot.scoring.grading_process as grading_process
-from bot.bootstrap import load_bank, offline_scorer
+import bot.scoring.grading_process as grading_module
+from bot.bootstrap import grading_process, load_bank, offline_scorer
 from bot.content.bank import QuestionBank
 from bot.engine.ports import AnswerText
 from bot.scoring.story import StoryAwareScorer, star_note
@@ -32,9 +34,9 @@ def _story_question(bank: QuestionBank) -> str:
 
 
 async def test_grades_made_in_the_process_are_the_grades_made_here(bank: QuestionBank) -> None:
-    scorer = offline_scorer(bank, in_process=True)
-    assert scorer.process is not None
-    scorer.process.start()
+    process = grading_process(bank)
+    scorer = offline_scorer(bank, process)
+    process.start()
     try:
         story_id = _story_question(bank)
         for qid, text in (("core.gil", GIL), ("core.gil", GIL + " Pickling costs memory."), (story_id, STORY)):
@@ -42,50 +44,50 @@ async def test_grades_made_in_the_process_are_the_grades_made_here(bank: Questio
             there = await scorer.score(question, rubric, AnswerText([text]), frozenset())
             assert there == scorer.grade(question, rubric, text)
         # Graded elsewhere, and each rubric crossed once, not with every answer.
-        assert await scorer.process.run(os.getpid) != os.getpid()
-        assert scorer.process.sent_pairs == 2
-        assert scorer.process.fallbacks == 0
+        assert await process.run(os.getpid) != os.getpid()
+        assert process.sent_pairs == 2
+        assert process.fallbacks == 0
     finally:
-        await scorer.process.close()
+        await process.close()
 
 
 async def test_the_story_note_is_read_in_the_process_too(bank: QuestionBank) -> None:
-    offline = offline_scorer(bank, in_process=True)
-    assert offline.process is not None
-    scorer = StoryAwareScorer(offline, offline.process)
+    process = grading_process(bank)
+    offline = offline_scorer(bank, process)
+    scorer = StoryAwareScorer(offline, process)
     try:
         question = bank.get(_story_question(bank))
         result = await scorer.score(question, bank.rubric(question.id), AnswerText([STORY]), frozenset())
         note = star_note(STORY)
         assert note is not None and result.notes[-1] == note
     finally:
-        await offline.process.close()
+        await process.close()
 
 
 async def test_a_grade_is_not_lost_when_the_process_dies(bank: QuestionBank) -> None:
-    scorer = offline_scorer(bank, in_process=True)
-    assert scorer.process is not None
+    process = grading_process(bank)
+    scorer = offline_scorer(bank, process)
     question, rubric = bank.get("core.gil"), bank.rubric("core.gil")
     try:
-        first = await scorer.process.run(os.getpid)
+        first = await process.run(os.getpid)
         os.kill(first, signal.SIGKILL)
         await asyncio.sleep(0.2)  # the pool notices its worker is gone
         graded = await scorer.score(question, rubric, AnswerText([GIL]), frozenset())
         assert graded == scorer.grade(question, rubric, GIL)  # made on the thread meanwhile
-        assert scorer.process.fallbacks == 1
+        assert process.fallbacks == 1
         # The next grade starts a new process, which is sent the rubric again.
         again = await scorer.score(question, rubric, AnswerText([GIL]), frozenset())
         assert again == graded
-        second = await scorer.process.run(os.getpid)
+        second = await process.run(os.getpid)
         assert second not in (first, os.getpid())
     finally:
-        await scorer.process.close()
+        await process.close()
 
 
 async def test_a_process_holds_a_bounded_number_of_rubrics(bank: QuestionBank, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(grading_process, "KNOWN_PAIRS", 2)
-    scorer = offline_scorer(bank, in_process=True)
-    assert scorer.process is not None
+    monkeypatch.setattr(grading_module, "KNOWN_PAIRS", 2)
+    process = grading_process(bank)
+    scorer = offline_scorer(bank, process)
     try:
         ids = ["core.gil", "core.closures", "core.decorators", "core.gil"]
         pids = []
@@ -93,9 +95,48 @@ async def test_a_process_holds_a_bounded_number_of_rubrics(bank: QuestionBank, m
             question, rubric = bank.get(qid), bank.rubric(qid)
             graded = await scorer.score(question, rubric, AnswerText([GIL]), frozenset())
             assert graded == scorer.grade(question, rubric, GIL)
-            pids.append(await scorer.process.run(os.getpid))
+            pids.append(await process.run(os.getpid))
         # Two pairs fill a process; the third question starts a fresh one, which the fourth answer reuses.
         assert pids[0] == pids[1] != pids[2] == pids[3]
-        assert scorer.process.fallbacks == 0
+        assert process.fallbacks == 0
     finally:
-        await scorer.process.close()
+        await process.close()
+
+
+SCRIPT = """
+import asyncio, os, sys, time
+from pathlib import Path
+from bot.bootstrap import grading_process, load_bank
+
+async def main():
+    process = grading_process(load_bank())
+    Path(sys.argv[1]).write_text(str(await process.run(os.getpid)))
+    time.sleep(60)  # killed long before this
+
+asyncio.run(main())
+"""
+
+
+async def test_the_process_ends_when_the_bot_is_killed(tmp_path: Path) -> None:
+    told = tmp_path / "worker"
+    # No pipes: a worker left behind would hold them open, and the test would hang instead of failing.
+    bot = await asyncio.create_subprocess_exec(sys.executable, "-c", SCRIPT, str(told))
+    try:
+        for _ in range(600):
+            if told.exists() and told.read_text():
+                break
+            await asyncio.sleep(0.1)
+        worker = int(told.read_text())
+        os.kill(worker, 0)  # running
+    finally:
+        bot.kill()
+        await bot.wait()
+    # Killed outright, the bot closed nothing; its grading process notices and ends within seconds.
+    for _ in range(50):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        await asyncio.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError("the grading process outlived the bot")

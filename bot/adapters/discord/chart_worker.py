@@ -14,8 +14,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -24,24 +22,13 @@ from typing import Any
 from bot.adapters.discord import charts
 from bot.engine.ports import QuestionBank
 from bot.engine.state import SessionState
+from bot.follow_parent import follow_parent
 
 log = logging.getLogger(__name__)
 CHART_SECONDS = 60.0  # a chart later than this is left out
 # Charts waiting for the worker, at most: at 0.13 s a chart (0.2-0.3 s on a busy machine), about a
 # minute of work.  Beyond that a scorecard keeps no chart rather than get one minutes late.
 MAX_WAITING = 256
-
-
-def _follow_parent(parent: int) -> None:
-    """In the worker: exit when the bot is gone, even if it was killed with no chance to say so
-    (a SIGKILLed parent closes nothing the worker is waiting on, so it would otherwise stay)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 def _warm() -> None:
@@ -60,7 +47,7 @@ class ChartRenderer:
         if self._pool is None:
             # "spawn": a fresh interpreter, not a fork of a process running an event loop and threads
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_follow_parent, initargs=(os.getpid(),))
+                                             initializer=follow_parent, initargs=(os.getpid(),))
         return self._pool
 
     def start(self) -> None:
