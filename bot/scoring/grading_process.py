@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 # Question and rubric pairs one process keeps: far more than a catalogue holds.  Past it the process is
 # replaced, so a caller that makes new rubric objects endlessly cannot grow it without bound.
 KNOWN_PAIRS = 4096
+# Starts that failed in a row before the bot stops trying and grades on its thread for good (a host that
+# forbids new processes would otherwise pay a failed start with every answer).
+GIVE_UP_AFTER = 3
 
 # In the grading process: its scorer, and the pairs it was sent, by the number the bot gave each.
 _scorer: OfflineScorer | None = None
@@ -90,6 +93,7 @@ class GradingProcess:
         self._sent: set[int] = set()  # numbers whose pair the current process holds
         self.sent_pairs = 0  # pairs sent so far, over every process (a rubric should cross once per process)
         self.fallbacks = 0  # grades made on the grading thread because the process was not there
+        self._failed_starts = 0  # in a row: a host that cannot start one at all stops trying (GIVE_UP_AFTER)
 
     def start(self) -> None:
         """Begin starting the process now, so the first answer does not wait for it."""
@@ -102,6 +106,8 @@ class GradingProcess:
         """``scorer.assess`` made in the process (``scorer`` grades on the thread when the process is not there)."""
         if len(self._numbers) >= KNOWN_PAIRS:
             self._replace()
+        if self._failed_starts >= GIVE_UP_AFTER:
+            return await off_loop(scorer.assess, question, rubric, text, hinted)
         try:
             pool = await self._started()
             number, send = self._number(question, rubric)
@@ -119,6 +125,8 @@ class GradingProcess:
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """``work(*args)`` in the process; ``work`` is a module-level function and its arguments plain data."""
+        if self._failed_starts >= GIVE_UP_AFTER:
+            return await off_loop(work, *args)
         try:
             pool = await self._started()
             return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
@@ -161,10 +169,15 @@ class GradingProcess:
                 try:
                     # starting an interpreter is no work for the event loop: from a thread
                     await asyncio.to_thread(lambda: pool.submit(_ready).result())
-                except BaseException:
+                except BaseException as exc:
                     pool.shutdown(wait=False, cancel_futures=True)
+                    if isinstance(exc, (BrokenProcessPool, OSError)):
+                        self._failed_starts += 1
+                        if self._failed_starts == GIVE_UP_AFTER:
+                            log.warning("the grading process failed to start %d times; grading stays on a thread",
+                                        GIVE_UP_AFTER)
                     raise
-                self._pool, self._sent = pool, set()
+                self._pool, self._sent, self._failed_starts = pool, set(), 0
         return self._pool
 
     def _lost(self, exc: BaseException) -> None:
@@ -174,10 +187,11 @@ class GradingProcess:
         self._replace()
 
     def _replace(self) -> None:
+        """Let the current process go (what was already handed to it is still graded there); the next grade starts another."""
         pool, self._pool = self._pool, None
         self._numbers, self._sent = {}, set()
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False)
 
 
 def _quiet(task: asyncio.Task[Any]) -> None:

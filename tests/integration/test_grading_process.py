@@ -103,6 +103,26 @@ async def test_a_process_holds_a_bounded_number_of_rubrics(bank: QuestionBank, m
         await process.close()
 
 
+def _cannot_start(parent: int, topics: object) -> None:
+    raise RuntimeError("this host forbids the grading process")  # the pool reports it as broken
+
+
+async def test_a_host_where_the_process_cannot_start_grades_on_the_thread(bank: QuestionBank,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grading_module, "_begin", _cannot_start)
+    process = grading_process(bank)
+    scorer = offline_scorer(bank, process)
+    question, rubric = bank.get("core.gil"), bank.rubric("core.gil")
+    try:
+        for _ in range(grading_module.GIVE_UP_AFTER + 2):
+            graded = await scorer.score(question, rubric, AnswerText([GIL]), frozenset())
+            assert graded == scorer.grade(question, rubric, GIL)
+        # Every answer graded; after a few failed starts the bot stopped trying.
+        assert process.fallbacks == grading_module.GIVE_UP_AFTER
+    finally:
+        await process.close()
+
+
 SCRIPT = """
 import asyncio, os, sys, time
 from pathlib import Path
