@@ -7,9 +7,9 @@ import threading
 
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
-from bot.engine.models import Question, Rubric, ScoreResult
+from bot.engine.models import Question, Rubric
 from bot.engine.ports import AnswerText
-from bot.scoring.offline import OfflineScorer
+from bot.scoring.offline import Assessment, OfflineScorer
 from bot.scoring.story import StoryAwareScorer, star_note
 
 BANK = QuestionBank.load(content_root())
@@ -29,9 +29,9 @@ class WhereGraded(OfflineScorer):
         super().__init__()
         self.seen: list[tuple[int, str]] = []
 
-    def grade(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str] = frozenset()) -> ScoreResult:
+    def assess(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str] = frozenset()) -> Assessment:
         self.seen.append((threading.get_ident(), text))
-        return super().grade(question, rubric, text, hinted)
+        return super().assess(question, rubric, text, hinted)
 
 
 async def test_answers_are_graded_off_the_loops_thread_in_the_order_they_came_with_the_same_grades() -> None:
