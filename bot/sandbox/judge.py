@@ -21,7 +21,7 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.follow_parent import follow_parent
+from bot.processes import follow_parent
 from bot.sandbox.harness import encode, encoded_bytes
 from bot.sandbox.outcome import Frame, parse_frame
 from bot.sandbox.values import same, show
@@ -64,7 +64,7 @@ def _ready() -> None:
 
 def _lower_priority(parent: int) -> None:
     """Judging a forged frame is the attacker's cost: on a small machine the event loop must win the CPU.
-    The judge also ends with the process that started it (see :mod:`bot.follow_parent`)."""
+    The judge also ends with the process that started it (see :mod:`bot.processes`)."""
     os.nice(10)
     follow_parent(parent)
 

@@ -20,7 +20,6 @@ an answer is never lost to the process, only slower.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.engine.models import Question, Rubric
-from bot.follow_parent import follow_parent
+from bot.processes import follow_parent, settle_heap
 from bot.scoring.off_loop import off_loop
 
 if TYPE_CHECKING:
@@ -58,9 +57,7 @@ def _begin(parent: int, topics: Topics | None) -> None:
 
     follow_parent(parent)
     _scorer = OfflineScorer(topics)
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)  # as the bot's own process: per-answer temporaries die young
+    settle_heap()  # as the bot's own process
 
 
 def _ready() -> None:

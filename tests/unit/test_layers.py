@@ -17,12 +17,12 @@ from collections import defaultdict
 from tests.unit.test_import_cycles import ROOT, modules, named
 
 ROOTS = {"bot.cli", "bot.discord_root", "bot.console_root", "bot.bootstrap", "bot.__main__"}
-# Beside the engine and the small shared modules (errors, textin, config, follow_parent), which anything may use.
-SHARED = {"bot.engine", "bot.errors", "bot.textin", "bot.config", "bot.follow_parent"}
+# Beside the engine and the small shared modules (errors, textin, config, processes), which anything may use.
+SHARED = {"bot.engine", "bot.errors", "bot.textin", "bot.config", "bot.processes"}
 ALLOWED: dict[str, set[str]] = {
     "bot.engine": set(),
     "bot.errors": set(),
-    "bot.follow_parent": set(),
+    "bot.processes": set(),
     "bot.textin": set(),
     "bot.config": set(),
     "bot.content": {"bot.scoring"},  # the code facts a rubric may name are checked when it loads

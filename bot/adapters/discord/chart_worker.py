@@ -22,7 +22,7 @@ from typing import Any
 from bot.adapters.discord import charts
 from bot.engine.ports import QuestionBank
 from bot.engine.state import SessionState
-from bot.follow_parent import follow_parent
+from bot.processes import follow_parent
 
 log = logging.getLogger(__name__)
 CHART_SECONDS = 60.0  # a chart later than this is left out
