@@ -240,7 +240,8 @@ def bot_loop_lag(log_text: str) -> dict[str, Any]:
                 counts.update(dict(part[kind]))
         summary["held_by"] = {"samples": sum(h["samples"] for h in held), "interval_ms": held[0]["interval_ms"],
                               **{kind: counts.most_common(8) for kind, counts in totals.items()},
-                              "gc_pauses": [h["gc_pauses"] for h in held], "thread_cpu_s": held[-1]["thread_cpu_s"]}
+                              "gc_pauses": [h["gc_pauses"] for h in held], "thread_cpu_s": held[-1]["thread_cpu_s"],
+                              "heap": held[-1].get("heap")}
     return summary
 
 

@@ -32,9 +32,14 @@ def follow_parent(parent: int) -> None:
 def settle_heap() -> None:
     """After a long-lived process has loaded what it keeps for good: those objects leave the collector's view.
 
-    They live as long as the process, so ``gc.freeze`` keeps every later collection from walking them, and
-    young collections run less often, so per-answer temporaries die before they are promoted.  With 1,000
-    live sessions this took the bot's full-collection pauses from up to 200 ms to a few tens."""
+    They live as long as the process, so ``gc.freeze`` keeps every later collection from walking them.
+    A collection's pause grows with the objects it walks, so the thresholds bound each generation's walk:
+    a young collection every 5,000 allocations (about 4 ms of the bot's objects on this class of machine)
+    and a middle one every 5 young ones (the survivors of about 25,000 allocations, 6-14 ms).  Python's
+    defaults (700, 10, 10) run many short collections but send more to the old generation, whose full
+    collections walk every live session (30 ms at 300 live rounds); 20,000 young with 20 middle kept
+    young pauses under 20 ms only at light load and left a middle collection of about 100,000 objects
+    due every 400,000 allocations.  Measured in ``benchmarks/RESULTS.md`` (issue 13, fourteenth session)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    gc.set_threshold(5_000, 5, 20)

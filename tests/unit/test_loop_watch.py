@@ -146,6 +146,8 @@ async def test_the_stack_diagnostic_names_the_function_that_held_the_loop(caplog
     assert held["samples"] >= 4
     assert any("_hold_loop" in where for where, _ in held["leaf"])
     assert any(where.startswith("bot.scoring.") for where, _ in held["ours"])  # the innermost frame of the bot's own
+    heap = held["heap"]  # what each generation's next collection will walk, and what start-up took out of its view
+    assert set(heap) == {"young", "middle", "old", "frozen"} and heap["young"] + heap["middle"] + heap["old"] > 0
     assert not [t for t in threading.enumerate() if t.name == "loop-stacks"]  # the sampler stops with the watch
 
 

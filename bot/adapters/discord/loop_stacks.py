@@ -14,7 +14,8 @@ needs the interpreter (the GIL) to look, so a sample lands where the loop's thre
 of it: ``leaf`` leans to system calls (a socket write, ``epoll``) that may only be where the loop
 waited to get the interpreter back; ``task`` and ``ours`` are steadier.  Garbage collections
 (which stop every thread) are timed beside the samples, and each report gives the CPU time of
-each of the process's threads, to tell the loop's own work from another thread's.  Off unless
+each of the process's threads, to tell the loop's own work from another thread's, and how many
+objects each generation holds, which is what its next collection will walk.  Off unless
 ``MOCKLOOP_LOOP_STACKS`` is set: it is a diagnostic for load runs, and the thread's wake-ups cost
 a little GIL traffic.
 """
@@ -138,13 +139,22 @@ class StackSampler:
             used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
         return {name: round(seconds, 2) for name, seconds in sorted(used.items(), key=lambda kv: -kv[1])}
 
+    @staticmethod
+    def heap() -> dict[str, int]:
+        """How many objects the collector tracks in each generation now, and how many start-up froze.
+
+        A collection's pause grows with the objects it walks, so these say what the next one of each
+        generation will cost; walking them all is why this is only for the diagnostic reports."""
+        sizes = {name: len(gc.get_objects(generation)) for generation, name in enumerate(("young", "middle", "old"))}
+        return {**sizes, "frozen": gc.get_freeze_count()}
+
     def take(self) -> dict[str, Any]:
         """The places seen since the last call, most samples first, then start counting afresh."""
         with self._lock:
             summary = {"samples": self._samples, "interval_ms": round(self.interval * 1000, 1),
                        "leaf": self._leaf.most_common(self.top), "ours": self._ours.most_common(self.top),
                        "task": self._task.most_common(self.top),
-                       "thread_cpu_s": self.thread_cpu(),
+                       "thread_cpu_s": self.thread_cpu(), "heap": self.heap(),
                        "gc_pauses": {f"generation_{g}": {"collections": len(ms), "max_ms": round(max(ms), 1),
                                                          "total_ms": round(sum(ms), 1), "cpu_ms": round(sum(cpu), 1)}
                                      for g in (0, 1, 2)
