@@ -34,6 +34,7 @@ from bot.sandbox.service import RemoteRunner
 from bot.scoring.code import CodeAwareScorer
 from bot.scoring.matcher import compile_rubric
 from bot.scoring.offline import OfflineScorer
+from bot.scoring.star_offline import OfflineStarAnalyser
 from bot.scoring.story import StoryAwareScorer
 from bot.storage.db import open_database
 from bot.storage.grades import SqlGradeCache
@@ -152,7 +153,7 @@ def build_engine(
     the offline scorer to grade with (or cross-check the model), when the caller shares one."""
     offline = offline or offline_scorer(bank)
     scorer: Scorer = offline if llm is None else build_judge(llm, SqlGradeCache(repository.database), offline)
-    scorer = StoryAwareScorer(scorer, offline.process)
+    scorer = StoryAwareScorer(scorer, offline.place)
     if runner is not None:
         scorer = CodeAwareScorer(scorer, runner, code_allowed)
     interviewer: Interviewer = OfflineInterviewer() if llm is None else LLMInterviewer(llm, prompts())
@@ -189,6 +190,8 @@ def prompts() -> Prompts:
     return Prompts(content_root() / "prompts")
 
 
-def build_star_analyser(llm: LLMClient | None) -> LLMStarAnalyser | None:
-    """The model's STAR ratings when an LLM is configured; ``None`` means the offline analysis."""
-    return None if llm is None else LLMStarAnalyser(llm, prompts(), SERVER_FORMATS)
+def build_star_analyser(llm: LLMClient | None, offline: OfflineStarAnalyser | None = None) -> LLMStarAnalyser | None:
+    """The model's STAR ratings when an LLM is configured; ``None`` means the offline analysis.
+
+    ``offline``: the offline analysis the model's ratings start from, where the caller has it made."""
+    return None if llm is None else LLMStarAnalyser(llm, prompts(), SERVER_FORMATS, offline)

@@ -49,6 +49,7 @@ from bot.sandbox.runner import describe, watch_children_without_threads
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
 from bot.scheduling.schedules import Scheduler
+from bot.scoring.star_offline import OfflineStarAnalyser
 from bot.storage.discord_rooms import SqlCoachRooms, SqlGuildSettings, SqlRooms
 from bot.storage.groups import SqlGroups
 from bot.storage.outbox import SqlOutbox
@@ -122,6 +123,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     resources.push_async_callback(grading.close)
     grading.start()
     offline = offline_scorer(bank, grading)  # one catalogue index for the engine and the peer grader
+    star_offline = OfflineStarAnalyser(grading)  # /star's stories are analysed where answers are graded
     engine = build_engine(bank, repo, notifier, clock, llm, runner, code_allowed, outbox=True, offline=offline)
     shards = Shards(frozenset(settings.shard_ids) if settings.shard_ids is not None else None,
                     settings.shard_count or 1)
@@ -134,7 +136,8 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
                         user_data=SqlUserData(repo.database), notifier=notifier, timers=timers, charts=charts,
                         scheduler=scheduler, groups=SqlGroups(repo.database), coach_rooms=SqlCoachRooms(repo.database),
                         stories=SqlStories(repo.database), clock=clock,
-                        star_analyser=build_star_analyser(llm), transcriber=transcriber, model=llm is not None)
+                        star_analyser=build_star_analyser(llm, star_offline) or star_offline, transcriber=transcriber,
+                        model=llm is not None)
     bot = MockLoopBot(services, dev_guild_id=settings.discord_dev_guild_id,
                       message_content=settings.message_content if message_content is None else message_content,
                       shard_ids=settings.shard_ids, shard_count=settings.shard_count,

@@ -19,9 +19,9 @@ from bot.llm.formats import FormatMemory, complete_in_format, parse_reply
 from bot.llm.judge import FORMATS, quoted
 from bot.llm.model import ChatModel, Completion, LLMUnavailable, Messages
 from bot.llm.prompts import Prompts
-from bot.scoring.star import analyse
 from bot.scoring.star_feedback import points
 from bot.scoring.star_models import Component, Components, StarAnalysis
+from bot.scoring.star_offline import OfflineStarAnalyser
 
 STORY_CHARS = 12_000  # the offline analysis reads 800 words; the model gets the same and a little more
 FEEDBACK = 3
@@ -69,17 +69,19 @@ RESPONSE_FORMATS: dict[str, dict[str, Any] | None] = {
 
 
 class LLMStarAnalyser:
-    def __init__(self, client: ChatModel, prompts: Prompts, formats: FormatMemory | None = None) -> None:
+    def __init__(self, client: ChatModel, prompts: Prompts, formats: FormatMemory | None = None,
+                 offline: OfflineStarAnalyser | None = None) -> None:
         self.client = client
         self.prompts = prompts
         self.formats = formats or FormatMemory(FORMATS)
+        self.offline = offline or OfflineStarAnalyser()  # the facts the model's ratings are checked against
 
     def messages(self, story: str, tag: str) -> Messages:
         return [{"role": "system", "content": self.prompts.render("star_system")},
                 {"role": "user", "content": self.prompts.render("star_user", tag=tag, story=story[:STORY_CHARS])}]
 
     async def analyse(self, story: str, spoken_seconds: float | None = None) -> StarAnalysis:
-        offline = analyse(story, spoken_seconds)
+        offline = await self.offline.analyse(story, spoken_seconds)
         if offline.status != "analysed":
             return offline  # empty, not English, a term list, a one-liner: nothing for a model to add
         try:

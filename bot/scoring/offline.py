@@ -89,17 +89,32 @@ class GradingPlace(Protocol):
         ...
 
 
+class OnThread:
+    """The grading thread as a :class:`GradingPlace`: where terminal commands and tests grade, with no process to start."""
+
+    async def assess(self, scorer: OfflineScorer, question: Question, rubric: Rubric, text: str,
+                     hinted: frozenset[str]) -> Assessment:
+        return await off_loop(scorer.assess, question, rubric, text, hinted)
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        return await off_loop(work, *args)
+
+
+ON_THREAD = OnThread()
+
+
 class OfflineScorer:
     """Grades answers without any network or model; the same input always gets the same grade."""
 
     name = "offline"
     instant = True
 
-    def __init__(self, topics: Topics | None = None, process: GradingPlace | None = None) -> None:
+    def __init__(self, topics: Topics | None = None, place: GradingPlace | None = None) -> None:
         # The catalogue's topics, to tell an answer to another question from a weak one to this; None: not judged.
         self.topics = topics
-        # Where a long-lived process grades (its copy of this scorer, see grading_process); None: on a thread.
-        self.process = process
+        # Where grades are made away from the event loop: a long-lived process's grading process (its copy of
+        # this scorer, see grading_process); by default the grading thread.
+        self.place = place or ON_THREAD
 
     async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
         return (await self.assessed(question, rubric, answer.joined, hinted)).result
@@ -107,9 +122,7 @@ class OfflineScorer:
     async def assessed(self, question: Question, rubric: Rubric, text: str,
                        hinted: frozenset[str] = frozenset()) -> Assessment:
         """:meth:`assess` away from the event loop (milliseconds of CPU): in the grading process, else on a thread."""
-        if self.process is not None:
-            return await self.process.assess(self, question, rubric, text, hinted)
-        return await off_loop(self.assess, question, rubric, text, hinted)
+        return await self.place.assess(self, question, rubric, text, hinted)
 
     def grade(self, question: Question, rubric: Rubric, text: str, hinted: frozenset[str] = frozenset()) -> ScoreResult:
         """Grade ``text`` against ``rubric``; see the module docstring for the method."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, Scorer
-from bot.scoring.off_loop import off_loop
-from bot.scoring.offline import GradingPlace
+from bot.scoring.offline import ON_THREAD, GradingPlace
 from bot.scoring.star import analyse
 
 
@@ -31,16 +30,15 @@ def star_note(story: str) -> str | None:
 class StoryAwareScorer:
     """Passes every answer to the rubric scorer; story answers also get the STAR note."""
 
-    def __init__(self, rubric: Scorer, process: GradingPlace | None = None) -> None:
+    def __init__(self, rubric: Scorer, place: GradingPlace | None = None) -> None:
         self.name = rubric.name
         self.instant = rubric.instant
         self.rubric = rubric
-        self.process = process  # where the STAR analysis runs, as the offline grade does; None: on a thread
+        self.place = place or ON_THREAD  # where the STAR analysis runs: where the offline grade is made
 
     async def score(self, question: Question, rubric: Rubric, answer: AnswerText, hinted: frozenset[str]) -> ScoreResult:
         result = await self.rubric.score(question, rubric, answer, hinted)
         if question.answer_format != "story":
             return result
-        note = await (self.process.run(star_note, answer.joined) if self.process is not None
-                      else off_loop(star_note, answer.joined))
+        note = await self.place.run(star_note, answer.joined)
         return result if note is None else result.model_copy(update={"notes": [*result.notes, note]})

@@ -14,6 +14,8 @@ import bot.scoring.grading_process as grading_module
 from bot.bootstrap import grading_process, load_bank, offline_scorer
 from bot.content.bank import QuestionBank
 from bot.engine.ports import AnswerText
+from bot.scoring.star import analyse
+from bot.scoring.star_offline import OfflineStarAnalyser
 from bot.scoring.story import StoryAwareScorer, star_note
 
 GIL = ("CPython's GIL lets one thread run bytecode at a time. The thumbnail job is CPU-bound, so its threads take "
@@ -60,6 +62,16 @@ async def test_the_story_note_is_read_in_the_process_too(bank: QuestionBank) -> 
         result = await scorer.score(question, bank.rubric(question.id), AnswerText([STORY]), frozenset())
         note = star_note(STORY)
         assert note is not None and result.notes[-1] == note
+    finally:
+        await process.close()
+
+
+async def test_a_star_story_told_on_discord_is_analysed_in_the_process(bank: QuestionBank) -> None:
+    process = grading_process(bank)
+    try:
+        found = await OfflineStarAnalyser(process).analyse(STORY, 45.0)
+        assert found == analyse(STORY, 45.0) and found.status == "analysed"
+        assert process.fallbacks == 0  # made there, not on the thread the bot falls back to
     finally:
         await process.close()
 

@@ -77,3 +77,23 @@ async def test_a_story_keeps_its_star_note_when_the_analysis_runs_off_the_loop()
                                                           frozenset())
     note = star_note(story)
     assert note is not None and result.notes[-1] == note
+
+
+async def test_a_star_story_is_analysed_off_the_loops_thread_with_the_same_analysis(monkeypatch) -> None:
+    """``/star`` on Discord: the offline analysis of a told story is made where grades are, not on the loop."""
+    import bot.scoring.star_offline as star_offline
+    from bot.scoring.star import analyse
+
+    story = ("Last year our checkout service timed out every Friday. I was the on-call engineer, so the fix was mine. "
+             "I traced the slow query, added an index and a cache, and wrote a runbook. "
+             "Timeouts fell from 40 a week to 2, and p99 latency dropped by 60%.")
+    threads: list[int] = []
+
+    def watched(text: str, spoken_seconds: float | None = None):  # type: ignore[no-untyped-def]
+        threads.append(threading.get_ident())
+        return analyse(text, spoken_seconds)
+
+    monkeypatch.setattr(star_offline, "analyse", watched)
+    found = await star_offline.OfflineStarAnalyser().analyse(story, 40.0)
+    assert threads and threading.get_ident() not in threads
+    assert found == analyse(story, 40.0) and found.status == "analysed"

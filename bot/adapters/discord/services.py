@@ -21,6 +21,7 @@ from bot.engine.session import InterviewEngine
 from bot.engine.speech import Transcriber
 from bot.scheduling.schedules import Scheduler
 from bot.scoring.star_models import StarAnalysis
+from bot.scoring.star_offline import OfflineStarAnalyser
 
 START_COOLDOWN = timedelta(seconds=30)
 
@@ -45,7 +46,8 @@ class Services:
     coach_rooms: CoachRooms
     stories: StoryStore
     clock: Clock
-    star_analyser: StarAnalyser | None = None  # the LLM's STAR ratings when configured; offline without
+    # The LLM's STAR ratings when configured; the offline analysis without (made off the loop either way).
+    star_analyser: StarAnalyser = field(default_factory=OfflineStarAnalyser)
     transcriber: Transcriber | None = None  # speech to text for voice answers; None declines them with how to set one up
     model: bool = False  # an LLM is configured: answers and hints may take a while (a typing indicator shows)
     start_cooldown: timedelta = START_COOLDOWN

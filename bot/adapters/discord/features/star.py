@@ -25,7 +25,6 @@ from bot.coaching.coach import StarCoach
 from bot.coaching.models import CoachState, Phase, Theme, Turn
 from bot.engine.context import Actor, current_actor
 from bot.scoring.delivery import target_for
-from bot.scoring.star import analyse as analyse_story
 
 NONE = discord.AllowedMentions.none()
 THEMES = [app_commands.Choice(name=t.value, value=t.value) for t in Theme if t is not Theme.OWN]
@@ -110,14 +109,12 @@ async def advance(s: Services, client: discord.Client, thread_id: int, action: s
     coach = StarCoach(s.clock)
     state = CoachState.model_validate(stored)
     analysis = None
-    if action == "tell" and text and s.star_analyser is not None:
+    if action == "tell" and text:  # made off the event loop, as a grade is: the coach takes it as it is
         token = current_actor.set(Actor(user_id, None, str(thread.guild.id)))  # the LLM budget is theirs
         try:
             analysis = await s.star_analyser.analyse(text, spoken)
         finally:
             current_actor.reset(token)
-    elif action == "tell" and text and spoken is not None:
-        analysis = analyse_story(text, spoken)
     turn = {"tell": lambda: coach.tell(state, text or "", analysis), "more": lambda: coach.more(state),
             "done": lambda: coach.finish(state)}[action]()
     state = turn.state
