@@ -79,7 +79,8 @@ T = TypeVar("T")
 
 
 class GradingPlace(Protocol):
-    """Where a long-lived process has its grades made instead of its grading thread: :mod:`bot.scoring.grading_process`."""
+    """Where grades are made away from the event loop: the grading thread (:class:`OnThread`), or for a
+    long-lived event loop that many members share a process of its own (:mod:`bot.scoring.grading_process`)."""
 
     async def assess(self, scorer: OfflineScorer, question: Question, rubric: Rubric, text: str,
                      hinted: frozenset[str]) -> Assessment: ...
