@@ -83,13 +83,14 @@ async def test_a_star_story_is_analysed_off_the_loops_thread_with_the_same_analy
     """``/star`` on Discord: the offline analysis of a told story is made where grades are, not on the loop."""
     import bot.scoring.star_offline as star_offline
     from bot.scoring.star import analyse
+    from bot.scoring.star_models import StarAnalysis
 
     story = ("Last year our checkout service timed out every Friday. I was the on-call engineer, so the fix was mine. "
              "I traced the slow query, added an index and a cache, and wrote a runbook. "
              "Timeouts fell from 40 a week to 2, and p99 latency dropped by 60%.")
     threads: list[int] = []
 
-    def watched(text: str, spoken_seconds: float | None = None):  # type: ignore[no-untyped-def]
+    def watched(text: str, spoken_seconds: float | None = None) -> StarAnalysis:
         threads.append(threading.get_ident())
         return analyse(text, spoken_seconds)
 
