@@ -160,9 +160,11 @@ class GradingProcess:
                 import multiprocessing  # here: a terminal command never grades in a process
                 from concurrent.futures import ProcessPoolExecutor
 
-                # spawn, not fork: the bot has threads, and a forked copy of it would hold their locks
-                pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_begin,
-                                           initargs=(os.getpid(), self.topics))
+                # spawn, not fork: the bot has threads, and a forked copy of it would hold their locks.  Made on
+                # a thread, as the start below: the first pool of a process also starts multiprocessing's
+                # resource tracker, an interpreter of its own.
+                pool = await asyncio.to_thread(ProcessPoolExecutor, 1, mp_context=multiprocessing.get_context("spawn"),
+                                               initializer=_begin, initargs=(os.getpid(), self.topics))
                 try:
                     # starting an interpreter is no work for the event loop: from a thread
                     await asyncio.to_thread(lambda: pool.submit(_ready).result())
