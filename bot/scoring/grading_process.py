@@ -1,6 +1,6 @@
 """Offline grading in a process of its own, so the bot's event loop shares no interpreter lock with it.
 
-Grading on a thread (:mod:`bot.scoring.off_loop`) keeps a grade from running *on* the event loop, but
+Grading on a thread (:class:`bot.scoring.offline.OnThread`) keeps a grade from running *on* the event loop, but
 the thread still shares the loop's interpreter lock and its garbage collector.  Under the Discord load
 benchmark (100 members, 30 coding answers, half of them hostile) that was what still held the loop for
 more than 20 ms: the wake-ups that late came while another thread of the bot had the CPU and the loop's
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.engine.models import Question, Rubric
 from bot.processes import follow_parent, settle_heap
-from bot.scoring.off_loop import off_loop
+from bot.scoring.offline import ON_THREAD
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -104,7 +104,7 @@ class GradingProcess:
         if len(self._numbers) >= KNOWN_PAIRS:
             self._replace()
         if self._failed_starts >= GIVE_UP_AFTER:
-            return await off_loop(scorer.assess, question, rubric, text, hinted)
+            return await ON_THREAD.assess(scorer, question, rubric, text, hinted)
         try:
             pool = await self._started()
             number, send = self._number(question, rubric)
@@ -118,18 +118,18 @@ class GradingProcess:
             return found
         except (BrokenProcessPool, OSError) as exc:
             self._lost(exc)
-        return await off_loop(scorer.assess, question, rubric, text, hinted)
+        return await ON_THREAD.assess(scorer, question, rubric, text, hinted)
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """``work(*args)`` in the process; ``work`` is a module-level function and its arguments plain data."""
         if self._failed_starts >= GIVE_UP_AFTER:
-            return await off_loop(work, *args)
+            return await ON_THREAD.run(work, *args)
         try:
             pool = await self._started()
             return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
         except (BrokenProcessPool, OSError) as exc:
             self._lost(exc)
-        return await off_loop(work, *args)
+        return await ON_THREAD.run(work, *args)
 
     async def close(self) -> None:
         """Stop the process; gradings still in it finish first (the answers they grade are not lost)."""
