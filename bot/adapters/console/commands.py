@@ -153,7 +153,7 @@ async def history(repo: Repository, user_id: str, load_bank: Callable[[], Questi
                       s.status.value.replace("_", " "), str(row["answers"]), score)
     console.print(table)
     if topics:
-        bank = load_bank(warm=False)  # criterion names only: nothing is graded, so no rubric is compiled
+        bank = load_bank()
         by_topic = Table("topic", "grades, oldest first", "key points missed (times)")
         for topic in topics:
             names = {c.id: c.name for c in bank.rubric(topic.question_id).criteria}
