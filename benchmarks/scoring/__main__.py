@@ -4,7 +4,7 @@
     python -m benchmarks.scoring --set benchmarks/scoring/dev [--verbose]   # the older, tuned dev set
 
 The blind set (``blind/dev`` to ``blind/dev5`` and the held-out parts ``blind/heldout``,
-``blind/heldout2``, ``blind/heldout6`` to ``blind/heldout10``, see
+``blind/heldout2``, ``blind/heldout6`` to ``blind/heldout11``, see
 :mod:`benchmarks.scoring.blind`) is the honest figure: answers written from the prompts alone.
 ``blind/dev4`` and ``blind/dev5`` were the held-out parts
 heldout4 and heldout5, each scored in aggregate only until it was released for study; their figures at
@@ -175,7 +175,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if args.set is None:
         for part in ("dev", "dev2", "dev3", "dev4", "dev5", "heldout", "heldout2", "heldout6", "heldout7", "heldout8",
-                     "heldout9", "heldout10"):
+                     "heldout9", "heldout10", "heldout11"):
             if (BLIND / part).is_dir():
                 print(json.dumps(blind_evaluate(BLIND / part)))
         print(json.dumps(evaluate(DEV)))

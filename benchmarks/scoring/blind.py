@@ -36,7 +36,9 @@ briefed the same way, written in the eleventh session after its scorer changes a
 one) is a held-out part read in aggregate only.  ``blind/heldout9`` (three more new writers, briefed the
 same way, written at the start of the twelfth session before any of its scorer changes) is a held-out part
 read in aggregate only.  ``blind/heldout10`` (three more new writers, briefed the same way, written in the
-thirteenth session and scored first with the code that session started from) is the freshest held-out
+thirteenth session and scored first with the code that session started from) is a held-out part read in
+aggregate only.  ``blind/heldout11`` (three more new writers, briefed the same way, written at the start of
+the fifteenth session and scored first with the code that session started from) is the freshest held-out
 part: aggregate only.  From
 heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
