@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -103,10 +103,8 @@ class GradingProcess:
         """``scorer.assess`` made in the process (``scorer`` grades on the thread when the process is not there)."""
         if len(self._numbers) >= KNOWN_PAIRS:
             self._replace()
-        if self._failed_starts >= GIVE_UP_AFTER:
-            return await ON_THREAD.assess(scorer, question, rubric, text, hinted)
-        try:
-            pool = await self._started()
+
+        async def in_process(pool: ProcessPoolExecutor) -> Assessment:
             number, send = self._number(question, rubric)
             loop = asyncio.get_running_loop()
             try:
@@ -116,20 +114,24 @@ class GradingProcess:
                 found = await loop.run_in_executor(pool, _assess, number, (question, rubric), text, hinted)
             self.sent_pairs += send
             return found
-        except (BrokenProcessPool, OSError) as exc:
-            self._lost(exc)
-        return await ON_THREAD.assess(scorer, question, rubric, text, hinted)
+
+        return await self._in_process(in_process, lambda: ON_THREAD.assess(scorer, question, rubric, text, hinted))
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """``work(*args)`` in the process; ``work`` is a module-level function and its arguments plain data."""
+        return await self._in_process(lambda pool: asyncio.get_running_loop().run_in_executor(pool, work, *args),
+                                      lambda: ON_THREAD.run(work, *args))
+
+    async def _in_process(self, call: Callable[[ProcessPoolExecutor], Awaitable[T]],
+                          on_thread: Callable[[], Awaitable[T]]) -> T:
+        """``call`` with the process, started if need be; on the grading thread when it is lost or cannot start."""
         if self._failed_starts >= GIVE_UP_AFTER:
-            return await ON_THREAD.run(work, *args)
+            return await on_thread()
         try:
-            pool = await self._started()
-            return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
+            return await call(await self._started())
         except (BrokenProcessPool, OSError) as exc:
             self._lost(exc)
-        return await ON_THREAD.run(work, *args)
+        return await on_thread()
 
     async def close(self) -> None:
         """Stop the process; gradings still in it finish first (the answers they grade are not lost)."""
