@@ -48,11 +48,13 @@ if TYPE_CHECKING:
 def load_bank(warm: bool = True) -> QuestionBank:
     """Load and validate all content (from the validated cache when the files are unchanged).
 
-    ``warm`` also compiles every rubric for the offline scorer, for long-lived processes that
-    serve many users (the Discord bot, the runner service).  All of it lives as long as the
-    process, so it is moved out of the garbage collector's view (:func:`bot.processes.settle_heap`),
-    which kept the benchmark's p99 answer latency under 100 ms with 1,000 live sessions.  A terminal
-    command compiles the one or two rubrics it uses when it first grades, and starts at once.
+    ``warm`` also compiles every rubric for the offline scorer, for a long-lived process that grades
+    many users' answers itself (the engine benchmark's 1,000 live sessions).  All of it lives as long as
+    the process, so it is moved out of the garbage collector's view (:func:`bot.processes.settle_heap`),
+    which kept that benchmark's p99 answer latency under 100 ms.  The Discord bot loads cold: it grades in
+    a process of its own, which compiles each rubric when it first grades against it, and the bot settles
+    its heap once its composition root has built everything.  A terminal command compiles the one or two
+    rubrics it uses when it first grades, and starts at once.
     """
     bank = bank_cache.load(content_root())
     if not warm:

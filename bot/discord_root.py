@@ -9,6 +9,7 @@ rate-limit proxy and let the tests use a local Discord API server.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from contextlib import AsyncExitStack
@@ -45,6 +46,7 @@ from bot.engine.context import current_actor
 from bot.engine.peer_grading import PeerGrader
 from bot.engine.peer_service import PeerService
 from bot.engine.ports import Clock
+from bot.processes import settle_heap
 from bot.sandbox.runner import describe, watch_children_without_threads
 from bot.scheduling.dispatcher import Dispatcher
 from bot.scheduling.ports import Shards
@@ -87,7 +89,7 @@ async def build_discord(settings: Settings, *, clock: Clock | None = None, messa
     point_at(settings)
     clock = clock or SystemClock()
     resources = AsyncExitStack()
-    bank = load_bank()
+    bank = load_bank(warm=False)  # rubrics are compiled where they are graded: in the grading process
     repo = await open_repository(settings)
     resources.push_async_callback(repo.close)
     guilds = SqlGuildSettings(repo.database)
@@ -174,6 +176,7 @@ async def run(settings: Settings) -> int:
 
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop)
+        settle_heap(full=False)  # what the composition root built lives as long as the bot: out of every later collection
         try:
             await app.bot.start(token)
             await asyncio.gather(*stopping)
@@ -195,6 +198,7 @@ async def run(settings: Settings) -> int:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
             await app.close()
+            gc.unfreeze()  # a rebuild (without the message-content intent) settles its own objects, not these
 
 
 def _reason(exc: BaseException) -> str:
