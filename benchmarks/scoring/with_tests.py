@@ -1,6 +1,6 @@
 """Blind code answers graded as the product grades them: half the tests passed, half the rubric.
 
-    python -m benchmarks.scoring.with_tests heldout11 [heldout10 dev5 ...]
+    python -m benchmarks.scoring.with_tests heldout11 [dev6 dev5 ...]
 
 The rubric figures of :mod:`benchmarks.scoring.blind` leave the tests out, because the writers of
 the early parts never saw the task statement and signature, so their code rarely fitted the graded
