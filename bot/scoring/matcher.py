@@ -110,6 +110,7 @@ def _phrase(text: str, strict: bool) -> Phrase:
 
 
 _COMPILED: dict[int, tuple[Rubric, CompiledRubric]] = {}
+_ARROW = re.compile(r"->|\u2192|=>")
 
 
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
@@ -200,11 +201,19 @@ class Located:
 
     @cached_property
     def clauses(self) -> tuple[tuple[int, int], ...]:
-        """Token ranges of the sentence's clauses, split at clause-breaking words, ", and", semicolons, dashes and pluses."""
+        """Token ranges of the sentence's clauses, split at clause-breaking words, ", and", semicolons, dashes, pluses
+        and the arrows of a chain."""
         tokens = self.sentence.tokens
         bounds, start = [], 0
+        # "LB → cache (negative caching too) → replica → 302": in a chain of three notes or more each is a stage of
+        # its own, while a lone "X → Y" relates its two sides.
+        chained = len(_ARROW.findall(self.text, self.sentence.start, self.sentence.end)) >= 2
         for i in range(1, len(tokens)):
             gap = self.text[tokens[i - 1].end : tokens[i].start]
+            if chained and _ARROW.search(gap):
+                bounds.append((start, i))
+                start = i
+                continue
             # ", and" / ", or" join two clauses ("select_related joins, and prefetch_related runs a query").
             joined = tokens[i].norm in ("and", "or") and "," in gap
             # "select_related("customer") + prefetch_related("items")": a plus between notes joins two of them.

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 from bot.scoring.matcher import Located
+from bot.scoring.negation import negated
 from bot.scoring.refuted import at_arms_length
-from bot.scoring.text import negator_count, phrase_stems
+from bot.scoring.text import NEGATORS, negator_count, phrase_stems
 
 MAX_SPREAD = 14  # tokens between a claim's first and last word
 PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
@@ -104,6 +106,36 @@ def _after_colon(where: Located, spans: list[tuple[int, int, int] | None]) -> bo
     return ":" in where.text[where.sentence.start : where.sentence.tokens[min(found)].start]
 
 
+def _shared(found: list[tuple[int, int, int]]) -> bool:
+    """Whether one word makes every part of the claim, or a part is worded only by words the others use.
+
+    "the order count is taken" holds "count is" only as the "count" of "order count" and the "is" of another
+    part: one noun phrase is not a subject, a verb and an object.  A part that lies inside another is still
+    said ("COUNT(*) counts" is the subject with its verb), and parts that share a word but each bring one of
+    their own ("Flask-Login hashes" and "hashes the passwords") make a claim."""
+    words = [set(range(lo, hi + 1)) for lo, hi, _ in found]
+    if len(found) >= 3 and set.intersection(*words):
+        return True  # one word as every part at once
+    for i, mine in enumerate(words):
+        others = [w for j, w in enumerate(words) if j != i]
+        if others and mine <= set().union(*others) and not any(mine <= w for w in others):
+            return True
+    return False
+
+
+def _negation_follows(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
+    """Whether a part of the claim worded by a negation alone ("can't") comes after the part it denies.
+
+    A negation reaches forward: "a closure captures the variable, looked up at call time, not a snapshot"
+    does not say that one "can't look at" what a closure captured."""
+    tokens = where.sentence.tokens
+    for here, following in pairwise(spans):
+        if (here is not None and following is not None and here[0] == here[1] and tokens[here[0]].norm in NEGATORS
+                and here[0] > following[0]):
+            return True
+    return False
+
+
 def _opens_with_pronoun(where: Located) -> bool:
     words = [t.norm for t in where.sentence.tokens[:2]]
     return bool(words) and (words[0] in PRONOUNS or (words[0] in _OPENERS and len(words) > 1 and words[1] in PRONOUNS))
@@ -119,6 +151,11 @@ class Wording:
 @dataclass(frozen=True)
 class Claim:
     groups: tuple[tuple[Wording, ...], ...]  # each group: the ways to say that part of the claim
+
+    @cached_property
+    def denies_first(self) -> bool:
+        """Whether the first group is a negation ("can't|no way to"), not a subject a pronoun can stand for."""
+        return all(w.negators for w in self.groups[0])
 
     def possible(self, present: set[str]) -> bool:
         """Whether every group has a wording whose words all occur somewhere in the answer."""
@@ -202,7 +239,7 @@ def _compile(text: str) -> Claim:
 def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
     """Where one wording occurs inside [lo, hi): its words in order, at most one other word between each."""
     for start in _places(where, wording.stems[0]):
-        if not lo <= start < hi:
+        if not lo <= start < hi or _async_def(where, wording, start):
             continue
         at = start
         for s in wording.stems[1:]:
@@ -214,6 +251,11 @@ def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int
             if not wording.code or _written(where, start, at, wording.code) == wording.code:
                 return start, at
     return None
+
+
+def _async_def(where: Located, wording: Wording, start: int) -> bool:
+    """Whether a wording about a plain ``def`` ("a def endpoint blocks") met an ``async def``: the opposite kind."""
+    return wording.stems[0] == "def" and start > 0 and where.sentence.tokens[start - 1].norm == "async"
 
 
 def _places(where: Located, stem: str) -> tuple[int, ...]:
@@ -310,18 +352,42 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         # "It also swallows the value": a sentence that opens with a pronoun takes its subject from
         # the sentence before, when at least two more groups pin the claim down in this one, and
         # before any colon: "That fixes one thing: a bare except ..." states after it with a subject of its own.
-        if (spans[0] is None and lo == 0 and len(spans) >= 3 and _opens_with_pronoun(where)
+        if (spans[0] is None and lo == 0 and len(spans) >= 3 and _opens_with_pronoun(where) and not claim.denies_first
                 and any(_group(b, claim.groups[0], 0, len(b.sentence.tokens)) is not None for b in antecedents)
                 and not _after_colon(where, spans[1:])):
             spans = spans[1:]
         found = [s for s in spans if s is not None]
-        if not found or len(found) < len(spans):
+        if not found or len(found) < len(spans) or _negation_follows(where, spans) or _shared(found):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
         if (last - first + 1 - _asides(where, first, last, found) > MAX_SPREAD or _contrasted(where, first)
                 or _respective(where, spans[0] if len(spans) == len(claim.groups) else None, last)
                 or _inside_code(where, first, last)):
             continue  # the words are too far apart, not said of the claim's subject, paired off, or not prose
+        if _denied_later(where, found):
+            continue
         if not at_arms_length(where, [s[:2] for s in found], sum(s[2] for s in found), after, claim_clause=lo):
             return True
     return False
+
+
+# Words that open a clause giving a reason or describing what came before ("..., which is why", "since ..."): a claim
+# may reach across one ("CSRF checks aren't needed since we use sessions"), and then its later part's negation is
+# its own, not cancelled by one that denies the earlier clause's verb.
+_LINKS = frozenset({"since", "which"})
+
+
+def _denied_later(where: Located, found: list[tuple[int, int, int]]) -> bool:
+    """Whether the claim reaches across a reason or relative clause whose own words deny its later part.
+
+    "It doesn't catch KeyboardInterrupt since that isn't a subclass of Exception": the first "n't" is about
+    catching; the claim that KeyboardInterrupt subclasses Exception is denied by the second, which alone would
+    otherwise cancel out."""
+    tokens = where.sentence.tokens
+    first, last = min(s[0] for s in found), max(s[1] for s in found)
+    link = next((i for i in range(last, first, -1) if tokens[i].norm in _LINKS
+                 and (tokens[i].norm == "since" or "," in where.text[tokens[i - 1].end : tokens[i].start])), None)
+    if link is None or not any(s[0] < link for s in found):
+        return False
+    later = [s for s in found if s[0] > link]
+    return bool(later) and negated(where, (link, last), sum(s[2] for s in later), reach_back=False)

@@ -34,7 +34,10 @@ REFUTING_PHRASES = re.compile(
     r"(think|assume|believe|say|claim|expect)|\bthe\s+idea\s+that\b|\bpush(ing)?\s+back\b|\bit'?s\s+tempting\s+to\b"
     r"|\bcommon\s+(belief|mistake|trap|confusion)\b|\bnot\s+the\s+case\b|\bisn'?t\s+true\b|\bnot\s+true\b"
     r"|\bcontrary\s+to\b|\bthe\s+claim\s+that\b|\bwould\s+be\s+wrong\b"
-    r"|\b(junior|author|teammate|colleague|intern|reviewer|they|he|she)\s+(says|said|thinks|thought|believes|claims|assumes)\b",
+    r"|\b(junior|author|teammate|colleague|intern|reviewer|they|he|she)\s+(says|said|thinks|thought|believes|claims|assumes)\b"
+    # a predicate that rejects what the sentence describes: "X is the thing not to do", "X is an anti-pattern"
+    r"|\bnot\s+to\s+do\b|\b(what|thing)\s+(you\s+|we\s+)?(shouldn'?t|should\s+not|mustn'?t|must\s+not|don'?t|do\s+not)\s+do\b"
+    r"|\banti-?patterns?\b|\bbad\s+idea\b",
     re.IGNORECASE,
 )
 
@@ -53,24 +56,24 @@ HEDGES = re.compile(
 )
 
 
-def negated(where: Located, span: tuple[int, int], negators: int) -> bool:
+def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back: bool = True) -> bool:
     """Whether the sentence denies what the words at ``span`` assert (themselves stating ``negators`` negations).
 
     A negator shortly before or inside the match (beyond those the phrase itself contains,
     as in "can't do concurrency") flips it; a refutation word anywhere in the sentence
     ("a common myth is ...") marks the whole claim as rejected.  Words inside a hedge ("I might
     be wrong, but", "if I'm not mistaken") are neither: the speaker doubts their memory and
-    still makes the claim.
+    still makes the claim.  ``reach_back=False``: only negations from the span's first word on count.
     """
     hedged = _hedged(where)
     if any(_refutes(where.sentence.tokens, i) for i in range(len(where.sentence.tokens)) if i not in hedged) or _refuting(where):
         return True
     tokens = where.sentence.tokens
-    start = max(0, span[0] - NEGATION_LOOKBACK)
+    start = max(0, span[0] - NEGATION_LOOKBACK) if reach_back else span[0]
     # A negation in an earlier clause ("it can't race, and time.sleep is fine") is not this claim's.
     for index in range(span[0] - 1, start - 1, -1):
         gap_before = where.text[tokens[index - 1].end : tokens[index].start] if index else ""
-        if tokens[index].norm in CLAUSE_BREAKS or (tokens[index].norm == "and" and "," in gap_before):
+        if tokens[index].norm in CLAUSE_BREAKS or (tokens[index].norm in ("and", "which") and "," in gap_before):
             start = index + 1
             break
         # "Don't guess: no reading it all": after a colon that brings its own negation, the one before it

@@ -63,8 +63,8 @@ COUNTS = ["count + counts|filters + order count"]
 
 def test_names_inside_an_inline_code_expression_are_not_a_claim() -> None:
     assert not raised("framework.sql", COUNTS, "In the ORM: `qs.annotate(order_count=Count('orders', filter=Q(paid=True)))`.")
-    # The same words in prose make the claim.
-    assert raised("framework.sql", COUNTS, "The count counts rows, so the order count is right.")
+    # The same words in prose make the claim (each part worded by words of its own: see test_scoring_claim_parts).
+    assert raised("framework.sql", COUNTS, "After the join the count counts the order count of each customer.")
 
 
 DEFAULT_CALL = ["items=list() + fresh|new list"]
