@@ -6,22 +6,7 @@ here on sentences invented for the test, with a sentence that does state the cla
 
 from __future__ import annotations
 
-from bot.content.bank import QuestionBank
-from bot.content.paths import content_root
-from bot.engine.models import Rubric
-from bot.scoring.offline import OfflineScorer
-
-BANK = QuestionBank.load(content_root())
-SCORER = OfflineScorer()
-
-
-def raised(question_id: str, claims: list[str], text: str) -> bool:
-    """Whether ``text`` raises a red flag recognised by ``claims`` alone, on the question's rubric."""
-    rubric = BANK.rubric(question_id)
-    flag = {**rubric.red_flags[0].model_dump(), "phrases": ["zzzz qqqq"], "claims": claims}
-    only = Rubric.model_validate({**rubric.model_dump(), "red_flags": [flag]})
-    return bool(SCORER.grade(BANK.get(question_id), only, text).red_flags)
-
+from tests.unit.test_scoring_claim_scope import raised  # one rubric flag recognised by the given claims alone
 
 CACHE_FIXES = ["cache|caching + fixes|solves + the slowness|the latency"]
 
