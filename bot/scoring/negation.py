@@ -37,7 +37,7 @@ REFUTING_PHRASES = re.compile(
     r"|\b(junior|author|teammate|colleague|intern|reviewer|they|he|she)\s+(says|said|thinks|thought|believes|claims|assumes)\b"
     # a predicate that rejects what the sentence describes: "X is the thing not to do", "X is an anti-pattern"
     r"|\bnot\s+to\s+do\b|\b(what|thing)\s+(you\s+|we\s+)?(shouldn'?t|should\s+not|mustn'?t|must\s+not|don'?t|do\s+not)\s+do\b"
-    r"|\banti-?patterns?\b|\bbad\s+idea\b",
+    r"|\banti-?patterns?\b|(?<!not\sa\s)(?<!n't\sa\s)\bbad\s+idea\b",
     re.IGNORECASE,
 )
 

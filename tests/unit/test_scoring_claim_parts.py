@@ -16,6 +16,8 @@ def test_a_relative_clause_after_a_comma_is_a_clause_of_its_own() -> None:
     assert not raised("design.url-shortener", CACHE_FIXES,
                       "It is not the latency of one lookup, which is why caching won't fix the slowness here.")
     assert raised("design.url-shortener", CACHE_FIXES, "We saw slow redirects, which is why caching fixes the latency.")
+    # A negation before the comma is the earlier clause's, not the claim's.
+    assert raised("design.url-shortener", CACHE_FIXES, "Lookups aren't free, which is why caching fixes the latency.")
 
 
 SUBCLASS = ["keyboardinterrupt + subclasses exception|is a subclass of exception"]
@@ -35,6 +37,7 @@ def test_a_predicate_that_rejects_what_the_sentence_describes() -> None:
     for verdict in ("is the thing not to do", "is an anti-pattern", "is what you shouldn't do", "is a bad idea"):
         assert not raised("design.url-shortener", SYNC_WRITE, f"Updating the counter on every click {verdict}.")
     assert raised("design.url-shortener", SYNC_WRITE, "Updating the counter on every click is simple and fine.")
+    assert raised("design.url-shortener", SYNC_WRITE, "Updating the counter on every click is not a bad idea at our scale.")
 
 
 CACHED_TOO = ["302|a 302 + cached too|also cached"]
