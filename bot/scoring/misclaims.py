@@ -266,9 +266,11 @@ def _places(where: Located, stem: str) -> tuple[int, ...]:
 
 
 def _labelled(where: Located, before: int, at: int) -> bool:
-    """Whether a colon stands between two tokens: "... like `dict.copy()`: the nested dict" says no "copy the nested"."""
+    """Whether a colon or a comma stands between two tokens of one wording: "... like `dict.copy()`: the nested dict"
+    says no "copy the nested", and the notes "Flask-Login, hashed passwords" no "Flask-Login hashes"."""
     tokens = where.sentence.tokens
-    return ":" in where.text[tokens[before].end : tokens[at].start]
+    gap = where.text[tokens[before].end : tokens[at].start]
+    return ":" in gap or ("," in gap and gap != ",")  # a comma inside a number ("100,000") separates nothing
 
 
 def _second_half(where: Located, at: int, p: int) -> bool:

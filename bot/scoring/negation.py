@@ -37,7 +37,9 @@ REFUTING_PHRASES = re.compile(
     r"|\b(junior|author|teammate|colleague|intern|reviewer|they|he|she)\s+(says|said|thinks|thought|believes|claims|assumes)\b"
     # a predicate that rejects what the sentence describes: "X is the thing not to do", "X is an anti-pattern"
     r"|\bnot\s+to\s+do\b|\b(what|thing)\s+(you\s+|we\s+)?(shouldn'?t|should\s+not|mustn'?t|must\s+not|don'?t|do\s+not)\s+do\b"
-    r"|\banti-?patterns?\b|(?<!not\sa\s)(?<!n't\sa\s)\bbad\s+idea\b",
+    r"|\banti-?patterns?\b|(?<!not\sa\s)(?<!n't\sa\s)\bbad\s+idea\b"
+    # what some others do, told to set it against one's own: "Some teams leave monitoring until after launch; I'd ..."
+    r"|\bsome\s+(people|teams|developers|devs|engineers|folks|candidates|companies)\b",
     re.IGNORECASE,
 )
 
@@ -102,7 +104,7 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
     # "instead of reading it all", "rather than retry", "avoid loading": the claim is the road not taken.
     denials += sum(1 for w, after in pairwise(window[: span[0] + 1 - start]) if (w, after) in SET_ASIDE)
     denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
-    denials += _elided_denial(where, span[1])
+    denials += _elided_denial(where, span[1]) or _fails_after(where, span[1])
     return (denials - negators) % 2 == 1
 
 
@@ -133,6 +135,24 @@ def _elided_denial(where: Located, last: int) -> bool:
     if nxt >= len(tokens) or tokens[nxt].norm not in _ELIDED:
         return False
     return nxt + 1 == len(tokens) or any(mark in where.text[tokens[nxt].end : tokens[nxt + 1].start] for mark in ",;:.)")
+
+
+# "Adding more threads won't help", "a bigger pool doesn't fix it": the verdict on what the words before it describe.
+_NO_EFFECT = frozenset({"help", "helps", "work", "works", "fix", "fixes", "solve", "solves", "matter", "matters",
+                        "change", "changes", "scale", "scales", "improve", "improves", "speed", "speeds"})
+_NEGATED_AUX = frozenset({"wont", "doesnt", "dont", "didnt", "cant", "cannot", "not", "never"})
+
+
+def _fails_after(where: Located, last: int) -> bool:
+    """Whether the words just after the match, in its clause, say it does no good ("... won't help", "... does not fix it")."""
+    tokens = where.sentence.tokens
+    for i in range(last + 1, min(len(tokens), last + 4)):
+        gap = where.text[tokens[i - 1].end : tokens[i].start]
+        if any(mark in gap for mark in ",;:.") or tokens[i].norm in CLAUSE_BREAKS:
+            return False
+        if tokens[i].norm in _NEGATED_AUX:
+            return any(t.norm in _NO_EFFECT for t in tokens[i + 1 : i + 3])
+    return False
 
 
 def _refuting(where: Located) -> bool:

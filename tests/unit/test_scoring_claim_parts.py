@@ -6,7 +6,8 @@ here on sentences invented for the test, with a sentence that does state the cla
 
 from __future__ import annotations
 
-from tests.unit.test_scoring_claim_scope import raised  # one rubric flag recognised by the given claims alone
+from bot.engine.models import Rubric
+from tests.unit.test_scoring_claim_scope import BANK, SCORER, raised  # raised: one flag recognised by the given claims alone
 
 CACHE_FIXES = ["cache|caching + fixes|solves + the slowness|the latency"]
 
@@ -83,3 +84,46 @@ def test_a_wording_about_a_plain_def_does_not_match_an_async_def() -> None:
     assert not raised("framework.fastapi-model-loading", SYNC_BLOCKS,
                       "Heavy work inside async def handlers blocks the event loop for every request.")
     assert raised("framework.fastapi-model-loading", SYNC_BLOCKS, "A plain def handler blocks the event loop too.")
+
+
+HASHES = ["flask-login hashes + the passwords|hashed passwords"]
+
+
+def test_a_wording_does_not_run_across_the_commas_of_a_list_of_notes() -> None:
+    assert not raised("framework.flask-auth", HASHES, "Stack: Flask-Login, hashed passwords with argon2, CSRF tokens.")
+    assert raised("framework.flask-auth", HASHES, "Flask-Login hashes the passwords for us, so we never store them.")
+    # A comma inside a number is no separator.
+    assert raised("design.url-shortener", ["100,000 a second + per day"], "It is 100,000 a second per day of traffic.")
+
+
+LATE_ALERTS = ["alerting|monitoring + can wait|comes later + after launch"]
+
+
+def test_what_some_others_do_is_set_against_the_speaker_not_claimed() -> None:
+    assert not raised("framework.production-api", LATE_ALERTS,
+                      "Some teams decide monitoring can wait until after launch; I want alerts from day one.")
+    assert raised("framework.production-api", LATE_ALERTS, "Monitoring can wait until after launch, we have time.")
+
+
+MORE_THREADS = ["more threads + the resize job + faster|help"]
+
+
+def test_a_verdict_of_no_effect_right_after_the_words_denies_them() -> None:
+    phrase_only = with_phrase("core.gil", "add more workers to the resize job")
+    for verdict in ("won't help", "doesn't fix anything", "will not speed it up"):
+        text = f"Adding more workers to the resize job {verdict}, since they queue for the GIL."
+        assert not flagged("core.gil", phrase_only, text)
+    assert flagged("core.gil", phrase_only, "Adding more workers to the resize job is what I'd do first.")
+    # The claim's own verb keeps its negation as before.
+    assert not raised("core.gil", MORE_THREADS, "More threads won't make the resize job faster.")
+
+
+def with_phrase(question_id: str, phrase: str) -> Rubric:
+    """The question's rubric with one red flag recognised by ``phrase`` alone."""
+    rubric = BANK.rubric(question_id)
+    flag = {**rubric.red_flags[0].model_dump(), "phrases": [phrase], "claims": []}
+    return Rubric.model_validate({**rubric.model_dump(), "red_flags": [flag]})
+
+
+def flagged(question_id: str, rubric: Rubric, text: str) -> bool:
+    return bool(SCORER.grade(BANK.get(question_id), rubric, text).red_flags)
