@@ -366,7 +366,7 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
                 or _respective(where, spans[0] if len(spans) == len(claim.groups) else None, last)
                 or _inside_code(where, first, last)):
             continue  # the words are too far apart, not said of the claim's subject, paired off, or not prose
-        if _denied_later(where, found):
+        if _denied_later(where, found, first, last):
             continue
         if not at_arms_length(where, [s[:2] for s in found], sum(s[2] for s in found), after, claim_clause=lo):
             return True
@@ -379,14 +379,14 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
 _LINKS = frozenset({"since", "which"})
 
 
-def _denied_later(where: Located, found: list[tuple[int, int, int]]) -> bool:
-    """Whether the claim reaches across a reason or relative clause whose own words deny its later part.
+def _denied_later(where: Located, found: list[tuple[int, int, int]], first: int, last: int) -> bool:
+    """Whether the claim (its words from ``first`` to ``last``) reaches across a reason or relative clause whose own
+    words deny its later part.
 
     "It doesn't catch KeyboardInterrupt since that isn't a subclass of Exception": the first "n't" is about
     catching; the claim that KeyboardInterrupt subclasses Exception is denied by the second, which alone would
     otherwise cancel out."""
     tokens = where.sentence.tokens
-    first, last = min(s[0] for s in found), max(s[1] for s in found)
     link = next((i for i in range(last, first, -1) if tokens[i].norm in _LINKS
                  and (tokens[i].norm == "since" or "," in where.text[tokens[i - 1].end : tokens[i].start])), None)
     if link is None or not any(s[0] < link for s in found):

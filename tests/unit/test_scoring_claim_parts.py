@@ -6,8 +6,8 @@ here on sentences invented for the test, with a sentence that does state the cla
 
 from __future__ import annotations
 
-from bot.engine.models import Rubric
-from tests.unit.test_scoring_claim_scope import BANK, SCORER, raised  # raised: one flag recognised by the given claims alone
+from tests.unit.test_scoring_claim_scope import raised  # one flag recognised by the given claims alone
+from tests.unit.test_scoring_claims import grade, with_phrases
 
 CACHE_FIXES = ["cache|caching + fixes|solves + the slowness|the latency"]
 
@@ -109,21 +109,10 @@ MORE_THREADS = ["more threads + the resize job + faster|help"]
 
 
 def test_a_verdict_of_no_effect_right_after_the_words_denies_them() -> None:
-    phrase_only = with_phrase("core.gil", "add more workers to the resize job")
+    phrase_only = with_phrases("core.gil", "more-threads-help-cpu", ["add more workers to the resize job"])
     for verdict in ("won't help", "doesn't fix anything", "will not speed it up"):
         text = f"Adding more workers to the resize job {verdict}, since they queue for the GIL."
-        assert not flagged("core.gil", phrase_only, text)
-    assert flagged("core.gil", phrase_only, "Adding more workers to the resize job is what I'd do first.")
+        assert not grade(text, "core.gil", phrase_only).red_flags
+    assert grade("Adding more workers to the resize job is what I'd do first.", "core.gil", phrase_only).red_flags
     # The claim's own verb keeps its negation as before.
     assert not raised("core.gil", MORE_THREADS, "More threads won't make the resize job faster.")
-
-
-def with_phrase(question_id: str, phrase: str) -> Rubric:
-    """The question's rubric with one red flag recognised by ``phrase`` alone."""
-    rubric = BANK.rubric(question_id)
-    flag = {**rubric.red_flags[0].model_dump(), "phrases": [phrase], "claims": []}
-    return Rubric.model_validate({**rubric.model_dump(), "red_flags": [flag]})
-
-
-def flagged(question_id: str, rubric: Rubric, text: str) -> bool:
-    return bool(SCORER.grade(BANK.get(question_id), rubric, text).red_flags)
