@@ -43,7 +43,7 @@ from bot.scoring.misclaims import Claim, Wording
 from bot.scoring.reference import CriterionReference, Reference
 
 PREFIX = "prepared-"
-FORMAT = 1
+FORMAT = 2  # 2: a claim is stored with the wordings that set a case apart, each wording with ``joined``
 _ID = re.compile(r"[a-z]+\.[a-z0-9][a-z0-9-]*")  # a question id, and so a safe file name
 _BOT = Path(__file__).resolve().parents[1]
 
@@ -153,7 +153,7 @@ def _encode(compiled: _Compiled) -> dict[str, object]:
         "terms": sorted(rubric_form.terms),
         "reference": {cid: [c.weights, c.norm, sorted(c.technical)] for cid, c in ref.criteria.items()},
         "technical": sorted(ref.technical),
-        "claims": {text: [[[list(w.stems), w.negators, w.code] for w in group] for group in claim.groups]
+        "claims": {text: [[[_stored(w) for w in group] for group in claim.groups], [_stored(w) for w in claim.elsewhere]]
                    for text, claim in claims.items()},
     }
 
@@ -183,8 +183,11 @@ def _decode(question: Question, rubric: Rubric, stored: object) -> _Compiled:
     stored_claims = _dict(data["claims"])
     if set(stored_claims) != {text for flag in rubric.red_flags for text in flag.claims}:
         raise _Unfit("the claims are not the rubric's")
-    claims = {text: Claim(tuple(tuple(_wording(w) for w in _list(group)) for group in _list(groups)))
-              for text, groups in stored_claims.items()}
+    claims: dict[str, Claim] = {}
+    for text, value in stored_claims.items():
+        groups, elsewhere = _list(value, 2)
+        claims[text] = Claim(tuple(tuple(_wording(w) for w in _list(group)) for group in _list(groups)),
+                             tuple(_wording(w) for w in _list(elsewhere)))
     return rubric_form, ref, claims
 
 
@@ -196,9 +199,13 @@ def _phrases(stored: object) -> tuple[Phrase, ...]:
     return tuple(out)
 
 
+def _stored(wording: Wording) -> list[object]:
+    return [list(wording.stems), wording.negators, wording.code, wording.joined]
+
+
 def _wording(stored: object) -> Wording:
-    stems, negators, code = _list(stored, 3)
-    return Wording(_strs(stems), _int(negators), _str(code))
+    stems, negators, code, joined = _list(stored, 4)
+    return Wording(_strs(stems), _int(negators), _str(code), _bool(joined))
 
 
 def _dict(value: object) -> dict[str, object]:

@@ -222,7 +222,8 @@ class RedFlag(Strict):
     cap: int = Field(ge=0, le=100)
     correction: str = Field(min_length=10)
     # The same misconception as a claim, however it is worded: groups joined by " + ", each a
-    # "|"-separated choice of words, all found in one clause ("protocol + check|enforce + runtime").
+    # "|"-separated choice of words, all found in one clause ("protocol + check|enforce + runtime").  A group
+    # written "~a|b" instead names words that, in the same sentence, make it speak of another case.
     claims: list[str] = Field(default_factory=list)
 
     @field_validator("claims")
@@ -230,7 +231,8 @@ class RedFlag(Strict):
     def _claim_shape(cls, claims: list[str]) -> list[str]:
         for claim in claims:
             groups = [g.strip() for g in claim.split(" + ")]
-            if len(groups) < 2 or any(not re.search(r"[A-Za-z0-9]", g) for g in groups):
+            if (sum(1 for g in groups if not g.startswith("~")) < 2
+                    or any(not re.search(r"[A-Za-z0-9]", g) for g in groups)):
                 raise ValueError(f"claim {claim!r} needs two or more groups of words joined by ' + '")
         return claims
 

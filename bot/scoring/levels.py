@@ -18,11 +18,16 @@ from bot.scoring.code_facts import CodeFact, code_facts
 from bot.scoring.matcher import CompiledCriterion, CompiledRubric
 from bot.scoring.reading import Hit, Reading
 from bot.scoring.reference import concise_scale, coverage, coverage_level, for_length, reference
-from bot.scoring.story_levels import story_levels
+from bot.scoring.story_levels import Told, story_levels
 
 EVIDENCE_CHARS = 240
 # Indicators (or code facts) an answer must show somewhere before coverage may give more than level 1.
 RECOGNISED = 2
+# The most a criterion earns in an answer to a story question that tells no one event, only how the speaker usually
+# works ("I always try to understand the other side"): the rubric's levels describe a story.  On the seven blind dev
+# parts every graded 1-3, strong, refutation and fluent-but-wrong story is one event to the STAR analysis, and half of
+# the long vague ones and of those graded 0 are not.
+HABIT_CEILING = 1
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
     explained = [w for i, w in enumerate(reading.usable) if i not in dense]
     ref = reference(question, rubric)
     explained_stems = [tuple(sorted(set(w.stems))) for w in explained] if ref.on_topic(reading.present) else []
-    told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else {}
+    told = story_levels(rubric, text) if question.answer_format == "story" and not reading.stuffing else Told({})
     recognised = len({k for i, h in enumerate(hits) if i not in dense for k in h}) + len(facts) >= RECOGNISED
     words = reading.words
     found_by = [_criterion_hits(crit, hits, dense, facts) for crit in compiled.criteria]
@@ -74,12 +79,14 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
             level = by_words
             where = explained[best].sentence
             found = [Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
-        story = told.get(crit.criterion.id)
+        story = told.levels.get(crit.criterion.id)
         quote = None
         if story is not None and story.level > level:
             level, found, quote = story.level, [], story.quote
         ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
-        if level > ceiling:
+        if told.habit:
+            ceiling = min(ceiling, HABIT_CEILING)
+        if level > ceiling and not told.habit:
             notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
         lifted = lifted or (quote is None and min(level, ceiling) > min(plain, ceiling))
         level = min(level, ceiling)
@@ -88,6 +95,9 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
         levels.append((crit.criterion.weight, level))
         if level < 2:
             missed.append(crit.criterion.name)
+    if told.habit:
+        notes.append(f"no single story: the question asks about one occasion, and talk of how you usually work earns "
+                     f"at most level {HABIT_CEILING} on each criterion")
     if lifted:
         notes.append(f"judged for its length: in {words} words, what it explains counts up to "
                      f"{concise_scale(words):.1f} times, as the same points would in a longer answer")

@@ -188,6 +188,11 @@ class Located:
                 found[token.stem].append(index)
         return {stem: tuple(at) for stem, at in found.items()}
 
+    def comma_before(self, i: int) -> bool:
+        """Whether a comma stands between token ``i`` and the one before it: ", which", ", and" open a clause."""
+        tokens = self.sentence.tokens
+        return i > 0 and "," in self.text[tokens[i - 1].end : tokens[i].start]
+
     @cached_property
     def said(self) -> frozenset[str]:
         """Every stem the sentence holds, as repaired or as written: what any claim's words must be among."""

@@ -6,8 +6,9 @@ at runtime") or splits it over two sentences ("A `yield from` is just a loop. It
 the return value.") slips past them.  A claim is a few groups of words (what the misconception
 is about, what it says happens, and where it matters, say), each a choice of wordings, that must
 all occur in one clause.  A clause that starts with a pronoun may take its subject from the
-sentence before.  Here the claim is found; whether the speaker makes it, or denies, reports, asks
-or turns it down, is read in :func:`bot.scoring.refuted.at_arms_length`, as for a red flag's phrases.
+sentence before, or from an earlier clause of its own sentence ("..., and they run in parallel").
+Here the claim is found; whether the speaker makes it, or denies, reports, asks or turns it down,
+is read in :func:`bot.scoring.refuted.at_arms_length`, as for a red flag's phrases.
 """
 
 from __future__ import annotations
@@ -30,33 +31,34 @@ _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
 _RELATIVES = frozenset({"which", "who", "whom", "whose"})
 
 
-def _asides(where: Located, first: int, last: int, found: list[tuple[int, int, int]]) -> int:
-    """How many tokens between first and last sit in a relative clause set off by commas.
+def _asides(where: Located, first: int, last: int, found: list[tuple[int, int, int]]) -> list[range]:
+    """The tokens between first and last that sit in a relative clause set off by commas, one range per clause.
 
     "A connection reset, which is what the balancer sends when it drops us, means the request never
-    arrived": the aside does not stretch the claim, so long as no part of the claim is inside it.
+    arrived": the aside neither stretches the claim nor speaks in it, so long as no part of the claim is inside it.
     """
     tokens = where.sentence.tokens
-    skipped, i = 0, first + 1
+    asides, i = [], first + 1
     while i < last:
-        if tokens[i].norm in _RELATIVES and "," in where.text[tokens[i - 1].end : tokens[i].start]:
-            end = next((j for j in range(i + 1, last + 1) if "," in where.text[tokens[j - 1].end : tokens[j].start]), None)
+        if tokens[i].norm in _RELATIVES and where.comma_before(i):
+            end = next((j for j in range(i + 1, last + 1) if where.comma_before(j)), None)
             if end is None:
                 break
             if not any(i <= s[0] < end or i <= s[1] < end for s in found):
-                skipped += end - i
+                asides.append(range(i, end))
             i = end
         else:
             i += 1
-    return skipped
+    return asides
 
 
 def _contrasted(where: Located, first: int) -> bool:
-    """Whether the claim's subject is the one set against another: "Unlike X, Y does ..." says it of Y, not X."""
+    """Whether the claim's subject is the one set against another: "Unlike X, Y does ..." says it of Y, not X,
+    and "Y is slower than X and makes a full copy" says of Y what follows, not of X, the measure it is compared with."""
     at = first - 1
     while at >= 0 and where.sentence.tokens[at].norm in ("a", "an", "the"):
         at -= 1
-    return at >= 0 and where.sentence.tokens[at].norm == "unlike"
+    return at >= 0 and where.sentence.tokens[at].norm in ("unlike", "than")
 
 
 _JOINS = frozenset({"and", "or"})
@@ -76,7 +78,7 @@ def _respective(where: Located, subject: tuple[int, int, int] | None, last: int)
     before = subject[0] - 1
     while before >= 0 and tokens[before].norm in ("a", "an", "the"):
         before -= 1
-    if before < 1 or tokens[before].norm not in _JOINS or "," in where.text[tokens[before - 1].end : tokens[before].start]:
+    if before < 1 or tokens[before].norm not in _JOINS or where.comma_before(before):
         return False  # no subjects joined, or a new clause after a comma ("..., and the app stores it ...")
     end = min(len(tokens) - 1, max(last, subject[1]) + 2)
     # The second join pairs objects, not verbs: "... on worker threads and don't block" joins what they do.
@@ -96,6 +98,20 @@ def _inside_code(where: Located, first: int, last: int) -> bool:
         if m.start() < tokens[first].start and tokens[last].end < m.end():
             return True
     return False
+
+
+# Verbs that say something is left out: between two parts of a claim they deny the relation ("`log.error(e)` drops
+# the traceback" does not say the traceback is logged).  Inside a part they are its wording ("swallows the value").
+_PRIVATIVE = frozenset({"drops", "drop", "dropped", "loses", "lose", "lost", "omits", "omit", "omitted",
+                        "strips", "strip", "stripped"})
+
+
+def _deprived(where: Located, found: list[tuple[int, int, int]], asides: list[range]) -> int:
+    """1 when a verb of leaving out stands between two parts of the claim, in none of them and in no aside, else 0."""
+    tokens = where.sentence.tokens
+    inside = {i for lo, hi, _ in found for i in range(lo, hi + 1)} | {i for aside in asides for i in aside}
+    first, last = min(s[0] for s in found), max(s[1] for s in found)
+    return int(any(tokens[i].norm in _PRIVATIVE for i in range(first + 1, last) if i not in inside))
 
 
 def _after_colon(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
@@ -136,9 +152,40 @@ def _negation_follows(where: Located, spans: list[tuple[int, int, int] | None]) 
     return False
 
 
-def _opens_with_pronoun(where: Located) -> bool:
-    words = [t.norm for t in where.sentence.tokens[:2]]
+def _opens_with_pronoun(where: Located, at: int = 0) -> bool:
+    words = [t.norm for t in where.sentence.tokens[at : at + 2]]
     return bool(words) and (words[0] in PRONOUNS or (words[0] in _OPENERS and len(words) > 1 and words[1] in PRONOUNS))
+
+
+def _pronoun_clause(where: Located, lo: int) -> bool:
+    """Whether the clause from token ``lo`` on is joined to the one before and opens with a pronoun that may stand for
+    its subject: "Threads share memory, and they run in parallel" says of threads that they run in parallel.
+
+    A clause of purpose or result ("... go to a process pool so they don't block the loop") speaks of what the earlier
+    clause did with its subject, not of the subject alone, so only "and", "but" or a bare pronoun join this way."""
+    tokens = where.sentence.tokens
+    if lo <= 0 or lo >= len(tokens):
+        return False
+    at = lo + 1 if tokens[lo].norm in ("and", "but") else lo
+    return at < len(tokens) and tokens[at].norm in PRONOUNS and tokens[at].norm != "which"
+
+
+def _pronoun_subject(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
+    """Whether the claim's clause opens with a pronoun that may stand for a subject in the sentence before.
+
+    The sentence's own opening, with the claim's words before any colon ("That fixes one thing: a bare except ..."
+    states after the colon with a subject of its own); or a label and a colon, then the pronoun and every word of
+    the claim: "One thing to watch: it's skipped on a return" speaks of what the sentence before was about."""
+    if _opens_with_pronoun(where):
+        return not _after_colon(where, spans)
+    tokens = where.sentence.tokens
+    colon = where.text.find(":", where.sentence.start, where.sentence.end)
+    found = [s[0] for s in spans if s is not None]
+    if colon < 0 or not found:
+        return False
+    after = next((i for i, t in enumerate(tokens) if t.start > colon), None)
+    return (after is not None and _opens_with_pronoun(where, after) and min(found) >= after
+            and ":" not in where.text[colon + 1 : tokens[min(found)].start])
 
 
 @dataclass(frozen=True)
@@ -146,11 +193,17 @@ class Wording:
     stems: tuple[str, ...]
     negators: int  # negations the wording itself states ("nothing more than", "can't")
     code: str = ""  # written as code ("dict.copy", "copy() method"): the answer must spell it so, not "cfg = copy"
+    # Written with underscores ("run_in_executor"): it may match a name.  Other wordings are prose, and "to a thread"
+    # is not the `to_thread` of `await asyncio.to_thread(...)`.
+    joined: bool = False
 
 
 @dataclass(frozen=True)
 class Claim:
     groups: tuple[tuple[Wording, ...], ...]  # each group: the ways to say that part of the claim
+    # Wordings (a group written "~a|b") that, said in the sentence, make it speak of another case: "__exit__ isn't
+    # called + raises" is the misconception about an error in the block, and a fact when it is `__enter__` that raises.
+    elsewhere: tuple[Wording, ...] = ()
 
     @cached_property
     def denies_first(self) -> bool:
@@ -229,11 +282,16 @@ def remember(text: str, claim: Claim) -> None:
 
 
 def _compile(text: str) -> Claim:
-    groups = tuple(tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt),
-                                 _spelled(alt) + _empty_call(alt) if _CODE.search(alt) else "")
-                         for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
-                   for group in text.split(" + "))
-    return Claim(tuple(g for g in groups if g))
+    parts = [group.strip() for group in text.split(" + ")]
+    groups = tuple(_wordings(group) for group in parts if not group.startswith("~"))
+    elsewhere = tuple(w for group in parts if group.startswith("~") for w in _wordings(group[1:]))
+    return Claim(tuple(g for g in groups if g), elsewhere)
+
+
+def _wordings(group: str) -> tuple[Wording, ...]:
+    return tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt),
+                         _spelled(alt) + _empty_call(alt) if _CODE.search(alt) else "", "_" in alt.strip("_ "))
+                 for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
 
 
 def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
@@ -244,13 +302,26 @@ def _first(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int
         at = start
         for s in wording.stems[1:]:
             at = next((p for p in _places(where, s) if at < p <= at + 2 and p < hi
-                       and not _labelled(where, at, p) and not _second_half(where, at, p)), -1)
+                       and not _labelled(where, at, p) and not _second_half(where, at, p)
+                       and (wording.joined or not _one_name(where, at, p))), -1)
             if at < 0:
                 break
         else:
-            if not wording.code or _written(where, start, at, wording.code) == wording.code:
+            spelled = not wording.code or _written(where, start, at, wording.code) == wording.code
+            if spelled and not _restricted(where, wording, at):
                 return start, at
     return None
+
+
+_UNIVERSAL = frozenset({"ani", "everi", "all", "each"})  # stemmed: "any", "every", "all", "each"
+
+
+def _restricted(where: Located, wording: Wording, at: int) -> bool:
+    """Whether a wording of "every X" is narrowed by the clause right after it: "any default that can be changed in
+    place" speaks of some defaults, not of every one."""
+    tokens = where.sentence.tokens
+    return (wording.stems[0] in _UNIVERSAL and at + 1 < len(tokens) and tokens[at + 1].norm in ("that", "which", "whose")
+            and not where.comma_before(at + 1))
 
 
 def _async_def(where: Located, wording: Wording, start: int) -> bool:
@@ -271,6 +342,21 @@ def _labelled(where: Located, before: int, at: int) -> bool:
     tokens = where.sentence.tokens
     gap = where.text[tokens[before].end : tokens[at].start]
     return ":" in gap or ("," in gap and gap != ",")  # a comma inside a number ("100,000") separates nothing
+
+
+def _one_name(where: Located, at: int, p: int) -> bool:
+    """Whether tokens ``at`` and ``p`` are parts of one name joined by an underscore that is called or reached as an
+    attribute (``asyncio.to_thread(...)``): an API's name, not words.  A name someone chose for a value (the
+    ``order_count`` of ``COUNT(o.id) AS order_count``) says what they take the value to be, so its words count."""
+    tokens, text = where.sentence.tokens, where.text
+    if p != at + 1 or text[tokens[at].end : tokens[p].start] != "_":
+        return False
+    first, last = at, p
+    while first > 0 and text[tokens[first - 1].end : tokens[first].start] == "_":
+        first -= 1
+    while last + 1 < len(tokens) and text[tokens[last].end : tokens[last + 1].start] == "_":
+        last += 1
+    return text[tokens[first].start - 1 : tokens[first].start] == "." or text[tokens[last].end : tokens[last].end + 1] == "("
 
 
 def _second_half(where: Located, at: int, p: int) -> bool:
@@ -338,6 +424,19 @@ def _closest(where: Located, claim: Claim, spans: list[tuple[int, int, int] | No
     return out
 
 
+def _carried(claim: Claim, where: Located, lo: int, spans: list[tuple[int, int, int] | None],
+             antecedents: tuple[Located, ...]) -> bool:
+    """Whether a pronoun carries the claim's subject into the clause from ``lo``, the other parts all worded there.
+
+    "It also swallows the value": a sentence that opens with a pronoun takes its subject from the sentence before,
+    before any colon ("That fixes one thing: a bare except ..." states after it with a subject of its own).  "Threads
+    share memory, and they run in parallel": a later clause takes it from the clauses before it in the sentence."""
+    if lo == 0:
+        return _pronoun_subject(where, spans[1:]) and any(
+            _group(b, claim.groups[0], 0, len(b.sentence.tokens)) is not None for b in antecedents)
+    return _pronoun_clause(where, lo) and _group(where, claim.groups[0], 0, lo) is not None
+
+
 def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...] | None, after: Located | None) -> bool:
     """Whether ``where`` states the claim (its subject possibly carried over from ``before``).
 
@@ -345,30 +444,30 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
     the same as ..." after a block of code speaks of that code.
     """
     antecedents = before if isinstance(before, tuple) else (before,) if before is not None else ()
+    if any(_first(where, wording, 0, len(where.sentence.tokens)) is not None for wording in claim.elsewhere):
+        return False  # the sentence speaks of the case the claim's author set apart
     for (lo, hi), said in zip(where.clauses, where.clause_words, strict=True):
         # Every group must be worded in the clause (but the subject, which may come from the sentence
         # before): a clause that lacks a word of one is passed over before any wording is searched for.
-        if any(words.isdisjoint(said) for words in claim.clause_groups(opening=lo == 0)):
+        if any(words.isdisjoint(said) for words in claim.clause_groups(opening=lo == 0 or _pronoun_clause(where, lo))):
             continue
         spans = _closest(where, claim, [_group(where, g, lo, hi) for g in claim.groups])
-        # "It also swallows the value": a sentence that opens with a pronoun takes its subject from
-        # the sentence before, when at least two more groups pin the claim down in this one, and
-        # before any colon: "That fixes one thing: a bare except ..." states after it with a subject of its own.
-        if (spans[0] is None and lo == 0 and len(spans) >= 3 and _opens_with_pronoun(where) and not claim.denies_first
-                and any(_group(b, claim.groups[0], 0, len(b.sentence.tokens)) is not None for b in antecedents)
-                and not _after_colon(where, spans[1:])):
+        if spans[0] is None and len(spans) >= 3 and not claim.denies_first and _carried(claim, where, lo, spans, antecedents):
             spans = spans[1:]
         found = [s for s in spans if s is not None]
         if not found or len(found) < len(spans) or _negation_follows(where, spans) or _shared(found):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
-        if (last - first + 1 - _asides(where, first, last, found) > MAX_SPREAD or _contrasted(where, first)
+        asides = _asides(where, first, last, found)
+        if (last - first + 1 - sum(len(a) for a in asides) > MAX_SPREAD or _contrasted(where, first)
                 or _respective(where, spans[0] if len(spans) == len(claim.groups) else None, last)
                 or _inside_code(where, first, last)):
             continue  # the words are too far apart, not said of the claim's subject, paired off, or not prose
         if _denied_later(where, found, first, last):
             continue
-        if not at_arms_length(where, [s[:2] for s in found], sum(s[2] for s in found), after, claim_clause=lo):
+        # A verb of leaving out between the parts is one more denial, as the wording's own negations are one fewer.
+        negators = sum(s[2] for s in found) - _deprived(where, found, asides)
+        if not at_arms_length(where, [s[:2] for s in found], negators, after, claim_clause=lo):
             return True
     return False
 
@@ -388,7 +487,7 @@ def _denied_later(where: Located, found: list[tuple[int, int, int]], first: int,
     otherwise cancel out."""
     tokens = where.sentence.tokens
     link = next((i for i in range(last, first, -1) if tokens[i].norm in _LINKS
-                 and (tokens[i].norm == "since" or "," in where.text[tokens[i - 1].end : tokens[i].start])), None)
+                 and (tokens[i].norm == "since" or where.comma_before(i))), None)
     if link is None or not any(s[0] < link for s in found):
         return False
     later = [s for s in found if s[0] > link]

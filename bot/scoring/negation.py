@@ -2,8 +2,9 @@
 
 One of the readings :mod:`bot.scoring.refuted` combines, and the largest: the words that deny
 ("not", "never", "instead of", "avoid"), how far back a denial reaches (not across a clause break,
-not past a colon that brings its own), when two denials cancel and when a second one only goes on
-listing ("nothing is copied, not even the int"); the words and phrases that reject a belief
+not past a colon that brings its own, not out of an opening "Because ...," clause), when two denials
+cancel and when a second one only goes on listing ("nothing is copied, not even the int"); the
+words and phrases that reject a belief (but not "the wrong signature", which describes a thing)
 anywhere in the sentence ("a common myth is ...", "people assume ...", an item under "Fixes that
 don't work:"); and the hedges whose "not" and "wrong" deny nothing ("I might be wrong, but ...").
 The plain negation words themselves (``NEGATORS``) stay in :mod:`bot.scoring.text`, which counts
@@ -72,10 +73,13 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
         return True
     tokens = where.sentence.tokens
     start = max(0, span[0] - NEGATION_LOOKBACK) if reach_back else span[0]
+    # "Because it can't change, CPython hashes the tuple": an opening clause's negation ends at its comma.
+    opening = _opening_clause_end(where)
+    if opening <= span[0]:
+        start = max(start, opening)
     # A negation in an earlier clause ("it can't race, and time.sleep is fine") is not this claim's.
     for index in range(span[0] - 1, start - 1, -1):
-        gap_before = where.text[tokens[index - 1].end : tokens[index].start] if index else ""
-        if tokens[index].norm in CLAUSE_BREAKS or (tokens[index].norm in ("and", "which") and "," in gap_before):
+        if tokens[index].norm in CLAUSE_BREAKS or (tokens[index].norm in ("and", "which") and where.comma_before(index)):
             start = index + 1
             break
         # "Don't guess: no reading it all": after a colon that brings its own negation, the one before it
@@ -96,7 +100,7 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
         # A negation that goes on listing what an earlier one denies does not undo it: "Nothing is
         # copied, not even the int", "not the list and not the number", "(never reversible, never SHA)".
         if denials and i and (window[i - 1] in ("and", "or") or (w == "not" and window[i + 1 : i + 2] == ["even"])
-                              or "," in where.text[tokens[start + i - 1].end : tokens[start + i].start]):
+                              or where.comma_before(start + i)):
             continue
         denials += 1
     # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
@@ -108,8 +112,22 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
     return (denials - negators) % 2 == 1
 
 
+# Words that open a sentence with a clause of its own, closed by the first comma: "Because it can't change, ...".
+_SUBORDINATORS = frozenset({"because", "since", "if", "when", "whenever", "while", "although", "though", "once",
+                            "as", "after", "before", "until", "unless"})
+
+
+def _opening_clause_end(where: Located) -> int:
+    """The first token after a sentence's opening subordinate clause and its comma; 0 when it has none."""
+    tokens = where.sentence.tokens
+    if not tokens or tokens[0].norm not in _SUBORDINATORS:
+        return 0
+    return next((i for i in range(2, len(tokens)) if where.comma_before(i)), 0)
+
+
 # "when something goes wrong", "a false positive": the words name a failure, they reject no claim.
 _FAILING = frozenset({"go", "goes", "going", "went", "gone", "something", "anything", "everything"})
+_COPULA = frozenset({"is", "s", "was", "are", "were", "be", "been", "being", "seems", "looks", "sounds", "re"})
 _NOT_A_VERDICT = frozenset({"positive", "positives", "negative", "negatives", "alarm", "alarms", "start", "starts"})
 
 
@@ -120,6 +138,10 @@ def _refutes(tokens: tuple[Token, ...], i: int) -> bool:
         return False
     if word == "wrong" and i and tokens[i - 1].norm in _FAILING:
         return False
+    if word == "wrong" and i and tokens[i - 1].norm in ("the", "a", "an"):
+        # "has the wrong signature", "called with the wrong arguments" describe a thing; "is the wrong tool",
+        # "it's usually the wrong place" give a verdict, after a form of "be" and at most one word more.
+        return any(tokens[j].norm in _COPULA for j in range(max(0, i - 3), i - 1))
     return not (word == "false" and i + 1 < len(tokens) and tokens[i + 1].norm in _NOT_A_VERDICT)
 
 
@@ -140,7 +162,7 @@ def _elided_denial(where: Located, last: int) -> bool:
 # "Adding more threads won't help", "a bigger pool doesn't fix it": the verdict on what the words before it describe.
 _NO_EFFECT = frozenset({"help", "helps", "work", "works", "fix", "fixes", "solve", "solves", "matter", "matters",
                         "change", "changes", "scale", "scales", "improve", "improves", "speed", "speeds"})
-_NEGATED_AUX = frozenset({"wont", "doesnt", "dont", "didnt", "cant", "cannot", "not", "never"})
+_NEGATED_AUX = _ELIDED | {"not", "never"}  # "wouldn't help" and "couldn't fix" as much as "won't help"
 
 
 def _fails_after(where: Located, last: int) -> bool:

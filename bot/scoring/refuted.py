@@ -74,7 +74,7 @@ def at_arms_length(where: Located, parts: Sequence[tuple[int, int]], negators: i
             _set_aside(where, claim_clause, first) or any(_not_taken(where, p[0]) for p in parts)
             or _emptied(where, last) or (after is not None and verdict_follows(after))):
         return True
-    return (_compounded(where, last) or negated(where, (first, last), negators)
+    return (_compounded(where, last) or _of_a_remedy(where, first) or negated(where, (first, last), negators)
             # "`is` asks "same thing?"": a part in quotation marks is mentioned, not used
             or any(_quoted(where, a, b) for a, b in {(first, last), *parts})
             or _REPORTED.search(where.text, start, end) is not None
@@ -82,6 +82,17 @@ def at_arms_length(where: Located, parts: Sequence[tuple[int, int]], negators: i
             or in_announced_faults(where.text, start, end)
             or attributed(where) or denied_after(where, first, last)
             or asked(where, after) or turned_down(where, after))
+
+
+# Nouns for what is done about a problem: "fixes that capture the current value" says what the fixes do.
+_REMEDIES = frozenset({"fix", "fixes", "solution", "solutions", "workaround", "workarounds", "remedy", "remedies"})
+
+
+def _of_a_remedy(where: Located, first: int) -> bool:
+    """Whether the words describe a fix, in a relative clause right after it: "Fixes that capture the current
+    value:" says that the fixes capture it, not that the thing they fix does."""
+    tokens = where.sentence.tokens
+    return first >= 2 and tokens[first - 1].norm in ("that", "which") and tokens[first - 2].norm in _REMEDIES
 
 
 def _compounded(where: Located, last: int) -> bool:

@@ -54,11 +54,21 @@ class StoryLevel:
     quote: str  # the candidate's words (whitespace collapsed), without a trailing ellipsis
 
 
-def story_levels(rubric: Rubric, text: str) -> dict[str, StoryLevel]:
-    """The level each STAR-mapped criterion of ``rubric`` reaches on ``text``, with its quote."""
+@dataclass(frozen=True)
+class Told:
+    """What the STAR analysis makes of a story answer: levels for the criteria that name a STAR part, and whether
+    the answer tells no one event at all but how the speaker usually works."""
+
+    levels: dict[str, StoryLevel]
+    habit: bool = False
+
+
+def story_levels(rubric: Rubric, text: str) -> Told:
+    """The level each STAR-mapped criterion of ``rubric`` reaches on ``text``, with its quote, and whether the answer
+    tells how the speaker usually works instead of one event (which caps every criterion, see :mod:`bot.scoring.levels`)."""
     parts = {c.id: c.star for c in rubric.criteria if c.star is not None}
     if not parts or not fits_theme(rubric.question, text):
-        return {}
+        return Told({})
     # Imported on the first story: the analyser's patterns cost a fifth of a second to build, and a
     # command that grades one technical answer should not pay for them.
     from bot.scoring.star import analyse
@@ -66,7 +76,7 @@ def story_levels(rubric: Rubric, text: str) -> dict[str, StoryLevel]:
     analysis = analyse(text)
     # Only a story about one event earns levels this way; talk about how one usually works does not.
     if analysis.status not in ("analysed", "too_short") or not analysis.specific_event:
-        return {}
+        return Told({}, habit=analysis.status == "analysed" and analysis.specific_event is False)
     out: dict[str, StoryLevel] = {}
     for criterion_id, part in parts.items():
         if part == "lesson":
@@ -76,4 +86,4 @@ def story_levels(rubric: Rubric, text: str) -> dict[str, StoryLevel]:
         component = getattr(analysis.components, part)
         if component.present and component.excerpt:
             out[criterion_id] = StoryLevel(component.score, component.excerpt.rstrip("…"))
-    return out
+    return Told(out)

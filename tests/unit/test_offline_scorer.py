@@ -390,3 +390,26 @@ def test_the_same_answer_gets_the_same_grade_in_every_process() -> None:
         run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True)
         seen.add(run.stdout.strip())
     assert len(seen) == 1, seen
+
+
+def test_a_story_question_answered_with_habits_earns_at_most_level_one_per_criterion() -> None:
+    """A behavioral rubric's levels describe one occasion; how the speaker usually works is not one."""
+    question, rubric = BANK.get("behavioral.conflict"), BANK.rubric("behavioral.conflict")
+    habits = ("Whenever I disagree with a teammate about a design, I always try to understand their position first, "
+              "because they usually have reasons I have not weighed. Generally I suggest we compare the options with "
+              "data, like a benchmark or a prototype, and I make a point of writing the trade-offs down. In my experience "
+              "the relationship matters more than being right, and I try to commit to the decision once it is made, "
+              "even when it is not the one I wanted. Every time it goes that way, the team ends up trusting each other more.")
+    story = ("Last March my tech lead wanted to move our billing reports from Postgres to Elasticsearch, and I disagreed: "
+             "I thought a read replica and two indexes would fix the 40-second query. We argued about it twice in review. "
+             "I asked for one day, built the replica with the indexes on a copy of production, and the query dropped to "
+             "900 ms. I showed her the numbers and the cost of running a second datastore, and she agreed to try the "
+             "replica first. We shipped it that sprint; the reports have stayed under a second since. I learned to bring "
+             "a measurement to a disagreement instead of a louder argument.")
+    told = SCORER.grade(question, rubric, habits)
+    assert all(c.score <= 1 for c in told.criteria)
+    assert any("no single story" in note for note in told.notes)
+    real = SCORER.grade(question, rubric, story)
+    assert any(c.score >= 2 for c in real.criteria)
+    assert not any("no single story" in note for note in real.notes)
+    assert real.score > told.score

@@ -6,7 +6,11 @@ here on sentences invented for the test, with a sentence that does state the cla
 
 from __future__ import annotations
 
-from tests.unit.test_scoring_claim_scope import raised  # one flag recognised by the given claims alone
+import pytest
+from pydantic import ValidationError
+
+from bot.engine.models import Rubric
+from tests.unit.test_scoring_claim_scope import BANK, raised  # one flag recognised by the given claims alone
 from tests.unit.test_scoring_claims import grade, with_phrases
 
 CACHE_FIXES = ["cache|caching + fixes|solves + the slowness|the latency"]
@@ -116,3 +120,116 @@ def test_a_verdict_of_no_effect_right_after_the_words_denies_them() -> None:
     assert grade("Adding more workers to the resize job is what I'd do first.", "core.gil", phrase_only).red_flags
     # The claim's own verb keeps its negation as before.
     assert not raised("core.gil", MORE_THREADS, "More threads won't make the resize job faster.")
+
+
+# Sixteenth session: rules found where correct answers were flagged (dev7, the released heldout11), tested on
+# sentences invented for the test beside one that does state the claim.
+
+AWAIT_THREAD = ["await + moves|pushes|sends + to a thread|to another thread"]
+
+
+def test_a_wording_in_prose_does_not_match_the_pieces_of_a_name() -> None:
+    # "to a thread" is not the `to_thread` of a call.
+    assert not raised("core.asyncio-mistakes", AWAIT_THREAD,
+                      "An await moves the slow parse off the loop with `asyncio.to_thread(parse, blob)` in the handler.")
+    assert raised("core.asyncio-mistakes", AWAIT_THREAD, "An await moves the blocking parse to a thread for you.")
+    # A wording written as a name matches that name.
+    assert raised("core.asyncio-mistakes", ["await + moves + to_thread"],
+                  "An await moves the parse off the loop, as `asyncio.to_thread(parse)` does.")
+
+
+FULL_COPY = ["shallow copy + full copy|independent copy"]
+
+
+def test_what_a_thing_is_compared_with_is_not_the_subject_of_what_follows() -> None:
+    assert not raised("core.copying", FULL_COPY,
+                      "A deep copy is far slower than a shallow copy and gives each tenant a full copy.")
+    assert raised("core.copying", FULL_COPY, "A shallow copy gives each tenant a full copy of the settings.")
+
+
+PRINTED_TRACE = ["print(e) + the traceback|the stack trace"]
+
+
+def test_a_verb_of_leaving_out_between_the_parts_denies_them() -> None:
+    for verb in ("loses", "drops", "omits"):
+        assert not raised("core.exceptions", PRINTED_TRACE, f"`print(e)` {verb} the stack trace, so log it properly.")
+    assert raised("core.exceptions", PRINTED_TRACE, "`print(e)` shows the stack trace as well, which is enough.")
+    # Inside a part, the verb is the claim's own wording.
+    assert raised("core.yield-from", ["yield from + drops|loses + the return value"],
+                  "A yield from drops the return value of the inner generator.")
+
+
+ANY_DEFAULT = ["any default|every default + same problem|also leaks"]
+
+
+def test_every_x_narrowed_by_the_clause_after_it_is_not_every_x() -> None:
+    assert not raised("core.mutable-default", ANY_DEFAULT,
+                      "Any default that can be changed in place has the same problem: sets, dicts, your objects.")
+    assert raised("core.mutable-default", ANY_DEFAULT, "Any default has the same problem, even None or 0.")
+
+
+def test_a_claim_can_set_apart_the_case_where_its_words_are_a_fact() -> None:
+    skipped = ["close() + isn't called|never runs + raises|an error + ~__init__|the constructor"]
+    assert not raised("core.context-managers", skipped, "If __init__ raises, close() isn't called, so clean up there.")
+    assert raised("core.context-managers", skipped, "If the body raises, close() isn't called at all.")
+
+
+def test_a_claim_needs_two_groups_besides_the_ones_set_apart() -> None:
+    rubric = BANK.rubric("core.context-managers")
+    flag = {**rubric.red_flags[0].model_dump(), "claims": ["close() isn't called + ~__init__"]}
+    with pytest.raises(ValidationError, match="two or more groups"):
+        Rubric.model_validate({**rubric.model_dump(), "red_flags": [flag]})
+
+
+def test_what_a_fix_does_is_said_of_the_fix() -> None:
+    rubric = with_phrases("core.closures", "captures-value", ["captures the current value"])
+    assert not grade("Fixes that capture the current value: a default argument or functools.partial.",
+                     "core.closures", rubric).red_flags
+    assert grade("Each lambda captures the current value of i when it is created.", "core.closures", rubric).red_flags
+
+
+SKIPPED_ON_RETURN = ["finally + skipped|doesn't run + return|a return"]
+
+
+def test_a_pronoun_after_a_label_and_colon_takes_the_subject_from_the_sentence_before() -> None:
+    assert raised("core.exceptions", SKIPPED_ON_RETURN,
+                  "The finally block is for cleanup. Worth knowing: it's skipped when the try hits a return.")
+    # With no pronoun after the colon, nothing is carried over.
+    assert not raised("core.exceptions", SKIPPED_ON_RETURN,
+                      "The finally block is for cleanup. Worth knowing: the else part is skipped when the try hits a return.")
+
+
+RUNTIME_CHECK = ["python checks + the protocol + at startup|at runtime"]
+
+
+def test_the_wrong_thing_described_is_no_verdict_on_the_claim() -> None:
+    # "the wrong signature" describes what a backend has; it rejects nothing the sentence says.
+    assert raised("core.abc-vs-duck-typing", RUNTIME_CHECK,
+                  "Python checks the protocol at startup, so a backend with the wrong signature fails early.")
+    # After a form of "be" it is a verdict: the speaker rejects the idea.
+    assert not raised("core.abc-vs-duck-typing", RUNTIME_CHECK,
+                      "Saying Python checks the protocol at runtime is the wrong picture of what happens.")
+
+
+TUPLE_FAST = ["tuple + membership|in check + constant time|o(1)"]
+
+
+def test_a_negation_in_an_opening_clause_ends_at_its_comma() -> None:
+    assert raised("core.collections", TUPLE_FAST,
+                  "Because it can't change, a tuple gives a membership check in constant time.")
+    # Inside the opening clause the negation still denies.
+    assert not raised("core.collections", TUPLE_FAST,
+                      "Since a tuple doesn't give a membership check in constant time, use a set here.")
+
+
+THREADS_PARALLEL = ["threads + run in parallel|in parallel + across cores|on all cores"]
+
+
+def test_a_later_clause_opening_with_a_pronoun_takes_the_subject_before_it() -> None:
+    assert raised("core.gil", THREADS_PARALLEL, "Threads share memory, and they run in parallel across cores.")
+    assert raised("core.gil", THREADS_PARALLEL, "Threads are cheap to start; they run in parallel on all cores.")
+    # A clause of purpose or result speaks of what was done with the subject, not of the subject alone.
+    assert not raised("core.gil", ["resizing + doesn't block|won't block + the other requests"],
+                      "Resizing goes to a process pool so it doesn't block the other requests.")
+    # Without an earlier subject there is nothing to carry.
+    assert not raised("core.gil", THREADS_PARALLEL, "Memory is shared, and they run in parallel across cores.")
