@@ -84,12 +84,13 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
         if story is not None and story.level > level:
             level, found, quote = story.level, [], story.quote
         ceiling = HINTED_CEILING if crit.criterion.id in hinted else 3
-        if told.habit:
-            ceiling = min(ceiling, HABIT_CEILING)
-        if level > ceiling and not told.habit:
+        if level > ceiling:
             notes.append(f"'{crit.criterion.name}' capped at {ceiling}: a hint revealed it")
-        lifted = lifted or (quote is None and min(level, ceiling) > min(plain, ceiling))
-        level = min(level, ceiling)
+        # The criterion is still worth its ceiling (the scorecard shows "1/3"): the habit cap is what this answer
+        # earned, not what the criterion is worth, as a revealed hint's is.
+        cap = min(ceiling, HABIT_CEILING) if told.habit else ceiling
+        lifted = lifted or (quote is None and min(level, cap) > min(plain, cap))
+        level = min(level, cap)
         evidence = (quote or (_quote(text, found[0]) if found else None)) if level > 0 else None
         criteria.append(CriterionScore(id=crit.criterion.id, score=level, max=ceiling, evidence=evidence))
         levels.append((crit.criterion.weight, level))
