@@ -111,7 +111,10 @@ _REJECTED_APPROACH = re.compile(
 )
 # A next sentence that is a verdict on the last one: "That's a myth.", "But it won't work."
 _VERDICT_NEXT = re.compile(
-    r"\W*(?:but\s+)?(?:that|this|which|it|the\s+idea|such\s+a\s+fix)\s*(?:'s|\u2019s|is|was|would\s+be)?\s*"
+    # the speaker's view since: "I've come to think that's the wrong way", "In hindsight, that was a mistake"
+    r"\W*(?:(?:i['\u2019]ve\s+come\s+to\s+|i\s+now\s+)(?:think|believe|see|realise|realize)\s+"
+    r"|(?:looking\s+back|in\s+hindsight|with\s+hindsight),?\s+)?"
+    r"(?:but\s+)?(?:that|this|which|it|the\s+idea|such\s+a\s+fix)\s*(?:'s|\u2019s|is|was|would\s+be)?\s*"
     r"(?:\w+\s+){0,2}?(?:wrong|false|a\s+myth|not\s+true|untrue|incorrect|a\s+mistake|a\s+trap|misleading"
     r"|fails|doesn'?t\s+work|won'?t\s+work|breaks|backfires|is\s+not\s+how)",
     re.IGNORECASE,

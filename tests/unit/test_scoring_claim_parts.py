@@ -233,3 +233,14 @@ def test_a_later_clause_opening_with_a_pronoun_takes_the_subject_before_it() -> 
                       "Resizing goes to a process pool so it doesn't block the other requests.")
     # Without an earlier subject there is nothing to carry.
     assert not raised("core.gil", THREADS_PARALLEL, "Memory is shared, and they run in parallel across cores.")
+
+
+MY_WAY = ["quietly + did it my way|built it my way"]
+
+
+def test_the_speakers_later_verdict_on_the_sentence_before_turns_it_down() -> None:
+    story = "When I lost the vote, I quietly did it my way anyway."
+    assert raised("behavioral.conflict", MY_WAY, story)
+    for verdict in ("I've come to think that was the wrong call.", "Looking back, that was a mistake.",
+                    "In hindsight, it was the wrong thing to do."):
+        assert not raised("behavioral.conflict", MY_WAY, f"{story} {verdict}")
