@@ -7,7 +7,7 @@ grades one answer.  Here the result is written once, with the question and rubri
 from, as one small JSON file per question; a later start reads that file, validates the
 question and rubric with their models, rebuilds the compiled forms from plain lists and hands
 them to the scorer's own caches (``remember`` in :mod:`bot.scoring.matcher`,
-:mod:`bot.scoring.reference` and :mod:`bot.scoring.misclaims`).
+:mod:`bot.scoring.reference` and :mod:`bot.scoring.claim_form`).
 The same folder holds the catalogue's topics (:mod:`bot.content.topics`), under the same key.
 
 Trust: the file's folder name is a key made of the content key (:func:`bot.content.cache.key`:
@@ -37,9 +37,9 @@ from pydantic import ValidationError
 
 from bot.content import cache
 from bot.engine.models import Question, Rubric
-from bot.scoring import matcher, misclaims, reference
+from bot.scoring import claim_form, matcher, reference
+from bot.scoring.claim_form import Claim, Wording
 from bot.scoring.matcher import CompiledCriterion, CompiledIndicator, CompiledRedFlag, CompiledRubric, Phrase
-from bot.scoring.misclaims import Claim, Wording
 from bot.scoring.reference import CriterionReference, Reference
 
 PREFIX = "prepared-"
@@ -127,7 +127,7 @@ _Compiled = tuple[CompiledRubric, Reference, dict[str, Claim]]
 
 
 def _compile(question: Question, rubric: Rubric) -> _Compiled:
-    claims = {text: misclaims.compile_claim(text) for flag in rubric.red_flags for text in flag.claims}
+    claims = {text: claim_form.compile_claim(text) for flag in rubric.red_flags for text in flag.claims}
     return matcher.compile_rubric(rubric), reference.reference(question, rubric), claims
 
 
@@ -136,7 +136,7 @@ def _install(question: Question, rubric: Rubric, compiled: _Compiled) -> None:
     matcher.remember(rubric, rubric_form)
     reference.remember(question, rubric, ref)
     for text, claim in claims.items():
-        misclaims.remember(text, claim)
+        claim_form.remember(text, claim)
 
 
 def _encode(compiled: _Compiled) -> dict[str, object]:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.engine.models import Question
+from bot.scoring.claim_form import Claim, compile_claim
 from bot.scoring.fences import blocks
 from bot.scoring.guards import echo_filter
 from bot.scoring.matcher import CompiledCriterion, CompiledRubric, Located, Phrase, find, locate
-from bot.scoring.misclaims import Claim, asserted, compile_claim
+from bot.scoring.misclaims import asserted
 from bot.scoring.refuted import at_arms_length
 from bot.scoring.text import is_listy, is_question, relates, sentences
 from bot.scoring.vagueness import is_vague

@@ -288,7 +288,7 @@ def test_a_claim_lives_in_one_clause_and_takes_its_nearest_words() -> None:
 
 
 def test_a_plus_inside_a_claims_wording_is_part_of_the_wording() -> None:
-    from bot.scoring.misclaims import compile_claim
+    from bot.scoring.claim_form import compile_claim
 
     assert len(compile_claim("n += 1|augmented assignment + mutates + int").groups) == 3
 

@@ -1,0 +1,202 @@
+"""Whether the words found for a claim's parts are said of one subject, in one clause, by the speaker.
+
+The parts of a claim may each be worded in a sentence and still not make it: one is the measure something else is
+compared with ("slower than a shallow copy"), two subjects each take their own object ("*args and **kwargs collect
+positional and keyword arguments"), the words sit inside code, one word makes every part, a negation-only part
+comes after what it denies, or a reason clause denies the later part.  A pronoun may stand for the subject, from
+the sentence before or an earlier clause.  These readings of the sentence's shape are gathered here;
+:mod:`bot.scoring.misclaims` applies them in order, and :mod:`bot.scoring.refuted` reads whether the speaker makes
+the claim or holds it at arm's length.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from bot.scoring.matcher import Located
+from bot.scoring.negation import negated
+from bot.scoring.text import NEGATORS, negator_count
+
+PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
+_OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
+_RELATIVES = frozenset({"which", "who", "whom", "whose"})
+
+
+def asides(where: Located, first: int, last: int, found: list[tuple[int, int, int]]) -> list[range]:
+    """The tokens between first and last that sit in a relative clause set off by commas, one range per clause.
+
+    "A connection reset, which is what the balancer sends when it drops us, means the request never
+    arrived": the aside neither stretches the claim nor speaks in it, so long as no part of the claim is inside it.
+    """
+    tokens = where.sentence.tokens
+    found_asides, i = [], first + 1
+    while i < last:
+        if tokens[i].norm in _RELATIVES and where.comma_before(i):
+            end = next((j for j in range(i + 1, last + 1) if where.comma_before(j)), None)
+            if end is None:
+                break
+            if not any(i <= s[0] < end or i <= s[1] < end for s in found):
+                found_asides.append(range(i, end))
+            i = end
+        else:
+            i += 1
+    return found_asides
+
+
+def contrasted(where: Located, first: int) -> bool:
+    """Whether the claim's subject is the one set against another: "Unlike X, Y does ..." says it of Y, not X,
+    and "Y is slower than X and makes a full copy" says of Y what follows, not of X, the measure it is compared with."""
+    at = first - 1
+    while at >= 0 and where.sentence.tokens[at].norm in ("a", "an", "the"):
+        at -= 1
+    return at >= 0 and where.sentence.tokens[at].norm in ("unlike", "than")
+
+
+_JOINS = frozenset({"and", "or"})
+
+
+def respective(where: Located, subject: tuple[int, int, int] | None, last: int) -> bool:
+    """Whether the claim pairs the second of two subjects with the first of two objects.
+
+    "*args and **kwargs collect positional and keyword arguments" gives each subject its own object,
+    in order: it does not say that **kwargs collects positional arguments, though those words are
+    side by side.  Two subjects joined just before the claim's subject (its first group), and another
+    join among the claim's words or right after them, read that way.
+    """
+    if subject is None:
+        return False
+    tokens = where.sentence.tokens
+    before = subject[0] - 1
+    while before >= 0 and tokens[before].norm in ("a", "an", "the"):
+        before -= 1
+    if before < 1 or tokens[before].norm not in _JOINS or where.comma_before(before):
+        return False  # no subjects joined, or a new clause after a comma ("..., and the app stores it ...")
+    end = min(len(tokens) - 1, max(last, subject[1]) + 2)
+    # The second join pairs objects, not verbs: "... on worker threads and don't block" joins what they do.
+    return any(tokens[i].norm in _JOINS and negator_count(tokens[i + 1].norm) == 0 for i in range(subject[0] + 1, end))
+
+
+_INLINE_CODE = re.compile(r"`[^`\n]*[(=][^`\n]*`")
+
+
+def inside_code(where: Located, first: int, last: int) -> bool:
+    """Whether tokens first..last all sit in one inline code expression: ``Count("orders", filter=...)``.
+
+    Names in code are not prose: "order_count=Count(...)" says nothing about what a count counts.
+    """
+    tokens = where.sentence.tokens
+    for m in _INLINE_CODE.finditer(where.text, where.sentence.start, where.sentence.end):
+        if m.start() < tokens[first].start and tokens[last].end < m.end():
+            return True
+    return False
+
+
+# Verbs that say something is left out: between two parts of a claim they deny the relation ("`log.error(e)` drops
+# the traceback" does not say the traceback is logged).  Inside a part they are its wording ("swallows the value").
+_PRIVATIVE = frozenset({"drops", "drop", "dropped", "loses", "lose", "lost", "omits", "omit", "omitted",
+                        "strips", "strip", "stripped"})
+
+
+def deprived(where: Located, found: list[tuple[int, int, int]], set_off: list[range]) -> int:
+    """1 when a verb of leaving out stands between two parts of the claim, in none of them and in no aside, else 0."""
+    tokens = where.sentence.tokens
+    inside = {i for lo, hi, _ in found for i in range(lo, hi + 1)} | {i for aside in set_off for i in aside}
+    first, last = min(s[0] for s in found), max(s[1] for s in found)
+    return int(any(tokens[i].norm in _PRIVATIVE for i in range(first + 1, last) if i not in inside))
+
+
+def _after_colon(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
+    """Whether a colon stands between the sentence's start and the first of ``spans``."""
+    found = [s[0] for s in spans if s is not None]
+    if not found:
+        return False
+    return ":" in where.text[where.sentence.start : where.sentence.tokens[min(found)].start]
+
+
+def shared(found: list[tuple[int, int, int]]) -> bool:
+    """Whether one word makes every part of the claim, or a part is worded only by words the others use.
+
+    "the order count is taken" holds "count is" only as the "count" of "order count" and the "is" of another
+    part: one noun phrase is not a subject, a verb and an object.  A part that lies inside another is still
+    said ("COUNT(*) counts" is the subject with its verb), and parts that share a word but each bring one of
+    their own ("Flask-Login hashes" and "hashes the passwords") make a claim."""
+    words = [set(range(lo, hi + 1)) for lo, hi, _ in found]
+    if len(found) >= 3 and set.intersection(*words):
+        return True  # one word as every part at once
+    for i, mine in enumerate(words):
+        others = [w for j, w in enumerate(words) if j != i]
+        if others and mine <= set().union(*others) and not any(mine <= w for w in others):
+            return True
+    return False
+
+
+def negation_follows(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
+    """Whether a part of the claim worded by a negation alone ("can't") comes after the part it denies.
+
+    A negation reaches forward: "a closure captures the variable, looked up at call time, not a snapshot"
+    does not say that one "can't look at" what a closure captured."""
+    tokens = where.sentence.tokens
+    for here, following in pairwise(spans):
+        if (here is not None and following is not None and here[0] == here[1] and tokens[here[0]].norm in NEGATORS
+                and here[0] > following[0]):
+            return True
+    return False
+
+
+def _opens_with_pronoun(where: Located, at: int = 0) -> bool:
+    words = [t.norm for t in where.sentence.tokens[at : at + 2]]
+    return bool(words) and (words[0] in PRONOUNS or (words[0] in _OPENERS and len(words) > 1 and words[1] in PRONOUNS))
+
+
+def pronoun_clause(where: Located, lo: int) -> bool:
+    """Whether the clause from token ``lo`` on is joined to the one before and opens with a pronoun that may stand for
+    its subject: "Threads share memory, and they run in parallel" says of threads that they run in parallel.
+
+    A clause of purpose or result ("... go to a process pool so they don't block the loop") speaks of what the earlier
+    clause did with its subject, not of the subject alone, so only "and", "but" or a bare pronoun join this way."""
+    tokens = where.sentence.tokens
+    if lo <= 0 or lo >= len(tokens):
+        return False
+    at = lo + 1 if tokens[lo].norm in ("and", "but") else lo
+    return at < len(tokens) and tokens[at].norm in PRONOUNS and tokens[at].norm != "which"
+
+
+def pronoun_subject(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
+    """Whether the claim's clause opens with a pronoun that may stand for a subject in the sentence before.
+
+    The sentence's own opening, with the claim's words before any colon ("That fixes one thing: a bare except ..."
+    states after the colon with a subject of its own); or a label and a colon, then the pronoun and every word of
+    the claim: "One thing to watch: it's skipped on a return" speaks of what the sentence before was about."""
+    if _opens_with_pronoun(where):
+        return not _after_colon(where, spans)
+    tokens = where.sentence.tokens
+    colon = where.text.find(":", where.sentence.start, where.sentence.end)
+    found = [s[0] for s in spans if s is not None]
+    if colon < 0 or not found:
+        return False
+    after = next((i for i, t in enumerate(tokens) if t.start > colon), None)
+    return (after is not None and _opens_with_pronoun(where, after) and min(found) >= after
+            and ":" not in where.text[colon + 1 : tokens[min(found)].start])
+
+
+# Words that open a clause giving a reason or describing what came before ("..., which is why", "since ..."): a claim
+# may reach across one ("CSRF checks aren't needed since we use sessions"), and then its later part's negation is
+# its own, not cancelled by one that denies the earlier clause's verb.
+_LINKS = frozenset({"since", "which"})
+
+
+def denied_later(where: Located, found: list[tuple[int, int, int]], first: int, last: int) -> bool:
+    """Whether the claim (its words from ``first`` to ``last``) reaches across a reason or relative clause whose own
+    words deny its later part.
+
+    "It doesn't catch KeyboardInterrupt since that isn't a subclass of Exception": the first "n't" is about
+    catching; the claim that KeyboardInterrupt subclasses Exception is denied by the second, which alone would
+    otherwise cancel out."""
+    tokens = where.sentence.tokens
+    link = next((i for i in range(last, first, -1) if tokens[i].norm in _LINKS
+                 and (tokens[i].norm == "since" or where.comma_before(i))), None)
+    if link is None or not any(s[0] < link for s in found):
+        return False
+    later = [s for s in found if s[0] > link]
+    return bool(later) and negated(where, (link, last), sum(s[2] for s in later), reach_back=False)
