@@ -213,6 +213,12 @@ class Criterion(Strict):
         return needs
 
 
+def claim_parts(claim: str) -> tuple[list[str], list[str]]:
+    """A red flag's claim split into its groups of wordings and the groups set apart ("~a|b", without the "~")."""
+    groups = [g.strip() for g in claim.split(" + ")]
+    return [g for g in groups if not g.startswith("~")], [g[1:] for g in groups if g.startswith("~")]
+
+
 class RedFlag(Strict):
     """A misconception that caps the score unless the candidate negates or corrects it."""
 
@@ -230,9 +236,8 @@ class RedFlag(Strict):
     @classmethod
     def _claim_shape(cls, claims: list[str]) -> list[str]:
         for claim in claims:
-            groups = [g.strip() for g in claim.split(" + ")]
-            if (sum(1 for g in groups if not g.startswith("~")) < 2
-                    or any(not re.search(r"[A-Za-z0-9]", g) for g in groups)):
+            groups, elsewhere = claim_parts(claim)
+            if len(groups) < 2 or any(not re.search(r"[A-Za-z0-9]", g) for g in groups + elsewhere):
                 raise ValueError(f"claim {claim!r} needs two or more groups of words joined by ' + '")
         return claims
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.engine.models import claim_parts
 from bot.scoring.matcher import Located
 from bot.scoring.text import negator_count, phrase_stems
 
@@ -115,10 +116,8 @@ def remember(text: str, claim: Claim) -> None:
 
 
 def _compile(text: str) -> Claim:
-    parts = [group.strip() for group in text.split(" + ")]
-    groups = tuple(_wordings(group) for group in parts if not group.startswith("~"))
-    elsewhere = tuple(w for group in parts if group.startswith("~") for w in _wordings(group[1:]))
-    return Claim(tuple(g for g in groups if g), elsewhere)
+    groups, elsewhere = claim_parts(text)
+    return Claim(tuple(w for w in map(_wordings, groups) if w), tuple(w for group in elsewhere for w in _wordings(group)))
 
 
 def _wordings(group: str) -> tuple[Wording, ...]:
