@@ -42,9 +42,12 @@ written; its figures at release (pairwise 0.858, fluent-wrong below incomplete 2
 plain strong 21/36) are its starting line.  ``blind/dev7`` (three more new writers, briefed the same way) was
 the held-out part heldout11, written at the start of the fifteenth session and read in aggregate only until the
 sixteenth released it for study; its figures at release (pairwise 0.872, fluent-wrong below incomplete 25/36,
-short strong 16/36, plain strong 17/36) are its starting line.  ``blind/heldout12`` (three more new writers,
-briefed the same way, written at the start of the sixteenth session and scored first with the code that session
-started from) is the freshest held-out part: aggregate only.  From
+short strong 16/36, plain strong 17/36) are its starting line.  ``blind/dev8`` (three more new writers, briefed the
+same way) was the held-out part heldout12, written at the start of the sixteenth session and read in aggregate only
+until the seventeenth released it for study, once heldout13 was written; its figures at release (pairwise 0.892,
+fluent-wrong below incomplete 26/36, short strong 26/36, plain strong 25/36) are its starting line.
+``blind/heldout13`` (three more new writers, briefed the same way, written at the start of the seventeenth session
+and scored first with the code that session started from) is the freshest held-out part: aggregate only.  From
 heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
