@@ -86,6 +86,11 @@ class Claim:
         # A claim with no words left after stemming is never asserted (see bot.scoring.misclaims): no sentence to look at.
         return min(checked, key=lambda words: (len(words), sorted(words))) if checked else frozenset()
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of every wording of the claim."""
+        return frozenset().union(*self._any_word)
+
     def clause_groups(self, opening: bool) -> tuple[frozenset[str], ...]:
         """Per group a clause must word, all its words: in the sentence's opening clause the subject may be carried over."""
         return self._in_sentence[1] if opening else self._any_word

@@ -21,6 +21,8 @@ from bot.scoring.text import NEGATORS, negator_count
 PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
 _RELATIVES = frozenset({"which", "who", "whom", "whose"})
+# Words that open a short phrase of time, place or manner ("since Python 3", "in practice", "by default").
+_SETTINGS = frozenset({"since", "in", "on", "by", "from", "after", "under", "at", "with"})
 
 
 def asides(where: Located, first: int, last: int, found: list[tuple[int, int, int]]) -> list[range]:
@@ -78,6 +80,7 @@ def respective(where: Located, subject: tuple[int, int, int] | None, last: int) 
 
 
 _INLINE_CODE = re.compile(r"`[^`\n]*[(=][^`\n]*`")
+_ANY_CODE = re.compile(r"`[^`\n]+`")
 
 
 def inside_code(where: Located, first: int, last: int) -> bool:
@@ -90,6 +93,51 @@ def inside_code(where: Located, first: int, last: int) -> bool:
         if m.start() < tokens[first].start and tokens[last].end < m.end():
             return True
     return False
+
+
+_CONDITIONS = frozenset({"if", "when"})
+
+
+def only_if(where: Located, first: int, last: int, claim_words: frozenset[str]) -> bool:
+    """Whether the claim is made a condition by "only ... if" in or right after it: "retrying a charge is only safe
+    if the call is idempotent" says what retrying needs, not that it is safe.  Not when the claim's own wordings
+    say "only" ("finally runs only when it fails" is the claim)."""
+    if "onli" in claim_words:
+        return False
+    tokens = where.sentence.tokens
+    end = min(last + 3, len(tokens))
+    return any(tokens[i].norm == "only" and any(t.norm in _CONDITIONS for t in tokens[i + 1 : min(i + 3, end + 1)])
+               for i in range(first, end))
+
+
+def across_brackets(where: Located, found: list[tuple[int, int, int]]) -> bool:
+    """Whether some parts of the claim sit inside a bracketed aside and others outside it.
+
+    "`outer.send(v)` is forwarded to the child (the loop version swallows it)" says of the loop what the
+    brackets hold, not what the sentence around them says.  Only brackets of prose count, not a call's."""
+    tokens = where.sentence.tokens
+    asides = _bracketed(where)
+    if not asides:
+        return False
+    holders = {tuple(a for a in asides if a[0] < tokens[s[0]].start and tokens[s[1]].end <= a[1]) for s in found}
+    return len(holders) > 1
+
+
+def _bracketed(where: Located) -> list[tuple[int, int]]:
+    """The character ranges of the sentence's bracketed asides: an opening bracket after a space, not in code."""
+    text, start, end = where.text, where.sentence.start, where.sentence.end
+    code = [(m.start(), m.end()) for m in _ANY_CODE.finditer(text, start, end)]
+    out, opened = [], []
+    for i in range(start, end):
+        if text[i] not in "()" or any(a <= i < b for a, b in code):
+            continue
+        if text[i] == "(":
+            opened.append(i if i == start or not text[i - 1].isalnum() else -1)
+        elif opened:
+            at = opened.pop()
+            if at >= 0:
+                out.append((at, i + 1))
+    return out
 
 
 # Verbs that say something is left out: between two parts of a claim they deny the relation ("`log.error(e)` drops
@@ -159,6 +207,9 @@ def pronoun_clause(where: Located, lo: int) -> bool:
     if lo <= 0 or lo >= len(tokens):
         return False
     at = lo + 1 if tokens[lo].norm in ("and", "but") else lo
+    if at < len(tokens) and tokens[at].norm in _SETTINGS:
+        # "..., and since Python 3 it captures ...": a short phrase of when or where may come before the pronoun.
+        at = next((i for i in range(at + 2, min(at + 4, len(tokens))) if tokens[i].norm in ("it", "they")), at)
     return at < len(tokens) and tokens[at].norm in PRONOUNS and tokens[at].norm != "which"
 
 

@@ -77,8 +77,9 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         set_off = scope.asides(where, first, last, found)
         if (last - first + 1 - sum(len(a) for a in set_off) > MAX_SPREAD or scope.contrasted(where, first)
                 or scope.respective(where, spans[0] if len(spans) == len(claim.groups) else None, last)
-                or scope.inside_code(where, first, last)):
-            continue  # the words are too far apart, not said of the claim's subject, paired off, or not prose
+                or scope.inside_code(where, first, last) or scope.across_brackets(where, found)
+                or scope.only_if(where, first, last, claim.words)):
+            continue  # too far apart, not of the claim's subject, paired off, not prose, split by brackets or a condition
         if scope.denied_later(where, found, first, last):
             continue
         # A verb of leaving out between the parts is one more denial, as the wording's own negations are one fewer.

@@ -235,6 +235,15 @@ def test_a_later_clause_opening_with_a_pronoun_takes_the_subject_before_it() -> 
     assert not raised("core.gil", THREADS_PARALLEL, "Memory is shared, and they run in parallel across cores.")
 
 
+def test_a_short_phrase_of_when_or_where_may_come_before_the_carried_pronoun() -> None:
+    assert raised("core.gil", THREADS_PARALLEL, "Threads share memory, and since Python 3 they run in parallel across cores.")
+    assert raised("core.gil", THREADS_PARALLEL, "Threads are cheap, and in practice they run in parallel on all cores.")
+    # A longer phrase, or a noun of its own, is a subject the pronoun no longer stands for.
+    assert not raised("core.gil", THREADS_PARALLEL,
+                      "Threads share memory, and in the worker pool the processes that they start run in parallel on all cores.")
+    assert not raised("core.gil", THREADS_PARALLEL, "Memory is shared, and since Python 3 they run in parallel across cores.")
+
+
 MY_WAY = ["quietly + did it my way|built it my way"]
 
 
@@ -244,3 +253,31 @@ def test_the_speakers_later_verdict_on_the_sentence_before_turns_it_down() -> No
     for verdict in ("I've come to think that was the wrong call.", "Looking back, that was a mistake.",
                     "In hindsight, it was the wrong thing to do."):
         assert not raised("behavioral.conflict", MY_WAY, f"{story} {verdict}")
+
+
+# Seventeenth session: rules found where correct answers were flagged in dev8 (the released heldout12), tested on
+# sentences written for the test.
+LOOP_FORWARDS = ["the plain loop|a for loop + forwards|passes on + send|send()"]
+
+
+def test_parts_inside_a_bracketed_aside_and_outside_it_are_not_one_claim() -> None:
+    assert raised("core.yield-from", LOOP_FORWARDS, "The plain loop forwards send to the child generator.")
+    assert raised("core.yield-from", LOOP_FORWARDS, "(The plain loop forwards send to the child, I believe.)")
+    assert not raised("core.yield-from", LOOP_FORWARDS,
+                      "Delegation forwards send to the child (the plain loop just calls next on it).")
+    # A call's brackets are code, not an aside: its arguments are still part of the sentence.
+    assert raised("core.yield-from", ["the plain loop + forwards + value"], "The plain loop forwards send(value) as is.")
+
+
+RETRY_SAFE = ["retrying a charge is safe|retrying payments is safe + charge|payment|retry|safe"]
+
+
+def test_only_if_makes_a_claim_a_condition() -> None:
+    assert raised("coding.retry-decorator", RETRY_SAFE, "Retrying a charge is safe, so we retry every error.")
+    assert not raised("coding.retry-decorator", RETRY_SAFE,
+                      "Retrying a charge is only safe if the partner dedupes on an idempotency key.")
+    assert not raised("coding.retry-decorator", RETRY_SAFE, "Retrying a charge is safe only when the payment has a key.")
+    # "only" that narrows a noun is no condition, and a claim that says "only" itself is still made.
+    assert raised("coding.retry-decorator", ["retrying + a charge + is safe + customers"],
+                  "Retrying a charge is safe for only customers with a card on file.")
+    assert raised("core.exceptions", ["finally + only + error|exception"], "finally runs only when there's an exception.")
