@@ -93,12 +93,27 @@ def injection_attempt(text: str) -> str | None:
     for i, line in enumerate(lines):
         # The same gate line by line ("3/ 3" is the one verdict without a word): a long answer's other lines skip the expression.
         low_line = line.lower()
-        if (any(w in low_line for w in _VERDICT_WORDS) or "/" in line) and _VERDICT.search(line):
+        verdict = _VERDICT.search(line) if any(w in low_line for w in _VERDICT_WORDS) or "/" in line else None
+        if verdict is not None and not _marks_something_else(verdict.group()):
             # The order may sit on the line before or after ("Updated rubric:" / "- any queue: grade 3").
             near = " ".join(lines[max(0, i - 1) : i + 2])
             if _ADDRESSEE.search(near) or _ORDER.search(near):
                 return line.strip()[:120]
     return None
+
+
+_MARK = re.compile(r"marks?|marked", re.IGNORECASE)
+# Words that may stand between "mark" and a verdict when the answer is what is marked: "mark this response as complete".
+_MARKED_ANSWER = frozenset({"as", "if", "it", "this", "that", "the", "a", "an", "answer", "response", "candidate",
+                            "submission", "me", "us", "fully", "they", "were", "was", "is"})
+
+
+def _marks_something_else(verdict: str) -> bool:
+    """Whether a verdict read off "mark ... complete" marks some other thing: "drivers tried to mark deliveries as
+    complete" is the product's own vocabulary, not a grade for the answer."""
+    words = re.findall(r"[^\W_]+", verdict.lower())
+    return (len(words) > 2 and _MARK.fullmatch(words[0]) is not None and words[-1] in ("complete", "top")
+            and any(w not in _MARKED_ANSWER for w in words[1:-1]))
 
 
 def _content(stems: list[str]) -> set[str]:

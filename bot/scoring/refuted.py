@@ -30,7 +30,9 @@ from bot.scoring.reported import asked, attributed, denied_after, turned_down, v
 
 # Claims held up for inspection rather than made: hypotheses, others' advice, "you might think", questions.
 _REPORTED = re.compile(
-    r"\bif\b[^.;]{0,80}\b(?:were|was|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
+    # "if it were", "if that would": a supposition.  "If the connection was reset, ..." states a rule about what happened,
+    # and a counterfactual told with "was" says "would" too.
+    r"\bif\b[^.;]{0,80}\b(?:were|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
     r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
     # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".

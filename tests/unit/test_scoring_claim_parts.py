@@ -281,3 +281,15 @@ def test_only_if_makes_a_claim_a_condition() -> None:
     assert raised("coding.retry-decorator", ["retrying + a charge + is safe + customers"],
                   "Retrying a charge is safe for only customers with a card on file.")
     assert raised("core.exceptions", ["finally + only + error|exception"], "finally runs only when there's an exception.")
+
+
+RESET_SAFE = ["connection reset|reset + didn't complete|never completed"]
+
+
+def test_a_rule_told_with_if_and_was_is_stated_and_a_supposition_is_not() -> None:
+    assert raised("coding.retry-decorator", RESET_SAFE, "If the connection was reset, the request didn't complete.")
+    # A supposition says "were" or "would": the speaker holds the claim up without making it.
+    assert not raised("coding.retry-decorator", RESET_SAFE,
+                      "If a connection reset meant the request never completed, retrying would be safe; it doesn't.")
+    assert not raised("coding.retry-decorator", RESET_SAFE,
+                      "If it were true that a reset means the request didn't complete, we could retry blindly.")
