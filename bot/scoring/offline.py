@@ -203,8 +203,11 @@ def _reach(credit_terms: frozenset[str], asked: frozenset[str], reading: Reading
 
 
 def _syntax_notes(text: str) -> list[str]:
-    """Where the answer's Python does not parse; a block in another language (SQL, shell) is not Python."""
-    sources = [b.code for b in python_blocks(text)] if blocks(text) else [text]
+    """Where the answer's Python does not parse; a block in another language (SQL, shell) is not Python, and
+    unfenced text is code only when it defines something, as the sandbox reads it (:func:`bot.scoring.code.latest_code`):
+    an answer in prose has no code to fault."""
+    unfenced = [text] if "def " in text or "class " in text else []
+    sources = [b.code for b in python_blocks(text)] if blocks(text) else unfenced
     notes = []
     for block in sources:
         try:

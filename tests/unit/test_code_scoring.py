@@ -110,3 +110,8 @@ def test_only_python_blocks_are_checked_for_syntax() -> None:
     assert not any("does not parse" in n for n in notes)
     broken = OfflineScorer().grade(FLATTEN, BANK.rubric(FLATTEN.id), "```python\ndef flatten(d:\n```").notes
     assert any("does not parse" in n for n in broken)
+    # Unfenced code is still checked; a prose answer has no code to fault.
+    unfenced = OfflineScorer().grade(FLATTEN, BANK.rubric(FLATTEN.id), "def flatten(d:\n    return d").notes
+    assert any("does not parse" in n for n in unfenced)
+    prose = OfflineScorer().grade(FLATTEN, BANK.rubric(FLATTEN.id), "I'd recurse with a helper that carries the key path.").notes
+    assert not any("does not parse" in n for n in prose)
