@@ -2,8 +2,9 @@
 
 The parts of a claim may each be worded in a sentence and still not make it: one is the measure something else is
 compared with ("slower than a shallow copy"), two subjects each take their own object ("*args and **kwargs collect
-positional and keyword arguments"), the words sit inside code, one word makes every part, a negation-only part
-comes after what it denies, or a reason clause denies the later part.  A pronoun may stand for the subject, from
+positional and keyword arguments"), the words sit inside code, some parts sit in a bracketed aside and others
+outside it, "only ... if" makes the claim a condition, one word makes every part, a negation-only part comes after
+what it denies, or a reason clause denies the later part.  A pronoun may stand for the subject, from
 the sentence before or an earlier clause.  These readings of the sentence's shape are gathered here;
 :mod:`bot.scoring.misclaims` applies them in order, and :mod:`bot.scoring.refuted` reads whether the speaker makes
 the claim or holds it at arm's length.
@@ -16,7 +17,7 @@ from itertools import pairwise
 
 from bot.scoring.matcher import Located
 from bot.scoring.negation import negated
-from bot.scoring.text import NEGATORS, negator_count
+from bot.scoring.text import NEGATORS, negator_count, stem
 
 PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
@@ -96,13 +97,14 @@ def inside_code(where: Located, first: int, last: int) -> bool:
 
 
 _CONDITIONS = frozenset({"if", "when"})
+_ONLY = stem("only")
 
 
 def only_if(where: Located, first: int, last: int, claim_words: frozenset[str]) -> bool:
     """Whether the claim is made a condition by "only ... if" in or right after it: "retrying a charge is only safe
     if the call is idempotent" says what retrying needs, not that it is safe.  Not when the claim's own wordings
     say "only" ("finally runs only when it fails" is the claim)."""
-    if "onli" in claim_words:
+    if _ONLY in claim_words:
         return False
     tokens = where.sentence.tokens
     end = min(last + 3, len(tokens))
