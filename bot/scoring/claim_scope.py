@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from bot.scoring.claim_form import Wording, group_at
 from bot.scoring.matcher import Located
 from bot.scoring.negation import negated
 from bot.scoring.text import NEGATORS, negator_count, stem
@@ -112,17 +113,30 @@ def only_if(where: Located, first: int, last: int, claim_words: frozenset[str]) 
                for i in range(first, end))
 
 
-def across_brackets(where: Located, found: list[tuple[int, int, int]]) -> bool:
+def across_brackets(where: Located, groups: tuple[tuple[Wording, ...], ...], found: list[tuple[int, int, int]],
+                    lo: int, hi: int) -> bool:
     """Whether some parts of the claim sit inside a bracketed aside and others outside it.
 
     "`outer.send(v)` is forwarded to the child (the loop version swallows it)" says of the loop what the
-    brackets hold, not what the sentence around them says.  Only brackets of prose count, not a call's."""
+    brackets hold, not what the sentence around them says.  Only brackets of prose count, not a call's.  A part
+    the clause also words outside the brackets is said there: "nginx (the web server) runs the Django code"."""
     tokens = where.sentence.tokens
     asides = _bracketed(where)
     if not asides:
         return False
-    holders = {tuple(a for a in asides if a[0] < tokens[s[0]].start and tokens[s[1]].end <= a[1]) for s in found}
-    return len(holders) > 1
+    holders = [tuple(a for a in asides if a[0] < tokens[s[0]].start and tokens[s[1]].end <= a[1]) for s in found]
+    if len(set(holders)) < 2:
+        return False
+    return any(held and not _said_outside(where, group, held[-1], lo, hi)
+               for group, held in zip(groups, holders, strict=True))
+
+
+def _said_outside(where: Located, group: tuple[Wording, ...], aside: tuple[int, int], lo: int, hi: int) -> bool:
+    """Whether the clause [lo, hi) words the group before or after the bracketed ``aside`` as well."""
+    tokens = where.sentence.tokens
+    opens = next((i for i in range(lo, hi) if tokens[i].start > aside[0]), hi)
+    closes = next((i for i in range(opens, hi) if tokens[i].start >= aside[1]), hi)
+    return group_at(where, group, lo, opens) is not None or group_at(where, group, closes, hi) is not None
 
 
 def _bracketed(where: Located) -> list[tuple[int, int]]:

@@ -293,3 +293,8 @@ def test_a_rule_told_with_if_and_was_is_stated_and_a_supposition_is_not() -> Non
                       "If a connection reset meant the request never completed, retrying would be safe; it doesn't.")
     assert not raised("coding.retry-decorator", RESET_SAFE,
                       "If it were true that a reset means the request didn't complete, we could retry blindly.")
+
+
+def test_a_part_also_worded_outside_the_brackets_is_said_there() -> None:
+    # An apposition in brackets names the same thing again; the claim is made around it.
+    assert raised("core.yield-from", LOOP_FORWARDS, "The plain loop (a for loop over the child) forwards send to it.")
