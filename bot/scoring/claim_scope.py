@@ -142,6 +142,8 @@ def _said_outside(where: Located, group: tuple[Wording, ...], aside: tuple[int, 
 def _bracketed(where: Located) -> list[tuple[int, int]]:
     """The character ranges of the sentence's bracketed asides: an opening bracket after a space, not in code."""
     text, start, end = where.text, where.sentence.start, where.sentence.end
+    if text.find("(", start, end) < 0:
+        return []
     code = [(m.start(), m.end()) for m in _ANY_CODE.finditer(text, start, end)]
     out, opened = [], []
     for i in range(start, end):

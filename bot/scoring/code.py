@@ -17,7 +17,7 @@ from bot.engine.ports import AnswerText, CodeRunner, Scorer
 from bot.engine.signals import signal_for, with_tests
 from bot.engine.wording import rubric_only, tests_share
 from bot.sandbox.results import refused
-from bot.scoring.fences import python_blocks
+from bot.scoring.fences import defines_code, python_blocks
 
 
 def latest_code(parts: AnswerText) -> str | None:
@@ -26,7 +26,7 @@ def latest_code(parts: AnswerText) -> str | None:
         found = python_blocks(part)
         if found:
             return "\n\n".join(b.code.strip("\n") for b in found)
-        if "def " in part or "class " in part:
+        if defines_code(part):
             try:
                 ast.parse(part)
             except SyntaxError:

@@ -27,6 +27,12 @@ def blocks(text: str) -> list[Block]:
     return [Block(m.group(1).strip().lower(), m.group(2), m.start(2)) for m in _FENCE.finditer(text)]
 
 
+def defines_code(text: str) -> bool:
+    """Whether unfenced text may be code: it defines a function or a class.  Prose ("I'd recurse with a helper")
+    is not read as Python, by the runner or by the syntax notes."""
+    return "def " in text or "class " in text
+
+
 def python_blocks(text: str) -> list[Block]:
     """The fenced blocks that are Python: tagged as Python, or not tagged at all."""
     return [b for b in blocks(text) if b.info.split(" ")[0] in _PYTHON]

@@ -78,7 +78,7 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         if (last - first + 1 - sum(len(a) for a in set_off) > MAX_SPREAD or scope.contrasted(where, first)
                 or scope.respective(where, spans[0] if len(spans) == len(claim.groups) else None, last)
                 or scope.inside_code(where, first, last)
-                or scope.across_brackets(where, claim.groups[len(claim.groups) - len(found):], found, lo, hi)
+                or scope.across_brackets(where, claim.groups[-len(found):], found, lo, hi)
                 or scope.only_if(where, first, last, claim.words)):
             continue  # too far apart, not of the claim's subject, paired off, not prose, split by brackets or a condition
         if scope.denied_later(where, found, first, last):
