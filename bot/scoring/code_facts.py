@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.scoring.fences import blocks
+from bot.scoring.fences import blocks, defines_code
 
 _COUNTER_NAMES = frozenset({"Counter", "defaultdict"})
 _LOG_NAMES = frozenset({"log", "logger", "logging", "_log", "LOG", "LOGGER"})
@@ -37,7 +37,7 @@ class _Block:
 
 def _blocks(text: str) -> Iterator[_Block]:
     fenced = [(b.code, b.start) for b in blocks(text)]
-    if not fenced and ("def " in text or "class " in text):
+    if not fenced and defines_code(text):
         fenced = [(text, 0)]
     for source, offset in fenced:
         try:

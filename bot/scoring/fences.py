@@ -29,7 +29,7 @@ def blocks(text: str) -> list[Block]:
 
 def defines_code(text: str) -> bool:
     """Whether unfenced text may be code: it defines a function or a class.  Prose ("I'd recurse with a helper")
-    is not read as Python, by the runner or by the syntax notes."""
+    is not read as Python, by the runner, the code facts or the syntax notes."""
     return "def " in text or "class " in text
 
 
