@@ -46,8 +46,12 @@ short strong 16/36, plain strong 17/36) are its starting line.  ``blind/dev8`` (
 same way) was the held-out part heldout12, written at the start of the sixteenth session and read in aggregate only
 until the seventeenth released it for study, once heldout13 was written; its figures at release (pairwise 0.892,
 fluent-wrong below incomplete 26/36, short strong 26/36, plain strong 25/36) are its starting line.
-``blind/heldout13`` (three more new writers, briefed the same way, written at the start of the seventeenth session
-and scored first with the code that session started from) is the freshest held-out part: aggregate only.  From
+``blind/dev9`` (three more new writers, briefed the same way) was the held-out part heldout13, written at the start
+of the seventeenth session and read in aggregate only until the eighteenth released it for study, once heldout14 was
+written; its figures at release (pairwise 0.870, fluent-wrong below incomplete 24/36, short strong 21/36, plain
+strong 25/36) are its starting line.  ``blind/heldout14`` (three more new writers, briefed the same way, written at
+the start of the eighteenth session and scored first with the code that session started from) is the freshest
+held-out part: aggregate only.  From
 heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
