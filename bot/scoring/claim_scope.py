@@ -158,10 +158,12 @@ def _bracketed(where: Located) -> list[tuple[int, int]]:
     return out
 
 
-# Verbs that say something is left out: between two parts of a claim they deny the relation ("`log.error(e)` drops
-# the traceback" does not say the traceback is logged).  Inside a part they are its wording ("swallows the value").
+# Verbs that say something is left out or turned away: between two parts of a claim they deny the relation
+# ("`log.error(e)` drops the traceback" does not say the traceback is logged, and "autospec makes the mock refuse
+# calls the real function would not accept" does not say it calls the real function).  Inside a part they are its
+# wording ("swallows the value").
 _PRIVATIVE = frozenset({"drops", "drop", "dropped", "loses", "lose", "lost", "omits", "omit", "omitted",
-                        "strips", "strip", "stripped"})
+                        "strips", "strip", "stripped", "refuse", "refuses", "refused", "rejects", "reject", "rejected"})
 
 
 def deprived(where: Located, found: list[tuple[int, int, int]], set_off: list[range]) -> int:

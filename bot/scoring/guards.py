@@ -27,7 +27,9 @@ _ALONE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (('grade"', 'override"'), r'"(final_?grade|grade|score_override|grader_override)"\s*:'),
         (("you are",), r"""\byou\s+are\s+now\b
            | \byou\s+are\s+(a|an|the)\b[^.\n]{0,30}\b(grader|judge|evaluator|assistant|model)\b"""),
-        (("as the", "dear"), r"\b(as\s+the|dear)\s+(grader|judge|evaluator|ai|model)\b"),
+        # "As the model, ..." or "... as the model answer" speaks to the grader; "as long as the model takes" does not.
+        (("as the", "dear"), r"""\b(as\s+the|dear)\s+(grader|judge|evaluator)\b | \bdear\s+(ai|model)\b
+           | \bas\s+the\s+(ai|model|llm)\s*(,|(answer|grader|judge|evaluator|grading|reading|evaluating|scoring)\b)"""),
         (("new instruction",), r"\bnew\s+instructions?\b"),
         (("note", "message", "instruction", "reminder", "notice", "context"),
          r"""\b(note|message|instructions?|reminder|notice|context)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?

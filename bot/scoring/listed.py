@@ -35,11 +35,12 @@ _LOOK_BACK = 4000  # characters: a heading further up than this heads some other
 _SPOKEN_ITEM = re.compile(r"\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|one|another|the\s+other"
                           r"|the\s+(?:first|second|third)(?:\s+one)?)(?:\s*,|\s+(?:is|was)\b)", re.IGNORECASE)
 _FAULTS = re.compile(r"\b(?:problems?|mistakes?|pitfalls?|traps?|wrong\s+turns?|anti-?patterns?|flaws?|bugs?|failure\s+modes?"
-                     r"|wrong\s+(?:ways?|approaches?|answers?|ideas?))\b", re.IGNORECASE)
-ANNOUNCEMENT_TOKENS = 10
+                     r"|wrong\s+(?:ways?|approaches?|answers?|ideas?)|make\w*\s+(?:[\w-]+\s+){0,4}?worse)\b", re.IGNORECASE)
+ANNOUNCEMENT_TOKENS = 16
 # The sentence just before a position: from the previous stop (or line break) to the stop that ends it.
 _BEFORE = re.compile(r"(?:^|[.!?\n])\s*([^.!?\n]+[.!?:])\s*\Z")
 _WORDS = re.compile(r"\w+")
+_PARAGRAPH = re.compile(r"\n\s*\n")
 
 
 def in_rejected_list(text: str, start: int) -> bool:
@@ -66,9 +67,27 @@ def in_rejected_list(text: str, start: int) -> bool:
 
 
 def in_announced_faults(text: str, start: int, end: int) -> bool:
-    """Whether the sentence at ``start:end`` is an item told in prose after a short sentence announcing faults."""
+    """Whether the sentence at ``start:end`` is an item told in prose after a short sentence announcing faults.
+
+    The announcement is the sentence just before the item, or, when the item opens a paragraph, the last
+    sentence of the nearest paragraph above that is not itself an item: "Two designs I'd steer away from." then
+    "The first is ..." in one paragraph and "The second is ..." in the next."""
     if _SPOKEN_ITEM.match(text, start, end) is None:
         return False
-    before = _BEFORE.search(text, max(0, start - 120), start)
+    if _announces(text, start):
+        return True
+    paragraphs = _PARAGRAPH.split(text[max(0, start - _LOOK_BACK):start])
+    if paragraphs[-1].strip():
+        return False  # the item runs on in a paragraph: only the sentence just before can announce it
+    for paragraph in reversed(paragraphs[:-1]):
+        if not paragraph.strip() or _SPOKEN_ITEM.match(paragraph):
+            continue  # an earlier item of the same list
+        return _announces(paragraph.rstrip() + "\n", len(paragraph.rstrip()) + 1)
+    return False
+
+
+def _announces(text: str, start: int) -> bool:
+    """Whether the sentence just before ``start`` is short and names what follows as faults."""
+    before = _BEFORE.search(text, max(0, start - 160), start)
     return (before is not None and len(_WORDS.findall(before.group(1))) <= ANNOUNCEMENT_TOKENS
-            and _FAULTS.search(before.group(1)) is not None)
+            and (_FAULTS.search(before.group(1)) is not None or _REJECTING.search(before.group(1)) is not None))

@@ -83,9 +83,11 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
             start = index + 1
             break
         # "Don't guess: no reading it all": after a colon that brings its own negation, the one before it
-        # is spent; with none ("Traps this avoids: counting rows"), the label's negation still reaches.
+        # is spent; with none ("Traps this avoids: counting rows"), the label's negation still reaches.  So is
+        # a denial that points back before its colon: "A for loop doesn't work like that: each pass ...".
         if (":" in where.text[tokens[index].end : tokens[index + 1].start]
-                and any(t.norm in NEGATORS for t in tokens[index + 1 : span[0]])):
+                and (any(t.norm in NEGATORS for t in tokens[index + 1 : span[0]])
+                     or _POINTS_BACK.search(where.text, where.sentence.start, tokens[index].end + 1))):
             start = index + 1
             break
     # "the fix without touching the signature is to clear it": "without" denies its own "-ing" phrase,
@@ -110,6 +112,10 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
     denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
     denials += _elided_denial(where, span[1]) or _fails_after(where, span[1])
     return (denials - negators) % 2 == 1
+
+
+# The end of a denial that is whole before its colon: it points back at what was said ("doesn't work like that").
+_POINTS_BACK = re.compile(r"\b(?:like\s+(?:that|this)|(?:that|this)\s+way|the\s+same(?:\s+way)?)\W?\Z", re.IGNORECASE)
 
 
 # Words that open a sentence with a clause of its own, closed by the first comma: "Because it can't change, ...".

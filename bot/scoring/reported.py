@@ -76,6 +76,8 @@ _NAMED = re.compile(
     r"(?:belief|misconception|myth|mistake|trap|pitfall|gotcha|anti-?pattern|misunderstanding|temptation)\s+(?:[\w'\u2019-]+\s+){0,6}?(?:is|was)\b"
     # a belief someone acted on: "on the theory that ...", "under the impression that ..."
     r"|\b(?:on|under|in)\s+the\s+(?:theory|impression|belief|hope|mistaken\s+\w+)\s+that\b"
+    # the belief named, then told: "a belief I hear a lot: that ...", "the myth that ..."
+    r"|\b(?:belief|misconception|myth|misunderstanding)\W+(?:[\w'\u2019-]+\W+){0,5}?that\b"
     # what many others do or write: "lots of tutorials put ...", "many beginners ..."
     r"|\b(?:lots\s+of|a\s+lot\s+of|plenty\s+of|many|most)\s+(?:\w+\s+)?(?:tutorials|guides|blog\s+posts|posts|articles"
     r"|examples|answers|courses|people|developers|devs|engineers|candidates|beginners)\b",

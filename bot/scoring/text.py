@@ -284,6 +284,10 @@ def maps(sentence: Sentence, text: str) -> bool:
 # A sentence with at least this share of function words is never a list: every rule of ``is_listy`` that
 # calls one so needs less grammar than this.
 LIST_GLUE = 0.4
+# Prose this long needs either grammar or punctuation: a run of this many words with less than this share
+# of function words and hardly a mark between them is terms pasted one after another.
+RUN_WORDS, RUN_GLUE, RUN_MARKS_PER_WORD = 30, 0.18, 0.06
+_MARK = re.compile(r"[,;:()\u2014]|\s-\s")
 
 
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
@@ -316,6 +320,9 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True  # a comma every two or three words is a list, whatever glue words its items carry
     if len(words) >= 12 and vocabulary_share >= 0.7 and ratio < 0.25:
         return True  # a long run of rubric terms with little grammar between them
+    if (len(words) >= RUN_WORDS and ratio < RUN_GLUE
+            and len(_MARK.findall(text, sentence.start, sentence.end)) < RUN_MARKS_PER_WORD * len(words)):
+        return True  # "pass by reference pass by value call by sharing names objects binding ...": no sentence that long
     return len(words) >= 7 and ratio < 0.1
 
 

@@ -108,6 +108,22 @@ def test_an_item_of_a_list_announced_as_faults_is_not_claimed() -> None:
     assert raised("coding.retry-decorator", RETRY_ALL, "First, it retries everything, even a validation error.")
 
 
+def test_items_told_in_paragraphs_after_an_announcement_of_what_to_avoid_are_not_claimed() -> None:
+    # The announcement may name what to avoid, or what makes things worse, in a longer sentence; each item may open
+    # a paragraph of its own, and the first item's own sentences do not break the list.
+    announced = ("Two wrappers I'd steer away from, because reviewers keep suggesting them.\n\n"
+                 "The first is a plain loop: it catches the error and sleeps.\n\n"
+                 "The second is the worst: it retries everything, even a validation error.")
+    assert not raised("coding.retry-decorator", RETRY_ALL, announced)
+    worse = "Two common setups make this much worse.\n\nThe first is simple: it retries everything, even a 404."
+    assert not raised("coding.retry-decorator", RETRY_ALL, worse)
+    # After a paragraph that announces nothing, or once the answer moves on to its own design, items claim.
+    neutral = "Two wrappers we shipped last year.\n\nThe first is simple: it retries everything, even a 404."
+    assert raised("coding.retry-decorator", RETRY_ALL, neutral)
+    own = announced + "\n\nWhat I'd build instead:\n\nThe first is the core: it retries everything, even a 404."
+    assert raised("coding.retry-decorator", RETRY_ALL, own)
+
+
 COMMITS = ["exit + should commit + either way|whether or not"]
 
 
@@ -131,3 +147,13 @@ def test_two_subjects_paired_with_two_objects_claim_nothing_of_the_second_and_fi
     # the subject does, not two objects: both still claim it.
     assert raised("core.args-kwargs", PAIRED, "We tried tuples, and the dict holds positional values and keeps them.")
     assert raised("core.args-kwargs", PAIRED, "The tuple and the dict hold positional values and don't copy them.")
+
+
+AUTOSPEC = ["autospec + calls|runs + real function"]
+
+
+def test_a_verb_of_turning_away_between_the_parts_denies_the_relation() -> None:
+    # "refuse" or "reject" between the parts says the relation does not hold, as "drops" or "loses" does.
+    assert not raised("core.mocking", AUTOSPEC, "With autospec the mock refuses calls the real function could not take.")
+    assert not raised("core.mocking", AUTOSPEC, "With autospec the mock rejects calls the real function could not take.")
+    assert raised("core.mocking", AUTOSPEC, "With autospec the mock still calls the real function underneath.")

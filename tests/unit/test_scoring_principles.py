@@ -6,7 +6,7 @@ from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
 from bot.engine.models import ScoreResult
 from bot.scoring.offline import OfflineScorer
-from bot.scoring.text import relates, sentences
+from bot.scoring.text import is_listy, relates, sentences
 
 BANK = QuestionBank.load(content_root())
 SCORER = OfflineScorer()
@@ -115,6 +115,23 @@ def test_an_arrow_from_a_cause_to_its_fixes_is_a_note_not_a_list() -> None:
     pointed = "Tools -> Redis, Celery, Kafka, Nginx, Docker, Postgres."
     assert not is_listy(sentences(mapped)[0], mapped)
     assert is_listy(sentences(pointed)[0], pointed)
+
+
+def test_a_long_run_of_terms_with_neither_grammar_nor_punctuation_is_a_list() -> None:
+    # Pasted without commas, terms still make no sentence: thirty words or more with hardly a small word or a mark.
+    run = ("generator yield lazy iteration by next call StopIteration at the end send throw close generator expression "
+           "in memory footprint pipeline chunked reading file handle itertools islice chain tee yield from delegation "
+           "return value coroutine frame suspended state resumable consumer producer backpressure")
+    assert is_listy(sentences(run)[0], run)
+    assert _grade("core.generators", run).score <= 15
+    # Prose as long, even terse prose with few small words, has its grammar or its commas.
+    prose = ("A generator keeps its frame suspended between calls, so reading a 60 GB log line by line through a "
+             "chain of generators holds one line in memory at a time instead of the whole file, and itertools.islice "
+             "can cut the stream without loading it.")
+    terse = ("Lazy pipeline: read lines, parse records, filter errors, batch writes, flush every thousand rows, "
+             "retry failed batches, emit metrics per stage, alert on lag, checkpoint offsets nightly.")
+    assert not is_listy(sentences(prose)[0], prose)
+    assert not is_listy(sentences(terse)[0], terse)
 
 
 def test_relation_words_count_as_written_words_only() -> None:

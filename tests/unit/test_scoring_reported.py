@@ -30,6 +30,11 @@ ROWS = [
      "The point is that a bare except is just shorthand for except Exception."),
     (*SELECT, "A classic mistake on this page is calling select_related on the line items too.",
      "The fix on this page is calling select_related on the line items too."),
+    # the belief named, then told after a colon or as "the myth that"
+    (*BARE, "The reviewer's defence rests on a belief I hear a lot: that a bare except is the same as except Exception.",
+     "The reviewer's defence rests on a fact I check a lot: that a bare except is the same as except Exception."),
+    (*ASYNC, "There's a myth that marking the endpoint async makes the inference non-blocking.",
+     "There's a reason that marking the endpoint async makes the inference non-blocking."),
     # a yes/no question, answered afterwards
     (*BARE, "Is a bare except the same as except Exception? No: it also catches KeyboardInterrupt.",
      "Is a bare except the same as except Exception? Yes, exactly the same."),
