@@ -303,10 +303,14 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True
     if len({t.stem for t in words}) / len(words) < 0.6 and not _varied_prose(words, text):
         return True
-    function_words = sum(1 for t in words if _function_word(t, text))
+    # A dotted name in inline code is one term however many words it spells: `payments.client.charge` is one noun,
+    # and counting its pieces would make a sentence about it look like a run of terms.
+    inside, names = _dotted_names(sentence, text)
+    units = len(words) - len(inside) + names
+    function_words = sum(1 for i, t in enumerate(words) if i not in inside and _function_word(t, text))
     # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".
     function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
-    ratio = function_words / len(words)
+    ratio = function_words / units
     if ratio >= LIST_GLUE:
         return False  # as much grammar as prose has: no rule below calls it a list (most sentences end here)
     if relates(sentence, text) or describes_label(sentence, text) or maps(sentence, text):
@@ -324,6 +328,24 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
             and len(_MARK.findall(text, sentence.start, sentence.end)) < RUN_MARKS_PER_WORD * len(words)):
         return True  # "pass by reference pass by value call by sharing names objects binding ...": no sentence that long
     return len(words) >= 7 and ratio < 0.1
+
+
+# A dotted name in inline code (`orders.services.charge`, `payments.client.charge()`); a statement or a literal in
+# backticks is code with words of its own, and `received_at` reads as its words.
+_INLINE_NAME = re.compile(r"`\w+(?:\.\w+)+(?:\(\))?`")
+
+
+def _dotted_names(sentence: Sentence, text: str) -> tuple[set[int], int]:
+    """The indexes of the sentence's tokens that sit inside dotted names in inline code, and how many names hold them."""
+    if "`" not in text[sentence.start : sentence.end]:
+        return set(), 0
+    inside: set[int] = set()
+    names = 0
+    for span in _INLINE_NAME.finditer(text, sentence.start, sentence.end):
+        held = {i for i, t in enumerate(sentence.tokens) if span.start() < t.start < span.end()}
+        inside |= held
+        names += 1
+    return inside, names
 
 
 def _varied_prose(words: tuple[Token, ...], text: str) -> bool:

@@ -134,6 +134,17 @@ def test_a_long_run_of_terms_with_neither_grammar_nor_punctuation_is_a_list() ->
     assert not is_listy(sentences(terse)[0], terse)
 
 
+def test_a_dotted_name_in_inline_code_is_one_term_not_a_run_of_words() -> None:
+    # `payments.client.charge` is one noun: counted word by word, the names drown the sentence's grammar and it
+    # reads as a list of terms, so the criterion it explains earns nothing.
+    text = ("`from payments.client import charge` binds the function into `orders.services` at import time, so "
+            "patching `payments.client.charge` leaves the name `checkout()` uses untouched.")
+    assert _level(_grade("core.mocking", text), "where-to-patch") == 3
+    # Names alone, however many, are still a list.
+    names = "`payments.client.charge` `orders.services.charge` `unittest.mock.patch` `mock.create_autospec` mocking"
+    assert _grade("core.mocking", names).score == 0
+
+
 def test_relation_words_count_as_written_words_only() -> None:
     def related(text: str) -> bool:
         [sentence] = sentences(text)
