@@ -49,6 +49,20 @@ def test_generic_talk_around_the_topic_earns_less_than_one_concrete_sentence() -
     assert grade(vague).score < grade(concrete).score
 
 
+def test_career_talk_in_a_screening_answer_is_generic_talk_too() -> None:
+    # Why this role: passion, growth and alignment with the mission say nothing an interviewer could check;
+    # naming the product, the stack and what one brings does.
+    talk = ("I feel this role really aligns with my journey and my values. I am passionate about technology and drawn "
+            "to the mission, and the environment seems collaborative and focused on growth. I have broad exposure to a "
+            "wide range of projects, and I am comfortable adapting and excited to be challenged by talented people.")
+    concrete = ("Your team runs the payments reconciliation service, and I have spent three years on Python ETL for "
+                "a billing platform, matching bank files to invoices in Postgres. I would bring that, and I want to "
+                "learn how you run Kafka at your volume.")
+    talked, told = grade(talk, "screen.motivation"), grade(concrete, "screen.motivation")
+    assert talked.score < told.score
+    assert all(c.score == 0 for c in talked.criteria)
+
+
 def test_a_sentence_stating_a_misconception_is_never_evidence() -> None:
     wrong = ("Python creates a new list for each call of add_tag, so the default itself is fine. "
              "The duplicate tags come from somewhere else in the caller.")
