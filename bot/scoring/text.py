@@ -204,9 +204,16 @@ def _article(words: list[str], i: int) -> bool:
 _RELATION = re.compile(r"(?<=\s)(?:=|->|=>|\u2192|\+|vs\.?|versus)(?=\s)", re.IGNORECASE)
 
 
+# Prepositions and conjunctions that the stopword list leaves out (it serves matching, where "before" or "after"
+# can be a rubric's word): they are grammar all the same, and a sentence that has them relates its terms.
+_GLUE = frozenset({"through", "between", "across", "before", "after", "during", "via", "per", "until", "while",
+                   "because", "since", "within", "onto", "under", "against", "among", "unless", "although", "though",
+                   "whether", "instead", "rather", "otherwise"})
+
+
 def _function_word(token: Token, text: str) -> bool:
     """Grammar rather than content; the pronoun "I" and the article "a" count, a variable "a" or class "A" does not."""
-    if token.norm in STOPWORDS or token.norm in NEGATORS:
+    if token.norm in STOPWORDS or token.norm in NEGATORS or token.norm in _GLUE:
         return len(token.norm) > 1 or text[token.start : token.end] in ("I", "a")
     return False
 

@@ -134,6 +134,16 @@ def test_a_long_run_of_terms_with_neither_grammar_nor_punctuation_is_a_list() ->
     assert not is_listy(sentences(terse)[0], terse)
 
 
+def test_prepositions_and_conjunctions_are_grammar_when_a_sentence_is_weighed_for_a_list() -> None:
+    # "per" and "through" relate the steps as "the" and "it" do: a terse chain of steps told with them is a sentence.
+    from bot.scoring.matcher import compile_rubric, locate
+
+    text = "CI lints, tests, builds one image per commit, and the pipeline deploys it through staging."
+    rubric = compile_rubric(BANK.rubric("framework.deployment"))
+    [sentence] = sentences(text)
+    assert not is_listy(sentence, text, locate(sentence, rubric, {}, text).vocabulary_share)
+
+
 def test_a_dotted_name_in_inline_code_is_one_term_not_a_run_of_words() -> None:
     # `payments.client.charge` is one noun: counted word by word, the names drown the sentence's grammar and it
     # reads as a list of terms, so the criterion it explains earns nothing.
