@@ -24,14 +24,16 @@ from bot.scoring.guards import echo_filter
 from bot.scoring.matcher import CompiledCriterion, CompiledRubric, Located, Phrase, find, locate
 from bot.scoring.misclaims import asserted
 from bot.scoring.refuted import at_arms_length
-from bot.scoring.text import is_listy, is_question, relates, sentences
+from bot.scoring.text import glue, is_listy, is_question, relates, sentences
 from bot.scoring.vagueness import is_vague
 
 # A sentence that hits this many indicators while being this short is a term list in disguise.
 DENSE_HITS = 4
 DENSE_TOKENS_PER_HIT = 3
-# However long the sentence, this many indicators at once is a pasted run of rubric phrases.
+# However long the sentence, this many indicators at once is a pasted run of rubric phrases, unless it has the
+# grammar of prose (see ``_prose``): such a sentence tells how its many parts fit together.
 CROWDED_HITS = 8
+PROSE_GLUE, PROSE_COMMA_SPACING = 0.3, (5, 20)  # share of function words; words per comma, at least and at most
 # Where one note of a chain ends and the next begins ("collectors -> Kafka -> stream job; alert on lag").
 _STAGE_BREAK = re.compile(r"->|=>|\u2192|;|\(|\)")
 
@@ -155,9 +157,19 @@ def _dense(found: dict[str, Hit], where: Located) -> bool:
         size = sum(1 for t in where.sentence.tokens if bounds[stage] <= t.start < bounds[stage + 1])
         if terms >= DENSE_HITS and size < terms * DENSE_TOKENS_PER_HIT:
             return True
-        if len(hits) >= CROWDED_HITS or (len(hits) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6):
+        if ((len(hits) >= CROWDED_HITS or (len(hits) >= CROWDED_HITS - 2 and where.vocabulary_share >= 0.6))
+                and not _prose(where)):
             return True
     return False
+
+
+def _prose(where: Located) -> bool:
+    """Whether a sentence has the grammar of prose: enough function words, and commas neither closer than every few
+    words nor missing over a long stretch (rubric phrases pasted one after another carry their own small words)."""
+    commas = where.text.count(",", where.sentence.start, where.sentence.end)
+    words = len(where.sentence.tokens)
+    return (glue(where.sentence, where.text) >= PROSE_GLUE
+            and commas * PROSE_COMMA_SPACING[0] < words <= commas * PROSE_COMMA_SPACING[1])
 
 
 def _terms(hits: list[Hit]) -> int:

@@ -297,6 +297,20 @@ RUN_WORDS, RUN_GLUE, RUN_MARKS_PER_WORD = 30, 0.18, 0.06
 _MARK = re.compile(r"[,;:()\u2014]|\s-\s")
 
 
+def glue(sentence: Sentence, text: str) -> float:
+    """The share of a sentence's words that are grammar (function words and relating notation), 0 for no words."""
+    if not sentence.tokens:
+        return 0.0
+    # A dotted name in inline code is one term however many words it spells: `payments.client.charge` is one noun,
+    # and counting its pieces would make a sentence about it look like a run of terms.
+    inside, names = _dotted_names(sentence, text)
+    units = len(sentence.tokens) - len(inside) + names
+    function_words = sum(1 for i, t in enumerate(sentence.tokens) if i not in inside and _function_word(t, text))
+    # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".
+    function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
+    return function_words / units
+
+
 def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bool:
     """A run of terms rather than an explanation: separated terms, repeats, or no function words.
 
@@ -310,14 +324,7 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
         return True
     if len({t.stem for t in words}) / len(words) < 0.6 and not _varied_prose(words, text):
         return True
-    # A dotted name in inline code is one term however many words it spells: `payments.client.charge` is one noun,
-    # and counting its pieces would make a sentence about it look like a run of terms.
-    inside, names = _dotted_names(sentence, text)
-    units = len(words) - len(inside) + names
-    function_words = sum(1 for i, t in enumerate(words) if i not in inside and _function_word(t, text))
-    # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".
-    function_words += len(_RELATION.findall(text, sentence.start, sentence.end))
-    ratio = function_words / units
+    ratio = glue(sentence, text)
     if ratio >= LIST_GLUE:
         return False  # as much grammar as prose has: no rule below calls it a list (most sentences end here)
     if relates(sentence, text) or describes_label(sentence, text) or maps(sentence, text):

@@ -240,6 +240,21 @@ def test_comma_runs_and_crowded_sentences_of_rubric_phrases_earn_nothing() -> No
     assert SCORER.grade(incident, rubric, " ".join(phrases)).score == 0
 
 
+def test_a_long_sentence_with_the_grammar_of_prose_keeps_its_many_parts() -> None:
+    """Eight indicators at once are a pasted run only when nothing relates them: a flowing sentence that walks
+    through a design, step by step, is how a terse strong candidate writes."""
+    from bot.scoring.matcher import compile_rubric
+    from bot.scoring.reading import CROWDED_HITS, read
+
+    question = BANK.get("design.notification-service")
+    design = ("A router consumes each event, dedupes it by its id, applies the user's preferences and rate limits, "
+              "renders the template and fans it out to per-channel queues, where email, push and in-app workers retry "
+              "with backoff and park failures on a dead-letter queue, while in-app messages are stored and relayed "
+              "through Redis pub/sub to the WebSocket gateway.")
+    reading = read(question, compile_rubric(BANK.rubric(question.id)), design)
+    assert len(reading.hits[0]) >= CROWDED_HITS and not reading.dense
+
+
 def test_the_road_not_taken_is_not_a_claim() -> None:
     """ "Instead of X", "rather than X" and "avoid X" name X in order to reject it."""
     stated = "I would read the whole file into memory first and then loop over the list."
