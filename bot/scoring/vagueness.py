@@ -33,7 +33,7 @@ level high low way ways part parts piece role impact matter matters world real e
 passionate passion excited exciting excites drawn resonate resonated resonates align aligns aligned alignment
 mission values vision journey growth grow growing opportunity opportunities challenge challenged challenging
 talented collaborative environment environments exposure range skill skills skillset foundation
-transferable adapt adapting adaptable comfortable personally professionally continuous learning bigger step
+transferable adapt adapting adaptable comfortable personally professionally continuous bigger step
 """
 GENERIC_STEMS = frozenset(stem(w) for w in _GENERIC.split())
 # Concrete markers: code, numbers, identifiers, operators.  One of them makes a sentence checkable.
