@@ -10,6 +10,7 @@ criterion a hint revealed is capped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.engine.models import CriterionScore, Question, Rubric
@@ -28,6 +29,8 @@ RECOGNISED = 2
 # parts every graded 1-3, strong, refutation and fluent-but-wrong story is one event to the STAR analysis, and half of
 # the long vague ones and of those graded 0 are not.
 HABIT_CEILING = 1
+# The most a criterion that asks for a number (``measured``) earns in an answer that gives none.
+UNMEASURED_CEILING = 1
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,9 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
         # The criterion is still worth its ceiling (the scorecard shows "1/3"): the habit cap is what this answer
         # earned, not what the criterion is worth, as a revealed hint's is.
         cap = min(ceiling, HABIT_CEILING) if told.habit else ceiling
+        if crit.criterion.measured and level > UNMEASURED_CEILING and not _NUMBER.search(text):
+            cap = min(cap, UNMEASURED_CEILING)
+            notes.append(f"'{crit.criterion.name}' at most {UNMEASURED_CEILING}: the answer gives no number")
         lifted = lifted or (quote is None and min(level, cap) > min(plain, cap))
         level = min(level, cap)
         evidence = (quote or (_quote(text, found[0]) if found else None)) if level > 0 else None
@@ -103,6 +109,14 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
         notes.append(f"judged for its length: in {words} words, what it explains counts up to "
                      f"{concise_scale(words):.1f} times, as the same points would in a longer answer")
     return Levels(criteria, levels, missed, touched)
+
+
+# A number in words or digits: "from 4 seconds to 280 ms", "halved", "a third", "twice as fast", "ten minutes".
+_NUMBER = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundreds?|thousands?|millions?|dozens?|half|halved|third|quarter|twice|double|doubled|tripled|tenfold)\b",
+    re.IGNORECASE,
+)
 
 
 def _met(needs: tuple[int, int, int], counted: float) -> int:

@@ -149,6 +149,19 @@ def test_a_habit_or_a_story_about_something_else_earns_no_star_credit() -> None:
     assert grade(other, "behavioral.incident").score < story - 30
 
 
+def test_a_result_the_rubric_asks_to_measure_earns_at_most_one_with_no_number_in_the_answer() -> None:
+    # "A quantified result": things going back to normal is an outcome, not a measure, however it is told.
+    told = ("During a release our checkout API started failing for customers. I was on call, so I checked the logs, "
+            "found a migration that had locked the orders table, killed it and rolled the release back. Checkout "
+            "recovered and errors went back to normal. Afterwards I wrote the postmortem and we added a lock timeout "
+            "to every migration.")
+    measured = told.replace("Checkout recovered and errors went back to normal.",
+                            "Checkout recovered within 12 minutes and errors went from 40% back to normal.")
+    level = {c.id: c.score for c in grade(told, "behavioral.incident").criteria}["result"]
+    assert level <= 1
+    assert {c.id: c.score for c in grade(measured, "behavioral.incident").criteria}["result"] >= 2
+
+
 def test_clarifying_questions_count_where_the_prompt_asks_for_them() -> None:
     asked = ("Is the frontend a single-page app or server-rendered templates? Do mobile clients need tokens too? "
              "Do we need single sign-on with the company's Google accounts? Do sessions have to survive a browser "
