@@ -204,8 +204,8 @@ class Criterion(Strict):
     # For story answers: the STAR part this criterion grades, so a concrete story told in the
     # candidate's own words earns it through the STAR analysis, not only through phrases.
     star: Literal["situation", "task", "action", "result", "lesson"] | None = None
-    # Levels 2 and 3 ask for a number ("one measured result", "before and after numbers"): the sentences that
-    # evidence the criterion must hold one, or it earns at most level 1, a qualitative outcome.
+    # Levels 2 and 3 ask for a number ("one measured result", "before and after numbers"): an answer that gives
+    # none earns at most level 1, a qualitative outcome, however its result is worded.
     measured: bool = False
 
     @field_validator("needs")

@@ -5,7 +5,7 @@ how many of the criterion's distinct indicators appear (``needs``), in words or 
 tree; how much of its reference vocabulary they cover (:mod:`bot.scoring.reference`); and, for
 stories, the STAR analysis of the part the criterion names (:mod:`bot.scoring.story_levels`).  A
 concise answer is judged for its length on the first two.  Each level quotes its evidence, and a
-criterion a hint revealed is capped.
+criterion a hint revealed is capped, as is one that asks for a number in an answer that gives none.
 """
 
 from __future__ import annotations

@@ -82,7 +82,8 @@ def in_announced_faults(text: str, start: int, end: int) -> bool:
     for paragraph in reversed(paragraphs[:-1]):
         if not paragraph.strip() or _SPOKEN_ITEM.match(paragraph):
             continue  # an earlier item of the same list
-        return _announces(paragraph.rstrip() + "\n", len(paragraph.rstrip()) + 1)
+        last = paragraph.rstrip()
+        return _announces(last, len(last))
     return False
 
 
