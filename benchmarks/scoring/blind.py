@@ -49,10 +49,12 @@ fluent-wrong below incomplete 26/36, short strong 26/36, plain strong 25/36) are
 ``blind/dev9`` (three more new writers, briefed the same way) was the held-out part heldout13, written at the start
 of the seventeenth session and read in aggregate only until the eighteenth released it for study, once heldout14 was
 written; its figures at release (pairwise 0.870, fluent-wrong below incomplete 24/36, short strong 21/36, plain
-strong 25/36) are its starting line.  ``blind/heldout14`` (three more new writers, briefed the same way, written at
-the start of the eighteenth session and scored first with the code that session started from) is the freshest
-held-out part: aggregate only.  From
-heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
+strong 25/36) are its starting line.  ``blind/dev10`` (three more new writers, briefed the same way) was the
+held-out part heldout14, written at the start of the eighteenth session and read in aggregate only until later that
+session, once heldout15 was written; its figures at release (pairwise 0.851, fluent-wrong below incomplete 22/36,
+short strong 20/36, plain strong 24/36) are its starting line.  ``blind/heldout15`` (three more new writers, briefed
+the same way, written in the eighteenth session after its first round of changes and scored first with that code,
+7ea2cc8) is the freshest held-out part: aggregate only.  From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):

@@ -31,7 +31,8 @@ REFUTATIONS = frozenset({"myth", "misconception", "misconceptions", "wrong", "fa
                          "misleading", "untrue", "contrary", "fallacy", "misunderstanding", "misbelief", "oversimplification"})
 # Multi-word ways of reporting a belief in order to reject it ("people assume X, but ...").
 REFUTING_PHRASES = re.compile(
-    r"\b(people|folks|juniors|many|some|everyone|devs|developers)\s+(often\s+|usually\s+|sometimes\s+)?"
+    # (not "less of a concern than people think": the speaker sets their own claim against what people think)
+    r"(?<!than\s)\b(people|folks|juniors|many|some|everyone|devs|developers)\s+(often\s+|usually\s+|sometimes\s+)?"
     r"(think|assume|believe|say|claim|expect)|\bthe\s+idea\s+that\b|\bpush(ing)?\s+back\b|\bit'?s\s+tempting\s+to\b"
     r"|\bcommon\s+(belief|mistake|trap|confusion)\b|\bnot\s+the\s+case\b|\bisn'?t\s+true\b|\bnot\s+true\b"
     r"|\bcontrary\s+to\b|\bthe\s+claim\s+that\b|\bwould\s+be\s+wrong\b"
@@ -69,9 +70,9 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
     still makes the claim.  ``reach_back=False``: only negations from the span's first word on count.
     """
     hedged = _hedged(where)
-    if any(_refutes(where.sentence.tokens, i) for i in range(len(where.sentence.tokens)) if i not in hedged) or _refuting(where):
-        return True
     tokens = where.sentence.tokens
+    if any(_refutes(tokens, i, where.text) for i in range(len(tokens)) if i not in hedged) or _refuting(where):
+        return True
     start = max(0, span[0] - NEGATION_LOOKBACK) if reach_back else span[0]
     # "Because it can't change, CPython hashes the tuple": an opening clause's negation ends at its comma.
     opening = _opening_clause_end(where)
@@ -137,10 +138,13 @@ _COPULA = frozenset({"is", "s", "was", "are", "were", "be", "been", "being", "se
 _NOT_A_VERDICT = frozenset({"positive", "positives", "negative", "negatives", "alarm", "alarms", "start", "starts"})
 
 
-def _refutes(tokens: tuple[Token, ...], i: int) -> bool:
-    """Whether the word at ``i`` marks a belief as rejected ("that's a myth"), not an event that failed."""
+def _refutes(tokens: tuple[Token, ...], i: int, text: str) -> bool:
+    """Whether the word at ``i`` marks a belief as rejected ("that's a myth"), not an event that failed or Python's
+    ``False`` ("debug=False", "returns False")."""
     word = tokens[i].norm
     if word not in REFUTATIONS:
+        return False
+    if word == "false" and i and text[tokens[i].start : tokens[i].end] == "False":
         return False
     if word == "wrong" and i and tokens[i - 1].norm in _FAILING:
         return False

@@ -33,13 +33,19 @@ _REPORTED = re.compile(
     # "if it were", "if that would": a supposition.  "If the connection was reset, ..." states a rule about what happened,
     # and a counterfactual told with "was" says "would" too.
     r"\bif\b[^.;]{0,80}\b(?:were|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
+    # what another language or model would do: "With real C++-style pass-by-reference, assigning would replace ..."
+    r"|\bwith\s+(?:a\s+)?(?:real|true|actual|genuine)\b[^.;]{0,60}\bwould\b"
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
     r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
     # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".
-    r"|\bwhether\b(?!\s+or\s+not\b)"  # "whether or not" means "regardless", it asks nothing
+    # "Whether or not", and a "whether" set off by a comma ("..., whether it is a literal or read from a file, ...")
+    # mean "regardless": they ask nothing.
+    r"|(?<![,;:\u2014]\s)\bwhether\b(?!\s+or\s+not\b)"
     # What others tend to do, told in order to fault it: "people often let the loop fall through".
     r"|\b(?:people|folks|developers|devs|candidates|beginners|teams)\s+(?:often|usually|commonly|typically|tend\s+to"
-    r"|reach\s+for)\b",
+    r"|reach\s+for)\b"
+    # ... unless what they do is miss the speaker's point: "One caveat people often miss: ..." states it
+    r"(?!\s+(?:to\s+)?(?:miss|forget|overlook|ignore|don'?t\s+(?:realise|realize|know|notice)))",
     re.IGNORECASE,
 )
 # A sentence that dismisses the idea it names as a cover-up: "a page cache just hides the problem".
@@ -73,7 +79,7 @@ def at_arms_length(where: Located, parts: Sequence[tuple[int, int]], negators: i
     first, last = min(p[0] for p in parts), max(p[1] for p in parts)
     start, end = where.sentence.start, where.sentence.end
     if claim_clause is not None and (
-            _set_aside(where, claim_clause, first) or any(_not_taken(where, p[0]) for p in parts)
+            _set_aside(where, claim_clause, first) or any(_not_taken(where, p[0], parts) for p in parts)
             or _emptied(where, last) or (after is not None and verdict_follows(after))):
         return True
     return (_compounded(where, last) or _of_a_remedy(where, first) or negated(where, (first, last), negators)
@@ -135,13 +141,23 @@ def _set_aside(where: Located, lo: int, first: int) -> bool:
     return False
 
 
-def _not_taken(where: Located, at: int) -> bool:
-    """Whether the words at ``at`` follow "instead of" or "rather than".
+# Words that may stand between "instead of" and the road not taken: "instead of something like `EXTRACT(...)`".
+_TAKEN_GAP = frozenset({"a", "an", "the", "something", "like", "just", "using", "doing", "writing", "calling"})
 
-    "Use processes instead of threads" says nothing about what threads do.
+
+def _not_taken(where: Located, at: int, parts: Sequence[tuple[int, int]]) -> bool:
+    """Whether the words at ``at`` follow "instead of" or "rather than", perhaps with a few small words between.
+
+    "Use processes instead of threads" says nothing about what threads do, nor "a range instead of something
+    like `EXTRACT(MONTH FROM created_at)`" about what EXTRACT does.  Unless the claim words the contrast itself:
+    "a call rather than + a literal" is the claim that a call fixes what the literal did not.
     """
     tokens = where.sentence.tokens
-    return at >= 2 and (tokens[at - 2].norm, tokens[at - 1].norm) in SET_ASIDE
+    before = at
+    while before > 2 and at - before < 3 and tokens[before - 1].norm in _TAKEN_GAP:
+        before -= 1
+    return (before >= 2 and (tokens[before - 2].norm, tokens[before - 1].norm) in SET_ASIDE
+            and not any(lo <= before - 2 <= hi for lo, hi in parts))
 
 
 def _emptied(where: Located, last: int) -> bool:

@@ -156,6 +156,8 @@ def attributed(where: Located) -> bool:
         subject = tokens[at].norm
         if subject in _SPEAKER or (subject in ("d", "ve") and at > 0 and tokens[at - 1].norm in _SPEAKER):
             continue  # the speaker's own view ("I think", "we'd expect"); an old one counts only when turned down
+        if at > 0 and tokens[at - 1].norm == "than":
+            continue  # "less of a concern than people think": the speaker's claim, set against what people think
         return True
     return _NAMED.search(where.text, where.sentence.start, where.sentence.end) is not None
 

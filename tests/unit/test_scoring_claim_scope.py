@@ -130,6 +130,8 @@ COMMITS = ["exit + should commit + either way|whether or not"]
 def test_whether_or_not_means_regardless_not_a_question() -> None:
     assert raised("core.context-managers", COMMITS, "Exit should commit whether or not the block raised.")
     assert not raised("core.context-managers", COMMITS, "The question is whether exit should commit either way.")
+    # A "whether" set off by a comma lists the cases the claim holds in, as "whether or not" does.
+    assert raised("core.context-managers", COMMITS, "Exit should commit either way, whether the block returned or raised.")
 
 
 PAIRED = ["kwargs|dict + collects|gathers|holds + positional"]
@@ -157,3 +159,22 @@ def test_a_verb_of_turning_away_between_the_parts_denies_the_relation() -> None:
     assert not raised("core.mocking", AUTOSPEC, "With autospec the mock refuses calls the real function could not take.")
     assert not raised("core.mocking", AUTOSPEC, "With autospec the mock rejects calls the real function could not take.")
     assert raised("core.mocking", AUTOSPEC, "With autospec the mock still calls the real function underneath.")
+
+
+DEV_SERVER = ["built-in server|development server + is fine|production-grade"]
+
+
+def test_pythons_false_is_no_verdict_on_the_claim() -> None:
+    # "debug=False" sets a flag; only "false" as a word rejects what the sentence says.
+    assert raised("framework.production-api", DEV_SERVER,
+                  "The built-in server is fine for launch, run as app.run(debug=False) behind the load balancer.")
+    assert not raised("framework.production-api", DEV_SERVER, "That the built-in server is fine for launch is false.")
+
+
+CALL_NOT_LITERAL = ["a call rather than|a call instead of + literal|a literal"]
+
+
+def test_a_contrast_the_claim_words_itself_is_not_the_road_not_taken() -> None:
+    # "rather than a literal" sets the literal aside, unless "a call rather than" is the claim's own wording.
+    assert raised("coding.mutable-default-bug", CALL_NOT_LITERAL,
+                  "The fix is to build the default list with a call rather than a literal, so each call gets one.")

@@ -35,6 +35,14 @@ ROWS = [
      "The reviewer's defence rests on a fact I check a lot: that a bare except is the same as except Exception."),
     (*ASYNC, "There's a myth that marking the endpoint async makes the inference non-blocking.",
      "There's a reason that marking the endpoint async makes the inference non-blocking."),
+    # what others think or miss, set against the speaker's own claim, leaves that claim the speaker's
+    (*ASYNC, "People think marking the endpoint async makes the inference non-blocking.",
+     "It is simpler than people think: marking the endpoint async makes the inference non-blocking."),
+    (*ASYNC, "People often assume that marking the endpoint async makes the inference non-blocking.",
+     "One thing people often miss: marking the endpoint async makes the inference non-blocking."),
+    # what another model of the language would do
+    (*ASYNC, "With real threads behind it, marking the endpoint async would make the inference non-blocking.",
+     "Marking the endpoint async would make the inference non-blocking."),
     # a yes/no question, answered afterwards
     (*BARE, "Is a bare except the same as except Exception? No: it also catches KeyboardInterrupt.",
      "Is a bare except the same as except Exception? Yes, exactly the same."),
@@ -97,3 +105,10 @@ def test_a_pronoun_carries_the_subject_before_it_only_up_to_a_colon() -> None:
     before = "Switching the handler to except Exception is better. "
     assert flag in flags(qid, before + "It also catches KeyboardInterrupt and SystemExit.")
     assert flag not in flags(qid, before + "That does fix one thing: a bare except also swallows KeyboardInterrupt.")
+
+
+def test_the_road_not_taken_may_follow_a_few_small_words() -> None:
+    qid, flag = "framework.sql", "function-on-indexed-column"
+    assert flag in flags(qid, "Filtering on date_trunc('month', created_at) still uses the index on created_at.")
+    assert flag not in flags(qid, "Filter on a half-open range of the bare column so the planner can use the index, "
+                                  "instead of something like date_trunc('month', created_at), which hides the column.")
