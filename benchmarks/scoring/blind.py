@@ -54,7 +54,8 @@ held-out part heldout14, written at the start of the eighteenth session and read
 session, once heldout15 was written; its figures at release (pairwise 0.851, fluent-wrong below incomplete 22/36,
 short strong 20/36, plain strong 24/36) are its starting line.  ``blind/heldout15`` (three more new writers, briefed
 the same way, written in the eighteenth session after its first round of changes and scored first with that code,
-7ea2cc8) is the freshest held-out part: aggregate only.  From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
+7ea2cc8) is the freshest held-out part: aggregate only.  From heldout5 on, code answers run, so
+:mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):
