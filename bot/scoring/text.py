@@ -245,9 +245,10 @@ def _whole_word(token: Token, text: str) -> bool:
             and text[token.start : token.end].lower() == token.norm)
 
 
-# "set: hash table of unique items, O(1) lookups, no order": a short label, a colon, then what is
-# true of the label, item by item.  A list of terms has single-word items ("tools: Celery, Redis").
-_LABEL = re.compile(r"\s*([^\W\d_][\w/.`()-]*(?:\s+[\w/.`()-]+){0,2}):\s+")
+# "set: hash table of unique items, O(1) lookups, no order": a short label (up to five words, so "Set/dict are hash
+# tables:" is one too), a colon, then what is true of the label, item by item.  A list of terms has single-word
+# items ("tools: Celery, Redis").
+_LABEL = re.compile(r"\s*([^\W\d_][\w/.`()-]*(?:\s+[\w/.`()-]+){0,4}):\s+")
 # An opening bracket starts a new item only after a space: "(cheap, O(1))" is an aside, while the
 # bracket of "O(1)" or "len(x)" belongs to its word.
 _ITEM_BREAK = re.compile(r"[,;]|(?<!\S)\(")

@@ -106,6 +106,16 @@ def test_notation_with_brackets_inside_a_labelled_note_stays_one_item() -> None:
     assert not describes_label(sentences(listed)[0], listed)
 
 
+def test_a_label_may_be_a_short_clause() -> None:
+    # "Sets are hash tables:" heads the note as "set:" does; its items are still judged as items.
+    from bot.scoring.text import describes_label, sentences
+
+    note = "Sets are hash tables: average O(1) membership, hashable keys, more memory per item."
+    listed = "Sets are hash tables: hashing, buckets, memory, keys."
+    assert describes_label(sentences(note)[0], note)
+    assert not describes_label(sentences(listed)[0], listed)
+
+
 def test_an_arrow_from_a_cause_to_its_fixes_is_a_note_not_a_list() -> None:
     # "problem -> fix, fix, fix" relates the two sides the way "is fixed by" would; a lone term
     # pointing at a run of terms is still a list.
