@@ -1,9 +1,10 @@
 """Each criterion's level, with the words that evidence it: the second step of the offline scorer.
 
-A level is the best of three readings of the explanatory sentences :mod:`bot.scoring.reading` kept:
+A level is the best of the readings of the explanatory sentences :mod:`bot.scoring.reading` kept:
 how many of the criterion's distinct indicators appear (``needs``), in words or in the code's syntax
-tree; how much of its reference vocabulary they cover (:mod:`bot.scoring.reference`); and, for
-stories, the STAR analysis of the part the criterion names (:mod:`bot.scoring.story_levels`).  A
+tree; how much of its reference vocabulary they cover (:mod:`bot.scoring.reference`); for
+stories, the STAR analysis of the part the criterion names (:mod:`bot.scoring.story_levels`); and, for a
+criterion that asks for a number (``measured``), the changes the answer tells with their numbers.  A
 concise answer is judged for its length on the first two.  Each level quotes its evidence, and a
 criterion a hint revealed is capped, as is one that asks for a number in an answer that gives none.
 """
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 from bot.engine.models import CriterionScore, Question, Rubric
 from bot.engine.signals import HINTED_CEILING
 from bot.scoring.code_facts import CodeFact, code_facts
-from bot.scoring.matcher import CompiledCriterion, CompiledRubric
+from bot.scoring.matcher import CompiledCriterion, CompiledRubric, Located
 from bot.scoring.reading import Hit, Reading
 from bot.scoring.reference import concise_scale, coverage, coverage_level, for_length, reference
 from bot.scoring.story_levels import Told, story_levels
+from bot.scoring.text import Sentence
 
 EVIDENCE_CHARS = 240
 # Indicators (or code facts) an answer must show somewhere before coverage may give more than level 1.
@@ -82,6 +84,11 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
             level = by_words
             where = explained[best].sentence
             found = [Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
+        if crit.criterion.measured:
+            measured = _measured_level(explained)
+            if measured is not None and measured[0] > level:
+                level, where = measured
+                found = [Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
         story = told.levels.get(crit.criterion.id)
         quote = None
         if story is not None and story.level > level:
@@ -117,6 +124,30 @@ _NUMBER = re.compile(
     r"hundreds?|thousands?|millions?|dozens?|half|halved|third|quarter|twice|double|doubled|tripled|tenfold)\b",
     re.IGNORECASE,
 )
+
+
+# A change told with its numbers: "from 4.1 s to 280 ms", "down 8%", "40% fewer", "3x faster".
+_CHANGE = re.compile(
+    r"\bfrom\s+[~$]?\d[\d.,]*\S*(?:\s+[^\s\d]\S*){0,3}?\s+(?:down\s+|up\s+)?to\s+(?:[~$]?\d|zero|none|nothing)"
+    r"|\b(?:down|up|cut|reduced|dropped|fell|rose|grew|improved|lowered|halved)\b[^.;:]{0,24}?\d[\d.,]*\s*(?:%|x\b|percent)"
+    r"|\d[\d.,]*\s*(?:%|x|percent)\s+(?:fewer|less|lower|higher|more|faster|slower|cheaper|drop|reduction|increase)",
+    re.IGNORECASE,
+)
+
+
+def _measured_level(explained: list[Located]) -> tuple[int, Sentence] | None:
+    """For a criterion that asks for a number: level 2 for one change told with its numbers, 3 for two or more, with
+    the first sentence that tells one.  "Duplicate texts from 1.2% to zero, no-shows down 8%" is a measured outcome
+    in any words."""
+    changes, first = 0, None
+    for where in explained:
+        found = len(_CHANGE.findall(where.text, where.sentence.start, where.sentence.end))
+        if found and first is None:
+            first = where.sentence
+        changes += found
+    if first is None:
+        return None
+    return (3 if changes >= 2 else 2), first
 
 
 def _met(needs: tuple[int, int, int], counted: float) -> int:

@@ -162,6 +162,17 @@ def test_a_result_the_rubric_asks_to_measure_earns_at_most_one_with_no_number_in
     assert {c.id: c.score for c in grade(measured, "behavioral.incident").criteria}["result"] >= 2
 
 
+def test_a_change_told_with_its_numbers_is_a_measured_result_in_any_words() -> None:
+    # "Refund disputes from 40 a week to 6, support tickets down 30%": two changes with their numbers.
+    story = ("At a travel startup I led moving refunds off a nightly batch to an event-driven worker. The decision was "
+             "exactly-once refunds keyed by booking over a faster best-effort design; it cost three weeks. "
+             "Evidence: refund disputes from 40 a week to 6, support tickets down 30% over a quarter.")
+    levels = {c.id: c.score for c in grade(story, "screen.project").criteria}
+    assert levels["measured-outcome"] == 3
+    one = story.replace(", support tickets down 30% over a quarter", "")
+    assert {c.id: c.score for c in grade(one, "screen.project").criteria}["measured-outcome"] >= 2
+
+
 def test_clarifying_questions_count_where_the_prompt_asks_for_them() -> None:
     asked = ("Is the frontend a single-page app or server-rendered templates? Do mobile clients need tokens too? "
              "Do we need single sign-on with the company's Google accounts? Do sessions have to survive a browser "
