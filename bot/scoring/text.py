@@ -224,7 +224,9 @@ def _function_word(token: Token, text: str) -> bool:
 # The words are found among the sentence's tokens, which is several times faster than a regular expression
 # over its text; a word joined to an identifier by an underscore (`only_once`) or spelt with an accent is not one.
 _RELATING_MARKS = re.compile(r"[-=]>|\u2192|(?<=\w):\s+|\s=\s")
-_RELATING_WORDS = frozenset({"because", "so", "instead", "only", "via", "per", "unless", "until"})
+# Steps put in order ("first ..., then ...", "before the deploy") are related as a verb relates them.
+_RELATING_WORDS = frozenset({"because", "so", "instead", "only", "via", "per", "unless", "until", "then", "first",
+                             "before", "after", "once"})
 RELATIONS = 2
 TOKENS_PER_RELATION = 10
 

@@ -154,6 +154,21 @@ def test_prepositions_and_conjunctions_are_grammar_when_a_sentence_is_weighed_fo
     assert not is_listy(sentence, text, locate(sentence, rubric, {}, text).vocabulary_share)
 
 
+def test_steps_put_in_order_relate_their_terms() -> None:
+    # "first ..., then ..." orders the steps as a verb would; the same terms pasted with commas are still a list.
+    from bot.scoring.matcher import compile_rubric, locate
+
+    rubric = compile_rubric(BANK.rubric("framework.deployment"))
+    for text, listy in (
+        ("Migration job first (lock timeout set), then canary or rolling deploy with health checks and auto-rollback.",
+         False),
+        ("Migration job, canary deploy, rolling deploy, health checks, auto-rollback, lock timeout, readiness probes.",
+         True),
+    ):
+        [sentence] = sentences(text)
+        assert is_listy(sentence, text, locate(sentence, rubric, {}, text).vocabulary_share) is listy
+
+
 def test_a_dotted_name_in_inline_code_is_one_term_not_a_run_of_words() -> None:
     # `payments.client.charge` is one noun: counted word by word, the names drown the sentence's grammar and it
     # reads as a list of terms, so the criterion it explains earns nothing.
