@@ -18,7 +18,7 @@ from itertools import pairwise
 from bot.scoring.claim_form import Wording, group_at
 from bot.scoring.matcher import Located
 from bot.scoring.negation import negated
-from bot.scoring.text import NEGATORS, negator_count, stem
+from bot.scoring.text import INLINE_CODE, NEGATORS, negator_count, stem
 
 PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
@@ -82,7 +82,6 @@ def respective(where: Located, subject: tuple[int, int, int] | None, last: int) 
 
 
 _INLINE_CODE = re.compile(r"`[^`\n]*[(=][^`\n]*`")
-_ANY_CODE = re.compile(r"`[^`\n]+`")
 
 
 def inside_code(where: Located, first: int, last: int) -> bool:
@@ -144,7 +143,7 @@ def _bracketed(where: Located) -> list[tuple[int, int]]:
     text, start, end = where.text, where.sentence.start, where.sentence.end
     if text.find("(", start, end) < 0:
         return []
-    code = [(m.start(), m.end()) for m in _ANY_CODE.finditer(text, start, end)]
+    code = [(m.start(), m.end()) for m in INLINE_CODE.finditer(text, start, end)]
     out, opened = [], []
     for i in range(start, end):
         if text[i] not in "()" or any(a <= i < b for a, b in code):

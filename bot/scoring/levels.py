@@ -83,12 +83,12 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
             # Explained in other words than the rubric's: the sentence that covers most is the evidence.
             level = by_words
             where = explained[best].sentence
-            found = [Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
+            found = [Hit.whole(where, EVIDENCE_CHARS)]
         if crit.criterion.measured:
             measured = _measured_level(explained)
             if measured is not None and measured[0] > level:
                 level, where = measured
-                found = [Hit(where.start, where.end, (where.start, min(where.end, where.start + EVIDENCE_CHARS)))]
+                found = [Hit.whole(where, EVIDENCE_CHARS)]
         story = told.levels.get(crit.criterion.id)
         quote = None
         if story is not None and story.level > level:

@@ -24,7 +24,7 @@ from bot.scoring.guards import echo_filter
 from bot.scoring.matcher import CompiledCriterion, CompiledRubric, Located, Phrase, find, locate
 from bot.scoring.misclaims import asserted
 from bot.scoring.refuted import at_arms_length
-from bot.scoring.text import glue, is_listy, is_question, relates, sentences
+from bot.scoring.text import Sentence, glue, is_listy, is_question, relates, sentences
 from bot.scoring.vagueness import is_vague
 
 # A sentence that hits this many indicators while being this short is a term list in disguise.
@@ -45,6 +45,11 @@ class Hit:
     start: int
     end: int
     focus: tuple[int, int]  # the matched words, kept in view when a long sentence is trimmed
+
+    @classmethod
+    def whole(cls, sentence: Sentence, keep: int) -> Hit:
+        """A whole sentence as the evidence, its first ``keep`` characters kept in view when it is trimmed."""
+        return cls(sentence.start, sentence.end, (sentence.start, min(sentence.end, sentence.start + keep)))
 
     @classmethod
     def in_sentence(cls, where: Located, span: tuple[int, int]) -> Hit:

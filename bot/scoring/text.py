@@ -32,7 +32,8 @@ _SENTENCE_END = re.compile(
     re.IGNORECASE,
 )
 
-_INLINE_CODE = re.compile(r"`[^`\n]+`")
+# A span of inline code: `like this`.
+INLINE_CODE = re.compile(r"`[^`\n]+`")
 _PAIR = re.compile(r"(?<![\w/])[^\W\d_]+/[^\W\d_]+(?![\w/])")
 
 STOPWORDS = frozenset(
@@ -142,7 +143,7 @@ def sentences(text: str) -> list[Sentence]:
     bounds: list[tuple[int, int]] = []
     begin = 0
     # "`from ... import charge`", "`log(...); return f(*a)`": a stop inside inline code ends no sentence.
-    code = [m.span() for m in _INLINE_CODE.finditer(text)] if "`" in text else []
+    code = [m.span() for m in INLINE_CODE.finditer(text)] if "`" in text else []
     for match in _SENTENCE_END.finditer(text):
         if code and match.group() and not match.group().startswith("\n") and any(a < match.start() < b for a, b in code):
             continue
