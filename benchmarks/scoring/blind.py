@@ -52,10 +52,13 @@ written; its figures at release (pairwise 0.870, fluent-wrong below incomplete 2
 strong 25/36) are its starting line.  ``blind/dev10`` (three more new writers, briefed the same way) was the
 held-out part heldout14, written at the start of the eighteenth session and read in aggregate only until later that
 session, once heldout15 was written; its figures at release (pairwise 0.851, fluent-wrong below incomplete 22/36,
-short strong 20/36, plain strong 24/36) are its starting line.  ``blind/heldout15`` (three more new writers, briefed
-the same way, written in the eighteenth session after its first round of changes and scored first with that code,
-7ea2cc8) is the freshest held-out part: aggregate only.  From heldout5 on, code answers run, so
-:mod:`benchmarks.scoring.with_tests` grades them as the product does.
+short strong 20/36, plain strong 24/36) are its starting line.  ``blind/dev11`` (three more new writers, briefed the
+same way) was the held-out part heldout15, written in the eighteenth session after its first round of changes and
+read in aggregate only until the nineteenth released it for study, once heldout16 was written; its figures at release
+(pairwise 0.890, fluent-wrong below incomplete 25/36, short strong 23/36, plain strong 30/36) are its starting line.
+``blind/heldout16`` (three more new writers, briefed the same way, written at the start of the nineteenth session
+and scored first with the code that session started from, 3036969) is the freshest held-out part: aggregate only.
+From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
 Figures, for the scorer and for a count of distinct words (the baseline any grader must beat):
