@@ -1,13 +1,14 @@
 """Blind code answers graded as the product grades them: half the tests passed, half the rubric.
 
-    python -m benchmarks.scoring.with_tests heldout15 [dev10 dev9 ...]
+    python -m benchmarks.scoring.with_tests heldout16 [dev11 dev10 ...]
 
 The rubric figures of :mod:`benchmarks.scoring.blind` leave the tests out, because the writers of
 the early parts never saw the task statement and signature, so their code rarely fitted the graded
 function.  From ``heldout5`` (now ``dev5``) on, coding writers were given the statement the product shows, so
-their code answers can be run.  Each ``code-right`` and ``code-wrong`` answer's Python blocks go
-through the sandbox (bubblewrap is needed); the line printed per kind is an aggregate: how many
-answers passed every test, and the mean rubric and product grades.
+their code answers can be run.  Each ``code-right`` and ``code-wrong`` answer's code, found as the product
+finds it (fenced blocks, or definitions pasted unfenced among the prose), goes through the sandbox
+(bubblewrap is needed); the line printed per kind is an aggregate: how many answers passed every
+test, and the mean rubric and product grades.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from collections import defaultdict
 
 from benchmarks.scoring.blind import BLIND, load
 from bot.bootstrap import load_bank, offline_scorer
+from bot.engine.ports import AnswerText
 from bot.engine.signals import with_tests
 from bot.sandbox.runner import SandboxRunner
-from bot.scoring.fences import python_blocks
+from bot.scoring.code import latest_code
 
 KINDS = ("code-right", "code-wrong")
 
@@ -35,7 +37,8 @@ async def evaluate(part: str) -> dict[str, object]:
             question = bank.get(answer.question)
             if answer.kind not in KINDS or question.coding is None:
                 continue
-            check = await runner.check(question.id, question.coding, "\n".join(b.code for b in python_blocks(answer.text)))
+            # The code the product would run: fenced blocks, or definitions pasted unfenced among the prose.
+            check = await runner.check(question.id, question.coding, latest_code(AnswerText([answer.text])) or "")
             passed = check.examples_passed + check.hidden_passed
             total = check.examples_total + check.hidden_total
             rubric = scorer.grade(question, bank.rubric(question.id), answer.text).score
@@ -49,7 +52,7 @@ async def evaluate(part: str) -> dict[str, object]:
 
 
 def main() -> None:
-    for part in sys.argv[1:] or ["heldout15"]:
+    for part in sys.argv[1:] or ["heldout16"]:
         print(json.dumps(asyncio.run(evaluate(part))))
 
 

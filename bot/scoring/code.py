@@ -9,7 +9,6 @@ code unisolated.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Awaitable, Callable
 
 from bot.engine.models import Question, Rubric, ScoreResult
@@ -17,21 +16,21 @@ from bot.engine.ports import AnswerText, CodeRunner, Scorer
 from bot.engine.signals import signal_for, with_tests
 from bot.engine.wording import rubric_only, tests_share
 from bot.sandbox.results import refused
-from bot.scoring.fences import defines_code, python_blocks
+from bot.scoring.fences import code_blocks, parses, python_blocks
 
 
 def latest_code(parts: AnswerText) -> str | None:
-    """The most recent submission that is code: a fenced block, or an answer that parses as Python."""
+    """The most recent submission that is code: a fenced block, an answer that parses as Python, or the
+    definitions pasted unfenced among its prose (:func:`bot.scoring.fences.code_blocks`)."""
     for part in reversed(list(parts.parts)):
-        found = python_blocks(part)
-        if found:
+        found = code_blocks(part)
+        if python_blocks(part):
             return "\n\n".join(b.code.strip("\n") for b in found)
-        if defines_code(part):
-            try:
-                ast.parse(part)
-            except SyntaxError:
-                continue
-            return part
+        if not found or not all(parses(b.code) for b in found):
+            continue  # unfenced code that does not parse is not taken for a submission
+        if found[0].code == part:
+            return part  # the whole submission is code
+        return "\n\n".join(b.code.strip("\n") for b in found)
     return None
 
 

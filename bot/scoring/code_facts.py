@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.scoring.fences import blocks, defines_code
+from bot.scoring.fences import blocks, code_blocks
 
 _COUNTER_NAMES = frozenset({"Counter", "defaultdict"})
 _LOG_NAMES = frozenset({"log", "logger", "logging", "_log", "LOG", "LOGGER"})
@@ -36,9 +36,7 @@ class _Block:
 
 
 def _blocks(text: str) -> Iterator[_Block]:
-    fenced = [(b.code, b.start) for b in blocks(text)]
-    if not fenced and defines_code(text):
-        fenced = [(text, 0)]
+    fenced = [(b.code, b.start) for b in blocks(text)] or [(b.code, b.start) for b in code_blocks(text)]
     for source, offset in fenced:
         try:
             tree = ast.parse(source)

@@ -40,7 +40,7 @@ from bot.engine.ports import AnswerText
 from bot.engine.results import blank_result
 from bot.engine.signals import combine, signal_for
 from bot.scoring.concision import SHARE, Reach, blend
-from bot.scoring.fences import blocks, defines_code, python_blocks
+from bot.scoring.fences import code_blocks
 from bot.scoring.guards import INJECTION_CAP, INJECTION_FLAG, echo_filter, injection_attempt
 from bot.scoring.levels import criterion_levels
 from bot.scoring.matcher import compile_rubric
@@ -204,11 +204,9 @@ def _reach(credit_terms: frozenset[str], asked: frozenset[str], reading: Reading
 
 def _syntax_notes(text: str) -> list[str]:
     """Where the answer's Python does not parse; a block in another language (SQL, shell) is not Python, and
-    unfenced prose is not code (:func:`bot.scoring.fences.defines_code`, as the runner reads it)."""
-    unfenced = [text] if defines_code(text) else []
-    sources = [b.code for b in python_blocks(text)] if blocks(text) else unfenced
+    unfenced prose is not code (:func:`bot.scoring.fences.code_blocks`, as the runner reads it)."""
     notes = []
-    for block in sources:
+    for block in (b.code for b in code_blocks(text)):
         try:
             ast.parse(block)
         except SyntaxError as exc:

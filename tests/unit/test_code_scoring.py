@@ -115,3 +115,22 @@ def test_only_python_blocks_are_checked_for_syntax() -> None:
     assert any("does not parse" in n for n in unfenced)
     prose = OfflineScorer().grade(FLATTEN, BANK.rubric(FLATTEN.id), "I'd recurse with a helper that carries the key path.").notes
     assert not any("does not parse" in n for n in prose)
+
+
+def test_code_pasted_without_a_fence_between_paragraphs_is_run_credited_and_not_faulted() -> None:
+    # Candidates paste code straight into the message: the definition is found by its layout (a line at the
+    # margin that opens it, its indented body), and the prose around it is neither run nor read as Python.
+    code = ("def flatten(data, sep='.'):\n    out = {}\n    for key, value in data.items():\n"
+            "        if isinstance(value, dict) and value:\n            for k, v in flatten(value, sep).items():\n"
+            "                out[f'{key}{sep}{k}'] = v\n        else:\n            out[key] = value\n    return out\n")
+    answer = f"Lists stay leaves and clashes raise.\n\n{code}\nIt recurses once per nested level, so the cost is linear."
+    assert latest_code(AnswerText([answer])) == code.strip("\n")
+    assert "recursion" in code_facts(answer)
+    notes = OfflineScorer().grade(FLATTEN, BANK.rubric(FLATTEN.id), answer).notes
+    assert not any("does not parse" in n for n in notes)
+    # A prose line run on straight after the code, with no blank line, is left out of it.
+    assert latest_code(AnswerText([f"Here:\n{code}That's all."])) == code.strip("\n")
+    # Broken unfenced code is still faulted, and a definition only named in prose is not code.
+    broken = OfflineScorer().grade(FLATTEN, BANK.rubric(FLATTEN.id), "Here it is.\n\ndef flatten(d:\n    return d\n").notes
+    assert any("does not parse" in n for n in broken)
+    assert latest_code(AnswerText(["I'd def a helper and recurse with it."])) is None
