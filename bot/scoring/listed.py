@@ -1,8 +1,10 @@
 """Whether a sentence sits in a list the candidate introduced as mistakes to avoid.
 
-Two layouts: bullets or numbers under a heading that ends with a colon (:func:`in_rejected_list`),
-and items told in prose ("First, ...", "The other is ...") after a short sentence that announces
-faults, "Two problems." (:func:`in_announced_faults`).
+Three layouts: bullets or numbers under a heading that ends with a colon (:func:`in_rejected_list`),
+items told in prose ("First, ...", "The other is ...") after a short sentence that announces
+faults, "Two problems." (:func:`in_announced_faults`), and a run of items after a short label that
+turns them down, in one sentence: "Deliberately not this month: Kubernetes, multi-region, chasing
+100% coverage." (:func:`in_denied_label`).
 
 Candidates who know a topic often list the wrong approaches before or after the right one:
 "Fixes I often see that don't work:" and then one bullet per fix, each told in the words of
@@ -41,6 +43,23 @@ ANNOUNCEMENT_TOKENS = 16
 _BEFORE = re.compile(r"(?:^|[.!?\n])\s*([^.!?\n]+[.!?:])\s*\Z")
 _WORDS = re.compile(r"\w+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+# A short label at a sentence's start that turns down what it introduces: "Not in this month:", "Things I'd skip:",
+# "Out of scope for now:".  A bare "No:" or "Not quite:" answers what came before; it introduces no list.
+_DENYING_LABEL = re.compile(
+    r"[\W_]*(?=(?:[\w'\u2019%-]+[ \t]+){1,4}?[\w'\u2019%-]+[*_]*:)(?![Nn]ot\s+(?:quite|really|exactly|so|always)\b)"
+    r"[^:.!?\n]*?\b(?:not|no|never|skip|skipping|skipped|deferred|postponed|parked|won'?t|don'?t|wouldn'?t|out\s+of\s+scope|avoid|avoiding)\b[^:.!?\n]*?:",
+    re.IGNORECASE,
+)
+LABELLED_ITEMS = 2  # commas after the label: a list of at least three items
+
+
+def in_denied_label(text: str, start: int, end: int, at: int) -> bool:
+    """Whether position ``at`` is in a list of items after a short label that turns them down, in the sentence
+    at ``start:end``: "Deliberately not in this month: Kubernetes, microservices, chasing 100% coverage." """
+    label = _DENYING_LABEL.match(text, start, end)
+    return label is not None and at >= label.end() and text.count(",", label.end(), end) >= LABELLED_ITEMS
 
 
 def in_rejected_list(text: str, start: int) -> bool:

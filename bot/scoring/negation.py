@@ -93,19 +93,24 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
             break
     # "the fix without touching the signature is to clear it": "without" denies its own "-ing" phrase,
     # which ends before the claim starts, not the claim.
-    aside = {i for i in range(start, span[0] - 1) if tokens[i].norm == "without" and tokens[i + 1].norm.endswith("ing")}
+    # So does "stop" before one: "objects are not freed when you stop using them" ends the using, not the claim.
+    aside = {i for i in range(start, span[0] - 1)
+             if tokens[i].norm in _CEASING and tokens[i + 1].norm.endswith("ing")}
     window = [t.norm if i not in hedged and i not in aside else "" for i, t in enumerate(tokens[start : span[1] + 2], start)]
-    denials = 0
+    denials, last_denial = 0, -1
     for i, w in enumerate(window[: span[1] + 1 - start]):
         # "Nothing is copied, not even the int": "not even" extends the denial before it, it does not undo it.
         if w not in NEGATORS:
             continue
         # A negation that goes on listing what an earlier one denies does not undo it: "Nothing is
-        # copied, not even the int", "not the list and not the number", "(never reversible, never SHA)".
+        # copied, not even the int", "not the list and not the number", "(never reversible, never SHA)";
+        # nor one that spells out, after a colon, the denial before it: "It's not by value for ints: nothing
+        # is copied", "It isn't: `else` runs only if no exception was raised".
         if denials and i and (window[i - 1] in ("and", "or") or (w == "not" and window[i + 1 : i + 2] == ["even"])
-                              or where.comma_before(start + i)):
+                              or where.comma_before(start + i)
+                              or ":" in where.text[tokens[last_denial].end : tokens[start + i].start]):
             continue
-        denials += 1
+        denials, last_denial = denials + 1, start + i
     # "none of this means ..." denies; a bare "None" is Python's singleton, not a negation.
     denials += sum(1 for w, after in pairwise(window) if w == "none" and after == "of")
     # "instead of reading it all", "rather than retry", "avoid loading": the claim is the road not taken.
@@ -113,6 +118,10 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
     denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
     denials += _elided_denial(where, span[1]) or _fails_after(where, span[1])
     return (denials - negators) % 2 == 1
+
+
+# Words that deny only the "-ing" phrase right after them: "without touching it", "when you stop using them".
+_CEASING = frozenset({"without", "stop", "stops", "stopped", "stopping"})
 
 
 # The end of a denial that is whole before its colon: it points back at what was said ("doesn't work like that").

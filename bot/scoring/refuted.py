@@ -8,11 +8,14 @@ place that decides it, for both ways a misconception is found: a red flag's phra
 
 - the words are not the claim's at all: the last is the first half of a compound ("keyword-only");
 - the sentence denies them: a negation near them, a refutation word or phrase anywhere in it, an item
-  under a heading such as "Fixes that don't work:" (:mod:`bot.scoring.negation`, :mod:`bot.scoring.listed`);
-- the sentence holds them up rather than making them: quoted, supposed ("if it were", "you might
+  under a heading such as "Fixes that don't work:" or after a label such as "Not this month:"
+  (:mod:`bot.scoring.negation`, :mod:`bot.scoring.listed`);
+- the sentence holds them up rather than making them: quoted, or one of their words in scare quotes
+  ("to "change" an int, return it"), supposed ("if it were", "you might
   think", "whether"), what others tend to do ("people often ..."), dismissed as a cover-up ("just
   hides the problem"), an item after "Two problems." (:mod:`bot.scoring.listed`), attributed to
-  someone else, or denied later in its own clause (:mod:`bot.scoring.reported`);
+  someone else, granted only as an appearance ("looks equivalent, but ..."), or denied later in its
+  own clause (:mod:`bot.scoring.reported`);
 - the sentence asks them, or the next one turns them down (:mod:`bot.scoring.reported`).
 
 A claim is read more closely than a phrase (see :func:`at_arms_length`); otherwise the two are read alike.
@@ -23,16 +26,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.scoring.listed import in_announced_faults
+from bot.scoring.fences import blocks
+from bot.scoring.listed import in_announced_faults, in_denied_label
 from bot.scoring.matcher import Located
 from bot.scoring.negation import SET_ASIDE, negated
-from bot.scoring.reported import asked, attributed, denied_after, turned_down, verdict_follows
+from bot.scoring.reported import asked, attributed, denied_after, only_seeming, turned_down, verdict_follows
+from bot.scoring.text import INLINE_CODE
 
 # Claims held up for inspection rather than made: hypotheses, others' advice, "you might think", questions.
 _REPORTED = re.compile(
     # "if it were", "if that would": a supposition.  "If the connection was reset, ..." states a rule about what happened,
     # and a counterfactual told with "was" says "would" too.
-    r"\bif\b[^.;]{0,80}\b(?:were|would|had)\b|\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
+    # ("as you'd expect" agrees: it is no supposition)
+    r"\bif\b[^.;]{0,80}\b(?:were|would|had)\b|(?<!\bas\s)\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
     # what another language or model would do: "With real C++-style pass-by-reference, assigning would replace ..."
     r"|\bwith\s+(?:a\s+)?(?:real|true|actual|genuine)\b[^.;]{0,60}\bwould\b"
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
@@ -84,11 +90,12 @@ def at_arms_length(where: Located, parts: Sequence[tuple[int, int]], negators: i
         return True
     return (_compounded(where, last) or _of_a_remedy(where, first) or negated(where, (first, last), negators)
             # "`is` asks "same thing?"": a part in quotation marks is mentioned, not used
-            or any(_quoted(where, a, b) for a, b in {(first, last), *parts})
+            or any(_quoted(where, a, b) for a, b in {(first, last), *parts}) or _scare_quoted(where, first, last)
             or _REPORTED.search(where.text, start, end) is not None
             or _DISMISSED.search(where.text, start, end) is not None
             or in_announced_faults(where.text, start, end)
-            or attributed(where) or denied_after(where, first, last)
+            or in_denied_label(where.text, start, end, where.sentence.tokens[first].start)
+            or attributed(where) or denied_after(where, first, last) or only_seeming(where, first, last)
             or asked(where, after) or turned_down(where, after))
 
 
@@ -125,6 +132,37 @@ def _quoted(where: Located, first: int, last: int) -> bool:
     return opened and _SINGLE_CLOSE.search(after) is not None
 
 
+# Double quotes only: single ones mark a string's value in Python talk ("the string '5' fails with a 422").
+_QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d"}
+
+
+def _scare_quoted(where: Located, first: int, last: int) -> bool:
+    """Whether one of the claim's words stands alone in quotation marks: "if a function needs to "change" an int"
+    uses the word at a distance (it cannot, in the literal sense), so the clause does not make the claim."""
+    tokens, text = where.sentence.tokens, where.text
+    for token in tokens[first : last + 1]:
+        opening = text[token.start - 1 : token.start] if token.start else ""
+        close = _QUOTE_PAIRS.get(opening)
+        if close is None or text[token.end : token.end + 1] != close:
+            continue
+        # Only a word quoted in prose, after a space and before a space or a stop: not a string in code
+        # (`select_related("customer", "items")`), nor a quoted number or name (`"5"`, `"db_2"`).
+        if (not text[token.start : token.end].isalpha() or (token.start >= 2 and not text[token.start - 2].isspace())
+                or _SCARE_END.match(text, token.end + 1) is None or _in_code(text, token.start)):
+            continue
+        return True
+    return False
+
+
+_SCARE_END = re.compile(r"[.,;:!?]?(?:\s|\Z)")
+
+
+def _in_code(text: str, at: int) -> bool:
+    """Whether position ``at`` lies in inline code or a fenced block."""
+    return any(m.start() < at < m.end() for m in INLINE_CODE.finditer(text)) or (
+        "```" in text and any(b.start <= at < b.start + len(b.code) for b in blocks(text)))
+
+
 def _set_aside(where: Located, lo: int, first: int) -> bool:
     """Whether the claim follows "rather than" or "instead of" inside its clause, with no comma closing that aside.
 
@@ -141,12 +179,15 @@ def _set_aside(where: Located, lo: int, first: int) -> bool:
     return False
 
 
+# Verbs whose object is the thing given up: "swap X for Y", "replace X with Y", "ditch X".
+_REPLACING = frozenset({"swap", "swaps", "swapping", "swapped", "replace", "replacing", "ditch", "ditching"})
 # Words that may stand between "instead of" and the road not taken: "instead of something like `EXTRACT(...)`".
 _TAKEN_GAP = frozenset({"a", "an", "the", "something", "like", "just", "using", "doing", "writing", "calling"})
 
 
 def _not_taken(where: Located, at: int, parts: Sequence[tuple[int, int]]) -> bool:
-    """Whether the words at ``at`` follow "instead of" or "rather than", perhaps with a few small words between.
+    """Whether the words at ``at`` follow "instead of" or "rather than", perhaps with a few small words between, or
+    a verb of swapping out ("swap `ThreadPoolExecutor` for ...").
 
     "Use processes instead of threads" says nothing about what threads do, nor "a range instead of something
     like `EXTRACT(MONTH FROM created_at)`" about what EXTRACT does.  Unless the claim words the contrast itself:
@@ -156,6 +197,8 @@ def _not_taken(where: Located, at: int, parts: Sequence[tuple[int, int]]) -> boo
     before = at
     while before > 2 and at - before < 3 and tokens[before - 1].norm in _TAKEN_GAP:
         before -= 1
+    if before >= 1 and tokens[before - 1].norm in _REPLACING and not any(lo <= before - 1 <= hi for lo, hi in parts):
+        return True  # "swap `ThreadPoolExecutor` for `ProcessPoolExecutor`": what is swapped out is not taken
     return (before >= 2 and (tokens[before - 2].norm, tokens[before - 1].norm) in SET_ASIDE
             and not any(lo <= before - 2 <= hi for lo, hi in parts))
 

@@ -23,8 +23,11 @@ writer's, so these rules read the shape instead:
   :func:`bot.scoring.refuted.at_arms_length`, which applies all of these readings), rejects
   the approach ("I'd avoid that", "don't do that"), or grants only an
   appearance before a "but" ("Both look like a real copy, but ...");
+- **only seeming**: the sentence itself grants the claim as an appearance and goes on "but ..."
+  ("`problems or []` looks equivalent but a caller's own empty list is replaced");
 - **denied after**: the claim's own clause goes on to deny it ("exactly-once delivery ... isn't
-  achievable") or names the harm it would do ("`date_trunc(created_at)` would defeat the index");
+  achievable"), to call it a mistake ("`select_related("items")` is an error") or to name the harm it
+  does or would do ("`date_trunc(created_at)` would defeat the index", "... defeats the index");
 - **seen**: the speaker describes work or people seen ("I've seen a pipeline like this with
   `readlines()` inside", "we inherited a service that ..."), not a result seen ("I've seen a 3x speedup").
 
@@ -124,14 +127,17 @@ _VERDICT_NEXT = re.compile(
 # A claim whose own clause goes on to deny it: "exactly-once delivery ... isn't achievable".
 _DENIED_AFTER = re.compile(
     r"\W*(?:[\w-]+\s+){0,5}?(?:is|are|was|were)\s*(?:n['\u2019]?t|\s+not|\s+never)\s+(?:\w+ly\s+)?"
-    r"(?:achievable|possible|feasible|realistic|true|real|guaranteed|the\s+case|a\s+thing)\b",
+    r"(?:achievable|possible|feasible|realistic|true|real|guaranteed|the\s+case|a\s+thing)\b"
+    # or to call it a mistake: "so `select_related(\"items\")` is an error"
+    r"|\W*(?:is|was|would\s+be)\s+(?:just\s+|simply\s+|plainly\s+)?an?\s+(?:error|mistake|bug)\b",
     re.IGNORECASE,
 )
 # The harm the claimed approach would do, said between the claim's words or just after them:
 # "`WHERE date_trunc('month', created_at) = ...` would defeat the index" (the claim: it uses the index).
+# Told as a fact too: "`WHERE date_trunc('month', created_at) = ...` defeats the index".
 _HARM = re.compile(
-    r"\b(?:would|will|could)\s+(?:\w+ly\s+)?(?:defeat|break|kill|ruin|negate|bypass|disable|undo|sink)s?\b"
-    r"(?!\s+nothing)",
+    r"(?:\b(?:would|will|could)\s+(?:\w+ly\s+)?(?:defeat|break|kill|ruin|negate|bypass|disable|undo|sink)s?"
+    r"|\b(?:defeats|kills|negates|bypasses|disables|undoes))\b(?!\s+nothing)",
     re.IGNORECASE,
 )
 _HARM_AFTER = re.compile(r"\W*(?:[\w-]+\s+){0,5}?" + _HARM.pattern, re.IGNORECASE)
@@ -156,8 +162,10 @@ def attributed(where: Located) -> bool:
         subject = tokens[at].norm
         if subject in _SPEAKER or (subject in ("d", "ve") and at > 0 and tokens[at - 1].norm in _SPEAKER):
             continue  # the speaker's own view ("I think", "we'd expect"); an old one counts only when turned down
-        if at > 0 and tokens[at - 1].norm == "than":
-            continue  # "less of a concern than people think": the speaker's claim, set against what people think
+        if at > 0 and tokens[at - 1].norm in ("than", "as"):
+            # "less of a concern than people think": the speaker's claim, set against what people think;
+            # "they refresh panels 0, 1 and 2, as you'd expect": the speaker's claim, agreeing with it
+            continue
         return True
     return _NAMED.search(where.text, where.sentence.start, where.sentence.end) is not None
 
@@ -231,6 +239,20 @@ def turned_down(where: Located, after: Located | None) -> bool:
 def verdict_follows(after: Located) -> bool:
     """Whether the sentence is a verdict on the one before it ("That's a myth.", "But it won't work.")."""
     return _VERDICT_NEXT.match(after.text, after.sentence.start, after.sentence.end) is not None
+
+
+# Verbs that grant only an appearance inside one sentence ("reads" and "feels" also say what code does: "reads the file").
+_SEEMS = frozenset({"look", "looks", "looked", "seem", "seems", "seemed", "appear", "appears", "appeared", "sound",
+                    "sounds", "sounded"})
+
+
+def only_seeming(where: Located, first: int, last: int) -> bool:
+    """Whether the claim is granted only as an appearance, then contradicted: "`problems or []` looks equivalent,
+    but a caller who passes their own empty list gets a new one" (the verb just before or among the claim's words,
+    the "but" after them)."""
+    tokens = where.sentence.tokens
+    seems = next((i for i in range(max(0, first - 2), last + 1) if tokens[i].norm in _SEEMS), None)
+    return seems is not None and any(t.norm == "but" for t in tokens[max(seems, last) + 1 :])
 
 
 def denied_after(where: Located, first: int, last: int) -> bool:
