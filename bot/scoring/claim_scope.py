@@ -1,13 +1,13 @@
 """Whether the words found for a claim's parts are said of one subject, in one clause, by the speaker.
 
 The parts of a claim may each be worded in a sentence and still not make it: one is the measure something else is
-compared with ("slower than a shallow copy"), two subjects each take their own object ("*args and **kwargs collect
-positional and keyword arguments"), the words sit inside code, some parts sit in a bracketed aside and others
-outside it, "only ... if" makes the claim a condition, one word makes every part, a negation-only part comes after
-what it denies, or a reason clause denies the later part.  A pronoun may stand for the subject, from
-the sentence before or an earlier clause.  These readings of the sentence's shape are gathered here;
-:mod:`bot.scoring.misclaims` applies them in order, and :mod:`bot.scoring.refuted` reads whether the speaker makes
-the claim or holds it at arm's length.
+compared with ("slower than a shallow copy", "the same lookup as a set"), two subjects each take their own object
+("*args and **kwargs collect positional and keyword arguments"), the words sit inside code, some parts sit in a
+bracketed aside and others outside it, "only ... if" makes the claim a condition, one word makes every part, a
+negation-only part comes after what it denies, or a reason clause denies the later part.  A pronoun may stand for
+the subject, from the sentence before or an earlier clause.  These readings of the sentence's shape are gathered
+here; :mod:`bot.scoring.misclaims` applies them in order, and :mod:`bot.scoring.refuted` reads whether the speaker
+makes the claim or holds it at arm's length.
 """
 
 from __future__ import annotations
@@ -48,13 +48,20 @@ def asides(where: Located, first: int, last: int, found: list[tuple[int, int, in
     return found_asides
 
 
+COMPARED_REACH = 5  # words between "same" (or a first "as") and the "as" before what is compared
+
+
 def contrasted(where: Located, first: int) -> bool:
     """Whether the claim's subject is the one set against another: "Unlike X, Y does ..." says it of Y, not X,
-    and "Y is slower than X and makes a full copy" says of Y what follows, not of X, the measure it is compared with."""
+    "Y is slower than X and makes a full copy" says of Y what follows, not of X, the measure it is compared with,
+    and so does "dict: the same O(1) lookup as a set, keeps insertion order" of the dict, not the set."""
+    tokens = where.sentence.tokens
     at = first - 1
-    while at >= 0 and where.sentence.tokens[at].norm in ("a", "an", "the"):
+    while at >= 0 and tokens[at].norm in ("a", "an", "the"):
         at -= 1
-    return at >= 0 and where.sentence.tokens[at].norm in ("unlike", "than")
+    if at >= 0 and tokens[at].norm == "as":
+        return any(t.norm in ("same", "as") for t in tokens[max(0, at - COMPARED_REACH) : at])
+    return at >= 0 and tokens[at].norm in ("unlike", "than")
 
 
 _JOINS = frozenset({"and", "or"})
@@ -77,8 +84,12 @@ def respective(where: Located, subject: tuple[int, int, int] | None, last: int) 
     if before < 1 or tokens[before].norm not in _JOINS or where.comma_before(before):
         return False  # no subjects joined, or a new clause after a comma ("..., and the app stores it ...")
     end = min(len(tokens) - 1, max(last, subject[1]) + 2)
-    # The second join pairs objects, not verbs: "... on worker threads and don't block" joins what they do.
-    return any(tokens[i].norm in _JOINS and negator_count(tokens[i + 1].norm) == 0 for i in range(subject[0] + 1, end))
+    # The second join pairs objects, not verbs: "... on worker threads and don't block" joins what they do; nor does
+    # one after a comma or a bracket, which opens a clause or an aside of its own ("store and compute amounts as
+    # floats (and doubles in Postgres), and round ...").
+    return any(tokens[i].norm in _JOINS and negator_count(tokens[i + 1].norm) == 0
+               and not any(mark in where.text[tokens[i - 1].end : tokens[i].start] for mark in ",;:(")
+               for i in range(subject[0] + 1, end))
 
 
 _INLINE_CODE = re.compile(r"`[^`\n]*[(=][^`\n]*`")

@@ -180,7 +180,8 @@ def _elided_denial(where: Located, last: int) -> bool:
 
 # "Adding more threads won't help", "a bigger pool doesn't fix it": the verdict on what the words before it describe.
 _NO_EFFECT = frozenset({"help", "helps", "work", "works", "fix", "fixes", "solve", "solves", "matter", "matters",
-                        "change", "changes", "scale", "scales", "improve", "improves", "speed", "speeds"})
+                        "change", "changes", "scale", "scales", "improve", "improves", "speed", "speeds",
+                        "used"})  # "a plain index on created_at can't be used"
 _NEGATED_AUX = _ELIDED | {"not", "never"}  # "wouldn't help" and "couldn't fix" as much as "won't help"
 
 

@@ -348,9 +348,11 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
     return len(words) >= 7 and ratio < 0.1
 
 
-# A dotted name in inline code (`orders.services.charge`, `payments.client.charge()`); a statement or a literal in
-# backticks is code with words of its own, and `received_at` reads as its words.
-_INLINE_NAME = re.compile(r"`\w+(?:\.\w+)+(?:\(\))?`")
+# A dotted name in inline code (`orders.services.charge`, `payments.client.charge()`), or a call in it whose
+# arguments are names and values (`patch("orders.services.charge", autospec=True)`); a statement, an expression
+# with words of its own (`Counter(ep for ep in eps if ep)`) or a literal in backticks is code with words of its own,
+# and `received_at` reads as its words.
+_INLINE_NAME = re.compile(r"`\w+(?:\.\w+)+(?:\(\))?`|`\w+(?:\.\w+)*\((?:[^`\n ]|, )*\)`")
 
 
 def _dotted_names(sentence: Sentence, text: str) -> tuple[set[int], int]:

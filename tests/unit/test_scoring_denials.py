@@ -46,6 +46,14 @@ CASES = [
     ("core.gil", "threadpool-uses-processes",
      "ThreadPoolExecutor already runs its work in separate processes.",
      "For the resize job, swap ThreadPoolExecutor for a pool of separate processes."),
+    # "can't be used" after the claim's words denies them
+    ("framework.sql", "function-on-indexed-column",
+     "Once EXTRACT wraps the column, an index on created_at still works.",
+     "Once EXTRACT wraps the column, an index on created_at can't be used."),
+    # what something is compared with ("the same ... as a set") is not the subject of what follows
+    ("core.collections", "sets-keep-order",
+     "A set keeps insertion order, like a dict.",
+     "dict: the same average lookup cost as a set, keeps insertion order since 3.7."),
     # "as you'd expect" agrees with the claim; "you'd expect" alone supposes it
     ("core.closures", "new-binding-per-iteration",
      "With a plain for loop each iteration gets its own i, and the buttons print 0, 1 and 2 as you'd expect.",
@@ -64,3 +72,11 @@ def test_a_string_in_code_is_not_a_word_in_scare_quotes() -> None:
     caught_and_spared("framework.django-n-plus-one", "select-related-reverse",
                       'I would write .select_related("customer", "items") to get everything in one query.',
                       "I would write .prefetch_related(\"items\") to get the items in a second query.")
+
+
+def test_a_join_after_a_comma_or_a_bracket_pairs_no_objects() -> None:
+    """"store and compute" are not two subjects each taking their own object when the next "and" opens an aside or
+    a clause: the claim that follows them is still made."""
+    caught_and_spared("screen.project", "false-technical-premise",
+                      "I chose to store and compute amounts as Python floats (and doubles in Postgres), and round at the end.",
+                      "I chose to store and compute amounts as integer cents, and format them at the end.")
