@@ -305,8 +305,9 @@ def glue(sentence: Sentence, text: str) -> float:
     """The share of a sentence's words that are grammar (function words and relating notation), 0 for no words."""
     if not sentence.tokens:
         return 0.0
-    # A dotted name in inline code is one term however many words it spells: `payments.client.charge` is one noun,
-    # and counting its pieces would make a sentence about it look like a run of terms.
+    # A code term in inline code is one term however many words it spells: `payments.client.charge` is one noun,
+    # `COUNT(DISTINCT o.id) > 3` one condition, and counting their pieces would make a sentence about them look like
+    # a run of terms.
     inside, names = _dotted_names(sentence, text)
     units = len(sentence.tokens) - len(inside) + names
     function_words = sum(1 for i, t in enumerate(sentence.tokens) if i not in inside and _function_word(t, text))
@@ -356,15 +357,21 @@ _INLINE_NAME = re.compile(r"`\w+(?:\.\w+)+(?:\(\))?`|`\w+(?:\.\w+)*\((?:[^`\n ]|
 
 
 def _dotted_names(sentence: Sentence, text: str) -> tuple[set[int], int]:
-    """The indexes of the sentence's tokens that sit inside dotted names in inline code, and how many names hold them."""
+    """The indexes of the sentence's tokens that sit inside code terms, and how many terms hold them.
+
+    A code term is a dotted name or a call with plain arguments in inline code (``_INLINE_NAME``), or any inline
+    code with none of the small words of prose in it: `COUNT(DISTINCT o.id) > 3` and `qty * unit_price` are one
+    term each, while `Counter(ep for ep in eps if ep)` and `received_at` read as their words."""
     if "`" not in text[sentence.start : sentence.end]:
         return set(), 0
     inside: set[int] = set()
     names = 0
-    for span in _INLINE_NAME.finditer(text, sentence.start, sentence.end):
-        held = {i for i, t in enumerate(sentence.tokens) if span.start() < t.start < span.end()}
-        inside |= held
-        names += 1
+    named = [m.span() for m in _INLINE_NAME.finditer(text, sentence.start, sentence.end)]
+    for start, end in (m.span() for m in INLINE_CODE.finditer(text, sentence.start, sentence.end)):
+        held = {i for i, t in enumerate(sentence.tokens) if start < t.start < end}
+        if held and ((start, end) in named or not any(_function_word(sentence.tokens[i], text) for i in held)):
+            inside |= held
+            names += 1
     return inside, names
 
 

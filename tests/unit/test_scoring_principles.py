@@ -180,13 +180,18 @@ def test_a_dotted_name_in_inline_code_is_one_term_not_a_run_of_words() -> None:
     assert _grade("core.mocking", names).score == 0
 
 
-def test_a_call_with_plain_arguments_in_inline_code_is_one_term_too() -> None:
+def test_a_call_or_an_expression_in_inline_code_is_one_term_too() -> None:
     # `patch("billing.api.send_invoice", autospec=True)` is one step of the advice, not six words of a list; a
     # rubric-dense sentence made of such steps and its verbs is an explanation.
     text = ('Patch both names where `report` finds them, `patch("billing.api.send_invoice", autospec=True)` and '
             '`patch("billing.api.notify_owner", autospec=True)`, set return values and side effects, and assert the calls.')
     [sentence] = sentences(text)
     assert not is_listy(sentence, text, 0.75)
+    # So is an expression with none of the small words of prose in it.
+    steps = ("Keep last month with a half-open range, keep customers with `COUNT(DISTINCT o.id) > 3` (not `COUNT(*)` over "
+             "joined items, which counts lines), add up `qty * unit_price` per customer id, sort by revenue desc.")
+    [sentence] = sentences(steps)
+    assert not is_listy(sentence, steps, 0.8)
     # Calls alone, among bare names, are still a list.
     calls = ('`patch("billing.api.send", autospec=True)` `patch("billing.api.notify")` `Mock()` `MagicMock()` '
              "return_value side_effect assert_called_once autospec spec_set create_autospec patch.object monkeypatch")
