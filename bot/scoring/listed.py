@@ -55,9 +55,27 @@ _DENYING_LABEL = re.compile(
 LABELLED_ITEMS = 2  # commas after the label: a list of at least three items
 
 
+# A short label that names what follows as a mistake, the way a heading does: "Another "fix" I'd talk people out of:".
+# What such a label calls the thing after it.  Not "doesn't help" or "doesn't work": "The GIL doesn't help here: threads
+# run one at a time" explains, after its colon, why.
+_MISTAKE_NAMED = re.compile(
+    r"\b(?:mistakes?|pitfalls?|traps?|anti-?patterns?|myths?|misconceptions?|gotchas?|bad\s+(?:ideas?|fixes|advice)"
+    r"|red\s+herrings?|wrong\s+(?:ways?|approaches?|fixes|turns?)|steer\s+(?:away|clear)|(?:i'?d|i\s+would|you\s+should)\s+avoid"
+    r"|not\s+to\s+do|talk\s+(?:people|them|someone|teams?|you)\s+out\s+of)\b",
+    re.IGNORECASE,
+)
+_LABEL_WORD = r"[\w'\u2019%\"\u201c\u201d-]+"
+_REJECTING_LABEL = re.compile(rf"[\W_]*(?=(?:{_LABEL_WORD}[ \t]+){{1,9}}?{_LABEL_WORD}[*_]*:)[^:.!?\n]*:")
+
+
 def in_denied_label(text: str, start: int, end: int, at: int) -> bool:
-    """Whether position ``at`` is in a list of items after a short label that turns them down, in the sentence
-    at ``start:end``: "Deliberately not in this month: Kubernetes, microservices, chasing 100% coverage." """
+    """Whether position ``at`` follows a short label that turns down what comes after it, in the sentence at
+    ``start:end``: a list after a label with a denial in it ("Deliberately not in this month: Kubernetes,
+    microservices, chasing 100% coverage."), or anything after one that names it a mistake, as a rejecting heading
+    does ("Another "fix" I'd talk people out of: moving the import into the test")."""
+    rejecting = _REJECTING_LABEL.match(text, start, end)
+    if rejecting is not None and at >= rejecting.end() and _MISTAKE_NAMED.search(text, start, rejecting.end()) is not None:
+        return True
     label = _DENYING_LABEL.match(text, start, end)
     return label is not None and at >= label.end() and text.count(",", label.end(), end) >= LABELLED_ITEMS
 

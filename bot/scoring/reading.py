@@ -196,9 +196,22 @@ def _asserted(phrases: tuple[Phrase, ...], located: list[Located], present: set[
         for i, where in enumerate(located):
             span = find(phrase, where)
             after = located[i + 1] if i + 1 < len(located) else None
-            if span is not None and not at_arms_length(where, [span], phrase.negators, after):
+            if (span is not None and not _possessed(phrase, where, span)
+                    and not at_arms_length(where, [span], phrase.negators, after)):
                 starts.add(where.sentence.start)
     return starts
+
+
+def _possessed(phrase: Phrase, where: Located, span: tuple[int, int]) -> bool:
+    """Whether the phrase's first word only owns the subject: "the junior's observation is right" says the
+    observation is right, not the junior (the phrase "junior is right"), unless the owned word is the phrase's own
+    ("Python's threads run in parallel" for "python threads run in parallel")."""
+    tokens = where.sentence.tokens
+    first = span[0]
+    if first + 2 > span[1] or tokens[first + 1].norm != "s":
+        return False
+    apostrophe = where.text[tokens[first].end : tokens[first + 1].start]
+    return apostrophe in ("'", "\u2019") and tokens[first + 2].stem not in phrase.stems
 
 
 @lru_cache(maxsize=1024)

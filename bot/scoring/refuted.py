@@ -40,7 +40,7 @@ _REPORTED = re.compile(
     # ("as you'd expect" agrees: it is no supposition)
     r"\bif\b[^.;]{0,80}\b(?:were|would|had)\b|(?<!\bas\s)\byou(?:'d|\s+would|\s+might|\s+may|\s+could)\s+(?:think|assume|expect)"
     # what another language or model would do: "With real C++-style pass-by-reference, assigning would replace ..."
-    r"|\bwith\s+(?:a\s+)?(?:real|true|actual|genuine)\b[^.;]{0,60}\bwould\b"
+    r"|\bwith\s+(?:a\s+)?(?:real|true|actual|genuine)\b[^.;]{0,100}\bwould\b"
     r"|\b(?:usual|common|standard|popular|classic|naive|tempting)\s+(?:advice|take|answer|view|assumption|belief|reading|fix"
     r"|misconception|mistake|trap|myth)\b|\bit'?s\s+easy\s+to\s+(?:think|assume|believe)|\bat\s+first\s+(?:i|we)\s+thought"
     # An embedded question weighs the claim instead of making it: "that decides whether POSTs are safe to retry".

@@ -54,6 +54,19 @@ CASES = [
     ("core.collections", "sets-keep-order",
      "A set keeps insertion order, like a dict.",
      "dict: the same average lookup cost as a set, keeps insertion order since 3.7."),
+    # a possessive: the junior's example is what is right, not the junior
+    ("core.argument-passing", "value-vs-reference",
+     "The junior is right about this.",
+     "The junior's example is right, but the explanation behind it is not."),
+    # a short label that names what follows as a mistake, even for one item
+    ("core.mocking", "patch-before-import",
+     "The fix is to move the import of checkout inside the test, after the patch starts.",
+     "A workaround I'd talk people out of: moving the import of checkout inside the test, after the patch starts."),
+    # what another language's model would do, however long the aside that names it
+    ("core.argument-passing", "rebinding-affects-caller",
+     "Assigning to the parameter replaces the caller's list.",
+     "With true pass-by-reference (C++'s ampersand, or C#'s ref keyword), assigning to the parameter would replace "
+     "the caller's list."),
     # "as you'd expect" agrees with the claim; "you'd expect" alone supposes it
     ("core.closures", "new-binding-per-iteration",
      "With a plain for loop each iteration gets its own i, and the buttons print 0, 1 and 2 as you'd expect.",
