@@ -4,8 +4,8 @@ The code runner, the code facts that earn rubric credit and the syntax notes mus
 counts as a block of code, or a candidate's code would be run but not credited (or the other way
 round) because of an info string such as ```` ```python3 ```` or ```` ```py title ````.
 
-Candidates also paste code with no fence at all, between paragraphs of prose (one blind writer in
-four did, for every code answer).  :func:`code_blocks` finds such code by its layout: a line at the
+Candidates also paste code with no fence at all, between paragraphs of prose (blind writers did, in
+two parts of the benchmark, for most of their code answers).  :func:`code_blocks` finds such code by its layout: a line at the
 margin that opens a definition or an import, and the indented lines after it.
 """
 

@@ -55,15 +55,16 @@ _DENYING_LABEL = re.compile(
 LABELLED_ITEMS = 2  # commas after the label: a list of at least three items
 
 
-# A short label that names what follows as a mistake, the way a heading does: "Another "fix" I'd talk people out of:".
-# What such a label calls the thing after it.  Not "doesn't help" or "doesn't work": "The GIL doesn't help here: threads
-# run one at a time" explains, after its colon, why.
+# What a short label calls the thing after it when it names it a mistake, the way a heading does ("Another "fix" I'd
+# talk people out of:").  Not "doesn't help" or "doesn't work": "The GIL doesn't help here: threads run one at a
+# time" explains, after its colon, why.
 _MISTAKE_NAMED = re.compile(
     r"\b(?:mistakes?|pitfalls?|traps?|anti-?patterns?|myths?|misconceptions?|gotchas?|bad\s+(?:ideas?|fixes|advice)"
     r"|red\s+herrings?|wrong\s+(?:ways?|approaches?|fixes|turns?)|steer\s+(?:away|clear)|(?:i'?d|i\s+would|you\s+should)\s+avoid"
     r"|not\s+to\s+do|talk\s+(?:people|them|someone|teams?|you)\s+out\s+of)\b",
     re.IGNORECASE,
 )
+# A label of up to ten words (quoted words too) ending in a colon.
 _LABEL_WORD = r"[\w'\u2019%\"\u201c\u201d-]+"
 _REJECTING_LABEL = re.compile(rf"[\W_]*(?=(?:{_LABEL_WORD}[ \t]+){{1,9}}?{_LABEL_WORD}[*_]*:)[^:.!?\n]*:")
 

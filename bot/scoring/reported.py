@@ -256,7 +256,7 @@ def only_seeming(where: Located, first: int, last: int) -> bool:
 
 
 def denied_after(where: Located, first: int, last: int) -> bool:
-    """Whether the clause goes on to call the claim unachievable or untrue, or to name the harm it would do."""
+    """Whether the clause goes on to call the claim unachievable, untrue or a mistake, or to name the harm it does."""
     tokens = where.sentence.tokens
     if _HARM.search(where.text, tokens[first].end, tokens[last].start) is not None:
         return True  # between the claim's words: "date_trunc(created_at) would defeat the index"
