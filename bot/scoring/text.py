@@ -306,9 +306,9 @@ def glue(sentence: Sentence, text: str) -> float:
     if not sentence.tokens:
         return 0.0
     # A code term in inline code is one term however many words it spells: `payments.client.charge` is one noun,
-    # `COUNT(DISTINCT o.id) > 3` one condition, and counting their pieces would make a sentence about them look like
-    # a run of terms.
-    inside, names = _dotted_names(sentence, text)
+    # `COUNT(DISTINCT o.id) > 3` one condition, and bracketed examples one slot; counting their pieces would make a
+    # sentence about them look like a run of terms.
+    inside, names = _one_term_spans(sentence, text)
     units = len(sentence.tokens) - len(inside) + names
     function_words = sum(1 for i, t in enumerate(sentence.tokens) if i not in inside and _function_word(t, text))
     # Notation states a relation the way a verb does: "genexp = lazy", "FK -> select_related".
@@ -356,23 +356,28 @@ def is_listy(sentence: Sentence, text: str, vocabulary_share: float = 0.0) -> bo
 _INLINE_NAME = re.compile(r"`\w+(?:\.\w+)+(?:\(\))?`|`\w+(?:\.\w+)*\((?:[^`\n ]|, )*\)`")
 
 
-def _dotted_names(sentence: Sentence, text: str) -> tuple[set[int], int]:
-    """The indexes of the sentence's tokens that sit inside code terms, and how many terms hold them.
+def _one_term_spans(sentence: Sentence, text: str) -> tuple[set[int], int]:
+    """The indexes of the sentence's tokens that sit inside code terms or bracketed examples, and how many hold them.
 
     A code term is a dotted name or a call with plain arguments in inline code (``_INLINE_NAME``), or any inline
     code with none of the small words of prose in it: `COUNT(DISTINCT o.id) > 3` and `qty * unit_price` are one
-    term each, while `Counter(ep for ep in eps if ep)` and `received_at` read as their words."""
-    if "`" not in text[sentence.start : sentence.end]:
-        return set(), 0
+    term each, while `Counter(ep for ep in eps if ep)` and `received_at` read as their words.  Examples in brackets
+    with none of those words ("(requests, time.sleep, sync DB drivers)") fill one slot of the sentence the same way."""
     inside: set[int] = set()
     names = 0
     named = [m.span() for m in _INLINE_NAME.finditer(text, sentence.start, sentence.end)]
-    for start, end in (m.span() for m in INLINE_CODE.finditer(text, sentence.start, sentence.end)):
-        held = {i for i, t in enumerate(sentence.tokens) if start < t.start < end}
+    spans = [m.span() for m in INLINE_CODE.finditer(text, sentence.start, sentence.end)]
+    spans += [m.span() for m in _EXAMPLES.finditer(text, sentence.start, sentence.end)]
+    for start, end in spans:
+        held = {i for i, t in enumerate(sentence.tokens) if start < t.start < end} - inside
         if held and ((start, end) in named or not any(_function_word(sentence.tokens[i], text) for i in held)):
             inside |= held
             names += 1
     return inside, names
+
+
+# Examples in brackets after a noun: "Blocking calls (requests, time.sleep, sync DB drivers) freeze the loop".
+_EXAMPLES = re.compile(r"\([^()\n]{3,120}\)")
 
 
 def _varied_prose(words: tuple[Token, ...], text: str) -> bool:

@@ -199,6 +199,19 @@ def test_a_call_or_an_expression_in_inline_code_is_one_term_too() -> None:
     assert is_listy(sentence, calls, 0.75)
 
 
+def test_examples_in_brackets_are_one_slot_of_the_sentence() -> None:
+    # "Sync calls (HTTP clients, disk reads, ...) freeze the loop" names examples of one noun: counted word by word
+    # they drown the sentence's grammar and it reads as a run of terms.
+    text = ("Sync calls (HTTP clients, disk reads, sync database drivers, CPU parsing) in coroutines freeze the loop: "
+            "use async clients, thread offloading or a process pool, and add timeouts.")
+    [sentence] = sentences(text)
+    assert not is_listy(sentence, text, 0.75)
+    # A bracket of terms after a term is still a list.
+    pile = "Event loop (coroutines, tasks, gather, TaskGroup, semaphores, timeouts, to_thread, executors, cancellation)."
+    [sentence] = sentences(pile)
+    assert is_listy(sentence, pile, 0.75)
+
+
 def test_relation_words_count_as_written_words_only() -> None:
     def related(text: str) -> bool:
         [sentence] = sentences(text)
