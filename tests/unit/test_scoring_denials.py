@@ -90,6 +90,6 @@ def test_a_string_in_code_is_not_a_word_in_scare_quotes() -> None:
 def test_a_join_after_a_comma_or_a_bracket_pairs_no_objects() -> None:
     """"store and compute" are not two subjects each taking their own object when the next "and" opens an aside or
     a clause: the claim that follows them is still made."""
-    caught_and_spared("screen.project", "false-technical-premise",
+    caught_and_spared("screen.project", "float-money",
                       "I chose to store and compute amounts as Python floats (and doubles in Postgres), and round at the end.",
                       "I chose to store and compute amounts as integer cents, and format them at the end.")
