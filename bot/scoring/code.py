@@ -23,9 +23,10 @@ def latest_code(parts: AnswerText) -> str | None:
     """The most recent submission that is code: a fenced block, an answer that parses as Python, or the
     definitions pasted unfenced among its prose (:func:`bot.scoring.fences.code_blocks`)."""
     for part in reversed(list(parts.parts)):
+        fenced = python_blocks(part)
+        if fenced:
+            return "\n\n".join(b.code.strip("\n") for b in fenced)
         found = code_blocks(part)
-        if python_blocks(part):
-            return "\n\n".join(b.code.strip("\n") for b in found)
         if not found or not all(parses(b.code) for b in found):
             continue  # unfenced code that does not parse is not taken for a submission
         if found[0].code == part:

@@ -21,12 +21,16 @@ import re
 
 # A list item: a dash, star or bullet, or a number with a full stop or bracket, at the start of a line.
 _ITEM = re.compile(r"[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]+")
+# Names for a mistake, and ways of turning something down, that a heading or a label uses alike.
+_MISTAKES = (r"mistakes?|pitfalls?|traps?|anti-?patterns?|myths?|misconceptions?|gotchas?|bad\s+(?:ideas?|fixes|advice)"
+             r"|red\s+herrings?")
+_TURNED_AWAY = r"steer\s+(?:away|clear)|(?:i'?d|i\s+would|you\s+should)\s+avoid|not\s+to\s+do"
 # A heading that announces what follows as wrong: "Mistakes I see often:", "Three fixes that don't work:",
 # "Common choices I'd steer away from:", "Pitfalls:", "What not to do:".
 _REJECTING = re.compile(
-    r"\b(?:mistakes?|pitfalls?|traps?|anti-?patterns?|myths?|misconceptions?|gotchas?|wrong|incorrect|bad\s+(?:ideas?|fixes|advice)"
+    rf"\b(?:{_MISTAKES}|{_TURNED_AWAY}|wrong|incorrect|to\s+avoid"
     r"|(?:don'?t|doesn'?t|won'?t|do\s+not|does\s+not|will\s+not|would\s+not|wouldn'?t)\s+(?:actually\s+|really\s+)?(?:work|help|fix)"
-    r"|steer\s+(?:away|clear)|(?:i'?d|i\s+would|you\s+should)\s+avoid|to\s+avoid|not\s+to\s+do|red\s+herrings?)\b",
+    r")\b",
     re.IGNORECASE,
 )
 _LOOK_BACK = 4000  # characters: a heading further up than this heads some other part of the answer
@@ -59,9 +63,8 @@ LABELLED_ITEMS = 2  # commas after the label: a list of at least three items
 # talk people out of:").  Not "doesn't help" or "doesn't work": "The GIL doesn't help here: threads run one at a
 # time" explains, after its colon, why.
 _MISTAKE_NAMED = re.compile(
-    r"\b(?:mistakes?|pitfalls?|traps?|anti-?patterns?|myths?|misconceptions?|gotchas?|bad\s+(?:ideas?|fixes|advice)"
-    r"|red\s+herrings?|wrong\s+(?:ways?|approaches?|fixes|turns?)|steer\s+(?:away|clear)|(?:i'?d|i\s+would|you\s+should)\s+avoid"
-    r"|not\s+to\s+do|talk\s+(?:people|them|someone|teams?|you)\s+out\s+of)\b",
+    rf"\b(?:{_MISTAKES}|{_TURNED_AWAY}|wrong\s+(?:ways?|approaches?|fixes|turns?)"
+    r"|talk\s+(?:people|them|someone|teams?|you)\s+out\s+of)\b",
     re.IGNORECASE,
 )
 # A label of up to ten words (quoted words too) ending in a colon.

@@ -60,6 +60,9 @@ _DISMISSED = re.compile(
     r"(?:problem|issue|symptom|bug|cause|fault)s?\b|\bband-?aids?\b|\btreats?\s+the\s+symptoms?\b",
     re.IGNORECASE,
 )
+# Double quotes, straight and curly.  Single ones are read apart (``_SINGLE_OPEN``), and a single-quoted word is no
+# scare quote: single quotes mark a string's value in Python talk ("the string '5' fails with a 422").
+_QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d"}
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[]))'(?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w?.!])'(?=[\s,.;:!?)\]]|$)")
@@ -122,7 +125,7 @@ def _quoted(where: Located, first: int, last: int) -> bool:
     tokens = where.sentence.tokens
     before = where.text[where.sentence.start : tokens[first].start]
     after = where.text[tokens[last].end : where.sentence.end + 1]
-    for open_, close in (('"', '"'), ("\u201c", "\u201d")):
+    for open_, close in _QUOTE_PAIRS.items():
         opened = before.count(open_) % 2 == 1 if open_ == close else before.count(open_) > before.count(close)
         if opened and close in after:
             return True
@@ -130,10 +133,6 @@ def _quoted(where: Located, first: int, last: int) -> bool:
     # a word, and one after a word that ends it, count.
     opened = len(_SINGLE_OPEN.findall(before)) > len(_SINGLE_CLOSE.findall(before))
     return opened and _SINGLE_CLOSE.search(after) is not None
-
-
-# Double quotes only: single ones mark a string's value in Python talk ("the string '5' fails with a 422").
-_QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d"}
 
 
 def _scare_quoted(where: Located, first: int, last: int) -> bool:

@@ -242,8 +242,7 @@ def verdict_follows(after: Located) -> bool:
 
 
 # Verbs that grant only an appearance inside one sentence ("reads" and "feels" also say what code does: "reads the file").
-_SEEMS = frozenset({"look", "looks", "looked", "seem", "seems", "seemed", "appear", "appears", "appeared", "sound",
-                    "sounds", "sounded"})
+_SEEMS = (_SEEMING - {"read", "reads", "feel", "feels"}) | {"looked", "seemed", "appeared", "sounded"}
 
 
 def only_seeming(where: Located, first: int, last: int) -> bool:

@@ -363,6 +363,9 @@ def _one_term_spans(sentence: Sentence, text: str) -> tuple[set[int], int]:
     code with none of the small words of prose in it: `COUNT(DISTINCT o.id) > 3` and `qty * unit_price` are one
     term each, while `Counter(ep for ep in eps if ep)` and `received_at` read as their words.  Examples in brackets
     with none of those words ("(requests, time.sleep, sync DB drivers)") fill one slot of the sentence the same way."""
+    said = text[sentence.start : sentence.end]
+    if "`" not in said and "(" not in said:
+        return set(), 0  # most sentences: nothing to read as one term
     inside: set[int] = set()
     names = 0
     named = [m.span() for m in _INLINE_NAME.finditer(text, sentence.start, sentence.end)]
