@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from bot.engine.loop import level_matches, track_matches
 from bot.engine.models import Level, Question, RoundKind, Rubric, Track
+from bot.scoring.claim_form import unmatched
 from bot.scoring.code_facts import FACTS
 
 
@@ -58,6 +59,12 @@ class QuestionBank:
             unknown = sorted({f for c in rubric.criteria for i in c.indicators for f in i.code} - FACTS.keys())
             if unknown:
                 raise ContentError(f"{path}: unknown code facts {unknown}; known: {', '.join(sorted(FACTS))}.")
+            for flag in rubric.red_flags:
+                lost = [alt for claim in flag.claims for alt in unmatched(claim)]
+                if lost:
+                    raise ContentError(f"{path}: red flag {flag.id!r}: the claim wording {lost[0]!r} would never be found, "
+                                       "not even in its own words (it has no word, or a word of its code is one the "
+                                       "matcher drops); reword it.")
             rubrics[rubric.question] = rubric
         for question in questions.values():
             if question.id not in rubrics:

@@ -16,17 +16,25 @@ from functools import cached_property
 
 from bot.engine.models import claim_parts
 from bot.scoring.matcher import Located
-from bot.scoring.text import negator_count, phrase_stems
+from bot.scoring.text import Sentence, negator_count, phrase_stems
+from bot.scoring.text import tokens as word_tokens
 
-# A wording written as code: a dotted name or a call.
-_CODE = re.compile(r"\w[.(]\w|\w\(\)")
+# A wording written as code: a dotted name or a call, brackets, an assignment or comparison, a decorator, a
+# leading dot (``.env``, ``.update(``), a colon against a word (``except:``, ``std::set``, ``rows: list``), a
+# quoted literal (``'5'``).  Prose loses these signs to the tokenizer, so ``or []`` would be any "or".
+_CODE = re.compile(r"\w[.(]\w|\w\(\)|[\[\](){}=<>@]|(?<!\w)\.\w|\w:|(?<![\w'\"])['\"][^\s'\"]*['\"](?!\w)")
+# A code wording's words run from its first word character to its last; what lies outside them is read around
+# the tokens found (the dot of ``.copy()``, the ``==`` of ``== none``, the ``(*)`` of ``count(*)``).
+_WORD_RUN = re.compile(r"\w.*\w|\w", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Wording:
     stems: tuple[str, ...]
     negators: int  # negations the wording itself states ("nothing more than", "can't")
-    code: str = ""  # written as code ("dict.copy", "copy() method"): the answer must spell it so, not "cfg = copy"
+    # Written as code ("dict.copy", ".copy()", "or []"), as :func:`_spelling` keeps it: the answer must spell it so,
+    # signs around the words included, not "cfg = copy" or "or" alone.
+    code: str = ""
     # Written with underscores ("run_in_executor"): it may match a name.  Other wordings are prose, and "to a thread"
     # is not the `to_thread` of `await asyncio.to_thread(...)`.
     joined: bool = False
@@ -127,25 +135,59 @@ def _compile(text: str) -> Claim:
 
 def _wordings(group: str) -> tuple[Wording, ...]:
     return tuple(Wording(phrase_stems(alt.strip(), strict=True), negator_count(alt),
-                         _spelled(alt) + _empty_call(alt) if _CODE.search(alt) else "", "_" in alt.strip("_ "))
+                         _spelling(alt) if _CODE.search(alt) else "", "_" in alt.strip("_ "))
                  for alt in group.split("|") if phrase_stems(alt.strip(), strict=True))
+
+
+def _spelling(code: str) -> str:
+    """A code wording as compared: lower case, without spaces or backticks (its brackets and signs kept)."""
+    return re.sub(r"[\s`]+", "", code.casefold())
+
+
+_SIGN = re.compile(r"[^\w\s'\u2019-]|^\W*$")
+
+
+def unmatched(claim: str) -> list[str]:
+    """The wordings of a claim that would never be found, not even in their own words.
+
+    A wording with no word in it ("[]", "*"), or code whose first or last word the stemmer drops ("the .env"),
+    would silently never match: a rubric that holds one is refused when it loads (:mod:`bot.content.bank`)."""
+    groups, elsewhere = claim_parts(claim)
+    out = []
+    for alt in (a.strip() for group in groups + elsewhere for a in group.split("|")):
+        if not _SIGN.search(alt) and phrase_stems(alt, strict=True):
+            continue  # plain words with a stem (an apostrophe or a hyphen at most) are found in their own words
+        found = _wordings(alt)
+        where = _alone(alt)
+        if not found or wording_at(where, found[0], 0, len(where.sentence.tokens)) is None:
+            out.append(alt)
+    return out
+
+
+def _alone(text: str) -> Located:
+    """``text`` as one sentence with its own stems, as a wording is looked for in an answer."""
+    words = tuple(word_tokens(text))
+    places: dict[str, list[int]] = {}
+    for i, token in enumerate(words):
+        places.setdefault(token.stem, []).append(i)
+    return Located(Sentence(0, len(text), words), tuple(t.stem for t in words),
+                   {stem: tuple(at) for stem, at in places.items()}, text)
 
 
 def wording_at(where: Located, wording: Wording, lo: int, hi: int) -> tuple[int, int] | None:
     """Where one wording occurs inside [lo, hi): its words in order, at most one other word between each."""
     for start in _places(where, wording.stems[0]):
-        if not lo <= start < hi or _async_def(where, wording, start):
+        if not lo <= start < hi or _async_form(where, wording, start):
             continue
         at = start
         for s in wording.stems[1:]:
             at = next((p for p in _places(where, s) if at < p <= at + 2 and p < hi
-                       and not _labelled(where, at, p) and not _second_half(where, at, p)
+                       and (wording.code or not _labelled(where, at, p)) and not _second_half(where, at, p)
                        and (wording.joined or not _one_name(where, at, p))), -1)
             if at < 0:
                 break
         else:
-            spelled = not wording.code or _written(where, start, at, wording.code) == wording.code
-            if spelled and not _restricted(where, wording, at):
+            if (not wording.code or _written(where, start, at, wording.code)) and not _restricted(where, wording, at):
                 return start, at
     return None
 
@@ -161,9 +203,14 @@ def _restricted(where: Located, wording: Wording, at: int) -> bool:
             and not where.comma_before(at + 1))
 
 
-def _async_def(where: Located, wording: Wording, start: int) -> bool:
-    """Whether a wording about a plain ``def`` ("a def endpoint blocks") met an ``async def``: the opposite kind."""
-    return wording.stems[0] == "def" and start > 0 and where.sentence.tokens[start - 1].norm == "async"
+# Statements that ``async`` turns into another construct: a wording about the plain one is not about that.
+_ASYNC_FORMS = frozenset({"def", "with", "for"})
+
+
+def _async_form(where: Located, wording: Wording, start: int) -> bool:
+    """Whether a wording about a plain ``def``, ``with`` or ``for`` met its ``async`` form: "a def endpoint blocks" is
+    not said by "an async def endpoint ...", nor "a with block is enough" by "an async with block is enough"."""
+    return wording.stems[0] in _ASYNC_FORMS and start > 0 and where.sentence.tokens[start - 1].norm == "async"
 
 
 def _places(where: Located, stem: str) -> tuple[int, ...]:
@@ -202,24 +249,23 @@ def _second_half(where: Located, at: int, p: int) -> bool:
     return p == at + 2 and where.text[tokens[p - 1].end : tokens[p].start] == "-"
 
 
-def _written(where: Located, start: int, at: int, code: str) -> str:
-    """How tokens start..at are spelled, with the closing bracket the wording ends in when one follows.
+def _written(where: Located, start: int, at: int, code: str) -> bool:
+    """Whether tokens start..at, with the signs around them, are spelled as the code wording ``code``.
 
-    Brackets are not tokens: "COUNT(o.id)" ends at "id", and without its ")" it would never equal
-    a wording written as the whole call.
+    Brackets and signs are not tokens: "COUNT(o.id)" ends at "id", and the dot of ``.copy()`` comes before
+    "copy".  So the words are compared as spelled (an empty call inside them may be left out: "copy() method"
+    is "copy method"), and the signs before and after them must stand right there, stars aside
+    ("kwargs" is "**kwargs", "COUNT(*)" is "count()" but not "count(id)").
     """
-    tokens = where.sentence.tokens
-    end = tokens[at].end
-    if code.endswith("()"):
-        return _spelled(where.text[tokens[start].start : end]) + _empty_call(where.text[tokens[start].start : end + 2])
-    if code.endswith(")") and where.text[end : end + 1] == ")":
-        end += 1
-    return _spelled(where.text[tokens[start].start : end])
-
-
-def _empty_call(code: str) -> str:
-    """"()" when a wording ends in a call with no arguments: ``tags=list()`` is not ``tags = list(tags)``."""
-    return "()" if code.strip().endswith("()") else ""
+    run = _WORD_RUN.search(code)
+    if run is None:
+        return False
+    tokens, text = where.sentence.tokens, where.text
+    lead, trail = code[: run.start()].replace("*", ""), code[run.end() :].replace("*", "")
+    before = _spelling(text[max(0, tokens[start].start - 40) : tokens[start].start]).replace("*", "")
+    after = _spelling(text[tokens[at].end : tokens[at].end + 40]).replace("*", "")
+    return (_spelled(text[tokens[start].start : tokens[at].end]) == _spelled(run.group())
+            and before.endswith(lead) and after.startswith(trail))
 
 
 def _spelled(code: str) -> str:

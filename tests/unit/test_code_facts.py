@@ -125,3 +125,20 @@ def test_a_loop_that_gives_up_on_its_last_try_shows_it_whatever_the_names() -> N
     assert "last-attempt" in code_facts(fenced(zero_based))
     assert "last-attempt" in code_facts(fenced(one_based))
     assert "last-attempt" not in code_facts(fenced(clash))
+
+
+def test_a_rubric_whose_claim_wording_can_never_be_found_is_refused(tmp_path: Path) -> None:
+    # A wording with no word in it ("[]"), or code whose first word the matcher drops ("the .env"), would
+    # silently never match: the content check names it instead.
+    root = tmp_path / "content"
+    for part in ("data", "rubrics", "prompts"):
+        shutil.copytree(content_root() / part, root / part)
+    path = root / "rubrics" / "framework" / "framework.deployment.toml"
+    original = path.read_text()
+    path.write_text(original.replace('".env|env file|', '".env|the .env|env file|'))
+    assert path.read_text() != original
+    with pytest.raises(ContentError, match="'the .env' would never be found"):
+        QuestionBank.load(root)
+    path.write_text(original.replace('".env|env file|', '".env|[]|env file|'))
+    with pytest.raises(ContentError, match=r"'\[\]' would never be found"):
+        QuestionBank.load(root)

@@ -90,6 +90,17 @@ def test_a_wording_about_a_plain_def_does_not_match_an_async_def() -> None:
     assert raised("framework.fastapi-model-loading", SYNC_BLOCKS, "A plain def handler blocks the event loop too.")
 
 
+PLAIN_WITH = ["with|with block + works|is enough + for the async pool"]
+EVERY_ITEM = ["for loop + waits + each item"]
+
+
+def test_a_wording_about_a_plain_with_or_for_does_not_match_their_async_forms() -> None:
+    assert not raised("core.context-managers", PLAIN_WITH, "An async with block works for the async pool, awaiting release.")
+    assert raised("core.context-managers", PLAIN_WITH, "A with block works for the async pool as well.")
+    assert not raised("core.asyncio-mistakes", EVERY_ITEM, "An async for loop waits for each item the stream yields.")
+    assert raised("core.asyncio-mistakes", EVERY_ITEM, "The for loop waits for each item before starting the next.")
+
+
 HASHES = ["flask-login hashes + the passwords|hashed passwords"]
 
 
@@ -298,3 +309,28 @@ def test_a_rule_told_with_if_and_was_is_stated_and_a_supposition_is_not() -> Non
 def test_a_part_also_worded_outside_the_brackets_is_said_there() -> None:
     # An apposition in brackets names the same thing again; the claim is made around it.
     assert raised("core.yield-from", LOOP_FORWARDS, "The plain loop (a for loop over the child) forwards send to it.")
+
+
+OR_EMPTY = ["or [] + is the same|is equivalent + as|to + is none"]
+ENV_IN_GIT = [".env + in git|committed"]
+COUNT_STAR = ["count(*) + counts + nulls"]
+SHALLOW = [".copy() + copies + nested|everything"]
+ISINSTANCE = ["isinstance(v, dict) + misses|skips + subclasses"]
+
+
+def test_a_wording_written_as_code_is_found_only_with_its_signs() -> None:
+    # The signs around a code wording's words are part of it: "or []" is not any "or", nor ".env" any "environment".
+    assert not raised("core.mutable-default", OR_EMPTY, "Returning the value or the default is the same as checking is None.")
+    assert raised("core.mutable-default", OR_EMPTY, "Writing `tags = tags or []` is the same as testing `is None`.")
+    assert not raised("framework.deployment", ENV_IN_GIT, "The environment is committed to git as Terraform.")
+    assert raised("framework.deployment", ENV_IN_GIT, "The production .env is committed, which is fine for a private repo.")
+    assert not raised("framework.sql", COUNT_STAR, "COUNT(o.id) counts the NULLs of the outer join too.")
+    assert raised("framework.sql", COUNT_STAR, "COUNT(*) counts the NULLs of the outer join too.")
+    # A dot before the name and an empty call after it, read around the tokens.
+    assert raised("core.copying", SHALLOW, "`cfg.copy()` copies the nested dicts as well.")
+    assert not raised("core.copying", SHALLOW, "To copy the config deeply, each nested dict is copied too.")
+
+
+def test_the_commas_inside_a_code_wording_are_its_arguments_not_a_list() -> None:
+    assert raised("coding.flatten-dict", ISINSTANCE, "Checking isinstance(v, dict) misses subclasses such as OrderedDict.")
+    assert not raised("coding.flatten-dict", ISINSTANCE, "Checking isinstance(v) and dict misses subclasses.")
