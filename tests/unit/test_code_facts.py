@@ -137,7 +137,7 @@ def test_a_rubric_whose_claim_wording_can_never_be_found_is_refused(tmp_path: Pa
     original = path.read_text()
     path.write_text(original.replace('".env|env file|', '".env|the .env|env file|'))
     assert path.read_text() != original
-    with pytest.raises(ContentError, match="'the .env' would never be found"):
+    with pytest.raises(ContentError, match=r"'the \.env' would never be found"):
         QuestionBank.load(root)
     path.write_text(original.replace('".env|env file|', '".env|[]|env file|'))
     with pytest.raises(ContentError, match=r"'\[\]' would never be found"):
