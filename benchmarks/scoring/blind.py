@@ -63,9 +63,12 @@ incomplete 27/36, short strong 20/36, plain strong 21/36) are its starting line.
 writers, briefed the same way) was the held-out part heldout17, written in the nineteenth session after its first round
 of changes, scored first with that code (40ecdb8) and read in aggregate only until the third round, once heldout18 was
 written; its figures at release (pairwise 0.912, fluent-wrong below incomplete 30/36, short strong 20/36, plain strong
-25/36) are its starting line.  ``blind/heldout18`` (three more new writers, briefed the same way, written in the
-nineteenth session after its second round and scored first with that code, 6a912d8) is the freshest held-out part:
-aggregate only.
+25/36) are its starting line.  ``blind/dev14`` (three more new writers, briefed the same way) was the held-out part
+heldout18, written in the nineteenth session after its second round, scored first with that code (6a912d8) and read in
+aggregate only until the twentieth session released it, once heldout19 was written; its figures at release (pairwise
+0.894, fluent-wrong below incomplete 28/36, short strong 15/36, plain strong 22/36) are its starting line.
+``blind/heldout19`` (three more new writers, briefed the same way, written at the start of the twentieth session and
+scored first with the code that session started from, f3d5152) is the freshest held-out part: aggregate only.
 From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
