@@ -113,14 +113,24 @@ _ONLY = stem("only")
 
 def only_if(where: Located, first: int, last: int, claim_words: frozenset[str]) -> bool:
     """Whether the claim is made a condition by "only ... if" in or right after it: "retrying a charge is only safe
-    if the call is idempotent" says what retrying needs, not that it is safe.  Not when the claim's own wordings
-    say "only" ("finally runs only when it fails" is the claim)."""
+    if the call is idempotent" (or "only safe ... with a key") says what retrying needs, not that it is safe.  Not
+    when the claim's own wordings say "only" ("finally runs only when it fails" is the claim)."""
     if _ONLY in claim_words:
         return False
     tokens = where.sentence.tokens
     end = min(last + 3, len(tokens))
-    return any(tokens[i].norm == "only" and any(t.norm in _CONDITIONS for t in tokens[i + 1 : min(i + 3, end + 1)])
-               for i in range(first, end))
+    if any(tokens[i].norm == "only" and any(t.norm in _CONDITIONS for t in tokens[i + 1 : min(i + 3, end + 1)])
+           for i in range(first, end)):
+        return True
+    # "a charge is only safe to retry with an idempotency key": "only" among the claim's words, what it needs right after.
+    # Not "safe for only customers with a card": there "only" narrows a noun, and the "with" goes with that noun.
+    return (any(t.norm == "only" and (i == 0 or tokens[i - 1].norm not in _PREPOSITIONS)
+                for i, t in enumerate(tokens[first : last + 1], first))
+            and any(t.norm in _NEEDS for t in tokens[last + 1 : last + 3]))
+
+
+_NEEDS = _CONDITIONS | {"with", "once", "after", "given", "provided", "unless"}
+_PREPOSITIONS = frozenset({"for", "to", "of", "on", "in", "at", "by", "from", "with"})
 
 
 def across_brackets(where: Located, groups: tuple[tuple[Wording, ...], ...], found: list[tuple[int, int, int]],
@@ -190,6 +200,46 @@ def _after_colon(where: Located, spans: list[tuple[int, int, int] | None]) -> bo
     if not found:
         return False
     return ":" in where.text[where.sentence.start : where.sentence.tokens[min(found)].start]
+
+
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "each", "every", "any", "my", "our"})
+
+
+def subject_after_comma(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
+    """Whether the claim's subject comes after all its other parts and opens a bare clause after a comma: in "lists
+    keep order and duplicates, set holds unique items" the set is the subject of a clause of its own, not the one
+    keeping order.  A subject after its verb with no comma between ("order is kept by sets"), or in a clause joined
+    by a word ("..., since the browser must ask"), may still be the claim's."""
+    subject, others = spans[0], [s for s in spans[1:] if s is not None]
+    if subject is None or not others or subject[0] <= max(s[1] for s in others):
+        return False
+    tokens, text = where.sentence.tokens, where.text
+    comma = next((i for i in range(subject[0], max(s[1] for s in others), -1)
+                  if "," in text[tokens[i - 1].end : tokens[i].start]), None)
+    # The clause goes on after the subject ("set holds ..."); a list's item ("Python, various tools, ...") does not.
+    goes_on = subject[1] + 1 < len(tokens) and not text[tokens[subject[1]].end : tokens[subject[1] + 1].start].strip()
+    return comma is not None and goes_on and all(t.norm in _DETERMINERS for t in tokens[comma : subject[0]])
+
+
+_VERBS = frozenset({"is", "are", "was", "were", "be", "s", "re", "does", "do", "did", "has", "have", "had", "can",
+                    "will", "would", "should", "must", "may", "might"})
+
+
+def across_colon(where: Located, found: list[tuple[int, int, int]]) -> bool:
+    """Whether the claim's parts lie on both sides of a colon that ends a statement: "`dict.copy()` is shallow:
+    `cfg["db"]` is the same object as ..." says two things, each with its own verb, and "`dict.copy()` ... the same
+    object" is neither.  A label's colon ("`dict.copy()`: the same object") joins its parts as before."""
+    tokens, text = where.sentence.tokens, where.text
+    first, last = min(s[0] for s in found), max(s[1] for s in found)
+    colon = text.find(":", tokens[first].end, tokens[last].start)
+    if colon < 0:
+        return False
+    split = next(i for i in range(first, last + 1) if tokens[i].start > colon)
+    before, after = [s for s in found if s[1] < split], [s for s in found if s[0] >= split]
+    if not before or not after:
+        return False
+    return (any(t.norm in _VERBS for t in tokens[first:split])
+            and any(t.norm in _VERBS for t in tokens[split : max(s[1] for s in after) + 1]))
 
 
 def shared(found: list[tuple[int, int, int]]) -> bool:

@@ -48,9 +48,15 @@ def _carried(claim: Claim, where: Located, lo: int, spans: list[tuple[int, int, 
     before any colon ("That fixes one thing: a bare except ..." states after it with a subject of its own).  "Threads
     share memory, and they run in parallel": a later clause takes it from the clauses before it in the sentence."""
     if lo == 0:
-        return scope.pronoun_subject(where, spans[1:]) and any(
-            group_at(b, claim.groups[0], 0, len(b.sentence.tokens)) is not None for b in antecedents)
+        return scope.pronoun_subject(where, spans[1:]) and any(_said(b, claim) for b in antecedents)
     return scope.pronoun_clause(where, lo) and group_at(where, claim.groups[0], 0, lo) is not None
+
+
+def _said(before: Located, claim: Claim) -> bool:
+    """Whether the sentence before names the claim's subject as the speaker's own, for a pronoun to carry: after "A
+    wrong fix people try is `importlib.reload`.", "It can leave the mock bound" speaks of what was set aside."""
+    found = group_at(before, claim.groups[0], 0, len(before.sentence.tokens))
+    return found is not None and not at_arms_length(before, [found[:2]], found[2], None)
 
 
 def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...] | None, after: Located | None) -> bool:
@@ -71,13 +77,14 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         if spans[0] is None and len(spans) >= 3 and not claim.denies_first and _carried(claim, where, lo, spans, antecedents):
             spans = spans[1:]
         found = [s for s in spans if s is not None]
-        if not found or len(found) < len(spans) or scope.negation_follows(where, spans) or scope.shared(found):
+        if (not found or len(found) < len(spans) or scope.negation_follows(where, spans) or scope.shared(found)
+                or (len(spans) == len(claim.groups) and scope.subject_after_comma(where, spans))):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
         set_off = scope.asides(where, first, last, found)
         if (last - first + 1 - sum(len(a) for a in set_off) > MAX_SPREAD or scope.contrasted(where, first)
                 or scope.respective(where, spans[0] if len(spans) == len(claim.groups) else None, last)
-                or scope.inside_code(where, first, last)
+                or scope.inside_code(where, first, last) or scope.across_colon(where, found)
                 or scope.across_brackets(where, claim.groups[-len(found):], found, lo, hi)
                 or scope.only_if(where, first, last, claim.words)):
             continue  # too far apart, not of the claim's subject, paired off, not prose, split by brackets or a condition

@@ -91,7 +91,8 @@ def at_arms_length(where: Located, parts: Sequence[tuple[int, int]], negators: i
             _set_aside(where, claim_clause, first) or any(_not_taken(where, p[0], parts) for p in parts)
             or _emptied(where, last) or (after is not None and verdict_follows(after))):
         return True
-    return (_compounded(where, last) or _of_a_remedy(where, first) or negated(where, (first, last), negators)
+    return (_compounded(where, last) or _of_a_remedy(where, first) or _called_wrong(where, parts)
+            or negated(where, (first, last), negators)
             # "`is` asks "same thing?"": a part in quotation marks is mentioned, not used
             or any(_quoted(where, a, b) for a, b in {(first, last), *parts}) or _scare_quoted(where, first, last)
             or _REPORTED.search(where.text, start, end) is not None
@@ -111,6 +112,18 @@ def _of_a_remedy(where: Located, first: int) -> bool:
     value:" says that the fixes capture it, not that the thing they fix does."""
     tokens = where.sentence.tokens
     return first >= 2 and tokens[first - 1].norm in ("that", "which") and tokens[first - 2].norm in _REMEDIES
+
+
+# Words that call what they qualify a mistake: "a wrong fix people try is reloading" names reloading as a mistake.
+_WRONG = frozenset({"wrong", "bad", "naive", "false", "bogus", "broken", "misguided", "flawed", "tempting"})
+
+
+def _called_wrong(where: Located, parts: Sequence[tuple[int, int]]) -> bool:
+    """Whether a word of the claim comes right after a word that calls it a mistake ("the wrong fix", "a naive
+    fix"): the speaker names the claim in order to reject it."""
+    tokens, text = where.sentence.tokens, where.text
+    return any(a > 0 and tokens[a - 1].norm in _WRONG and not text[tokens[a - 1].end : tokens[a].start].strip()
+               for a, _ in parts)
 
 
 def _compounded(where: Located, last: int) -> bool:
@@ -136,21 +149,42 @@ def _quoted(where: Located, first: int, last: int) -> bool:
 
 
 def _scare_quoted(where: Located, first: int, last: int) -> bool:
-    """Whether one of the claim's words stands alone in quotation marks: "if a function needs to "change" an int"
-    uses the word at a distance (it cannot, in the literal sense), so the clause does not make the claim."""
+    """Whether one of the claim's words stands in quotation marks alone or in a short run of words: "if a function
+    needs to "change" an int", "ints only look "by value"" use the words at a distance (a term someone else uses,
+    or the literal sense it does not have), so the clause does not make the claim."""
     tokens, text = where.sentence.tokens, where.text
     for token in tokens[first : last + 1]:
-        opening = text[token.start - 1 : token.start] if token.start else ""
-        close = _QUOTE_PAIRS.get(opening)
-        if close is None or text[token.end : token.end + 1] != close:
+        run = _quoted_run(text, token.start, token.end)
+        if run is None:
             continue
-        # Only a word quoted in prose, after a space and before a space or a stop: not a string in code
+        start, end = run
+        # Only words quoted in prose, after a space and before a space or a stop: not a string in code
         # (`select_related("customer", "items")`), nor a quoted number or name (`"5"`, `"db_2"`).
-        if (not text[token.start : token.end].isalpha() or (token.start >= 2 and not text[token.start - 2].isspace())
-                or _SCARE_END.match(text, token.end + 1) is None or _in_code(text, token.start)):
+        if (not text[start:end].replace(" ", "").isalpha() or (start >= 2 and not text[start - 2].isspace())
+                or _SCARE_END.match(text, end + 1) is None or _in_code(text, start)):
             continue
         return True
     return False
+
+
+# At most this many words in one pair of quotation marks are a term held at a distance; more are a saying (``_quoted``).
+_SCARE_WORDS = 3
+
+
+def _quoted_run(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The quoted words around the word at ``start:end``, when it stands in quotation marks with at most
+    ``_SCARE_WORDS`` words and nothing else: the span inside the marks."""
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    for open_, close in _QUOTE_PAIRS.items():
+        left, right = text.rfind(open_, line_start, start), text.find(close, end, line_end)
+        if left < 0 or right < 0:
+            continue
+        inside = text[left + 1 : right]
+        if (inside.strip() == inside and len(inside.split()) <= _SCARE_WORDS and open_ not in inside
+                and close not in inside and (open_ != close or text.count(open_, line_start, left) % 2 == 0)):
+            return left + 1, right
+    return None
 
 
 _SCARE_END = re.compile(r"[.,;:!?]?(?:\s|\Z)")

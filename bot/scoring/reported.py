@@ -245,13 +245,27 @@ def verdict_follows(after: Located) -> bool:
 _SEEMS = (_SEEMING - {"read", "reads", "feel", "feels"}) | {"looked", "seemed", "appeared", "sounded"}
 
 
+# A possibility granted and then denied any reliance: "... might get closed when its refcount hits zero, but you
+# can't count on it".
+_HEDGES = frozenset({"might", "may", "could", "can", "sometimes", "often", "usually", "probably"})
+_UNRELIABLE = re.compile(
+    r"[^.;:!?]*?\bbut\s+(?:you|we|one|i)?\s*(?:can'?t|cannot|can\s+not|shouldn'?t|should\s+not|mustn'?t|don'?t|do\s+not)"
+    r"\s+(?:count|rely|depend|bank)\s+on\b|[^.;:!?]*?\bbut\s+(?:it|that|this)(?:'s|\s+is|\s+isn'?t)\s*(?:not\s+)?"
+    r"(?:guaranteed|reliable|something\s+to\s+rely\s+on)\b", re.IGNORECASE)
+
+
 def only_seeming(where: Located, first: int, last: int) -> bool:
     """Whether the claim is granted only as an appearance, then contradicted: "`problems or []` looks equivalent,
     but a caller who passes their own empty list gets a new one" (the verb just before or among the claim's words,
-    the "but" after them)."""
+    the "but" after them); or granted only as a possibility that is then denied any reliance ("a connection might
+    get closed when its refcount hits zero, but you can't count on it")."""
     tokens = where.sentence.tokens
     seems = next((i for i in range(max(0, first - 2), last + 1) if tokens[i].norm in _SEEMS), None)
-    return seems is not None and any(t.norm == "but" for t in tokens[max(seems, last) + 1 :])
+    if seems is not None and (any(t.norm == "but" for t in tokens[max(seems, last) + 1 :])
+                              or (seems > 0 and tokens[seems - 1].norm == "only")):
+        return True  # "..., but ...", or "only looks ...": the appearance is all that is granted
+    hedged = any(tokens[i].norm in _HEDGES for i in range(max(0, first - 3), last + 1))
+    return hedged and _UNRELIABLE.match(where.text, tokens[last].end, where.sentence.end) is not None
 
 
 def denied_after(where: Located, first: int, last: int) -> bool:
