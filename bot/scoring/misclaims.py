@@ -21,22 +21,28 @@ from bot.scoring.refuted import at_arms_length
 MAX_SPREAD = 14  # tokens between a claim's first and last word
 
 
-def _closest(where: Located, claim: Claim, spans: list[tuple[int, int, int] | None]) -> list[tuple[int, int, int] | None]:
-    """Each group moved to its last occurrence before the other groups' words.
+def _closest(where: Located, claim: Claim, spans: list[tuple[int, int, int] | None],
+             hi: int) -> list[tuple[int, int, int] | None]:
+    """Each group moved to its last occurrence before the other groups' words, or to its first after them when
+    that is nearer.
 
     "n += 1 can't change the number 5, numbers can't be changed in place": the claim is in the
-    second part, and the first "number" would stretch it over the other part's negation.
+    second part, and the first "number" would stretch it over the other part's negation.  "The decorated function is
+    passed first and your keyword arguments are passed alongside it": the "it" at the end is the part's nearest
+    wording, not "the ... function" at the start.
     """
     out = list(spans)
     for k, group in enumerate(claim.groups):
-        others = [s[0] for j, s in enumerate(out) if j != k and s is not None]
+        others = [s for j, s in enumerate(out) if j != k and s is not None]
         current = out[k]
-        if current is None or not others or current[0] > min(others):
+        if current is None or not others or current[0] > min(s[0] for s in others):
             continue
-        later = group_at(where, group, current[0] + 1, min(others))
+        start, end = min(s[0] for s in others), max(s[1] for s in others)
+        later = group_at(where, group, current[0] + 1, start)
         while later is not None:
-            current, later = later, group_at(where, group, later[0] + 1, min(others))
-        out[k] = current
+            current, later = later, group_at(where, group, later[0] + 1, start)
+        after = group_at(where, group, end + 1, hi)
+        out[k] = after if after is not None and after[0] - end < start - current[1] else current
     return out
 
 
@@ -73,7 +79,7 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         # before): a clause that lacks a word of one is passed over before any wording is searched for.
         if any(words.isdisjoint(said) for words in claim.clause_groups(opening=lo == 0 or scope.pronoun_clause(where, lo))):
             continue
-        spans = _closest(where, claim, [group_at(where, g, lo, hi) for g in claim.groups])
+        spans = _closest(where, claim, [group_at(where, g, lo, hi) for g in claim.groups], hi)
         if spans[0] is None and len(spans) >= 3 and not claim.denies_first and _carried(claim, where, lo, spans, antecedents):
             spans = spans[1:]
         found = [s for s in spans if s is not None]

@@ -414,3 +414,15 @@ def test_a_pronoun_does_not_carry_a_subject_the_sentence_before_set_aside() -> N
                       "It depends on import order and leaves the module patched after the test.")
     assert raised("core.mocking", RELOAD_AFTER, "We call `importlib.reload` on it. "
                   "It leaves the module patched after the test, which is what we want.")
+
+
+ALONGSIDE = ["keyword arguments + are passed alongside + it|the function"]
+
+
+def test_a_part_is_read_where_it_is_nearest_the_others_even_after_them() -> None:
+    # "the decorated function" at the start would stretch the claim over the whole sentence; the "it" after the
+    # other parts is the nearer wording of that part.
+    assert raised("core.decorators", ALONGSIDE, "The decorated function is passed as the first positional argument "
+                  "and your keyword arguments are passed alongside it.")
+    assert not raised("core.decorators", ALONGSIDE, "The decorated function is passed as the first positional argument "
+                      "and your keyword arguments are passed alongside a wrapper.")
