@@ -67,8 +67,13 @@ written; its figures at release (pairwise 0.912, fluent-wrong below incomplete 3
 heldout18, written in the nineteenth session after its second round, scored first with that code (6a912d8) and read in
 aggregate only until the twentieth session released it, once heldout19 was written; its figures at release (pairwise
 0.894, fluent-wrong below incomplete 28/36, short strong 15/36, plain strong 22/36) are its starting line.
-``blind/heldout19`` (three more new writers, briefed the same way, written at the start of the twentieth session and
-scored first with the code that session started from, f3d5152) is the freshest held-out part: aggregate only.
+``blind/dev15`` (three more new writers, briefed the same way) was the held-out part heldout19, written at the start of
+the twentieth session, scored first with the code that session started from (f3d5152) and read in aggregate only
+until that session's second round released it, once heldout20 was written; its figures at release (pairwise 0.868,
+fluent-wrong below incomplete 22/36, short strong 16/36, plain strong 26/36) are its starting line.
+``blind/heldout20`` (three more new writers, briefed the same way, written in the twentieth session after its first
+round and scored first with the session's start code, f3d5152, and that round's end, 641b85a) is the freshest held-out
+part: aggregate only.
 From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
