@@ -242,6 +242,14 @@ def across_colon(where: Located, found: list[tuple[int, int, int]]) -> bool:
             and any(t.norm in _VERBS for t in tokens[split : max(s[1] for s in after) + 1]))
 
 
+def without_elsewhere(where: Located, found: list[tuple[int, int, int]]) -> bool:
+    """Whether a claim's bare "without" takes an object of its own: in "writing `@retry` without parentheses on a
+    factory" it is the parentheses that are left out, not the factory, so "without ... a factory" is not said."""
+    tokens = where.sentence.tokens
+    return any(start == end and tokens[start].norm == "without"
+               and not any(start < other[0] <= start + 2 for other in found) for start, end, _ in found)
+
+
 def shared(found: list[tuple[int, int, int]]) -> bool:
     """Whether one word makes every part of the claim, or a part is worded only by words the others use.
 

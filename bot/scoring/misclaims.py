@@ -84,7 +84,8 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
             spans = spans[1:]
         found = [s for s in spans if s is not None]
         if (not found or len(found) < len(spans) or scope.negation_follows(where, spans) or scope.shared(found)
-                or (len(spans) == len(claim.groups) and scope.subject_after_comma(where, spans))):
+                or (len(spans) == len(claim.groups) and scope.subject_after_comma(where, spans))
+                or scope.without_elsewhere(where, found)):
             continue
         first, last = min(s[0] for s in found), max(s[1] for s in found)
         set_off = scope.asides(where, first, last, found)

@@ -129,7 +129,10 @@ _DENIED_AFTER = re.compile(
     r"\W*(?:[\w-]+\s+){0,5}?(?:is|are|was|were)\s*(?:n['\u2019]?t|\s+not|\s+never)\s+(?:\w+ly\s+)?"
     r"(?:achievable|possible|feasible|realistic|true|real|guaranteed|the\s+case|a\s+thing)\b"
     # or to call it a mistake: "so `select_related(\"items\")` is an error"
-    r"|\W*(?:is|was|would\s+be)\s+(?:just\s+|simply\s+|plainly\s+)?an?\s+(?:error|mistake|bug)\b",
+    r"|\W*(?:is|was|would\s+be)\s+(?:just\s+|simply\s+|plainly\s+)?an?\s+(?:error|mistake|bug)\b"
+    # or to say it fails with an exception: "so `select_related(\"items\")` raises a `FieldError`"
+    r"|\W*(?:[\w-]+\s+){0,3}?(?:raises|throws|would\s+raise|will\s+raise|fails\s+with)\s+(?:an?\s+)?`?"
+    r"[A-Za-z]*(?:Error|Exception)\b",
     re.IGNORECASE,
 )
 # The harm the claimed approach would do, said between the claim's words or just after them:
@@ -257,11 +260,11 @@ _UNRELIABLE = re.compile(
 def only_seeming(where: Located, first: int, last: int) -> bool:
     """Whether the claim is granted only as an appearance, then contradicted: "`problems or []` looks equivalent,
     but a caller who passes their own empty list gets a new one" (the verb just before or among the claim's words,
-    the "but" after them); or granted only as a possibility that is then denied any reliance ("a connection might
-    get closed when its refcount hits zero, but you can't count on it")."""
+    a "but" after it, among the claim's words or after them); or granted only as a possibility that is then denied
+    any reliance ("a connection might get closed when its refcount hits zero, but you can't count on it")."""
     tokens = where.sentence.tokens
     seems = next((i for i in range(max(0, first - 2), last + 1) if tokens[i].norm in _SEEMS), None)
-    if seems is not None and (any(t.norm == "but" for t in tokens[max(seems, last) + 1 :])
+    if seems is not None and (any(t.norm == "but" for t in tokens[seems + 1 :])
                               or (seems > 0 and tokens[seems - 1].norm == "only")):
         return True  # "..., but ...", or "only looks ...": the appearance is all that is granted
     hedged = any(tokens[i].norm in _HEDGES for i in range(max(0, first - 3), last + 1))

@@ -426,3 +426,30 @@ def test_a_part_is_read_where_it_is_nearest_the_others_even_after_them() -> None
                   "and your keyword arguments are passed alongside it.")
     assert not raised("core.decorators", ALONGSIDE, "The decorated function is passed as the first positional argument "
                       "and your keyword arguments are passed alongside a wrapper.")
+
+
+SELECT_ITEMS = ["select_related + items|line items"]
+
+
+def test_a_claim_whose_clause_goes_on_to_raise_an_exception_is_denied() -> None:
+    assert not raised("framework.django-n-plus-one", SELECT_ITEMS,
+                      'Items are a reverse FK, so `select_related("items")` raises a `FieldError`.')
+    assert not raised("framework.django-n-plus-one", SELECT_ITEMS, "Calling select_related on the items throws an exception.")
+    assert raised("framework.django-n-plus-one", SELECT_ITEMS, "Use select_related on the line items and the N+1 goes away.")
+
+
+def test_an_appearance_taken_back_by_a_but_among_the_words_is_not_asserted() -> None:
+    # A phrase's window may hold the "but": "mutation ... int" spans it.
+    rubric = with_phrases("core.argument-passing", "int-mutated-in-place", ["mutates the integer"])
+    assert not grade("`n += 1` looks like mutation but, because int is immutable, it rebinds the name.",
+                     "core.argument-passing", rubric).red_flags
+    assert grade("`n += 1` is a mutation of the int, so the caller sees it.", "core.argument-passing", rubric).red_flags
+
+
+NO_FACTORY = ["without + a factory + retry"]
+
+
+def test_a_bare_without_that_takes_an_object_of_its_own_does_not_deny_the_claims_part() -> None:
+    assert not raised("core.decorators", NO_FACTORY,
+                      "Writing `@retry` without parentheses on a factory passes your function in as `times`.")
+    assert raised("core.decorators", NO_FACTORY, "You can write retry without a factory: `def retry(func, times=3)`.")
