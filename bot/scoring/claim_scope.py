@@ -301,6 +301,15 @@ def pronoun_clause(where: Located, lo: int) -> bool:
     return at < len(tokens) and tokens[at].norm in PRONOUNS and tokens[at].norm != "which"
 
 
+def after_colon_start(where: Located) -> int | None:
+    """The first token after the sentence's first colon, when a pronoun opens what follows it; else None."""
+    colon = where.text.find(":", where.sentence.start, where.sentence.end)
+    if colon < 0:
+        return None
+    after = next((i for i, t in enumerate(where.sentence.tokens) if t.start > colon), None)
+    return after if after is not None and _opens_with_pronoun(where, after) else None
+
+
 def pronoun_subject(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
     """Whether the claim's clause opens with a pronoun that may stand for a subject in the sentence before.
 
@@ -309,14 +318,12 @@ def pronoun_subject(where: Located, spans: list[tuple[int, int, int] | None]) ->
     the claim: "One thing to watch: it's skipped on a return" speaks of what the sentence before was about."""
     if _opens_with_pronoun(where):
         return not _after_colon(where, spans)
-    tokens = where.sentence.tokens
-    colon = where.text.find(":", where.sentence.start, where.sentence.end)
     found = [s[0] for s in spans if s is not None]
-    if colon < 0 or not found:
+    after = after_colon_start(where)
+    if after is None or not found:
         return False
-    after = next((i for i, t in enumerate(tokens) if t.start > colon), None)
-    return (after is not None and _opens_with_pronoun(where, after) and min(found) >= after
-            and ":" not in where.text[colon + 1 : tokens[min(found)].start])
+    tokens = where.sentence.tokens
+    return min(found) >= after and ":" not in where.text[tokens[after].start : tokens[min(found)].start]
 
 
 # Words that open a clause giving a reason or describing what came before ("..., which is why", "since ..."): a claim

@@ -58,6 +58,13 @@ def _carried(claim: Claim, where: Located, lo: int, spans: list[tuple[int, int, 
     return scope.pronoun_clause(where, lo) and group_at(where, claim.groups[0], 0, lo) is not None
 
 
+def _named_before_colon(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
+    """Whether the subject comes before the sentence's colon and every other part after it, where a pronoun opens."""
+    after = scope.after_colon_start(where)
+    rest = [s[0] for s in spans[1:] if s is not None]
+    return after is not None and spans[0] is not None and spans[0][1] < after and bool(rest) and min(rest) >= after
+
+
 def _said(before: Located, claim: Claim) -> bool:
     """Whether the sentence before names the claim's subject as the speaker's own, for a pronoun to carry: after "A
     wrong fix people try is `importlib.reload`.", "It can leave the mock bound" speaks of what was set aside."""
@@ -82,6 +89,8 @@ def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...]
         spans = _closest(where, claim, [group_at(where, g, lo, hi) for g in claim.groups], hi)
         if spans[0] is None and len(spans) >= 3 and not claim.denies_first and _carried(claim, where, lo, spans, antecedents):
             spans = spans[1:]
+        elif spans[0] is not None and len(spans) >= 3 and not claim.denies_first and _named_before_colon(where, spans):
+            spans = spans[1:]  # "A reset is the ideal case here: it means ...": the pronoun stands for the subject
         found = [s for s in spans if s is not None]
         if (not found or len(found) < len(spans) or scope.negation_follows(where, spans) or scope.shared(found)
                 or (len(spans) == len(claim.groups) and scope.subject_after_comma(where, spans))

@@ -96,6 +96,7 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
     # So does "stop" before one: "objects are not freed when you stop using them" ends the using, not the claim.
     aside = {i for i in range(start, span[0] - 1)
              if tokens[i].norm in _CEASING and tokens[i + 1].norm.endswith("ing")}
+    aside |= _not_only(where, start, span)
     window = [t.norm if i not in hedged and i not in aside else "" for i, t in enumerate(tokens[start : span[1] + 2], start)]
     denials, last_denial = 0, -1
     for i, w in enumerate(window[: span[1] + 1 - start]):
@@ -118,6 +119,22 @@ def negated(where: Located, span: tuple[int, int], negators: int, *, reach_back:
     denials += sum(1 for w in window[: span[0] - start] if w in AVOIDING)
     denials += _elided_denial(where, span[1]) or _fails_after(where, span[1])
     return (denials - negators) % 2 == 1
+
+
+_ONLY_WORDS = frozenset({"just", "only", "merely", "simply"})
+
+
+def _not_only(where: Located, start: int, span: tuple[int, int]) -> set[int]:
+    """Negations of the form "not just X, (it) Y" whose X ends, at a comma or "but", before the claim's last word and
+    holds none of its first: "`from m import charge` doesn't just create a name, it makes a copy" denies the name, not
+    the copy, while in "yield from is not just a loop, it also forwards send" the loop is what is denied."""
+    tokens, out = where.sentence.tokens, set()
+    for i in range(start, span[1]):
+        if tokens[i].norm in NEGATORS and i + 1 < len(tokens) and tokens[i + 1].norm in _ONLY_WORDS:
+            end = next((j for j in range(i + 2, len(tokens)) if where.comma_before(j) or tokens[j].norm == "but"), None)
+            if end is not None and end <= span[1] and not i < span[0] < end:
+                out.add(i)
+    return out
 
 
 # Words that deny only the "-ing" phrase right after them: "without touching it", "when you stop using them".

@@ -453,3 +453,25 @@ def test_a_bare_without_that_takes_an_object_of_its_own_does_not_deny_the_claims
     assert not raised("core.decorators", NO_FACTORY,
                       "Writing `@retry` without parentheses on a factory passes your function in as `times`.")
     assert raised("core.decorators", NO_FACTORY, "You can write retry without a factory: `def retry(func, times=3)`.")
+
+
+IMPORT_COPIES = ["import + copy of the function"]
+
+
+def test_not_just_x_comma_y_denies_x_and_still_says_y() -> None:
+    assert raised("core.mocking", IMPORT_COPIES, "The import doesn't just create a name, it makes a copy of the function.")
+    # The claim inside the "not just" part is what is denied.
+    assert not raised("core.mocking", ["import + creates a name"],
+                      "The import doesn't just create a name, it makes a copy of the function.")
+    assert not raised("core.mocking", IMPORT_COPIES, "The import doesn't make a copy of the function.")
+
+
+RESET_MEANS = ["reset + means + torn down before"]
+
+
+def test_a_pronoun_after_a_colon_stands_for_the_subject_before_it() -> None:
+    assert raised("coding.retry-decorator", RESET_MEANS, "A reset in particular is the ideal case for a retry here: "
+                  "it means the TCP connection was torn down before the partner did anything.")
+    # Without the pronoun, what follows the colon has a subject of its own.
+    assert not raised("coding.retry-decorator", RESET_MEANS, "A reset in particular is the ideal case for a retry "
+                      "here: the balancer means the TCP connection was torn down before the partner did anything.")
