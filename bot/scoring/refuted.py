@@ -126,11 +126,15 @@ def _called_wrong(where: Located, parts: Sequence[tuple[int, int]]) -> bool:
                for a, _ in parts)
 
 
+# Second halves of a hyphenated compound that turn the first half into its absence or a mere likeness.
+_TURNING_HALVES = re.compile(r"-(?:only|free|less|like|proof|agnostic|independent|safe|sensitive|aware|dependent|specific)\b",
+                             re.IGNORECASE)
+
+
 def _compounded(where: Located, last: int) -> bool:
-    """Whether the word at ``last`` is the first half of a hyphenated compound: "keyword-only" is not "keyword"."""
-    tokens = where.sentence.tokens
-    end = tokens[last].end
-    return where.text[end : end + 1] == "-" and where.text[end + 1 : end + 2].isalpha()
+    """Whether the word at ``last`` is the first half of a compound that changes what it means: "keyword-only" is not
+    "keyword", nor "lock-free" "lock"; while "cookie-based sessions" are still about cookies."""
+    return _TURNING_HALVES.match(where.text, where.sentence.tokens[last].end) is not None
 
 
 def _quoted(where: Located, first: int, last: int) -> bool:

@@ -475,3 +475,12 @@ def test_a_pronoun_after_a_colon_stands_for_the_subject_before_it() -> None:
     # Without the pronoun, what follows the colon has a subject of its own.
     assert not raised("coding.retry-decorator", RESET_MEANS, "A reset in particular is the ideal case for a retry "
                       "here: the balancer means the TCP connection was torn down before the partner did anything.")
+
+
+SPA_COOKIES = ["spa|spas + can't use + cookie|sessions"]
+
+
+def test_a_compound_denies_its_first_half_only_when_its_second_half_turns_it_away() -> None:
+    # "cookie-based sessions" are about cookies; "cookie-free sessions" are not.
+    assert raised("framework.flask-auth", SPA_COOKIES, "SPAs can't use cookie-based sessions, so use JWTs.")
+    assert not raised("framework.flask-auth", SPA_COOKIES, "SPAs can't use cookie-free sessions here.")
