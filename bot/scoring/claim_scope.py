@@ -3,11 +3,12 @@
 The parts of a claim may each be worded in a sentence and still not make it: one is the measure something else is
 compared with ("slower than a shallow copy", "the same lookup as a set"), two subjects each take their own object
 ("*args and **kwargs collect positional and keyword arguments"), the words sit inside code, some parts sit in a
-bracketed aside and others outside it, "only ... if" makes the claim a condition, one word makes every part, a
-negation-only part comes after what it denies, or a reason clause denies the later part.  A pronoun may stand for
-the subject, from the sentence before or an earlier clause.  These readings of the sentence's shape are gathered
-here; :mod:`bot.scoring.misclaims` applies them in order, and :mod:`bot.scoring.refuted` reads whether the speaker
-makes the claim or holds it at arm's length.
+bracketed aside and others outside it, "only ... if" (or "only ... with") makes the claim a condition, one word makes
+every part, a negation-only part comes after what it denies, a reason clause denies the later part, the subject opens
+a clause of its own after a comma, a colon stands between two statements, or a bare "without" takes an object of its
+own. A pronoun may stand for the subject, from the sentence before, an earlier clause, or before a colon. These
+readings of the sentence's shape are gathered here; :mod:`bot.scoring.misclaims` applies them in order, and
+:mod:`bot.scoring.refuted` reads whether the speaker makes the claim or holds it at arm's length.
 """
 
 from __future__ import annotations

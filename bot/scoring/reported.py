@@ -24,10 +24,13 @@ writer's, so these rules read the shape instead:
   the approach ("I'd avoid that", "don't do that"), or grants only an
   appearance before a "but" ("Both look like a real copy, but ...");
 - **only seeming**: the sentence itself grants the claim as an appearance and goes on "but ..."
-  ("`problems or []` looks equivalent but a caller's own empty list is replaced");
+  ("`problems or []` looks equivalent but a caller's own empty list is replaced"), grants "only" an appearance
+  ("ints only look "by value""), or grants a possibility it then denies any reliance on ("a connection might get
+  closed when its refcount hits zero, but you can't count on it");
 - **denied after**: the claim's own clause goes on to deny it ("exactly-once delivery ... isn't
-  achievable"), to call it a mistake ("`select_related("items")` is an error") or to name the harm it
-  does or would do ("`date_trunc(created_at)` would defeat the index", "... defeats the index");
+  achievable"), to call it a mistake ("`select_related("items")` is an error"), to say it raises an exception
+  ("... raises a `FieldError`") or to name the harm it does or would do ("`date_trunc(created_at)` would defeat
+  the index", "... defeats the index");
 - **seen**: the speaker describes work or people seen ("I've seen a pipeline like this with
   `readlines()` inside", "we inherited a service that ..."), not a result seen ("I've seen a 3x speedup").
 
