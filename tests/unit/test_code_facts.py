@@ -75,14 +75,20 @@ def test_a_code_only_answer_earns_credit_for_what_its_code_shows() -> None:
     assert with_code.score > without.score + 30
 
 
-def test_rubrics_may_only_name_known_facts(tmp_path: Path) -> None:
+def _edited_content(tmp_path: Path, rubric: str, old: str, new: str) -> tuple[Path, Path, str]:
+    """A copy of the content with one rubric's ``old`` text replaced: the root, the rubric's path and its text before."""
     root = tmp_path / "content"
     for part in ("data", "rubrics", "prompts"):
         shutil.copytree(content_root() / part, root / part)
-    path = root / "rubrics" / "coding" / "coding.flatten-dict.toml"
+    path = root / "rubrics" / rubric
     original = path.read_text()
-    path.write_text(original.replace('code = ["recursion"', 'code = ["recursoin"'))
+    path.write_text(original.replace(old, new))
     assert path.read_text() != original
+    return root, path, original
+
+
+def test_rubrics_may_only_name_known_facts(tmp_path: Path) -> None:
+    root, _, _ = _edited_content(tmp_path, "coding/coding.flatten-dict.toml", 'code = ["recursion"', 'code = ["recursoin"')
     with pytest.raises(ContentError, match="unknown code facts"):
         QuestionBank.load(root)
     assert "recursion" in FACTS
@@ -130,13 +136,8 @@ def test_a_loop_that_gives_up_on_its_last_try_shows_it_whatever_the_names() -> N
 def test_a_rubric_whose_claim_wording_can_never_be_found_is_refused(tmp_path: Path) -> None:
     # A wording with no word in it ("[]"), or code whose first word the matcher drops ("the .env"), would
     # silently never match: the content check names it instead.
-    root = tmp_path / "content"
-    for part in ("data", "rubrics", "prompts"):
-        shutil.copytree(content_root() / part, root / part)
-    path = root / "rubrics" / "framework" / "framework.deployment.toml"
-    original = path.read_text()
-    path.write_text(original.replace('".env|env file|', '".env|the .env|env file|'))
-    assert path.read_text() != original
+    root, path, original = _edited_content(tmp_path, "framework/framework.deployment.toml", '".env|env file|',
+                                           '".env|the .env|env file|')
     with pytest.raises(ContentError, match=r"'the \.env' would never be found"):
         QuestionBank.load(root)
     path.write_text(original.replace('".env|env file|', '".env|[]|env file|'))
