@@ -71,9 +71,13 @@ aggregate only until the twentieth session released it, once heldout19 was writt
 the twentieth session, scored first with the code that session started from (f3d5152) and read in aggregate only
 until that session's second round released it, once heldout20 was written; its figures at release (pairwise 0.868,
 fluent-wrong below incomplete 22/36, short strong 16/36, plain strong 26/36) are its starting line.
-``blind/heldout20`` (three more new writers, briefed the same way, written in the twentieth session after its first
-round and scored first with the session's start code, f3d5152, and that round's end, 641b85a) is the freshest held-out
-part: aggregate only.
+``blind/dev16`` (three more new writers, briefed the same way) was the held-out part heldout20, written in the twentieth
+session after its first round, scored first with the session's start code (f3d5152) and that round's end (641b85a),
+and read in aggregate only until the session's third round released it, once heldout21 was written; its figures at
+release (pairwise 0.858, fluent-wrong below incomplete 25/36, short strong 14/36, plain strong 23/36) are its starting
+line.  ``blind/heldout21`` (three more new writers, briefed the same way, written in the twentieth session after its
+second round and scored first with the session's start code, f3d5152, and that round's end, 3b356d9) is the freshest
+held-out part: aggregate only.
 From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
