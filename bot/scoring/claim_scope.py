@@ -123,6 +123,9 @@ def only_if(where: Located, first: int, last: int, claim_words: frozenset[str]) 
     if any(tokens[i].norm == "only" and any(t.norm in _CONDITIONS for t in tokens[i + 1 : min(i + 3, end + 1)])
            for i in range(first, end)):
         return True
+    # "only retry a timed-out charge when a key makes a duplicate harmless": "only" right before it, a condition inside.
+    if first > 0 and tokens[first - 1].norm == "only" and any(t.norm in _CONDITIONS for t in tokens[first + 1 : last]):
+        return True
     # "a charge is only safe to retry with an idempotency key": "only" among the claim's words, what it needs right after.
     # Not "safe for only customers with a card": there "only" narrows a noun, and the "with" goes with that noun.
     return (any(t.norm == "only" and (i == 0 or tokens[i - 1].norm not in _PREPOSITIONS)
@@ -158,6 +161,12 @@ def _said_outside(where: Located, group: tuple[Wording, ...], aside: tuple[int, 
     opens = next((i for i in range(lo, hi) if tokens[i].start > aside[0]), hi)
     closes = next((i for i in range(opens, hi) if tokens[i].start >= aside[1]), hi)
     return group_at(where, group, lo, opens) is not None or group_at(where, group, closes, hi) is not None
+
+
+def in_brackets(where: Located, at: int) -> bool:
+    """Whether token ``at`` sits in a bracketed aside of its sentence."""
+    start = where.sentence.tokens[at].start
+    return any(a < start < b for a, b in _bracketed(where))
 
 
 def _bracketed(where: Located) -> list[tuple[int, int]]:

@@ -67,9 +67,12 @@ def _named_before_colon(where: Located, spans: list[tuple[int, int, int] | None]
 
 def _said(before: Located, claim: Claim) -> bool:
     """Whether the sentence before names the claim's subject as the speaker's own, for a pronoun to carry: after "A
-    wrong fix people try is `importlib.reload`.", "It can leave the mock bound" speaks of what was set aside."""
+    wrong fix people try is `importlib.reload`.", "It can leave the mock bound" speaks of what was set aside; and a
+    subject in a bracketed aside ("Edge services (stateless, autoscaled) write to Kafka. That absorbs bursts.") is not
+    what the pronoun stands for."""
     found = group_at(before, claim.groups[0], 0, len(before.sentence.tokens))
-    return found is not None and not at_arms_length(before, [found[:2]], found[2], None)
+    return (found is not None and not scope.in_brackets(before, found[0])
+            and not at_arms_length(before, [found[:2]], found[2], None))
 
 
 def asserted(claim: Claim, where: Located, before: Located | tuple[Located, ...] | None, after: Located | None) -> bool:

@@ -484,3 +484,21 @@ def test_a_compound_denies_its_first_half_only_when_its_second_half_turns_it_awa
     # "cookie-based sessions" are about cookies; "cookie-free sessions" are not.
     assert raised("framework.flask-auth", SPA_COOKIES, "SPAs can't use cookie-based sessions, so use JWTs.")
     assert not raised("framework.flask-auth", SPA_COOKIES, "SPAs can't use cookie-free sessions here.")
+
+
+AUTOSCALE_BURSTS = ["autoscaling|autoscale + absorbs + bursts"]
+
+
+def test_a_pronoun_does_not_stand_for_a_subject_in_a_bracketed_aside() -> None:
+    assert not raised("design.ingestion-service", AUTOSCALE_BURSTS,
+                      "Edge services (stateless, autoscale on CPU) ack after a durable write to Kafka. It absorbs bursts.")
+    assert raised("design.ingestion-service", AUTOSCALE_BURSTS, "We autoscale the edge services. It absorbs bursts.")
+
+
+CHARGE_HARMLESS = ["retry + charge + harmless"]
+
+
+def test_only_before_a_claim_with_a_condition_inside_makes_it_a_condition() -> None:
+    assert not raised("core.decorators", CHARGE_HARMLESS,
+                      "Only retry a timed-out charge when an idempotency key makes a duplicate harmless.")
+    assert raised("core.decorators", CHARGE_HARMLESS, "We retry every charge, since a duplicate is harmless.")
