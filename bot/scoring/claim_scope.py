@@ -19,7 +19,7 @@ from itertools import pairwise
 from bot.scoring.claim_form import Wording, group_at
 from bot.scoring.matcher import Located
 from bot.scoring.negation import negated
-from bot.scoring.text import INLINE_CODE, NEGATORS, negator_count, stem
+from bot.scoring.text import ARTICLES, AUXILIARIES, INLINE_CODE, NEGATORS, negator_count, stem
 
 PRONOUNS = frozenset({"it", "this", "that", "they", "these", "those", "which", "its", "their"})
 _OPENERS = frozenset({"and", "but", "also", "so", "then", "plus"})
@@ -212,7 +212,7 @@ def _after_colon(where: Located, spans: list[tuple[int, int, int] | None]) -> bo
     return ":" in where.text[where.sentence.start : where.sentence.tokens[min(found)].start]
 
 
-_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "each", "every", "any", "my", "our"})
+_DETERMINERS = ARTICLES | {"this", "that", "these", "those", "each", "every", "any", "my", "our"}
 
 
 def subject_after_comma(where: Located, spans: list[tuple[int, int, int] | None]) -> bool:
@@ -231,8 +231,7 @@ def subject_after_comma(where: Located, spans: list[tuple[int, int, int] | None]
     return comma is not None and goes_on and all(t.norm in _DETERMINERS for t in tokens[comma : subject[0]])
 
 
-_VERBS = frozenset({"is", "are", "was", "were", "be", "s", "re", "does", "do", "did", "has", "have", "had", "can",
-                    "will", "would", "should", "must", "may", "might"})
+_VERBS = AUXILIARIES | {"be", "s", "re"}  # "s", "re": "it's", "they're"
 
 
 def across_colon(where: Located, found: list[tuple[int, int, int]]) -> bool:

@@ -157,6 +157,8 @@ def _scare_quoted(where: Located, first: int, last: int) -> bool:
     needs to "change" an int", "ints only look "by value"" use the words at a distance (a term someone else uses,
     or the literal sense it does not have), so the clause does not make the claim."""
     tokens, text = where.sentence.tokens, where.text
+    if not any(text.find(mark, where.sentence.start, where.sentence.end) >= 0 for mark in _QUOTE_PAIRS):
+        return False  # most sentences: no quotation mark to hold a word at a distance
     for token in tokens[first : last + 1]:
         run = _quoted_run(text, token.start, token.end)
         if run is None:

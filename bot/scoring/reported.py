@@ -44,7 +44,7 @@ import re
 
 from bot.scoring.matcher import Located
 from bot.scoring.negation import REFUTATIONS
-from bot.scoring.text import NEGATORS
+from bot.scoring.text import AUXILIARIES, NEGATORS
 
 # Verbs of belief or proposal: what follows is someone's view, reported.
 _BELIEF_VERBS = frozenset({
@@ -90,8 +90,7 @@ _NAMED = re.compile(
     re.IGNORECASE,
 )
 # Auxiliaries that open a yes/no question; the negated ones ("Isn't it ...?") lean towards yes, so they assert.
-_ASKING = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
-                     "shall", "has", "have", "had", "must", "may", "might"})
+_ASKING = AUXILIARIES
 _LEAD_INS = frozenset({"so", "and", "but", "now", "then", "ok", "okay", "well", "also"})
 # First words of an answer that says yes: "Yes.", "Of course.", "Pretty much."
 _YES = frozenset({"yes", "yeah", "yep", "exactly", "right", "correct", "sure", "indeed", "absolutely", "definitely",

@@ -44,6 +44,9 @@ STOPWORDS = frozenset(
     when where why how here like get got going gonna lot lots thing things way well yeah okay ok um uh""".split()
 )
 ARTICLES = frozenset({"a", "an", "the"})
+# Auxiliary verbs: what opens a yes/no question, and what gives a clause a verb of its own.
+AUXILIARIES = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
+                         "shall", "has", "have", "had", "must", "may", "might"})
 NEGATORS = frozenset({"not", "no", "never", "nothing", "neither", "nor", "cannot", "without", "isnt", "doesnt",
                       "dont", "arent", "wont", "cant", "wasnt", "werent", "shouldnt", "didnt", "havent", "hasnt",
                       "couldnt", "wouldnt", "mustnt", "hardly",
