@@ -76,8 +76,10 @@ session after its first round, scored first with the session's start code (f3d51
 and read in aggregate only until the session's third round released it, once heldout21 was written; its figures at
 release (pairwise 0.858, fluent-wrong below incomplete 25/36, short strong 14/36, plain strong 23/36) are its starting
 line.  ``blind/heldout21`` (three more new writers, briefed the same way, written in the twentieth session after its
-second round and scored first with the session's start code, f3d5152, and that round's end, 3b356d9) is the freshest
-held-out part: aggregate only.
+second round and scored first with the session's start code, f3d5152, and that round's end, 3b356d9) is a held-out
+part: aggregate only.  ``blind/heldout22`` (three more new writers, briefed the same way, written at the start of the
+twenty-first session and scored first with the code that session started from, 49ab568) is the freshest held-out part:
+aggregate only.
 From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
