@@ -15,7 +15,9 @@ How a grade is reached, so it can be explained to the candidate:
    (:mod:`bot.scoring.misclaims`), cap the score and take a fifth off what the cap leaves, unless the
    sentence negates, quotes or refutes them (:mod:`bot.scoring.refuted`); a hedge ("I might be wrong,
    but ...") does neither.
-4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.
+4. An attempt to instruct the grader is ignored as content, flagged, and caps the score.  So is an
+   answer that is general talk throughout: framing words and nothing concrete (:mod:`bot.scoring.vagueness`);
+   it is told so, not flagged, since it states nothing wrong.
 5. A fifth of the grade is reach (:mod:`bot.scoring.concision`): how many of the topic's terms
    the explanations use for the answer's length, so answers at the same levels are told apart and
    a complete answer does not tie with an excellent one at the top; a concise answer with something
@@ -57,6 +59,10 @@ UNSURE_WORDS, UNSURE_BELOW, UNSURE_RECOGNISED = 60, 50, 2
 # (a "no") falls under empty or off-topic ones (a "strong no").  It was 0.5 when few misconceptions
 # were caught; with most of them caught, halving put them under answers graded 0.
 MISCONCEPTION_FACTOR = 0.8
+# The most an answer that is general talk throughout earns: under an honest weak answer (graded 1 on the blind dev
+# parts: median 44), above one that says nothing.  On the sixteen dev parts a cap of 20 ordered answers a little
+# better than 10 (pairwise 0.932 against 0.930, from 0.925 without it) and changed nothing else measured.
+GENERAL_CAP = 20
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,10 @@ class OfflineScorer:
             flags.append(INJECTION_FLAG)
             caps.append(INJECTION_CAP)
             notes.append(f"the answer tried to instruct the grader ({injected[:60]!r}); that text was ignored")
+        general = reading.talk.general
+        if general:
+            caps.append(GENERAL_CAP)
+            notes.append(_general_note(reading))
         if question.answer_format == "code":
             notes.extend(_syntax_notes(text))
         score = combine(levels, min(caps) if caps else None)
@@ -177,12 +187,21 @@ class OfflineScorer:
             if elsewhere is not None:
                 score = round(score * elsewhere.kept)
                 notes.append(self.topics.note(elsewhere))
-        unsure = _unsure(question, rubric, reading, score) if not flags and elsewhere is None else None
+        unsure = _unsure(question, rubric, reading, score) if not flags and not general and elsewhere is None else None
         if unsure:
             notes.append(unsure)
         result = ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),
                              criteria=criteria, red_flags=flags, missed=missed, notes=notes, unsure=unsure)
         return Assessment(result, reading.stuffing, misconceptions, injected is not None, levels_score, reach)
+
+
+def _general_note(reading: Reading) -> str:
+    """Why a general answer earns little, with its own most used framing words."""
+    talk = reading.talk
+    examples = ", ".join(f"'{word}'" for word, _ in talk.framing.most_common(3))
+    return (f"general talk: {round(talk.share * 100)}% of its words frame the topic ({examples}) and "
+            f"{talk.concrete} of its {talk.sentences} sentences hold a concrete detail (code, a number, a name), "
+            f"so it earns at most {GENERAL_CAP}: name what actually happens, and why")
 
 
 def _unsure(question: Question, rubric: Rubric, reading: Reading, score: int) -> str | None:

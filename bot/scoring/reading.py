@@ -25,7 +25,7 @@ from bot.scoring.matcher import CompiledCriterion, CompiledRubric, Located, Phra
 from bot.scoring.misclaims import asserted
 from bot.scoring.refuted import at_arms_length
 from bot.scoring.text import Sentence, glue, is_listy, is_question, relates, sentences
-from bot.scoring.vagueness import is_vague
+from bot.scoring.vagueness import Talk, is_vague, talk
 
 # A sentence that hits this many indicators while being this short is a term list in disguise.
 DENSE_HITS = 4
@@ -69,6 +69,7 @@ class Reading:
     stuffing: bool  # nothing but listed terms and echoes
     written: frozenset[str]  # every word's stem as written, echoes too: what the answer is about
     words: int  # the answer's length in words, which levels, reach and the unsure note each judge it by
+    talk: Talk  # how much of the prose frames the topic rather than says something about it
 
 
 def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
@@ -91,6 +92,7 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
     written = frozenset(t.stem for where in claims for t in where.sentence.tokens)
     claimed = set(written).union(*(where.positions for where in claims))
     code = [(b.start, b.start + len(b.code)) for b in blocks(text)] if "```" in text else []
+    prose = [where.sentence for where in claims if not any(s <= where.sentence.start < e for s, e in code)]
     saying = _sentences_saying(claims)
     asserting = {flag.flag.id: _asserted(flag.phrases, claims, claimed)
                  | _claimed(flag.flag.claims, claims, claimed, code, saying) for flag in compiled.red_flags}
@@ -103,7 +105,7 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
     # A short sentence hitting many indicators at once is a term list in disguise.
     dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
     return Reading(asserting, usable, present, hits, dense, bool(everything) and len(dense) == len(usable), written,
-                   len(text.split()))
+                   len(text.split()), talk(prose, text, compiled.terms))
 
 
 def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Located],

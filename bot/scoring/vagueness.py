@@ -5,11 +5,22 @@ trade-offs") uses the topic's words without saying anything an interviewer could
 sentence is mostly evaluation and hedging words (the discourse of opinion, not of mechanism) and
 carries no concrete marker: no code, no number, no identifier.  It earns no credit, so a long
 answer cannot add up coverage from talk alone; one concrete detail is enough to make it count.
+
+A whole answer can be general talk too, though few of its sentences are vague on their own: each
+names a real idea ("it depends on whether the work is CPU-bound or I/O-bound") without deciding
+anything about it.  What gives it away is the answer as a whole (:class:`Talk`): a large share of
+framing words across all its prose, and hardly a sentence with a concrete detail.  On the sixteen
+blind dev parts, 94% of the long vague answers have at least ``GENERAL_SHARE`` of framing words
+and no answer graded 2 or 3, short or plain-words strong, or refuting a wrong claim has.
 """
 
 from __future__ import annotations
 
 import re
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bot.scoring.text import STOPWORDS, Sentence, stem
 
@@ -48,3 +59,50 @@ def is_vague(sentence: Sentence, text: str) -> bool:
         return False
     generic = sum(1 for t in content if t.stem in GENERIC_STEMS)
     return generic / len(content) >= VAGUE_SHARE and not _CONCRETE.search(text, sentence.start, sentence.end)
+
+
+# An answer is general talk when at least this share of its prose's content words are framing words (not counting
+# the rubric's own terms: "team", "growth" or "values" are what a motivation answer is about) ...
+GENERAL_SHARE = 0.14
+# ... it has at least this many content words (a short answer is judged sentence by sentence) ...
+GENERAL_WORDS = 20
+# ... and at most this share of its sentences carries a concrete detail.  On the dev parts the share of framing
+# words separates the kinds on its own (0.12-0.16 gave the same ordering); this keeps an answer full of code,
+# numbers and names from being called talk whatever its wording.
+GENERAL_CONCRETE = 1 / 3
+
+
+@dataclass(frozen=True)
+class Talk:
+    """How much of an answer's prose frames the topic rather than says something about it."""
+
+    content: int  # content words of the prose (code blocks aside)
+    framing: Counter[str]  # its framing words as written, with how often each occurs
+    sentences: int
+    concrete: int  # sentences with a concrete marker (code, a number, an identifier)
+
+    @property
+    def share(self) -> float:
+        return sum(self.framing.values()) / self.content if self.content else 0.0
+
+    @property
+    def general(self) -> bool:
+        """Talk about the topic throughout, with nothing an interviewer could check."""
+        return (self.content >= GENERAL_WORDS and self.share >= GENERAL_SHARE
+                and self.concrete <= GENERAL_CONCRETE * self.sentences)
+
+
+def talk(prose: Iterable[Sentence], text: str, own_terms: frozenset[str]) -> Talk:
+    """The framing words and concrete sentences of ``prose`` (an answer's sentences outside code blocks)."""
+    framing_stems = GENERIC_STEMS - own_terms
+    framing: Counter[str] = Counter()
+    content = sentences = concrete = 0
+    for sentence in prose:
+        sentences += 1
+        concrete += _CONCRETE.search(text, sentence.start, sentence.end) is not None
+        for t in sentence.tokens:
+            if t.norm not in STOPWORDS:
+                content += 1
+                if t.stem in framing_stems:
+                    framing[t.norm] += 1
+    return Talk(content, framing, sentences, concrete)
