@@ -26,7 +26,7 @@ import numpy as np
 
 from benchmarks.scoring.blind import BLIND, Answer, figures, load
 from bot.bootstrap import load_bank
-from bot.scoring.concision import Fit, Reach, blend, length_term
+from bot.scoring.concision import TOP_SPREAD, Fit, Reach, blend, length_term
 from bot.scoring.offline import OfflineScorer
 
 # Half the width of the band of reach values between earning none of the share and all of it,
@@ -81,7 +81,7 @@ def fit(train: list[Row]) -> Fit:
     term_weight = float(w[1] / 20 / w[0] * 100)
     length_weight = float(-w[2] / w[0] * 100)
     values = [term_weight * r.reach.terms - length_weight * length_term(r.reach.words) for r in train if r.reach is not None]
-    return Fit(round(term_weight, 3), round(length_weight, 3), round(statistics.median(values), 3), SPREAD)
+    return Fit(round(term_weight, 3), round(length_weight, 3), round(statistics.median(values), 3), SPREAD, TOP_SPREAD)
 
 
 def scored(part: list[Row], weights: Fit | None) -> list[tuple[Answer, float]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from bot.scoring.reference import concise_scale
+from bot.scoring.reference import CONCISE_WORDS, concise_scale
 
 # The share of the offline grade that reach decides; the levels decide the rest.  Chosen on the left-out
 # dev figures of benchmarks/scoring/fit_reach.py: 0.1 to 0.3 move pairwise by about 0.01 and short strong
@@ -49,11 +49,17 @@ class Fit:
     length_weight: float  # per unit of log(1 + words)
     centre: float  # the reach value of the median dev answer that earns reach
     spread: float  # values this far either side of the centre earn all of the share, or none
+    # Above the centre, for an answer of ``CONCISE_WORDS`` or more: how far past the centre its value must be to
+    # earn the whole share (None: ``spread``).  See ``TOP_SPREAD``.
+    top_spread: float | None = None
 
     def fraction(self, terms: float, words: int) -> float:
         """0-1: how much of the share an answer with ``terms`` topic terms in ``words`` words earns."""
         value = self.term_weight * terms - self.length_weight * length_term(words)
-        return max(0.0, min(1.0, 0.5 + (value - self.centre) / (2 * self.spread)))
+        spread = self.spread
+        if self.top_spread is not None and value > self.centre and words >= CONCISE_WORDS:
+            spread = self.top_spread
+        return max(0.0, min(1.0, 0.5 + (value - self.centre) / (2 * spread)))
 
 
 # A concise answer's terms count concise_scale(words) to this power (see ``Reach.concise``).  On the five
@@ -61,8 +67,17 @@ class Fit:
 # the incomplete one from 112 to 121 of 180; the full scale (1.0) raised them to 122-127 but cost 0.002-0.006
 # pairwise, because weak answers are short too.
 CONCISE_POWER = 0.5
+# Reach saturated ten points past the centre, where most good-but-incomplete answers of a hundred words or more
+# already are: with their levels at the top too, they tied with excellent answers at 100 (153 of the ties on the
+# sixteen blind dev parts, most of the rest in the 80s and 90s).  Above the centre a longer answer now earns the
+# rest of the share four times as slowly, so the top of it is left for answers that explain much more of the
+# topic; a concise answer, whose terms already count for more, is judged as before.  On the dev parts: pairwise
+# 0.932 -> 0.941, short strong answers at least as high as the incomplete one 368 -> 394 of 576, plain-words strong
+# ones 401 -> 392 (they use fewer of the rubric's terms), fluent-but-wrong below it 543 -> 542.  20 and 30 gained
+# less; 60 gained no more pairwise and cost more plain-words answers.
+TOP_SPREAD = 40.0
 # Fit by ``python -m benchmarks.scoring.fit_reach`` on the blind dev parts; its output is in benchmarks/RESULTS.md.
-FITTED = Fit(term_weight=1.737, length_weight=23.153, centre=-65.154, spread=10.0)
+FITTED = Fit(term_weight=1.737, length_weight=23.153, centre=-65.154, spread=10.0, top_spread=TOP_SPREAD)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class Reading:
     written: frozenset[str]  # every word's stem as written, echoes too: what the answer is about
     words: int  # the answer's length in words, which levels, reach and the unsure note each judge it by
     talk: Talk  # how much of the prose frames the topic rather than says something about it
+    listed: float  # the share of its words (echoes aside) in runs of terms and term lists in disguise
 
 
 def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
@@ -79,14 +80,16 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
     usable: list[Located] = []
     everything: list[Located] = []
     claims: list[Located] = []  # every sentence, echoes too: agreeing with a wrong premise is a claim
+    listed = 0  # words in sentences set aside as runs of terms
     for sentence in sentences(text):
         located = locate(sentence, compiled, fixes, text)
         claims.append(located)
         if echo.echoes(sentence):
             continue
         everything.append(located)
-        if (not is_listy(sentence, text, located.vocabulary_share) and (invited or not is_question(text, sentence))
-                and not is_vague(sentence, text)):
+        if is_listy(sentence, text, located.vocabulary_share):
+            listed += len(sentence.tokens)
+        elif (invited or not is_question(text, sentence)) and not is_vague(sentence, text):
             usable.append(located)
     # Claims name words as written, as well as repaired ("architect" stays "architect" for a claim).
     written = frozenset(t.stem for where in claims for t in where.sentence.tokens)
@@ -104,8 +107,10 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
     hits = _hits_by_sentence(compiled.criteria, usable, present)
     # A short sentence hitting many indicators at once is a term list in disguise.
     dense = {i for i, found in enumerate(hits) if _dense(found, usable[i])}
+    listed += sum(len(usable[i].sentence.tokens) for i in dense)
+    spoken = sum(len(where.sentence.tokens) for where in everything)
     return Reading(asserting, usable, present, hits, dense, bool(everything) and len(dense) == len(usable), written,
-                   len(text.split()), talk(prose, text, compiled.terms))
+                   len(text.split()), talk(prose, text, compiled.terms), listed / spoken if spoken else 0.0)
 
 
 def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Located],

@@ -17,7 +17,6 @@ and no answer graded 2 or 3, short or plain-words strong, or refuting a wrong cl
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass

@@ -57,3 +57,25 @@ def test_a_gap_in_a_three_part_question_is_a_third_of_it(monkeypatch: pytest.Mon
     assert [c.score == 0 for c in _grade("core.is-vs-eq", TWO_OF_THREE).criteria].count(True) == 1
     assert (_grade("core.is-vs-eq", TWO_OF_THREE).score
             == _with_no_spare(monkeypatch, "core.is-vs-eq", TWO_OF_THREE).score)
+
+
+# A pasted run of terms with one sentence after it: the sentence is what is read, and it is not a concise answer.
+SENTENCE = "yield from passes send and throw through to the subgenerator and returns its value."
+AFTER_A_LIST = ("delegation, subgenerator, send, throw, close, StopIteration value, return value, coroutine, await, "
+                "recursion, tree walk, generator pipeline, cleanup, finally. " + SENTENCE)
+
+
+def test_a_list_of_terms_with_one_sentence_after_it_is_not_judged_concise() -> None:
+    alone, listed = _grade("core.yield-from", SENTENCE), _grade("core.yield-from", AFTER_A_LIST)
+    assert any(note.startswith("judged for its length") for note in alone.notes)
+    assert not any(note.startswith("judged for its length") for note in listed.notes)
+    assert listed.score < alone.score  # the list adds nothing, and takes the concise reading away
+
+
+def test_the_top_of_reach_is_left_for_long_answers_that_explain_much_more() -> None:
+    from bot.scoring.concision import Reach
+    # Two answers of 200 words, the second with 15 more of the topic's terms.  Reach gave both all of its share.
+    incomplete, excellent = Reach(terms=40, words=200), Reach(terms=55, words=200)
+    assert 0.5 < incomplete.fraction() < excellent.fraction() < 1.0
+    # A concise answer as far past the centre is judged as before: it earns the whole share.
+    assert Reach(terms=25, words=60).fraction() == 1.0
