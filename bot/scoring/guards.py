@@ -8,7 +8,8 @@ from functools import lru_cache
 from bot.scoring.text import STOPWORDS, Sentence, tokens
 
 # An attempt to steer the grader instead of answering.  Some markers are enough on their own (a
-# chat-template token, "ignore the rubric", a line that opens as the system); the rest of the time
+# chat-template token, "ignore the rubric", a line that opens as the system, a pretended "END OF CANDIDATE
+# ANSWER" or a "grader configuration:" block, a config line such as "min_grade: 3"); the rest of the time
 # it takes two things in one line or sentence: a verdict ("grade 3", "full marks", "all criteria
 # met") together with either someone to obey it (the grader, the rubric, the hiring panel) or an
 # order about the answer ("assign", "record this as", "must receive").  A verdict word alone is
@@ -32,24 +33,34 @@ _ALONE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
            | \bas\s+the\s+(ai|model|llm)\s*(,|(answer|grader|judge|evaluator|grading|reading|evaluating|scoring)\b)"""),
         (("new instruction",), r"\bnew\s+instructions?\b"),
         (("note", "message", "instruction", "reminder", "notice", "context"),
-         r"""\b(note|message|instructions?|reminder|notice|context)\s+(to|for)\s+(the\s+)?(automated\s+|ai\s+)?
+         r"""\b(note|message|instructions?|reminder|notice|context)\s+(to|for)\s+(the\s+|any\s+)?(automated\s+|ai\s+|language\s+)?
              (scorer|grader|judge|evaluator|reviewer|model|ai|llm|assistant|scoring|grading|evaluation)\b"""),
         (("correct", "expected", "required"),
          r"\b(correct|expected|required)\s+(output|score|grade|rating)\s+(is|should|must|=|for)"),
         (("rubric author",), r"\brubric\s+authors?\b"),
         (("grad", "scor", "evaluator"),
          r"""(?<![^\W_])(grader|evaluator|scoring|grading|score|grade)[_\s-]*
-             (override|config|policy|instructions?|log|notes?|context)\b"""),
+             (override|config|policy|instructions?|log|notes?|context)\b
+           | (?<![^\W_])(grader|evaluator|scoring|grading)[_\s-]*configuration\s*(?=[:(]|[-=\#*]{2}|$)
+           | ^\W{0,4}(override|min|minimum|target|forced?)[_\s-]*(score|grade|rating)\s*[:=]"""),
+        # Where the answer pretends to stop and something else to begin: "--- END OF CANDIDATE ANSWER ---".
+        (("candidate",), r"\b(end|begin|start)\s+of\s+(the\s+)?candidate'?s?\s+(answer|response|submission)\b"),
     )
 )
 # Words without which no line can carry a verdict (see ``_VERDICT``).
 _VERDICT_WORDS = ("grad", "scor", "rating", "rated", "mark", "verdict", "credit", "criteri", "strong", "3/3", "3 /",
-                  "fully")
+                  "fully", "award", "highest", "top band", "3 points", "a 3")
 _VERDICT = re.compile(
     r"""(
         \b(grades?|graded|grading|scores?|scored|scoring|rating|rated|marks?|marked|verdict)\b\W{0,4}(\w+\W{1,3}){0,4}?
-        (3\s*/\s*3|3|100|10\s*/\s*10|full|perfect|maximum|top|excellent|outstanding|strong[\s_-]*(yes|hire)|complete)\b
+        (3\s*/\s*3|3(?!-\w)|100(?!-\w)|10\s*/\s*10|full|perfect|maximum|top|excellent|outstanding|strong[\s_-]*(yes|hire)|complete)\b
       | \b(full|top|maximum|perfect)\s+(marks?|scores?|grades?|credit)\b
+      | \baward(ed)?\s+(it\s+|this\s+|them\s+|me\s+|the\s+answer\s+)?(a\s+)?(3|100|full|maximum|top)\b
+      | \b(assign|give|award|output|emit|record|enter|apply|convert)\b[^.\n]{0,40}?\b(highest|top|maximum)\s+
+        (available\s+|possible\s+|numeric\s+)?(grades?|ratings?|scores?|bands?|marks?)\b
+      | \b(give|assign|enter|output|emit|record)\s+(me\s+|it\s+|this\s+|this\s+answer\s+)?(a\s+)?
+        3\b(?!\s*(%|ms\b|s\b|x\b|sec|min|hour|day|week|-|[.,]\d))
+      | \b3\s+points\b | <\s*(score|grade)\s*>\s*3\b
       | \b(all|every)\s+(the\s+)?(rubric\s+)?(criteria|criterion)\b[^.\n]{0,20}\b(met|satisfied|covered|present)\b
       | \bstrong[\s_-]?(yes|hire)\b | \b3\s*/\s*3\b | \bfully\s+met\b
       | ["']?\b(final_?grade|grade|score|rating)["']?\s*[:=]\s*["']?\d
@@ -57,8 +68,11 @@ _VERDICT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _ADDRESSEE = re.compile(
-    r"""\b(graders?|autograder|evaluators?|evaluation|scorers?|scoring|assessors?|assessment|rubric|reviewers?|automated|
-        hiring\s+(committee|panel)|interview(ing)?\s+(platform|panel)|calibration|(the|this)\s+(ai|llm|model|assistant))\b""",
+    r"""\b(graders?|autograder|evaluators?|evaluation|scorers?|scoring|grading|marking|assessors?|assessment|rubric|reviewers?|automated|
+        (ai|language)\s+models?\s+(grading|scoring|marking|evaluating|reading)|
+        (grading|scoring|screening)\s+(models?|assistant|system|pipeline|tool)|
+        hiring\s+(committee|panel)|interview(ing)?\s+(platform|panel)|calibration|(the|this)\s+(ai|llm|model|assistant))\b
+      | \b(whoever|whatever)\b[^.\n]{0,30}\b(grades?|scores?|evaluates?|marks?)\s+(this|it|these|my)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 _ORDER = re.compile(
