@@ -54,8 +54,8 @@ class Levels:
     weighted: list[tuple[float, int]]  # (weight, level) per criterion, for the grade
     missed: list[str]  # names of the criteria below level 2
     # Every criterion at level 1 or more in the answer's own words (indicators, code or coverage), or all but
-    # ``SPARED`` of a larger rubric's: the breadth a concise answer needs before its points count for more, here and
-    # in reach.
+    # ``SPARED`` of a larger rubric's, in an answer that is not mostly a list of terms: the breadth a concise answer
+    # needs before its points count for more, here and in reach.
     touched: bool
 
 
