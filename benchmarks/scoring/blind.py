@@ -78,8 +78,10 @@ release (pairwise 0.858, fluent-wrong below incomplete 25/36, short strong 14/36
 line.  ``blind/heldout21`` (three more new writers, briefed the same way, written in the twentieth session after its
 second round and scored first with the session's start code, f3d5152, and that round's end, 3b356d9) is a held-out
 part: aggregate only.  ``blind/heldout22`` (three more new writers, briefed the same way, written at the start of the
-twenty-first session and scored first with the code that session started from, 49ab568) is the freshest held-out part:
-aggregate only.
+twenty-first session and scored first with the code that session started from, 49ab568) is a held-out part: aggregate
+only.  ``blind/heldout23`` (three more new writers, briefed the same way, written in the twenty-first session after its
+first changes and scored first with that session's start code, 49ab568, and then with the code of that moment,
+8c7ba17) is the freshest held-out part: aggregate only.
 From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 
