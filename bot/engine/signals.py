@@ -62,13 +62,19 @@ def combine(levels: Sequence[tuple[float, int]], cap: int | None = None) -> int:
 # explained badly lands near the yes/lean-yes line; an eloquent answer that fails every test
 # cannot reach lean-yes.
 TESTS_WEIGHT = 0.5
+# Code that fails any of its tests is not yet a working solution: however well it is explained, it is at most
+# lean yes.  Without this, a wrong answer that failed one hidden case kept nearly all of its grade.  Over the blind
+# dev parts dev5 to dev16 (48 pairs of a right and a wrong code answer to the same question; every right one passes
+# all its tests, no wrong one does) half-and-half ordered 45 pairs right, with this ceiling all 48.
+FAILING_CEILING = dict(SIGNAL_FLOORS)[Signal.YES] - 1
 
 
 def with_tests(rubric_score: int, passed: int, total: int) -> int:
-    """A coding answer's score from its rubric score and its tests passed."""
+    """A coding answer's score from its rubric score and its tests passed (at most ``FAILING_CEILING`` if any fail)."""
     if total <= 0:
         return rubric_score
-    return max(0, min(100, round(TESTS_WEIGHT * 100 * passed / total + (1 - TESTS_WEIGHT) * rubric_score)))
+    score = max(0, min(100, round(TESTS_WEIGHT * 100 * passed / total + (1 - TESTS_WEIGHT) * rubric_score)))
+    return min(score, FAILING_CEILING) if passed < total else score
 
 
 def mean_score(scores: Iterable[int]) -> int | None:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.engine.models import Question, Rubric, ScoreResult
 from bot.engine.ports import AnswerText, CodeRunner, Scorer
-from bot.engine.signals import signal_for, with_tests
+from bot.engine.signals import FAILING_CEILING, signal_for, with_tests
 from bot.engine.wording import rubric_only, tests_share
 from bot.sandbox.results import refused
 from bot.scoring.fences import code_blocks, parses, python_blocks
@@ -63,5 +63,7 @@ class CodeAwareScorer:
             return result.model_copy(update={"tests": check, "notes": [*result.notes, note]})
         score = with_tests(result.score, check.passed, check.total)
         note = f"tests: {check.passed} of {check.total} passed; the score is {tests_share()} ({result.score})"
+        if check.passed < check.total:
+            note += f", at most {FAILING_CEILING} while a test fails"
         return result.model_copy(update={"score": score, "signal": signal_for(score), "tests": check,
                                          "notes": [*result.notes, note]})

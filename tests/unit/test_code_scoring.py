@@ -1,11 +1,13 @@
-"""A coding answer's grade is half its tests and half the rubric; without a sandbox it is the rubric, said so."""
+"""A coding answer's grade is half its tests and half the rubric, at most lean yes while a test fails; without a
+sandbox it is the rubric, said so."""
 
 from __future__ import annotations
 
 from bot.content.bank import QuestionBank
 from bot.content.paths import content_root
-from bot.engine.models import CodeCheck, CodingTask
+from bot.engine.models import CodeCheck, CodingTask, Signal
 from bot.engine.ports import AnswerText
+from bot.engine.signals import FAILING_CEILING, signal_for, with_tests
 from bot.scoring.code import CodeAwareScorer, latest_code
 from bot.scoring.code_facts import code_facts
 from bot.scoring.offline import OfflineScorer
@@ -47,8 +49,27 @@ async def test_tests_and_rubric_make_the_score_half_and_half() -> None:
             FLATTEN, BANK.rubric(FLATTEN.id), AnswerText([f"```\n{SOLUTION}```"]), frozenset())
         assert runner.calls == [SOLUTION.strip("\n")]
         assert result.tests is not None and result.tests.passed == passed
-        assert result.score == round(50 * passed / total + 0.5 * rubric.score)
+        assert result.score == min(round(50 * passed / total + 0.5 * rubric.score),
+                                   100 if passed == total else FAILING_CEILING)
         assert any(note.startswith(f"tests: {passed} of {total} passed") for note in result.notes)
+
+
+async def test_code_that_fails_a_test_is_at_most_lean_yes() -> None:
+    # However well it is explained: one failing hidden case keeps it under "yes".
+    total = len(FLATTEN.coding.examples) + len(FLATTEN.coding.hidden)  # type: ignore[union-attr]
+    answer = AnswerText([f"```\n{SOLUTION}```"])
+    almost = await CodeAwareScorer(OfflineScorer(), Runner(total - 1)).score(FLATTEN, BANK.rubric(FLATTEN.id), answer,
+                                                                             frozenset())
+    every = await CodeAwareScorer(OfflineScorer(), Runner(total)).score(FLATTEN, BANK.rubric(FLATTEN.id), answer,
+                                                                        frozenset())
+    assert almost.score <= FAILING_CEILING and almost.score < every.score
+    assert almost.signal == signal_for(almost.score) != Signal.YES
+    assert any(f"at most {FAILING_CEILING} while a test fails" in note for note in almost.notes)
+    assert not any("while a test fails" in note for note in every.notes)
+    # A fully explained answer: the ceiling, not the mean of tests and rubric (over 90), decides; passing every test
+    # lifts it.
+    assert with_tests(100, total - 1, total) == FAILING_CEILING
+    assert with_tests(100, total, total) == 100
 
 
 async def test_without_a_sandbox_the_rubric_alone_grades_and_the_reason_is_given() -> None:
