@@ -33,11 +33,14 @@ RECOGNISED = 2
 HABIT_CEILING = 1
 # The most a criterion that asks for a number (``measured``) earns in an answer that gives none.
 UNMEASURED_CEILING = 1
-# How many criteria a concise answer may leave untouched and still count as broad, in a rubric of at least
-# ``SPARED_FROM`` criteria: one of four or five parts is a gap, not a sign the answer knows one thing; one of three
-# is a third of the question.  On the sixteen blind dev parts, short strong answers scored at least as high as the
-# incomplete one in 368 questions of 576 instead of 348 (better in 12 parts, worse in none), pairwise 0.932 either
-# way; sparing one of three too gave 373 but cost 0.0014 pairwise.
+# How many criteria a concise answer may leave untouched and still have its levels judged for its length, in a
+# rubric of at least ``SPARED_FROM`` criteria: one of four or five parts is a gap, not a sign the answer knows one
+# thing; one of three is a third of the question.  Reach is judged for length only when every criterion is touched
+# (``Levels.touched``): an answer with a gap covers less of the topic's terms than its length suggests.  On the
+# sixteen blind dev parts, short strong answers scored at least as high as the incomplete one in 386 questions of
+# 576 instead of 375, pairwise 0.942 either way.  Sparing reach too gave 392 but lifted a held-out part's
+# keyword-stuffing answer one point above its incomplete one, which nothing may do; sparing one of three cost
+# pairwise.
 SPARED, SPARED_FROM = 1, 4
 # An answer with at least this share of its words in runs of terms is not judged concise, however short: its few
 # words are mostly a pasted list, and the one sentence after it ("yield from delegates send, throw, close and returns
@@ -53,9 +56,8 @@ class Levels:
     criteria: list[CriterionScore]
     weighted: list[tuple[float, int]]  # (weight, level) per criterion, for the grade
     missed: list[str]  # names of the criteria below level 2
-    # Every criterion at level 1 or more in the answer's own words (indicators, code or coverage), or all but
-    # ``SPARED`` of a larger rubric's, in an answer that is not mostly a list of terms: the breadth a concise answer
-    # needs before its points count for more, here and in reach.
+    # Every criterion at level 1 or more in the answer's own words (indicators, code or coverage), in an answer that
+    # is not mostly a list of terms: the breadth a concise answer needs before its terms count for more in reach.
     touched: bool
 
 
@@ -82,9 +84,10 @@ def criterion_levels(question: Question, rubric: Rubric, compiled: CompiledRubri
     # short answer that knows one thing is not lifted, nor a list of terms with a sentence after it.
     untouched = sum(1 for crit, found, by_words in zip(compiled.criteria, found_by, worded, strict=True)
                     if _met(crit.criterion.needs, len(found)) < 1 and by_words < 1)
-    touched = ((untouched == 0 or (untouched <= SPARED and len(compiled.criteria) >= SPARED_FROM))
-               and reading.listed < LISTED_SHARE)
-    scale = concise_scale(words) if touched else 1.0
+    mostly_prose = reading.listed < LISTED_SHARE
+    touched = untouched == 0 and mostly_prose
+    broad = (untouched == 0 or (untouched <= SPARED and len(compiled.criteria) >= SPARED_FROM)) and mostly_prose
+    scale = concise_scale(words) if broad else 1.0
     criteria: list[CriterionScore] = []
     levels: list[tuple[float, int]] = []
     missed: list[str] = []
