@@ -4,7 +4,7 @@
     python -m benchmarks.scoring --set benchmarks/scoring/dev [--verbose]   # the older, tuned dev set
 
 The blind set (``blind/dev`` to ``blind/dev16`` and the held-out parts ``blind/heldout``,
-``blind/heldout2``, ``blind/heldout6`` to ``blind/heldout9`` and ``blind/heldout21`` to ``blind/heldout23``, see
+``blind/heldout2``, ``blind/heldout6`` to ``blind/heldout9`` and ``blind/heldout21`` to ``blind/heldout24``, see
 :mod:`benchmarks.scoring.blind`) is the honest figure: answers written from the prompts alone.
 ``blind/dev4`` to ``blind/dev16`` were the held-out parts heldout4, heldout5, heldout10 to heldout20, each scored
 in aggregate only until it was released for study; their figures at release are their starting lines.  The older
@@ -175,7 +175,7 @@ if __name__ == "__main__":
     if args.set is None:
         for part in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12",
                      "dev13", "dev14", "dev15", "dev16", "heldout", "heldout2", "heldout6", "heldout7", "heldout8",
-                     "heldout9", "heldout21", "heldout22", "heldout23"):
+                     "heldout9", "heldout21", "heldout22", "heldout23", "heldout24"):
             if (BLIND / part).is_dir():
                 print(json.dumps(blind_evaluate(BLIND / part)))
         print(json.dumps(evaluate(DEV)))

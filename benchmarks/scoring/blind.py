@@ -81,7 +81,9 @@ part: aggregate only.  ``blind/heldout22`` (three more new writers, briefed the 
 twenty-first session and scored first with the code that session started from, 49ab568) is a held-out part: aggregate
 only.  ``blind/heldout23`` (three more new writers, briefed the same way, written in the twenty-first session after its
 first changes and scored first with that session's start code, 49ab568, and then with the code of that moment,
-8c7ba17) is the freshest held-out part: aggregate only.
+8c7ba17) is a held-out part: aggregate only.  ``blind/heldout24`` (three more new writers, briefed the same way,
+written after that session's last scorer change and scored once with its start code and once with its end code,
+0d02673) is the freshest held-out part: aggregate only.
 From heldout5 on, code answers run, so :mod:`benchmarks.scoring.with_tests` grades them as the product does.
 ``blind/relabel`` holds a second reader's grades of one part (:mod:`benchmarks.scoring.agreement`).
 

@@ -1,6 +1,6 @@
 """Blind code answers graded as the product grades them: half the tests passed, half the rubric.
 
-    python -m benchmarks.scoring.with_tests heldout23 [heldout22 dev16 ...]
+    python -m benchmarks.scoring.with_tests heldout24 [heldout23 dev16 ...]
 
 The rubric figures of :mod:`benchmarks.scoring.blind` leave the tests out, because the writers of
 the early parts never saw the task statement and signature, so their code rarely fitted the graded
@@ -52,7 +52,7 @@ async def evaluate(part: str) -> dict[str, object]:
 
 
 def main() -> None:
-    for part in sys.argv[1:] or ["heldout23"]:
+    for part in sys.argv[1:] or ["heldout24"]:
         print(json.dumps(asyncio.run(evaluate(part))))
 
 
