@@ -50,6 +50,7 @@ from bot.scoring.off_loop import off_loop
 from bot.scoring.reading import Reading, read
 from bot.scoring.reference import reference
 from bot.scoring.topicality import Topics
+from bot.scoring.vagueness import Talk
 
 # An on-topic answer of this many words, graded under this score with at most this many indicators
 # recognised, is one the offline grader says it could not judge well.
@@ -159,10 +160,10 @@ class OfflineScorer:
             flags.append(INJECTION_FLAG)
             caps.append(INJECTION_CAP)
             notes.append(f"the answer tried to instruct the grader ({injected[:60]!r}); that text was ignored")
-        general = reading.talk.general
-        if general:
+        general = reading.general is not None
+        if reading.general is not None:
             caps.append(GENERAL_CAP)
-            notes.append(_general_note(reading))
+            notes.append(_general_note(reading.general))
         if question.answer_format == "code":
             notes.extend(_syntax_notes(text))
         score = combine(levels, min(caps) if caps else None)
@@ -195,9 +196,8 @@ class OfflineScorer:
         return Assessment(result, reading.stuffing, misconceptions, injected is not None, levels_score, reach)
 
 
-def _general_note(reading: Reading) -> str:
+def _general_note(talk: Talk) -> str:
     """Why a general answer earns little, with its own most used framing words."""
-    talk = reading.talk
     examples = ", ".join(f"'{word}'" for word, _ in talk.framing.most_common(3))
     return (f"general talk: {round(talk.share * 100)}% of its words frame the topic ({examples}) and "
             f"{talk.concrete} of its {talk.sentences} sentences hold a concrete detail (code, a number, a name), "

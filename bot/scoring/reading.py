@@ -25,7 +25,7 @@ from bot.scoring.matcher import CompiledCriterion, CompiledRubric, Located, Phra
 from bot.scoring.misclaims import asserted
 from bot.scoring.refuted import at_arms_length
 from bot.scoring.text import Sentence, glue, is_listy, is_question, relates, sentences
-from bot.scoring.vagueness import Talk, is_vague, talk
+from bot.scoring.vagueness import Talk, general_talk, is_vague
 
 # A sentence that hits this many indicators while being this short is a term list in disguise.
 DENSE_HITS = 4
@@ -69,7 +69,7 @@ class Reading:
     stuffing: bool  # nothing but listed terms and echoes
     written: frozenset[str]  # every word's stem as written, echoes too: what the answer is about
     words: int  # the answer's length in words, which levels, reach and the unsure note each judge it by
-    talk: Talk  # how much of the prose frames the topic rather than says something about it
+    general: Talk | None  # how much of the prose frames the topic, when it is general talk throughout; else None
     listed: float  # the share of its words (echoes aside) in runs of terms and term lists in disguise
 
 
@@ -110,7 +110,7 @@ def read(question: Question, compiled: CompiledRubric, text: str) -> Reading:
     listed += sum(len(usable[i].sentence.tokens) for i in dense)
     spoken = sum(len(where.sentence.tokens) for where in everything)
     return Reading(asserting, usable, present, hits, dense, bool(everything) and len(dense) == len(usable), written,
-                   len(text.split()), talk(prose, text, compiled.terms), listed / spoken if spoken else 0.0)
+                   len(text.split()), general_talk(prose, text, compiled.terms), listed / spoken if spoken else 0.0)
 
 
 def _hits_by_sentence(criteria: tuple[CompiledCriterion, ...], usable: list[Located],
