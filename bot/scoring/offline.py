@@ -160,10 +160,10 @@ class OfflineScorer:
             flags.append(INJECTION_FLAG)
             caps.append(INJECTION_CAP)
             notes.append(f"the answer tried to instruct the grader ({injected[:60]!r}); that text was ignored")
-        general = reading.general is not None
-        if reading.general is not None:
+        general = reading.general
+        if general is not None:
             caps.append(GENERAL_CAP)
-            notes.append(_general_note(reading.general))
+            notes.append(_general_note(general))
         if question.answer_format == "code":
             notes.extend(_syntax_notes(text))
         score = combine(levels, min(caps) if caps else None)
@@ -188,7 +188,7 @@ class OfflineScorer:
             if elsewhere is not None:
                 score = round(score * elsewhere.kept)
                 notes.append(self.topics.note(elsewhere))
-        unsure = _unsure(question, rubric, reading, score) if not flags and not general and elsewhere is None else None
+        unsure = _unsure(question, rubric, reading, score) if not flags and general is None and elsewhere is None else None
         if unsure:
             notes.append(unsure)
         result = ScoreResult(question=question.id, scorer=self.name, score=score, signal=signal_for(score),

@@ -10,7 +10,7 @@ from bot.content.paths import content_root
 from bot.engine.models import ScoreResult
 from bot.scoring.offline import GENERAL_CAP, OfflineScorer
 from bot.scoring.text import sentences, stem
-from bot.scoring.vagueness import GENERAL_SHARE, GENERAL_WORDS, talk
+from bot.scoring.vagueness import GENERAL_SHARE, GENERAL_WORDS, general_talk, talk
 
 BANK = QuestionBank.load(content_root())
 SCORER = OfflineScorer()
@@ -63,6 +63,9 @@ def test_concrete_details_in_most_sentences_keep_an_answer_out_of_talk() -> None
                          enumerate(TALK.rstrip(".").split(". "), start=1)) + "."
     assert talk(sentences(numbered), numbered, frozenset()).share >= GENERAL_SHARE
     assert not talk(sentences(numbered), numbered, frozenset()).general
+    # The scorer's own check settles it from the concrete sentences alone, and agrees on the talk itself.
+    assert general_talk(sentences(numbered), numbered, frozenset()) is None
+    assert general_talk(sentences(TALK), TALK, frozenset()) == talk(sentences(TALK), TALK, frozenset())
 
 
 def test_a_short_answer_is_judged_sentence_by_sentence_not_as_talk() -> None:
