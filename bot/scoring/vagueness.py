@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.scoring.text import STOPWORDS, Sentence, stem
@@ -99,26 +98,35 @@ def general_talk(prose: list[Sentence], text: str, own_terms: frozenset[str]) ->
     """
     if sum(len(s.tokens) for s in prose) < GENERAL_WORDS:
         return None
-    allowed, concrete = GENERAL_CONCRETE * len(prose), 0
-    search = _CONCRETE.search
-    for sentence in prose:
-        if search(text, sentence.start, sentence.end) is not None:
-            concrete += 1
-            if concrete > allowed:
-                return None
-    measured = talk(prose, text, own_terms)
+    concrete = _concrete(prose, text, stop_above=GENERAL_CONCRETE * len(prose))
+    if concrete > GENERAL_CONCRETE * len(prose):
+        return None
+    measured = _measure(prose, own_terms, concrete)
     return measured if measured.general else None
 
 
-def talk(prose: Iterable[Sentence], text: str, own_terms: frozenset[str]) -> Talk:
+def talk(prose: list[Sentence], text: str, own_terms: frozenset[str]) -> Talk:
     """The framing words and concrete sentences of ``prose`` (an answer's sentences outside code blocks)."""
-    framing_stems = GENERIC_STEMS - own_terms
-    framing: Counter[str] = Counter()
-    content = sentences = concrete = 0
+    return _measure(prose, own_terms, _concrete(prose, text))
+
+
+def _concrete(prose: list[Sentence], text: str, stop_above: float = float("inf")) -> int:
+    """How many sentences of ``prose`` hold a concrete marker, counted until there are more than ``stop_above``."""
+    count, search = 0, _CONCRETE.search
     for sentence in prose:
-        sentences += 1
-        concrete += _CONCRETE.search(text, sentence.start, sentence.end) is not None
+        if search(text, sentence.start, sentence.end) is not None:
+            count += 1
+            if count > stop_above:
+                break
+    return count
+
+
+def _measure(prose: list[Sentence], own_terms: frozenset[str], concrete: int) -> Talk:
+    """The content and framing words of ``prose`` (the rubric's own terms are not framing), with ``concrete``."""
+    framing: Counter[str] = Counter()
+    content = 0
+    for sentence in prose:
         words = [t for t in sentence.tokens if t.norm not in STOPWORDS]
         content += len(words)
-        framing.update(t.norm for t in words if t.stem in framing_stems)
-    return Talk(content, framing, sentences, concrete)
+        framing.update(t.norm for t in words if t.stem in GENERIC_STEMS and t.stem not in own_terms)
+    return Talk(content, framing, len(prose), concrete)
